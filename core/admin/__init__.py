@@ -1,0 +1,2 @@
+def init_admin(app):
+    pass

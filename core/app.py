@@ -1,0 +1,58 @@
+"""The application factory."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, request, session
+
+from core import config as config_module
+from core import models  # noqa: F401 - the tables, for migrations and the admin
+from core.extensions import babel, csrf, db, login_manager, migrate
+from core.plugins import Registry, make_plugin_manager
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCALES = ("zh_Hans_CN", "en")
+
+
+def select_locale() -> str:
+    chosen = session.get("lang")
+    if chosen in LOCALES:
+        return chosen
+    # Chinese first: English only when the browser asks for it and not for Chinese.
+    best = request.accept_languages.best_match(["zh", "en"]) if request else None
+    return "en" if best == "en" else "zh_Hans_CN"
+
+
+def create_app(test_config: dict | None = None, *, registry: Registry | None = None) -> Flask:
+    instance_path = Path(os.environ.get("ZHONGCHUANG_INSTANCE", ROOT / "instance")).resolve()
+    app = Flask(
+        "core",
+        instance_path=str(instance_path),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "core" / "static"),
+    )
+    app.config.update(config_module.load(instance_path))
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "core" / "translations")
+    if test_config:
+        app.config.update(test_config)
+
+    if registry is None:
+        pm, broken = make_plugin_manager()
+        registry = Registry(pm, broken)
+    registry.installed()  # duplicate codes fail here, at start-up
+    app.extensions["zhongchuang"] = registry
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "core" / "migrations"))
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from core import auth, views
+    from core.admin import init_admin
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(views.bp)
+    init_admin(app)
+    return app

@@ -1,0 +1,2 @@
+"""Platform commands: plugins, create-user, demo."""
+COMMANDS: list = []

@@ -1,0 +1,216 @@
+"""The plain data a jurisdiction plugin returns from its hooks.
+
+A plugin *describes* its jurisdiction with these frozen dataclasses; the core *runs*
+them.  Every provision carries a :class:`Citation` to the document and article it
+comes from, so the admin's policy page, the eligibility answer and the tests can all
+name the source.  Nothing here touches Flask or the database.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Callable, Literal
+
+LEVELS = ("county", "city", "province")
+LEVEL_LABELS = {"county": "县级", "city": "市级", "province": "省级"}
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """Where a provision comes from: the document number as printed, the article
+    (第X条) where the document has articles, and the item — （一）… or 1, 2… — as printed."""
+
+    document: str
+    article: str | None = None
+    item: str | None = None
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"document": self.document, "article": self.article, "item": self.item}
+
+    def __str__(self) -> str:
+        return "".join(p for p in (self.document, " ", self.article, self.item) if p).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Jurisdiction:
+    """A recognising authority: a county-level city, a city or a province.
+
+    ``region_prefixes`` are GB/T 2260 code prefixes of the area it covers
+    (``("532504",)`` for 弥勒市, ``("5301",)`` for 昆明市); ``parent`` is the code of
+    the jurisdiction above it, when that one is a plugin too.
+    """
+
+    code: str
+    name: str
+    level: Literal["county", "city", "province"]
+    region_prefixes: tuple[str, ...]
+    authority: str
+    parent: str | None = None
+
+    def covers(self, region_code: str) -> bool:
+        return any(region_code.startswith(p) for p in self.region_prefixes)
+
+    @property
+    def level_label(self) -> str:
+        return LEVEL_LABELS[self.level]
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    """A kind of title a space may apply for, e.g. 综合服务类 (``comprehensive_service``)."""
+
+    code: str
+    name: str
+    citation: Citation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    """A number a rule reads, kept as dated, referenced data (the OpenFisca habit).
+
+    ``value`` None with ``bureau_setting=True`` means the policy sets no number: the
+    bureau must enter it (see ``core.settings``); code never invents one.
+    """
+
+    key: str
+    label: str
+    value: Any
+    citation: Citation | None = None
+    unit: str = ""
+    bureau_setting: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyVersion:
+    """One version of a jurisdiction's policy, in force from ``effective_from`` to
+    ``effective_to`` inclusive (None: open-ended).  An application is judged under the
+    version in force on its submission date."""
+
+    jurisdiction: str
+    document: str
+    title: str
+    effective_from: date
+    effective_to: date | None
+    categories: tuple[Category, ...]
+    notice_days: int | None = None
+    notice_citation: Citation | None = None
+    replaces: str | None = None
+    parameters: tuple[Parameter, ...] = ()
+    award_title: str = ""  # the title as the policy words it, e.g. 昆明市众创空间
+    award_citation: Citation | None = None
+    note: str = ""
+
+    def in_force_on(self, day: date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+    def category(self, code: str) -> Category | None:
+        return next((c for c in self.categories if c.code == code), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "document": self.document,
+            "title": self.title,
+            "effective_from": self.effective_from.isoformat(),
+            "effective_to": self.effective_to.isoformat() if self.effective_to else None,
+        }
+
+
+CriterionCheck = Callable[[Any, "CheckContext"], tuple[bool, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckContext:
+    """What a criterion's check may read besides the facts: the as-of date and the
+    policy's parameters after bureau overrides (``params["min_area_m2"]``)."""
+
+    as_of: date
+    params: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    """One condition of a policy.
+
+    ``kind`` is ``"auto"`` when a number or a fact decides (``check`` is then a pure
+    function ``(facts, context) -> (passed, message_in_chinese)``) and ``"manual"``
+    when judgement does (experts record the result; ``check`` is None).
+    ``categories`` None means the criterion applies to every category of the policy.
+    """
+
+    id: str
+    title: str
+    citation: Citation
+    kind: Literal["auto", "manual"]
+    check: CriterionCheck | None = None
+    categories: tuple[str, ...] | None = None
+    policy: str | None = None  # document number of the version it belongs to; None = all
+
+    def applies_to(self, category: str, policy: PolicyVersion) -> bool:
+        return (self.categories is None or category in self.categories) and (
+            self.policy is None or self.policy == policy.document
+        )
+
+
+STEP_KINDS = ("recommendation", "initial_review", "expert_review", "decision", "public_notice", "award")
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewStep:
+    """One step an application passes through after submission.  ``role`` is the role
+    that acts on it; ``days`` only where the policy sets a period."""
+
+    code: str
+    name: str
+    role: str
+    kind: str
+    citation: Citation
+    days: int | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SubsidyRule:
+    """Money or support the policy attaches to an event.
+
+    ``event`` is ``"recognized"`` (with ``level``: national / provincial / municipal) or
+    ``"evaluated"`` (with ``grade``: excellent / good / qualified / unqualified).
+    ``amount_cny`` None means support without a fixed amount; ``setting_key`` names
+    a bureau setting that may adjust the amount (e.g. Xuzhou's "20 万元左右").
+    """
+
+    code: str
+    name: str
+    event: Literal["recognized", "evaluated"]
+    citation: Citation
+    amount_cny: int | None = None
+    levels: tuple[str, ...] | None = None
+    grades: tuple[str, ...] | None = None
+    note: str = ""
+    setting_key: str | None = None
+
+    def matches(self, event: str, level: str | None = None, grade: str | None = None) -> bool:
+        if event != self.event:
+            return False
+        if self.levels is not None and level not in self.levels:
+            return False
+        if self.grades is not None and grade not in self.grades:
+            return False
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentDimension:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentScheme:
+    """The annual assessment (年度考核) after recognition."""
+
+    citation: Citation
+    dimensions: tuple[AssessmentDimension, ...]
+    consequences: tuple[str, ...] = ()
+    removal_after_failed_years: int | None = None
+    ranking: bool = False
+    duties: tuple[tuple[str, Citation], ...] = field(default=())
