@@ -174,6 +174,28 @@ class BureauPolicyVersion(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
+class BureauCriterion(db.Model):
+    """An auto criterion a bureau enters as data where the encoded policy has none
+    (e.g. Xuzhou's thresholds from a document we do not have): a fact key of
+    CONTRACTS §1, a comparison and a threshold, cited to the document the bureau names."""
+
+    __tablename__ = "bureau_criteria"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jurisdiction: Mapped[str] = mapped_column(String(32), index=True)
+    category: Mapped[str | None] = mapped_column(String(32))  # None: every category
+    code: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    fact_key: Mapped[str] = mapped_column(String(64))
+    operator: Mapped[str] = mapped_column(String(8))  # >= | <= | == | true
+    threshold: Mapped[Any] = mapped_column(JSONType)
+    document: Mapped[str] = mapped_column(String(200))
+    article: Mapped[str | None] = mapped_column(String(100))
+    item: Mapped[str | None] = mapped_column(String(100))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
 class CalendarDay(db.Model):
     """The bureau's working-day calendar, for years the holiday package does not know
     yet, or corrections: a date and whether it is a working day."""

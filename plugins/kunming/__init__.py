@@ -1,16 +1,23 @@
-"""昆明市 (kunming): 昆科发〔2017〕55号 昆明市众创空间认定管理办法."""
-from core import hookimpl
-from plugins.kunming.policy import JURISDICTION, POLICIES
+"""昆明市 (kunming): 昆科发〔2017〕55号 昆明市众创空间认定管理办法.
 
-CODE = JURISDICTION.code
+The plugin module registered under the entry point: it only gathers the hook
+implementations, each defined in the submodule of its idea.
+"""
+from plugins.kunming.assessment import zc_assessment_scheme
+from plugins.kunming.criteria import zc_criteria
+from plugins.kunming.documents import zc_document_templates
+from plugins.kunming.forms import zc_application_form
+from plugins.kunming.policy import zc_jurisdiction, zc_policies
+from plugins.kunming.steps import zc_review_steps
+from plugins.kunming.subsidies import zc_subsidy_rules
 
-
-@hookimpl
-def zc_jurisdiction():
-    return JURISDICTION
-
-
-@hookimpl
-def zc_policies(jurisdiction):
-    if jurisdiction == CODE:
-        return POLICIES
+__all__ = [
+    "zc_assessment_scheme",
+    "zc_application_form",
+    "zc_criteria",
+    "zc_document_templates",
+    "zc_jurisdiction",
+    "zc_policies",
+    "zc_review_steps",
+    "zc_subsidy_rules",
+]

@@ -1,6 +1,7 @@
 """昆明市: who recognises, and the policy versions (昆科发〔2017〕55号)."""
 from datetime import date
 
+from core import hookimpl
 from core.policy import Category, Citation, Jurisdiction, PolicyVersion
 
 DOC = "昆科发〔2017〕55号"
@@ -32,3 +33,14 @@ POLICY_2017 = PolicyVersion(
 )
 
 POLICIES = [POLICY_2017]
+
+
+@hookimpl
+def zc_jurisdiction():
+    return JURISDICTION
+
+
+@hookimpl
+def zc_policies(jurisdiction):
+    if jurisdiction == JURISDICTION.code:
+        return POLICIES

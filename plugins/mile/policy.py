@@ -1,6 +1,7 @@
 """弥勒市: who recognises, and the policy versions (弥政办发〔2017〕5号 附件1)."""
 from datetime import date
 
+from core import hookimpl
 from core.policy import Category, Citation, Jurisdiction, PolicyVersion
 
 DOC = "弥政办发〔2017〕5号"
@@ -32,3 +33,14 @@ POLICY_2017 = PolicyVersion(
 )
 
 POLICIES = [POLICY_2017]
+
+
+@hookimpl
+def zc_jurisdiction():
+    return JURISDICTION
+
+
+@hookimpl
+def zc_policies(jurisdiction):
+    if jurisdiction == JURISDICTION.code:
+        return POLICIES

@@ -5,6 +5,7 @@ have: none is encoded here; the bureau enters its own thresholds as settings.
 """
 from datetime import date
 
+from core import hookimpl
 from core.policy import Category, Citation, Jurisdiction, PolicyVersion
 
 DOC = "徐政发〔2016〕12号"
@@ -33,3 +34,14 @@ POLICY_2016 = PolicyVersion(
 )
 
 POLICIES = [POLICY_2016]
+
+
+@hookimpl
+def zc_jurisdiction():
+    return JURISDICTION
+
+
+@hookimpl
+def zc_policies(jurisdiction):
+    if jurisdiction == JURISDICTION.code:
+        return POLICIES

@@ -6,6 +6,7 @@ registers one, the system answers that no Yunnan policy is in force.
 """
 from datetime import date
 
+from core import hookimpl
 from core.policy import Category, Citation, Jurisdiction, PolicyVersion
 
 DOC = "云科规〔2021〕1号"
@@ -35,3 +36,14 @@ POLICY_2021 = PolicyVersion(
 )
 
 POLICIES = [POLICY_2021]
+
+
+@hookimpl
+def zc_jurisdiction():
+    return JURISDICTION
+
+
+@hookimpl
+def zc_policies(jurisdiction):
+    if jurisdiction == JURISDICTION.code:
+        return POLICIES
