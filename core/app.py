@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 
 from core import config as config_module
 from core import models  # noqa: F401 - the tables, for migrations and the admin
@@ -16,6 +16,8 @@ LOCALES = ("zh_Hans_CN", "en")
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI commands: Chinese
+        return "zh_Hans_CN"
     chosen = session.get("lang")
     if chosen in LOCALES:
         return chosen
