@@ -98,6 +98,25 @@ def zc_application_form(jurisdiction, category):
     """
 
 
+@hookspec
+def zc_required_materials(jurisdiction, category):
+    """The materials (申报材料) an application of ``category`` (str code) of
+    ``jurisdiction`` (str) must include.
+
+    Returns a list of :class:`core.policy.Material` (code, name, citation, required).
+    Collected and concatenated in registration order, so an add-on can ask for one
+    more document; codes must be unique across the answers.
+
+    Example::
+
+        @hookimpl
+        def zc_required_materials(jurisdiction, category):
+            if jurisdiction == "kunming":
+                return [Material("operation_plan", "众创空间建设运营方案",
+                                 Citation("昆科发〔2017〕55号", "第九条", "（三）"))]
+    """
+
+
 # --- what happens to an application ----------------------------------------------
 
 

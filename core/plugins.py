@@ -18,6 +18,7 @@ from core.policy import (
     AssessmentScheme,
     Criterion,
     Jurisdiction,
+    Material,
     PolicyVersion,
     ReviewStep,
     SubsidyRule,
@@ -110,6 +111,19 @@ class Registry:
             if c.id in seen:
                 raise PluginError(f"准入条件编号重复：{c.id}")
             seen.add(c.id)
+        return found
+
+    def required_materials(self, code: str, category: str) -> list[Material]:
+        found = [
+            m
+            for answer in self.pm.hook.zc_required_materials(jurisdiction=code, category=category)
+            for m in answer
+        ]
+        seen: set[str] = set()
+        for m in found:
+            if m.code in seen:
+                raise PluginError(f"申报材料编号重复：{m.code}")
+            seen.add(m.code)
         return found
 
     def review_steps(self, code: str, category: str, policy: PolicyVersion) -> list[ReviewStep]:

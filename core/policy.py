@@ -199,6 +199,20 @@ class SubsidyRule:
 
 
 @dataclass(frozen=True, slots=True)
+class Material:
+    """A document the applicant must hand in (申报材料), e.g. 众创空间建设运营方案.
+
+    ``required`` False for what the policy asks only where it applies (其他应提交的材料).
+    """
+
+    code: str
+    name: str
+    citation: Citation
+    required: bool = True
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class AssessmentDimension:
     code: str
     name: str
