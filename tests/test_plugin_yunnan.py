@@ -16,7 +16,7 @@ import pytest
 from core.facts import parse_facts
 from core.plugins import Registry, make_plugin_manager
 from core.policy import STEP_KINDS, CheckContext, PolicyVersion
-from plugins.yunnan import assessment, criteria, steps, subsidies
+from plugins.yunnan import assessment, criteria, materials, steps, subsidies
 from plugins.yunnan.policy import CONDITIONS, DOC, MANAGEMENT, POLICY_2021, RESIDENT_RULES
 
 BASE = json.loads((Path(__file__).parent / "data" / "kunming-comprehensive-service.json").read_text("utf-8"))
@@ -288,6 +288,7 @@ def test_registry_other_category_and_other_jurisdiction_get_nothing(registry):
     assert steps.zc_review_steps(jurisdiction="mile", category="provincial", policy=POLICY_2021) is None
     assert subsidies.zc_subsidy_rules(jurisdiction="xuzhou", policy=POLICY_2021) is None
     assert assessment.zc_assessment_scheme(jurisdiction="kunming", policy=POLICY_2021) is None
+    assert materials.zc_required_materials(jurisdiction="kunming", category="provincial") is None
 
 
 def test_criteria_belong_to_the_2021_measures_only(registry):
@@ -384,3 +385,13 @@ def test_assessment_scheme_removal_grounds_and_duties(registry):
     assert "统计数据" in texts and "3个月内" in texts and "2年内不得再次申报" in texts
     for _, citation in scheme.duties:
         assert citation.document == DOC and citation.article == MANAGEMENT
+
+
+def test_required_materials_name_the_conditions_they_prove(registry):
+    found = registry.required_materials("yunnan", "provincial")
+    assert [m.code for m in found] == ["conditions_proof", "residents_proof"]
+    for m in found:
+        assert m.citation.document == DOC and m.note  # the measures list no materials: say so
+    assert found[0].citation.article == CONDITIONS
+    assert found[1].citation.article == RESIDENT_RULES
+    assert registry.required_materials("yunnan", "other") == []

@@ -8,6 +8,7 @@ from plugins.yunnan.assessment import zc_assessment_scheme
 from plugins.yunnan.criteria import zc_criteria
 from plugins.yunnan.documents import zc_document_templates
 from plugins.yunnan.forms import zc_application_form
+from plugins.yunnan.materials import zc_required_materials
 from plugins.yunnan.policy import zc_jurisdiction, zc_policies
 from plugins.yunnan.steps import zc_review_steps
 from plugins.yunnan.subsidies import zc_subsidy_rules
@@ -19,6 +20,7 @@ __all__ = [
     "zc_document_templates",
     "zc_jurisdiction",
     "zc_policies",
+    "zc_required_materials",
     "zc_review_steps",
     "zc_subsidy_rules",
 ]
