@@ -7,6 +7,7 @@ from plugins.xuzhou.assessment import zc_assessment_scheme
 from plugins.xuzhou.criteria import zc_criteria
 from plugins.xuzhou.documents import zc_document_templates
 from plugins.xuzhou.forms import zc_application_form
+from plugins.xuzhou.materials import zc_required_materials
 from plugins.xuzhou.policy import zc_jurisdiction, zc_policies
 from plugins.xuzhou.steps import zc_review_steps
 from plugins.xuzhou.subsidies import zc_subsidy_rules
@@ -18,6 +19,7 @@ __all__ = [
     "zc_document_templates",
     "zc_jurisdiction",
     "zc_policies",
+    "zc_required_materials",
     "zc_review_steps",
     "zc_subsidy_rules",
 ]

@@ -6,9 +6,22 @@ have: none is encoded here; the bureau enters its own thresholds as settings.
 from datetime import date
 
 from core import hookimpl
-from core.policy import Category, Citation, Jurisdiction, PolicyVersion
+from core.policy import Category, Citation, Jurisdiction, Parameter, PolicyVersion
 
 DOC = "徐政发〔2016〕12号"
+
+# The opinion is structured by Chinese-numbered sections, not 第X条: provisions are
+# cited by section and item as printed, e.g. 五、保障措施 （一）.
+SUPPORT = "五、保障措施"
+SPECIAL_SUPPORT = Citation(DOC, SUPPORT, "（一）")  # 专项支持众创空间建设
+SUPERVISION = Citation(DOC, SUPPORT, "（五）")  # 加强督查考核; refers to 徐政发〔2015〕73号
+
+PARAMETERS = (
+    # "给予 20 万元左右的奖补": the policy's own figure; 左右 leaves the bureau room to adjust.
+    Parameter("evaluation_award_cny", "评价考核优秀或良好的奖补（20 万元左右）", 200_000, SPECIAL_SUPPORT, "元"),
+    # The 公示 period, like the whole procedure, is in 徐政发〔2015〕73号: a bureau setting.
+    Parameter("notice_days", "公示期", None, SUPERVISION, "天", bureau_setting=True),
+)
 
 JURISDICTION = Jurisdiction(
     code="xuzhou",
@@ -26,11 +39,12 @@ POLICY_2016 = PolicyVersion(
     # The opinion bears the date 2016年2月18日 and sets no other start date.
     effective_from=date(2016, 2, 18),
     effective_to=None,
-    categories=(Category("key", "重点众创空间", Citation(DOC, "五、保障措施", "（五）")),),
+    categories=(Category("key", "重点众创空间", SUPERVISION),),
     notice_days=None,  # set in 徐政发〔2015〕73号, which we do not have: a bureau setting
     notice_citation=None,
+    parameters=PARAMETERS,
     award_title="徐州市重点众创空间",
-    award_citation=Citation(DOC, "五、保障措施", "（五）"),
+    award_citation=SUPERVISION,
 )
 
 POLICIES = [POLICY_2016]

@@ -1,7 +1,38 @@
-"""Placeholder: filled in with the policy's provisions."""
+"""徐州市: 五、保障措施 （一）专项支持众创空间建设 (徐政发〔2016〕12号).
+
+One-time awards for 重点众创空间 recognised at national / provincial / municipal
+level (50 / 40 / 30 万元); about 20 万元 for 优秀 or 良好 in the evaluation by a
+social (third-party) organisation; operating subsidies without a fixed amount.
+Paid from the 2000 万元 市众创空间奖补资金 of the same item.
+"""
 from core import hookimpl
+from core.policy import SubsidyRule
+from plugins.xuzhou.policy import JURISDICTION, SPECIAL_SUPPORT
+
+RECOGNITION_NOTE = "一次性奖励补助"
+
+RULES = (
+    SubsidyRule("xuzhou.award_national", "国家级重点众创空间一次性奖励补助", "recognized", SPECIAL_SUPPORT,
+                amount_cny=500_000, levels=("national",), note=RECOGNITION_NOTE),
+    SubsidyRule("xuzhou.award_provincial", "省级重点众创空间一次性奖励补助", "recognized", SPECIAL_SUPPORT,
+                amount_cny=400_000, levels=("provincial",), note=RECOGNITION_NOTE),
+    SubsidyRule("xuzhou.award_municipal", "市级重点众创空间一次性奖励补助", "recognized", SPECIAL_SUPPORT,
+                amount_cny=300_000, levels=("municipal",), note=RECOGNITION_NOTE),
+    SubsidyRule(
+        "xuzhou.evaluation_award", "评价考核优秀或良好奖补", "evaluated", SPECIAL_SUPPORT,
+        amount_cny=200_000, grades=("excellent", "good"),
+        note="由社会机构评价考核；政策为“20 万元左右”，市科技局可调整（evaluation_award_cny）",
+        setting_key="evaluation_award_cny",
+    ),
+    SubsidyRule(
+        "xuzhou.operating_subsidy", "运行补助及房租、宽带网络、公共软件、公共技术服务平台建设和运行补贴",
+        "recognized", SPECIAL_SUPPORT,
+        note="从市众创空间奖补资金中给予运行补助和适当补贴；未定金额",
+    ),
+)
 
 
 @hookimpl
 def zc_subsidy_rules(jurisdiction, policy):
-    return None
+    if jurisdiction == JURISDICTION.code:
+        return list(RULES)
