@@ -7,6 +7,7 @@ from plugins.kunming.assessment import zc_assessment_scheme
 from plugins.kunming.criteria import zc_criteria
 from plugins.kunming.documents import zc_document_templates
 from plugins.kunming.forms import zc_application_form
+from plugins.kunming.materials import zc_required_materials
 from plugins.kunming.policy import zc_jurisdiction, zc_policies
 from plugins.kunming.steps import zc_review_steps
 from plugins.kunming.subsidies import zc_subsidy_rules
@@ -18,6 +19,7 @@ __all__ = [
     "zc_document_templates",
     "zc_jurisdiction",
     "zc_policies",
+    "zc_required_materials",
     "zc_review_steps",
     "zc_subsidy_rules",
 ]

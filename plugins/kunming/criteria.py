@@ -1,7 +1,248 @@
-"""Placeholder: filled in with the policy's provisions."""
+"""昆明市: the recognition criteria of 昆科发〔2017〕55号 第五条（all categories）,
+第六条（技术支撑类 only） and 第七条（综合服务类 only）.
+
+Each check is a pure function ``(facts, ctx) -> (passed, message)``: attribute reads
+and comparisons only (a benchmark runs 100 000 evaluations).  Thresholds come from
+``ctx.params`` (the policy's Parameters after bureau overrides, see ``policy.py``).
+"""
 from core import hookimpl
+from core.facts import SERVICES
+from core.policy import Citation, Criterion
+from core.workdays import full_months_between
+from plugins.kunming.policy import DOC, JURISDICTION
+
+ALL = None  # Criterion.categories: every category of the policy (第五条)
+TECH = ("tech_support",)  # 第六条
+COMPREHENSIVE = ("comprehensive_service",)  # 第七条
+
+
+def _n(x) -> str:
+    """A number as people write it: 300, not 300.0."""
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def _pct(x) -> str:
+    return f"{x * 100:.1f}".rstrip("0").rstrip(".") + "%"
+
+
+# --- 第五条: every category -------------------------------------------------------
+
+
+def check_legal_entity(facts, ctx):
+    """第五条（一）在昆明市区域内注册，具有独立法人资格的企事业单位."""
+    problems = []
+    if not JURISDICTION.covers(facts.registered_region):
+        problems.append(f"注册地 {facts.registered_region} 不在昆明市（5301）区域内")
+    if not facts.independent_legal_person:
+        problems.append("不具有独立法人资格")
+    if facts.entity_type not in ("enterprise", "institution"):
+        problems.append("单位性质为其他，不是企事业单位")
+    if problems:
+        return False, "；".join(problems)
+    kind = "企业" if facts.entity_type == "enterprise" else "事业单位"
+    return True, f"注册地 {facts.registered_region} 在昆明市区域内，具有独立法人资格的{kind}"
+
+
+def check_operating_time(facts, ctx):
+    """第五条（三）众创空间成立时间在半年以上: 满6个月 by calendar months up to the as-of date."""
+    least = ctx.params["min_operating_months"]
+    months = full_months_between(facts.space_opened_on, ctx.as_of)
+    text = f"众创空间 {facts.space_opened_on.isoformat()} 成立，至 {ctx.as_of.isoformat()} 满 {months} 个月"
+    if months >= least:
+        return True, f"{text}，不少于 {least} 个月"
+    return False, f"{text}，不满 {least} 个月"
+
+
+def check_mentors(facts, ctx):
+    """第五条（五）有提供创新创业辅导和孵化服务的导师团队.
+
+    The policy sets no size: "有" needs at least one mentor; whether they make a team
+    able to coach and incubate is the experts' call (kunming.mentor_team).
+    """
+    n = facts.mentors
+    if n >= 1:
+        return True, f"有专兼职创业导师 {n} 名"
+    return False, "没有创业导师"
+
+
+def check_separate_accounting(facts, ctx):
+    """第五条（六）依托运营单位的，建设运营财务应单独核算.
+
+    The facts do not say whether the space is a unit of a larger operator, and a space
+    that is its own legal person can keep its books apart at no cost: so separate
+    accounting is required of every applicant.
+    """
+    if facts.separate_accounting:
+        return True, "众创空间建设运营财务单独核算"
+    return False, "众创空间建设运营财务未单独核算"
+
+
+# --- 第六条: 技术支撑类 -------------------------------------------------------------
+
+
+def check_rd_facilities(facts, ctx):
+    """第六条（二）专业化的研发设计、检验检测、模型加工、中试生产等设备设施和厂房."""
+    if facts.rd_facilities:
+        return True, "具有专业化的研发设计、检验检测、模型加工、中试生产等设备设施"
+    return False, "不具有专业化的研发设计、检验检测、模型加工、中试生产等设备设施"
+
+
+def check_online_platform(facts, ctx):
+    """第六条（三）具有开放式的互联网线上平台."""
+    if facts.online_platform:
+        return True, "具有开放式的互联网线上平台"
+    return False, "不具有开放式的互联网线上平台"
+
+
+# --- 第七条: 综合服务类 -------------------------------------------------------------
+
+
+def check_area(facts, ctx):
+    """第七条（一）场地面积原则上在300平方米以上（300 itself passes)."""
+    least = ctx.params["min_area_m2"]
+    area = facts.total_area_m2
+    if area >= least:
+        return True, f"场地面积 {_n(area)}㎡，不低于 {_n(least)}㎡"
+    return False, f"场地面积 {_n(area)}㎡，低于 {_n(least)}㎡"
+
+
+def check_lease(facts, ctx):
+    """第七条（一）自有或租赁，其中租赁期不少于3年."""
+    if facts.premises_tenure == "owned":
+        return True, "场地自有"
+    least = ctx.params["min_lease_years"]
+    years = facts.lease_years
+    if years >= least:
+        return True, f"场地租赁，租赁期 {_n(years)} 年，不少于 {_n(least)} 年"
+    return False, f"场地租赁，租赁期 {_n(years)} 年，少于 {_n(least)} 年"
+
+
+def check_not_commercial(facts, ctx):
+    """第七条（一）"商业经营性场所除外": a space in commercial premises is not accepted."""
+    if facts.commercial_premises:
+        return False, "场地为商业经营性场所，不予认定"
+    return True, "场地不是商业经营性场所"
+
+
+def check_public_area(facts, ctx):
+    """第七条（一）公共办公场所面积不得低于众创空间面积的10%（10% itself passes)."""
+    percent = ctx.params["min_public_area_percent"]
+    public, total = facts.public_area_m2, facts.total_area_m2
+    share = public / total if total else 0.0
+    text = f"公共办公场所 {_n(public)}㎡，占众创空间面积 {_pct(share)}"
+    # Compared in whole percent so that 30㎡ of 300㎡ is exactly 10% (300 * 0.1 is not 30.0).
+    if round(public * 100 - total * percent, 6) >= 0:
+        return True, f"{text}，不低于 {_n(percent)}%"
+    return False, f"{text}，低于 {_n(percent)}%"
+
+
+def check_residents(facts, ctx):
+    """第七条（二）入驻10个（含）以上小微企业或创业团队，经营项目符合《国家重点支持的高新
+    技术领域》和昆明188重点产业要求.
+
+    The field requirement is put on the residents themselves, so only those meeting it
+    (``qualifying_field``) count towards the ten.
+    """
+    least = ctx.params["min_residents"]
+    total = len(facts.residents)
+    qualifying = sum(1 for r in facts.residents if r.qualifying_field)
+    text = f"入驻小微企业或创业团队 {total} 个，其中经营项目符合要求的 {qualifying} 个"
+    if qualifying >= least:
+        return True, f"{text}，不少于 {least} 个"
+    return False, f"{text}，少于 {least} 个"
+
+
+def check_services(facts, ctx):
+    """第七条（三）具有为创业者提供工商注册、法律法务、金融服务、政策咨询等服务的能力."""
+    required = ctx.params["required_services"]
+    missing = [code for code in required if code not in facts.services]
+    if missing:
+        return False, "不能提供" + "、".join(SERVICES.get(c, c) for c in missing) + "服务"
+    return True, "能提供" + "、".join(SERVICES.get(c, c) for c in required) + "服务"
+
+
+def check_events(facts, ctx):
+    """第七条（三）定期举办项目路演、沙龙、训练营等各类创新交流活动.
+
+    The policy sets no number: at least one event in the last year is the floor a
+    regular programme cannot be below; whether it is regular is the experts' call.
+    """
+    n = facts.events_last_year
+    if n >= 1:
+        return True, f"近一年举办路演、沙龙、训练营等活动 {n} 次"
+    return False, "近一年未举办路演、沙龙、训练营等活动"
+
+
+def check_investors(facts, ctx):
+    """第七条（四）与天使投资、风险投资、私募基金、投资及担保机构等有合作关系.
+
+    No count is set: at least one partner; "长期稳定" is the experts' call.
+    """
+    n = facts.investor_partners
+    if n >= 1:
+        return True, f"与 {n} 家投资及担保机构有合作关系"
+    return False, "与天使投资、风险投资、私募基金、投资及担保机构等无合作关系"
+
+
+def _c(article: str, item: str) -> Citation:
+    return Citation(DOC, article, item)
+
+
+CRITERIA = [
+    # 第五条
+    Criterion("kunming.legal_entity", "昆明市区域内注册的独立法人企事业单位", _c("第五条", "（一）"), "auto",
+              check_legal_entity, ALL),
+    Criterion("kunming.service_theme", "具有明确的创新创业服务主题，内容充实，规划合理", _c("第五条", "（二）"),
+              "manual", None, ALL),
+    Criterion("kunming.operating_time", "众创空间成立时间在半年以上", _c("第五条", "（三）"), "auto",
+              check_operating_time, ALL),
+    Criterion("kunming.service_team", "服务团队和主要负责人具备行业背景、创新创业经历和行业资源，"
+              "能够满足大众创新创业服务需求", _c("第五条", "（四）"), "manual", None, ALL),
+    Criterion("kunming.mentors", "有创业导师", _c("第五条", "（五）"), "auto", check_mentors, ALL),
+    Criterion("kunming.mentor_team", "导师团队能够提供创新创业辅导和孵化服务", _c("第五条", "（五）"), "manual",
+              None, ALL),
+    Criterion("kunming.separate_accounting", "建设运营财务单独核算", _c("第五条", "（六）"), "auto",
+              check_separate_accounting, ALL),
+    Criterion("kunming.finance_management", "财务管理规范", _c("第五条", "（六）"), "manual", None, ALL),
+    # 第六条: 技术支撑类
+    Criterion("kunming.rd_conditions", "具备完善的专业化研究开发和产业化条件，能够提供低成本的开放式办公空间",
+              _c("第六条", "（一）"), "manual", None, TECH),
+    Criterion("kunming.rd_facilities", "专业化研发、生产设备设施和厂房", _c("第六条", "（二）"), "auto",
+              check_rd_facilities, TECH),
+    Criterion("kunming.custom_services", "实现符合行业特征专业领域的技术、信息、资本、供应链、市场对接等"
+              "个性化、定制化服务", _c("第六条", "（二）"), "manual", None, TECH),
+    Criterion("kunming.online_platform", "开放式互联网线上平台", _c("第六条", "（三）"), "auto",
+              check_online_platform, TECH),
+    Criterion("kunming.platform_sharing", "线上平台能够整合本行业的创新创业资源，提供共享服务",
+              _c("第六条", "（三）"), "manual", None, TECH),
+    # 第七条: 综合服务类
+    Criterion("kunming.area", "场地面积", _c("第七条", "（一）"), "auto", check_area, COMPREHENSIVE),
+    Criterion("kunming.lease", "场地自有或租赁期不少于3年", _c("第七条", "（一）"), "auto", check_lease,
+              COMPREHENSIVE),
+    Criterion("kunming.not_commercial", "场地不是商业经营性场所", _c("第七条", "（一）"), "auto",
+              check_not_commercial, COMPREHENSIVE),
+    Criterion("kunming.public_area", "公共办公场所面积比例", _c("第七条", "（一）"), "auto", check_public_area,
+              COMPREHENSIVE),
+    Criterion("kunming.public_facilities", "为入驻企业和团队提供必需的办公设备、会议室、洽谈室等公共办公场地",
+              _c("第七条", "（一）"), "manual", None, COMPREHENSIVE),
+    Criterion("kunming.residents", "入驻小微企业或创业团队数", _c("第七条", "（二）"), "auto", check_residents,
+              COMPREHENSIVE),
+    Criterion("kunming.residents_lawful", "入驻企业、创业团队在法律、法规允许的范围内从事经营活动",
+              _c("第七条", "（二）"), "manual", None, COMPREHENSIVE),
+    Criterion("kunming.services", "工商注册、法律法务、金融服务、政策咨询等服务能力", _c("第七条", "（三）"), "auto",
+              check_services, COMPREHENSIVE),
+    Criterion("kunming.events", "举办项目路演、沙龙、训练营等创新交流活动", _c("第七条", "（三）"), "auto",
+              check_events, COMPREHENSIVE),
+    Criterion("kunming.events_regular", "定期举办各类创新交流活动", _c("第七条", "（三）"), "manual", None,
+              COMPREHENSIVE),
+    Criterion("kunming.investors", "与投资及担保机构的合作关系", _c("第七条", "（四）"), "auto", check_investors,
+              COMPREHENSIVE),
+    Criterion("kunming.investors_stable", "与投资及担保机构的合作关系长期稳定", _c("第七条", "（四）"), "manual",
+              None, COMPREHENSIVE),
+]
 
 
 @hookimpl
 def zc_criteria(jurisdiction, category, policy):
-    return None
+    if jurisdiction == JURISDICTION.code:
+        return [c for c in CRITERIA if c.applies_to(category, policy)]

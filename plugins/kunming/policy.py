@@ -1,8 +1,12 @@
-"""昆明市: who recognises, and the policy versions (昆科发〔2017〕55号)."""
+"""昆明市: who recognises, and the policy versions (昆科发〔2017〕55号).
+
+Every threshold a criterion reads is a :class:`Parameter` here, with the article it
+comes from, so a bureau override and the admin's policy page use the same data.
+"""
 from datetime import date
 
 from core import hookimpl
-from core.policy import Category, Citation, Jurisdiction, PolicyVersion
+from core.policy import Category, Citation, Jurisdiction, Parameter, PolicyVersion
 
 DOC = "昆科发〔2017〕55号"
 
@@ -13,6 +17,20 @@ JURISDICTION = Jurisdiction(
     region_prefixes=("5301",),
     authority="昆明市科学技术局",
     parent="yunnan",
+)
+
+PARAMETERS = (
+    # 第五条（三） "成立时间在半年以上": at least 6 full calendar months (满6个月, 民法典
+    # 第201、202条) from space_opened_on to the as-of date; "以上" includes the 6.
+    Parameter("min_operating_months", "众创空间成立时间下限（满，含）", 6, Citation(DOC, "第五条", "（三）"), "个月"),
+    Parameter("min_area_m2", "众创空间场地面积下限（含）", 300, Citation(DOC, "第七条", "（一）"), "㎡"),
+    Parameter("min_lease_years", "租赁期下限（含）", 3, Citation(DOC, "第七条", "（一）"), "年"),
+    Parameter("min_public_area_percent", "公共办公场所面积占众创空间面积比例下限（含）", 10,
+              Citation(DOC, "第七条", "（一）"), "%"),
+    Parameter("min_residents", "入驻符合条件的小微企业或创业团队数下限（含）", 10,
+              Citation(DOC, "第七条", "（二）"), "个"),
+    Parameter("required_services", "须具备的服务能力", ("registration", "legal", "finance", "policy"),
+              Citation(DOC, "第七条", "（三）")),
 )
 
 POLICY_2017 = PolicyVersion(
@@ -28,8 +46,10 @@ POLICY_2017 = PolicyVersion(
     ),
     notice_days=7,
     notice_citation=Citation(DOC, "第十一条"),
+    parameters=PARAMETERS,
     award_title="昆明市众创空间",
     award_citation=Citation(DOC, "第十二条"),
+    note="市科技局发布申报通知，申报单位按通知要求报送电子版、纸件申报材料（第八条）。",
 )
 
 POLICIES = [POLICY_2017]

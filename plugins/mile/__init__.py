@@ -7,6 +7,7 @@ from plugins.mile.assessment import zc_assessment_scheme
 from plugins.mile.criteria import zc_criteria
 from plugins.mile.documents import zc_document_templates
 from plugins.mile.forms import zc_application_form
+from plugins.mile.materials import zc_required_materials
 from plugins.mile.policy import zc_jurisdiction, zc_policies
 from plugins.mile.steps import zc_review_steps
 from plugins.mile.subsidies import zc_subsidy_rules
@@ -18,6 +19,7 @@ __all__ = [
     "zc_document_templates",
     "zc_jurisdiction",
     "zc_policies",
+    "zc_required_materials",
     "zc_review_steps",
     "zc_subsidy_rules",
 ]

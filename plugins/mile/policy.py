@@ -1,8 +1,12 @@
-"""弥勒市: who recognises, and the policy versions (弥政办发〔2017〕5号 附件1)."""
+"""弥勒市: who recognises, and the policy versions (弥政办发〔2017〕5号 附件1).
+
+Every threshold a criterion reads is a :class:`Parameter` here, with the article it
+comes from, so a bureau override and the admin's policy page use the same data.
+"""
 from datetime import date
 
 from core import hookimpl
-from core.policy import Category, Citation, Jurisdiction, PolicyVersion
+from core.policy import Category, Citation, Jurisdiction, Parameter, PolicyVersion
 
 DOC = "弥政办发〔2017〕5号"
 
@@ -13,6 +17,26 @@ JURISDICTION = Jurisdiction(
     region_prefixes=("532504",),
     authority="弥勒市农业和科学技术局",
     parent="yunnan",
+)
+
+PARAMETERS = (
+    Parameter("min_area_m2", "众创空间面积下限（含）", 200, Citation(DOC, "第五条", "（二）"), "㎡"),
+    Parameter("min_residents", "入驻符合条件的小微企业或创业团队数下限（含）", 10,
+              Citation(DOC, "第五条", "（二）"), "个"),
+    Parameter("min_public_area_percent", "公共办公场所面积占众创空间面积比例下限（含）", 10,
+              Citation(DOC, "第五条", "（二）"), "%"),
+    # "第一年提供免费入驻服务（包括免租金…），第二年按市价的30%收取租金，第三年按市价的50%":
+    # read as ceilings — charging less favours the residents, which is the rule's purpose.
+    Parameter("max_rent_ratio_year1", "第一年租金占市价比例上限（免租金）", 0, Citation(DOC, "第五条", "（三）")),
+    Parameter("max_rent_ratio_year2", "第二年租金占市价比例上限", 0.3, Citation(DOC, "第五条", "（三）")),
+    Parameter("max_rent_ratio_year3", "第三年租金占市价比例上限", 0.5, Citation(DOC, "第五条", "（三）")),
+    Parameter("min_management_staff", "管理服务人员数下限（含）", 5, Citation(DOC, "第五条", "（四）"), "名"),
+    Parameter("required_management_rules", "须建立的管理制度", ("admission", "finance", "operations"),
+              Citation(DOC, "第五条", "（五）")),
+    Parameter("required_services", "须提供的服务", ("registration",), Citation(DOC, "第五条", "（六）")),
+    # 第十五条 grants 政策性补助 by ranking but names no amount: the bureau sets it.
+    Parameter("assessment_subsidy_cny", "年度考核政策性补助金额", None, Citation(DOC, "第十五条"), "元",
+              bureau_setting=True),
 )
 
 POLICY_2017 = PolicyVersion(
@@ -28,8 +52,10 @@ POLICY_2017 = PolicyVersion(
     ),
     notice_days=15,
     notice_citation=Citation(DOC, "第七条"),
+    parameters=PARAMETERS,
     award_title="弥科xxx众创空间",
     award_citation=Citation(DOC, "第七条"),
+    note="市农科局常年受理申报，分批组织专家实地查验和集中评审（第七条）。",
 )
 
 POLICIES = [POLICY_2017]
