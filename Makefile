@@ -1,0 +1,40 @@
+# 众创空间认定管理平台 — the two commands of the README:
+#   make run    creates .venv, installs the project, migrates, loads demo data, serves on http://127.0.0.1:$(PORT)
+#   make test   creates .venv, installs the project with its test extras, runs the whole test suite
+# Needs only python3 (>= 3.11).  PostgreSQL tests run too when TEST_DATABASE_URL is set.
+
+PYTHON ?= python3
+VENV   ?= .venv
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+BIN    := $(VENV)/bin
+
+.PHONY: run test install install-test clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 is required"'
+	$(PYTHON) -m venv $(VENV)
+
+# Stamp files: reinstall only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check -q -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+# Plain http on the loopback interface: cookies cannot be Secure-only here.
+run: $(VENV)/.installed
+	ZHONGCHUANG_SECURE_COOKIES=0 $(BIN)/zhongchuang db upgrade
+	ZHONGCHUANG_SECURE_COOKIES=0 $(BIN)/zhongchuang demo
+	ZHONGCHUANG_SECURE_COOKIES=0 exec $(BIN)/zhongchuang run --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache
