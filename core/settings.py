@@ -1,0 +1,603 @@
+"""Policies as versioned data, with the bureau's own data applied.
+
+A plugin declares its policy versions, parameters and criteria; a bureau adds, in
+the database, what the encoded policy leaves open or what it decides later:
+
+* ``BureauSetting`` — a value the policy leaves to the bureau (Yunnan's 公示期
+  ``notice_days``, Xuzhou's evaluation award) or the bureau's override of a
+  parameter, cited to the document the bureau names;
+* ``BureauPolicyVersion`` — a version the bureau registers (a successor to a lapsed
+  one), reusing the categories, parameters and criteria of the version it is
+  ``based_on``;
+* ``BureauCriterion`` — an auto criterion built from data (a fact key, a comparison,
+  a threshold) where the encoded policy has none;
+* ``CalendarDay`` — the bureau's working-day calendar for years the holiday package
+  does not know.
+
+The engines (eligibility, notice, subsidies) read everything through this module, so
+the plugin's data and the bureau's are one mechanism.  The bureau rows of a
+jurisdiction are read once into a :class:`BureauData` snapshot (plain values, no
+session), which a command passes around instead of querying per criterion.
+
+The write operations (``set_bureau_setting`` …) validate, write an audit event and
+commit; the admin and the CLI share them.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+
+from core import audit
+from core.extensions import db
+from core.jurisdictions import registry
+from core.models import BureauCriterion, BureauPolicyVersion, BureauSetting, CalendarDay
+from core.policy import Citation, Criterion, Parameter, PolicyVersion
+from core.workdays import WorkdayCalendar
+
+__all__ = [
+    "SettingsError",
+    "SchemaMissing",
+    "SettingValue",
+    "BureauData",
+    "load_bureau_data",
+    "policies",
+    "policy_in_force",
+    "nearest_policy",
+    "base_policy",
+    "parameters",
+    "parameter_rows",
+    "criteria",
+    "bureau_setting",
+    "known_setting_keys",
+    "calendar",
+    "NUMERIC_FACTS",
+    "BOOL_FACTS",
+    "OPERATORS",
+    "set_bureau_setting",
+    "add_bureau_policy_version",
+    "add_bureau_criterion",
+    "set_calendar_day",
+]
+
+NOTICE_DAYS = "notice_days"
+
+
+class SettingsError(ValueError):
+    """A bureau value the system refuses: ``key`` names the field, ``message`` says why
+    in Chinese; ``str()`` is one line."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(key, message)
+        self.key = key
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.message}"
+
+
+class SchemaMissing(RuntimeError):
+    """The database has no tables yet (``zhongchuang db upgrade`` not run)."""
+
+    def __str__(self) -> str:
+        return "数据库尚未初始化：请先运行 zhongchuang db upgrade"
+
+
+# --- the facts a bureau criterion may read (CONTRACTS §1) --------------------------
+
+# key -> (label, unit); the numeric keys of CONTRACTS §1.
+NUMERIC_FACTS: dict[str, tuple[str, str]] = {
+    "total_area_m2": ("众创空间总面积", "㎡"),
+    "public_area_m2": ("公共办公场所面积", "㎡"),
+    "workstations": ("创业工位数", "个"),
+    "lease_years": ("租赁期", "年"),
+    "rent_ratio_year1": ("第一年租金占市价比例", ""),
+    "rent_ratio_year2": ("第二年租金占市价比例", ""),
+    "rent_ratio_year3": ("第三年租金占市价比例", ""),
+    "management_staff": ("管理服务人员数", "名"),
+    "full_time_staff": ("具备专业服务能力的专职人员数", "名"),
+    "mentors": ("专兼职创业导师数", "名"),
+    "investor_partners": ("合作投资机构数", "家"),
+    "investment_projects": ("实际投资项目数", "个"),
+    "contracted_residents_last_year": ("近一年协议入驻的创业团队和企业数", "家"),
+    "new_enterprises_last_year": ("近一年入驻团队注册成为新企业数", "家"),
+    "financed_teams_last_year": ("近一年获得投融资的团队数", "家"),
+    "typical_cases_last_year": ("近一年典型孵化案例数", "个"),
+    "events_last_year": ("近一年举办活动次数", "次"),
+}
+# key -> label; the yes/no keys of CONTRACTS §1.
+BOOL_FACTS: dict[str, str] = {
+    "independent_legal_person": "具有独立法人资格",
+    "commercial_premises": "商业经营性场所",
+    "infrastructure_complete": "配套设施齐备",
+    "separate_accounting": "财务单独核算",
+    "seed_fund": "设立种子基金",
+    "online_platform": "开放式互联网线上平台",
+    "rd_facilities": "专业化研发设计等设备设施",
+}
+OPERATORS = {">=": "不低于", "<=": "不高于", "==": "等于", "true": "须为“是”"}
+
+
+# --- the snapshot of a jurisdiction's bureau data -----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SettingValue:
+    """A bureau setting as read: the value and the document the bureau names for it."""
+
+    key: str
+    value: Any
+    document: str | None = None
+    article: str | None = None
+    note: str | None = None
+
+    def source(self) -> dict[str, Any]:
+        return {"kind": "bureau_setting", "key": self.key, "document": self.document,
+                "article": self.article, "note": self.note}
+
+
+@dataclass(frozen=True, slots=True)
+class _VersionRow:
+    document: str
+    title: str
+    effective_from: date
+    effective_to: date | None
+    based_on: str | None
+    notice_days: int | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _CriterionRow:
+    category: str | None
+    code: str
+    title: str
+    fact_key: str
+    operator: str
+    threshold: Any
+    document: str
+    article: str | None
+    item: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class BureauData:
+    """What the bureau of one jurisdiction has entered, read once."""
+
+    code: str
+    settings: dict[str, SettingValue]
+    versions: tuple[_VersionRow, ...]
+    criteria: tuple[_CriterionRow, ...]
+
+
+def _read(statement):
+    try:
+        return db.session.execute(statement).scalars().all()
+    except (OperationalError, ProgrammingError) as exc:
+        db.session.rollback()
+        raise SchemaMissing() from exc
+
+
+def load_bureau_data(code: str) -> BureauData:
+    """Read the bureau rows of ``code`` (three queries), detached from the session."""
+    settings = {
+        r.key: SettingValue(r.key, r.value, r.document, r.article, r.note)
+        for r in _read(select(BureauSetting).where(BureauSetting.jurisdiction == code))
+    }
+    versions = tuple(
+        _VersionRow(r.document, r.title, r.effective_from, r.effective_to, r.based_on, r.notice_days, r.note)
+        for r in _read(select(BureauPolicyVersion).where(BureauPolicyVersion.jurisdiction == code)
+                       .order_by(BureauPolicyVersion.effective_from))
+    )
+    crits = tuple(
+        _CriterionRow(r.category, r.code, r.title, r.fact_key, r.operator, r.threshold,
+                      r.document, r.article, r.item)
+        for r in _read(select(BureauCriterion).where(BureauCriterion.jurisdiction == code,
+                                                     BureauCriterion.active.is_(True))
+                       .order_by(BureauCriterion.id))
+    )
+    return BureauData(code, settings, versions, crits)
+
+
+def _data(code: str, data: BureauData | None) -> BureauData:
+    return data if data is not None and data.code == code else load_bureau_data(code)
+
+
+# --- policy versions ------------------------------------------------------------------
+
+
+def _bureau_version(base: PolicyVersion, row: _VersionRow) -> PolicyVersion:
+    """A bureau-registered version: the base version's categories and parameters under
+    the bureau's document, dates and (when given) notice period."""
+    changes: dict[str, Any] = dict(
+        document=row.document,
+        title=row.title,
+        effective_from=row.effective_from,
+        effective_to=row.effective_to,
+        replaces=base.document,
+        note=row.note or f"由主管部门登记，沿用 {base.document} 的认定类别、参数和条件",
+    )
+    if row.notice_days is not None:
+        changes.update(notice_days=row.notice_days, notice_citation=Citation(row.document))
+    return dataclasses.replace(base, **changes)
+
+
+def _bases(code: str, data: BureauData) -> dict[str, str]:
+    """document of each bureau version → document of the plugin version it reuses."""
+    plugin_docs = {v.document for v in registry().policies(code)}
+    bases: dict[str, str] = {}
+    for row in data.versions:
+        base = row.based_on
+        # A version based on another bureau version reuses what that one reuses.
+        while base is not None and base not in plugin_docs:
+            base = bases.get(base)
+        if base is not None:
+            bases[row.document] = base
+    return bases
+
+
+def policies(code: str, data: BureauData | None = None) -> list[PolicyVersion]:
+    """The versions of ``code``'s policy, the plugin's and the bureau's, by start date."""
+    data = _data(code, data)
+    plugin_versions = registry().policies(code)
+    if not data.versions:
+        return plugin_versions
+    by_doc = {v.document: v for v in plugin_versions}
+    bases = _bases(code, data)
+    versions = list(plugin_versions)
+    for row in data.versions:
+        base_doc = bases.get(row.document)
+        if base_doc is None:
+            continue  # based on nothing known (plugin removed): cannot be applied
+        versions.append(_bureau_version(by_doc[base_doc], row))
+    versions.sort(key=lambda v: v.effective_from)
+    # A version registered after an open-ended one ends it: the day before the new
+    # one starts is the old one's last day.
+    for i, (old, new) in enumerate(zip(versions, versions[1:])):
+        if old.effective_to is None:
+            versions[i] = dataclasses.replace(old, effective_to=new.effective_from - timedelta(days=1))
+    return versions
+
+
+def policy_in_force(code: str, day: date, data: BureauData | None = None) -> PolicyVersion | None:
+    return next((v for v in policies(code, data) if v.in_force_on(day)), None)
+
+
+def nearest_policy(code: str, day: date, data: BureauData | None = None) -> PolicyVersion | None:
+    """The version in force on ``day``, else the one whose window is closest to it
+    (to say which one has lapsed or is still to come)."""
+
+    def distance(v: PolicyVersion) -> int:
+        if v.in_force_on(day):
+            return 0
+        if day < v.effective_from:
+            return (v.effective_from - day).days
+        return (day - v.effective_to).days  # type: ignore[operator]
+
+    return min(policies(code, data), key=distance, default=None)
+
+
+def base_policy(code: str, policy: PolicyVersion, data: BureauData | None = None) -> PolicyVersion:
+    """The plugin version whose criteria ``policy`` applies (itself for a plugin version)."""
+    data = _data(code, data)
+    base_doc = _bases(code, data).get(policy.document)
+    if base_doc is None:
+        return policy
+    return next(v for v in registry().policies(code) if v.document == base_doc)
+
+
+# --- parameters -----------------------------------------------------------------------
+
+
+def parameters(code: str, policy: PolicyVersion, data: BureauData | None = None) -> dict[str, Any]:
+    """``key → value``: the policy's parameters, overridden by the bureau's settings of
+    the same key.  A parameter the policy leaves to the bureau and the bureau has not
+    set is None."""
+    data = _data(code, data)
+    values = {p.key: p.value for p in policy.parameters}
+    for key, setting in data.settings.items():
+        if key in values:
+            values[key] = setting.value
+    return values
+
+
+def parameter_rows(code: str, policy: PolicyVersion, data: BureauData | None = None) -> list[dict[str, Any]]:
+    """The parameters for display, each saying where its value comes from:
+    ``source`` "政策规定" with the citation, or "局设置" with the bureau's document and
+    note (``policy_value`` keeps what the policy says); "待局设置" when the policy
+    leaves it to the bureau and nothing is set yet."""
+    data = _data(code, data)
+    rows = []
+    for p in policy.parameters:
+        setting = data.settings.get(p.key)
+        row = {
+            "key": p.key, "label": p.label, "unit": p.unit, "policy_value": p.value,
+            "citation": p.citation.to_dict() if p.citation else None,
+        }
+        if setting is not None:
+            row.update(value=setting.value, source="局设置", document=setting.document,
+                       article=setting.article, note=setting.note)
+        elif p.bureau_setting and p.value is None:
+            row.update(value=None, source="待局设置", document=None, article=None, note=None)
+        else:
+            row.update(value=p.value, source="政策规定", document=None, article=None, note=None)
+        rows.append(row)
+    return rows
+
+
+def bureau_setting(code: str, key: str, data: BureauData | None = None) -> SettingValue | None:
+    return _data(code, data).settings.get(key)
+
+
+def known_setting_keys(code: str) -> dict[str, str]:
+    """The keys a bureau may set for ``code`` → label: every parameter of any of its
+    versions, the public-notice period, and the subsidy amounts a rule lets it adjust."""
+    reg = registry()
+    keys: dict[str, str] = {NOTICE_DAYS: "公示期（天）"}
+    for version in reg.policies(code):
+        for p in version.parameters:
+            keys.setdefault(p.key, p.label)
+        for rule in reg.subsidy_rules(code, version):
+            if rule.setting_key:
+                keys.setdefault(rule.setting_key, f"{rule.name}（金额，元）")
+    return keys
+
+
+# --- criteria -------------------------------------------------------------------------
+
+
+def _fmt(x: Any) -> str:
+    if isinstance(x, bool):
+        return "是" if x else "否"
+    if isinstance(x, float) and x.is_integer():
+        return str(int(x))
+    return str(x)
+
+
+def _bureau_check(row: _CriterionRow):
+    """The pure check of a bureau criterion: compare one fact with the threshold."""
+    key, op, threshold = row.fact_key, row.operator, row.threshold
+    if key in BOOL_FACTS:
+        label, unit = BOOL_FACTS[key], ""
+        want = True if op == "true" else threshold
+
+        def check(facts, ctx):
+            have = getattr(facts, key)
+            text = f"{label}：{_fmt(have)}"
+            return (True, text) if have == want else (False, f"{text}，应为“{_fmt(want)}”")
+
+        return check
+
+    label, unit = NUMERIC_FACTS[key]
+    word = OPERATORS[op]
+    compare = {">=": lambda a: a >= threshold, "<=": lambda a: a <= threshold,
+               "==": lambda a: a == threshold}[op]
+
+    def check(facts, ctx):
+        have = getattr(facts, key)
+        text = f"{label} {_fmt(have)}{unit}"
+        if compare(have):
+            return True, f"{text}，{word} {_fmt(threshold)}{unit}"
+        return False, f"{text}，未达到“{word} {_fmt(threshold)}{unit}”"
+
+    return check
+
+
+def _bureau_criterion(code: str, row: _CriterionRow) -> Criterion:
+    return Criterion(
+        id=f"{code}.bureau.{row.code}",
+        title=row.title,
+        citation=Citation(row.document, row.article, row.item),
+        kind="auto",
+        check=_bureau_check(row),
+        categories=None if row.category is None else (row.category,),
+    )
+
+
+def criteria(code: str, category: str, policy: PolicyVersion, data: BureauData | None = None) -> list[Criterion]:
+    """The criteria of ``category`` under ``policy``: the plugins' (for a bureau version,
+    those of the version it is based on) followed by the bureau's own."""
+    data = _data(code, data)
+    found = registry().criteria(code, category, base_policy(code, policy, data))
+    found += [_bureau_criterion(code, r) for r in data.criteria if r.category in (None, category)]
+    return found
+
+
+# --- the working-day calendar -----------------------------------------------------------
+
+
+def calendar() -> WorkdayCalendar:
+    """The Chinese working-day calendar with the bureau's entries applied."""
+    rows = _read(select(CalendarDay))
+    return WorkdayCalendar({r.day: r.is_workday for r in rows})
+
+
+# --- writing: validated, audited, shared by the admin and the CLI ------------------------
+
+
+def _require_installed(code: str) -> None:
+    if code not in registry().installed():
+        raise SettingsError("jurisdiction", f"未知的辖区代码 {code}")
+
+
+def _is_number(v: Any) -> bool:
+    return type(v) in (int, float) and math.isfinite(v)
+
+
+def _check_setting_value(code: str, key: str, value: Any) -> None:
+    keys = known_setting_keys(code)
+    if key not in keys:
+        raise SettingsError("key", f"{code} 没有名为 {key} 的可设置项；可设置：{'、'.join(keys)}")
+    if key == NOTICE_DAYS or key.endswith("_days") or key.endswith("_months") or key.endswith("_years"):
+        if type(value) is not int or value < 1:
+            raise SettingsError("value", f"{keys[key]}应为正整数，实为 {value!r}")
+        return
+    declared = {p.key: p.value for v in registry().policies(code) for p in v.parameters}
+    current = declared.get(key)
+    if isinstance(current, bool):
+        if type(value) is not bool:
+            raise SettingsError("value", f"{keys[key]}应为是/否，实为 {value!r}")
+        return
+    if type(current) is int and not (type(value) is int and value >= 0):
+        raise SettingsError("value", f"{keys[key]}应为非负整数，实为 {value!r}")
+    if not (_is_number(value) and value >= 0):
+        raise SettingsError("value", f"{keys[key]}应为非负数值，实为 {value!r}")
+
+
+def _commit() -> None:
+    try:
+        db.session.commit()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise SettingsError("document", "与已有记录重复") from exc
+
+
+def set_bureau_setting(
+    code: str, key: str, value: Any, *, document: str | None = None, article: str | None = None,
+    note: str | None = None, actor=None, commit: bool = True,
+) -> BureauSetting:
+    """Set (or change) a bureau setting of ``code``, recording the old and new value."""
+    _require_installed(code)
+    _check_setting_value(code, key, value)
+    row = db.session.execute(
+        select(BureauSetting).where(BureauSetting.jurisdiction == code, BureauSetting.key == key)
+    ).scalar_one_or_none()
+    old = None if row is None else row.value
+    if row is None:
+        row = BureauSetting(jurisdiction=code, key=key)
+        db.session.add(row)
+    row.value, row.document, row.article, row.note = value, document, article, note
+    row.updated_by_id = getattr(actor, "id", None)
+    db.session.flush()
+    audit.record("bureau_setting.set", row, actor=actor, key=key, old=old, new=value,
+                 document=document, article=article, note=note)
+    if commit:
+        _commit()
+    return row
+
+
+def add_bureau_policy_version(
+    code: str, *, document: str, title: str, effective_from: date, effective_to: date | None = None,
+    based_on: str, notice_days: int | None = None, note: str | None = None, actor=None, commit: bool = True,
+) -> BureauPolicyVersion:
+    """Register a policy version (e.g. a successor to a lapsed one) that reuses the
+    categories, parameters and criteria of the version ``based_on``."""
+    _require_installed(code)
+    if not document or not document.strip():
+        raise SettingsError("document", "文号不能为空")
+    if not title or not title.strip():
+        raise SettingsError("title", "政策名称不能为空")
+    if effective_to is not None and effective_to < effective_from:
+        raise SettingsError("effective_to", f"有效期止 {effective_to} 早于起始日 {effective_from}")
+    if notice_days is not None and (type(notice_days) is not int or notice_days < 1):
+        raise SettingsError("notice_days", f"公示期应为正整数天，实为 {notice_days!r}")
+    existing = policies(code)
+    if not any(v.document == based_on for v in existing):
+        known = "、".join(v.document for v in existing) or "无"
+        raise SettingsError("based_on", f"沿用的政策 {based_on} 不是 {code} 的已知版本（已知：{known}）")
+    for v in existing:
+        if v.document == document:
+            raise SettingsError("document", f"{code} 已有文号为 {document} 的政策版本")
+        # An open-ended version is ended by a later one (see ``policies``).
+        ends = v.effective_to if v.effective_to is not None else (
+            None if effective_from <= v.effective_from else effective_from - timedelta(days=1))
+        overlaps = (ends is None or effective_from <= ends) and (
+            effective_to is None or v.effective_from <= effective_to)
+        if overlaps:
+            window = f"{v.effective_from}至{v.effective_to or '长期'}"
+            raise SettingsError("effective_from", f"有效期与 {v.document}（{window}）重叠")
+    row = BureauPolicyVersion(
+        jurisdiction=code, document=document.strip(), title=title.strip(), effective_from=effective_from,
+        effective_to=effective_to, based_on=based_on, notice_days=notice_days, note=note,
+        created_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(row)
+    db.session.flush()
+    audit.record("bureau_policy_version.add", row, actor=actor, document=row.document, based_on=based_on,
+                 effective_from=effective_from.isoformat(),
+                 effective_to=effective_to.isoformat() if effective_to else None, notice_days=notice_days)
+    if commit:
+        _commit()
+    return row
+
+
+def _check_criterion(code: str, category: str | None, crit_code: str, fact_key: str, operator: str,
+                     threshold: Any, document: str) -> None:
+    if category is not None:
+        known = {c.code for v in policies(code) for c in v.categories}
+        if category not in known:
+            raise SettingsError("category", f"{code} 没有认定类别 {category}（已知：{'、'.join(sorted(known))}）")
+    if not crit_code or not crit_code.replace("_", "").isalnum() or not crit_code.isascii():
+        raise SettingsError("code", f"条件代码只能由英文字母、数字和下划线组成，实为 {crit_code!r}")
+    if not document or not document.strip():
+        raise SettingsError("document", "须注明条件所依据的文件文号")
+    if fact_key in BOOL_FACTS:
+        if operator == "true":
+            return
+        if operator == "==" and type(threshold) is bool:
+            return
+        raise SettingsError("operator", f"{BOOL_FACTS[fact_key]}是是/否项：比较方式应为 true，或 == 加是/否")
+    if fact_key not in NUMERIC_FACTS:
+        raise SettingsError("fact_key", f"未知的申报事实项 {fact_key}：只能用 CONTRACTS §1 的数值或是/否项")
+    if operator not in (">=", "<=", "=="):
+        raise SettingsError("operator", f"数值项的比较方式应为 >=、<= 或 ==，实为 {operator!r}")
+    if not (_is_number(threshold) and threshold >= 0):
+        raise SettingsError("threshold", f"{NUMERIC_FACTS[fact_key][0]}的门槛应为非负数值，实为 {threshold!r}")
+    if fact_key.startswith("rent_ratio") and threshold > 1:
+        raise SettingsError("threshold", f"租金比例以小数表示（0.3 即 30%），实为 {threshold!r}")
+
+
+def add_bureau_criterion(
+    code: str, *, category: str | None, crit_code: str, title: str, fact_key: str, operator: str,
+    threshold: Any = None, document: str, article: str | None = None, item: str | None = None,
+    actor=None, commit: bool = True,
+) -> BureauCriterion:
+    """Add an auto criterion built from data, cited to the document the bureau names.
+
+    ``operator`` is ``>=`` / ``<=`` / ``==`` on a numeric fact, ``true`` (or ``==``
+    with true/false) on a yes/no fact; anything else is refused."""
+    _require_installed(code)
+    if not title or not title.strip():
+        raise SettingsError("title", "条件名称不能为空")
+    _check_criterion(code, category, crit_code, fact_key, operator, threshold, document)
+    duplicate = db.session.execute(
+        select(BureauCriterion.id).where(BureauCriterion.jurisdiction == code, BureauCriterion.code == crit_code)
+    ).first()
+    if duplicate:
+        raise SettingsError("code", f"{code} 已有条件代码 {crit_code}")
+    row = BureauCriterion(
+        jurisdiction=code, category=category, code=crit_code, title=title.strip(), fact_key=fact_key,
+        operator=operator, threshold=True if operator == "true" else threshold, document=document.strip(),
+        article=article, item=item, active=True, created_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(row)
+    db.session.flush()
+    audit.record("bureau_criterion.add", row, actor=actor, code=crit_code, fact_key=fact_key,
+                 operator=operator, threshold=row.threshold, document=row.document, article=article, item=item)
+    if commit:
+        _commit()
+    return row
+
+
+def set_calendar_day(day: date, is_workday: bool, *, note: str | None = None, actor=None,
+                     commit: bool = True) -> CalendarDay:
+    """Enter (or correct) one day of the bureau's working-day calendar."""
+    if type(is_workday) is not bool:
+        raise SettingsError("is_workday", f"应为是/否，实为 {is_workday!r}")
+    row = db.session.get(CalendarDay, day)
+    old = None if row is None else row.is_workday
+    if row is None:
+        row = CalendarDay(day=day)
+        db.session.add(row)
+    row.is_workday, row.note = is_workday, note
+    db.session.flush()
+    audit.record("calendar_day.set", object_type="CalendarDay", object_id=day.isoformat(), actor=actor,
+                 old=old, new=is_workday, note=note)
+    if commit:
+        _commit()
+    return row
