@@ -1,2 +1,28 @@
-def init_admin(app):
-    pass
+"""The Chinese admin, built per app inside the factory (one ``Admin`` per app)."""
+from __future__ import annotations
+
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+from flask_babel import lazy_gettext as _l
+
+from core.admin.dashboard import DashboardView
+from core.admin.jurisdictions import JurisdictionsView
+from core.admin.views import ApplicationView, AuditEventView, OrganisationView, SpaceView, UserView
+from core.models import Application, AuditEvent, Organisation, Space, User
+
+
+def init_admin(app) -> Admin:
+    admin = Admin(
+        app,
+        name=_l("Maker Space Recognition Platform"),
+        theme=Bootstrap4Theme(base_template="admin/zc_base.html", fluid=True),
+        index_view=DashboardView(name=_l("Dashboard"), url="/admin"),
+    )
+    admin.add_view(ApplicationView(Application, name=_l("Applications"), endpoint="application"))
+    admin.add_view(OrganisationView(Organisation, name=_l("Applicant organisations"), endpoint="organisation"))
+    admin.add_view(SpaceView(Space, name=_l("Maker spaces"), endpoint="space"))
+    admin.add_view(UserView(User, name=_l("Users"), endpoint="user", category=_l("System")))
+    admin.add_view(AuditEventView(AuditEvent, name=_l("Audit log"), endpoint="auditevent", category=_l("System")))
+    admin.add_view(JurisdictionsView(name=_l("Jurisdictions"), endpoint="jurisdictions", url="/admin/jurisdictions",
+                                     category=_l("System")))
+    return admin

@@ -1,0 +1,134 @@
+"""Access control for every admin page, in one place.
+
+``StaffAccessMixin``: who may open a page (logged-in staff, optionally only some
+roles).  Anonymous visitors go to the login page; anyone else gets 403.
+
+``ScopedModelView``: every read goes through ``core.scoping`` — the list, its
+count, the CSV export, the mass actions (``get_query``), and the single record
+behind details/edit/delete (``get_one``; Flask-Admin's default would fetch any id).
+Relationship dropdowns use :func:`scoped_query_factory`.  Create, edit and delete are
+written to the audit log in the same transaction as the change.
+"""
+from __future__ import annotations
+
+from flask import abort, redirect, request, url_for
+from flask_admin.contrib.sqla import ModelView
+from flask_babel import gettext
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms.validators import ValidationError
+from sqlalchemy import func, inspect
+
+from core import audit, roles, scoping
+from core.extensions import db
+
+
+class AdminForm(FlaskForm):
+    """Flask-WTF's form: its csrf_token is the one CSRFProtect checks on every POST."""
+
+
+class StaffAccessMixin:
+    #: roles that may open the page (None: every staff role)
+    allowed_roles: tuple[str, ...] | None = None
+
+    def is_accessible(self) -> bool:
+        if not scoping.is_staff(current_user):
+            return False
+        return self.allowed_roles is None or current_user.role in self.allowed_roles
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path))
+        abort(403)
+
+
+def scoped_query_factory(model, order_by=None):
+    """A ``query_factory`` for a relationship field: only the rows the current user may see."""
+
+    def factory():
+        query = db.session.query(model).filter(scoping.criteria_for(model, current_user))
+        return query.order_by(order_by if order_by is not None else model.id)
+
+    return factory
+
+
+def changed_fields(model) -> list[str]:
+    state = inspect(model)
+    return sorted(
+        attr.key for attr in state.attrs if attr.key != "password_hash" and attr.history.has_changes()
+    )
+
+
+class ScopedModelView(StaffAccessMixin, ModelView):
+    form_base_class = AdminForm
+    page_size = 50
+    can_view_details = True
+    can_export = True
+    export_types = ["csv"]
+
+    #: roles besides the admin that may create / edit / delete within their scope;
+    #: None: nobody, not even the admin (e.g. the append-only audit log)
+    create_roles: tuple[str, ...] | None = ()
+    edit_roles: tuple[str, ...] | None = ()
+    delete_roles: tuple[str, ...] | None = ()
+
+    def __init__(self, model, name=None, **kwargs):
+        super().__init__(model, db, name=name, **kwargs)
+
+    # Which buttons this user gets: read per request, never stored on the shared view.
+    def _may(self, allowed: tuple[str, ...] | None) -> bool:
+        if allowed is None or not current_user.is_authenticated:
+            return False
+        return current_user.role in (roles.ADMIN, *allowed)
+
+    @property
+    def can_create(self) -> bool:
+        return self._may(self.create_roles)
+
+    @property
+    def can_edit(self) -> bool:
+        return self._may(self.edit_roles)
+
+    @property
+    def can_delete(self) -> bool:
+        return self._may(self.delete_roles)
+
+    # --- every read is scoped ---
+    def scope(self):
+        return scoping.criteria_for(self.model, current_user)
+
+    def get_query(self):
+        return super().get_query().filter(self.scope())
+
+    def get_count_query(self):
+        return db.session.query(func.count("*")).select_from(self.model).filter(self.scope())
+
+    def get_one(self, id):
+        try:
+            key = int(id)
+        except (TypeError, ValueError):
+            return None
+        return self.get_query().filter(self.model.id == key).one_or_none()
+
+    def _get_filter_groups(self):
+        # Flask-Admin computes filter options once, at start-up; ours depend on the
+        # user and on the jurisdictions enabled now, so recompute them per request.
+        groups = super()._get_filter_groups()
+        for items in (groups or {}).values():
+            for item in items:
+                options = self._filter_args[item["arg"]][1].get_options(self)
+                item["options"] = [(k, str(v)) for k, v in options] if options else None
+        return groups
+
+    # --- every write is audited, in the same transaction ---
+    def on_model_change(self, form, model, is_created):
+        fields = changed_fields(model)
+        db.session.flush()  # the new row's id, for the audit event
+        if self.get_one(model.id) is None:
+            # e.g. an officer moving a space out of his area: refuse, roll back.
+            raise ValidationError(gettext("The record would fall outside what you may manage."))
+        audit.record("admin_create" if is_created else "admin_update", model, fields=fields)
+
+    def on_model_delete(self, model):
+        audit.record("admin_delete", model, label=str(model)[:200])
+

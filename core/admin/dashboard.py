@@ -1,0 +1,72 @@
+"""The admin's landing page: one card per enabled jurisdiction the user may see.
+
+Iterates the registry, so a jurisdiction installed as a separate package appears
+here with no change in core.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_admin import AdminIndexView, expose
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from core.admin import labels
+from core.admin.base import StaffAccessMixin
+from core.extensions import db
+from core.jurisdictions import enabled, registry
+from core.models import Application
+from core.policy import Jurisdiction, PolicyVersion
+from core.scoping import application_criteria, visible_codes
+
+
+def today() -> date:
+    """Today where the bureaus are (tests replace this function)."""
+    return datetime.now(ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))).date()
+
+
+@dataclass
+class Card:
+    jurisdiction: Jurisdiction
+    level_label: str
+    policy: PolicyVersion | None
+    counts: list[tuple[str, str, int]]  # (status code, label, number)
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, _, n in self.counts)
+
+
+def status_counts(user, code: str) -> list[tuple[str, str, int]]:
+    rows = db.session.execute(
+        select(Application.status, func.count())
+        .where(application_criteria(user), Application.jurisdiction == code)
+        .group_by(Application.status)
+    ).all()
+    found = dict(rows)
+    ordered = [s for s in labels.STATUS_LABELS if s in found] + sorted(s for s in found if s not in labels.STATUS_LABELS)
+    return [(s, labels.status_label(s), found[s]) for s in ordered]
+
+
+def cards(user) -> list[Card]:
+    reg = registry()
+    on = enabled()
+    day = today()
+    return [
+        Card(
+            jurisdiction=on[code],
+            level_label=str(labels.LEVEL_LABELS.get(on[code].level, on[code].level)),
+            policy=reg.policy_in_force(code, day),
+            counts=status_counts(user, code),
+        )
+        for code in visible_codes(user)
+    ]
+
+
+class DashboardView(StaffAccessMixin, AdminIndexView):
+    @expose("/")
+    def index(self):
+        return self.render("admin/dashboard.html", cards=cards(current_user), today=today())

@@ -1,0 +1,314 @@
+"""The generic model views: organisations, spaces, applications, users, audit log.
+
+Almost only class attributes (the Flask-Admin ``examples/sqla`` habit); access and
+scoping live in :mod:`core.admin.base`.  Every label and choice that names a
+jurisdiction or category is read from the plugin registry at request time.
+"""
+from __future__ import annotations
+
+from flask import has_request_context
+from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup, escape
+from wtforms import PasswordField, SelectField, SelectMultipleField
+from wtforms.validators import Email, Length, Optional, Regexp, ValidationError
+
+from core import roles
+from core.admin import labels
+from core.admin.base import ScopedModelView, scoped_query_factory
+from core.facts import is_valid_uscc
+from core.jurisdictions import enabled_codes
+from core.models import Organisation, Space, UserScope
+from core.scoping import visible_codes
+
+REGION = Regexp(r"^\d{6}$", message=_l("A region code has six digits (GB/T 2260)."))
+MIN_PASSWORD = 8  # our choice: no policy names a length
+
+
+def uscc_valid(form, field):
+    if field.data and not is_valid_uscc(field.data.strip().upper()):
+        raise ValidationError(gettext("This unified social credit code fails its check character (GB 32100-2015)."))
+
+
+# --- formatters (view, context, model, name) ------------------------------------------
+
+
+def fmt_jurisdiction(view, context, model, name):
+    return labels.jurisdiction_label(model.jurisdiction)
+
+
+def fmt_category(view, context, model, name):
+    return labels.category_label(model.jurisdiction, model.category)
+
+
+def fmt_status(view, context, model, name):
+    return labels.status_label(model.status)
+
+
+def fmt_role(view, context, model, name):
+    return labels.role_label(model.role)
+
+
+def fmt_datetime(view, context, model, name):
+    return labels.local_datetime(getattr(model, name))
+
+
+def fmt_scopes(view, context, model, name):
+    return "、".join(labels.jurisdiction_label(s.jurisdiction) for s in model.scopes)
+
+
+def fmt_entity_type(view, context, model, name):
+    return str(labels.ENTITY_TYPE_LABELS.get(model.entity_type, model.entity_type))
+
+
+def fmt_detail(view, context, model, name):
+    items = (model.detail or {}).items()
+    return Markup("<br>").join(escape(f"{k}: {v}") for k, v in items)
+
+
+# Filter options are asked for at start-up too (no request, no user): none then.
+def visible_jurisdiction_options():
+    if not has_request_context():
+        return []
+    return labels.jurisdiction_choices(visible_codes(current_user))
+
+
+def visible_category_options():
+    if not has_request_context():
+        return []
+    return labels.category_choices(visible_codes(current_user))
+
+
+def status_options():
+    return [(code, str(label)) for code, label in labels.STATUS_LABELS.items()]
+
+
+COMMON_LABELS = {
+    "id": _l("ID"),
+    "name": _l("Name"),
+    "jurisdiction": _l("Jurisdiction"),
+    "category": _l("Category"),
+    "status": _l("Status"),
+    "created_at": _l("Created at"),
+    "updated_at": _l("Updated at"),
+    "organisation": _l("Applicant organisation"),
+    "space": _l("Maker space"),
+    "region": _l("Region code"),
+    "address": _l("Address"),
+}
+
+
+class OrganisationView(ScopedModelView):
+    create_roles = (roles.OFFICER,)
+    edit_roles = (roles.OFFICER,)
+    delete_roles = ()  # the admin only
+    column_list = ("id", "name", "uscc", "entity_type", "registered_region", "contact_name", "contact_phone")
+    column_searchable_list = ("name", "uscc")
+    column_sortable_list = ("id", "name", "registered_region")
+    column_labels = {
+        **COMMON_LABELS,
+        "uscc": _l("Unified social credit code"),
+        "entity_type": _l("Entity type"),
+        "registered_region": _l("Registered region code"),
+        "legal_representative": _l("Legal representative"),
+        "contact_name": _l("Contact person"),
+        "contact_phone": _l("Contact phone"),
+        "contact_email": _l("Contact e-mail"),
+    }
+    column_formatters = {"entity_type": fmt_entity_type}
+    column_formatters_export = column_formatters
+    form_columns = (
+        "name", "uscc", "entity_type", "registered_region", "legal_representative", "address",
+        "contact_name", "contact_phone", "contact_email",
+    )
+    form_choices = {"entity_type": [(k, v) for k, v in labels.ENTITY_TYPE_LABELS.items()]}
+    form_args = {
+        "name": {"validators": [Length(min=2, max=200)]},
+        "uscc": {"validators": [Regexp(r"^[0-9A-Za-z]{18}$", message=_l("18 letters or digits.")), uscc_valid]},
+        "registered_region": {"validators": [REGION]},
+        "contact_email": {"validators": [Optional(), Email()]},
+    }
+
+    def on_model_change(self, form, model, is_created):
+        model.uscc = model.uscc.strip().upper()
+        super().on_model_change(form, model, is_created)
+
+
+class SpaceView(ScopedModelView):
+    create_roles = (roles.OFFICER,)
+    edit_roles = (roles.OFFICER,)
+    delete_roles = ()
+    column_list = ("id", "name", "organisation", "region", "opened_on", "updated_at")
+    column_searchable_list = ("name",)
+    column_sortable_list = ("id", "name", "region", "opened_on")
+    column_labels = {**COMMON_LABELS, "opened_on": _l("Opened on")}
+    column_formatters = {"updated_at": fmt_datetime}
+    column_formatters_export = column_formatters
+    column_details_exclude_list = ("facts",)
+    form_columns = ("organisation", "name", "region", "address", "opened_on")
+    form_args = {
+        "organisation": {"query_factory": scoped_query_factory(Organisation, Organisation.name)},
+        "name": {"validators": [Length(min=2, max=200)]},
+        "region": {"validators": [REGION]},
+    }
+
+
+class ApplicationView(ScopedModelView):
+    # Applications are filed in the applicant portal and moved by the workflow;
+    # here the bureau may only set its own reference number, and remove drafts.
+    create_roles = None
+    edit_roles = (roles.OFFICER,)
+    delete_roles = (roles.OFFICER,)
+    column_list = (
+        "id", "jurisdiction", "category", "space", "organisation", "status", "current_step",
+        "submitted_on", "official_number", "policy_document",
+    )
+    column_details_list = column_list + ("created_at", "updated_at")
+    column_searchable_list = ("official_number", "space.name", "organisation.name")
+    column_sortable_list = ("id", "jurisdiction", "category", "status", "submitted_on", "official_number")
+    column_default_sort = ("id", True)
+    column_labels = {
+        **COMMON_LABELS,
+        "current_step": _l("Current step"),
+        "submitted_on": _l("Submitted on"),
+        "official_number": _l("Reference number"),
+        "policy_document": _l("Policy applied"),
+        "space.name": _l("Maker space"),
+        "organisation.name": _l("Applicant organisation"),
+    }
+    column_formatters = {
+        "jurisdiction": fmt_jurisdiction,
+        "category": fmt_category,
+        "status": fmt_status,
+        "created_at": fmt_datetime,
+        "updated_at": fmt_datetime,
+    }
+    column_formatters_export = column_formatters
+    column_filters = (
+        FilterEqual(column="jurisdiction", name=_l("Jurisdiction"), options=visible_jurisdiction_options),
+        FilterEqual(column="category", name=_l("Category"), options=visible_category_options),
+        FilterEqual(column="status", name=_l("Status"), options=status_options),
+    )
+    form_columns = ("official_number",)
+    form_args = {"official_number": {"validators": [Optional(), Length(max=64)]}}
+
+    def on_model_delete(self, model):
+        if model.status not in ("draft", "withdrawn"):
+            raise ValidationError(gettext("Only draft or withdrawn applications may be deleted."))
+        super().on_model_delete(model)
+
+
+class UserView(ScopedModelView):
+    allowed_roles = (roles.ADMIN,)
+    create_roles = ()
+    edit_roles = ()
+    delete_roles = None  # deactivate instead: the audit log refers to users
+    can_export = False
+    column_list = ("id", "login", "name", "role", "scopes", "organisation", "active", "locked_until", "last_login_at")
+    column_details_exclude_list = ("password_hash",)
+    column_searchable_list = ("login", "name")
+    column_sortable_list = ("id", "login", "name", "role")
+    column_labels = {
+        **COMMON_LABELS,
+        "login": _l("Login (e-mail or mobile phone)"),
+        "role": _l("Role"),
+        "scopes": _l("Jurisdictions"),
+        "jurisdictions": _l("Jurisdictions"),
+        "region_prefix": _l("Recommender's region code prefix"),
+        "active": _l("Active"),
+        "failed_logins": _l("Failed logins in a row"),
+        "locked_until": _l("Locked until"),
+        "last_login_at": _l("Last login"),
+        "password": _l("Password"),
+    }
+    column_formatters = {
+        "role": fmt_role,
+        "scopes": fmt_scopes,
+        "locked_until": fmt_datetime,
+        "last_login_at": fmt_datetime,
+        "created_at": fmt_datetime,
+    }
+    column_filters = (FilterEqual(column="role", name=_l("Role"), options=lambda: [
+        (r, labels.role_label(r)) for r in roles.ROLES]),)
+    form_columns = ("login", "name", "role", "jurisdictions", "organisation", "region_prefix", "active", "password")
+    form_extra_fields = {
+        "password": PasswordField(_l("Password")),
+        "jurisdictions": SelectMultipleField(_l("Jurisdictions"), choices=[], validate_choice=True),
+    }
+    form_overrides = {"role": SelectField}
+    form_args = {
+        "login": {"validators": [Length(min=3, max=200)]},
+        "name": {"validators": [Length(min=1, max=100)]},
+        "role": {"choices": [(r, r) for r in roles.ROLES]},
+        "region_prefix": {"validators": [Optional(), Regexp(r"^\d{2,6}$", message=_l("2 to 6 digits."))]},
+        "organisation": {"query_factory": scoped_query_factory(Organisation, Organisation.name)},
+    }
+
+    def _prepare(self, form, obj=None):
+        form.role.choices = [(r, labels.role_label(r)) for r in roles.ROLES]
+        form.jurisdictions.choices = labels.jurisdiction_choices()
+        if obj is not None and not form.is_submitted():
+            form.jurisdictions.data = [s.jurisdiction for s in obj.scopes if s.jurisdiction in enabled_codes()]
+        return form
+
+    def create_form(self, obj=None):
+        return self._prepare(super().create_form(obj))
+
+    def edit_form(self, obj=None):
+        return self._prepare(super().edit_form(obj), obj)
+
+    def on_model_change(self, form, model, is_created):
+        password = form.password.data or ""
+        if is_created and not password:
+            raise ValidationError(gettext("A new user needs a password."))
+        if password:
+            if len(password) < MIN_PASSWORD:
+                raise ValidationError(gettext("The password needs at least %(n)s characters.", n=MIN_PASSWORD))
+            model.set_password(password)
+        if model.role == roles.APPLICANT and model.organisation is None:
+            raise ValidationError(gettext("An applicant account belongs to an applicant organisation."))
+        model.login = model.login.strip()
+        # Scopes of disabled jurisdictions are not on the form: keep them untouched.
+        wanted = set(form.jurisdictions.data or [])
+        switchable = set(enabled_codes())
+        model.scopes = [s for s in model.scopes if s.jurisdiction not in switchable or s.jurisdiction in wanted]
+        have = {s.jurisdiction for s in model.scopes}
+        model.scopes.extend(UserScope(jurisdiction=code) for code in sorted(wanted - have))
+        super().on_model_change(form, model, is_created)
+
+
+class AuditEventView(ScopedModelView):
+    """Append-only: nobody creates, edits or deletes here, not even the admin."""
+
+    allowed_roles = (roles.ADMIN, roles.OFFICER, roles.LEADER)
+    create_roles = None
+    edit_roles = None
+    delete_roles = None
+    column_default_sort = ("id", True)
+    column_list = ("occurred_at", "actor_name", "action", "object_type", "object_id", "jurisdiction",
+                   "from_state", "to_state", "client_address")
+    column_details_list = column_list + ("opinion", "detail")
+    column_searchable_list = ("actor_name", "action", "object_id")
+    column_sortable_list = ("occurred_at", "action", "object_type", "jurisdiction")
+    column_labels = {
+        **COMMON_LABELS,
+        "occurred_at": _l("Time"),
+        "actor_name": _l("Who"),
+        "action": _l("Action"),
+        "object_type": _l("Record type"),
+        "object_id": _l("Record ID"),
+        "from_state": _l("From"),
+        "to_state": _l("To"),
+        "client_address": _l("Client address"),
+        "opinion": _l("Opinion"),
+        "detail": _l("Detail"),
+    }
+    column_formatters = {"occurred_at": fmt_datetime, "jurisdiction": fmt_jurisdiction, "detail": fmt_detail}
+    column_formatters_export = {"occurred_at": fmt_datetime, "jurisdiction": fmt_jurisdiction}
+    column_filters = (
+        FilterEqual(column="jurisdiction", name=_l("Jurisdiction"), options=visible_jurisdiction_options),
+        "action",
+        "object_type",
+    )

@@ -1,0 +1,162 @@
+"""Who may see what — in one place.
+
+Every function here takes a user (or Flask-Login's anonymous user) and returns a
+SQLAlchemy criterion to put in a ``WHERE``: the admin views, the portal and the
+workflow all filter through these, so a rule changes in one spot.
+
+The rules (DESIGN.md "Users"):
+
+- **admin** — every record of the *enabled* jurisdictions; every organisation,
+  space, user and audit event (those are not tied to one jurisdiction, and the
+  provincial office manages them all).
+- **officer, leader, expert, recommender** — records whose ``jurisdiction`` is one
+  of the user's scopes (``UserScope``) *and* enabled.  A recommender with a
+  ``region_prefix`` sees only applications of spaces in that area.  (Experts will be
+  narrowed further to their assigned applications by the review workflow.)
+- **applicant** — only its own organisation's rows, in enabled jurisdictions.
+- **anonymous** — nothing.
+
+Organisations and spaces carry no ``jurisdiction``: staff see one when it has an
+application they may see, or when its region lies in the area of a jurisdiction they
+may see (``Jurisdiction.covers``).  Users: the admin sees all; anyone else only
+themselves.  Audit events: the admin sees all; officers and leaders those of their
+jurisdictions; other roles none.
+"""
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, false, or_, select, true
+
+from core import roles
+from core.jurisdictions import enabled, enabled_codes
+from core.models import Application, AuditEvent, Organisation, Space, User
+
+AUDIT_ROLES = (roles.ADMIN, roles.OFFICER, roles.LEADER)
+
+
+def role_of(user) -> str | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return user.role
+
+
+def is_staff(user) -> bool:
+    return role_of(user) in roles.STAFF_ROLES
+
+
+def is_admin(user) -> bool:
+    return role_of(user) == roles.ADMIN
+
+
+def visible_codes(user) -> list[str]:
+    """The enabled jurisdictions whose records the user may see, in display order."""
+    role = role_of(user)
+    if role is None:
+        return []
+    codes = enabled_codes()
+    if role in (roles.ADMIN, roles.APPLICANT):
+        return codes  # the applicant is narrowed by organisation instead
+    mine = user.jurisdiction_codes
+    return [c for c in codes if c in mine]
+
+
+def _region_in(column, codes: list[str]) -> ColumnElement[bool]:
+    """``column`` (a region code) lies in the area of one of ``codes``."""
+    installed = enabled()
+    prefixes = sorted({p for c in codes if c in installed for p in installed[c].region_prefixes})
+    if not prefixes:
+        return false()
+    return or_(*[column.startswith(p, autoescape=True) for p in prefixes])
+
+
+def jurisdiction_criteria(user, column) -> ColumnElement[bool]:
+    """For any model with a ``jurisdiction`` column (calls, batches, notices…)."""
+    codes = visible_codes(user)
+    return column.in_(codes) if codes else false()
+
+
+def application_criteria(user) -> ColumnElement[bool]:
+    role = role_of(user)
+    codes = visible_codes(user)
+    if role is None or not codes:
+        return false()
+    in_jurisdiction = Application.jurisdiction.in_(codes)
+    if role == roles.APPLICANT:
+        if user.organisation_id is None:
+            return false()
+        return in_jurisdiction & (Application.organisation_id == user.organisation_id)
+    if role == roles.RECOMMENDER and user.region_prefix:
+        in_area = select(Space.id).where(Space.region.startswith(user.region_prefix, autoescape=True))
+        return in_jurisdiction & Application.space_id.in_(in_area)
+    return in_jurisdiction
+
+
+def organisation_criteria(user) -> ColumnElement[bool]:
+    role = role_of(user)
+    if role is None:
+        return false()
+    if role == roles.ADMIN:
+        return true()
+    if role == roles.APPLICANT:
+        return Organisation.id == user.organisation_id if user.organisation_id else false()
+    with_application = select(Application.organisation_id).where(application_criteria(user))
+    in_area = _region_in(Organisation.registered_region, visible_codes(user))
+    space_in_area = select(Space.organisation_id).where(_region_in(Space.region, visible_codes(user)))
+    if role == roles.RECOMMENDER and user.region_prefix:
+        prefix = user.region_prefix
+        in_area = in_area & Organisation.registered_region.startswith(prefix, autoescape=True)
+        space_in_area = space_in_area.where(Space.region.startswith(prefix, autoescape=True))
+    return or_(Organisation.id.in_(with_application), in_area, Organisation.id.in_(space_in_area))
+
+
+def space_criteria(user) -> ColumnElement[bool]:
+    role = role_of(user)
+    if role is None:
+        return false()
+    if role == roles.ADMIN:
+        return true()
+    if role == roles.APPLICANT:
+        return Space.organisation_id == user.organisation_id if user.organisation_id else false()
+    with_application = select(Application.space_id).where(application_criteria(user))
+    in_area = _region_in(Space.region, visible_codes(user))
+    if role == roles.RECOMMENDER and user.region_prefix:
+        in_area = in_area & Space.region.startswith(user.region_prefix, autoescape=True)
+    return or_(Space.id.in_(with_application), in_area)
+
+
+def user_criteria(user) -> ColumnElement[bool]:
+    role = role_of(user)
+    if role is None:
+        return false()
+    if role == roles.ADMIN:
+        return true()
+    return User.id == user.id
+
+
+def audit_criteria(user) -> ColumnElement[bool]:
+    role = role_of(user)
+    if role == roles.ADMIN:
+        return true()
+    if role in AUDIT_ROLES:
+        return jurisdiction_criteria(user, AuditEvent.jurisdiction)
+    return false()
+
+
+# The criterion for each model the admin lists; the portal and workflow reuse it.
+CRITERIA = {
+    Application: application_criteria,
+    Organisation: organisation_criteria,
+    Space: space_criteria,
+    User: user_criteria,
+    AuditEvent: audit_criteria,
+}
+
+
+def criteria_for(model, user) -> ColumnElement[bool]:
+    """The criterion for ``model``; models with a ``jurisdiction`` column and no rule
+    of their own are scoped by it; any other model is visible to the admin only."""
+    if model in CRITERIA:
+        return CRITERIA[model](user)
+    column = getattr(model, "jurisdiction", None)
+    if column is not None:
+        return jurisdiction_criteria(user, column)
+    return true() if is_admin(user) else false()
