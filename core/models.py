@@ -147,7 +147,9 @@ class BureauSetting(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     jurisdiction: Mapped[str] = mapped_column(String(32), index=True)
     key: Mapped[str] = mapped_column(String(100))
-    value: Mapped[Any] = mapped_column(JSONType)
+    # A fresh type instance: Mutable*.as_mutable(JSONType) elsewhere tracks every column
+    # sharing the JSONType object, and would refuse a scalar value here.
+    value: Mapped[Any] = mapped_column(JSON().with_variant(JSONB(), "postgresql"))
     document: Mapped[str | None] = mapped_column(String(200))
     article: Mapped[str | None] = mapped_column(String(100))
     note: Mapped[str | None] = mapped_column(Text)
@@ -187,7 +189,7 @@ class BureauCriterion(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     fact_key: Mapped[str] = mapped_column(String(64))
     operator: Mapped[str] = mapped_column(String(8))  # >= | <= | == | true
-    threshold: Mapped[Any] = mapped_column(JSONType)
+    threshold: Mapped[Any] = mapped_column(JSON().with_variant(JSONB(), "postgresql"))  # scalar: see BureauSetting.value
     document: Mapped[str] = mapped_column(String(200))
     article: Mapped[str | None] = mapped_column(String(100))
     item: Mapped[str | None] = mapped_column(String(100))
