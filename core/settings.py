@@ -430,23 +430,34 @@ def _is_number(v: Any) -> bool:
 
 
 def _check_setting_value(code: str, key: str, value: Any) -> None:
+    """Refuse a value of the wrong kind for ``key``: the kind is that of the policy's
+    own value (a count stays a whole number, a list of codes stays a list…)."""
     keys = known_setting_keys(code)
     if key not in keys:
         raise SettingsError("key", f"{code} 没有名为 {key} 的可设置项；可设置：{'、'.join(keys)}")
-    if key == NOTICE_DAYS or key.endswith("_days") or key.endswith("_months") or key.endswith("_years"):
-        if type(value) is not int or value < 1:
-            raise SettingsError("value", f"{keys[key]}应为正整数，实为 {value!r}")
-        return
+    label = keys[key]
     declared = {p.key: p.value for v in registry().policies(code) for p in v.parameters}
     current = declared.get(key)
-    if isinstance(current, bool):
+    if key.endswith(("_days", "_months", "_years")):
+        if type(value) is not int or value < 1:
+            raise SettingsError("value", f"{label}应为正整数，实为 {value!r}")
+    elif key.endswith("_cny"):
+        if type(value) is not int or value < 0:
+            raise SettingsError("value", f"{label}应为非负整数（元），实为 {value!r}")
+    elif isinstance(current, bool):
         if type(value) is not bool:
-            raise SettingsError("value", f"{keys[key]}应为是/否，实为 {value!r}")
-        return
-    if type(current) is int and not (type(value) is int and value >= 0):
-        raise SettingsError("value", f"{keys[key]}应为非负整数，实为 {value!r}")
-    if not (_is_number(value) and value >= 0):
-        raise SettingsError("value", f"{keys[key]}应为非负数值，实为 {value!r}")
+            raise SettingsError("value", f"{label}应为是/否（true / false），实为 {value!r}")
+    elif isinstance(current, (tuple, list)):
+        if not (isinstance(value, list) and all(isinstance(x, str) and x.strip() for x in value)):
+            raise SettingsError("value", f"{label}应为代码列表（如 [\"a\", \"b\"]），实为 {value!r}")
+    elif "ratio" in key:
+        if not (_is_number(value) and 0 <= value <= 1):
+            raise SettingsError("value", f"{label}应为 0 至 1 之间的小数（0.3 即 30%），实为 {value!r}")
+    elif type(current) is int:
+        if type(value) is not int or value < 0:
+            raise SettingsError("value", f"{label}应为非负整数，实为 {value!r}")
+    elif not (_is_number(value) and value >= 0):
+        raise SettingsError("value", f"{label}应为非负数值，实为 {value!r}")
 
 
 def _commit() -> None:
