@@ -1,0 +1,239 @@
+"""`zhongchuang plugins`, `create-user` and `demo`, run through Flask's CLI runner
+against the real test database (SQLite, and PostgreSQL when TEST_DATABASE_URL is set)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from core.cli import cli
+from core.demo import ADMIN_LOGIN, APPLICATIONS, DEMO_PASSWORD, ORGS, demo_login
+from core.extensions import db
+from core.facts import is_valid_uscc, parse_facts
+from core.jurisdictions import registry
+from core.models import (
+    APPLICATION_STATUSES,
+    Application,
+    AuditEvent,
+    JurisdictionSetting,
+    Organisation,
+    Recognition,
+    Resident,
+    Space,
+    User,
+    UserScope,
+)
+from core.plugins import Registry
+from core.roles import ROLES
+
+COUNTED = (User, UserScope, Organisation, Space, Resident, Application, Recognition, AuditEvent)
+
+
+def run(app, *args, input=None):
+    return app.test_cli_runner().invoke(cli, list(args), input=input)
+
+
+def counts() -> dict[str, int]:
+    db.session.expire_all()
+    return {m.__name__: db.session.scalar(select(func.count()).select_from(m)) for m in COUNTED}
+
+
+# --- demo ------------------------------------------------------------------------------
+
+
+def test_demo_twice_adds_nothing_the_second_time(app):
+    first = run(app, "demo")
+    assert first.exit_code == 0, first.output
+    after_first = counts()
+    assert after_first["Organisation"] == len(ORGS) == 12
+    assert after_first["Application"] == len(APPLICATIONS)
+    assert after_first["User"] == 1 + 4 * 5  # one admin + five roles in each of four jurisdictions
+    assert db.session.scalar(select(func.count()).where(AuditEvent.action == "demo.load")) == 1
+
+    second = run(app, "demo")
+    assert second.exit_code == 0, second.output
+    assert counts() == after_first  # no duplicate, and no second audit event
+    assert "officer@kunming.demo" in second.output and DEMO_PASSWORD in second.output
+
+
+def test_demo_users_roles_scopes_and_password(app):
+    assert run(app, "demo").exit_code == 0
+    admin = db.session.scalar(select(User).where(User.login == ADMIN_LOGIN))
+    assert admin.role == "admin" and admin.check_password(DEMO_PASSWORD) and not admin.scopes
+    for code in ("mile", "kunming", "yunnan", "xuzhou"):
+        for role in ("applicant", "recommender", "officer", "expert", "leader"):
+            user = db.session.scalar(select(User).where(User.login == demo_login(role, code)))
+            assert user is not None and user.role == role
+            assert user.check_password(DEMO_PASSWORD)
+            if role == "applicant":
+                # an applicant belongs to an organisation of its own jurisdiction
+                assert registry().installed()[code].covers(user.organisation.registered_region)
+            else:
+                assert user.jurisdiction_codes == {code}
+            if role == "recommender":
+                assert registry().installed()[code].covers(user.region_prefix)
+
+
+def test_demo_facts_pass_the_contract_and_cover_every_state(app):
+    assert run(app, "demo").exit_code == 0
+    spaces = db.session.scalars(select(Space)).all()
+    assert len(spaces) == 12
+    for space in spaces:
+        facts = parse_facts(space.facts)
+        assert is_valid_uscc(space.organisation.uscc) and facts.uscc == space.organisation.uscc
+        assert len(space.residents) == len(space.facts["residents"]) > 0
+    applications = db.session.scalars(select(Application)).all()
+    assert {a.status for a in applications} == set(APPLICATION_STATUSES)
+    assert {a.jurisdiction for a in applications} == {"mile", "kunming", "yunnan", "xuzhou"}
+    installed = registry().installed()
+    for a in applications:
+        parse_facts(a.facts)
+        assert installed[a.jurisdiction].covers(a.space.region)  # a space applies where it lies
+        assert (a.submitted_on is None) == (a.status == "draft")
+        if a.submitted_on:  # judged under the version in force on its submission date
+            assert a.policy_document == registry().policy_in_force(a.jurisdiction, a.submitted_on).document
+    recognised = [a for a in applications if a.status == "recognised"]
+    titles = {r.application_id: r for r in db.session.scalars(select(Recognition))}
+    assert set(titles) == {a.id for a in recognised}
+    assert titles[next(a.id for a in recognised if a.jurisdiction == "mile")].title == "弥科湖泉众创空间"
+
+
+def test_demo_only_for_enabled_jurisdictions(app_factory):
+    app = app_factory({"ZHONGCHUANG_JURISDICTIONS": "kunming"})
+    with app.app_context():
+        assert run(app, "demo").exit_code == 0
+        logins = set(db.session.scalars(select(User.login)))
+        assert logins == {ADMIN_LOGIN} | {demo_login(r, "kunming") for r in
+                                          ("applicant", "recommender", "officer", "expert", "leader")}
+        assert set(db.session.scalars(select(Application.jurisdiction))) == {"kunming"}
+
+
+# --- create-user -----------------------------------------------------------------------
+
+
+def one_error_line(result) -> str:
+    lines = result.stderr.strip().splitlines()
+    assert result.exit_code == 2 and len(lines) == 1 and result.stdout == "", result.output
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["--role", "boss", "--jurisdiction", "kunming"], "--role"),
+        (["--role", "", "--jurisdiction", "kunming"], "--role"),
+        (["--role", "officer", "--jurisdiction", "dali"], "--jurisdiction"),
+        (["--role", "officer"], "--jurisdiction"),
+        (["--role", "admin", "--jurisdiction", "kunming"], "--jurisdiction"),
+        (["--role", "recommender", "--jurisdiction", "kunming", "--region-prefix", "3203"], "--region-prefix"),
+        (["--role", "recommender", "--jurisdiction", "kunming", "--region-prefix", "53a1"], "--region-prefix"),
+        (["--role", "applicant", "--organisation-uscc", "91530112AY4CL12T2X"], "--organisation-uscc"),
+        (["--role", "applicant", "--organisation-uscc", "91530112AY4CL12T2Q"], "--organisation-uscc"),
+        (["--role", "officer", "--jurisdiction", "kunming", "--password", "1234567"], "--password"),
+    ],
+)
+def test_create_user_bad_input_names_the_option_and_writes_nothing(app, args, option):
+    before = counts()
+    base = ["create-user", "--login", "zhang@km.gov", "--name", "张三"]
+    if "--password" not in args:
+        args = [*args, "--password", "12345678"]
+    line = one_error_line(run(app, *base, *args))
+    assert line.startswith(option + ":")
+    assert counts() == before
+
+
+def test_create_user_without_password_is_refused(app):
+    line = one_error_line(run(app, "create-user", "--login", "z@km", "--name", "张三", "--role", "admin"))
+    assert line.startswith("--password:")
+
+
+def test_create_user_in_a_jurisdiction_the_admin_switched_off(app):
+    db.session.add(JurisdictionSetting(code="xuzhou", enabled=False))
+    db.session.commit()
+    result = run(app, "create-user", "--login", "z@xz", "--name", "张三", "--role", "officer",
+                 "--jurisdiction", "xuzhou", "--password", "12345678")
+    assert one_error_line(result).startswith("--jurisdiction:")
+    assert db.session.scalar(select(User).where(User.login == "z@xz")) is None
+
+
+def test_create_user_records_scopes_and_an_audit_event(app):
+    result = run(app, "create-user", "--login", "li@km.gov", "--name", "李四", "--role", "recommender",
+                 "--jurisdiction", "kunming", "--region-prefix", "530112", "--password-stdin",
+                 input="s3cret-pass\n")
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.login == "li@km.gov"))
+    assert user.name == "李四" and user.role == "recommender" and user.region_prefix == "530112"
+    assert user.jurisdiction_codes == {"kunming"} and user.check_password("s3cret-pass")
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.create"))
+    assert event.object_id == str(user.id) and event.detail["login"] == "li@km.gov"
+
+    # the same login again: refused, nothing changed
+    again = run(app, "create-user", "--login", "li@km.gov", "--name", "李四", "--role", "officer",
+                "--jurisdiction", "kunming", "--password", "another-pass")
+    assert one_error_line(again).startswith("--login:")
+    db.session.expire_all()
+    assert user.role == "recommender" and user.check_password("s3cret-pass")
+
+    # --update resets it, keeping the unique (user, jurisdiction) scope row valid
+    updated = run(app, "create-user", "--login", "li@km.gov", "--name", "李四", "--role", "officer",
+                  "--jurisdiction", "kunming", "--jurisdiction", "mile", "--password", "another-pass", "--update")
+    assert updated.exit_code == 0, updated.output
+    db.session.expire_all()
+    assert user.role == "officer" and user.check_password("another-pass")
+    assert user.jurisdiction_codes == {"kunming", "mile"} and user.region_prefix is None
+
+
+def test_create_applicant_of_an_existing_organisation(app):
+    assert run(app, "demo").exit_code == 0
+    uscc = ORGS[0].uscc
+    result = run(app, "create-user", "--login", "wang@org", "--name", "王五", "--role", "applicant",
+                 "--organisation-uscc", uscc, "--password", "12345678")
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.login == "wang@org"))
+    assert user.organisation.uscc == uscc and not user.scopes
+
+
+# --- plugins ---------------------------------------------------------------------------
+
+
+def test_plugins_json_shape(app):
+    db.session.add(JurisdictionSetting(code="mile", enabled=False))
+    db.session.commit()
+    result = run(app, "plugins", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert set(report) == {"jurisdictions", "broken"} and report["broken"] == {}
+    by_code = {j["code"]: j for j in report["jurisdictions"]}
+    assert set(by_code) == {"mile", "kunming", "yunnan", "xuzhou"}
+    for j in by_code.values():
+        assert set(j) == {"code", "name", "level", "authority", "parent", "region_prefixes", "installed",
+                          "enabled", "policies"}
+        assert j["installed"] is True
+        for p in j["policies"]:
+            assert set(p) == {"document", "title", "effective_from", "effective_to"}
+    assert by_code["mile"]["enabled"] is False and by_code["kunming"]["enabled"] is True
+    assert by_code["kunming"] | {"enabled": None, "policies": None} == {
+        "code": "kunming", "name": "昆明市", "level": "city", "authority": "昆明市科学技术局",
+        "parent": "yunnan", "region_prefixes": ["5301"], "installed": True, "enabled": None, "policies": None,
+    }
+    assert {"document": "云科规〔2021〕1号", "title": "云南省众创空间认定管理办法",
+            "effective_from": "2021-04-04", "effective_to": "2026-04-03"} in by_code["yunnan"]["policies"]
+    assert "云南省" in result.stdout  # ensure_ascii=False: Chinese as such, not \\uXXXX
+
+
+def test_plugins_lists_broken_plugins_in_both_outputs(app_factory):
+    from core.plugins import make_plugin_manager
+
+    pm, _ = make_plugin_manager()
+    app = app_factory(registry=Registry(pm, {"dali": "ImportError: no module named zc_dali"}))
+    with app.app_context():
+        report = json.loads(run(app, "plugins", "--json").stdout)
+        assert report["broken"] == {"dali": "ImportError: no module named zc_dali"}
+        human = run(app, "plugins")
+        assert human.exit_code == 0
+        assert "昆明市" in human.stdout and "dali: ImportError" in human.stdout
+
+
+def test_roles_offered_by_create_user_are_the_roles():
+    assert "applicant" in ROLES and "admin" in ROLES
