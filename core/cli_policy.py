@@ -81,7 +81,12 @@ def _read_facts(path: str):
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise BadInput(f"{path}: 不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列：{exc.msg}）") from None
-    return parse_facts(data)
+    try:
+        return parse_facts(data)
+    except FactsError as exc:
+        if not exc.key:  # the whole document is wrong (not an object): name the file
+            raise BadInput(f"{path}: {exc.message}") from None
+        raise
 
 
 def _run(produce) -> None:
