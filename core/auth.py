@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
@@ -119,6 +119,25 @@ def attempt_login(login: str, password: str) -> User | None:
     return user
 
 
+@bp.before_app_request
+def forget_per_request_caches() -> None:
+    """Flask-Login caches the user and Flask-WTF the CSRF token on ``g``.  When an
+    app context outlives a request (the test fixtures keep one pushed), ``g`` would
+    carry one client's user and token into the next request: start each clean."""
+    g.pop("_login_user", None)
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+
+
+def fresh_session() -> None:
+    """Empty the session but for the language; forget the CSRF token cached on ``g``
+    so the next form gets a new one stored in the new session."""
+    lang = session.get("lang")
+    session.clear()
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    if lang:
+        session["lang"] = lang
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
@@ -129,10 +148,7 @@ def login():
     if form.validate_on_submit():
         user = attempt_login(form.login.data, form.password.data)
         if user is not None:
-            lang = session.get("lang")
-            session.clear()  # no session fixation: a fresh session for the logged-in user
-            if lang:
-                session["lang"] = lang
+            fresh_session()  # no session fixation: a fresh session for the logged-in user
             login_user(user)
             return redirect(target if is_safe_target(target) else landing_url(user))
         error = failure_message()
@@ -145,11 +161,8 @@ def login():
 def logout():
     audit.record("logout", current_user._get_current_object(), actor=current_user._get_current_object())
     db.session.commit()
-    lang = session.get("lang")
     logout_user()
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    fresh_session()
     return redirect(url_for("auth.login"))
 
 
