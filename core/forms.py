@@ -68,6 +68,16 @@ from core.policy import Citation
 
 __all__ = [
     "Section",
+    "FACT_SECTIONS",
+    "APPLICANT",
+    "SPACE",
+    "PREMISES",
+    "RENT",
+    "STAFF",
+    "RULES",
+    "SERVICES_SECTION",
+    "INVESTMENT",
+    "RESIDENTS",
     "FactsForm",
     "RowForm",
     "ResidentRow",
