@@ -1,0 +1,166 @@
+"""``zhongchuang notice-period`` (CONTRACTS §3).
+
+Calendar facts (国务院办公厅 2026 holiday arrangement, as in the chinesecalendar
+package): National Day holiday 2026-10-01 … 10-07; make-up working days Sunday
+2026-09-20 and Saturday 2026-10-10.  The period counts from the day after
+publication (民法典 第201条) and a last day that is a rest day moves to the next
+working day (第203条).
+"""
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from core import settings
+from core.cli import cli
+from core.notice import NoticeError, notice_period_for
+
+
+def run(app, *args):
+    return app.test_cli_runner().invoke(cli, list(args))
+
+
+def period(app, code, published_on):
+    result = run(app, "notice-period", "--jurisdiction", code, "--published-on", published_on)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    return json.loads(result.stdout)
+
+
+def assert_bad_input(result, *named):
+    assert result.exit_code == 2, (result.stdout, result.stderr)
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    for word in named:
+        assert word in lines[0]
+
+
+# --- 昆科发〔2017〕55号 第十一条: 公示 7 天 ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("published_on", "first_day", "last_day"),
+    [
+        ("2026-09-30", "2026-10-01", "2026-10-08"),  # 10-07 is a holiday: next working day
+        ("2026-09-24", "2026-09-25", "2026-10-08"),  # 10-01 … 10-07 all rest days
+        ("2026-10-03", "2026-10-04", "2026-10-10"),  # Saturday 10-10 is a make-up working day
+        ("2026-10-04", "2026-10-05", "2026-10-12"),  # Sunday 10-11 rests: Monday
+        ("2026-09-13", "2026-09-14", "2026-09-20"),  # Sunday 09-20 is a make-up working day
+        ("2026-09-12", "2026-09-13", "2026-09-20"),  # Saturday 09-19 rests: the make-up Sunday
+        ("2026-11-16", "2026-11-17", "2026-11-23"),  # an ordinary Monday
+    ],
+)
+def test_kunming_seven_days_across_national_day(app, published_on, first_day, last_day):
+    answer = period(app, "kunming", published_on)
+    assert {k: answer[k] for k in ("jurisdiction", "days", "first_day", "last_day", "warnings")} == {
+        "jurisdiction": "kunming", "days": 7, "first_day": first_day, "last_day": last_day, "warnings": []}
+    assert answer["source"] == {"kind": "policy",
+                                "citation": {"document": "昆科发〔2017〕55号", "article": "第十一条", "item": None}}
+
+
+# --- 弥政办发〔2017〕5号 第七条: 公示 15 日 ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("published_on", "last_day"),
+    [
+        ("2026-09-30", "2026-10-15"),
+        ("2026-09-16", "2026-10-08"),  # 10-01 is a holiday
+        ("2026-09-22", "2026-10-08"),  # 10-07 is a holiday
+        ("2026-09-25", "2026-10-10"),  # make-up Saturday
+        ("2026-09-26", "2026-10-12"),  # Sunday 10-11 rests
+    ],
+)
+def test_mile_fifteen_days_across_national_day(app, published_on, last_day):
+    answer = period(app, "mile", published_on)
+    assert (answer["days"], answer["last_day"], answer["warnings"]) == (15, last_day, [])
+    assert answer["source"]["citation"] == {"document": "弥政办发〔2017〕5号", "article": "第七条", "item": None}
+
+
+# --- into 2027, a year the holiday package does not know ----------------------------------
+
+
+def test_into_2027_warns_and_counts_weekends_only(app):
+    answer = period(app, "kunming", "2026-12-25")
+    # 2027-01-01 is a Friday: without the year's arrangement only weekends rest.
+    assert (answer["first_day"], answer["last_day"]) == ("2026-12-26", "2027-01-01")
+    assert len(answer["warnings"]) == 1 and "2027" in answer["warnings"][0]
+
+
+def test_bureau_calendar_entries_for_2027_are_applied(app):
+    settings.set_calendar_day(date(2027, 1, 1), False, note="元旦")
+    answer = period(app, "kunming", "2026-12-25")
+    assert answer["last_day"] == "2027-01-04"  # Friday holiday, weekend, Monday
+    assert answer["warnings"] == []  # the bureau has entered 2027
+
+
+def test_within_2026_no_warning_even_near_year_end(app):
+    assert period(app, "kunming", "2026-12-20")["warnings"] == []
+
+
+# --- a policy that sets no period: the bureau's setting ------------------------------------
+
+
+def test_yunnan_without_bureau_setting_is_an_error(app):
+    """云科规〔2021〕1号 sets no 公示 period and the bureau has not set notice_days."""
+    result = run(app, "notice-period", "--jurisdiction", "yunnan", "--published-on", "2026-03-02")
+    assert_bad_input(result, "notice_days", "云科规〔2021〕1号")
+    with pytest.raises(NoticeError) as err:
+        notice_period_for("yunnan", date(2026, 3, 2))
+    assert err.value.key == "notice_days"
+
+
+def test_yunnan_with_bureau_setting_says_where_it_comes_from(app):
+    settings.set_bureau_setting("yunnan", "notice_days", 7, document="云科办发〔2026〕12号",
+                                article="三", note="省级众创空间认定结果公示期")
+    answer = period(app, "yunnan", "2026-03-02")
+    assert (answer["days"], answer["first_day"], answer["last_day"]) == (7, "2026-03-03", "2026-03-09")
+    assert answer["source"] == {"kind": "bureau_setting", "key": "notice_days", "document": "云科办发〔2026〕12号",
+                                "article": "三", "note": "省级众创空间认定结果公示期"}
+    assert answer["policy"]["document"] == "云科规〔2021〕1号"
+
+
+def test_yunnan_after_the_policy_lapsed_says_so(app):
+    settings.set_bureau_setting("yunnan", "notice_days", 7, document="云科办发〔2026〕12号")
+    answer = period(app, "yunnan", "2026-09-30")
+    assert answer["last_day"] == "2026-10-08"
+    assert any("无有效政策" in w and "云科规〔2021〕1号" in w for w in answer["warnings"])
+
+
+def test_bureau_setting_does_not_override_a_policy_period(app):
+    """Where the policy fixes the period (昆明 7 天), it is the policy's number."""
+    settings.set_bureau_setting("kunming", "notice_days", 10, document="昆科局内部通知")
+    answer = period(app, "kunming", "2026-11-16")
+    assert answer["days"] == 7 and answer["source"]["kind"] == "policy"
+
+
+def test_xuzhou_uses_its_bureau_setting(app):
+    settings.set_bureau_setting("xuzhou", "notice_days", 5, document="徐科发〔2026〕1号")
+    answer = period(app, "xuzhou", "2026-09-30")
+    assert (answer["days"], answer["last_day"]) == (5, "2026-10-08")
+    assert answer["source"]["kind"] == "bureau_setting"
+
+
+# --- bad input --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("published_on", ["2026-02-29", "2026/09/30", "", "30-09-2026"])
+def test_bad_date(app, published_on):
+    assert_bad_input(run(app, "notice-period", "--jurisdiction", "kunming", "--published-on", published_on),
+                     "--published-on")
+
+
+def test_unknown_and_disabled_jurisdiction(app, app_factory):
+    assert_bad_input(run(app, "notice-period", "--jurisdiction", "atlantis", "--published-on", "2026-09-30"),
+                     "atlantis")
+    other = app_factory({"ZHONGCHUANG_JURISDICTIONS": "mile"})
+    with other.app_context():
+        assert_bad_input(run(other, "notice-period", "--jurisdiction", "kunming", "--published-on", "2026-09-30"),
+                         "kunming")
+
+
+def test_missing_option(app):
+    assert_bad_input(run(app, "notice-period", "--jurisdiction", "kunming"), "--published-on")
