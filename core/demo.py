@@ -15,7 +15,7 @@ from datetime import date
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
-from core import audit
+from core import audit, settings
 from core.extensions import db
 from core.facts import make_uscc, parse_facts
 from core.jurisdictions import enabled, registry
@@ -301,9 +301,9 @@ def _ensure_application(spec: DemoApplication, organisation: Organisation, space
         return
     submitted = date.fromisoformat(spec.submitted_on) if spec.submitted_on else None
     reg = registry()
-    policy = reg.policy_in_force(spec.jurisdiction, submitted or date.today()) or reg.nearest_policy(
-        spec.jurisdiction, submitted or date.today()
-    )
+    # the version in force on the submission date, bureau-registered versions included
+    day = submitted or date.today()
+    policy = settings.policy_in_force(spec.jurisdiction, day) or settings.nearest_policy(spec.jurisdiction, day)
     app = Application(
         jurisdiction=spec.jurisdiction, category=spec.category, space=space, organisation=organisation,
         status=spec.status, submitted_on=submitted, facts=copy.deepcopy(space.facts),
