@@ -24,7 +24,12 @@ from core.extensions import db
 
 
 class AdminForm(FlaskForm):
-    """Flask-WTF's form: its csrf_token is the one CSRFProtect checks on every POST."""
+    """Flask-WTF's form: its csrf_token is the one CSRFProtect checks on every POST.
+    (Flask-Admin's ``SecureForm`` keeps a token of its own that CSRFProtect refuses.)"""
+
+    def __init__(self, formdata=None, obj=None, **kwargs):
+        self._obj = obj  # Flask-Admin's Unique validator compares against the edited row
+        super().__init__(formdata=formdata, obj=obj, **kwargs)
 
 
 class StaffAccessMixin:
