@@ -97,6 +97,7 @@ __all__ = [
     "MonthField",
     "YesNoField",
     "ChoiceField",
+    "yes_no",
     "MultiCheckboxField",
     "LinesField",
     "TableField",
@@ -360,13 +361,16 @@ class MonthField(DayField):
         return self.data.strftime(self.date_format) if self.data else None
 
 
-def _yes_no(value):
-    if isinstance(value, bool):
+def yes_no(value):
+    """Coerce "yes" / "no" (and True / False) to a bool; "" and None are no answer."""
+    if isinstance(value, bool) or value is None:
         return value
     if value == "yes":
         return True
     if value == "no":
         return False
+    if value == "":
+        return None
     raise ValueError("not yes/no")
 
 
@@ -379,7 +383,7 @@ class YesNoField(RadioField):
         kwargs.setdefault("choices", {"yes": "是", "no": "否"})
         kwargs.setdefault("invalid_value_message", "请选择“是”或“否”")
         kwargs.setdefault("invalid_choice_message", "请选择“是”或“否”")
-        super().__init__(label, validators, coerce=_yes_no, **kwargs)
+        super().__init__(label, validators, coerce=yes_no, **kwargs)
 
     def process_formdata(self, valuelist):
         if valuelist and valuelist[0] == "":
@@ -657,7 +661,9 @@ class FactsForm(FlaskForm):
 
     def validate_public_area_m2(self, field):
         total = self.total_area_m2.data
-        if total is not None and field.data is not None and field.data > total:
+        if total is None or total < 0:
+            return  # the total's own error says what is wrong
+        if field.data is not None and field.data > total:
             raise ValidationError(
                 f"公共办公（服务）场所面积不能大于众创空间总面积（{_to_decimal(total)} m²）")
 

@@ -29,6 +29,7 @@ from core.forms import (
     TextField,
     max_chars,
     web_address,
+    yes_no,
 )
 from core.policy import Citation
 from plugins.kunming.policy import DOC
@@ -61,7 +62,7 @@ class MentorRow(RowForm):
     name = _text("姓名")
     organisation = _text("工作单位及职务")
     field_of_work = _text("专业领域")
-    employment = ChoiceField("专/兼职", [Required()], choices={"full_time": "专职", "part_time": "兼职"})
+    full_time = ChoiceField("专/兼职", [Required()], choices={"yes": "专职", "no": "兼职"}, coerce=yes_no)
 
 
 _PLAN = Citation(DOC, "第九条", "（三）")

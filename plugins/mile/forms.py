@@ -36,6 +36,7 @@ from core.forms import (
     max_chars,
     non_negative,
     ticked,
+    yes_no,
 )
 from core.facts import RESIDENT_KINDS
 from core.policy import Citation
@@ -54,28 +55,29 @@ def _long(label: str, *validators, **kwargs) -> LongTextField:
 
 
 class TeamMemberRow(RowForm):
-    """团队成员: the first row is the 创办负责人, the others 成员."""
+    """团队成员: the first row is the 创办负责人, the others 成员 (columns named as core.models.TeamMember)."""
 
     row_labels = ("创办负责人",)
     row_label = "成员"
 
     name = _text("姓名")
     phone = _text("联系电话")
-    specialty = _text("专业")
-    employment = ChoiceField("专/兼职", [Required()], choices={"full_time": "专职", "part_time": "兼职"})
+    speciality = _text("专业")
+    full_time = ChoiceField("专/兼职", [Required()], choices={"yes": "专职", "no": "兼职"}, coerce=yes_no)
     services = _text("提供服务内容")
 
 
 class MileResidentRow(ResidentRow):
     """入驻企业或创业团队基本情况表: the printed columns first, then the facts criteria read.
 
-    Every field is declared again so the columns come in the printed order.
+    Every field is declared again so the columns come in the printed order; names
+    are those of core.models.Resident.
     """
 
     name = _text("企业或创业团队名称")
     main_product = _text("主导产品")
-    output_last_year = NumberField("上年度年总产值（万元）", [Required(), non_negative])
-    sales_last_year = NumberField("上年度年销售额（万元）", [Required(), non_negative])
+    output_value_wan = NumberField("上年度年总产值（万元）", [Required(), non_negative])
+    sales_wan = NumberField("上年度年销售额（万元）", [Required(), non_negative])
     entered_on = DayField("入驻时间", [Required()])
     employees = CountField("职工总数（人）", [Required(), non_negative])
     phone = _text("联系电话")
