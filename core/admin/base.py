@@ -12,6 +12,8 @@ written to the audit log in the same transaction as the change.
 from __future__ import annotations
 
 from flask import abort, redirect, request, url_for
+from flask_admin.actions import action
+from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_babel import gettext
 from flask_login import current_user
@@ -114,6 +116,13 @@ class ScopedModelView(StaffAccessMixin, ModelView):
         except (TypeError, ValueError):
             return None
         return self.get_query().filter(self.model.id == key).one_or_none()
+
+    @action("delete", admin_lazy_gettext("Delete"),
+            admin_lazy_gettext("Are you sure you want to delete selected records?"))
+    def action_delete(self, ids):
+        # Flask-Admin passes the ids as strings; PostgreSQL will not compare them with
+        # an integer key.  Through get_query, so only visible rows can go.
+        return super().action_delete(tuple(int(i) for i in ids if str(i).isdigit()))
 
     def _get_filter_groups(self):
         # Flask-Admin computes filter options once, at start-up; ours depend on the
