@@ -121,10 +121,12 @@ def attempt_login(login: str, password: str) -> User | None:
 
 @bp.before_app_request
 def forget_per_request_caches() -> None:
-    """Flask-Login caches the user and Flask-WTF the CSRF token on ``g``.  When an
-    app context outlives a request (the test fixtures keep one pushed), ``g`` would
-    carry one client's user and token into the next request: start each clean."""
+    """Flask-Login caches the user, Flask-WTF the CSRF token and Flask-Babel the
+    locale on ``g``.  When an app context outlives a request (the test fixtures keep
+    one pushed), ``g`` would carry one client's user, token and language into the
+    next request: start each clean."""
     g.pop("_login_user", None)
+    g.pop("_flask_babel", None)
     g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
 
 
