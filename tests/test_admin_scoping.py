@@ -275,3 +275,23 @@ def test_audit_log_is_read_only_even_for_the_admin(app, world):
     client.post("/admin/auditevent/delete/", data={"csrf_token": token, "id": event_id})
     db.session.expire_all()
     assert db.session.get(AuditEvent, event_id) is not None
+
+
+def test_officer_deletes_own_draft_but_not_a_submitted_application(officer_client, world):
+    submitted = make_application("kunming", "comprehensive_service", status="submitted")
+    token = csrf_token(officer_client, "/admin/application/")
+    response = officer_client.post("/admin/application/delete/", data={"csrf_token": token, "id": submitted.id},
+                                   follow_redirects=True)
+    assert "只能删除草稿或已撤回的申请" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Application, submitted.id) is not None
+
+    # The mass action goes through the same scoped query and the same rule.
+    response = officer_client.post("/admin/application/action/", data={
+        "csrf_token": token, "action": "delete", "rowid": [str(world["km_app"]), str(world["mile_app"])]})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Application, world["km_app"]) is None  # own draft: gone
+    assert db.session.get(Application, world["mile_app"]) is not None  # foreign: untouched
+    deleted = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "admin_delete")).all()
+    assert [(e.object_id, e.jurisdiction) for e in deleted] == [(str(world["km_app"]), "kunming")]
