@@ -385,12 +385,6 @@ class YesNoField(RadioField):
         kwargs.setdefault("invalid_choice_message", "请选择“是”或“否”")
         super().__init__(label, validators, coerce=yes_no, **kwargs)
 
-    def process_formdata(self, valuelist):
-        if valuelist and valuelist[0] == "":
-            self.data = None
-            return
-        super().process_formdata(valuelist)
-
 
 class ChoiceField(SelectField):
     """A drop-down of coded values with Chinese labels; the blank first option is no answer."""

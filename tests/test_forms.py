@@ -277,6 +277,8 @@ BAD_INPUTS = [
     ("applicant_name", "   ", "请填写此项"),
     ("workstations", "4.5", "请填写整数，如 5"),
     ("mentors", "-1", "不能为负数"),
+    ("lease_years", "-1", "不能为负数"),
+    ("lease_years", "五年", "请填写数字，如 120 或 120.5"),
     ("space_region", "53011", "行政区划代码应为六位数字（GB/T 2260），如 532504"),
     ("registered_region", "990112", "行政区划代码前两位 99 不是省级行政区划代码（GB/T 2260）"),
     ("entity_type", "company", "请从列表中选择"),
@@ -314,6 +316,28 @@ def test_missing_required_answers_are_named_in_chinese(app):
     html = render(app, form)
     assert "填写有误，请按各项下方的提示修改后重新提交。" in html
     assert f'value="{FACTS["applicant_name"]}"' in html  # the rest of what was typed stays
+
+
+def test_messages_stay_chinese_when_the_browser_asks_for_english(app):
+    data = valid_data()
+    data.setlist("total_area_m2", ["x"])
+    data.setlist("seed_fund", ["maybe"])
+    with app.test_request_context("/apply", method="POST", data=data, headers={"Accept-Language": "en"}):
+        form = FactsForm(meta=NO_CSRF)
+        assert not form.validate()
+    assert form.total_area_m2.errors == ["请填写数字，如 120 或 120.5"]
+    assert form.seed_fund.errors == ["请选择“是”或“否”"]
+
+
+def test_the_macros_can_be_imported_by_another_page(app):
+    from flask import render_template_string
+
+    page = '{% from "forms/application_form.html" import render_form %}<main>{{ render_form(f, action="/x", submit_label="提交申请") }}</main>'
+    with app.test_request_context("/apply"):
+        html = render_template_string(page, f=YunnanApplicationForm(meta=NO_CSRF))
+    assert '<form method="post" action="/x"' in html
+    assert "提交申请</button>" in html
+    assert html.count("<form") == 1
 
 
 def test_typed_text_is_escaped_when_shown_again(app):
