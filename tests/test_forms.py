@@ -499,6 +499,18 @@ def test_mile_blank_boxes_must_say_wu(app):
     assert form.team_members.entries[0].form.speciality.errors == ["请填写此项（无该项内容时填“无”）"]
 
 
+def test_mile_team_keeps_its_founder_row(app):
+    data = valid_data({**MILE_EXTRA, **MILE_RESIDENT_EXTRA})
+    for key in [k for k in data if k.startswith("team_members-")]:
+        data.poplist(key)
+    form = post(app, MileComprehensiveForm, data)
+    # the 创办负责人 row cannot be removed: it comes back empty, to be filled in
+    assert len(form.team_members.entries) == 1
+    assert form.team_members.entries[0].form.name.errors == ["请填写此项（无该项内容时填“无”）"]
+    html = render(app, form)
+    assert '<th scope="row">创办负责人</th>' in html
+
+
 def test_mile_promise_must_be_ticked(app):
     data = valid_data({**MILE_EXTRA, **MILE_RESIDENT_EXTRA})
     data.poplist("promise")
