@@ -73,6 +73,9 @@ class Prepared:
     nearest: PolicyVersion | None  # named when none is in force
     criteria: tuple[_Compiled, ...]
     context: CheckContext | None
+    auto_checks: tuple = ()  # the auto criteria's checks alone, for ``verdict``
+    rows: tuple = ()  # (id, check or None for manual, citation dict, manual message) per criterion
+    policy_dict: dict | None = None
 
     def evaluate(self, facts: Facts) -> dict[str, Any]:
         """The CONTRACTS §2 answer for ``facts`` (already parsed)."""
@@ -89,21 +92,23 @@ class Prepared:
             return answer
         ctx = self.context
         results = []
+        append = results.append
         failed = False
-        for c in self.criteria:
-            if c.auto:
-                try:
-                    passed, message = c.check(facts, ctx)
-                except (TypeError, KeyError) as exc:
-                    raise self._unset_parameters(c, exc) from exc
-                if not passed:
-                    failed = True
-                results.append({"id": c.id, "kind": "auto", "result": "pass" if passed else "fail",
-                                "citation": dict(c.citation), "message": message})
-            else:
-                results.append({"id": c.id, "kind": "manual", "result": "manual",
-                                "citation": dict(c.citation), "message": c.manual_message})
-        answer["policy"] = self.policy.to_dict()
+        # Plain tuples and local names: this loop runs once per criterion per application.
+        for cid, check, citation, manual_message in self.rows:
+            if check is None:
+                append({"id": cid, "kind": "manual", "result": "manual", "citation": citation.copy(),
+                        "message": manual_message})
+                continue
+            try:
+                passed, message = check(facts, ctx)
+            except (TypeError, KeyError) as exc:
+                raise self._unset_parameters(cid, exc) from exc
+            if not passed:
+                failed = True
+            append({"id": cid, "kind": "auto", "result": "pass" if passed else "fail",
+                    "citation": citation.copy(), "message": message})
+        answer["policy"] = self.policy_dict.copy()
         answer["verdict"] = INELIGIBLE if failed else PENDING_REVIEW
         answer["criteria"] = results
         answer["warnings"] = list(facts.warnings)
@@ -114,18 +119,18 @@ class Prepared:
         if self.policy is None:
             return NO_POLICY
         ctx = self.context
-        for c in self.criteria:
-            if c.auto and not c.check(facts, ctx)[0]:
+        for check in self.auto_checks:
+            if not check(facts, ctx)[0]:
                 return INELIGIBLE
         return PENDING_REVIEW
 
-    def _unset_parameters(self, c: _Compiled, exc: Exception) -> Exception:
+    def _unset_parameters(self, criterion_id: str, exc: Exception) -> Exception:
         # A check that trips over a missing number reads a parameter the policy
         # leaves to the bureau and the bureau has not set: say which.
         unset = [k for k, v in self.context.params.items() if v is None]
         if not unset:
             return exc
-        return EvaluationError("setting", f"条件 {c.id} 所需的局设置尚未录入：{'、'.join(unset)}")
+        return EvaluationError("setting", f"条件 {criterion_id} 所需的局设置尚未录入：{'、'.join(unset)}")
 
     def _lapsed_warning(self) -> str:
         if self.nearest is None:
@@ -176,8 +181,13 @@ def prepare(code: str, category: str, as_of: date, *, policy: PolicyVersion | No
         params = settings.parameters(code, policy, data)
     if criteria is None:
         criteria = settings.criteria(code, category, policy, data)
-    return Prepared(code, category, as_of, policy, None, tuple(_compile(c) for c in criteria),
-                    CheckContext(as_of=as_of, params=params))
+    compiled = tuple(_compile(c) for c in criteria)
+    return Prepared(
+        code, category, as_of, policy, None, compiled, CheckContext(as_of=as_of, params=params),
+        auto_checks=tuple(c.check for c in compiled if c.auto),
+        rows=tuple((c.id, c.check if c.auto else None, c.citation, c.manual_message) for c in compiled),
+        policy_dict=policy.to_dict(),
+    )
 
 
 def evaluate(code: str, category: str, facts: Facts, as_of: date, *, policy: PolicyVersion | None = None,
