@@ -11,10 +11,13 @@ written to the audit log in the same transaction as the change.
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import abort, redirect, request, url_for
 from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.model import typefmt
 from flask_babel import gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -22,6 +25,7 @@ from wtforms.validators import ValidationError
 from sqlalchemy import func, inspect
 
 from core import audit, roles, scoping
+from core.admin.labels import local_datetime
 from core.extensions import db
 
 
@@ -66,8 +70,21 @@ def changed_fields(model) -> list[str]:
     )
 
 
+def shanghai_time(view, value, name) -> str:
+    return local_datetime(value)
+
+
+# Every stored moment (UTC) is shown in Asia/Shanghai: lists, details and exports.
+LIST_TYPES = {**typefmt.BASE_FORMATTERS, datetime: shanghai_time}
+EXPORT_TYPES = {**typefmt.EXPORT_FORMATTERS, datetime: shanghai_time}
+DETAIL_TYPES = {**typefmt.DETAIL_FORMATTERS, datetime: shanghai_time}
+
+
 class ScopedModelView(StaffAccessMixin, ModelView):
     form_base_class = AdminForm
+    column_type_formatters = LIST_TYPES
+    column_type_formatters_export = EXPORT_TYPES
+    column_type_formatters_detail = DETAIL_TYPES
     page_size = 50
     can_view_details = True
     can_export = True

@@ -51,10 +51,6 @@ def fmt_role(view, context, model, name):
     return labels.role_label(model.role)
 
 
-def fmt_datetime(view, context, model, name):
-    return labels.local_datetime(getattr(model, name))
-
-
 def fmt_scopes(view, context, model, name):
     return "、".join(labels.jurisdiction_label(s.jurisdiction) for s in model.scopes)
 
@@ -144,8 +140,6 @@ class SpaceView(ScopedModelView):
     column_searchable_list = ("name",)
     column_sortable_list = ("id", "name", "region", "opened_on")
     column_labels = {**COMMON_LABELS, "opened_on": _l("Opened on")}
-    column_formatters = {"updated_at": fmt_datetime}
-    column_formatters_export = column_formatters
     column_details_exclude_list = ("facts",)
     form_columns = ("organisation", "name", "region", "address", "opened_on")
     form_args = {
@@ -182,8 +176,6 @@ class ApplicationView(ScopedModelView):
         "jurisdiction": fmt_jurisdiction,
         "category": fmt_category,
         "status": fmt_status,
-        "created_at": fmt_datetime,
-        "updated_at": fmt_datetime,
     }
     column_formatters_export = column_formatters
     column_filters = (
@@ -226,9 +218,6 @@ class UserView(ScopedModelView):
     column_formatters = {
         "role": fmt_role,
         "scopes": fmt_scopes,
-        "locked_until": fmt_datetime,
-        "last_login_at": fmt_datetime,
-        "created_at": fmt_datetime,
     }
     column_filters = (FilterEqual(column="role", name=_l("Role"), options=lambda: [
         (r, labels.role_label(r)) for r in roles.ROLES]),)
@@ -305,8 +294,8 @@ class AuditEventView(ScopedModelView):
         "opinion": _l("Opinion"),
         "detail": _l("Detail"),
     }
-    column_formatters = {"occurred_at": fmt_datetime, "jurisdiction": fmt_jurisdiction, "detail": fmt_detail}
-    column_formatters_export = {"occurred_at": fmt_datetime, "jurisdiction": fmt_jurisdiction}
+    column_formatters = {"jurisdiction": fmt_jurisdiction, "detail": fmt_detail}
+    column_formatters_export = {"jurisdiction": fmt_jurisdiction}
     column_filters = (
         FilterEqual(column="jurisdiction", name=_l("Jurisdiction"), options=visible_jurisdiction_options),
         "action",
