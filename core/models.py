@@ -312,6 +312,27 @@ class Batch(TimestampMixin, db.Model):
     decision: Mapped[str | None] = mapped_column(String(32))
     decided_on: Mapped[date | None] = mapped_column(Date)
     minutes_ref: Mapped[str | None] = mapped_column(String(200))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    applications: Mapped[list[Application]] = relationship(back_populates="batch")
+    experts: Mapped[list[ExpertAssignment]] = relationship(back_populates="batch", cascade="all, delete-orphan")
+
+
+class ExpertAssignment(db.Model):
+    """An expert invited to review one batch; sees only that batch's applications,
+    and only after declaring no conflict of interest."""
+
+    __tablename__ = "expert_assignments"
+    __table_args__ = (UniqueConstraint("batch_id", "expert_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id", ondelete="CASCADE"), index=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    no_conflict_declared_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    batch: Mapped[Batch] = relationship(back_populates="experts")
+    expert: Mapped[User] = relationship(foreign_keys=[expert_id])
 
 
 APPLICATION_STATUSES = (
@@ -345,7 +366,7 @@ class Application(TimestampMixin, db.Model):
 
     space: Mapped[Space] = relationship()
     organisation: Mapped[Organisation] = relationship()
-    batch: Mapped[Batch | None] = relationship()
+    batch: Mapped[Batch | None] = relationship(back_populates="applications")
     call: Mapped[Call | None] = relationship()
 
     # Optimistic locking: two officers acting at once, the second gets StaleDataError.
@@ -403,6 +424,21 @@ class PublicNotice(TimestampMixin, db.Model):
     status: Mapped[str] = mapped_column(String(32), default="open")
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
+    entries: Mapped[list[NoticeEntry]] = relationship(back_populates="notice", cascade="all, delete-orphan")
+
+
+class NoticeEntry(db.Model):
+    """An application listed on a public notice."""
+
+    __tablename__ = "notice_entries"
+    __table_args__ = (UniqueConstraint("notice_id", "application_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("public_notices.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+
+    notice: Mapped[PublicNotice] = relationship(back_populates="entries")
+    application: Mapped[Application] = relationship()
+
 
 class Objection(TimestampMixin, db.Model):
     """异议: filed by anyone against a notice; contact visible to officers only."""
@@ -443,6 +479,16 @@ class Recognition(db.Model):
     revoked_reason: Mapped[str | None] = mapped_column(Text)
 
     space: Mapped[Space] = relationship()
+
+
+class CertificateSequence(db.Model):
+    """The last certificate number issued per jurisdiction and year; incremented with
+    a conditional UPDATE so two awards at the same moment never share a number."""
+
+    __tablename__ = "certificate_sequences"
+    jurisdiction: Mapped[str] = mapped_column(String(32), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class SubsidyEntitlement(TimestampMixin, db.Model):

@@ -166,6 +166,9 @@ class ReviewStep:
     citation: Citation
     days: int | None = None
     note: str = ""
+    #: where an application returned for revision at this step re-enters when the
+    #: applicant resubmits (a step code); None: at this same step
+    return_to: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
