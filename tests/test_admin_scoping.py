@@ -295,3 +295,21 @@ def test_officer_deletes_own_draft_but_not_a_submitted_application(officer_clien
     assert db.session.get(Application, world["mile_app"]) is not None  # foreign: untouched
     deleted = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "admin_delete")).all()
     assert [(e.object_id, e.jurisdiction) for e in deleted] == [(str(world["km_app"]), "kunming")]
+
+
+def test_admin_edit_keeps_scopes_of_a_disabled_jurisdiction(app, world):
+    from core.models import JurisdictionSetting
+
+    make_user("admin", login="root3@example.cn")
+    officer = make_user("officer", ["mile", "kunming"])
+    db.session.add(JurisdictionSetting(code="mile", enabled=False))
+    db.session.commit()
+    client = app.test_client()
+    login(client, "root3@example.cn")
+    url = f"/admin/user/edit/?id={officer.id}"
+    token = csrf_token(client, url)
+    response = client.post(url, data={"csrf_token": token, "login": officer.login, "name": officer.name,
+                                      "role": "officer", "jurisdictions": ["yunnan"], "active": "y"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, officer.id).jurisdiction_codes == {"mile", "yunnan"}
