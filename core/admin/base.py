@@ -21,8 +21,8 @@ from flask_admin.model import typefmt
 from flask_babel import gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms.validators import ValidationError
 from sqlalchemy import func, inspect
+from wtforms.validators import ValidationError
 
 from core import audit, roles, scoping
 from core.admin.labels import local_datetime
@@ -31,7 +31,7 @@ from core.extensions import db
 
 class AdminForm(FlaskForm):
     """Flask-WTF's form: its csrf_token is the one CSRFProtect checks on every POST.
-    (Flask-Admin's ``SecureForm`` keeps a token of its own that CSRFProtect refuses.)"""
+    (Flask-Admin's ``SecureForm`` makes a WTForms session token that CSRFProtect refuses.)"""
 
     def __init__(self, formdata=None, obj=None, **kwargs):
         self._obj = obj  # Flask-Admin's Unique validator compares against the edited row

@@ -20,7 +20,7 @@ from core.admin import labels
 from core.admin.base import ScopedModelView, scoped_query_factory
 from core.facts import is_valid_uscc
 from core.jurisdictions import enabled_codes
-from core.models import Organisation, Space, UserScope
+from core.models import Organisation, UserScope
 from core.scoping import visible_codes
 
 REGION = Regexp(r"^\d{6}$", message=_l("A region code has six digits (GB/T 2260)."))
