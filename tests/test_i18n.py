@@ -116,3 +116,13 @@ def test_catalogues_are_complete_and_compiled():
         assert {m.id: m.string for m in compiled if m.id and m.string} == translated, \
             f"{locale}: run pybabel compile -d core/translations"
     assert (base / "babel.cfg").exists()
+
+
+def test_error_pages_are_chinese(app, client):
+    login(client, make_user("applicant", organisation=make_org()))
+    response = client.get("/admin/")
+    assert response.status_code == 403 and "您无权访问此页面" in response.get_data(as_text=True)
+    response = client.get("/no-such-page")
+    assert response.status_code == 404 and "页面不存在" in response.get_data(as_text=True)
+    response = client.post("/logout")  # no CSRF token
+    assert response.status_code == 400 and "请刷新页面后重试" in response.get_data(as_text=True)
