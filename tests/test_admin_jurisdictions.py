@@ -3,6 +3,7 @@ plugins installed as separate packages, broken plugins."""
 from __future__ import annotations
 
 import json
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -46,6 +47,18 @@ def test_dashboard_admin_sees_every_enabled_jurisdiction(app):
     mile = mile[:mile.index("</table>")]
     assert "县级" in mile and "弥勒市农业和科学技术局" in mile and "弥政办发〔2017〕5号" in mile
     assert "认定申请: 3" in mile and "已提交</a></td><td>2" in mile and "草稿</a></td><td>1" in mile
+
+
+def test_dashboard_count_links_open_the_filtered_list(app):
+    make_application("mile", status="submitted", official_number="M-SUB")
+    make_application("mile", status="draft", official_number="M-DRAFT")
+    make_application("kunming", "comprehensive_service", status="submitted", official_number="K-SUB")
+    client = logged_in(app)
+    html = client.get("/admin/").get_data(as_text=True)
+    mile = html[html.index('id="jurisdiction-mile"'):]
+    link = re.search(r'href="([^"]+)">已提交</a>', mile).group(1).replace("&amp;", "&")
+    listing = client.get(link).get_data(as_text=True)
+    assert "M-SUB" in listing and "M-DRAFT" not in listing and "K-SUB" not in listing
 
 
 def test_dashboard_officer_sees_only_his_jurisdiction_and_counts(app):
