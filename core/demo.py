@@ -19,7 +19,18 @@ from core import audit, settings
 from core.extensions import db
 from core.facts import make_uscc, parse_facts
 from core.jurisdictions import enabled, registry
-from core.models import Application, Organisation, Recognition, Resident, Space, User, UserScope
+from core.models import (
+    Application,
+    NoticeEntry,
+    Organisation,
+    PublicNotice,
+    Recognition,
+    Resident,
+    Space,
+    User,
+    UserScope,
+)
+from core.policy import Citation
 from core.roles import ADMIN, APPLICANT, EXPERT, LEADER, OFFICER, RECOMMENDER, ROLE_LABELS
 
 DEMO_PASSWORD = "demo1234"
@@ -198,7 +209,7 @@ class DemoReport:
     """What ``load_demo`` added (all zero on a second run) and the logins to show."""
 
     added: dict[str, int] = field(default_factory=lambda: {
-        "users": 0, "organisations": 0, "spaces": 0, "residents": 0, "applications": 0, "recognitions": 0,
+        "users": 0, "organisations": 0, "spaces": 0, "residents": 0, "applications": 0, "recognitions": 0, "notices": 0,
     })
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (login, role label, jurisdiction)
     password_hash: str = ""
@@ -322,6 +333,34 @@ def _ensure_application(spec: DemoApplication, organisation: Organisation, space
             granted_on=date.fromisoformat(spec.granted_on),
         ))
         report.added["recognitions"] += 1
+    if spec.status == "under_notice":
+        _publish_notice(app, juris, policy, report)
+
+
+def _publish_notice(app: Application, juris, policy, report: DemoReport) -> None:
+    """The public notice (公示) an application under notice is listed on: published on
+    the day the demo is loaded, its period from the policy (or the bureau setting)."""
+    from core.notice import NoticeError, notice_period_for
+
+    try:
+        period = notice_period_for(juris.code, date.today(), policy=policy)
+    except NoticeError:  # neither the policy nor the bureau sets a period: no notice
+        return
+    notice = PublicNotice(
+        jurisdiction=juris.code, title=f"{juris.name}众创空间认定结果公示（演示）",
+        published_on=date.today(), first_day=date.fromisoformat(period["first_day"]),
+        last_day=date.fromisoformat(period["last_day"]), days=period["days"],
+        period_source=_source_text(period["source"]), contact=f"{juris.authority}（演示）", status="open",
+    )
+    notice.entries.append(NoticeEntry(application_id=app.id))
+    db.session.add(notice)
+    report.added["notices"] += 1
+
+
+def _source_text(source: dict) -> str:
+    if source.get("kind") == "policy":
+        return str(Citation(**source["citation"]))
+    return f"主管部门设置 {source.get('key', '')} {source.get('document') or ''}".strip()
 
 
 def _step_code(reg, spec: DemoApplication, policy) -> str | None:

@@ -18,6 +18,7 @@ from core.models import (
     AuditEvent,
     JurisdictionSetting,
     Organisation,
+    PublicNotice,
     Recognition,
     Resident,
     Space,
@@ -27,7 +28,7 @@ from core.models import (
 from core.plugins import Registry
 from core.roles import ROLES
 
-COUNTED = (User, UserScope, Organisation, Space, Resident, Application, Recognition, AuditEvent)
+COUNTED = (User, UserScope, Organisation, Space, Resident, Application, Recognition, PublicNotice, AuditEvent)
 
 
 def run(app, *args, input=None):
@@ -61,11 +62,13 @@ def test_demo_users_roles_scopes_and_password(app):
     assert run(app, "demo").exit_code == 0
     admin = db.session.scalar(select(User).where(User.login == ADMIN_LOGIN))
     assert admin.role == "admin" and admin.check_password(DEMO_PASSWORD) and not admin.scopes
+    assert not admin.check_password("demo12345")
+    # every demo user shares the one hash of the demo password (checked once above: scrypt is slow)
+    assert set(db.session.scalars(select(User.password_hash))) == {admin.password_hash}
     for code in ("mile", "kunming", "yunnan", "xuzhou"):
         for role in ("applicant", "recommender", "officer", "expert", "leader"):
             user = db.session.scalar(select(User).where(User.login == demo_login(role, code)))
-            assert user is not None and user.role == role
-            assert user.check_password(DEMO_PASSWORD)
+            assert user is not None and user.role == role and user.active
             if role == "applicant":
                 # an applicant belongs to an organisation of its own jurisdiction
                 assert registry().installed()[code].covers(user.organisation.registered_region)
@@ -97,6 +100,22 @@ def test_demo_facts_pass_the_contract_and_cover_every_state(app):
     titles = {r.application_id: r for r in db.session.scalars(select(Recognition))}
     assert set(titles) == {a.id for a in recognised}
     assert titles[next(a.id for a in recognised if a.jurisdiction == "mile")].title == "弥科湖泉众创空间"
+    assert titles[next(a.id for a in recognised if a.jurisdiction == "kunming")].title == "昆明市众创空间"
+    assert {r.level for r in titles.values()} == {"municipal", "provincial"}
+
+
+def test_demo_application_under_notice_is_on_a_public_notice(app):
+    assert run(app, "demo").exit_code == 0
+    under_notice = db.session.scalar(select(Application).where(Application.status == "under_notice"))
+    notice = db.session.scalar(select(PublicNotice))
+    assert [e.application_id for e in notice.entries] == [under_notice.id]
+    # 昆科发〔2017〕55号 第十一条: 7 days, counted from the day after publication
+    assert notice.jurisdiction == "kunming" and notice.days == 7 and notice.status == "open"
+    assert notice.period_source == "昆科发〔2017〕55号 第十一条"
+    assert (notice.first_day - notice.published_on).days == 1
+    assert (notice.last_day - notice.published_on).days >= 7
+    assert run(app, "demo").exit_code == 0
+    assert db.session.scalar(select(func.count()).select_from(PublicNotice)) == 1
 
 
 def test_demo_only_for_enabled_jurisdictions(app_factory):
