@@ -3,6 +3,7 @@ against the real test database (SQLite, and PostgreSQL when TEST_DATABASE_URL is
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -256,3 +257,16 @@ def test_plugins_lists_broken_plugins_in_both_outputs(app_factory):
 
 def test_roles_offered_by_create_user_are_the_roles():
     assert "applicant" in ROLES and "admin" in ROLES
+
+
+@pytest.mark.parametrize("login", [ADMIN_LOGIN, "officer@kunming.demo", "applicant@mile.demo"])
+def test_the_documented_demo_logins_log_in(app, login):
+    from conftest import csrf_token
+
+    assert run(app, "demo").exit_code == 0
+    client = app.test_client()
+    response = client.post("/login", data={"csrf_token": csrf_token(client, "/login"), "login": login,
+                                           "password": DEMO_PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert DEMO_PASSWORD in readme and (login in readme or login.split("@")[0] + "@<辖区>.demo" in readme)
