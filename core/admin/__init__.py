@@ -5,10 +5,14 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
+from core.admin.bureau import BureauCriterionView, BureauPolicyVersionView, BureauSettingView, CalendarDayView
+from core.admin.checklist import ChecklistView
 from core.admin.dashboard import DashboardView
 from core.admin.jurisdictions import JurisdictionsView
+from core.admin.policy import PolicyView
 from core.admin.views import ApplicationView, AuditEventView, OrganisationView, SpaceView, UserView
-from core.models import Application, AuditEvent, Organisation, Space, User
+from core.models import (Application, AuditEvent, BureauCriterion, BureauPolicyVersion, BureauSetting, CalendarDay,
+                         Organisation, Space, User)
 
 
 def init_admin(app) -> Admin:
@@ -25,4 +29,14 @@ def init_admin(app) -> Admin:
     admin.add_view(AuditEventView(AuditEvent, name=_l("Audit log"), endpoint="auditevent", category=_l("System")))
     admin.add_view(JurisdictionsView(name=_l("Jurisdictions"), endpoint="jurisdictions", url="/admin/jurisdictions",
                                      category=_l("System")))
+    admin.add_view(PolicyView(name=_l("Policies"), endpoint="policy", url="/admin/policy", category=_l("Policy")))
+    admin.add_view(BureauSettingView(BureauSetting, name=_l("Bureau settings"), endpoint="bureausetting",
+                                     category=_l("Policy")))
+    admin.add_view(BureauPolicyVersionView(BureauPolicyVersion, name=_l("Registered policy versions"),
+                                           endpoint="bureaupolicyversion", category=_l("Policy")))
+    admin.add_view(BureauCriterionView(BureauCriterion, name=_l("Bureau criteria"), endpoint="bureaucriterion",
+                                       category=_l("Policy")))
+    admin.add_view(CalendarDayView(CalendarDay, name=_l("Working-day calendar"), endpoint="calendarday",
+                                   category=_l("Policy")))
+    admin.add_view(ChecklistView(name=_l("Criteria checklist"), endpoint="checklist", url="/admin/checklist"))
     return admin

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import has_request_context
 from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -185,6 +186,10 @@ class ApplicationView(ScopedModelView):
     )
     form_columns = ("official_number",)
     form_args = {"official_number": {"validators": [Optional(), Length(max=64)]}}
+    column_extra_row_actions = [
+        EndpointLinkRowAction("fa fa-list", "checklist.show", title=_l("Criteria checklist"),
+                              id_arg="application_id"),
+    ]
 
     def on_model_delete(self, model):
         if model.status not in ("draft", "withdrawn"):

@@ -1,0 +1,107 @@
+"""The criteria checklist page of one application: ``/admin/checklist/<id>``.
+
+Any staff user who may see the application (``core.scoping``) may open it; anyone
+else gets 404, applicants 403.  Manual judgements are recorded by the roles whose job
+it is to judge the criteria: **officers** (the bureau's initial review) and
+**experts** (the review proper).  Recommenders and leaders see the checklist but do
+not record: a recommender gives its opinion and a leader decides at their own steps,
+on the experts' findings.  The provincial admin manages the system and does not
+review applications: it views only.
+"""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import BaseView, expose
+from flask_babel import gettext
+from flask_login import current_user
+from sqlalchemy import select
+
+from core import checklist, roles
+from core.admin import dashboard, labels
+from core.admin.base import StaffAccessMixin
+from core.eligibility import INELIGIBLE, NO_POLICY, PENDING_REVIEW
+from core.extensions import db
+from core.models import Application
+from core.scoping import application_criteria
+
+JUDGE_ROLES = (roles.OFFICER, roles.EXPERT)
+
+
+def may_judge(user) -> bool:
+    return getattr(user, "role", None) in JUDGE_ROLES
+
+
+def visible_application(application_id: int) -> Application:
+    found = db.session.scalars(
+        select(Application).where(Application.id == application_id, application_criteria(current_user))
+    ).one_or_none()
+    if found is None:
+        abort(404)
+    return found
+
+
+def verdict_label(verdict: str | None) -> str:
+    return {
+        INELIGIBLE: gettext("Ineligible: an automatic criterion is not met"),
+        PENDING_REVIEW: gettext("Every automatic criterion is met; the manual criteria await review"),
+        NO_POLICY: gettext("No policy in force: no criterion is applied"),
+    }.get(verdict or "", "")
+
+
+RESULT_CLASSES = {"pass": "table-success", "fail": "table-danger", "manual": "table-warning"}
+
+
+def result_label(result: str | None) -> str:
+    return {
+        "pass": gettext("Met"),
+        "fail": gettext("Not met"),
+        "manual": gettext("Awaiting manual review"),
+    }.get(result or "", gettext("Cannot be judged"))
+
+
+def judgement_label(result: str) -> str:
+    return gettext("Meets") if result == "pass" else gettext("Does not meet")
+
+
+class ChecklistView(StaffAccessMixin, BaseView):
+    def is_visible(self) -> bool:
+        return False  # reached from an application, not from the menu
+
+    @expose("/")
+    def index(self):
+        return redirect(url_for("application.index_view"))
+
+    def _render(self, application: Application, *, typed: dict | None = None, error=None, status: int = 200):
+        result = checklist.compute(application, dashboard.today())
+        return self.render(
+            "admin/checklist.html", c=result, app=application, may_judge=may_judge(current_user),
+            typed=typed or {}, error=error, labels=labels, verdict_label=verdict_label,
+            result_label=result_label, judgement_label=judgement_label, result_classes=RESULT_CLASSES,
+        ), status
+
+    @expose("/<int:application_id>")
+    def show(self, application_id: int):
+        return self._render(visible_application(application_id))
+
+    @expose("/<int:application_id>/judge", methods=["POST"])
+    def judge(self, application_id: int):
+        application = visible_application(application_id)
+        if not may_judge(current_user):
+            abort(403)
+        wanted, typed = {}, {}
+        for name, value in request.form.items():
+            if name.startswith("result-"):
+                cid = name[len("result-"):]
+                note = request.form.get(f"note-{cid}", "")
+                typed[cid] = {"result": value, "note": note}
+                if value:  # an empty choice: no judgement on this criterion now
+                    wanted[cid] = {"result": value, "note": note}
+            elif name.startswith("note-") and name[len("note-"):] not in typed:
+                typed[name[len("note-"):]] = {"result": "", "note": value}
+        try:
+            checklist.record_judgements(application, wanted, actor=current_user, today=dashboard.today())
+        except checklist.JudgementError as exc:
+            db.session.rollback()
+            return self._render(application, typed=typed, error=exc)
+        flash(gettext("Judgements recorded."), "success")
+        return redirect(url_for(".show", application_id=application.id))

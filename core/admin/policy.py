@@ -1,0 +1,179 @@
+"""The policy page: the single place where a bureau checks the system against its
+document (read-only).
+
+``/admin/policy/`` lists the enabled jurisdictions the user may see;
+``/admin/policy/<code>`` shows one: every policy version (the plugin's and the
+bureau's), its categories, parameters with where each value comes from, criteria,
+review steps, 公示期, subsidy rules, assessment scheme and required materials, each
+with its citation.  Everything is read from the plugin registry and
+``core.settings`` (so a bureau's setting shows up at once); no city is named here.
+Any staff role may read it, within its jurisdictions; another jurisdiction is 404.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask import abort
+from flask_admin import BaseView, expose
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from core import settings, subsidies
+from core.admin import dashboard, labels
+from core.admin.base import StaffAccessMixin
+from core.jurisdictions import enabled, registry
+from core.policy import Category, Criterion, PolicyVersion, ReviewStep
+from core.scoping import visible_codes
+
+STEP_KIND_LABELS = {
+    "recommendation": _l("Recommendation"),
+    "initial_review": _l("Initial review"),
+    "expert_review": _l("Expert review"),
+    "decision": _l("Decision"),
+    "public_notice": _l("Public notice"),
+    "award": _l("Award"),
+}
+
+SOURCE_LABELS = {
+    "政策规定": _l("Set by the policy"),
+    "局设置": _l("Bureau setting"),
+    "待局设置": _l("Not set by the policy; awaiting the bureau's setting"),
+}
+
+
+def show_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, (list, tuple)):
+        return "、".join(str(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def show_amount(amount: int | None) -> str:
+    if amount is None:
+        return gettext("No amount fixed by the policy")
+    wan = amount / 10_000
+    return gettext("%(cny)s yuan (%(wan)s ten-thousand yuan)", cny=amount, wan=show_value(wan))
+
+
+@dataclass
+class CategoryPage:
+    category: Category
+    criteria: list[Criterion]
+    bureau_ids: set[str]
+    steps: list[ReviewStep]
+    materials: list
+
+
+@dataclass
+class VersionPage:
+    version: PolicyVersion
+    base: PolicyVersion
+    is_bureau: bool
+    status: str  # in_force | lapsed | future
+    parameters: list[dict]
+    notice: dict
+    categories: list[CategoryPage] = field(default_factory=list)
+    subsidies: list[dict] = field(default_factory=list)
+    assessment: Any = None
+
+
+def version_status(v: PolicyVersion, today: date) -> str:
+    if v.in_force_on(today):
+        return "in_force"
+    return "future" if today < v.effective_from else "lapsed"
+
+
+def notice_row(code: str, v: PolicyVersion, data: settings.BureauData) -> dict:
+    """公示期 of a version: the policy's own, else the bureau's setting, else unset."""
+    if v.notice_days is not None:
+        return {"days": v.notice_days, "source": "政策规定", "citation": v.notice_citation or None}
+    setting = data.settings.get(settings.NOTICE_DAYS)
+    if setting is not None:
+        return {"days": setting.value, "source": "局设置", "setting": setting}
+    return {"days": None, "source": "待局设置"}
+
+
+def subsidy_row(rule, data: settings.BureauData) -> dict:
+    found = subsidies.entitlement(rule, data)
+    when = [subsidies.EVENTS.get(rule.event, rule.event)]
+    when += [subsidies.LEVELS.get(x, x) for x in rule.levels or ()]
+    when += [subsidies.GRADES.get(x, x) for x in rule.grades or ()]
+    setting = data.settings.get(rule.setting_key) if rule.setting_key else None
+    return {"rule": rule, "when": " · ".join(when), "amount": found["amount_cny"], "note": found["note"],
+            "setting": setting}
+
+
+def version_page(code: str, v: PolicyVersion, data: settings.BureauData, today: date) -> VersionPage:
+    reg = registry()
+    base = settings.base_policy(code, v, data)
+    page = VersionPage(
+        version=v, base=base, is_bureau=any(r.document == v.document for r in data.versions),
+        status=version_status(v, today), parameters=settings.parameter_rows(code, v, data),
+        notice=notice_row(code, v, data),
+    )
+    bureau_ids = {f"{code}.bureau.{r.code}" for r in data.criteria}
+    for category in v.categories:
+        page.categories.append(CategoryPage(
+            category=category,
+            criteria=settings.criteria(code, category.code, v, data),
+            bureau_ids=bureau_ids,
+            steps=reg.review_steps(code, category.code, base),
+            materials=reg.required_materials(code, category.code),
+        ))
+    page.subsidies = [subsidy_row(r, data) for r in reg.subsidy_rules(code, base)]
+    page.assessment = reg.assessment_scheme(code, base)
+    return page
+
+
+def jurisdiction_page(code: str, today: date) -> dict:
+    j = enabled()[code]
+    data = settings.load_bureau_data(code)
+    versions = [version_page(code, v, data, today) for v in settings.policies(code, data)]
+    in_force = next((p for p in versions if p.status == "in_force"), None)
+    return {
+        "j": j,
+        "level": str(labels.LEVEL_LABELS.get(j.level, j.level)),
+        "parent": labels.jurisdiction_label(j.parent) if j.parent else None,
+        "versions": versions,
+        "in_force": in_force,
+        "lapsed": in_force is None and any(p.status == "lapsed" for p in versions),
+        "unused_settings": [s for k, s in data.settings.items()
+                            if all(k != p["key"] for vp in versions for p in vp.parameters)
+                            and k != settings.NOTICE_DAYS
+                            and all(s is not r["setting"] for vp in versions for r in vp.subsidies)],
+        "setting_labels": settings.known_setting_keys(code),
+    }
+
+
+class PolicyView(StaffAccessMixin, BaseView):
+    @expose("/")
+    def index(self):
+        today = dashboard.today()
+        rows = []
+        for code in visible_codes(current_user):
+            j = enabled()[code]
+            data = settings.load_bureau_data(code)
+            rows.append({
+                "j": j, "level": str(labels.LEVEL_LABELS.get(j.level, j.level)),
+                "in_force": settings.policy_in_force(code, today, data),
+                "nearest": settings.nearest_policy(code, today, data),
+            })
+        return self.render("admin/policy_index.html", rows=rows, today=today)
+
+    @expose("/<code>")
+    def show(self, code: str):
+        if code not in visible_codes(current_user):
+            abort(404)
+        today = dashboard.today()
+        return self.render(
+            "admin/policy.html", today=today, show_value=show_value, show_amount=show_amount,
+            step_kinds=STEP_KIND_LABELS, sources=SOURCE_LABELS, labels=labels, **jurisdiction_page(code, today),
+        )

@@ -1,0 +1,202 @@
+"""The criteria checklist of one application, and the experts' judgements on it.
+
+``compute`` judges the application's facts (``Application.facts``, CONTRACTS §1)
+under the policy version in force on its submission date — today for a draft — with
+``core.eligibility``: every criterion with its result, message and citation, the
+verdict, and the latest manual judgement recorded for each manual criterion.  Facts
+that do not parse are reported (the ``FactsError``, in Chinese), never a crash.
+
+``record_judgements`` stores what an officer or expert decided on manual criteria as
+one ``ReviewRecord`` (step ``criteria``, action ``manual_judgement``) with an audit
+event, in one transaction.  Who may record is the web layer's decision
+(``core.admin.checklist``); this module checks what is recorded.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from core import audit, eligibility, settings
+from core.extensions import db
+from core.facts import FactsError, parse_facts
+from core.models import Application, ReviewRecord, User
+from core.policy import Citation, PolicyVersion
+
+__all__ = ["STEP", "ACTION", "RESULTS", "MAX_NOTE", "JudgementError", "Row", "Checklist", "compute",
+           "latest_judgements", "record_judgements"]
+
+STEP = "criteria"
+ACTION = "manual_judgement"
+RESULTS = ("pass", "fail")
+MAX_NOTE = 2000  # our choice: long enough for an expert's paragraph
+
+
+class JudgementError(ValueError):
+    """A judgement refused: ``key`` names the field (``result-<criterion id>`` …),
+    ``message`` says why in Chinese."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(key, message)
+        self.key = key
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Judgement:
+    result: str  # pass | fail
+    note: str
+    actor_name: str
+    at: datetime
+
+
+@dataclass
+class Row:
+    id: str
+    title: str
+    kind: str  # auto | manual
+    citation: Citation
+    is_bureau: bool
+    result: str | None = None  # pass | fail | manual; None when the facts do not parse
+    message: str = ""
+    judgement: Judgement | None = None
+
+
+@dataclass
+class Checklist:
+    application: Application
+    as_of: date
+    policy: PolicyVersion | None  # the version applied; None when none is in force
+    nearest: PolicyVersion | None = None  # named when none is in force
+    is_bureau_version: bool = False
+    verdict: str | None = None
+    rows: list[Row] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    facts_error: FactsError | None = None
+    error: str | None = None  # an evaluation the engine refused (category unknown…)
+
+    @property
+    def manual_rows(self) -> list[Row]:
+        return [r for r in self.rows if r.kind == "manual"]
+
+
+def as_of_date(application: Application, today: date) -> date:
+    """The day whose policy applies: the submission date, or today for a draft."""
+    return application.submitted_on or today
+
+
+def _actor_names(ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return {u.id: u.name for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+
+
+def latest_judgements(application_id: int) -> dict[str, Judgement]:
+    """criterion id → the latest judgement recorded for it (later records win)."""
+    records = db.session.scalars(
+        select(ReviewRecord)
+        .where(ReviewRecord.application_id == application_id, ReviewRecord.step == STEP,
+               ReviewRecord.action == ACTION)
+        .order_by(ReviewRecord.created_at, ReviewRecord.id)
+    ).all()
+    names = _actor_names({r.actor_id for r in records if r.actor_id is not None})
+    latest: dict[str, Judgement] = {}
+    for r in records:
+        for cid, j in (r.judgements or {}).items():
+            latest[cid] = Judgement(j.get("result", ""), j.get("note") or "",
+                                    names.get(r.actor_id, "system"), r.created_at)
+    return latest
+
+
+def compute(application: Application, today: date) -> Checklist:
+    """The checklist of ``application`` (see the module docstring)."""
+    code, category = application.jurisdiction, application.category
+    as_of = as_of_date(application, today)
+    checklist = Checklist(application, as_of, None)
+    try:
+        eligibility.check_jurisdiction(code)
+    except eligibility.EvaluationError as exc:
+        checklist.error = exc.message
+        return checklist
+    data = settings.load_bureau_data(code)
+    policy = settings.policy_in_force(code, as_of, data)
+    checklist.policy = policy
+    if policy is None:
+        checklist.nearest = settings.nearest_policy(code, as_of, data)
+        checklist.verdict = eligibility.NO_POLICY
+        return checklist
+    checklist.is_bureau_version = any(v.document == policy.document for v in data.versions)
+    if policy.category(category) is None:
+        known = "、".join(f"{c.name}（{c.code}）" for c in policy.categories)
+        checklist.error = f"{policy.document} 没有认定类别 {category}（可用：{known}）"
+        return checklist
+    criteria = settings.criteria(code, category, policy, data)
+    bureau_ids = {f"{code}.bureau.{r.code}" for r in data.criteria}
+    judgements = latest_judgements(application.id)
+    checklist.rows = [
+        Row(c.id, c.title, c.kind, c.citation, c.id in bureau_ids,
+            judgement=judgements.get(c.id) if c.kind == "manual" else None)
+        for c in criteria
+    ]
+    try:
+        facts = parse_facts(application.facts or {})
+    except FactsError as exc:
+        checklist.facts_error = exc
+        return checklist
+    try:
+        answer = eligibility.prepare(code, category, as_of, policy=policy, criteria=criteria,
+                                     data=data).evaluate(facts)
+    except eligibility.EvaluationError as exc:
+        checklist.error = exc.message
+        return checklist
+    by_id = {r["id"]: r for r in answer["criteria"]}
+    for row in checklist.rows:
+        found = by_id.get(row.id)
+        if found:
+            row.result, row.message = found["result"], found["message"]
+    checklist.verdict = answer["verdict"]
+    checklist.warnings = list(answer.get("warnings", []))
+    return checklist
+
+
+def record_judgements(application: Application, wanted: dict[str, dict[str, Any]], *, actor,
+                      today: date) -> ReviewRecord:
+    """Store ``{criterion id: {"result": "pass"|"fail", "note": str}}`` for the manual
+    criteria of ``application``'s checklist, with an audit event, and commit.
+
+    Refuses (``JudgementError``, nothing written) an empty request, a criterion that
+    is not a manual criterion of the policy applied, a result other than pass/fail,
+    a note over ``MAX_NOTE`` characters, and a "fail" without a note (the applicant
+    is owed a reason)."""
+    checklist = compute(application, today)
+    manual = {r.id for r in checklist.manual_rows}
+    if not manual:
+        raise JudgementError("criteria", "该申报适用的政策没有需要人工判断的条件")
+    if not wanted:
+        raise JudgementError("criteria", "未选择任何条件的判断结果")
+    clean: dict[str, dict[str, str]] = {}
+    for cid, j in wanted.items():
+        if cid not in manual:
+            raise JudgementError(f"result-{cid}", f"{cid} 不是本申报适用政策的人工审核条件")
+        result = j.get("result")
+        note = (j.get("note") or "").strip()
+        if result not in RESULTS:
+            raise JudgementError(f"result-{cid}", f"判断结果应为“符合”或“不符合”，实为 {result!r}")
+        if len(note) > MAX_NOTE:
+            raise JudgementError(f"note-{cid}", f"说明不能超过 {MAX_NOTE} 字，实为 {len(note)} 字")
+        if result == "fail" and not note:
+            raise JudgementError(f"note-{cid}", "判断为“不符合”时须填写说明")
+        clean[cid] = {"result": result, "note": note}
+    record = ReviewRecord(application_id=application.id, step=STEP, action=ACTION,
+                          actor_id=getattr(actor, "id", None), judgements=clean)
+    db.session.add(record)
+    db.session.flush()
+    audit.record("criteria.manual_judgement", application, actor=actor, review_record=record.id,
+                 policy=checklist.policy.document if checklist.policy else None, judgements=clean)
+    db.session.commit()
+    return record

@@ -1,0 +1,174 @@
+"""The criteria checklist of an application (/admin/checklist/<id>): every criterion of
+the policy applied with its result, message and citation; manual judgements recorded
+by officers and experts, refused for everyone else — real HTTP, real database."""
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from core.extensions import db
+from core.models import AuditEvent, ReviewRecord
+from tests.factories import login, make_application, make_user
+
+EXAMPLE = json.loads((Path(__file__).parent / "data" / "kunming-comprehensive-service.json").read_text("utf-8"))
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def plain(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+
+def kunming_application(**facts_changes):
+    facts = dict(EXAMPLE, **facts_changes)
+    return make_application("kunming", "comprehensive_service", facts=facts, submitted_on=date(2026, 3, 2))
+
+
+def logged_in(app, role, jurisdictions=("kunming",)):
+    client = app.test_client()
+    user = make_user(role, jurisdictions)
+    assert login(client, user).status_code == 302
+    return client, user
+
+
+def token_of(client, url):
+    match = CSRF_RE.search(client.get(url).get_data(as_text=True))
+    assert match, url
+    return match.group(1)
+
+
+def test_officer_sees_every_criterion_with_result_and_citation(app):
+    application = kunming_application()
+    client, _ = logged_in(app, "officer")
+    response = client.get(f"/admin/checklist/{application.id}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    text = plain(html)
+    assert "昆科发〔2017〕55号" in text and "eligible_pending_review" in text
+    # 第七条（一）: 620 ㎡ against 300 ㎡, an automatic criterion that passes
+    row = re.search(r'<tr id="criterion-kunming.area".*?</tr>', html, re.S).group(0)
+    assert "table-success" in row and "620" in row and "第七条" in plain(row)
+    # 第五条（二）: a manual criterion awaiting the experts
+    row = re.search(r'<tr id="criterion-kunming.service_theme".*?</tr>', html, re.S).group(0)
+    assert "table-warning" in row and "第五条" in plain(row) and 'name="result-kunming.service_theme"' in row
+
+
+def test_area_just_below_the_threshold_fails_article_7(app):
+    """昆科发〔2017〕55号 第七条（一）: 不低于 300 ㎡ — 299 fails, 300 passes."""
+    client, _ = logged_in(app, "officer")
+    below = kunming_application(total_area_m2=299, public_area_m2=30)
+    at = kunming_application(total_area_m2=300, public_area_m2=30)
+    html_below = client.get(f"/admin/checklist/{below.id}").get_data(as_text=True)
+    html_at = client.get(f"/admin/checklist/{at.id}").get_data(as_text=True)
+    row_below = re.search(r'<tr id="criterion-kunming.area".*?</tr>', html_below, re.S).group(0)
+    row_at = re.search(r'<tr id="criterion-kunming.area".*?</tr>', html_at, re.S).group(0)
+    assert "table-danger" in row_below and "ineligible" in html_below
+    assert "table-success" in row_at and "eligible_pending_review" in html_at
+
+
+def test_expert_records_a_judgement_with_audit(app):
+    application = kunming_application()
+    client, expert = logged_in(app, "expert")
+    url = f"/admin/checklist/{application.id}"
+    response = client.post(f"{url}/judge", data={
+        "csrf_token": token_of(client, url),
+        "result-kunming.service_theme": "pass", "note-kunming.service_theme": "主题明确：智能制造",
+        "result-kunming.service_team": "", "note-kunming.service_team": "",
+    })
+    assert response.status_code == 302
+    record = db.session.scalars(select(ReviewRecord).where(ReviewRecord.application_id == application.id)).one()
+    assert record.judgements == {"kunming.service_theme": {"result": "pass", "note": "主题明确：智能制造"}}
+    assert record.actor_id == expert.id
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "criteria.manual_judgement")).one()
+    assert event.actor_id == expert.id
+    html = client.get(url).get_data(as_text=True)
+    row = re.search(r'<tr id="criterion-kunming.service_theme".*?</tr>', html, re.S).group(0)
+    assert "主题明确：智能制造" in row and expert.name in row
+
+
+def test_fail_without_a_note_is_refused_and_keeps_what_was_typed(app):
+    application = kunming_application()
+    client, _ = logged_in(app, "officer")
+    url = f"/admin/checklist/{application.id}"
+    response = client.post(f"{url}/judge", data={
+        "csrf_token": token_of(client, url),
+        "result-kunming.service_theme": "pass", "note-kunming.service_theme": "写好的说明",
+        "result-kunming.service_team": "fail", "note-kunming.service_team": "",
+    })
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "须填写说明" in html and "写好的说明" in html
+    assert db.session.scalars(select(ReviewRecord)).all() == []  # nothing half-written
+
+
+def test_an_automatic_criterion_cannot_be_overridden(app):
+    application = kunming_application(total_area_m2=299, public_area_m2=30)
+    client, _ = logged_in(app, "officer")
+    url = f"/admin/checklist/{application.id}"
+    response = client.post(f"{url}/judge", data={"csrf_token": token_of(client, url),
+                                                 "result-kunming.area": "pass", "note-kunming.area": ""})
+    assert response.status_code == 200 and "不是本申报适用政策的人工审核条件" in response.get_data(as_text=True)
+    assert db.session.scalars(select(ReviewRecord)).all() == []
+
+
+@pytest.mark.parametrize("role", ["leader", "recommender", "admin"])
+def test_roles_that_do_not_judge_see_but_cannot_record(app, role):
+    application = kunming_application()
+    client, _ = logged_in(app, role)
+    url = f"/admin/checklist/{application.id}"
+    html = client.get(url).get_data(as_text=True)
+    assert "kunming.service_theme" in html and 'name="result-kunming.service_theme"' not in html
+    # Post with a valid token from a page that has a form (the logout button).
+    token = CSRF_RE.search(client.get("/admin/").get_data(as_text=True)).group(1)
+    response = client.post(f"{url}/judge", data={"csrf_token": token, "result-kunming.service_theme": "pass"})
+    assert response.status_code == 403
+    assert db.session.scalars(select(ReviewRecord)).all() == []
+
+
+def test_another_jurisdiction_gets_404(app):
+    application = kunming_application()
+    client, _ = logged_in(app, "officer", ("mile",))
+    assert client.get(f"/admin/checklist/{application.id}").status_code == 404
+    token = CSRF_RE.search(client.get("/admin/").get_data(as_text=True)).group(1)
+    response = client.post(f"/admin/checklist/{application.id}/judge",
+                           data={"csrf_token": token, "result-kunming.service_theme": "pass"})
+    assert response.status_code == 404
+    assert db.session.scalars(select(ReviewRecord)).all() == []
+
+
+def test_post_without_csrf_is_refused(app):
+    application = kunming_application()
+    client, _ = logged_in(app, "officer")
+    response = client.post(f"/admin/checklist/{application.id}/judge",
+                           data={"result-kunming.service_theme": "pass"})
+    assert response.status_code == 400
+    assert db.session.scalars(select(ReviewRecord)).all() == []
+
+
+def test_facts_that_do_not_parse_are_reported_not_a_crash(app):
+    application = kunming_application(uscc="91530112AY4CL12T20")  # wrong check character
+    client, _ = logged_in(app, "officer")
+    response = client.get(f"/admin/checklist/{application.id}")
+    assert response.status_code == 200
+    assert 'id="facts-error"' in response.get_data(as_text=True) and "uscc" in response.get_data(as_text=True)
+
+
+def test_yunnan_after_lapse_says_no_policy_in_force(app):
+    """云科规〔2021〕1号 is in force to 2026-04-03; an application submitted after it is
+    judged under no policy until the bureau registers a successor."""
+    facts = dict(EXAMPLE)
+    application = make_application("yunnan", "provincial", facts=facts, submitted_on=date(2026, 4, 4))
+    client, _ = logged_in(app, "officer", ("yunnan",))
+    html = client.get(f"/admin/checklist/{application.id}").get_data(as_text=True)
+    assert 'id="no-policy"' in html and "云科规〔2021〕1号" in html
+
+
+def test_application_list_links_to_the_checklist(app):
+    application = kunming_application()
+    client, _ = logged_in(app, "officer")
+    html = client.get("/admin/application/").get_data(as_text=True)
+    assert f"/admin/checklist/{application.id}" in html

@@ -1,0 +1,144 @@
+"""The read-only policy page (/admin/policy/): each jurisdiction as the system applies
+it, checked against the documents — through real HTTP, on the real database."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from core import settings
+from core.admin import dashboard
+from tests.factories import login, make_user
+
+DAY_IN_FORCE = date(2026, 3, 2)  # the Yunnan measures are still in force
+DAY_LAPSED = date(2026, 11, 23)  # 云科规〔2021〕1号 lapsed after 2026-04-03
+
+
+@pytest.fixture
+def on_day(monkeypatch):
+    def set_day(day: date):
+        monkeypatch.setattr(dashboard, "today", lambda: day)
+
+    set_day(DAY_LAPSED)
+    return set_day
+
+
+@pytest.fixture
+def admin_client(app, on_day):
+    client = app.test_client()
+    assert login(client, make_user("admin")).status_code == 302
+    return client
+
+
+def text_of(response) -> str:
+    assert response.status_code == 200, response.status_code
+    return response.get_data(as_text=True)
+
+
+def plain(html: str) -> str:
+    """The page's text without tags, spaces collapsed (citations are split over spans)."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+
+def test_index_lists_visible_jurisdictions_with_policy_in_force(admin_client):
+    html = text_of(admin_client.get("/admin/policy/"))
+    for name in ("云南省", "昆明市", "徐州市", "弥勒市"):
+        assert name in html
+    assert "昆科发〔2017〕55号" in html
+    assert "当前无有效政策" in html or "无有效政策" in html  # Yunnan on 2026-11-23
+
+
+def test_kunming_page(admin_client):
+    html = text_of(admin_client.get("/admin/policy/kunming"))
+    text = plain(html)
+    assert "昆明市科学技术局" in text and "市级" in text and "5301" in text
+    assert "昆科发〔2017〕55号" in text and "昆明市众创空间认定管理办法" in text
+    assert "现行有效" in text
+    # criteria of 综合服务类 under 第七条, each with its article and item
+    assert "kunming.area" in html
+    assert "昆科发〔2017〕55号 第七条（一）" in text
+    assert "第五条（一）" in text
+    # 公示 7 days, cited to 第十一条
+    notice = plain(re.search(r'class="zc-notice">(.*?)</p>', html, re.S).group(1))
+    assert "7 天" in notice and "第十一条" in notice and "政策规定" in notice
+    # 第十三条: 10 万元 guidance fund
+    assert "100000 元" in text and "第十三条" in text
+    assert "未规定具体金额" in text  # 第十四条 etc. grant support without an amount
+    # review steps in order, with the acting role's label
+    assert "评审专家" in text and "专家评审" in text
+    # required materials with citations
+    assert "第九条（一）" in text
+    # assessment scheme
+    assert "第十八条" in text
+
+
+def test_mile_page(admin_client):
+    text = plain(text_of(admin_client.get("/admin/policy/mile")))
+    assert "弥政办发〔2017〕5号" in text and "弥勒市农业和科学技术局" in text and "县级" in text
+    assert "弥政办发〔2017〕5号 第五条（二）" in text
+    notice = text[text.index("公示期"):]
+    assert notice.startswith("公示期 15 天")
+    assert "第七条" in notice[:200]
+    # 第十五条: the assessment subsidy amount is left to the bureau
+    assert "第十五条" in text and "未规定具体金额" in text
+
+
+def test_xuzhou_page(admin_client):
+    text = plain(text_of(admin_client.get("/admin/policy/xuzhou")))
+    assert "徐政发〔2016〕12号" in text and "徐州市科学技术局" in text
+    assert "500000 元" in text and "400000 元" in text and "300000 元" in text
+    assert "五、保障措施（一）" in text
+    # 徐政发〔2016〕12号 sets no 公示 period: shown as unset, awaiting the bureau
+    assert "公示期 未设置 · 政策未规定，待局设置" in text
+
+
+def test_yunnan_in_force_then_lapsed(admin_client, on_day):
+    on_day(DAY_IN_FORCE)
+    text = plain(text_of(admin_client.get("/admin/policy/yunnan")))
+    assert "云科规〔2021〕1号" in text and "2021-04-04 – 2026-04-03" in text
+    assert "已失效，当前无有效政策" not in text
+    assert "现行有效" in text
+    on_day(DAY_LAPSED)
+    text = plain(text_of(admin_client.get("/admin/policy/yunnan")))
+    assert "已失效，当前无有效政策；可由主管部门登记后续版本" in text
+    assert "云科办发〔2015〕4号" in text  # the version it replaced
+    # the measures name no 公示 period: "政策未规定，待局设置" until the bureau sets one
+    assert "公示期 未设置 · 政策未规定，待局设置" in text
+    assert "申报省级众创空间的认定条件" in text
+    assert "云政办发〔2016〕65号" in text  # the provincial opinion's support measures
+
+
+def test_bureau_setting_shows_with_its_source(app, admin_client):
+    settings.set_bureau_setting("yunnan", "notice_days", 10, document="云科函〔2026〕9号", article="二",
+                                note="按厅务会决定")
+    text = plain(text_of(admin_client.get("/admin/policy/yunnan")))
+    assert "公示期 10 天 · 局设置 （云科函〔2026〕9号 二）" in text
+    assert "按厅务会决定" in text
+
+
+def test_scoped_officer_gets_404_for_other_jurisdiction(app, on_day):
+    client = app.test_client()
+    login(client, make_user("officer", ["mile"]))
+    assert client.get("/admin/policy/kunming").status_code == 404
+    assert client.get("/admin/policy/nowhere").status_code == 404
+    assert client.get("/admin/policy/mile").status_code == 200
+    index = text_of(client.get("/admin/policy/"))
+    assert "弥勒市" in index and "昆明市" not in index
+
+
+@pytest.mark.parametrize("role", ["recommender", "expert", "leader"])
+def test_every_staff_role_may_read(app, on_day, role):
+    client = app.test_client()
+    login(client, make_user(role, ["kunming"]))
+    assert client.get("/admin/policy/kunming").status_code == 200
+
+
+def test_applicant_forbidden_anonymous_to_login(app, on_day):
+    from tests.factories import make_org
+
+    client = app.test_client()
+    assert client.get("/admin/policy/kunming").status_code == 302
+    login(client, make_user("applicant", organisation=make_org()))
+    assert client.get("/admin/policy/kunming").status_code == 403
+    assert client.get("/admin/policy/").status_code == 403
