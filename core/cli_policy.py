@@ -19,7 +19,7 @@ from flask.cli import with_appcontext
 from core.eligibility import EvaluationError, prepare
 from core.facts import FactsError, parse_facts
 from core.notice import notice_period_for
-from core.settings import SchemaMissing, SettingsError
+from core.settings import SettingsError
 from core.subsidies import EVENTS, GRADES, LEVELS, entitlements
 
 BAD_INPUT = 2
@@ -90,15 +90,11 @@ def _read_facts(path: str):
 
 
 def _run(produce) -> None:
-    """Run ``produce()`` and print its answer, or one line and exit 2 (1 when the
-    database has not been set up)."""
+    """Run ``produce()`` and print its answer, or one line and exit 2."""
     try:
         answer = produce()
     except (BadInput, FactsError, EvaluationError, SettingsError) as exc:
         _fail(" ".join(str(exc).split()))
-    except SchemaMissing as exc:
-        click.echo(str(exc), err=True)
-        raise click.exceptions.Exit(1) from None
     _print(answer)
 
 

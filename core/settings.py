@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
@@ -42,7 +43,6 @@ from core.workdays import WorkdayCalendar
 
 __all__ = [
     "SettingsError",
-    "SchemaMissing",
     "SettingValue",
     "BureauData",
     "load_bureau_data",
@@ -79,13 +79,6 @@ class SettingsError(ValueError):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.message}"
-
-
-class SchemaMissing(RuntimeError):
-    """The database has no tables yet (``zhongchuang db upgrade`` not run)."""
-
-    def __str__(self) -> str:
-        return "数据库尚未初始化：请先运行 zhongchuang db upgrade"
 
 
 # --- the facts a bureau criterion may read (CONTRACTS §1) --------------------------
@@ -176,11 +169,16 @@ class BureauData:
 
 
 def _read(statement):
+    """Rows of a bureau table.  Before ``zhongchuang db upgrade`` there are none: the
+    read-only commands (evaluate, notice-period, subsidies) then answer from the
+    plugins alone, as on a deployment whose bureau has entered nothing."""
     try:
         return db.session.execute(statement).scalars().all()
-    except (OperationalError, ProgrammingError) as exc:
+    except (OperationalError, ProgrammingError):
         db.session.rollback()
-        raise SchemaMissing() from exc
+        if not sa_inspect(db.engine).has_table(BureauSetting.__tablename__):
+            return []
+        raise
 
 
 def load_bureau_data(code: str) -> BureauData:

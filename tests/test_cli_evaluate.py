@@ -396,3 +396,17 @@ def test_console_script_disabled_jurisdiction(script_env):
                    "--category", "comprehensive_service", str(EXAMPLE))
     assert proc.returncode == 2 and proc.stdout == ""
     assert len(proc.stderr.splitlines()) == 1 and "kunming" in proc.stderr
+
+
+def test_console_script_answers_before_the_database_is_set_up(script_env, tmp_path):
+    """A fresh install that has not run `zhongchuang db upgrade`: no bureau data has been
+    entered, so the plugins' policies answer alone — evaluate, notice-period and
+    subsidies all exit 0 (CONTRACTS §2–§4), and nothing is created but the empty file."""
+    env = script_env | {"DATABASE_URL": f"sqlite:///{tmp_path / 'never-upgraded.sqlite'}"}
+    proc = _script(env, "evaluate", "--jurisdiction", "kunming", "--category", "comprehensive_service",
+                   "--as-of", "2026-11-23", str(EXAMPLE))
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["verdict"] == "eligible_pending_review"
+    proc = _script(env, "notice-period", "--jurisdiction", "mile", "--published-on", "2026-09-28")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["last_day"] == "2026-10-13"  # 15 日, 第七条
