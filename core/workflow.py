@@ -1,0 +1,352 @@
+"""The review workflow: one state machine for every jurisdiction, driven by the review
+steps its plugin declares (``zc_review_steps``).
+
+An application is ``draft`` until submitted; then it sits at one step after another
+(``Application.current_step``) until it is recognised, returned for revision,
+rejected or withdrawn.  :func:`act` is the only code that changes an application's
+status or step: it checks who may do what (the step's role, within the actor's
+jurisdiction scope as ``core.scoping`` decides), refuses anything else whatever the
+request says, writes a ``ReviewRecord`` and an append-only audit event, and commits —
+or raises :class:`WorkflowError` having written nothing.
+
+Statuses: ``submitted`` (at the first step, untouched), ``in_review``, ``returned``,
+``under_notice`` (公示), ``recognised``, ``rejected``, ``withdrawn``.
+
+Two officers acting at once: ``Application.version`` is SQLAlchemy's optimistic
+version column, so the second UPDATE matches no row; that, and a stale
+``expected_version`` sent by a form, become :class:`StaleError`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from core import audit, roles, settings
+from core.extensions import db
+from core.jurisdictions import registry
+from core.models import Application, ReviewRecord
+from core.policy import PolicyVersion, ReviewStep
+from core.scoping import application_criteria
+
+__all__ = ["WorkflowError", "StaleError", "SYSTEM", "ACTIONS", "ACTION_LABELS", "STATUS_OF_ACTION",
+           "steps_of", "step_of", "next_step", "policy_of", "allowed_actions", "refusal", "act", "edit_facts"]
+
+# Step kinds at which the step's role decides: approve, return or reject.
+DECIDING_KINDS = ("recommendation", "initial_review", "decision")
+APPLICANT_ACTIONS = ("submit", "withdraw", "resubmit")
+ACTIONS = APPLICANT_ACTIONS + ("approve", "return", "reject", "conclude_expert_review", "publish",
+                               "objection_upheld", "close_notice", "award")
+# What the officer sees on buttons and in the timeline (Chinese: the bureau's words).
+ACTION_LABELS = {
+    "submit": "提交申报", "withdraw": "撤回申报", "resubmit": "修改后重新提交",
+    "approve": "通过", "return": "退回修改", "reject": "不予通过",
+    "conclude_expert_review": "结束专家评审", "publish": "发布公示",
+    "objection_upheld": "异议成立", "close_notice": "公示期满无异议", "award": "授予称号",
+}
+STATUS_OF_ACTION = {"withdraw": "withdrawn", "return": "returned", "reject": "rejected",
+                    "publish": "under_notice", "award": "recognised"}
+NEEDS_OPINION = ("return", "reject", "objection_upheld")
+ACTIVE = ("submitted", "in_review")
+
+
+class WorkflowError(Exception):
+    """A move refused: ``key`` names the action or field, ``message`` says why in Chinese."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(key, message)
+        self.key = key
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class StaleError(WorkflowError):
+    def __init__(self) -> None:
+        super().__init__("version", "该申报刚刚已被他人办理，本次操作未保存；请刷新页面查看最新状态后再办理。")
+
+
+@dataclass(frozen=True)
+class _System:
+    """The actor of ``zhongchuang tick``: no user, no scope."""
+
+    id: None = None
+    role: str = "system"
+    is_authenticated: bool = False
+
+    def __str__(self) -> str:
+        return "system"
+
+
+SYSTEM = _System()
+
+
+# --- the steps of an application ------------------------------------------------------
+
+
+def policy_of(application: Application) -> PolicyVersion | None:
+    """The version the application is judged under: the one named at submission, else
+    the one in force today (a draft)."""
+    versions = settings.policies(application.jurisdiction)
+    if application.policy_document:
+        named = next((v for v in versions if v.document == application.policy_document), None)
+        if named is not None:
+            return named
+    return settings.policy_in_force(application.jurisdiction, application.submitted_on or date.today())
+
+
+def steps_of(application: Application, policy: PolicyVersion | None = None) -> list[ReviewStep]:
+    policy = policy or policy_of(application)
+    if policy is None:
+        return []
+    return registry().review_steps(application.jurisdiction, application.category, policy)
+
+
+def step_of(application: Application, code: str | None = None) -> ReviewStep | None:
+    code = code or application.current_step
+    return next((s for s in steps_of(application) if s.code == code), None) if code else None
+
+
+def next_step(application: Application) -> ReviewStep | None:
+    steps = steps_of(application)
+    codes = [s.code for s in steps]
+    if application.current_step not in codes:
+        return None
+    index = codes.index(application.current_step)
+    return steps[index + 1] if index + 1 < len(steps) else None
+
+
+def _last_decision_before(steps: list[ReviewStep], code: str) -> ReviewStep | None:
+    codes = [s.code for s in steps]
+    before = steps[:codes.index(code)] if code in codes else []
+    return next((s for s in reversed(before) if s.kind == "decision"), None)
+
+
+def _decision_passed(application: Application, steps: list[ReviewStep]) -> bool:
+    """Has the application got beyond a decision step (withdrawal no longer possible)?"""
+    codes = [s.code for s in steps]
+    if application.current_step not in codes:
+        return False
+    index = codes.index(application.current_step)
+    return any(s.kind == "decision" for s in steps[:index])
+
+
+# --- who may do what ------------------------------------------------------------------
+
+
+def _visible(application: Application, user) -> bool:
+    """The scope rule of core.scoping, asked of the database (never trusted from a form)."""
+    if application.id is None:
+        return False
+    return db.session.scalar(
+        select(Application.id).where(Application.id == application.id, application_criteria(user))
+    ) is not None
+
+
+def refusal(application: Application, action: str, actor, *, today: date | None = None,
+            detail: dict[str, Any] | None = None) -> str | None:
+    """Why ``actor`` may not do ``action`` now (Chinese), or None when allowed.
+    Opinion and expected version are checked by :func:`act`, not here."""
+    today = today or date.today()
+    if action not in ACTIONS:
+        return f"未知的办理操作 {action!r}"
+    role = getattr(actor, "role", None)
+    status = application.status
+    if actor is SYSTEM:
+        if action != "close_notice":
+            return "系统任务只能结束期满的公示"
+    elif role == roles.ADMIN:
+        return "系统管理员不办理申报"
+    elif not _visible(application, actor):
+        return "无权办理该申报"
+    if action in APPLICANT_ACTIONS:
+        if role != roles.APPLICANT:
+            return "只有申报单位本身可以提交、撤回或重新提交申报"
+        return _applicant_refusal(application, action, today)
+    if role == roles.APPLICANT:
+        return "申报单位不能办理审核步骤"
+    step = step_of(application)
+    if step is None:
+        return "该申报当前不在任何审核步骤"
+    if action in ("approve", "return", "reject"):
+        if status not in ACTIVE:
+            return f"该申报当前状态为 {status}，不能{ACTION_LABELS[action]}"
+        if step.kind not in DECIDING_KINDS:
+            return f"“{step.name}”步骤不能直接{ACTION_LABELS[action]}"
+        if role != step.role:
+            return f"“{step.name}”由{roles.ROLE_LABELS.get(step.role, step.role)}办理"
+        if action == "approve" and step.kind == "decision" and step.role == roles.LEADER:
+            detail = detail or {}
+            if not detail.get("meeting_on") or not detail.get("minutes_ref"):
+                return "局务会审定须填写会议日期和纪要编号"
+        return None
+    if action == "conclude_expert_review":
+        if status not in ACTIVE or step.kind != "expert_review":
+            return "该申报不在专家评审步骤"
+        if role != roles.OFFICER:
+            return "专家评审由业务经办人员组织和结束"
+        from core import batches  # the batch module knows who was assigned
+
+        return batches.expert_review_incomplete(application)
+    if action == "publish":
+        if status not in ACTIVE or step.kind != "public_notice":
+            return "该申报不在公示步骤"
+        return None if role == roles.OFFICER else "公示由业务经办人员发布"
+    if action in ("objection_upheld", "close_notice"):
+        if status != "under_notice":
+            return "该申报不在公示中"
+        if actor is not SYSTEM and role != roles.OFFICER:
+            return "公示由业务经办人员办理"
+        if action == "objection_upheld" and not (detail or {}).get("reject") \
+                and _last_decision_before(steps_of(application), step.code) is None:
+            return "公示前没有可退回的审定步骤"
+        return None
+    if action == "award":
+        if status not in ACTIVE or step.kind != "award":
+            return "该申报不在授予称号步骤"
+        return None if role == roles.OFFICER else "称号由业务经办人员授予"
+    return f"不能办理 {action}"
+
+
+def _applicant_refusal(application: Application, action: str, today: date) -> str | None:
+    status = application.status
+    if action == "submit":
+        if status != "draft":
+            return "只有草稿可以提交"
+        if settings.policy_in_force(application.jurisdiction, today) is None:
+            return "今天没有有效的认定政策，暂不能提交申报"
+        try:
+            from core import batches
+        except ImportError:  # intake rules not installed: year-round intake
+            return None
+        return batches.submission_refusal(application, today)
+    if action == "resubmit":
+        return None if status == "returned" else "只有被退回修改的申报可以重新提交"
+    if action == "withdraw":
+        if status not in ("submitted", "in_review", "returned"):
+            return f"该申报当前状态为 {status}，不能撤回"
+        if _decision_passed(application, steps_of(application)):
+            return "审定之后不能撤回申报"
+        return None
+    return None
+
+
+def allowed_actions(application: Application, user, today: date | None = None) -> list[str]:
+    """The actions to offer ``user`` as buttons now (each still re-checked by :func:`act`).
+    Notice actions are offered on the notice pages, awards on the case page."""
+    offered = [a for a in ACTIONS if a not in ("publish", "objection_upheld", "close_notice")]
+    return [a for a in offered if refusal(application, a, user, today=today) is None]
+
+
+# --- the one way to move an application ---------------------------------------------------
+
+
+def _state(application: Application) -> str:
+    return f"{application.status}:{application.current_step or '-'}"
+
+
+def _target(application: Application, action: str, today: date, detail: dict[str, Any]) -> tuple[str, str | None]:
+    """(status, current step) after ``action``."""
+    steps = steps_of(application)
+    first = steps[0].code if steps else None
+    step = step_of(application)
+    if action == "submit":
+        return "submitted", first
+    if action == "resubmit":
+        back = (step.return_to if step and step.return_to else application.current_step) or first
+        return ("submitted" if back == first else "in_review"), back
+    if action in ("approve", "conclude_expert_review", "close_notice"):
+        following = next_step(application)
+        if following is None:  # the plugin declares no award step: the title comes now
+            return "recognised", None
+        return "in_review", following.code
+    if action == "objection_upheld":
+        if detail.get("reject"):
+            return "rejected", application.current_step
+        return "in_review", _last_decision_before(steps, application.current_step).code
+    if action == "award":
+        return "recognised", None
+    return STATUS_OF_ACTION[action], application.current_step
+
+
+def act(application: Application, action: str, actor, *, opinion: str | None = None,
+        expected_version: int | None = None, expected_step: str | None = None, today: date | None = None,
+        detail: dict[str, Any] | None = None, commit: bool = True) -> ReviewRecord:
+    """Do ``action`` on ``application`` as ``actor`` (see the module docstring)."""
+    today = today or date.today()
+    detail = dict(detail or {})
+    opinion = (opinion or "").strip() or None
+    if expected_version is not None and int(expected_version) != application.version:
+        raise StaleError()
+    if expected_step is not None and (expected_step or None) != application.current_step:
+        raise StaleError()
+    reason = refusal(application, action, actor, today=today, detail=detail)
+    if reason:
+        raise WorkflowError(action, reason)
+    step = step_of(application)
+    if action in NEEDS_OPINION and not opinion:
+        raise WorkflowError("opinion", f"{ACTION_LABELS[action]}须填写理由")
+    if action == "approve" and step is not None and step.kind == "recommendation" and not opinion:
+        raise WorkflowError("opinion", "推荐须填写推荐意见")
+    if opinion and len(opinion) > 5000:  # our choice: a page of text
+        raise WorkflowError("opinion", f"意见不能超过 5000 字，实为 {len(opinion)} 字")
+
+    before = _state(application)
+    status, current = _target(application, action, today, detail)
+    if action == "submit":
+        policy = settings.policy_in_force(application.jurisdiction, today)
+        application.submitted_on = today
+        application.policy_document = policy.document
+    application.status = status
+    application.current_step = current
+    record = ReviewRecord(application_id=application.id, step=step.code if step else (current or "-"),
+                          action=action, opinion=opinion, actor_id=getattr(actor, "id", None))
+    db.session.add(record)
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise StaleError() from None
+    audit.record(f"workflow.{action}", application, actor=None if actor is SYSTEM else actor,
+                 from_state=before, to_state=_state(application), opinion=opinion,
+                 step=step.code if step else None, step_name=step.name if step else None,
+                 citation=str(step.citation) if step else None, review_record=record.id, **detail)
+    if commit:
+        try:
+            db.session.commit()
+        except StaleDataError:
+            db.session.rollback()
+            raise StaleError() from None
+    return record
+
+
+def edit_facts(application: Application, facts: dict[str, Any], actor, *, form_data: dict | None = None,
+               commit: bool = True) -> list[str]:
+    """Replace the facts (and form fields) of an application as its applicant, and return
+    the keys that changed.  A draft is edited freely; after submission only a returned
+    application may be, and each such edit is an audit event naming the keys changed
+    with their old and new values — the bureau sees what was revised."""
+    if getattr(actor, "role", None) != roles.APPLICANT or not _visible(application, actor):
+        raise WorkflowError("facts", "只有申报单位本身可以修改申报内容")
+    if application.status not in ("draft", "returned"):
+        raise WorkflowError("facts", "已提交的申报不能修改；被退回修改时才可修改后重新提交")
+    old = dict(application.facts or {})
+    changed = sorted(k for k in set(old) | set(facts) if old.get(k) != facts.get(k))
+    application.facts = dict(facts)
+    if form_data is not None:
+        application.form_data = dict(form_data)
+    if application.status != "draft" and changed:
+        audit.record("application.facts_edited", application, actor=actor, from_state=_state(application),
+                     to_state=_state(application),
+                     changes={k: {"old": old.get(k), "new": facts.get(k)} for k in changed})
+    if commit:
+        try:
+            db.session.commit()
+        except StaleDataError:
+            db.session.rollback()
+            raise StaleError() from None
+    return changed
