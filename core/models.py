@@ -298,7 +298,10 @@ class Call(TimestampMixin, db.Model):
     title: Mapped[str] = mapped_column(String(300))
     opens_on: Mapped[date] = mapped_column(Date)
     closes_on: Mapped[date] = mapped_column(Date)
-    categories: Mapped[list] = mapped_column(MutableList.as_mutable(JSONType), default=list)
+    # Its own type instance: MutableDict.as_mutable(JSONType) below would otherwise
+    # claim this column too and refuse a list.
+    categories: Mapped[list] = mapped_column(MutableList.as_mutable(JSON().with_variant(JSONB(), "postgresql")),
+                                             default=list)
 
 
 class Batch(TimestampMixin, db.Model):
