@@ -133,7 +133,7 @@ APPLICATIONS = (
 
 # Where the application stands in its jurisdiction's steps (a step kind of core.policy.STEP_KINDS).
 STEP_KIND_OF_STATUS = {
-    "submitted": "recommendation",
+    "submitted": None,  # untouched: at the first step
     "in_review": "expert_review",
     "returned": "initial_review",
     "under_notice": "public_notice",
@@ -365,8 +365,8 @@ def _source_text(source: dict) -> str:
 
 def _step_code(reg, spec: DemoApplication, policy) -> str | None:
     """The code of the jurisdiction's step matching the demo status, if it has one."""
-    kind = STEP_KIND_OF_STATUS.get(spec.status)
-    if kind is None or policy is None:
+    if spec.status not in STEP_KIND_OF_STATUS or policy is None:
         return None
+    kind = STEP_KIND_OF_STATUS[spec.status]
     steps = reg.review_steps(spec.jurisdiction, spec.category, policy)
     return next((s.code for s in steps if s.kind == kind), steps[0].code if steps else None)
