@@ -333,6 +333,9 @@ class ExpertAssignment(db.Model):
     assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     no_conflict_declared_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A declared conflict of interest: the expert may not score this batch (core.batches).
+    conflict_declared_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    conflict_note: Mapped[str | None] = mapped_column(Text)
 
     batch: Mapped[Batch] = relationship(back_populates="experts")
     expert: Mapped[User] = relationship(foreign_keys=[expert_id])
