@@ -99,6 +99,10 @@ class PolicyVersion:
     award_title: str = ""  # the title as the policy words it, e.g. 昆明市众创空间
     award_citation: Citation | None = None
     note: str = ""
+    #: how applications come in: "call" (only while a call of the bureau is open, e.g.
+    #: 昆科发〔2017〕55号 第八条) or "year_round" (any day, reviewed in batches)
+    intake: str = "year_round"
+    intake_citation: Citation | None = None
 
     def in_force_on(self, day: date) -> bool:
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)

@@ -50,6 +50,8 @@ POLICY_2017 = PolicyVersion(
     award_title="昆明市众创空间",
     award_citation=Citation(DOC, "第十二条"),
     note="市科技局发布申报通知，申报单位按通知要求报送电子版、纸件申报材料（第八条）。",
+    intake="call",  # 第八条: 市科技局发布申报通知 — applications only in answer to a call
+    intake_citation=Citation(DOC, "第八条"),
 )
 
 POLICIES = [POLICY_2017]

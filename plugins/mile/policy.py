@@ -56,6 +56,8 @@ POLICY_2017 = PolicyVersion(
     award_title="弥科xxx众创空间",
     award_citation=Citation(DOC, "第七条"),
     note="市农科局常年受理申报，分批组织专家实地查验和集中评审（第七条）。",
+    intake="year_round",  # 第七条: 常年受理 … 分批组织专家实地查验和集中评审
+    intake_citation=Citation(DOC, "第七条"),
 )
 
 POLICIES = [POLICY_2017]

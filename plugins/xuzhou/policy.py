@@ -45,6 +45,10 @@ POLICY_2016 = PolicyVersion(
     parameters=PARAMETERS,
     award_title="徐州市重点众创空间",
     award_citation=SUPERVISION,
+    # 徐政发〔2016〕12号 refers recognition to 徐政发〔2015〕73号, which we do not have: it
+    # says nothing of how applications come in, so year_round (the default).
+    intake="year_round",
+    note="本意见未规定申报受理方式（认定按徐政发〔2015〕73号执行，平台未收录该文件），平台按常年受理处理。",
 )
 
 POLICIES = [POLICY_2016]

@@ -75,6 +75,10 @@ POLICY_2021 = PolicyVersion(
     parameters=PARAMETERS,
     award_title="云南省省级众创空间",
     award_citation=Citation(DOC, MANAGEMENT),
+    # Our copy's "认定的基本程序" carries no text: the measures say nothing of a call or
+    # of year-round intake, so year_round (the default) — the bureau may still issue calls.
+    intake="year_round",
+    note="本办法未规定申报受理方式（“认定的基本程序”无正文），平台按常年受理处理；省科技厅发布申报通知的，按通知执行。",
 )
 
 POLICIES = [POLICY_2021]
