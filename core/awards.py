@@ -1,0 +1,137 @@
+"""The award (授予称号): the title, the certificate number, the recognition record and
+the subsidy entitlements, in the same transaction as the workflow's ``award`` act.
+
+* **Title** — as the policy words it (``PolicyVersion.award_title``).  弥勒's 第七条
+  reads “弥科 xxx众创空间”: “弥科” is the bureau (弥勒市农业和科学技术局) and ``xxx`` a
+  placeholder the plaque fills with the space's own name; we put the space's name
+  without a trailing “众创空间” there (our reading), e.g. 大学城众创空间 → 弥科大学城众创空间.
+* **Level** — the jurisdiction's: a county-level or prefecture-level city's title is
+  municipal (市级), a province's provincial (省级).
+* **Certificate number** — unique per jurisdiction and year, even for two awards at
+  the same moment: a ``CertificateSequence`` row per (jurisdiction, year) is
+  incremented with ``UPDATE … RETURNING`` (PostgreSQL holds the row lock until
+  commit, so a second award waits and gets the next number; SQLite serialises
+  writers), created on first use with an INSERT in a savepoint, retried after an
+  ``IntegrityError`` when another award created it first.  No policy sets the
+  number's format: it is the bureau setting ``certificate_format``, with our default
+  :data:`DEFAULT_CERTIFICATE_FORMAT`.
+* **Entitlements** — ``core.subsidies.entitlements(code, "recognized", level=…)``
+  under the application's policy version, stored pending payment.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import insert, update
+from sqlalchemy.exc import IntegrityError
+
+from core import audit, settings, workflow
+from core.extensions import db
+from core.jurisdictions import registry
+from core.models import Application, CertificateSequence, Recognition, SubsidyEntitlement
+from core.subsidies import entitlements
+from core.workflow import WorkflowError
+
+__all__ = ["DEFAULT_CERTIFICATE_FORMAT", "LEVEL_OF_JURISDICTION", "title_for", "certificate_format",
+           "check_certificate_format", "next_number", "grant"]
+
+# Our default, not policy: e.g. 昆明市众创〔2026〕001号.  Fields: {name} (the
+# jurisdiction's name), {code}, {year}, {number}.
+DEFAULT_CERTIFICATE_FORMAT = "{name}众创〔{year}〕{number:03d}号"
+LEVEL_OF_JURISDICTION = {"county": "municipal", "city": "municipal", "province": "provincial"}
+PLACEHOLDER = "xxx"
+
+
+def check_certificate_format(value) -> None:
+    """Refuse a format that could repeat a number (no ``{year}`` or ``{number}``) or that
+    does not format."""
+    if not isinstance(value, str) or "{number" not in value or "{year" not in value:
+        raise settings.SettingsError("value", "证书编号格式须为文字，并包含 {year} 和 {number}（如 "
+                                     + DEFAULT_CERTIFICATE_FORMAT + "）")
+    try:
+        sample = value.format(name="某市", code="x", year=2026, number=1)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise settings.SettingsError("value", f"证书编号格式无法使用：{exc}；可用 {{name}} {{code}} {{year}} {{number}}") \
+            from None
+    if len(sample) > 60:
+        raise settings.SettingsError("value", "证书编号过长（不超过 60 字）")
+
+
+def certificate_format(code: str) -> tuple[str, str]:
+    """(format, where it comes from) for ``code``."""
+    setting = settings.bureau_setting(code, settings.CERTIFICATE_FORMAT)
+    if setting is not None:
+        return setting.value, "主管部门设置（certificate_format）"
+    return DEFAULT_CERTIFICATE_FORMAT, "系统默认格式（政策未规定编号格式）"
+
+
+def title_for(application: Application, award_title: str) -> str:
+    if PLACEHOLDER in award_title:
+        return award_title.replace(PLACEHOLDER, application.space.name.removesuffix("众创空间"))
+    return award_title
+
+
+def next_number(code: str, year: int) -> int:
+    """The next certificate number of ``code`` in ``year``, inside the caller's
+    transaction (rolled back with it, so numbers stay without gaps)."""
+    bump = (update(CertificateSequence)
+            .where(CertificateSequence.jurisdiction == code, CertificateSequence.year == year)
+            .values(last_number=CertificateSequence.last_number + 1)
+            .returning(CertificateSequence.last_number))
+    for _ in range(3):
+        number = db.session.execute(bump).scalar_one_or_none()
+        if number is not None:
+            return number
+        try:
+            with db.session.begin_nested():
+                db.session.execute(insert(CertificateSequence).values(jurisdiction=code, year=year, last_number=1))
+            return 1
+        except IntegrityError:  # another award created the row first: increment it
+            continue
+    raise WorkflowError("certificate_number", "证书编号生成失败，请重试")
+
+
+def grant(application: Application, actor, today: date) -> Recognition:
+    """Award the title to ``application`` (at its award step) as ``actor``: one commit,
+    or :class:`~core.workflow.WorkflowError` with nothing written."""
+    reason = workflow.refusal(application, "award", actor, today=today)
+    if reason:
+        raise WorkflowError("award", reason)
+    policy = workflow.policy_of(application)
+    juris = registry().installed().get(application.jurisdiction)
+    if policy is None or juris is None or not policy.award_title:
+        raise WorkflowError("award", "政策未规定所授称号，不能授予")
+    level = LEVEL_OF_JURISDICTION[juris.level]
+    fmt, fmt_source = certificate_format(juris.code)
+    try:
+        number = next_number(juris.code, today.year)
+        certificate = fmt.format(name=juris.name, code=juris.code, year=today.year, number=number)
+        recognition = Recognition(
+            application_id=application.id, space_id=application.space_id, jurisdiction=juris.code,
+            title=title_for(application, policy.award_title), certificate_number=certificate, level=level,
+            granted_on=today, status="active",
+        )
+        db.session.add(recognition)
+        db.session.flush()
+        owed = entitlements(juris.code, "recognized", level=level, as_of=today, policy=policy)
+        for item in owed["entitlements"]:
+            db.session.add(SubsidyEntitlement(
+                recognition_id=recognition.id, jurisdiction=juris.code, rule_code=item["rule"],
+                kind=item["kind"], amount_cny=item["amount_cny"], citation=item["citation"],
+                note=item["note"] or None, status="pending",
+            ))
+        audit.record("recognition.grant", recognition, actor=actor, to_state="active", title=recognition.title,
+                     certificate_number=certificate, certificate_format_source=fmt_source, level=level,
+                     granted_on=today.isoformat(), citation=str(policy.award_citation or policy.document),
+                     entitlements=[item["rule"] for item in owed["entitlements"]], total_cny=owed["total_cny"])
+        workflow.act(application, "award", actor, today=today,
+                     detail={"recognition_id": recognition.id, "certificate_number": certificate},
+                     commit=False)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise WorkflowError("award", "该申报已授予称号，或证书编号与已有编号重复（请检查证书编号格式）") from None
+    except Exception:
+        db.session.rollback()
+        raise
+    return recognition

@@ -1,0 +1,178 @@
+"""Uploaded files (proofs, an objection's attachment): checked, stored, served.
+
+* **Size**: at most ``UPLOAD_MAX_BYTES`` (our default 10 MB, a scanned multi-page
+  PDF; the request itself is capped by ``MAX_CONTENT_LENGTH``).
+* **Type by content, never by name**: the first bytes (PDF, PNG, JPEG), an Office
+  Open XML zip with the members of a Word or Excel document, or an OLE compound file
+  holding a Word or Excel stream.  Anything else — an ``.exe`` renamed ``.pdf``, a
+  zip of something else — is refused.  The stored type is what the content is: a
+  ``.pdf`` that is really a PNG is kept as a PNG (our choice: the content is not
+  harmful, only misnamed).
+* **Stored** under ``app.config["UPLOAD_FOLDER"]`` (outside the web root) with a
+  generated name; the SHA-256 is recorded in :class:`~core.models.Attachment`.
+  Nothing is written to disk before every check has passed.
+* **Virus scan**: ``app.config["UPLOAD_VIRUS_SCAN"]``, a callable
+  ``(data: bytes, original_name: str) -> str | None`` returning a reason to refuse,
+  or None; no scanner by default.
+* **Served** only through :func:`send`, which the caller reaches after its own
+  access check (e.g. officers of the notice's jurisdiction for an objection's file).
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import secrets
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app, send_file
+from werkzeug.datastructures import FileStorage
+
+from core.extensions import db
+from core.models import Attachment
+
+__all__ = ["UploadError", "DEFAULT_MAX_BYTES", "detect", "save", "path_of", "send", "discard"]
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024  # our choice: 10 MB
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class UploadError(ValueError):
+    """A file refused: ``key`` is the form field, ``message`` says why in Chinese."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(key, message)
+        self.key = key
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    content_type: str
+    extension: str
+
+
+PDF = Kind("PDF", "application/pdf", ".pdf")
+PNG = Kind("PNG", "image/png", ".png")
+JPEG = Kind("JPEG", "image/jpeg", ".jpg")
+DOCX = Kind("Word", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx")
+XLSX = Kind("Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx")
+DOC = Kind("Word 97-2003", "application/msword", ".doc")
+XLS = Kind("Excel 97-2003", "application/vnd.ms-excel", ".xls")
+
+ACCEPTED = "PDF、PNG、JPEG、Word（doc/docx）、Excel（xls/xlsx）"
+
+
+def _utf16(name: str) -> bytes:
+    return name.encode("utf-16-le")
+
+
+def _office_zip(data: bytes) -> Kind | None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, ValueError):
+        return None
+    if "[Content_Types].xml" not in names:
+        return None
+    if "word/document.xml" in names:
+        return DOCX
+    if "xl/workbook.xml" in names:
+        return XLSX
+    return None
+
+
+def _ole(data: bytes) -> Kind | None:
+    # The directory of an OLE compound file names its streams in UTF-16: a Word file
+    # has "WordDocument", an Excel file "Workbook" (or "Book" before Excel 97).
+    if _utf16("WordDocument") in data:
+        return DOC
+    if _utf16("Workbook") in data or _utf16("Book\x00") in data:
+        return XLS
+    return None
+
+
+def detect(data: bytes) -> Kind | None:
+    """The accepted kind of ``data`` judged by its content, or None."""
+    if data.startswith(b"%PDF-"):
+        return PDF
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if data.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if data.startswith(b"PK\x03\x04"):
+        return _office_zip(data)
+    if data.startswith(OLE_MAGIC):
+        return _ole(data)
+    return None
+
+
+def max_bytes() -> int:
+    return int(current_app.config.get("UPLOAD_MAX_BYTES") or DEFAULT_MAX_BYTES)
+
+
+def _folder() -> Path:
+    folder = Path(current_app.config["UPLOAD_FOLDER"])
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _read_limited(upload: FileStorage, limit: int, key: str) -> bytes:
+    data = upload.stream.read(limit + 1)
+    if len(data) > limit:
+        raise UploadError(key, f"文件过大：不能超过 {limit // (1024 * 1024)} MB")
+    return data
+
+
+def save(upload: FileStorage, *, key: str = "attachment", actor=None, application_id: int | None = None,
+         material: str | None = None) -> Attachment:
+    """Check ``upload`` and store it; returns the (flushed, uncommitted) Attachment.
+
+    Raises :class:`UploadError` — with nothing written — when the file is empty, too
+    large, of a type not accepted, or refused by the virus scan.  The caller commits
+    (and calls :func:`discard` when its transaction fails)."""
+    original = (upload.filename or "").strip()[:300] or "upload"
+    data = _read_limited(upload, max_bytes(), key)
+    if not data:
+        raise UploadError(key, "文件为空")
+    kind = detect(data)
+    if kind is None:
+        raise UploadError(key, f"文件类型不被接受（按文件内容判断，不按文件名）：只接受 {ACCEPTED}")
+    scan = current_app.config.get("UPLOAD_VIRUS_SCAN")
+    if scan is not None:
+        reason = scan(data, original)
+        if reason:
+            raise UploadError(key, f"文件未通过病毒检查：{reason}")
+    stored = secrets.token_hex(16) + kind.extension
+    (_folder() / stored).write_bytes(data)
+    attachment = Attachment(
+        application_id=application_id, material=material, original_name=original, stored_name=stored,
+        sha256=hashlib.sha256(data).hexdigest(), size=len(data), content_type=kind.content_type,
+        uploaded_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(attachment)
+    db.session.flush()
+    return attachment
+
+
+def path_of(attachment: Attachment) -> Path:
+    # stored_name is generated by us (hex + extension): no path from the user.
+    return _folder() / Path(attachment.stored_name).name
+
+
+def discard(attachment: Attachment | None) -> None:
+    """Remove the stored file of an attachment whose transaction was rolled back."""
+    if attachment is not None:
+        path_of(attachment).unlink(missing_ok=True)
+
+
+def send(attachment: Attachment):
+    """The file as a download (never rendered inline), under its original name."""
+    return send_file(path_of(attachment), mimetype=attachment.content_type, as_attachment=True,
+                     download_name=attachment.original_name, max_age=0)
