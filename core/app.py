@@ -51,10 +51,11 @@ def create_app(test_config: dict | None = None, *, registry: Registry | None = N
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from core import auth, views
+    from core import auth, portal, views
     from core.admin import init_admin
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(views.bp)
+    app.register_blueprint(portal.bp)
     init_admin(app)
     return app

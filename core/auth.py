@@ -71,7 +71,9 @@ def is_safe_target(target: str | None) -> bool:
 
 
 def landing_url(user: User) -> str:
-    return url_for("admin.index") if is_staff(user) else url_for("main.index")
+    if is_staff(user):
+        return url_for("admin.index")
+    return url_for("portal.index") if user.role == "applicant" else url_for("main.index")
 
 
 def find_user(login: str) -> User | None:

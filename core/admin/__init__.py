@@ -6,6 +6,7 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
 from core.admin.bureau import BureauCriterionView, BureauPolicyVersionView, BureauSettingView, CalendarDayView
+from core.admin.case import CaseView
 from core.admin.checklist import ChecklistView
 from core.admin.dashboard import DashboardView
 from core.admin.jurisdictions import JurisdictionsView
@@ -39,4 +40,5 @@ def init_admin(app) -> Admin:
     admin.add_view(CalendarDayView(CalendarDay, name=_l("Working-day calendar"), endpoint="calendarday",
                                    category=_l("Policy")))
     admin.add_view(ChecklistView(name=_l("Criteria checklist"), endpoint="checklist", url="/admin/checklist"))
+    admin.add_view(CaseView(name=_l("Application case"), endpoint="case", url="/admin/case"))
     return admin

@@ -187,6 +187,8 @@ class ApplicationView(ScopedModelView):
     form_columns = ("official_number",)
     form_args = {"official_number": {"validators": [Optional(), Length(max=64)]}}
     column_extra_row_actions = [
+        EndpointLinkRowAction("fa fa-folder-open", "case.show", title=_l("Case: steps, actions, timeline"),
+                              id_arg="application_id"),
         EndpointLinkRowAction("fa fa-list", "checklist.show", title=_l("Criteria checklist"),
                               id_arg="application_id"),
     ]

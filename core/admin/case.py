@@ -1,0 +1,223 @@
+"""The case page of one application: ``/admin/case/<id>``.
+
+What the application is, the steps its plugin declares (the current one marked,
+the ones passed ticked), the buttons for what the logged-in user may do now — and
+nothing else: the buttons come from ``workflow.allowed_actions`` and every post goes
+through ``workflow.act``, which refuses whatever the request says if the user may
+not.  Each form carries the version and step the page was drawn from, so a double
+click or a second officer acting first gets the "已被他人办理" message instead of a
+second transition.
+
+The timeline (every audit event of the application, and its review records) and
+its CSV export follow the audit log's scope (``core.scoping.audit_criteria``):
+officers and leaders of the jurisdiction, and the admin.  Recommenders and experts
+see the application, the steps and their buttons.  (Our choice: the audit log
+carries client addresses, and experts score without seeing one another's records.)
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+
+from flask import Response, abort, flash, redirect, request, url_for
+from flask_admin import BaseView, expose
+from flask_babel import gettext
+from flask_login import current_user
+from sqlalchemy import select
+
+from core import workflow
+from core.admin import dashboard, labels
+from core.admin.base import StaffAccessMixin
+from core.admin.checklist import visible_application
+from core.admin.policy import STEP_KIND_LABELS
+from core.extensions import db
+from core.models import Application, AuditEvent, ReviewRecord, User
+from core.scoping import AUDIT_ROLES, audit_criteria
+
+# What the case page offers; publishing and the notice's outcomes are done on the
+# notice pages, which also create or close the notice itself.
+CASE_ACTIONS = ("approve", "return", "reject", "conclude_expert_review", "award")
+BUTTON_CLASSES = {"approve": "btn-success", "return": "btn-warning", "reject": "btn-danger",
+                  "conclude_expert_review": "btn-primary", "award": "btn-primary"}
+
+
+def needs_meeting(step) -> bool:
+    """A leader's decision records the meeting (局务会 / 局长办公会) and its minutes."""
+    return step is not None and step.kind == "decision" and step.role == "leader"
+
+
+def offered_actions(application: Application, user, today: date) -> list[str]:
+    """The buttons: ``workflow.allowed_actions`` narrowed to this page.  A leader's
+    approval is refused there without the meeting's date and minutes (which the form
+    asks for), so it is asked again as if they were filled in."""
+    offered = set(workflow.allowed_actions(application, user, today=today))
+    if needs_meeting(workflow.step_of(application)) and workflow.refusal(
+            application, "approve", user, today=today, detail={"meeting_on": "-", "minutes_ref": "-"}) is None:
+        offered.add("approve")
+    return [a for a in CASE_ACTIONS if a in offered]
+
+
+def step_rows(application: Application) -> list[dict]:
+    """The plugin's steps in order, each marked passed / current / ahead."""
+    steps = workflow.steps_of(application)
+    codes = [s.code for s in steps]
+    if application.status == "recognised":
+        index = len(steps)
+    elif application.current_step in codes:
+        index = codes.index(application.current_step)
+    else:
+        index = -1  # a draft: no step reached yet
+    return [{"step": s, "passed": i < index, "current": i == index} for i, s in enumerate(steps)]
+
+
+def action_label(action: str) -> str:
+    return workflow.ACTION_LABELS.get(action.removeprefix("workflow."), action)
+
+
+def timeline_events(application: Application, user) -> list[AuditEvent]:
+    return db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.object_type == "Application", AuditEvent.object_id == str(application.id),
+               audit_criteria(user))
+        .order_by(AuditEvent.occurred_at, AuditEvent.id)
+    ).all()
+
+
+def review_records(application: Application) -> list[tuple[ReviewRecord, str]]:
+    rows = db.session.execute(
+        select(ReviewRecord, User.name).outerjoin(User, User.id == ReviewRecord.actor_id)
+        .where(ReviewRecord.application_id == application.id)
+        .order_by(ReviewRecord.created_at, ReviewRecord.id)
+    ).all()
+    return [(record, name or "system") for record, name in rows]
+
+
+def _spreadsheet_safe(value) -> str:
+    """A cell Excel will not run as a formula (CSV injection): user text such as an
+    opinion may start with = + - @."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _meeting_detail(step, form) -> tuple[dict, dict]:
+    """(detail for act, field errors) from the meeting fields of a leader's decision."""
+    if not needs_meeting(step):
+        return {}, {}
+    errors = {}
+    meeting_on = form.get("meeting_on", "").strip()
+    minutes_ref = form.get("minutes_ref", "").strip()
+    try:
+        day = date.fromisoformat(meeting_on)
+    except ValueError:
+        errors["meeting_on"] = "请填写会议日期，格式为 YYYY-MM-DD，如 2026-11-02"
+    else:
+        if day > dashboard.today():  # our choice: a decision records a meeting already held
+            errors["meeting_on"] = "会议日期不能晚于今天"
+    if not minutes_ref:
+        errors["minutes_ref"] = "请填写会议纪要编号"
+    elif len(minutes_ref) > 200:
+        errors["minutes_ref"] = f"纪要编号不能超过 200 字，实为 {len(minutes_ref)} 字"
+    return {"meeting_on": meeting_on, "minutes_ref": minutes_ref}, errors
+
+
+def _award(application: Application, actor, today: date):
+    """The title, the certificate and the subsidies (core.awards) once that module is
+    installed; until then the bare transition."""
+    try:
+        from core import awards
+    except ImportError:
+        return workflow.act(application, "award", actor, today=today)
+    return awards.grant(application, actor, today)
+
+
+class CaseView(StaffAccessMixin, BaseView):
+    def is_visible(self) -> bool:
+        return False  # reached from an application, not from the menu
+
+    def _render(self, application: Application, *, typed: dict | None = None, error: str | None = None,
+                errors: dict | None = None, status: int = 200):
+        today = dashboard.today()
+        step = workflow.step_of(application)
+        offered = offered_actions(application, current_user, today)
+        policy = workflow.policy_of(application)
+        show_timeline = current_user.role in AUDIT_ROLES
+        return self.render(
+            "admin/case.html", app=application, step=step, steps=step_rows(application), offered=offered,
+            needs_meeting=needs_meeting(step) and "approve" in offered, policy=policy,
+            policy_document=application.policy_document or (policy.document if policy else None),
+            events=timeline_events(application, current_user) if show_timeline else None,
+            records=review_records(application) if show_timeline else None,
+            typed=typed or {}, error=error, errors=errors or {}, labels=labels, kinds=STEP_KIND_LABELS,
+            action_label=action_label, button_classes=BUTTON_CLASSES,
+        ), status
+
+    @expose("/")
+    def index(self):
+        return redirect(url_for("application.index_view"))
+
+    @expose("/<int:application_id>")
+    def show(self, application_id: int):
+        return self._render(visible_application(application_id))
+
+    @expose("/<int:application_id>/act", methods=["POST"])
+    def act(self, application_id: int):
+        application = visible_application(application_id)
+        form = request.form
+        action = form.get("action", "")
+        typed = {k: form.get(k, "") for k in ("opinion", "meeting_on", "minutes_ref")}
+        today = dashboard.today()
+        try:
+            if action not in CASE_ACTIONS:
+                raise workflow.WorkflowError("action", "该操作不能在申报办理页面进行")
+            try:
+                expected_version = int(form.get("expected_version", ""))
+            except ValueError:
+                raise workflow.StaleError() from None
+            # The page the user acted on must still be the application as it is now.
+            if expected_version != application.version or (form.get("expected_step") or None) != application.current_step:
+                raise workflow.StaleError()
+            step = workflow.step_of(application)
+            detail, errors = ({}, {})
+            if action == "approve":
+                detail, errors = _meeting_detail(step, form)
+            if errors:
+                return self._render(application, typed=typed, errors=errors,
+                                    error="请按提示修改后重新提交", status=400)
+            if action == "award":
+                _award(application, current_user, today)
+            else:
+                workflow.act(application, action, current_user, opinion=form.get("opinion"),
+                             expected_version=expected_version, expected_step=application.current_step,
+                             today=today, detail=detail)
+        except workflow.StaleError as exc:
+            db.session.rollback()
+            db.session.refresh(application)
+            return self._render(application, error=exc.message, status=409)
+        except workflow.WorkflowError as exc:
+            db.session.rollback()
+            errors = {"opinion": exc.message} if exc.key == "opinion" else {}
+            return self._render(application, typed=typed, errors=errors, error=exc.message, status=400)
+        flash(gettext("Done: %(action)s.", action=action_label(action)), "success")
+        return redirect(url_for(".show", application_id=application.id))
+
+    @expose("/<int:application_id>/timeline.csv")
+    def timeline_csv(self, application_id: int):
+        application = visible_application(application_id)
+        if current_user.role not in AUDIT_ROLES:
+            abort(403)
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow([gettext("Time"), gettext("Who"), gettext("Action"), gettext("Step"), gettext("From"),
+                         gettext("To"), gettext("Opinion"), gettext("Client address"), gettext("Detail")])
+        for event in timeline_events(application, current_user):
+            detail = dict(event.detail or {})
+            writer.writerow([_spreadsheet_safe(v) for v in (
+                labels.local_datetime(event.occurred_at), event.actor_name, action_label(event.action),
+                detail.get("step_name") or "", event.from_state, event.to_state, event.opinion,
+                event.client_address, json.dumps(detail, ensure_ascii=False) if detail else "",
+            )])
+        # UTF-8 with a byte-order mark: Excel then reads the Chinese correctly.
+        return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={
+            "Content-Disposition": f"attachment; filename=application-{application.id}-timeline.csv"})
