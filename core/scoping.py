@@ -11,8 +11,8 @@ The rules (DESIGN.md "Users"):
   provincial office manages them all).
 - **officer, leader, expert, recommender** — records whose ``jurisdiction`` is one
   of the user's scopes (``UserScope``) *and* enabled.  A recommender with a
-  ``region_prefix`` sees only applications of spaces in that area.  (Experts will be
-  narrowed further to their assigned applications by the review workflow.)
+  ``region_prefix`` sees only applications of spaces in that area; an expert only
+  the applications of the batches he is assigned to (``core.batches``).
 - **applicant** — only its own organisation's rows, in enabled jurisdictions.
 - **anonymous** — nothing.
 
@@ -28,7 +28,7 @@ from sqlalchemy import ColumnElement, false, or_, select, true
 
 from core import roles
 from core.jurisdictions import enabled, enabled_codes
-from core.models import Application, AuditEvent, Organisation, Space, User
+from core.models import Application, AuditEvent, ExpertAssignment, Organisation, Space, User
 
 AUDIT_ROLES = (roles.ADMIN, roles.OFFICER, roles.LEADER)
 
@@ -87,6 +87,9 @@ def application_criteria(user) -> ColumnElement[bool]:
     if role == roles.RECOMMENDER and user.region_prefix:
         in_area = select(Space.id).where(Space.region.startswith(user.region_prefix, autoescape=True))
         return in_jurisdiction & Application.space_id.in_(in_area)
+    if role == roles.EXPERT:  # only the batches he is assigned to (core.batches)
+        assigned = select(ExpertAssignment.batch_id).where(ExpertAssignment.expert_id == user.id)
+        return in_jurisdiction & Application.batch_id.in_(assigned)
     return in_jurisdiction
 
 

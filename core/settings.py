@@ -66,6 +66,8 @@ __all__ = [
 ]
 
 NOTICE_DAYS = "notice_days"
+# The expert review's score sheet: no policy names dimensions, so a bureau setting (core.batches).
+REVIEW_DIMENSIONS = "review_dimensions"
 
 
 class SettingsError(ValueError):
@@ -336,7 +338,7 @@ def known_setting_keys(code: str) -> dict[str, str]:
     """The keys a bureau may set for ``code`` → label: every parameter of any of its
     versions, the public-notice period, and the subsidy amounts a rule lets it adjust."""
     reg = registry()
-    keys: dict[str, str] = {NOTICE_DAYS: "公示期（天）"}
+    keys: dict[str, str] = {NOTICE_DAYS: "公示期（天）", REVIEW_DIMENSIONS: "专家评审打分维度"}
     for version in reg.policies(code):
         for p in version.parameters:
             keys.setdefault(p.key, p.label)
@@ -434,6 +436,10 @@ def _check_setting_value(code: str, key: str, value: Any) -> None:
     if key not in keys:
         raise SettingsError("key", f"{code} 没有名为 {key} 的可设置项；可设置：{'、'.join(keys)}")
     label = keys[key]
+    if key == REVIEW_DIMENSIONS:
+        from core.batches import check_review_dimensions
+
+        return check_review_dimensions(value)
     declared = {p.key: p.value for v in registry().policies(code) for p in v.parameters}
     current = declared.get(key)
     if key.endswith(("_days", "_months", "_years")):
