@@ -51,11 +51,12 @@ def create_app(test_config: dict | None = None, *, registry: Registry | None = N
     csrf.init_app(app)
     login_manager.init_app(app)
 
-    from core import auth, portal, views
+    from core import auth, portal, public, views
     from core.admin import init_admin
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(portal.bp)
+    app.register_blueprint(public.bp)
     init_admin(app)
     return app

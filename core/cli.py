@@ -14,9 +14,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from core import cli_platform, cli_policy
+    from core import cli_platform, cli_policy, cli_workflow
 
-    for module in (cli_platform, cli_policy):
+    for module in (cli_platform, cli_policy, cli_workflow):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -66,6 +66,8 @@ __all__ = [
 ]
 
 NOTICE_DAYS = "notice_days"
+# The format of certificate numbers: set by no policy, so a bureau setting (core.awards).
+CERTIFICATE_FORMAT = "certificate_format"
 # The expert review's score sheet: no policy names dimensions, so a bureau setting (core.batches).
 REVIEW_DIMENSIONS = "review_dimensions"
 
@@ -338,7 +340,8 @@ def known_setting_keys(code: str) -> dict[str, str]:
     """The keys a bureau may set for ``code`` → label: every parameter of any of its
     versions, the public-notice period, and the subsidy amounts a rule lets it adjust."""
     reg = registry()
-    keys: dict[str, str] = {NOTICE_DAYS: "公示期（天）", REVIEW_DIMENSIONS: "专家评审打分维度"}
+    keys: dict[str, str] = {NOTICE_DAYS: "公示期（天）", CERTIFICATE_FORMAT: "证书编号格式",
+                            REVIEW_DIMENSIONS: "专家评审打分维度"}
     for version in reg.policies(code):
         for p in version.parameters:
             keys.setdefault(p.key, p.label)
@@ -436,6 +439,10 @@ def _check_setting_value(code: str, key: str, value: Any) -> None:
     if key not in keys:
         raise SettingsError("key", f"{code} 没有名为 {key} 的可设置项；可设置：{'、'.join(keys)}")
     label = keys[key]
+    if key == CERTIFICATE_FORMAT:
+        from core.awards import check_certificate_format
+
+        return check_certificate_format(value)
     if key == REVIEW_DIMENSIONS:
         from core.batches import check_review_dimensions
 

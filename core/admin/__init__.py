@@ -10,10 +10,11 @@ from core.admin.case import CaseView
 from core.admin.checklist import ChecklistView
 from core.admin.dashboard import DashboardView
 from core.admin.jurisdictions import JurisdictionsView
+from core.admin.notices import NoticeDeskView, NoticeView
 from core.admin.policy import PolicyView
 from core.admin.views import ApplicationView, AuditEventView, OrganisationView, SpaceView, UserView
 from core.models import (Application, AuditEvent, BureauCriterion, BureauPolicyVersion, BureauSetting, CalendarDay,
-                         Organisation, Space, User)
+                         Organisation, PublicNotice, Space, User)
 
 
 def init_admin(app) -> Admin:
@@ -39,6 +40,8 @@ def init_admin(app) -> Admin:
                                        category=_l("Policy")))
     admin.add_view(CalendarDayView(CalendarDay, name=_l("Working-day calendar"), endpoint="calendarday",
                                    category=_l("Policy")))
+    admin.add_view(NoticeView(PublicNotice, name=_l("Public notices"), endpoint="publicnotice", category=_l("Review")))
+    admin.add_view(NoticeDeskView(name=_l("Notice desk"), endpoint="notices", url="/admin/notices", category=_l("Review")))
     admin.add_view(ChecklistView(name=_l("Criteria checklist"), endpoint="checklist", url="/admin/checklist"))
     admin.add_view(CaseView(name=_l("Application case"), endpoint="case", url="/admin/case"))
     return admin
