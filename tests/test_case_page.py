@@ -112,9 +112,11 @@ def test_buttons_only_for_the_steps_role_within_scope(app, case):
     # 县（市）区科技主管部门初审: the recommender's step (第十条)
     _, html = page(client_of(app, users["recommender"]), application)
     assert buttons(html) == ["approve", "return", "reject"]
-    for role in ("officer", "expert", "leader", "admin"):
+    for role in ("officer", "leader", "admin"):
         response, html = page(client_of(app, users[role]), application)
         assert response.status_code == 200 and buttons(html) == [] and 'id="case-actions"' not in html, role
+    # an expert sees only the applications of the batches assigned to it (core.scoping)
+    assert page(client_of(app, users["expert"]), application)[0].status_code == 404
     # another jurisdiction's recommender does not even see it
     other = make_user("recommender", ("mile",))
     assert page(client_of(app, other), application)[0].status_code == 404
