@@ -5,6 +5,7 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
+from core.admin.batches import BatchView, CallView
 from core.admin.bureau import BureauCriterionView, BureauPolicyVersionView, BureauSettingView, CalendarDayView
 from core.admin.case import CaseView
 from core.admin.checklist import ChecklistView
@@ -13,7 +14,7 @@ from core.admin.jurisdictions import JurisdictionsView
 from core.admin.notices import NoticeDeskView, NoticeView
 from core.admin.policy import PolicyView
 from core.admin.views import ApplicationView, AuditEventView, OrganisationView, SpaceView, UserView
-from core.models import (Application, AuditEvent, BureauCriterion, BureauPolicyVersion, BureauSetting, CalendarDay,
+from core.models import (Application, AuditEvent, BureauCriterion, BureauPolicyVersion, BureauSetting, Call, CalendarDay,
                          Organisation, PublicNotice, Space, User)
 
 
@@ -42,6 +43,8 @@ def init_admin(app) -> Admin:
                                    category=_l("Policy")))
     admin.add_view(NoticeView(PublicNotice, name=_l("Public notices"), endpoint="publicnotice", category=_l("Review")))
     admin.add_view(NoticeDeskView(name=_l("Notice desk"), endpoint="notices", url="/admin/notices", category=_l("Review")))
+    admin.add_view(CallView(Call, name=_l("Calls for applications"), endpoint="call", category=_l("Review")))
+    admin.add_view(BatchView(name=_l("Review batches"), endpoint="batches", url="/admin/batches", category=_l("Review")))
     admin.add_view(ChecklistView(name=_l("Criteria checklist"), endpoint="checklist", url="/admin/checklist"))
     admin.add_view(CaseView(name=_l("Application case"), endpoint="case", url="/admin/case"))
     return admin
