@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from core.extensions import db
-from core.models import AuditEvent, ReviewRecord
+from core.models import AuditEvent, Batch, ExpertAssignment, ReviewRecord
 from tests.factories import login, make_application, make_user
 
 EXAMPLE = json.loads((Path(__file__).parent / "data" / "kunming-comprehensive-service.json").read_text("utf-8"))
@@ -73,6 +73,12 @@ def test_area_just_below_the_threshold_fails_article_7(app):
 def test_expert_records_a_judgement_with_audit(app):
     application = kunming_application()
     client, expert = logged_in(app, "expert")
+    # an expert sees only the applications of the batches he is assigned to (core.batches)
+    batch = Batch(jurisdiction="kunming", name="第一批", experts=[ExpertAssignment(expert_id=expert.id)])
+    db.session.add(batch)
+    db.session.flush()
+    application.batch_id = batch.id
+    db.session.commit()
     url = f"/admin/checklist/{application.id}"
     response = client.post(f"{url}/judge", data={
         "csrf_token": token_of(client, url),
