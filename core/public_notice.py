@@ -34,7 +34,7 @@ from core.policy import Citation
 from core.workflow import WorkflowError
 
 __all__ = ["DEFAULT_OBJECTIONS_PER_HOUR", "publish", "file_objection", "resolve_objection", "close",
-           "close_due", "open_objections", "objections_open_until", "source_text", "RateLimited"]
+           "close_due", "open_objections", "accepts_objections", "source_text", "RateLimited"]
 
 DEFAULT_OBJECTIONS_PER_HOUR = 5  # our choice: enough for a real objector, not for a flood
 RECENTLY_CLOSED_DAYS = 30  # our choice: how long a closed notice stays on the public list
@@ -119,11 +119,6 @@ def publish(applications: list[Application], actor, today: date, title: str, con
 
 
 # --- objections ----------------------------------------------------------------------------
-
-
-def objections_open_until(notice: PublicNotice) -> date:
-    """The last day an objection is accepted: the period's last day."""
-    return notice.last_day
 
 
 def accepts_objections(notice: PublicNotice, today: date) -> bool:

@@ -228,3 +228,21 @@ def test_upheld_objection_with_reject_rejects_the_application(app):
     db.session.expire_all()
     assert db.session.get(Application, application.id).status == "rejected"
     assert db.session.scalar(select(func.count()).select_from(NoticeEntry)) == 1
+
+
+def test_notice_list_is_scoped_and_leaders_read_without_acting(app, monkeypatch):
+    set_today(monkeypatch, date(2026, 9, 30))
+    notice, _, _ = published("kunming", date(2026, 9, 24))
+    own = logged_in(app, officer("kunming"))
+    assert f"/admin/notices/{notice.id}" in own.get("/admin/publicnotice/").get_data(as_text=True)
+    leader = logged_in(app, officer("kunming", role="leader"))
+    page = leader.get(f"/admin/notices/{notice.id}")
+    assert page.status_code == 200 and "/close" not in page.get_data(as_text=True)
+    token = token_of(leader, f"/admin/notices/{notice.id}")
+    set_today(monkeypatch, date(2026, 10, 9))
+    refused = leader.post(f"/admin/notices/{notice.id}/close", data={"csrf_token": token})
+    assert refused.status_code == 400 and "业务经办人员" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(PublicNotice, notice.id).status == "open"
+    applicant = app.test_client()
+    assert applicant.get(f"/admin/notices/{notice.id}").status_code == 302  # to the login page
