@@ -147,6 +147,10 @@ def test_batch_add_refusals(app, client):
     assert post(client, show, f"{show}/add", {"application_id": ready.id}).status_code == 302
     db.session.expire_all()
     assert ready.batch_id == batch.id
+    # the application list links the batch; its CSV export names it in plain text
+    assert f'href="/admin/batches/{batch.id}"' in client.get("/admin/application/").get_data(as_text=True)
+    export = client.get("/admin/application/export/csv/").get_data(as_text=True)
+    assert f"#{batch.id} 2026年第一批" in export and "<a " not in export
     # already in a batch: refused in a second batch
     post(client, page, "/admin/batches/create", {"jurisdiction": "mile", "name": "第二批"})
     second = db.session.scalars(select(Batch).where(Batch.name == "第二批")).one()

@@ -6,7 +6,7 @@ jurisdiction or category is read from the plugin registry at request time.
 """
 from __future__ import annotations
 
-from flask import has_request_context
+from flask import has_request_context, url_for
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext
@@ -46,6 +46,18 @@ def fmt_category(view, context, model, name):
 
 def fmt_status(view, context, model, name):
     return labels.status_label(model.status)
+
+
+def fmt_batch_text(view, context, model, name):
+    return f"#{model.batch_id} {model.batch.name}" if model.batch is not None else ""
+
+
+def fmt_batch(view, context, model, name):
+    """A link to the application's review batch (core.admin.batches)."""
+    if model.batch is None:
+        return ""
+    return Markup('<a href="{}">{}</a>').format(url_for("batches.show", batch_id=model.batch_id),
+                                                fmt_batch_text(view, context, model, name))
 
 
 def fmt_role(view, context, model, name):
@@ -157,7 +169,7 @@ class ApplicationView(ScopedModelView):
     edit_roles = (roles.OFFICER,)
     delete_roles = (roles.OFFICER,)
     column_list = (
-        "id", "jurisdiction", "category", "space", "organisation", "status", "current_step",
+        "id", "jurisdiction", "category", "space", "organisation", "status", "current_step", "batch",
         "submitted_on", "official_number", "policy_document",
     )
     column_details_list = column_list + ("created_at", "updated_at")
@@ -167,6 +179,7 @@ class ApplicationView(ScopedModelView):
     column_labels = {
         **COMMON_LABELS,
         "current_step": _l("Current step"),
+        "batch": _l("Review batch"),
         "submitted_on": _l("Submitted on"),
         "official_number": _l("Reference number"),
         "policy_document": _l("Policy applied"),
@@ -177,8 +190,9 @@ class ApplicationView(ScopedModelView):
         "jurisdiction": fmt_jurisdiction,
         "category": fmt_category,
         "status": fmt_status,
+        "batch": fmt_batch,
     }
-    column_formatters_export = column_formatters
+    column_formatters_export = {**column_formatters, "batch": fmt_batch_text}
     column_filters = (
         FilterEqual(column="jurisdiction", name=_l("Jurisdiction"), options=visible_jurisdiction_options),
         FilterEqual(column="category", name=_l("Category"), options=visible_category_options),
