@@ -206,11 +206,17 @@ def is_expert_step(application: Application) -> bool:
     return step is not None and step.kind == "expert_review" and application.status in workflow.ACTIVE
 
 
-def scored(application: Application, step_code: str | None = None) -> list[ReviewRecord]:
+def expert_step_code(application: Application) -> str | None:
+    """The code of the plugin's expert-review step for ``application`` (the scores stay
+    readable after the application has moved on)."""
+    return next((s.code for s in workflow.steps_of(application) if s.kind == "expert_review"), None)
+
+
+def scored(application: Application) -> list[ReviewRecord]:
     """The score records of ``application`` at its expert step, oldest first."""
     return db.session.scalars(
         select(ReviewRecord).where(ReviewRecord.application_id == application.id, ReviewRecord.action == SCORE,
-                                   ReviewRecord.step == (step_code or application.current_step))
+                                   ReviewRecord.step == expert_step_code(application))
         .order_by(ReviewRecord.created_at, ReviewRecord.id)
     ).all()
 
@@ -382,7 +388,7 @@ def score_table(batch: Batch) -> list[dict[str, Any]]:
     sheet, _ = review_dimensions(batch.jurisdiction)
     rows = []
     for application in sorted(batch.applications, key=lambda a: a.id):
-        latest = latest_scores(application) if application.current_step else {}
+        latest = latest_scores(application)
         columns = []
         for assignment in batch.experts:
             record = latest.get(assignment.expert_id)

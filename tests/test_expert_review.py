@@ -148,7 +148,7 @@ def test_side_by_side_means_and_conclusion(app):
     batches.score(batch, second_app.id, users["expert"], dict(zip(SHEET, ("10", "10", "10", "10"))), "一般")
     html = officer.get(page).get_data(as_text=True)
     # means per dimension (16.5, 16.5, 25.5, 23) and the mean of the totals (79 and 84 → 81.5)
-    for mean in ("16.5", "25.5", "23.0", "81.5"):
+    for mean in ("16.5", "25.5", "23", "81.5", "79", "84"):
         assert f">{mean}<" in html, mean
     refused = post(officer, page, f"{page}/conclude", {})
     assert refused.status_code == 400 and f"申报 #{second_app.id}" in refused.get_data(as_text=True)
@@ -160,6 +160,8 @@ def test_side_by_side_means_and_conclusion(app):
     db.session.expire_all()
     assert first_app.current_step == second_app.current_step == "bureau_decision"
     assert batch.status == "concluded"
+    # the scores stay on the batch page for the leader's decision
+    assert ">81.5<" in as_user(app, users["leader"]).get(page).get_data(as_text=True)
     # an expert may not conclude, nor score any more
     refused = post(as_user(app, users["expert"]), page, f"{page}/score/{first_app.id}",
                    scores_form("18", "18", "25", "25"))
