@@ -21,16 +21,13 @@ from core.facts import make_uscc, parse_facts
 from core.jurisdictions import enabled, registry
 from core.models import (
     Application,
-    NoticeEntry,
     Organisation,
-    PublicNotice,
     Recognition,
     Resident,
     Space,
     User,
     UserScope,
 )
-from core.policy import Citation
 from core.roles import ADMIN, APPLICANT, EXPERT, LEADER, OFFICER, RECOMMENDER, ROLE_LABELS
 
 DEMO_PASSWORD = "demo1234"
@@ -334,33 +331,26 @@ def _ensure_application(spec: DemoApplication, organisation: Organisation, space
         ))
         report.added["recognitions"] += 1
     if spec.status == "under_notice":
-        _publish_notice(app, juris, policy, report)
+        _publish_notice(app, juris, report)
 
 
-def _publish_notice(app: Application, juris, policy, report: DemoReport) -> None:
+def _publish_notice(app: Application, juris, report: DemoReport) -> None:
     """The public notice (公示) an application under notice is listed on: published on
-    the day the demo is loaded, its period from the policy (or the bureau setting)."""
-    from core.notice import NoticeError, notice_period_for
+    the day the demo is loaded by the jurisdiction's demo officer, as in real use
+    (``core.public_notice.publish``: the period from the policy or the bureau setting,
+    the workflow's ``publish`` act, the audit events)."""
+    from core import public_notice
+    from core.workflow import WorkflowError
 
+    officer = db.session.scalar(select(User).where(User.login == demo_login(OFFICER, juris.code)))
+    app.status = "in_review"  # at the public-notice step; publish() puts it under notice
     try:
-        period = notice_period_for(juris.code, date.today(), policy=policy)
-    except NoticeError:  # neither the policy nor the bureau sets a period: no notice
+        public_notice.publish([app], officer, date.today(), f"{juris.name}众创空间认定结果公示（演示）",
+                              f"{juris.authority}（演示）", commit=False)
+    except WorkflowError:  # neither the policy nor the bureau sets a period: no notice
+        app.status = "under_notice"
         return
-    notice = PublicNotice(
-        jurisdiction=juris.code, title=f"{juris.name}众创空间认定结果公示（演示）",
-        published_on=date.today(), first_day=date.fromisoformat(period["first_day"]),
-        last_day=date.fromisoformat(period["last_day"]), days=period["days"],
-        period_source=_source_text(period["source"]), contact=f"{juris.authority}（演示）", status="open",
-    )
-    notice.entries.append(NoticeEntry(application_id=app.id))
-    db.session.add(notice)
     report.added["notices"] += 1
-
-
-def _source_text(source: dict) -> str:
-    if source.get("kind") == "policy":
-        return str(Citation(**source["citation"]))
-    return f"主管部门设置 {source.get('key', '')} {source.get('document') or ''}".strip()
 
 
 def _step_code(reg, spec: DemoApplication, policy) -> str | None:

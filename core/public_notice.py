@@ -70,9 +70,11 @@ def _text(key: str, value: str | None, label: str, limit: int) -> str:
 # --- publishing --------------------------------------------------------------------------
 
 
-def publish(applications: list[Application], actor, today: date, title: str, contact: str) -> PublicNotice:
+def publish(applications: list[Application], actor, today: date, title: str, contact: str, *,
+            commit: bool = True) -> PublicNotice:
     """Publish ``applications`` (one jurisdiction, each at a public-notice step) on a
-    new notice published ``today``; one commit."""
+    new notice published ``today``; one commit (``commit=False``: the caller commits,
+    e.g. the demo loading everything in one transaction)."""
     title = _text("title", title, "公示标题", 300)
     contact = _text("contact", contact, "联系方式", 300)
     if not applications:
@@ -111,9 +113,11 @@ def publish(applications: list[Application], actor, today: date, title: str, con
         for application in applications:
             workflow.act(application, "publish", actor, today=today, detail={"notice_id": notice.id},
                          commit=False)
-        db.session.commit()
+        if commit:
+            db.session.commit()
     except Exception:
-        db.session.rollback()
+        if commit:
+            db.session.rollback()
         raise
     return notice
 
