@@ -83,3 +83,44 @@ def test_tick_bad_date_is_one_line_exit_2(app):
     result = tick(app, "2026-02-30")
     assert result.exit_code == 2 and result.stdout == ""
     assert len(result.stderr.splitlines()) == 1 and "--today" in result.stderr
+
+
+def test_two_closers_at_once_close_the_notice_once(app_factory, database_url):
+    """Two ticks at the same moment (two app contexts, two connections): the notice's
+    conditional UPDATE lets one win; the other is refused and writes nothing."""
+    import threading
+
+    from core import workflow
+
+    app = app_factory()
+    with app.app_context():
+        notice, _, _ = published("kunming", date(2026, 9, 24), n=2)
+        notice_id = notice.id
+    barrier = threading.Barrier(1 if database_url.startswith("sqlite") else 2)
+    outcomes = []
+
+    def closer():
+        with app.app_context():
+            try:
+                row = db.session.get(PublicNotice, notice_id)
+                _ = [e.application.status for e in row.entries]  # loaded before the race
+                barrier.wait(timeout=10)
+                outcomes.append(len(public_notice.close(row, workflow.SYSTEM, date(2026, 10, 9))))
+            except workflow.WorkflowError as exc:
+                outcomes.append(exc.key)
+            finally:
+                db.session.remove()
+
+    if database_url.startswith("sqlite"):
+        closer()
+        closer()
+    else:
+        threads = [threading.Thread(target=closer) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+    assert sorted(map(str, outcomes)) == ["2", "close" if database_url.startswith("sqlite") else "version"]
+    with app.app_context():
+        assert len(db.session.scalars(select(ReviewRecord).where(ReviewRecord.action == "close_notice")).all()) == 2
+        assert len(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "notice.close")).all()) == 1
