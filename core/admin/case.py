@@ -151,6 +151,7 @@ class CaseView(StaffAccessMixin, BaseView):
             records=review_records(application) if show_timeline else None,
             typed=typed or {}, error=error, errors=errors or {}, labels=labels, kinds=STEP_KIND_LABELS,
             action_label=action_label, button_classes=BUTTON_CLASSES,
+            step_names={s.code: s.name for s in workflow.steps_of(application)},
         ), status
 
     @expose("/")
