@@ -33,7 +33,7 @@ from core.policy import PolicyVersion, ReviewStep
 from core.scoping import application_criteria
 
 __all__ = ["WorkflowError", "StaleError", "SYSTEM", "ACTIONS", "ACTION_LABELS", "STATUS_OF_ACTION",
-           "steps_of", "step_of", "next_step", "policy_of", "allowed_actions", "refusal", "act", "edit_facts"]
+           "steps_of", "step_of", "next_step", "needs_meeting", "policy_of", "allowed_actions", "refusal", "act", "edit_facts"]
 
 # Step kinds at which the step's role decides: approve, return or reject.
 DECIDING_KINDS = ("recommendation", "initial_review", "decision")
@@ -120,6 +120,11 @@ def next_step(application: Application) -> ReviewStep | None:
     return steps[index + 1] if index + 1 < len(steps) else None
 
 
+def needs_meeting(step: ReviewStep | None) -> bool:
+    """A leader's decision records its meeting (局务会 / 局长办公会): date and minutes."""
+    return step is not None and step.kind == "decision" and step.role == roles.LEADER
+
+
 def _last_decision_before(steps: list[ReviewStep], code: str) -> ReviewStep | None:
     codes = [s.code for s in steps]
     before = steps[:codes.index(code)] if code in codes else []
@@ -179,10 +184,6 @@ def refusal(application: Application, action: str, actor, *, today: date | None 
             return f"“{step.name}”步骤不能直接{ACTION_LABELS[action]}"
         if role != step.role:
             return f"“{step.name}”由{roles.ROLE_LABELS.get(step.role, step.role)}办理"
-        if action == "approve" and step.kind == "decision" and step.role == roles.LEADER:
-            detail = detail or {}
-            if not detail.get("meeting_on") or not detail.get("minutes_ref"):
-                return "局务会审定须填写会议日期和纪要编号"
         return None
     if action == "conclude_expert_review":
         if status not in ACTIVE or step.kind != "expert_review":
@@ -292,6 +293,8 @@ def act(application: Application, action: str, actor, *, opinion: str | None = N
         raise WorkflowError("opinion", f"{ACTION_LABELS[action]}须填写理由")
     if action == "approve" and step is not None and step.kind == "recommendation" and not opinion:
         raise WorkflowError("opinion", "推荐须填写推荐意见")
+    if action == "approve" and needs_meeting(step) and not (detail.get("meeting_on") and detail.get("minutes_ref")):
+        raise WorkflowError("meeting_on", "局务会审定须填写会议日期和纪要编号")
     if opinion and len(opinion) > 5000:  # our choice: a page of text
         raise WorkflowError("opinion", f"意见不能超过 5000 字，实为 {len(opinion)} 字")
 

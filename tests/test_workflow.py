@@ -139,6 +139,9 @@ def test_leader_decision_needs_meeting_and_no_withdrawal_after_it(kunming):
     application.current_step = "bureau_decision"  # as if the experts had concluded
     application.status = "in_review"
     db.session.commit()
+    # the button is offered; the meeting's date and minutes are asked on the form
+    assert {"approve", "return", "reject"} <= set(workflow.allowed_actions(application, users["leader"], TODAY))
+    assert workflow.allowed_actions(application, users["officer"], TODAY) == []
     with pytest.raises(workflow.WorkflowError) as refused:
         workflow.act(application, "approve", users["leader"], today=TODAY)
     assert "会议日期" in refused.value.message

@@ -43,19 +43,12 @@ BUTTON_CLASSES = {"approve": "btn-success", "return": "btn-warning", "reject": "
                   "conclude_expert_review": "btn-primary", "award": "btn-primary"}
 
 
-def needs_meeting(step) -> bool:
-    """A leader's decision records the meeting (局务会 / 局长办公会) and its minutes."""
-    return step is not None and step.kind == "decision" and step.role == "leader"
+needs_meeting = workflow.needs_meeting
 
 
 def offered_actions(application: Application, user, today: date) -> list[str]:
-    """The buttons: ``workflow.allowed_actions`` narrowed to this page.  A leader's
-    approval is refused there without the meeting's date and minutes (which the form
-    asks for), so it is asked again as if they were filled in."""
+    """The buttons: ``workflow.allowed_actions`` narrowed to this page."""
     offered = set(workflow.allowed_actions(application, user, today=today))
-    if needs_meeting(workflow.step_of(application)) and workflow.refusal(
-            application, "approve", user, today=today, detail={"meeting_on": "-", "minutes_ref": "-"}) is None:
-        offered.add("approve")
     return [a for a in CASE_ACTIONS if a in offered]
 
 
