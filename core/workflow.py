@@ -220,10 +220,8 @@ def _applicant_refusal(application: Application, action: str, today: date) -> st
             return "只有草稿可以提交"
         if settings.policy_in_force(application.jurisdiction, today) is None:
             return "今天没有有效的认定政策，暂不能提交申报"
-        try:
-            from core import batches
-        except ImportError:  # intake rules not installed: year-round intake
-            return None
+        from core import batches  # the intake rules: a call window, or all year round
+
         return batches.submission_refusal(application, today)
     if action == "resubmit":
         return None if status == "returned" else "只有被退回修改的申报可以重新提交"
