@@ -1,5 +1,5 @@
-"""The site's front pages.  The applicant portal is a later issue: for now ``/``
-is a placeholder for a logged-in applicant and sends everyone else where they belong."""
+"""The site's front pages: ``/`` sends everyone where they belong (login, the
+administration, or the applicant's pages in :mod:`core.portal`)."""
 from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
