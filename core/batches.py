@@ -38,12 +38,14 @@ SCORE = "score"
 
 
 class BatchError(Exception):
-    """A refused operation: ``key`` names the field, ``message`` says why in Chinese."""
+    """A refused operation: ``key`` names the field, ``message`` says why in Chinese;
+    ``errors`` maps each wrong field of a form to its message."""
 
-    def __init__(self, key: str, message: str) -> None:
+    def __init__(self, key: str, message: str, errors: dict[str, str] | None = None) -> None:
         super().__init__(key, message)
         self.key = key
         self.message = message
+        self.errors = errors or {}
 
     def __str__(self) -> str:
         return self.message
@@ -180,10 +182,6 @@ def _require(user, *allowed: str) -> None:
         raise BatchError("role", f"该操作由{'、'.join(str(roles.ROLE_LABELS[r]) for r in allowed)}办理")
 
 
-def _commit() -> None:
-    db.session.commit()
-
-
 def create_batch(code: str, name: str, actor) -> Batch:
     _require(actor, roles.OFFICER)
     name = (name or "").strip()
@@ -197,7 +195,7 @@ def create_batch(code: str, name: str, actor) -> Batch:
     db.session.add(batch)
     db.session.flush()
     audit.record("batch.created", batch, actor=actor, to_state="open", name=name)
-    _commit()
+    db.session.commit()
     return batch
 
 
@@ -257,7 +255,7 @@ def add_application(batch: Batch, application_id: Any, actor) -> Application:
         raise BatchError("application", f"申报 #{application.id} 不在专家评审步骤，不能编入评审批次")
     application.batch_id = batch.id
     audit.record("batch.application_added", batch, actor=actor, application=application.id)
-    _commit()
+    db.session.commit()
     return application
 
 
@@ -272,7 +270,7 @@ def remove_application(batch: Batch, application_id: Any, actor) -> None:
         raise BatchError("application", f"申报 #{application.id} 已结束专家评审，不能移出批次")
     application.batch_id = None
     audit.record("batch.application_removed", batch, actor=actor, application=application.id)
-    _commit()
+    db.session.commit()
 
 
 def expert_candidates(batch: Batch) -> list[User]:
@@ -299,7 +297,7 @@ def assign_expert(batch: Batch, expert_id: Any, actor) -> ExpertAssignment:
     db.session.add(assignment)
     db.session.flush()
     audit.record("batch.expert_assigned", batch, actor=actor, expert=expert.id, expert_name=expert.name)
-    _commit()
+    db.session.commit()
     return assignment
 
 
@@ -326,7 +324,7 @@ def declare(batch: Batch, actor, *, conflict: bool, note: str | None = None) -> 
         assignment.no_conflict_declared_at = utcnow()
     audit.record("expert.conflict_declared" if conflict else "expert.no_conflict_declared", batch, actor=actor,
                  opinion=note)
-    _commit()
+    db.session.commit()
     return assignment
 
 
@@ -354,16 +352,14 @@ def score(batch: Batch, application_id: Any, actor, typed: dict[str, str], notes
     elif len(notes) > 5000:  # our choice: a page of text, as workflow opinions
         errors["notes"] = f"实地查验情况不能超过 5000 字，实为 {len(notes)} 字"
     if errors:
-        error = BatchError("scores", "评分表有误，请按提示修改")
-        error.errors = errors
-        raise error
+        raise BatchError("scores", "评分表有误，请按提示修改", errors)
     record = ReviewRecord(application_id=application.id, step=application.current_step, action=SCORE,
                           actor_id=actor.id, scores=scores, opinion=notes)
     db.session.add(record)
     db.session.flush()
     audit.record("expert.scored", application, actor=actor, opinion=notes, scores=scores, batch=batch.id,
                  review_record=record.id, step=application.current_step)
-    _commit()
+    db.session.commit()
     return record
 
 
@@ -494,9 +490,7 @@ def decide(batch: Batch, actor, *, meeting_on: str | None, minutes_ref: str | No
         elif action in workflow.NEEDS_OPINION and not (opinion or "").strip():
             errors[f"opinion-{application.id}"] = f"申报 #{application.id} {workflow.ACTION_LABELS[action]}须填写理由"
     if errors:
-        error = BatchError(next(iter(errors)), "审定未保存，请按提示修改")
-        error.errors = errors
-        raise error
+        raise BatchError(next(iter(errors)), "审定未保存，请按提示修改", errors)
     detail = {"meeting_on": meeting.isoformat(), "minutes_ref": minutes_ref}
     try:
         for application in pending:

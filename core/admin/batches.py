@@ -136,7 +136,7 @@ class BatchView(StaffAccessMixin, BaseView):
         context = dict(
             batch=batch, labels=labels, error=error, typed=typed or {}, role=role, sheet=sheet,
             sheet_from_bureau=from_bureau, decision_label=decision_label, steps=workflow.step_of,
-            errors=getattr(error, "errors", {}) if error else {},
+            errors=error.errors if error else {},
         )
         if role == roles.EXPERT:
             assignment = batches.assignment_of(batch, user)
@@ -232,7 +232,7 @@ class BatchView(StaffAccessMixin, BaseView):
             typed = {**{d: str(v) for d, v in mine.scores.items()}, "notes": mine.opinion or ""}
         return self.render("admin/expert_score.html", batch=batch, app=application, sheet=sheet,
                            sheet_from_bureau=from_bureau, assignment=batches.assignment_of(batch, current_user),
-                           mine=mine, error=error, errors=getattr(error, "errors", {}) if error else {},
+                           mine=mine, error=error, errors=error.errors if error else {},
                            typed=typed or {}, labels=labels,
                            may_score=batches.is_expert_step(application)), status
 
