@@ -253,3 +253,13 @@ def test_leader_decision_refusals_write_nothing(app, client):
     db.session.expire_all()
     assert first.current_step == second.current_step == "bureau_decision" and batch.decision is None
     assert (count(ReviewRecord), review_events()) == before
+
+
+def test_batch_name_is_escaped(app, client):
+    officer = make_user("officer", ("mile",))
+    login(client, officer)
+    post(client, "/admin/batches/", "/admin/batches/create", {"jurisdiction": "mile", "name": "<script>x()</script>"})
+    batch = db.session.scalars(select(Batch)).one()
+    for url in ("/admin/batches/", f"/admin/batches/{batch.id}"):
+        html = client.get(url).get_data(as_text=True)
+        assert "<script>x()</script>" not in html and "&lt;script&gt;x()&lt;/script&gt;" in html
