@@ -299,9 +299,13 @@ def act(application: Application, action: str, actor, *, opinion: str | None = N
     before = _state(application)
     status, current = _target(application, action, today, detail)
     if action == "submit":
+        from core import batches
+
         policy = settings.policy_in_force(application.jurisdiction, today)
         application.submitted_on = today
         application.policy_document = policy.document
+        call = batches.open_call(application.jurisdiction, application.category, today)
+        application.call_id = call.id if call is not None else None  # the call it answers (第八条)
     application.status = status
     application.current_step = current
     record = ReviewRecord(application_id=application.id, step=step.code if step else (current or "-"),

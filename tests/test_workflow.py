@@ -58,6 +58,7 @@ def test_submit_sets_date_policy_and_first_step(kunming):
     workflow.act(application, "submit", users["applicant"], today=TODAY)
     assert (application.status, application.current_step) == ("submitted", "district_review")
     assert application.submitted_on == TODAY and application.policy_document == "昆科发〔2017〕55号"
+    assert application.call.title == "2026年度昆明市众创空间认定申报通知"  # 第八条: the call it answers
     event = events("workflow.submit")[0]
     assert (event.from_state, event.to_state) == ("draft:-", "submitted:district_review")
     assert event.actor_id == users["applicant"].id
