@@ -142,3 +142,11 @@ def test_applicant_forbidden_anonymous_to_login(app, on_day):
     login(client, make_user("applicant", organisation=make_org()))
     assert client.get("/admin/policy/kunming").status_code == 403
     assert client.get("/admin/policy/").status_code == 403
+
+
+def test_intake_is_shown_with_its_article(admin_client):
+    kunming = plain(text_of(admin_client.get("/admin/policy/kunming")))
+    assert "in answer to a call" in kunming or "按申报通知受理" in kunming
+    assert "昆科发〔2017〕55号 第八条" in kunming
+    mile = plain(text_of(admin_client.get("/admin/policy/mile")))
+    assert "all year round" in mile or "常年受理" in mile
