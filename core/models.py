@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    false,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.mutable import MutableDict, MutableList
@@ -77,6 +78,8 @@ class User(TimestampMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set when an officer gives a temporary password (core.portal_account): changed at next login.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     organisation: Mapped[Organisation | None] = relationship()
     scopes: Mapped[list[UserScope]] = relationship(
