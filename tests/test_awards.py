@@ -156,3 +156,20 @@ def test_two_awards_at_the_same_moment_get_different_numbers(app_factory, databa
     assert sorted(results.values()) == ["昆明市众创〔2026〕001号", "昆明市众创〔2026〕002号"]
     with app.app_context():
         assert db.session.get(CertificateSequence, ("kunming", 2026)).last_number == 2
+
+
+def test_titles_and_entitlements_lists_are_scoped_and_read_only(app):
+    """The admin lists of titles and entitlements: a 弥勒 officer sees 弥勒's, never
+    昆明's (list, details, export); nobody edits or deletes a title there."""
+    kunming = awards.grant(at_step("kunming", step="award"), officer("kunming"), TODAY)
+    mile = awards.grant(at_step("mile", step="award"), officer("mile"), TODAY)
+    client = logged_in(app, officer("mile"))
+    html = client.get("/admin/recognition/").get_data(as_text=True)
+    assert mile.certificate_number in html and kunming.certificate_number not in html
+    assert client.get(f"/admin/recognition/details/?id={kunming.id}").status_code in (302, 404)
+    assert client.get(f"/admin/recognition/edit/?id={mile.id}").status_code in (302, 403, 404)
+    html = client.get("/admin/subsidyentitlement/").get_data(as_text=True)
+    assert "100,000" not in html  # 昆科发〔2017〕55号 第十三条's 10 万元 belongs to 昆明
+    client = logged_in(app, officer("kunming"))
+    html = client.get("/admin/subsidyentitlement/").get_data(as_text=True)
+    assert "100,000" in html and "第十三条" in html

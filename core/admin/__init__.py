@@ -13,9 +13,10 @@ from core.admin.dashboard import DashboardView
 from core.admin.jurisdictions import JurisdictionsView
 from core.admin.notices import NoticeDeskView, NoticeView
 from core.admin.policy import PolicyView
-from core.admin.views import ApplicationView, AuditEventView, OrganisationView, SpaceView, UserView
+from core.admin.views import (ApplicationView, AuditEventView, OrganisationView, RecognitionView, SpaceView,
+                              SubsidyEntitlementView, UserView)
 from core.models import (Application, AuditEvent, BureauCriterion, BureauPolicyVersion, BureauSetting, Call, CalendarDay,
-                         Organisation, PublicNotice, Space, User)
+                         Organisation, PublicNotice, Recognition, Space, SubsidyEntitlement, User)
 
 
 def init_admin(app) -> Admin:
@@ -45,6 +46,10 @@ def init_admin(app) -> Admin:
     admin.add_view(NoticeDeskView(name=_l("Notice desk"), endpoint="notices", url="/admin/notices", category=_l("Review")))
     admin.add_view(CallView(Call, name=_l("Calls for applications"), endpoint="call", category=_l("Review")))
     admin.add_view(BatchView(name=_l("Review batches"), endpoint="batches", url="/admin/batches", category=_l("Review")))
+    admin.add_view(RecognitionView(Recognition, name=_l("Titles awarded"), endpoint="recognition",
+                                   category=_l("Titles and subsidies")))
+    admin.add_view(SubsidyEntitlementView(SubsidyEntitlement, name=_l("Subsidy entitlements"),
+                                          endpoint="subsidyentitlement", category=_l("Titles and subsidies")))
     admin.add_view(ChecklistView(name=_l("Criteria checklist"), endpoint="checklist", url="/admin/checklist"))
     admin.add_view(CaseView(name=_l("Application case"), endpoint="case", url="/admin/case"))
     return admin

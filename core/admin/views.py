@@ -322,3 +322,60 @@ class AuditEventView(ScopedModelView):
         "action",
         "object_type",
     )
+
+
+class RecognitionView(ScopedModelView):
+    """The titles awarded (by the award step, ``core.awards``): read-only here, so a
+    title changes only through the workflow and its audit trail."""
+
+    allowed_roles = (roles.ADMIN, roles.OFFICER, roles.LEADER)
+    create_roles = None
+    edit_roles = None
+    delete_roles = None
+    column_default_sort = ("granted_on", True)
+    column_list = ("certificate_number", "title", "space", "jurisdiction", "level", "granted_on", "status")
+    column_searchable_list = ("certificate_number", "title", "space.name")
+    column_sortable_list = ("certificate_number", "jurisdiction", "granted_on", "status")
+    column_labels = {
+        **COMMON_LABELS,
+        "certificate_number": _l("Certificate number"),
+        "title": _l("Title awarded"),
+        "level": _l("Level"),
+        "granted_on": _l("Granted on"),
+        "space.name": _l("Maker space"),
+    }
+    column_formatters = {"jurisdiction": fmt_jurisdiction}
+    column_formatters_export = column_formatters
+    column_filters = (
+        FilterEqual(column="jurisdiction", name=_l("Jurisdiction"), options=visible_jurisdiction_options),
+    )
+
+
+class SubsidyEntitlementView(ScopedModelView):
+    """What the award gave under the plugin's subsidy rules, each with its citation;
+    read-only until payment is recorded by a later feature."""
+
+    allowed_roles = (roles.ADMIN, roles.OFFICER, roles.LEADER)
+    create_roles = None
+    edit_roles = None
+    delete_roles = None
+    column_default_sort = ("id", True)
+    column_list = ("recognition_id", "jurisdiction", "kind", "amount_cny", "citation", "status", "created_at")
+    column_labels = {
+        **COMMON_LABELS,
+        "recognition_id": _l("Title record"),
+        "kind": _l("Support"),
+        "amount_cny": _l("Amount (yuan)"),
+        "citation": _l("Citation"),
+    }
+    column_formatters = {
+        "jurisdiction": fmt_jurisdiction,
+        "amount_cny": lambda v, c, m, n: gettext("No fixed amount") if m.amount_cny is None else f"{m.amount_cny:,}",
+        "citation": lambda v, c, m, n: " ".join(str(x) for x in (m.citation or {}).values() if x),
+    }
+    column_formatters_export = column_formatters
+    column_filters = (
+        FilterEqual(column="jurisdiction", name=_l("Jurisdiction"), options=visible_jurisdiction_options),
+        FilterEqual(column="status", name=_l("Status"), options=(("pending", "待发放"), ("paid", "已发放"),
+                                                                  ("cancelled", "已取消"))),
+    )
