@@ -5,6 +5,7 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
+from core.admin.applicant_users import ApplicantUsersView
 from core.admin.batches import BatchView, CallView
 from core.admin.bureau import BureauCriterionView, BureauPolicyVersionView, BureauSettingView, CalendarDayView
 from core.admin.case import CaseView
@@ -30,6 +31,8 @@ def init_admin(app) -> Admin:
     admin.add_view(OrganisationView(Organisation, name=_l("Applicant organisations"), endpoint="organisation"))
     admin.add_view(SpaceView(Space, name=_l("Maker spaces"), endpoint="space"))
     admin.add_view(UserView(User, name=_l("Users"), endpoint="user", category=_l("System")))
+    admin.add_view(ApplicantUsersView(name=_l("Applicant users"), endpoint="applicant_users",
+                                      url="/admin/applicant-users", category=_l("System")))
     admin.add_view(AuditEventView(AuditEvent, name=_l("Audit log"), endpoint="auditevent", category=_l("System")))
     admin.add_view(JurisdictionsView(name=_l("Jurisdictions"), endpoint="jurisdictions", url="/admin/jurisdictions",
                                      category=_l("System")))

@@ -1,0 +1,210 @@
+"""Registration, changing one's password, and the officer's password reset — through
+real HTTP with CSRF on, on a real database."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from conftest import csrf_token
+from core.extensions import db
+from core.facts import make_uscc
+from core.models import AuditEvent, Organisation, User
+from factories import PASSWORD, login, make_org, make_user
+
+USCC = make_uscc("530102", "MA6X1234")
+
+
+def form(**overrides) -> dict:
+    data = {"organisation_name": "春城创客科技有限公司", "uscc": USCC, "registered_region": "530102",
+            "contact_name": "李雷", "login": "LiLei@Example.cn", "password": "abc12345",
+            "password_confirm": "abc12345"}
+    data.update(overrides)
+    return data
+
+
+def post_register(client, **overrides):
+    token = csrf_token(client, "/register")
+    return client.post("/register", data={**form(**overrides), "csrf_token": token})
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_register_creates_organisation_and_user_and_logs_in(client):
+    response = post_register(client)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/portal/")
+    org = db.session.scalars(select(Organisation).where(Organisation.uscc == USCC)).one()
+    user = db.session.scalars(select(User).where(User.organisation_id == org.id)).one()
+    assert (org.name, org.registered_region, org.contact_name) == ("春城创客科技有限公司", "530102", "李雷")
+    assert user.role == "applicant" and user.login == "lilei@example.cn" and user.check_password("abc12345")
+    actions = set(db.session.scalars(select(AuditEvent.action)))
+    assert {"organisation.register", "user.register"} <= actions
+    assert client.get("/portal/").status_code == 200  # logged in
+    # and the e-mail login works in any case
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/portal/")})
+    assert login(client, "LILEI@example.CN", "abc12345").headers["Location"].endswith("/portal/")
+
+
+def test_register_with_mobile_phone(client):
+    assert post_register(client, login="13912345678").status_code == 302
+    assert db.session.scalar(select(Organisation.contact_phone).where(Organisation.uscc == USCC)) == "13912345678"
+
+
+def refused(client, field_error: str, **overrides):
+    before = (count(Organisation), count(User), count(AuditEvent))
+    response = post_register(client, **overrides)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert field_error in html
+    assert (count(Organisation), count(User), count(AuditEvent)) == before
+    return html
+
+
+def test_bad_uscc_refused_and_input_kept(client):
+    bad = USCC[:17] + ("0" if USCC[17] != "0" else "1")
+    html = refused(client, "统一社会信用代码校验位不正确", uscc=bad)
+    assert f'value="{bad}"' in html and 'value="春城创客科技有限公司"' in html
+    assert 'value="abc12345"' not in html  # passwords are never sent back
+
+
+def test_duplicate_uscc_refused(client):
+    make_org(region="530102", name="已注册单位").uscc = USCC
+    db.session.commit()
+    refused(client, "该统一社会信用代码已注册")
+
+
+def test_duplicate_login_refused_case_insensitively(client):
+    make_user(role="applicant", login="lilei@example.cn")
+    refused(client, "该登录名已被使用", login="LILEI@EXAMPLE.CN")
+
+
+def test_bad_login_refused(client):
+    # mobile numbers: 11 digits starting 13–19; one digit short or long, or starting 2, is refused
+    for bad in ("1391234567", "139123456789", "23912345678", "lilei"):
+        refused(client, "请填写电子邮件地址（如 name@example.com）或 11 位手机号码", login=bad)
+    for bad in ("lilei@", "lilei@example", "li lei@example.cn"):
+        refused(client, "电子邮件地址格式不正确", login=bad)
+
+
+def test_password_rules_boundaries(client):
+    refused(client, "密码至少 8 位，现为 7 位", password="abc1234", password_confirm="abc1234")
+    refused(client, "密码须同时包含字母和数字", password="abcdefgh", password_confirm="abcdefgh")
+    refused(client, "密码须同时包含字母和数字", password="12345678", password_confirm="12345678")
+    refused(client, "两次输入的密码不一致", password_confirm="abc12346")
+    # exactly 8 with a letter and a digit: accepted
+    assert post_register(client, password="abcdefg1", password_confirm="abcdefg1").status_code == 302
+
+
+def test_region_checked(client):
+    refused(client, "行政区划代码应为六位数字", registered_region="53010")
+    refused(client, "不是省级行政区划代码", registered_region="990102")
+
+
+def test_register_without_csrf_refused(client):
+    response = client.post("/register", data=form())
+    assert response.status_code == 400
+    assert count(Organisation) == 0
+
+
+def test_user_text_is_escaped(client):
+    html = refused(client, "统一社会信用代码", organisation_name="<script>alert(1)</script>", uscc="X")
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+# --- change my password ---------------------------------------------------------------
+
+
+def test_change_password(client):
+    user = make_user(role="applicant", organisation=make_org())
+    login(client, user)
+    token = csrf_token(client, "/account/password")
+    response = client.post("/account/password", data={
+        "csrf_token": token, "current_password": "wrong", "password": "newpass99", "password_confirm": "newpass99"})
+    assert response.status_code == 400 and "当前密码不正确" in response.get_data(as_text=True)
+    response = client.post("/account/password", data={
+        "csrf_token": token, "current_password": PASSWORD, "password": "newpass99", "password_confirm": "newpass99"})
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert user.check_password("newpass99")
+    assert db.session.scalar(select(func.count()).where(AuditEvent.action == "user.password_changed")) == 1
+
+
+def test_change_password_needs_login(client):
+    response = client.get("/account/password")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+# --- the officer's reset ----------------------------------------------------------------
+
+TEMP_RE = re.compile(r'id="temporary-password">([^<]+)<')
+
+
+def test_officer_resets_an_applicant_password_who_must_change_it(client):
+    org = make_org(region="530102")
+    applicant = make_user(role="applicant", organisation=org, locked_until=None, failed_logins=3)
+    officer = make_user(role="officer", jurisdictions=("kunming",))
+    login(client, officer)
+    listing = client.get("/admin/applicant-users/").get_data(as_text=True)
+    assert applicant.login in listing
+    token = csrf_token(client, "/admin/applicant-users/")
+    response = client.post(f"/admin/applicant-users/{applicant.id}/reset", data={"csrf_token": token})
+    assert response.status_code == 200
+    temporary = TEMP_RE.search(response.get_data(as_text=True)).group(1)
+    db.session.refresh(applicant)
+    assert applicant.must_change_password and applicant.check_password(temporary)
+    assert applicant.failed_logins == 0
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.password_reset")).one()
+    assert event.actor_id == officer.id and event.object_id == str(applicant.id)
+    assert temporary not in str(event.detail)
+
+    other = client.application.test_client()
+    login(other, applicant, temporary)
+    # every page sends him to the change-password page first
+    response = other.get("/portal/")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/account/password")
+    page = other.get("/account/password").get_data(as_text=True)
+    assert 'id="must-change"' in page
+    token = csrf_token(other, "/account/password")
+    response = other.post("/account/password", data={
+        "csrf_token": token, "current_password": temporary, "password": "mine12345", "password_confirm": "mine12345"})
+    assert response.status_code == 302
+    assert other.get("/portal/").status_code == 200
+
+
+def test_officer_cannot_reset_outside_his_scope(client):
+    mile_org = make_org(region="532504")
+    applicant = make_user(role="applicant", organisation=mile_org)
+    officer = make_user(role="officer", jurisdictions=("xuzhou",))
+    login(client, officer)
+    assert applicant.login not in client.get("/admin/applicant-users/").get_data(as_text=True)
+    token = csrf_token(client, "/admin/applicant-users/")
+    response = client.post(f"/admin/applicant-users/{applicant.id}/reset", data={"csrf_token": token})
+    assert response.status_code == 404
+    db.session.refresh(applicant)
+    assert not applicant.must_change_password and applicant.check_password(PASSWORD)
+
+
+def test_staff_users_cannot_be_reset_here_and_applicants_cannot_open_the_page(client):
+    admin = make_user(role="admin")
+    other_officer = make_user(role="officer", jurisdictions=("mile",))
+    login(client, admin)
+    token = csrf_token(client, "/admin/applicant-users/")
+    assert client.post(f"/admin/applicant-users/{other_officer.id}/reset",
+                       data={"csrf_token": token}).status_code == 404
+    applicant = make_user(role="applicant", organisation=make_org())
+    second = client.application.test_client()
+    login(second, applicant)
+    assert second.get("/admin/applicant-users/").status_code == 403
+    anonymous = client.application.test_client()
+    assert "/login" in anonymous.get("/admin/applicant-users/").headers["Location"]
+
+
+def test_reset_without_csrf_refused(client):
+    applicant = make_user(role="applicant", organisation=make_org())
+    login(client, make_user(role="admin"))
+    assert client.post(f"/admin/applicant-users/{applicant.id}/reset").status_code == 400
+    db.session.refresh(applicant)
+    assert not applicant.must_change_password
