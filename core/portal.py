@@ -1,34 +1,47 @@
-"""The applicant's minimal pages (the full portal is a later issue).
+"""The applicant's pages (``/portal/``).
 
-``/portal/`` lists the logged-in applicant's applications; ``/portal/applications/<id>``
-shows where one stands (status, current step, the reasons of a return or rejection,
-the notice period, the title once recognised) with the buttons the workflow allows
-now: submit a draft, withdraw, and for a returned application a page to edit the
-facts on the jurisdiction's own form and resubmit.  Every query goes through
-``core.scoping.application_criteria`` (another organisation's application is a 404),
-every move through ``core.workflow``.
+* ``/portal/`` — the own applications; ``/portal/applications/new`` — choose a space, an
+  enabled jurisdiction covering it and a category of the policy in force, then fill the
+  jurisdiction's form pre-filled from the space and save it as a draft;
+* ``/portal/applications/<id>/draft`` — save at any time (invalid input is kept as typed
+  in ``form_data`` and shown again with its errors), upload the materials the plugin
+  asks for, submit (``workflow.act(..., "submit")``: the facts stay as submitted — a
+  later change to the space changes no submitted application);
+* ``/portal/applications/<id>`` — where it stands: the steps, the next one, the reasons
+  of a return or rejection, the public notice, the title and certificate number;
+  withdraw; a returned application is edited on ``/edit`` and resubmitted;
+* ``/portal/attachments/<id>`` — a material's file for whoever may see its application.
+
+Every query goes through ``core.scoping`` (another organisation's application is a
+404), every move through ``core.workflow``, every file through ``core.uploads``.
 """
 from __future__ import annotations
 
+import copy
 from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
-from core import roles, workflow
+from core import audit, roles, settings, uploads, workflow
 from core.admin import dashboard, labels
 from core.extensions import db
 from core.facts import FactsError, parse_facts
-from core.jurisdictions import registry
-from core.models import Application, NoticeEntry, PublicNotice, Recognition, ReviewRecord
-from core.scoping import application_criteria
+from core.jurisdictions import enabled, registry
+from core.models import Application, Attachment, NoticeEntry, PublicNotice, Recognition, ReviewRecord, Space
+from core.policy import Jurisdiction, Material, PolicyVersion
+from core.scoping import application_criteria, space_criteria
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
-# The actions the detail page offers as buttons (resubmitting goes through the edit page).
+# The actions the detail page offers as buttons (submitting goes through the draft page,
+# which checks the materials; resubmitting through the edit page).
 PAGE_ACTIONS = ("submit", "withdraw")
+# The key of Application.form_data that keeps a draft's invalid input as typed.
+TYPED = "_typed"
 
 
 def today():
@@ -94,14 +107,33 @@ def index():
                            step_of=workflow.step_of)
 
 
-def _render_detail(application: Application, *, error: str | None = None, status: int = 200):
+def step_rows(application: Application) -> list[tuple]:
+    """(step, passed, current) for each step of the jurisdiction, in order — names and
+    roles only: no reviewer's notes reach the applicant."""
+    steps = workflow.steps_of(application)
+    codes = [s.code for s in steps]
+    if application.status == "recognised":
+        here = len(steps)
+    elif application.current_step in codes:
+        here = codes.index(application.current_step)
+    else:
+        here = -1
+    return [(s, i < here, i == here and application.status not in ("withdrawn",)) for i, s in enumerate(steps)]
+
+
+def _render_detail(application: Application, *, error: str | None = None, status: int = 200,
+                   upload_errors: dict | None = None):
     offered = [a for a in workflow.allowed_actions(application, current_user, today=today())
                if a in PAGE_ACTIONS + ("resubmit",)]
     notice = current_notice(application) if application.status == "under_notice" else None
+    active = application.status in ("submitted", "in_review", "under_notice")
     return render_template(
         "portal/application.html", app=application, step=workflow.step_of(application), offered=offered,
+        steps=step_rows(application), next_step=workflow.next_step(application) if active else None,
         reasons=last_reasons(application), notice=notice, recognition=recognition_of(application),
-        error=error, labels=labels, action_labels=workflow.ACTION_LABELS,
+        materials=materials_of(application), attached=attached(application), upload_errors=upload_errors or {},
+        editable=application.status in MATERIALS_EDITABLE,
+        error=error, labels=labels, action_labels=workflow.ACTION_LABELS, role_label=labels.role_label,
     ), status
 
 
@@ -119,8 +151,12 @@ def act(application_id: int):
     try:
         if action not in PAGE_ACTIONS:
             raise workflow.WorkflowError("action", "该操作不能在此页面进行")
-        workflow.act(application, action, current_user, expected_version=_int(request.form.get("expected_version")),
-                     today=today())
+        if _int(request.form.get("expected_version")) != application.version:
+            raise workflow.StaleError()
+        if action == "submit":
+            submit(application)
+        else:
+            workflow.act(application, action, current_user, today=today())
     except workflow.WorkflowError as exc:
         db.session.rollback()
         db.session.refresh(application)
@@ -177,3 +213,341 @@ def edit(application_id: int):
         status = 400
     return render_template("portal/edit.html", app=application, form=form, error=error,
                            reasons=last_reasons(application), labels=labels), status
+
+# --- a new application: choose, fill, save as draft ------------------------------------
+
+# An application still open for the same space, jurisdiction and category: no second one
+# (our choice — the bureau would otherwise receive duplicates).
+OPEN_STATUSES = ("draft", "submitted", "in_review", "returned", "under_notice", "recognised")
+# Materials may be replaced or removed while the applicant may still change the file
+# (a draft; our choice: also a returned application, whose revision may need a new proof).
+MATERIALS_EDITABLE = ("draft", "returned")
+# What the form posts besides its fields: not kept as typed input.
+NOT_TYPED = ("csrf_token", "intent", "expected_version")
+
+
+def own_space(space_id) -> Space:
+    try:
+        space_id = int(space_id)
+    except (TypeError, ValueError):
+        abort(404)
+    found = db.session.scalars(select(Space).where(Space.id == space_id, space_criteria(current_user))).one_or_none()
+    if found is None:
+        abort(404)
+    return found
+
+
+def choices_for(space: Space) -> list[tuple[Jurisdiction, PolicyVersion, list]]:
+    """The enabled jurisdictions whose area covers the space, each with the policy in
+    force today and its categories (those the space may apply for)."""
+    found = []
+    for code, jurisdiction in enabled().items():
+        if not jurisdiction.covers(space.region):
+            continue
+        policy = settings.policy_in_force(code, today())
+        if policy is not None:
+            found.append((jurisdiction, policy, list(policy.categories)))
+    return found
+
+
+def space_facts(space: Space) -> dict:
+    """The facts an application starts from: the space's stored facts (CONTRACTS §1),
+    with the organisation's and the space's own columns and the residents' table over
+    them, so an application shows what the applicant keeps under "my space"."""
+    facts = copy.deepcopy(dict(space.facts or {}))
+    org = space.organisation
+    facts.update(applicant_name=org.name, uscc=org.uscc, registered_region=org.registered_region,
+                 space_name=space.name, space_region=space.region)
+    facts.setdefault("entity_type", org.entity_type)
+    if space.opened_on:
+        facts["space_opened_on"] = space.opened_on.isoformat()
+    if space.residents:
+        facts["residents"] = [{
+            "name": r.name, "kind": r.kind, "qualifying_field": bool(r.qualifying_field),
+            "entered_on": r.entered_on.isoformat(),
+            "established_on": r.established_on.isoformat() if r.established_on else None,
+            "registered_in_space": bool(r.registered_in_space),
+        } for r in space.residents]
+    return facts
+
+
+def _form_class(code: str, category: str):
+    form_class = registry().application_form(code, category)
+    if form_class is None:
+        abort(404)
+    return form_class
+
+
+def _typed_input() -> dict:
+    """What the applicant typed, as posted (lists of strings), to show again as typed."""
+    return {k: v for k, v in request.form.to_dict(flat=False).items() if k not in NOT_TYPED}
+
+
+def _form_for_draft(application: Application):
+    """The draft's form: what was typed last (with its errors) if that was not valid,
+    else the stored facts and form data."""
+    form_class = _form_class(application.jurisdiction, application.category)
+    typed = (application.form_data or {}).get(TYPED)
+    if request.method == "POST":
+        return form_class.from_facts(application.facts or {}, _extra(application))
+    if typed is not None:
+        form = form_class(formdata=MultiDict([(k, v) for k, values in typed.items() for v in values]))
+        form.validate()
+        form.csrf_token.errors = []  # the stored input carries no token; the page gets a fresh one
+        return form
+    return form_class.from_facts(application.facts or {}, _extra(application), formdata=None)
+
+
+def _extra(application: Application) -> dict:
+    return {k: v for k, v in (application.form_data or {}).items() if k != TYPED}
+
+
+def _save_form(application: Application, form) -> bool:
+    """Store the form in the draft (uncommitted): valid input as facts and form data,
+    invalid input as typed.  Returns whether it was valid."""
+    if form.validate():
+        facts = form.to_facts()
+        try:
+            parse_facts(facts)
+        except FactsError as exc:
+            field = form._fields.get(exc.key) if exc.key else None
+            if field is None:
+                raise
+            field.errors = list(field.errors) + [exc.message]
+        else:
+            workflow.edit_facts(application, facts, current_user, form_data=form.extra_data(), commit=False)
+            return True
+    application.form_data = {**_extra(application), TYPED: _typed_input()}
+    return False
+
+
+@bp.route("/applications/new", methods=["GET", "POST"])
+@applicant_required
+def new_application():
+    """Choose a space, a jurisdiction covering it and a category of the policy in force;
+    then the jurisdiction's form, pre-filled from the space, saved as a draft."""
+    spaces = db.session.scalars(select(Space).where(space_criteria(current_user)).order_by(Space.id)).all()
+    space_id, code, category = (request.args.get(k) for k in ("space", "jurisdiction", "category"))
+    if not (space_id and code and category):
+        return render_template("portal/choose.html", spaces=spaces, choices_for=choices_for), 200
+    space = own_space(space_id)
+    offered = {(j.code, c.code): (j, p, c) for j, p, cats in choices_for(space) for c in cats}
+    if (code, category) not in offered:
+        return render_template("portal/choose.html", spaces=spaces, choices_for=choices_for,
+                               error="所选辖区或类别不适用于该众创空间（辖区须已启用、覆盖众创空间所在地，类别须属于现行政策）"), 400
+    existing = db.session.scalars(select(Application).where(
+        Application.space_id == space.id, Application.jurisdiction == code, Application.category == category,
+        Application.status.in_(OPEN_STATUSES), application_criteria(current_user))).first()
+    if existing is not None:
+        flash(gettext("This space already has an application for this title; here it is."), "info")
+        return redirect(url_for(".application", application_id=existing.id))
+    jurisdiction, policy, chosen = offered[(code, category)]
+    form_class = _form_class(code, category)
+    facts = space_facts(space)
+    form = form_class.from_facts(facts)
+    if request.method == "POST":
+        if not form.is_submitted() or (form.meta.csrf and not form.csrf_token.validate(form)):
+            return render_template("portal/draft.html", app=None, space=space, form=form, jurisdiction=jurisdiction,
+                                   category=chosen, materials=[], attached={}, upload_errors={},
+                                   error="页面已过期或来源无法确认，请刷新页面后重新提交。", labels=labels), 400
+        application = Application(jurisdiction=code, category=category, space=space,
+                                  organisation=space.organisation, status="draft", facts=facts, form_data={})
+        db.session.add(application)
+        db.session.flush()
+        valid = _save_form(application, form)
+        audit.record("application.created", application, from_state=None, to_state="draft:-")
+        db.session.commit()
+        _flash_saved(valid)
+        return redirect(url_for(".draft", application_id=application.id))
+    return render_template("portal/draft.html", app=None, space=space, form=form, jurisdiction=jurisdiction,
+                           category=chosen, materials=[], attached={}, upload_errors={}, error=None,
+                           labels=labels), 200
+
+
+def _flash_saved(valid: bool) -> None:
+    if valid:
+        flash(gettext("Draft saved."), "success")
+    else:
+        flash(gettext("Draft saved with what you typed; please correct the items marked below before submitting."),
+              "warning")
+
+
+def _render_draft(application: Application, form, *, error: str | None = None,
+                  upload_errors: dict | None = None, status: int = 200):
+    return render_template(
+        "portal/draft.html", app=application, space=application.space, form=form,
+        jurisdiction=enabled().get(application.jurisdiction), category=None,
+        materials=materials_of(application), attached=attached(application), upload_errors=upload_errors or {},
+        editable=application.status in MATERIALS_EDITABLE, error=error, labels=labels,
+    ), status
+
+
+@bp.route("/applications/<int:application_id>/draft", methods=["GET", "POST"])
+@applicant_required
+def draft(application_id: int):
+    """Fill the draft: save at any time (typed input kept), or submit — which freezes
+    the facts as submitted (workflow ``submit``: policy version and date)."""
+    application = own_application(application_id)
+    if application.status != "draft":
+        if request.method == "GET":
+            return redirect(url_for(".application", application_id=application.id))
+        return _render_detail(application, error="已提交的申报不能修改；被退回修改时才可修改后重新提交", status=400)
+    form = _form_for_draft(application)
+    if request.method == "GET":
+        return _render_draft(application, form)
+    if not form.is_submitted() or (form.meta.csrf and not form.csrf_token.validate(form)):
+        return _render_draft(application, form, error="页面已过期或来源无法确认，请刷新页面后重新提交。", status=400)
+    try:
+        if _int(request.form.get("expected_version")) != application.version:
+            raise workflow.StaleError()
+        valid = _save_form(application, form)
+        if request.form.get("intent") != "submit":
+            db.session.commit()
+            _flash_saved(valid)
+            return redirect(url_for(".draft", application_id=application.id))
+        if not valid:
+            raise workflow.WorkflowError("form", "填写有误，请按各项下方的提示修改后再提交")
+        submit(application)
+    except workflow.WorkflowError as exc:
+        db.session.rollback()
+        db.session.refresh(application)
+        return _render_draft(application, form, error=exc.message, status=_stale_or_refused(exc))
+    flash(gettext("Done: %(action)s.", action=workflow.ACTION_LABELS["submit"]), "success")
+    return redirect(url_for(".application", application_id=application.id))
+
+
+def submit(application: Application) -> None:
+    """Submit through the workflow (which freezes policy version and date, and checks the
+    call window) once every required material has a file (our choice: the portal refuses
+    an incomplete submission rather than leaving it to the officer's initial review)."""
+    missing = missing_materials(application)
+    if missing:
+        raise workflow.WorkflowError("materials", "以下必需的申报材料尚未上传：" + "；".join(
+            f"{m.name}（{m.citation}）" for m in missing))
+    workflow.act(application, "submit", current_user, today=today())
+
+
+# --- materials ---------------------------------------------------------------------------
+
+
+def materials_of(application: Application) -> list[Material]:
+    """The materials the jurisdiction's plugin asks for (e.g. 昆科发〔2017〕55号 第九条)."""
+    return registry().required_materials(application.jurisdiction, application.category)
+
+
+def attached(application: Application) -> dict[str, Attachment]:
+    """The file of each material slot (one per slot: a new upload replaces it)."""
+    rows = db.session.scalars(select(Attachment).where(Attachment.application_id == application.id)
+                              .order_by(Attachment.id)).all()
+    return {a.material: a for a in rows}
+
+
+def missing_materials(application: Application) -> list[Material]:
+    have = attached(application)
+    return [m for m in materials_of(application) if m.required and m.code not in have]
+
+
+@bp.app_template_global()
+def application_attachments(application: Application) -> list[tuple[str, Attachment]]:
+    """(material name, file) of an application the caller may already see (the case page)."""
+    names = {m.code: m.name for m in materials_of(application)}
+    return [(names.get(code, code or ""), a) for code, a in attached(application).items()]
+
+
+def _material_or_404(application: Application, code: str) -> Material:
+    found = next((m for m in materials_of(application) if m.code == code), None)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _materials_refusal(application: Application) -> str | None:
+    if application.status not in MATERIALS_EDITABLE:
+        return "已提交的申报不能更换或删除申报材料"
+    return None
+
+
+def _page_after_materials(application: Application, *, error=None, upload_errors=None, status=400):
+    if application.status == "draft":
+        return _render_draft(application, _form_for_draft(application), error=error,
+                             upload_errors=upload_errors, status=status)
+    return _render_detail(application, error=error or next(iter((upload_errors or {}).values()), None),
+                          status=status)
+
+
+@bp.route("/applications/<int:application_id>/materials/<code>", methods=["POST"])
+@applicant_required
+def upload(application_id: int, code: str):
+    """Upload (or replace) the file of one material; checked by core.uploads."""
+    application = own_application(application_id)
+    material = _material_or_404(application, code)
+    refused = _materials_refusal(application)
+    if refused:
+        return _page_after_materials(application, upload_errors={code: refused})
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        return _page_after_materials(application, upload_errors={code: "请选择要上传的文件"})
+    saved = None
+    try:
+        saved = uploads.save(file, key=code, actor=current_user, application_id=application.id, material=code)
+        replaced = db.session.scalars(select(Attachment).where(
+            Attachment.application_id == application.id, Attachment.material == code,
+            Attachment.id != saved.id)).all()
+        for previous in replaced:
+            db.session.delete(previous)
+        audit.record("application.material_uploaded", application, from_state=application.status,
+                     to_state=application.status, material=code, material_name=material.name,
+                     file=saved.original_name, sha256=saved.sha256, size=saved.size,
+                     replaced=[p.sha256 for p in replaced])
+        db.session.commit()
+    except uploads.UploadError as exc:
+        db.session.rollback()
+        return _page_after_materials(application, upload_errors={code: exc.message})
+    except Exception:
+        db.session.rollback()
+        uploads.discard(saved)
+        raise
+    for previous in replaced:
+        uploads.discard(previous)
+    flash(gettext("File uploaded: %(name)s.", name=material.name), "success")
+    return redirect(_back(application))
+
+
+@bp.route("/applications/<int:application_id>/materials/<code>/remove", methods=["POST"])
+@applicant_required
+def remove_material(application_id: int, code: str):
+    application = own_application(application_id)
+    material = _material_or_404(application, code)
+    refused = _materials_refusal(application)
+    if refused:
+        return _page_after_materials(application, upload_errors={code: refused})
+    found = attached(application).get(code)
+    if found is None:
+        return _page_after_materials(application, upload_errors={code: "该材料尚未上传文件"})
+    db.session.delete(found)
+    audit.record("application.material_removed", application, from_state=application.status,
+                 to_state=application.status, material=code, material_name=material.name,
+                 file=found.original_name, sha256=found.sha256)
+    db.session.commit()
+    uploads.discard(found)
+    flash(gettext("File removed: %(name)s.", name=material.name), "success")
+    return redirect(_back(application))
+
+
+def _back(application: Application) -> str:
+    endpoint = ".draft" if application.status == "draft" else ".application"
+    return url_for(endpoint, application_id=application.id) + "#materials"
+
+
+@bp.route("/attachments/<int:attachment_id>")
+@login_required
+def download(attachment_id: int):
+    """A material's file, for whoever may see its application (the applicant; staff as
+    core.scoping decides — an expert only in his batches).  Anyone else: 404."""
+    found = db.session.scalars(
+        select(Attachment).join(Application, Attachment.application_id == Application.id)
+        .where(Attachment.id == attachment_id, application_criteria(current_user))
+    ).one_or_none()
+    if found is None:
+        abort(404)
+    return uploads.send(found)

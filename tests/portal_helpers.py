@@ -1,0 +1,76 @@
+"""Shared by the portal tests: a 昆明 operator with a space described once, an open call,
+and the pages driven as a browser would (CSRF token from the page, the form's fields
+as drawn)."""
+from __future__ import annotations
+
+import copy
+import io
+import re
+from datetime import date
+
+from werkzeug.datastructures import MultiDict
+
+from core.extensions import db
+from core.models import Call
+from tests.factories import login, make_org, make_space, make_user
+from tests.test_forms import FACTS, KUNMING_EXTRA
+from tests.test_full_path import form_fields
+
+TODAY = date(2026, 10, 20)  # 昆科发〔2017〕55号 in force, inside the call below
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+REQUIRED_KUNMING = ("application_form", "criteria_proofs", "operation_plan", "annual_plan")  # 第九条（一）至（四）
+
+
+def plain(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+
+def token(html: str) -> str:
+    return CSRF_RE.search(html).group(1)
+
+
+def kunming_operator(app, region: str = "530112"):
+    """(client logged in as the operator, user, space): the space's facts are the 昆明 example."""
+    org = make_org(name="昆明滇池创新科技有限公司", region=region)
+    facts = copy.deepcopy(FACTS)
+    facts.update(uscc=org.uscc, registered_region=region, space_region=region)
+    space = make_space(org, name="滇池创客空间", region=region, facts=facts, opened_on=date(2023, 3, 15))
+    user = make_user("applicant", organisation=org)
+    client = app.test_client()
+    assert login(client, user).status_code == 302
+    return client, user, space
+
+
+def open_call(opens_on=date(2026, 10, 1), closes_on=date(2026, 10, 31)) -> Call:
+    call = Call(jurisdiction="kunming", title="2026年度昆明市众创空间认定申报通知", opens_on=opens_on,
+                closes_on=closes_on, categories=["tech_support", "comprehensive_service"])
+    db.session.add(call)
+    db.session.commit()
+    return call
+
+
+NEW_URL = "/portal/applications/new?space={space}&jurisdiction=kunming&category=comprehensive_service"
+
+
+def page_form(client, url: str, action: str | None = None) -> MultiDict:
+    """The fields of the application form on ``url``, as a browser would post them."""
+    html = client.get(url).get_data(as_text=True)
+    data = form_fields(html, action or url)
+    data.setlist("csrf_token", [token(html)])
+    return data
+
+
+def with_extra(data: MultiDict) -> MultiDict:
+    for key, value in KUNMING_EXTRA.items():
+        if not data.get(key):
+            data.setlist(key, [value])
+    return data
+
+
+def upload(client, application_id: int, code: str, content: bytes = PDF, name: str = "证明.pdf", page=None):
+    page = page or f"/portal/applications/{application_id}/draft"
+    html = client.get(page).get_data(as_text=True)
+    return client.post(f"/portal/applications/{application_id}/materials/{code}",
+                       data={"csrf_token": token(html), "file": (io.BytesIO(content), name)},
+                       content_type="multipart/form-data")
