@@ -1,0 +1,113 @@
+"""The pre-check: for each enabled jurisdiction covering the space, each category of
+the policy in force today, with every criterion's result and citation — real HTTP."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from core.admin import dashboard
+from core.extensions import db
+from core.models import JurisdictionSetting, Resident
+from core.portal_space import ORGANISATION_KEYS, SPACE_KEYS
+from factories import login, make_org, make_space, make_user
+from test_forms import FACTS
+
+TODAY = date(2026, 11, 23)  # after 云科规〔2021〕1号 lapsed (2026-04-03)
+
+
+@pytest.fixture(autouse=True)
+def today(monkeypatch):
+    monkeypatch.setattr(dashboard, "today", lambda: TODAY)
+
+
+def described_space(region: str, **changes):
+    """A space whose operator described it (the facts of FACTS, with ``changes``)."""
+    org = make_org(region=region)
+    facts = {k: v for k, v in {**FACTS, **changes}.items()
+             if k not in ORGANISATION_KEYS + SPACE_KEYS + ("residents",)}
+    space = make_space(org, region=region, opened_on=date(2023, 3, 15), facts=facts)
+    for r in FACTS["residents"]:
+        space.residents.append(Resident(
+            name=r["name"], kind=r["kind"], qualifying_field=r["qualifying_field"],
+            entered_on=date.fromisoformat(r["entered_on"]),
+            established_on=date.fromisoformat(r["established_on"]) if r["established_on"] else None,
+            registered_in_space=r["registered_in_space"]))
+    db.session.commit()
+    return space
+
+
+def page_of(client, space) -> str:
+    login(client, make_user(role="applicant", organisation=space.organisation))
+    response = client.get(f"/portal/precheck?space={space.id}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def row(html: str, criterion_id: str) -> str:
+    match = re.search(rf'<tr id="criterion-{re.escape(criterion_id)}".*?</tr>', html, re.S)
+    assert match, criterion_id
+    return match.group(0)
+
+
+def test_kunming_space_sees_kunming_categories_and_yunnan_without_policy(client):
+    html = page_of(client, described_space("530112"))
+    assert 'id="jurisdiction-kunming"' in html and 'id="jurisdiction-yunnan"' in html
+    assert 'id="jurisdiction-mile"' not in html and 'id="jurisdiction-xuzhou"' not in html
+    assert "昆科发〔2017〕55号" in html
+    assert 'id="category-kunming-comprehensive_service"' in html and 'id="category-kunming-tech_support"' in html
+    # 云南: the policy lapsed on 2026-04-03, none is in force today — said so, nothing applied
+    assert 'id="no-policy-yunnan"' in html and "云科规〔2021〕1号" in html and "2026-04-03" in html
+    assert "apply-yunnan" not in html
+    # a manual criterion is left to the experts; each row cites its article
+    assert "由评审专家判断" in html
+    assert "第七条（一）" in row(html, "kunming.area")
+    # the apply button goes to the new-application page for this space and category
+    assert re.search(r'href="/portal/applications/new\?[^"]*jurisdiction=kunming[^"]*"', html)
+
+
+@pytest.mark.parametrize(("area", "result"), [(300, "符合"), (299, "不符合")])
+def test_kunming_area_boundary(client, area, result):
+    html = page_of(client, described_space("530112", total_area_m2=area))
+    cell = row(html, "kunming.area")
+    assert f'<td class="zc-result">{result}</td>' in cell
+    assert f"场地面积 {area}㎡" in cell
+
+
+def test_mile_space_sees_mile(client):
+    html = page_of(client, described_space("532504"))
+    assert 'id="jurisdiction-mile"' in html and 'id="jurisdiction-kunming"' not in html
+    assert 'id="category-mile-comprehensive"' in html and 'id="category-mile-specialized"' in html
+    assert "mile.area" in html
+
+
+def test_disabled_jurisdiction_is_not_shown(client):
+    db.session.add(JurisdictionSetting(code="kunming", enabled=False))
+    db.session.commit()
+    html = page_of(client, described_space("530112"))
+    assert 'id="jurisdiction-kunming"' not in html and 'id="jurisdiction-yunnan"' in html
+
+
+def test_incomplete_space_says_what_is_missing(client):
+    space = make_space(make_org(region="530112"), region="530112")  # nothing described yet
+    html = page_of(client, space)
+    assert 'id="facts-error"' in html and "缺少必填项" in html
+    assert 'id="jurisdiction-kunming"' in html  # the categories are still listed
+
+
+def test_no_space_yet(client):
+    login(client, make_user(role="applicant", organisation=make_org()))
+    assert 'id="no-space"' in client.get("/portal/precheck").get_data(as_text=True)
+
+
+def test_another_applicants_space_is_404_and_staff_403(client):
+    mine = described_space("530112")
+    foreign = described_space("532504")
+    login(client, make_user(role="applicant", organisation=mine.organisation))
+    assert client.get(f"/portal/precheck?space={foreign.id}").status_code == 404
+    staff = client.application.test_client()
+    login(staff, make_user(role="officer", jurisdictions=("kunming",)))
+    assert staff.get(f"/portal/precheck?space={mine.id}").status_code == 403
+    anonymous = client.application.test_client()
+    assert "/login" in anonymous.get("/portal/precheck").headers["Location"]
