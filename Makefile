@@ -34,6 +34,7 @@ run: $(VENV)/.installed
 	ZHONGCHUANG_SECURE_COOKIES=0 exec $(BIN)/zhongchuang run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test
+	sh scripts/setup_pdf_tools.sh $(BIN)/python
 	$(BIN)/python -m pytest -q
 
 clean:

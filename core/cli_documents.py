@@ -1,0 +1,48 @@
+"""``zhongchuang render application`` (CONTRACTS §5): the jurisdiction's application
+form for a facts file, as a PDF.
+
+Bad input exactly as the policy commands (CONTRACTS §2, ``core.cli_policy``): one
+line on standard error naming the key or option, exit 2, nothing on standard output.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import click
+from flask.cli import with_appcontext
+
+from core import documents
+from core.cli_policy import BadInput, OneLineCommand, _fail, _read_facts
+from core.eligibility import EvaluationError, prepare
+from core.facts import FactsError
+from core.settings import SettingsError
+
+
+@click.group("render")
+def render_group() -> None:
+    """把文书生成为 PDF / render documents as PDF."""
+
+
+@render_group.command("application", cls=OneLineCommand)
+@click.option("--jurisdiction", required=True, help="辖区代码，如 mile")
+@click.option("--category", required=True, help="认定类别代码，如 comprehensive")
+@click.option("--output", "-o", "output", required=True, help="输出的 PDF 文件")
+@click.argument("facts_file", metavar="FACTS.json")
+@with_appcontext
+def render_application_command(jurisdiction: str, category: str, output: str, facts_file: str) -> None:
+    """申请表 / 申报书 PDF for the facts of FACTS.json."""
+    try:
+        facts = _read_facts(facts_file)
+        # The jurisdiction and category are checked as ``evaluate`` checks them.
+        prepare(jurisdiction, category, date.today())
+        pdf = documents.application_pdf(jurisdiction, category, facts.to_json_dict())
+    except (BadInput, FactsError, EvaluationError, SettingsError) as exc:
+        _fail(" ".join(str(exc).split()))
+    try:
+        with open(output, "wb") as f:
+            f.write(pdf)
+    except OSError as exc:
+        _fail(f"--output: 无法写入 {output}（{exc.strerror}）")
+
+
+COMMANDS = [render_group]
