@@ -283,12 +283,12 @@ def _typed_input() -> dict:
     return {k: v for k, v in request.form.to_dict(flat=False).items() if k not in NOT_TYPED}
 
 
-def _form_for_draft(application: Application):
-    """The draft's form: what was typed last (with its errors) if that was not valid,
-    else the stored facts and form data."""
+def _form_for_draft(application: Application, *, posted: bool = False):
+    """The draft's form: as ``posted`` in this request; else what was typed last (with its
+    errors) if that was not valid; else the stored facts and form data."""
     form_class = _form_class(application.jurisdiction, application.category)
     typed = (application.form_data or {}).get(TYPED)
-    if request.method == "POST":
+    if posted:
         return form_class.from_facts(application.facts or {}, _extra(application))
     if typed is not None:
         form = form_class(formdata=MultiDict([(k, v) for k, values in typed.items() for v in values]))
@@ -345,11 +345,7 @@ def new_application():
     form_class = _form_class(code, category)
     facts = space_facts(space)
     form = form_class.from_facts(facts)
-    if request.method == "POST":
-        if not form.is_submitted() or (form.meta.csrf and not form.csrf_token.validate(form)):
-            return render_template("portal/draft.html", app=None, space=space, form=form, jurisdiction=jurisdiction,
-                                   category=chosen, materials=[], attached={}, upload_errors={},
-                                   error="页面已过期或来源无法确认，请刷新页面后重新提交。", labels=labels), 400
+    if request.method == "POST":  # CSRFProtect has checked the token of every POST
         application = Application(jurisdiction=code, category=category, space=space,
                                   organisation=space.organisation, status="draft", facts=facts, form_data={})
         db.session.add(application)
@@ -392,11 +388,9 @@ def draft(application_id: int):
         if request.method == "GET":
             return redirect(url_for(".application", application_id=application.id))
         return _render_detail(application, error="已提交的申报不能修改；被退回修改时才可修改后重新提交", status=400)
-    form = _form_for_draft(application)
+    form = _form_for_draft(application, posted=request.method == "POST")
     if request.method == "GET":
         return _render_draft(application, form)
-    if not form.is_submitted() or (form.meta.csrf and not form.csrf_token.validate(form)):
-        return _render_draft(application, form, error="页面已过期或来源无法确认，请刷新页面后重新提交。", status=400)
     try:
         if _int(request.form.get("expected_version")) != application.version:
             raise workflow.StaleError()

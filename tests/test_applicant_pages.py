@@ -55,6 +55,10 @@ def applicant(app):
     client = app.test_client()
     response = login(client, user)
     assert response.status_code == 302 and response.location.endswith("/portal/")
+    from tests.portal_helpers import REQUIRED_KUNMING, upload
+
+    for code in REQUIRED_KUNMING:  # the portal submits only with the materials of 第九条
+        assert upload(client, draft.id, code).status_code == 302
     return client, user, draft, make_user("recommender", ("kunming",))
 
 

@@ -9,6 +9,7 @@ The pages take "today" from ``core.admin.dashboard.today``; the test moves that 
 """
 from __future__ import annotations
 
+import io
 import re
 from datetime import date, timedelta
 from html.parser import HTMLParser
@@ -193,6 +194,9 @@ def test_kunming_and_mile_from_submission_to_the_title(app, clock):
     # --- the 弥勒 applicant submits; its recommender returns it; it is edited and resubmitted
     applicant_mile = Person(app, "applicant", "mile")
     page = f"/portal/applications/{mile.id}"
+    for code in ("application_form", "legal_person_proof", "operation_plan", "annual_plan"):  # 第六条（一）至（四）
+        applicant_mile.post(page, f"{page}/materials/{code}",
+                            {"file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), f"{code}.pdf")})
     html = applicant_mile.get(page)
     applicant_mile.post(page, f"{page}/act", {"action": "submit",
                                               "expected_version": re.search(r'name="expected_version" value="(\d+)"',
