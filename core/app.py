@@ -62,5 +62,7 @@ def create_app(test_config: dict | None = None, *, registry: Registry | None = N
     from core import portal_space
     app.register_blueprint(portal_space.bp)
     app.register_blueprint(public.bp)
+    from core import documents_views
+    app.register_blueprint(documents_views.bp)
     init_admin(app)
     return app

@@ -11,6 +11,7 @@ from core.admin.bureau import BureauCriterionView, BureauPolicyVersionView, Bure
 from core.admin.case import CaseView
 from core.admin.checklist import ChecklistView
 from core.admin.dashboard import DashboardView
+from core.admin.documents import DocumentsView
 from core.admin.jurisdictions import JurisdictionsView
 from core.admin.notices import NoticeDeskView, NoticeView
 from core.admin.policy import PolicyView
@@ -55,4 +56,5 @@ def init_admin(app) -> Admin:
                                           endpoint="subsidyentitlement", category=_l("Titles and subsidies")))
     admin.add_view(ChecklistView(name=_l("Criteria checklist"), endpoint="checklist", url="/admin/checklist"))
     admin.add_view(CaseView(name=_l("Application case"), endpoint="case", url="/admin/case"))
+    admin.add_view(DocumentsView(name=_l("Documents"), endpoint="documents", url="/admin/documents"))
     return admin

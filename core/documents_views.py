@@ -1,0 +1,61 @@
+"""PDF downloads outside the admin.
+
+- ``/portal/applications/<id>/pdf`` — the applicant's own application form;
+- ``/portal/certificates/<id>/pdf`` — the certificate of a title of the applicant's
+  own organisation;
+- ``/notices/<id>/pdf`` — a public notice, for anyone, while it is open
+  (``core.public_notice.public_notice``: enabled jurisdictions only).
+
+Everything is looked up through ``core.scoping`` (or the public notice list), so an
+id that is not the user's is 404.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort
+from flask_login import current_user
+from sqlalchemy import select
+
+from core import documents, public_notice
+from core.extensions import db
+from core.models import Application, Recognition
+from core.portal import applicant_required, own_application
+from core.scoping import application_criteria
+
+bp = Blueprint("documents", __name__)
+
+
+def pdf_response(pdf: bytes, filename: str) -> Response:
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/portal/applications/<int:application_id>/pdf")
+@applicant_required
+def application_pdf(application_id: int):
+    application = own_application(application_id)
+    return pdf_response(documents.pdf_of_application(application), f"application-{application.id}.pdf")
+
+
+@bp.route("/portal/certificates/<int:recognition_id>/pdf")
+@applicant_required
+def certificate_pdf(recognition_id: int):
+    recognition = db.session.scalars(select(Recognition).where(
+        Recognition.id == recognition_id,
+        Recognition.application_id.in_(select(Application.id).where(application_criteria(current_user))),
+    )).one_or_none()
+    if recognition is None:
+        abort(404)
+    return pdf_response(documents.certificate_pdf(recognition), f"certificate-{recognition.id}.pdf")
+
+
+@bp.route("/notices/<int:notice_id>/pdf")
+def notice_pdf(notice_id: int):
+    notice = public_notice.public_notice(notice_id)
+    if notice is None or notice.status != "open":
+        abort(404)
+    response = pdf_response(documents.notice_pdf(notice), f"notice-{notice.id}.pdf")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
