@@ -14,13 +14,14 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from core import audit
+from core import passwords
 from core.extensions import db
 from core.facts import is_valid_uscc
 from core.jurisdictions import enabled_codes, registry
 from core.models import Organisation, User, UserScope
 from core.roles import ADMIN, APPLICANT, ROLES
 
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH  # the one rule: core.passwords
 
 
 def fail(option: str, message: str) -> None:

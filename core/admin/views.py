@@ -21,11 +21,12 @@ from core.admin import labels
 from core.admin.base import ScopedModelView, scoped_query_factory
 from core.facts import is_valid_uscc
 from core.jurisdictions import enabled_codes
+from core import passwords
 from core.models import Organisation, UserScope
 from core.scoping import visible_codes
 
 REGION = Regexp(r"^\d{6}$", message=_l("A region code has six digits (GB/T 2260)."))
-MIN_PASSWORD = 8  # our choice: no policy names a length
+MIN_PASSWORD = passwords.MIN_LENGTH  # the one rule: core.passwords
 
 
 def uscc_valid(form, field):
