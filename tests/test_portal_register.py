@@ -208,3 +208,11 @@ def test_reset_without_csrf_refused(client):
     assert client.post(f"/admin/applicant-users/{applicant.id}/reset").status_code == 400
     db.session.refresh(applicant)
     assert not applicant.must_change_password
+
+
+def test_login_page_links_to_registration_and_portal_links_to_my_pages(client):
+    assert 'href="/register"' in client.get("/login").get_data(as_text=True)
+    login(client, make_user(role="applicant", organisation=make_org()))
+    home = client.get("/portal/").get_data(as_text=True)
+    for href in ("/portal/space", "/portal/precheck", "/account/password"):
+        assert f'href="{href}"' in home
