@@ -189,8 +189,22 @@ def _number(value: Decimal | float | int) -> str:
     return str(d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize())
 
 
-def show(field) -> str:
+# Our choice: a table cell prints at most this many characters.  The forms allow 200
+# for any one-line answer; a longer one (a facts file, an old row) is cut with a note
+# saying so, because reportlab lays out an overlong cell in quadratic time.
+# Long texts (``show(field, limit=None)``) are paragraphs and print in full.
+CELL_LIMIT = 1000
+
+
+def show(field, limit: int | None = CELL_LIMIT) -> str:
     """A bound form field's answer as the document prints it; no answer prints “无”."""
+    text = _show(field)
+    if limit is not None and len(text) > limit:
+        return f"{text[:limit]}…（超长，以下从略；全文 {len(text)} 字）"
+    return text
+
+
+def _show(field) -> str:
     data = field.data
     if isinstance(field, BooleanField):
         return "是" if data else "否"
@@ -300,6 +314,17 @@ def certificate_pdf(recognition) -> bytes:
         recognition=recognition, space=recognition.space, organisation=recognition.space.organisation,
         authority=_authority(recognition.jurisdiction), **font_context())
     return render_html(html)
+
+
+def pdf_response(pdf: bytes, filename: str):
+    """A download of ``pdf``: never sniffed as something else, never kept by a shared cache."""
+    from flask import Response
+
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _authority(code: str) -> str:

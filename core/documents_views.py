@@ -11,25 +11,18 @@ id that is not the user's is 404.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort
+from flask import Blueprint, abort
 from flask_login import current_user
 from sqlalchemy import select
 
 from core import documents, public_notice
+from core.documents import pdf_response
 from core.extensions import db
 from core.models import Application, Recognition
 from core.portal import applicant_required, own_application
 from core.scoping import application_criteria
 
-bp = Blueprint("documents", __name__)
-
-
-def pdf_response(pdf: bytes, filename: str) -> Response:
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+bp = Blueprint("pdf", __name__)
 
 
 @bp.route("/portal/applications/<int:application_id>/pdf")

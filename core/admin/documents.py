@@ -14,7 +14,7 @@ from sqlalchemy import select
 from core import documents
 from core.admin.base import StaffAccessMixin
 from core.admin.checklist import visible_application
-from core.documents_views import pdf_response
+from core.documents import pdf_response
 from core.extensions import db
 from core.models import Application, PublicNotice, Recognition
 from core.scoping import application_criteria, criteria_for
