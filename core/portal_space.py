@@ -27,14 +27,14 @@ from werkzeug.routing import BuildError
 from wtforms import BooleanField
 from wtforms.validators import ValidationError
 
-from core import audit, precheck, residents_import, roles
+from core import audit, precheck, residents_import, roles, uploads
 from core.admin import dashboard
 from core.extensions import db
 from core.facts import FactsError, parse_facts
 from core.forms import (ChoiceField, CountField, DayField, FactsForm, RowForm, ResidentRow, Required, Section,
                         TableField, TextField, max_chars, non_negative)
-from core.portal import space_facts
 from core.models import GraduatedEnterprise, Resident, Space, TeamMember
+from core.portal import space_facts
 from core.scoping import space_criteria
 
 bp = Blueprint("portal_space", __name__, url_prefix="/portal")
@@ -273,7 +273,7 @@ def import_residents(space_id: int):
         if upload is None or not upload.filename:
             errors = ["请选择要上传的 Excel（.xlsx）文件"]
         else:
-            data = upload.stream.read(residents_import.uploads.max_bytes() + 1)
+            data = upload.stream.read(uploads.max_bytes() + 1)
             try:
                 rows = residents_import.parse(data, {r.name for r in space.residents})
             except residents_import.ImportRefused as exc:
