@@ -33,8 +33,12 @@ run: $(VENV)/.installed
 	ZHONGCHUANG_SECURE_COOKIES=0 $(BIN)/zhongchuang demo
 	ZHONGCHUANG_SECURE_COOKIES=0 exec $(BIN)/zhongchuang run --host $(HOST) --port $(PORT)
 
+# The browser test (tests/browser) drives Debian's chromium: installed by
+# scripts/setup_browser.sh with apt-get when missing (root with apt); without it that
+# test is skipped and says why.
 test: $(VENV)/.installed-test
 	sh scripts/setup_pdf_tools.sh $(BIN)/python
+	bash scripts/setup_browser.sh
 	$(BIN)/python -m pytest -q
 
 clean:
