@@ -21,6 +21,7 @@ from core.facts import make_uscc, parse_facts
 from core.jurisdictions import enabled, registry
 from core.models import (
     Application,
+    Call,
     Organisation,
     Recognition,
     Resident,
@@ -207,6 +208,7 @@ class DemoReport:
 
     added: dict[str, int] = field(default_factory=lambda: {
         "users": 0, "organisations": 0, "spaces": 0, "residents": 0, "applications": 0, "recognitions": 0, "notices": 0,
+        "calls": 0,
     })
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (login, role label, jurisdiction)
     password_hash: str = ""
@@ -240,11 +242,28 @@ def load_demo() -> DemoReport:
         if spec.jurisdiction in jurisdictions and spec.space in orgs:
             organisation, space = orgs[spec.space]
             _ensure_application(spec, organisation, space, jurisdictions[spec.jurisdiction], report)
+    for code, juris in jurisdictions.items():
+        _ensure_call(code, juris, report)
 
     if report.changed:
         audit.record("demo.load", object_type="demo", added=report.added)
     db.session.commit()
     return report
+
+
+def _ensure_call(code: str, juris, report: DemoReport) -> None:
+    """Where applications come only in answer to a call (``PolicyVersion.intake``), a
+    call for the current year open today, so a new application can be submitted."""
+    today = date.today()
+    policy = settings.policy_in_force(code, today)
+    if policy is None or policy.intake != "call":
+        return
+    title = f"{today.year}年度{juris.name}众创空间认定申报通知（演示）"
+    if db.session.scalar(select(Call.id).where(Call.jurisdiction == code, Call.title == title)) is not None:
+        return
+    db.session.add(Call(jurisdiction=code, title=title, opens_on=date(today.year, 1, 1),
+                        closes_on=date(today.year, 12, 31), categories=[c.code for c in policy.categories]))
+    report.added["calls"] += 1
 
 
 def _spec(space_name: str) -> DemoOrg:
