@@ -245,11 +245,15 @@ class DocumentError(Exception):
 def render_html(html: str) -> bytes:
     """The PDF of ``html`` under the project's resource policy."""
     from xhtml2pdf import pisa
+    from xhtml2pdf.config.resources import RenderLimitError
 
     ensure_fonts()
     out = io.BytesIO()
-    result = pisa.CreatePDF(html, dest=out, encoding="utf-8", link_callback=link_callback,
-                            resource_policy=resource_policy())
+    try:
+        result = pisa.CreatePDF(html, dest=out, encoding="utf-8", link_callback=link_callback,
+                                resource_policy=resource_policy())
+    except RenderLimitError as exc:  # too large, too deep or too slow: no PDF at all
+        raise DocumentError(str(exc)) from exc
     if result.err:
         raise DocumentError(f"xhtml2pdf reported {result.err} error(s)")
     return out.getvalue()
