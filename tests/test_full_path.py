@@ -195,8 +195,10 @@ def test_kunming_and_mile_from_submission_to_the_title(app, clock):
     applicant_mile = Person(app, "applicant", "mile")
     page = f"/portal/applications/{mile.id}"
     for code in ("application_form", "legal_person_proof", "operation_plan", "annual_plan"):  # 第六条（一）至（四）
-        applicant_mile.post(page, f"{page}/materials/{code}",
-                            {"file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), f"{code}.pdf")})
+        uploaded = applicant_mile.client.post(f"{page}/materials/{code}", data={
+            "csrf_token": CSRF_RE.search(applicant_mile.get(page)).group(1),
+            "file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), f"{code}.pdf")})
+        assert uploaded.status_code == 302, code
     html = applicant_mile.get(page)
     applicant_mile.post(page, f"{page}/act", {"action": "submit",
                                               "expected_version": re.search(r'name="expected_version" value="(\d+)"',
