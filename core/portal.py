@@ -20,11 +20,12 @@ from __future__ import annotations
 import copy
 from functools import wraps
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from core import audit, roles, settings, uploads, workflow
 from core.admin import dashboard, labels
@@ -545,3 +546,15 @@ def download(attachment_id: int):
     if found is None:
         abort(404)
     return uploads.send(found)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(exc):
+    """A request over MAX_CONTENT_LENGTH is cut off before any check: say so in Chinese
+    on the page the file came from (nothing was stored)."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    flash(f"上传的文件过大：一次提交不能超过 {limit // (1024 * 1024)} MB，文件未保存", "warning")
+    application_id = (request.view_args or {}).get("application_id")
+    if application_id is None:
+        return redirect(url_for(".index"))
+    return redirect(url_for(".application", application_id=application_id) + "#materials")

@@ -175,3 +175,20 @@ def test_download_only_for_who_may_see_the_application(app, draft):
 def test_the_upload_folder_is_not_under_the_web_root(app):
     static = Path(app.static_folder).resolve()
     assert static not in Path(app.config["UPLOAD_FOLDER"]).resolve().parents
+
+
+def test_a_request_over_the_request_limit_is_refused_in_chinese(app_factory, monkeypatch):
+    """Beyond MAX_CONTENT_LENGTH the request is cut off before any check (nothing stored)."""
+    monkeypatch.setattr(dashboard, "today", lambda: TODAY)
+    app = app_factory({"MAX_CONTENT_LENGTH": 3 * 1024 * 1024})
+    with app.app_context():
+        open_call()
+        client, _, space = kunming_operator(app)
+        url = NEW_URL.format(space=space.id)
+        response = client.post(url, data=with_extra(page_form(client, url)))
+        application_id = int(response.location.split("/")[-2])
+        response = upload(client, application_id, "annual_plan", pdf_of(3 * 1024 * 1024 + 1))
+        assert response.status_code == 302 and response.location.endswith(f"/portal/applications/{application_id}#materials")
+        page = client.get(f"/portal/applications/{application_id}").get_data(as_text=True)
+        assert "上传的文件过大：一次提交不能超过 3 MB" in page
+        assert count(Attachment) == 0 and stored_files(app) == []
