@@ -313,8 +313,9 @@ def _save_form(application: Application, form) -> bool:
         except FactsError as exc:
             field = form._fields.get(exc.key) if exc.key else None
             if field is None:
-                raise
-            field.errors = list(field.errors) + [exc.message]
+                form.form_errors.append(f"{exc.key}: {exc.message}" if exc.key else exc.message)
+            else:
+                field.errors = list(field.errors) + [exc.message]
         else:
             workflow.edit_facts(application, facts, current_user, form_data=form.extra_data(), commit=False)
             return True

@@ -304,3 +304,19 @@ def test_pages_are_responsive_and_use_local_assets_only(app, operator):
     css = client.get("/static/zc.css").get_data(as_text=True)
     assert '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", sans-serif' in css
     assert "@import" not in css and "url(" not in css and "overflow-x: auto" in css
+
+
+def test_a_returned_application_may_replace_a_material(app, operator):
+    """Our choice: a revision may need a new proof, so a returned application's files may be replaced."""
+    from core import workflow
+    client, _, space = operator
+    application = submitted(client, space)
+    recommender = make_user("recommender", ("kunming",))
+    workflow.act(application, "return", recommender, opinion="请补充年度工作计划的活动安排", today=TODAY)
+    page = f"/portal/applications/{application.id}"
+    assert 'id="material-annual_plan"' in client.get(page).get_data(as_text=True)
+    response = upload(client, application.id, "annual_plan", name="年度工作计划（修订）.pdf", page=page)
+    assert response.status_code == 302 and response.location.endswith(f"{page}#materials")
+    assert "年度工作计划（修订）.pdf" in client.get(page).get_data(as_text=True)
+    names = db.session.scalars(select(Attachment.original_name).where(Attachment.material == "annual_plan")).all()
+    assert names == ["年度工作计划（修订）.pdf"]
