@@ -320,3 +320,12 @@ def test_a_returned_application_may_replace_a_material(app, operator):
     assert "年度工作计划（修订）.pdf" in client.get(page).get_data(as_text=True)
     names = db.session.scalars(select(Attachment.original_name).where(Attachment.material == "annual_plan")).all()
     assert names == ["年度工作计划（修订）.pdf"]
+
+
+def test_without_a_space_the_choice_leads_to_my_space(app):
+    from tests.factories import login, make_org
+    user = make_user("applicant", organisation=make_org(region="530112"))
+    client = app.test_client()
+    login(client, user)
+    html = client.get("/portal/applications/new").get_data(as_text=True)
+    assert 'href="/portal/space/new"' in html
