@@ -80,7 +80,8 @@ def run(app, *args):
 # --- zhongchuang render application (CONTRACTS §5) ------------------------------------------
 
 
-def test_render_mile_application_round_trip(app, tmp_path):
+def test_render_mile_application_round_trip(app, tmp_path, caplog):
+    caplog.set_level("WARNING", logger="xhtml2pdf")
     facts_file = tmp_path / "facts.json"
     facts_file.write_text(json.dumps(base_facts(), ensure_ascii=False), encoding="utf-8")
     out = tmp_path / "out.pdf"
@@ -99,6 +100,7 @@ def test_render_mile_application_round_trip(app, tmp_path):
     # 填报须知 四: an unanswered field prints 无 (no 法人代表 in a facts file)
     assert "无" in pages[0]
     assert {"NotoSansSC-Regular", "NotoSansSC-Bold"} <= embedded_fonts(pdf)
+    assert not [r for r in caplog.records if "No font this document has can draw" in r.getMessage()]
 
 
 def test_render_other_jurisdiction_prints_its_own_form(app, tmp_path):
