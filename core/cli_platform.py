@@ -21,7 +21,6 @@ from core.jurisdictions import enabled_codes, registry
 from core.models import Organisation, User, UserScope
 from core.roles import ADMIN, APPLICANT, ROLES
 
-MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH  # the one rule: core.passwords
 
 
 def fail(option: str, message: str) -> None:
@@ -148,8 +147,9 @@ def create_user_command(login, name, role, jurisdictions, organisation_uscc, reg
         password = sys.stdin.readline().rstrip("\r\n")
     elif password is None:
         fail("--password", "需要 --password 或 --password-stdin")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        fail("--password", f"密码至少 {MIN_PASSWORD_LENGTH} 位")
+    reason = passwords.problem(password)
+    if reason:
+        fail("--password", reason)
 
     user = db.session.scalar(select(User).where(User.login == login))
     if user is not None and not update:

@@ -233,7 +233,9 @@ def test_admin_creates_user_with_hashed_password_and_scopes(app, world):
     form = {"csrf_token": token, "login": "new-officer@example.cn", "name": "新经办人", "role": "officer",
             "jurisdictions": ["mile", "kunming"], "active": "y", "password": "short"}
     response = client.post("/admin/user/new/", data=form)
-    assert response.status_code == 200 and "密码至少需要 8 个字符" in response.get_data(as_text=True)
+    assert response.status_code == 200 and "密码至少 8 位" in response.get_data(as_text=True)
+    response = client.post("/admin/user/new/", data={**form, "password": "onlyletters"})  # core.passwords rule
+    assert response.status_code == 200 and "须同时包含字母和数字" in response.get_data(as_text=True)
     assert 'value="new-officer@example.cn"' in response.get_data(as_text=True)
     assert db.session.scalar(select(User).where(User.login == "new-officer@example.cn")) is None
 

@@ -150,14 +150,15 @@ def one_error_line(result) -> str:
         (["--role", "recommender", "--jurisdiction", "kunming", "--region-prefix", "53a1"], "--region-prefix"),
         (["--role", "applicant", "--organisation-uscc", "91530112AY4CL12T2X"], "--organisation-uscc"),
         (["--role", "applicant", "--organisation-uscc", "91530112AY4CL12T2Q"], "--organisation-uscc"),
-        (["--role", "officer", "--jurisdiction", "kunming", "--password", "1234567"], "--password"),
+        (["--role", "officer", "--jurisdiction", "kunming", "--password", "pass123"], "--password"),
+        (["--role", "officer", "--jurisdiction", "kunming", "--password", "12345678"], "--password"),
     ],
 )
 def test_create_user_bad_input_names_the_option_and_writes_nothing(app, args, option):
     before = counts()
     base = ["create-user", "--login", "zhang@km.gov", "--name", "张三"]
     if "--password" not in args:
-        args = [*args, "--password", "12345678"]
+        args = [*args, "--password", "pass1234"]
     line = one_error_line(run(app, *base, *args))
     assert line.startswith(option + ":")
     assert counts() == before
@@ -172,7 +173,7 @@ def test_create_user_in_a_jurisdiction_the_admin_switched_off(app):
     db.session.add(JurisdictionSetting(code="xuzhou", enabled=False))
     db.session.commit()
     result = run(app, "create-user", "--login", "z@xz", "--name", "张三", "--role", "officer",
-                 "--jurisdiction", "xuzhou", "--password", "12345678")
+                 "--jurisdiction", "xuzhou", "--password", "pass1234")
     assert one_error_line(result).startswith("--jurisdiction:")
     assert db.session.scalar(select(User).where(User.login == "z@xz")) is None
 
@@ -190,17 +191,17 @@ def test_create_user_records_scopes_and_an_audit_event(app):
 
     # the same login again: refused, nothing changed
     again = run(app, "create-user", "--login", "li@km.gov", "--name", "李四", "--role", "officer",
-                "--jurisdiction", "kunming", "--password", "another-pass")
+                "--jurisdiction", "kunming", "--password", "another-pass1")
     assert one_error_line(again).startswith("--login:")
     db.session.expire_all()
     assert user.role == "recommender" and user.check_password("s3cret-pass")
 
     # --update resets it, keeping the unique (user, jurisdiction) scope row valid
     updated = run(app, "create-user", "--login", "li@km.gov", "--name", "李四", "--role", "officer",
-                  "--jurisdiction", "kunming", "--jurisdiction", "mile", "--password", "another-pass", "--update")
+                  "--jurisdiction", "kunming", "--jurisdiction", "mile", "--password", "another-pass1", "--update")
     assert updated.exit_code == 0, updated.output
     db.session.expire_all()
-    assert user.role == "officer" and user.check_password("another-pass")
+    assert user.role == "officer" and user.check_password("another-pass1")
     assert user.jurisdiction_codes == {"kunming", "mile"} and user.region_prefix is None
 
 
@@ -208,7 +209,7 @@ def test_create_applicant_of_an_existing_organisation(app):
     assert run(app, "demo").exit_code == 0
     uscc = ORGS[0].uscc
     result = run(app, "create-user", "--login", "wang@org", "--name", "王五", "--role", "applicant",
-                 "--organisation-uscc", uscc, "--password", "12345678")
+                 "--organisation-uscc", uscc, "--password", "pass1234")
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.login == "wang@org"))
     assert user.organisation.uscc == uscc and not user.scopes

@@ -26,7 +26,6 @@ from core.models import Organisation, UserScope
 from core.scoping import visible_codes
 
 REGION = Regexp(r"^\d{6}$", message=_l("A region code has six digits (GB/T 2260)."))
-MIN_PASSWORD = passwords.MIN_LENGTH  # the one rule: core.passwords
 
 
 def uscc_valid(form, field):
@@ -275,8 +274,9 @@ class UserView(ScopedModelView):
         if is_created and not password:
             raise ValidationError(gettext("A new user needs a password."))
         if password:
-            if len(password) < MIN_PASSWORD:
-                raise ValidationError(gettext("The password needs at least %(n)s characters.", n=MIN_PASSWORD))
+            reason = passwords.problem(password)
+            if reason:
+                raise ValidationError(reason)
             model.set_password(password)
         if model.role == roles.APPLICANT and model.organisation is None:
             raise ValidationError(gettext("An applicant account belongs to an applicant organisation."))
