@@ -28,7 +28,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from core import audit, roles, settings, workflow
+from core import audit, roles, scoping, settings, workflow
 from core.extensions import db
 from core.models import Application, Batch, Call, ExpertAssignment, ReviewRecord, User, utcnow
 from core.scoping import application_criteria, jurisdiction_criteria, role_of, visible_codes
@@ -235,8 +235,7 @@ def _visible_application(application_id: Any, user) -> Application:
         key = int(application_id)
     except (TypeError, ValueError):
         raise BatchError("application", "请选择申报") from None
-    found = db.session.scalars(
-        select(Application).where(Application.id == key, application_criteria(user))).one_or_none()
+    found = scoping.visible_application(key, user)
     if found is None:
         raise BatchError("application", f"没有可办理的申报 #{key}")
     return found

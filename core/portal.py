@@ -27,7 +27,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from core import audit, roles, settings, uploads, workflow
+from core import audit, roles, scoping, settings, uploads, workflow
 from core.admin import dashboard, labels
 from core.extensions import db
 from core.facts import FactsError, parse_facts
@@ -64,9 +64,7 @@ def applicant_required(view):
 
 
 def own_application(application_id: int) -> Application:
-    found = db.session.scalars(
-        select(Application).where(Application.id == application_id, application_criteria(current_user))
-    ).one_or_none()
+    found = scoping.visible_application(application_id, current_user)
     if found is None:
         abort(404)
     return found

@@ -93,6 +93,16 @@ def application_criteria(user) -> ColumnElement[bool]:
     return in_jurisdiction
 
 
+def visible_application(application_id, user) -> Application | None:
+    """The application ``application_id`` if ``user`` may see it, else None — the one
+    lookup behind every page that takes an application id from a URL or a form."""
+    from core.extensions import db
+
+    return db.session.scalars(
+        select(Application).where(Application.id == application_id, application_criteria(user))
+    ).one_or_none()
+
+
 def organisation_criteria(user) -> ColumnElement[bool]:
     role = role_of(user)
     if role is None:

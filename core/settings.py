@@ -38,7 +38,7 @@ from core import audit
 from core.extensions import db
 from core.jurisdictions import registry
 from core.models import BureauCriterion, BureauPolicyVersion, BureauSetting, CalendarDay
-from core.policy import Citation, Criterion, Parameter, PolicyVersion
+from core.policy import Citation, Criterion, PolicyVersion
 from core.workdays import WorkdayCalendar
 
 __all__ = [

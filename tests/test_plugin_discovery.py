@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from conftest import csrf_token
 from core.extensions import db

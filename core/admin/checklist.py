@@ -14,15 +14,13 @@ from flask import abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_babel import gettext
 from flask_login import current_user
-from sqlalchemy import select
 
-from core import checklist, roles
+from core import checklist, roles, scoping
 from core.admin import dashboard, labels
 from core.admin.base import StaffAccessMixin
 from core.eligibility import INELIGIBLE, NO_POLICY, PENDING_REVIEW
 from core.extensions import db
 from core.models import Application
-from core.scoping import application_criteria
 
 JUDGE_ROLES = (roles.OFFICER, roles.EXPERT)
 
@@ -32,9 +30,7 @@ def may_judge(user) -> bool:
 
 
 def visible_application(application_id: int) -> Application:
-    found = db.session.scalars(
-        select(Application).where(Application.id == application_id, application_criteria(current_user))
-    ).one_or_none()
+    found = scoping.visible_application(application_id, current_user)
     if found is None:
         abort(404)
     return found

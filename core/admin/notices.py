@@ -71,9 +71,7 @@ def _scoped_notice(notice_id: int) -> PublicNotice:
 
 
 def _scoped_application(application_id: int) -> Application:
-    found = db.session.scalars(
-        select(Application).where(Application.id == application_id, scoping.application_criteria(current_user))
-    ).one_or_none()
+    found = scoping.visible_application(application_id, current_user)
     if found is None:
         abort(404)
     return found
