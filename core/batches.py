@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import select
 
 from core import audit, roles, scoping, settings, workflow
+from core.errors import Refused
 from core.extensions import db
 from core.models import Application, Batch, Call, ExpertAssignment, ReviewRecord, User, utcnow
 from core.scoping import application_criteria, jurisdiction_criteria, role_of, visible_codes
@@ -37,18 +38,15 @@ REVIEW_DIMENSIONS = "review_dimensions"
 SCORE = "score"
 
 
-class BatchError(Exception):
+class BatchError(Refused):
     """A refused operation: ``key`` names the field, ``message`` says why in Chinese;
     ``errors`` maps each wrong field of a form to its message."""
 
+    key_in_text = False
+
     def __init__(self, key: str, message: str, errors: dict[str, str] | None = None) -> None:
         super().__init__(key, message)
-        self.key = key
-        self.message = message
         self.errors = errors or {}
-
-    def __str__(self) -> str:
-        return self.message
 
 
 # --- intake ---------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 
 from core import audit, eligibility, settings
+from core.errors import Refused
 from core.extensions import db
 from core.facts import FactsError, parse_facts
 from core.models import Application, ReviewRecord, User
@@ -34,17 +35,9 @@ RESULTS = ("pass", "fail")
 MAX_NOTE = 2000  # our choice: long enough for an expert's paragraph
 
 
-class JudgementError(ValueError):
+class JudgementError(Refused):
     """A judgement refused: ``key`` names the field (``result-<criterion id>`` …),
     ``message`` says why in Chinese."""
-
-    def __init__(self, key: str, message: str) -> None:
-        super().__init__(key, message)
-        self.key = key
-        self.message = message
-
-    def __str__(self) -> str:
-        return f"{self.key}: {self.message}"
 
 
 @dataclass(frozen=True)

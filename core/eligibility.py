@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from core import settings
+from core.errors import Refused
 from core.facts import Facts
 from core.jurisdictions import enabled_codes, registry
 from core.policy import CheckContext, Criterion, PolicyVersion
@@ -28,17 +29,9 @@ PENDING_REVIEW = "eligible_pending_review"
 NO_POLICY = "no_policy_in_force"
 
 
-class EvaluationError(ValueError):
+class EvaluationError(Refused):
     """A request the engine cannot answer (unknown jurisdiction or category): ``key``
     names the offending option, ``str()`` is one line."""
-
-    def __init__(self, key: str, message: str) -> None:
-        super().__init__(key, message)
-        self.key = key
-        self.message = message
-
-    def __str__(self) -> str:
-        return f"{self.key}: {self.message}"
 
 
 def check_jurisdiction(code: str) -> None:

@@ -45,6 +45,7 @@ __all__ = [
     "is_valid_org_code",
     "make_uscc",
 ]
+from core.errors import Refused
 
 
 # ---------------------------------------------------------------------------
@@ -52,20 +53,12 @@ __all__ = [
 # ---------------------------------------------------------------------------
 
 
-class FactsError(ValueError):
+class FactsError(Refused):
     """Bad application facts: ``key`` names the offending key, ``message`` says why (Chinese).
 
     ``key`` is a dotted path for nested values (``residents[3].entered_on``);
     ``str(err)`` is a single line ``key: message`` fit for standard error.
     """
-
-    def __init__(self, key: str, message: str) -> None:
-        super().__init__(key, message)
-        self.key = key
-        self.message = message
-
-    def __str__(self) -> str:
-        return f"{self.key}: {self.message}" if self.key else self.message
 
 
 # ---------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from core import audit
+from core.errors import Refused
 from core.extensions import db
 from core.jurisdictions import registry
 from core.models import BureauCriterion, BureauPolicyVersion, BureauSetting, CalendarDay
@@ -72,17 +73,9 @@ CERTIFICATE_FORMAT = "certificate_format"
 REVIEW_DIMENSIONS = "review_dimensions"
 
 
-class SettingsError(ValueError):
+class SettingsError(Refused):
     """A bureau value the system refuses: ``key`` names the field, ``message`` says why
     in Chinese; ``str()`` is one line."""
-
-    def __init__(self, key: str, message: str) -> None:
-        super().__init__(key, message)
-        self.key = key
-        self.message = message
-
-    def __str__(self) -> str:
-        return f"{self.key}: {self.message}"
 
 
 # --- the facts a bureau criterion may read (CONTRACTS §1) --------------------------

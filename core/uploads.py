@@ -29,6 +29,7 @@ from pathlib import Path
 from flask import current_app, send_file
 from werkzeug.datastructures import FileStorage
 
+from core.errors import Refused
 from core.extensions import db
 from core.models import Attachment
 
@@ -39,16 +40,10 @@ DEFAULT_MAX_BYTES = 10 * 1024 * 1024  # our choice: 10 MB
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-class UploadError(ValueError):
+class UploadError(Refused):
     """A file refused: ``key`` is the form field, ``message`` says why in Chinese."""
 
-    def __init__(self, key: str, message: str) -> None:
-        super().__init__(key, message)
-        self.key = key
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
+    key_in_text = False
 
 
 @dataclass(frozen=True)

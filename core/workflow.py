@@ -26,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from core import audit, roles, settings
+from core.errors import Refused
 from core.extensions import db
 from core.jurisdictions import registry
 from core.models import Application, ReviewRecord
@@ -53,16 +54,10 @@ NEEDS_OPINION = ("return", "reject", "objection_upheld")
 ACTIVE = ("submitted", "in_review")
 
 
-class WorkflowError(Exception):
+class WorkflowError(Refused):
     """A move refused: ``key`` names the action or field, ``message`` says why in Chinese."""
 
-    def __init__(self, key: str, message: str) -> None:
-        super().__init__(key, message)
-        self.key = key
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
+    key_in_text = False
 
 
 class StaleError(WorkflowError):

@@ -1,0 +1,19 @@
+"""The one shape of a refusal: a ``key`` naming the offending field, option or action,
+and a ``message`` saying why in Chinese.  Every module that refuses input or a move
+subclasses it, so forms put the message next to ``key`` and commands print one line.
+"""
+from __future__ import annotations
+
+
+class Refused(ValueError):
+    #: whether ``str()`` starts with the key (one line for standard error) or is the
+    #: message alone (for a page)
+    key_in_text = True
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(key, message)
+        self.key = key
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.message}" if self.key and self.key_in_text else self.message
