@@ -81,9 +81,10 @@ ORGS = (
     DemoOrg("kunming", "昆明呈贡大学城众创服务有限公司", "530114", "MA6N0003", "大学城创新工场", "2022-11-20",
             1500, 120, ("呈贡光电", "斗南花卉电商", "雨花智造", "洛龙检测", "乌龙浦环保", "七甸新材料", "吴家营软件"),
             "云南省昆明市呈贡区大学城东外环南路 2 号"),
-    DemoOrg("kunming", "昆明盘龙金鼎科技园运营有限公司", "530103", "MA6N0004", "金鼎山科创空间", "2020-06-06",
-            1100, 90, ("金鼎信息", "盘龙江生态", "北京路数科", "茨坝机械", "松华坝水务科技"),
-            "云南省昆明市盘龙区金鼎山北路 22 号"),
+    # in 西山区 as 滇池创客空间: the demo's 县区 recommender (RECOMMENDER_AREAS) returned it
+    DemoOrg("kunming", "昆明西山碧鸡科技园运营有限公司", "530112", "MA6N0004", "碧鸡关科创空间", "2020-06-06",
+            1100, 90, ("碧鸡信息", "海埂生态", "前卫数科", "马街机械", "团结水务科技"),
+            "云南省昆明市西山区碧鸡路 22 号"),
     DemoOrg("yunnan", "玉溪红塔高新创业服务有限公司", "530402", "MA6P0001", "红塔创新谷", "2019-08-08",
             2000, 150, ("玉溪卷烟材料科技", "聂耳音乐文创", "抚仙湖生态农业", "红塔智能装备", "澄江化石文旅", "研和新能源"),
             "云南省玉溪市红塔区高新区龙马路 9 号"),
@@ -120,7 +121,7 @@ APPLICATIONS = (
     DemoApplication("滇池创客空间", "kunming", "comprehensive_service", "submitted", "2026-10-20"),
     DemoApplication("翠湖云创空间", "kunming", "tech_support", "recognised", "2024-05-08", "2024-08-16", "昆科众创〔2024〕008号"),
     DemoApplication("大学城创新工场", "kunming", "comprehensive_service", "under_notice", "2026-08-03"),
-    DemoApplication("金鼎山科创空间", "kunming", "comprehensive_service", "returned", "2026-09-01"),
+    DemoApplication("碧鸡关科创空间", "kunming", "comprehensive_service", "returned", "2026-09-01"),
     DemoApplication("翠湖云创空间", "yunnan", "provincial", "in_review", "2026-03-20"),
     DemoApplication("红塔创新谷", "yunnan", "provincial", "recognised", "2023-05-15", "2023-09-20", "云科众创〔2023〕15号"),
     DemoApplication("麒麟众创工场", "yunnan", "provincial", "rejected", "2025-06-02"),
@@ -134,6 +135,7 @@ STEP_KIND_OF_STATUS = {
     "submitted": None,  # untouched: at the first step
     "in_review": "expert_review",
     "returned": "initial_review",
+    "rejected": "decision",
     "under_notice": "public_notice",
 }
 LEVEL_OF_JURISDICTION = {"county": "municipal", "city": "municipal", "province": "provincial"}
@@ -351,6 +353,33 @@ def _ensure_application(spec: DemoApplication, organisation: Organisation, space
         report.added["recognitions"] += 1
     if spec.status == "under_notice":
         _publish_notice(app, juris, report)
+    if spec.status in DEMO_REASONS:
+        _decide_with_reason(app, spec, juris)
+
+
+# What the reviewer wrote when returning or rejecting a demo application, so that the
+# applicant's status page shows a reason, as it would in real use.
+DEMO_REASONS = {
+    "returned": ("return", "（演示）请补充入驻企业的入驻协议复印件，并核实上年度服务活动场次后重新提交。"),
+    "rejected": ("reject", "（演示）经专家评审，孵化服务能力未达到认定条件，不予通过。"),
+}
+
+
+def _decide_with_reason(app: Application, spec: DemoApplication, juris) -> None:
+    """Return or reject ``app`` through ``core.workflow.act`` as the user whose role the
+    step names, so that the review record (with its reason) and the audit event exist."""
+    from core import workflow
+
+    action, reason = DEMO_REASONS[spec.status]
+    step = workflow.step_of(app)
+    actor = step and db.session.scalar(select(User).where(User.login == demo_login(step.role, juris.code)))
+    app.status = "submitted" if step and app.current_step == workflow.steps_of(app)[0].code else "in_review"
+    try:
+        if actor is None:
+            raise workflow.WorkflowError(action, "no demo user for the step")
+        workflow.act(app, action, actor, opinion=reason, commit=False)
+    except workflow.WorkflowError:  # the step is not one that decides: the status alone
+        app.status = spec.status
 
 
 def _publish_notice(app: Application, juris, report: DemoReport) -> None:

@@ -22,12 +22,14 @@ from core.models import (
     PublicNotice,
     Recognition,
     Resident,
+    ReviewRecord,
     Space,
     User,
     UserScope,
 )
 from core.plugins import Registry
 from core.roles import ROLES
+from tests.factories import login, make_user
 
 COUNTED = (User, UserScope, Organisation, Space, Resident, Application, Recognition, PublicNotice, AuditEvent)
 
@@ -117,6 +119,28 @@ def test_demo_application_under_notice_is_on_a_public_notice(app):
     assert (notice.last_day - notice.published_on).days >= 7
     assert run(app, "demo").exit_code == 0
     assert db.session.scalar(select(func.count()).select_from(PublicNotice)) == 1
+
+
+def test_demo_returned_and_rejected_applications_carry_their_reason(app, client):
+    """A returned or rejected demo application was moved by core.workflow as the user of
+    its step's role, so its applicant sees why (the status page reads the review record)."""
+    assert run(app, "demo").exit_code == 0
+    decided = db.session.scalars(select(Application).where(Application.status.in_(("returned", "rejected")))).all()
+    assert {a.status for a in decided} == {"returned", "rejected"}
+    for application in decided:
+        record = db.session.scalar(select(ReviewRecord).where(ReviewRecord.application_id == application.id))
+        assert record.action == {"returned": "return", "rejected": "reject"}[application.status]
+        assert record.opinion.startswith("（演示）") and record.step == application.current_step
+        actor = db.session.get(User, record.actor_id)
+        assert actor.login == demo_login(actor.role, application.jurisdiction) and actor.role != "admin"
+        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == f"workflow.{record.action}",
+                                                           AuditEvent.object_id == str(application.id)))
+        assert event is not None and event.opinion == record.opinion
+    # the applicant of the returned one reads the reason on its status page
+    returned = next(a for a in decided if a.status == "returned")
+    login(client, make_user("applicant", organisation_id=returned.organisation_id))
+    page = client.get(f"/portal/applications/{returned.id}").get_data(as_text=True)
+    assert "请补充入驻企业的入驻协议复印件" in page
 
 
 def test_demo_only_for_enabled_jurisdictions(app_factory):
