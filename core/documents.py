@@ -36,6 +36,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from wtforms.fields import BooleanField, FieldList, FormField, RadioField, SelectFieldBase
 
 from core.forms import DayField, LinesField, MonthField, PercentField
+from core.numbers import number_text
 
 log = logging.getLogger(__name__)
 
@@ -184,11 +185,6 @@ def month_text(value) -> str:
     return f"{value.year}年{value.month}月" if value else EMPTY
 
 
-def _number(value: Decimal | float | int) -> str:
-    d = Decimal(str(value))
-    return str(d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize())
-
-
 # Our choice: a table cell prints at most this many characters.  The forms allow 200
 # for any one-line answer; a longer one (a facts file, an old row) is cut with a note
 # saying so, because reportlab lays out an overlong cell in quadratic time.
@@ -216,7 +212,7 @@ def _show(field) -> str:
         chosen = [str(label) for _value, label, selected, *_ in field.iter_choices() if selected and _value != ""]
         return "、".join(chosen) if chosen else EMPTY
     if isinstance(field, PercentField):
-        return f"{_number(data * 100)}%" if data is not None else EMPTY
+        return f"{number_text(data * 100)}%" if data is not None else EMPTY
     if isinstance(field, MonthField):
         return month_text(data)
     if isinstance(field, DayField):
@@ -224,7 +220,7 @@ def _show(field) -> str:
     if data is None or data == "" or data == []:
         return EMPTY
     if isinstance(data, (Decimal, float)) or (isinstance(data, int) and not isinstance(data, bool)):
-        return _number(data)
+        return number_text(data)
     return str(data)
 
 

@@ -46,6 +46,7 @@ __all__ = [
     "make_uscc",
 ]
 from core.errors import Refused
+from core.numbers import number_text
 
 
 # ---------------------------------------------------------------------------
@@ -363,13 +364,6 @@ def _describe(value: object) -> str:
     return type(value).__name__
 
 
-def _num_text(x: float) -> str:
-    """A number as people write it: 120, not 120.0."""
-    if isinstance(x, float) and x.is_integer():
-        return str(int(x))
-    return str(x)
-
-
 class _Invalid(Exception):
     """Raised by the value parsers; the caller adds the key and the Chinese label.
 
@@ -417,7 +411,7 @@ def _p_number(v: object) -> float:
         return v
     if v != v:
         raise _Invalid(lambda label: f"{label}应为有限数值，实为 {v}")
-    raise _Invalid(lambda label: f"{label}不能为负数，实为 {_num_text(v)}")
+    raise _Invalid(lambda label: f"{label}不能为负数，实为 {number_text(v)}")
 
 
 def _p_int(v: object) -> int:
@@ -433,7 +427,7 @@ def _p_int(v: object) -> int:
             return int(v)
     else:
         raise _wrong_type("整数", v)
-    raise _Invalid(lambda label: f"{label}不能为负数，实为 {_num_text(v)}")
+    raise _Invalid(lambda label: f"{label}不能为负数，实为 {number_text(v)}")
 
 
 def _p_ratio(v: object) -> float:
@@ -442,7 +436,7 @@ def _p_ratio(v: object) -> float:
         raise _wrong_type("0 到 1 之间的数值", v)
     if not 0 <= v <= 1:  # also refuses nan
         raise _Invalid(
-            lambda label: f"{label}应在 0 到 1 之间（按小数填写，0.3 表示 30%），实为 {_num_text(v)}"
+            lambda label: f"{label}应在 0 到 1 之间（按小数填写，0.3 表示 30%），实为 {number_text(v)}"
         )
     return v
 
@@ -677,7 +671,7 @@ def parse_facts(data: Mapping) -> Facts:
     if public > total:
         raise FactsError(
             "public_area_m2",
-            f"公共办公场所面积 {_num_text(public)} 大于总面积 {_num_text(total)}",
+            f"公共办公场所面积 {number_text(public)} 大于总面积 {number_text(total)}",
         )
 
     warnings = []

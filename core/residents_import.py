@@ -19,6 +19,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from core import uploads
+from core.numbers import number_text
 
 HEADERS = ("名称", "类型(企业/团队)", "经营项目是否符合方向(是/否)", "入驻日期", "成立日期",
            "是否在空间注册(是/否)", "主要产品", "从业人数", "联系电话")
@@ -56,8 +57,8 @@ def template_bytes() -> bytes:
 def _text(value) -> str:
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
+    if isinstance(value, float):
+        return number_text(value)
     return str(value).strip()
 
 

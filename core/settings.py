@@ -39,6 +39,7 @@ from core.errors import Refused
 from core.extensions import db
 from core.jurisdictions import registry
 from core.models import BureauCriterion, BureauPolicyVersion, BureauSetting, CalendarDay
+from core.numbers import number_text
 from core.policy import Citation, Criterion, PolicyVersion
 from core.workdays import WorkdayCalendar
 
@@ -350,8 +351,8 @@ def known_setting_keys(code: str) -> dict[str, str]:
 def _fmt(x: Any) -> str:
     if isinstance(x, bool):
         return "是" if x else "否"
-    if isinstance(x, float) and x.is_integer():
-        return str(int(x))
+    if isinstance(x, (int, float)):
+        return number_text(x)
     return str(x)
 
 

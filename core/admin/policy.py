@@ -25,6 +25,7 @@ from core import settings, subsidies
 from core.admin import dashboard, labels
 from core.admin.base import StaffAccessMixin
 from core.jurisdictions import enabled, registry
+from core.numbers import number_text
 from core.policy import Category, Criterion, PolicyVersion, ReviewStep
 from core.scoping import visible_codes
 
@@ -51,8 +52,8 @@ def show_value(value: Any) -> str:
         return gettext("Yes") if value else gettext("No")
     if isinstance(value, (list, tuple)):
         return "、".join(str(v) for v in value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, (int, float)):
+        return number_text(value)
     return str(value)
 
 

@@ -7,6 +7,7 @@ and comparisons only (a benchmark runs 100 000 evaluations).  Thresholds come fr
 """
 from core import hookimpl
 from core.facts import SERVICES
+from core.numbers import number_text, percent_text
 from core.policy import Citation, Criterion
 from core.workdays import full_months_between
 from plugins.kunming.policy import DOC, JURISDICTION
@@ -15,14 +16,6 @@ ALL = None  # Criterion.categories: every category of the policy (第五条)
 TECH = ("tech_support",)  # 第六条
 COMPREHENSIVE = ("comprehensive_service",)  # 第七条
 
-
-def _n(x) -> str:
-    """A number as people write it: 300, not 300.0."""
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
-
-
-def _pct(x) -> str:
-    return f"{x * 100:.1f}".rstrip("0").rstrip(".") + "%"
 
 
 # --- 第五条: every category -------------------------------------------------------
@@ -102,8 +95,8 @@ def check_area(facts, ctx):
     least = ctx.params["min_area_m2"]
     area = facts.total_area_m2
     if area >= least:
-        return True, f"场地面积 {_n(area)}㎡，不低于 {_n(least)}㎡"
-    return False, f"场地面积 {_n(area)}㎡，低于 {_n(least)}㎡"
+        return True, f"场地面积 {number_text(area)}㎡，不低于 {number_text(least)}㎡"
+    return False, f"场地面积 {number_text(area)}㎡，低于 {number_text(least)}㎡"
 
 
 def check_lease(facts, ctx):
@@ -113,8 +106,8 @@ def check_lease(facts, ctx):
     least = ctx.params["min_lease_years"]
     years = facts.lease_years
     if years >= least:
-        return True, f"场地租赁，租赁期 {_n(years)} 年，不少于 {_n(least)} 年"
-    return False, f"场地租赁，租赁期 {_n(years)} 年，少于 {_n(least)} 年"
+        return True, f"场地租赁，租赁期 {number_text(years)} 年，不少于 {number_text(least)} 年"
+    return False, f"场地租赁，租赁期 {number_text(years)} 年，少于 {number_text(least)} 年"
 
 
 def check_not_commercial(facts, ctx):
@@ -129,11 +122,11 @@ def check_public_area(facts, ctx):
     percent = ctx.params["min_public_area_percent"]
     public, total = facts.public_area_m2, facts.total_area_m2
     share = public / total if total else 0.0
-    text = f"公共办公场所 {_n(public)}㎡，占众创空间面积 {_pct(share)}"
+    text = f"公共办公场所 {number_text(public)}㎡，占众创空间面积 {percent_text(share)}"
     # Compared in whole percent so that 30㎡ of 300㎡ is exactly 10% (300 * 0.1 is not 30.0).
     if round(public * 100 - total * percent, 6) >= 0:
-        return True, f"{text}，不低于 {_n(percent)}%"
-    return False, f"{text}，低于 {_n(percent)}%"
+        return True, f"{text}，不低于 {number_text(percent)}%"
+    return False, f"{text}，低于 {number_text(percent)}%"
 
 
 def check_residents(facts, ctx):

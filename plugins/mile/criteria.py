@@ -12,19 +12,12 @@ alike), and 专业型 gets one more, manual criterion for that sentence.
 """
 from core import hookimpl
 from core.facts import MANAGEMENT_RULES, SERVICES
+from core.numbers import number_text, percent_text
 from core.policy import Citation, Criterion
 from plugins.mile.policy import DOC, JURISDICTION
 
 ALL = None  # Criterion.categories: every category of the policy
 
-
-def _n(x) -> str:
-    """A number as people write it: 200, not 200.0; 0.3 as is."""
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
-
-
-def _pct(x) -> str:
-    return f"{x * 100:.1f}".rstrip("0").rstrip(".") + "%"
 
 
 def _cite(item: str | None) -> Citation:
@@ -57,8 +50,8 @@ def check_area(facts, ctx):
     least = ctx.params["min_area_m2"]
     area = facts.total_area_m2
     if area >= least:
-        return True, f"众创空间面积 {_n(area)}㎡，不低于 {_n(least)}㎡"
-    return False, f"众创空间面积 {_n(area)}㎡，低于 {_n(least)}㎡"
+        return True, f"众创空间面积 {number_text(area)}㎡，不低于 {number_text(least)}㎡"
+    return False, f"众创空间面积 {number_text(area)}㎡，低于 {number_text(least)}㎡"
 
 
 def check_residents(facts, ctx):
@@ -82,11 +75,11 @@ def check_public_area(facts, ctx):
     percent = ctx.params["min_public_area_percent"]
     public, total = facts.public_area_m2, facts.total_area_m2
     share = public / total if total else 0.0
-    text = f"公共办公场所 {_n(public)}㎡，占众创空间面积 {_pct(share)}"
+    text = f"公共办公场所 {number_text(public)}㎡，占众创空间面积 {percent_text(share)}"
     # Compared in whole percent so that 30㎡ of 300㎡ is exactly 10% (300 * 0.1 is not 30.0).
     if round(public * 100 - total * percent, 6) >= 0:
-        return True, f"{text}，不低于 {_n(percent)}%"
-    return False, f"{text}，低于 {_n(percent)}%"
+        return True, f"{text}，不低于 {number_text(percent)}%"
+    return False, f"{text}，低于 {number_text(percent)}%"
 
 
 # --- （三） -------------------------------------------------------------------------
@@ -115,10 +108,10 @@ def check_rent(facts, ctx):
     over, parts = [], []
     for key, limit_key, year in _RENT_YEARS:
         ratio, limit = getattr(facts, key), params[limit_key]
-        parts.append(f"{year} {_pct(ratio)}")
+        parts.append(f"{year} {percent_text(ratio)}")
         if ratio > limit:
-            over.append(f"{year}租金为市价的 {_pct(ratio)}，高于 {_pct(limit)}" if limit
-                        else f"{year}收取租金（市价的 {_pct(ratio)}），未免租金")
+            over.append(f"{year}租金为市价的 {percent_text(ratio)}，高于 {percent_text(limit)}" if limit
+                        else f"{year}收取租金（市价的 {percent_text(ratio)}），未免租金")
     if over:
         return False, "；".join(over)
     return True, "租金占市价比例：" + "、".join(parts) + "，符合第一年免租、第二年不高于30%、第三年不高于50%"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from core import hookimpl
 from core.facts import MANAGEMENT_RULES
+from core.numbers import number_text
 from core.policy import Citation, Criterion
 from core.workdays import add_months, full_months_between
 from plugins.yunnan.policy import CONDITIONS, DOC, JURISDICTION, RESIDENT_RULES
@@ -25,10 +26,6 @@ from plugins.yunnan.policy import CONDITIONS, DOC, JURISDICTION, RESIDENT_RULES
 CATEGORIES = ("provincial",)
 NAMES_SHOWN = 3  # offending residents named in a message before "等 N 家"
 
-
-def _n(x) -> str:
-    """A number as people write it: 620, not 620.0."""
-    return str(int(x)) if isinstance(x, float) and x.is_integer() else str(x)
 
 
 def _names(residents) -> str:
@@ -70,8 +67,8 @@ def check_area(facts, ctx):
     need = ctx.params["min_total_area_m2"]
     area = facts.total_area_m2
     if area >= need:
-        return True, f"使用总面积 {_n(area)}㎡，不低于 {_n(need)}㎡"
-    return False, f"使用总面积 {_n(area)}㎡，低于 {_n(need)}㎡"
+        return True, f"使用总面积 {number_text(area)}㎡，不低于 {number_text(need)}㎡"
+    return False, f"使用总面积 {number_text(area)}㎡，低于 {number_text(need)}㎡"
 
 
 def check_workstations(facts, ctx):

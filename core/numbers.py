@@ -1,0 +1,30 @@
+"""How a number is written for people — in a criterion's message, an error, the policy
+page or a PDF: 200 and not 200.0, 0.3 as it was typed, never an exponent; a ratio as a
+percent.  Plugins import these too, so every message writes numbers the same way.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+
+def _decimal(value: int | float | Decimal) -> Decimal:
+    if isinstance(value, bool):
+        raise TypeError("a yes/no answer is not a number")
+    # repr of a float is the shortest text that reads back as it: what was typed
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+
+def number_text(value: int | float | Decimal) -> str:
+    """``200.0`` → ``"200"``, ``0.3`` → ``"0.3"``, ``1e-05`` → ``"0.00001"``."""
+    d = _decimal(value)
+    if not d.is_finite():
+        return str(value)
+    if d == d.to_integral_value():
+        return str(d.quantize(Decimal(1)))
+    return format(d.normalize(), "f")
+
+
+def percent_text(ratio: int | float | Decimal, places: int = 1) -> str:
+    """A fraction as a percent to ``places`` decimals at most: ``0.3`` → ``"30%"``,
+    ``0.12345`` → ``"12.3%"``."""
+    return number_text(round(_decimal(ratio) * 100, places)) + "%"
