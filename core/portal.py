@@ -106,20 +106,6 @@ def index():
                            step_of=workflow.step_of)
 
 
-def step_rows(application: Application) -> list[tuple]:
-    """(step, passed, current) for each step of the jurisdiction, in order — names and
-    roles only: no reviewer's notes reach the applicant."""
-    steps = workflow.steps_of(application)
-    codes = [s.code for s in steps]
-    if application.status == "recognised":
-        here = len(steps)
-    elif application.current_step in codes:
-        here = codes.index(application.current_step)
-    else:
-        here = -1
-    return [(s, i < here, i == here and application.status not in ("withdrawn",)) for i, s in enumerate(steps)]
-
-
 def _render_detail(application: Application, *, error: str | None = None, status: int = 200,
                    upload_errors: dict | None = None):
     offered = [a for a in workflow.allowed_actions(application, current_user, today=today())
@@ -128,7 +114,7 @@ def _render_detail(application: Application, *, error: str | None = None, status
     active = application.status in ("submitted", "in_review", "under_notice")
     return render_template(
         "portal/application.html", app=application, step=workflow.step_of(application), offered=offered,
-        steps=step_rows(application), next_step=workflow.next_step(application) if active else None,
+        steps=workflow.progress(application), next_step=workflow.next_step(application) if active else None,
         reasons=last_reasons(application), notice=notice, recognition=recognition_of(application),
         materials=materials_of(application), attached=attached(application), upload_errors=upload_errors or {},
         editable=application.status in MATERIALS_EDITABLE,

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -34,7 +34,7 @@ from core.policy import PolicyVersion, ReviewStep
 from core.scoping import application_criteria
 
 __all__ = ["WorkflowError", "StaleError", "SYSTEM", "ACTIONS", "ACTION_LABELS", "STATUS_OF_ACTION",
-           "steps_of", "step_of", "next_step", "needs_meeting", "policy_of", "allowed_actions", "refusal", "act", "edit_facts"]
+           "steps_of", "step_of", "StepProgress", "progress", "next_step", "needs_meeting", "policy_of", "allowed_actions", "refusal", "act", "edit_facts"]
 
 # Step kinds at which the step's role decides: approve, return or reject.
 DECIDING_KINDS = ("recommendation", "initial_review", "decision")
@@ -104,6 +104,26 @@ def steps_of(application: Application, policy: PolicyVersion | None = None) -> l
 def step_of(application: Application, code: str | None = None) -> ReviewStep | None:
     code = code or application.current_step
     return next((s for s in steps_of(application) if s.code == code), None) if code else None
+
+
+class StepProgress(NamedTuple):
+    step: ReviewStep
+    passed: bool
+    current: bool
+
+
+def progress(application: Application) -> list[StepProgress]:
+    """The plugin's steps in order, each passed, current or ahead: every one passed once
+    recognised; none current for a draft (no step reached) or a withdrawn application."""
+    steps = steps_of(application)
+    codes = [s.code for s in steps]
+    if application.status == "recognised":
+        here = len(steps)
+    elif application.current_step in codes:
+        here = codes.index(application.current_step)
+    else:
+        here = -1
+    return [StepProgress(s, i < here, i == here and application.status != "withdrawn") for i, s in enumerate(steps)]
 
 
 def next_step(application: Application) -> ReviewStep | None:

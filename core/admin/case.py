@@ -52,19 +52,6 @@ def offered_actions(application: Application, user, today: date) -> list[str]:
     return [a for a in CASE_ACTIONS if a in offered]
 
 
-def step_rows(application: Application) -> list[dict]:
-    """The plugin's steps in order, each marked passed / current / ahead."""
-    steps = workflow.steps_of(application)
-    codes = [s.code for s in steps]
-    if application.status == "recognised":
-        index = len(steps)
-    elif application.current_step in codes:
-        index = codes.index(application.current_step)
-    else:
-        index = -1  # a draft: no step reached yet
-    return [{"step": s, "passed": i < index, "current": i == index} for i, s in enumerate(steps)]
-
-
 def action_label(action: str) -> str:
     return workflow.ACTION_LABELS.get(action.removeprefix("workflow."), action)
 
@@ -137,7 +124,7 @@ class CaseView(StaffAccessMixin, BaseView):
         policy = workflow.policy_of(application)
         show_timeline = current_user.role in AUDIT_ROLES
         return self.render(
-            "admin/case.html", app=application, step=step, steps=step_rows(application), offered=offered,
+            "admin/case.html", app=application, step=step, steps=workflow.progress(application), offered=offered,
             needs_meeting=needs_meeting(step) and "approve" in offered, policy=policy,
             policy_document=application.policy_document or (policy.document if policy else None),
             events=timeline_events(application, current_user) if show_timeline else None,
