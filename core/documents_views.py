@@ -19,8 +19,8 @@ from core import documents, public_notice
 from core.documents import pdf_response
 from core.extensions import db
 from core.models import Application, Recognition
-from core.portal import applicant_required, own_application
-from core.scoping import application_criteria
+from core.portal import applicant_required
+from core.scoping import application_criteria, application_or_404
 
 bp = Blueprint("pdf", __name__)
 
@@ -28,7 +28,7 @@ bp = Blueprint("pdf", __name__)
 @bp.route("/portal/applications/<int:application_id>/pdf")
 @applicant_required
 def application_pdf(application_id: int):
-    application = own_application(application_id)
+    application = application_or_404(application_id)
     return pdf_response(documents.pdf_of_application(application), f"application-{application.id}.pdf")
 
 

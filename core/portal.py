@@ -27,14 +27,14 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from core import audit, roles, scoping, settings, uploads, workflow
+from core import audit, roles, settings, uploads, workflow
 from core.admin import dashboard, labels
 from core.extensions import db
 from core.facts import FactsError, parse_facts
 from core.jurisdictions import enabled, registry
 from core.models import Application, Attachment, NoticeEntry, PublicNotice, Recognition, ReviewRecord, Space
 from core.policy import Jurisdiction, Material, PolicyVersion
-from core.scoping import application_criteria, space_criteria
+from core.scoping import application_criteria, application_or_404, space_criteria
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
@@ -61,13 +61,6 @@ def applicant_required(view):
         return view(*args, **kwargs)
 
     return wrapped
-
-
-def own_application(application_id: int) -> Application:
-    found = scoping.visible_application(application_id, current_user)
-    if found is None:
-        abort(404)
-    return found
 
 
 def last_reasons(application: Application) -> ReviewRecord | None:
@@ -125,13 +118,13 @@ def _render_detail(application: Application, *, error: str | None = None, status
 @bp.route("/applications/<int:application_id>")
 @applicant_required
 def application(application_id: int):
-    return _render_detail(own_application(application_id))
+    return _render_detail(application_or_404(application_id))
 
 
 @bp.route("/applications/<int:application_id>/act", methods=["POST"])
 @applicant_required
 def act(application_id: int):
-    application = own_application(application_id)
+    application = application_or_404(application_id)
     action = request.form.get("action", "")
     try:
         if action not in PAGE_ACTIONS:
@@ -163,7 +156,7 @@ def _int(value) -> int:
 def edit(application_id: int):
     """Edit the facts of a returned application on its jurisdiction's form and resubmit
     (or only save).  Facts and resubmission are one transaction."""
-    application = own_application(application_id)
+    application = application_or_404(application_id)
     if application.status != "returned":
         return _render_detail(application, error="只有被退回修改的申报可以修改后重新提交", status=400)
     form_class = registry().application_form(application.jurisdiction, application.category)
@@ -369,7 +362,7 @@ def _render_draft(application: Application, form, *, error: str | None = None,
 def draft(application_id: int):
     """Fill the draft: save at any time (typed input kept), or submit — which freezes
     the facts as submitted (workflow ``submit``: policy version and date)."""
-    application = own_application(application_id)
+    application = application_or_404(application_id)
     if application.status != "draft":
         if request.method == "GET":
             return redirect(url_for(".application", application_id=application.id))
@@ -459,7 +452,7 @@ def _page_after_materials(application: Application, *, error=None, upload_errors
 @applicant_required
 def upload(application_id: int, code: str):
     """Upload (or replace) the file of one material; checked by core.uploads."""
-    application = own_application(application_id)
+    application = application_or_404(application_id)
     material = _material_or_404(application, code)
     refused = _materials_refusal(application)
     if refused:
@@ -496,7 +489,7 @@ def upload(application_id: int, code: str):
 @bp.route("/applications/<int:application_id>/materials/<code>/remove", methods=["POST"])
 @applicant_required
 def remove_material(application_id: int, code: str):
-    application = own_application(application_id)
+    application = application_or_404(application_id)
     material = _material_or_404(application, code)
     refused = _materials_refusal(application)
     if refused:

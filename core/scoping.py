@@ -103,6 +103,18 @@ def visible_application(application_id, user) -> Application | None:
     ).one_or_none()
 
 
+def application_or_404(application_id) -> Application:
+    """:func:`visible_application` for the logged-in user, or the 404 page — the same
+    answer as for an id that does not exist, so nothing tells the two apart."""
+    from flask import abort
+    from flask_login import current_user
+
+    found = visible_application(application_id, current_user)
+    if found is None:
+        abort(404)
+    return found
+
+
 def organisation_criteria(user) -> ColumnElement[bool]:
     role = role_of(user)
     if role is None:

@@ -30,11 +30,10 @@ from sqlalchemy import select
 from core import workflow
 from core.admin import dashboard, labels
 from core.admin.base import StaffAccessMixin
-from core.admin.checklist import visible_application
 from core.admin.policy import STEP_KIND_LABELS
 from core.extensions import db
 from core.models import Application, AuditEvent, ReviewRecord, User
-from core.scoping import AUDIT_ROLES, audit_criteria
+from core.scoping import AUDIT_ROLES, application_or_404, audit_criteria
 
 # What the case page offers; publishing and the notice's outcomes are done on the
 # notice pages, which also create or close the notice itself.
@@ -140,11 +139,11 @@ class CaseView(StaffAccessMixin, BaseView):
 
     @expose("/<int:application_id>")
     def show(self, application_id: int):
-        return self._render(visible_application(application_id))
+        return self._render(application_or_404(application_id))
 
     @expose("/<int:application_id>/act", methods=["POST"])
     def act(self, application_id: int):
-        application = visible_application(application_id)
+        application = application_or_404(application_id)
         form = request.form
         action = form.get("action", "")
         typed = {k: form.get(k, "") for k in ("opinion", "meeting_on", "minutes_ref")}
@@ -185,7 +184,7 @@ class CaseView(StaffAccessMixin, BaseView):
 
     @expose("/<int:application_id>/timeline.csv")
     def timeline_csv(self, application_id: int):
-        application = visible_application(application_id)
+        application = application_or_404(application_id)
         if current_user.role not in AUDIT_ROLES:
             abort(403)
         out = io.StringIO()

@@ -29,13 +29,6 @@ def may_judge(user) -> bool:
     return getattr(user, "role", None) in JUDGE_ROLES
 
 
-def visible_application(application_id: int) -> Application:
-    found = scoping.visible_application(application_id, current_user)
-    if found is None:
-        abort(404)
-    return found
-
-
 def verdict_label(verdict: str | None) -> str:
     return {
         INELIGIBLE: gettext("Ineligible: an automatic criterion is not met"),
@@ -77,11 +70,11 @@ class ChecklistView(StaffAccessMixin, BaseView):
 
     @expose("/<int:application_id>")
     def show(self, application_id: int):
-        return self._render(visible_application(application_id))
+        return self._render(scoping.application_or_404(application_id))
 
     @expose("/<int:application_id>/judge", methods=["POST"])
     def judge(self, application_id: int):
-        application = visible_application(application_id)
+        application = scoping.application_or_404(application_id)
         if not may_judge(current_user):
             abort(403)
         wanted, typed = {}, {}

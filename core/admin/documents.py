@@ -13,11 +13,10 @@ from sqlalchemy import select
 
 from core import documents
 from core.admin.base import StaffAccessMixin
-from core.admin.checklist import visible_application
 from core.documents import pdf_response
 from core.extensions import db
 from core.models import Application, PublicNotice, Recognition
-from core.scoping import application_criteria, criteria_for
+from core.scoping import application_criteria, application_or_404, criteria_for
 
 
 class DocumentsView(StaffAccessMixin, BaseView):
@@ -30,7 +29,7 @@ class DocumentsView(StaffAccessMixin, BaseView):
 
     @expose("/application/<int:application_id>.pdf")
     def application(self, application_id: int):
-        application = visible_application(application_id)
+        application = application_or_404(application_id)
         return pdf_response(documents.pdf_of_application(application), f"application-{application.id}.pdf")
 
     @expose("/notice/<int:notice_id>.pdf")

@@ -70,13 +70,6 @@ def _scoped_notice(notice_id: int) -> PublicNotice:
     return notice
 
 
-def _scoped_application(application_id: int) -> Application:
-    found = scoping.visible_application(application_id, current_user)
-    if found is None:
-        abort(404)
-    return found
-
-
 def _at_step_kind(kind: str, statuses: tuple[str, ...]) -> list[Application]:
     """Visible applications whose current step is of ``kind``."""
     rows = db.session.scalars(
@@ -111,7 +104,7 @@ class NoticeDeskView(StaffAccessMixin, BaseView):
     def publish(self):
         ids = [int(i) for i in request.form.getlist("application_id") if i.isdigit()]
         typed = {"title": request.form.get("title", ""), "contact": request.form.get("contact", ""), "ids": ids}
-        applications = [_scoped_application(i) for i in ids]
+        applications = [scoping.application_or_404(i) for i in ids]
         try:
             notice = public_notice.publish(applications, current_user, _today(), typed["title"], typed["contact"])
         except workflow.WorkflowError as exc:
@@ -184,7 +177,7 @@ class NoticeDeskView(StaffAccessMixin, BaseView):
 
     @expose("/award/<int:application_id>", methods=["POST"])
     def award(self, application_id: int):
-        application = _scoped_application(application_id)
+        application = scoping.application_or_404(application_id)
         back = request.form.get("next") or ""
         if not back.startswith("/") or back.startswith("//"):
             back = url_for(".index")
