@@ -18,6 +18,7 @@ version column, so the second UPDATE matches no row; that, and a stale
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
@@ -287,6 +288,17 @@ def _target(application: Application, action: str, today: date, detail: dict[str
     return STATUS_OF_ACTION[action], application.current_step
 
 
+@contextmanager
+def _stale_as_refusal():
+    """Another session moved the application first (its version check failed): nothing
+    of this session is kept, and the user is told so (StaleError)."""
+    try:
+        yield
+    except StaleDataError:
+        db.session.rollback()
+        raise StaleError() from None
+
+
 def act(application: Application, action: str, actor, *, opinion: str | None = None,
         expected_version: int | None = None, expected_step: str | None = None, today: date | None = None,
         detail: dict[str, Any] | None = None, commit: bool = True) -> ReviewRecord:
@@ -326,21 +338,15 @@ def act(application: Application, action: str, actor, *, opinion: str | None = N
     record = ReviewRecord(application_id=application.id, step=step.code if step else (current or "-"),
                           action=action, opinion=opinion, actor_id=getattr(actor, "id", None))
     db.session.add(record)
-    try:
+    with _stale_as_refusal():
         db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise StaleError() from None
     audit.record(f"workflow.{action}", application, actor=None if actor is SYSTEM else actor,
                  from_state=before, to_state=_state(application), opinion=opinion,
                  step=step.code if step else None, step_name=step.name if step else None,
                  citation=str(step.citation) if step else None, review_record=record.id, **detail)
     if commit:
-        try:
+        with _stale_as_refusal():
             db.session.commit()
-        except StaleDataError:
-            db.session.rollback()
-            raise StaleError() from None
     return record
 
 
@@ -364,9 +370,6 @@ def edit_facts(application: Application, facts: dict[str, Any], actor, *, form_d
                      to_state=_state(application),
                      changes={k: {"old": old.get(k), "new": facts.get(k)} for k in changed})
     if commit:
-        try:
+        with _stale_as_refusal():
             db.session.commit()
-        except StaleDataError:
-            db.session.rollback()
-            raise StaleError() from None
     return changed
