@@ -227,6 +227,11 @@ class Space(TimestampMixin, db.Model):
     opened_on: Mapped[date | None] = mapped_column(Date)
     facts: Mapped[dict] = mapped_column(MutableDict.as_mutable(JSONType), default=dict)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    # Two tabs or two colleagues editing the same space: the later save is refused,
+    # not silently written over the earlier one (checked by every UPDATE).
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     organisation: Mapped[Organisation] = relationship(back_populates="spaces")
     residents: Mapped[list[Resident]] = relationship(back_populates="space", cascade="all, delete-orphan")

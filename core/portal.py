@@ -129,7 +129,7 @@ def act(application_id: int):
     try:
         if action not in PAGE_ACTIONS:
             raise workflow.WorkflowError("action", "该操作不能在此页面进行")
-        if _int(request.form.get("expected_version")) != application.version:
+        if posted_version() != application.version:
             raise workflow.StaleError()
         if action == "submit":
             submit(application)
@@ -143,10 +143,11 @@ def act(application_id: int):
     return redirect(url_for(".application", application_id=application.id))
 
 
-def _int(value) -> int:
-    """The version a form was drawn from; a missing or forged one can only be stale."""
+def posted_version() -> int:
+    """The version the posted form was drawn from (``expected_version``); a missing or
+    forged one can only be stale."""
     try:
-        return int(value)
+        return int(request.form.get("expected_version"))
     except (TypeError, ValueError):
         return -1
 
@@ -169,7 +170,7 @@ def edit(application_id: int):
         try:
             facts = form.to_facts()
             parse_facts(facts)  # the contract every stored fact obeys
-            if _int(request.form.get("expected_version")) != application.version:
+            if posted_version() != application.version:
                 raise workflow.StaleError()
             workflow.edit_facts(application, facts, current_user, form_data=form.extra_data(), commit=False)
             if request.form.get("intent") == "save":
@@ -371,7 +372,7 @@ def draft(application_id: int):
     if request.method == "GET":
         return _render_draft(application, form)
     try:
-        if _int(request.form.get("expected_version")) != application.version:
+        if posted_version() != application.version:
             raise workflow.StaleError()
         valid = _save_form(application, form)
         if request.form.get("intent") != "submit":

@@ -23,6 +23,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.routing import BuildError
 from wtforms import BooleanField
 from wtforms.validators import ValidationError
@@ -33,8 +34,8 @@ from core.extensions import db
 from core.facts import FactsError, parse_facts
 from core.forms import (ChoiceField, CountField, DayField, FactsForm, RowForm, ResidentRow, Required, Section,
                         TableField, TextField, max_chars, non_negative)
-from core.models import GraduatedEnterprise, Resident, Space, TeamMember
-from core.portal import space_facts
+from core.models import GraduatedEnterprise, Resident, Space, TeamMember, utcnow
+from core.portal import posted_version, space_facts
 from core.scoping import space_criteria
 
 bp = Blueprint("portal_space", __name__, url_prefix="/portal")
@@ -213,32 +214,55 @@ def _edit(space: Space | None):
     form.uscc.render_kw = {**(form.uscc.render_kw or {}), "readonly": True}
     status, error = 200, None
     if request.method == "POST" and _table_action(form):
-        return render_template("portal/space_form.html", form=form, space=space, error=None), 200
+        return _render_form(form, space, None), 200
     if form.validate_on_submit():
         try:
             parse_facts(form.to_facts())  # the contract every stored fact obeys
+            if space is not None and posted_version() != space.version:
+                raise StaleDataError()
+            space = _save(space, org, form)
         except FactsError as exc:
             error, status = exc.message, 400
+        except StaleDataError:  # another tab or colleague saved first (also caught by the UPDATE)
+            db.session.rollback()
+            error, status = STALE_SPACE, 409
         else:
-            creating = space is None
-            if creating:
-                space = Space(organisation=org, name=form.space_name.data, region=form.space_region.data)
-                db.session.add(space)
-            before = {} if creating else facts_of(space)
-            _store(space, form)
-            db.session.flush()
-            audit.record("space.create" if creating else "space.update", space,
-                         changed=_changed_keys(before, facts_of(space)),
-                         residents=len(space.residents), graduates=len(space.graduates),
-                         team_members=len(space.team_members))
-            db.session.commit()
             flash(gettext("Saved."), "success")
             return redirect(url_for(".edit_space", space_id=space.id))
     elif form.is_submitted():
         status = 400
     if form.errors:
         status = 400
-    return render_template("portal/space_form.html", form=form, space=space, error=error), status
+    return _render_form(form, space, error), status
+
+
+STALE_SPACE = ("该空间的信息刚刚已在别处（另一个窗口或其他同事）修改并保存，本次修改未保存，您填写的内容仍在下方；"
+               "请记下需要保留的内容，刷新页面后再修改。")
+
+
+def _render_form(form: SpaceForm, space: Space | None, error: str | None):
+    # The version the page was first drawn from travels with every post (a row added or
+    # removed too), so a save compares against what the user actually saw.
+    drawn_from = request.form.get("expected_version") if request.method == "POST" else None
+    return render_template("portal/space_form.html", form=form, space=space, error=error,
+                           expected_version=drawn_from or (space.version if space else ""))
+
+
+def _save(space: Space | None, org, form: SpaceForm) -> Space:
+    creating = space is None
+    if creating:
+        space = Space(organisation=org, name=form.space_name.data, region=form.space_region.data)
+        db.session.add(space)
+    before = {} if creating else facts_of(space)
+    _store(space, form)
+    space.updated_at = utcnow()  # written even when only its tables changed: the version moves on
+    db.session.flush()
+    audit.record("space.create" if creating else "space.update", space,
+                 changed=_changed_keys(before, facts_of(space)),
+                 residents=len(space.residents), graduates=len(space.graduates),
+                 team_members=len(space.team_members))
+    db.session.commit()
+    return space
 
 
 @bp.route("/space/new", methods=["GET", "POST"])
@@ -281,6 +305,7 @@ def import_residents(space_id: int):
             else:
                 for row in rows:
                     space.residents.append(Resident(**row))
+                space.updated_at = utcnow()  # the space row is written: its version moves on
                 db.session.flush()
                 audit.record("space.residents_import", space, rows=len(rows), file=upload.filename[:200],
                              names=[r["name"] for r in rows][:50])

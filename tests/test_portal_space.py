@@ -2,11 +2,13 @@
 team members' tables, every refusal — real HTTP with CSRF on, a real database."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
-from conftest import csrf_token
+from conftest import CSRF_RE, csrf_token
 from core.extensions import db
 from core.facts import parse_facts
 from core.models import AuditEvent, GraduatedEnterprise, Resident, Space, TeamMember
@@ -21,11 +23,18 @@ def applicant(app):
     return make_user(role="applicant", organisation=org)
 
 
+VERSION_RE = re.compile(r'name="expected_version" value="(\d*)"')
+
+
 def space_form(client, url: str, **changes) -> MultiDict:
+    """The form as a browser posts it: the facts, the CSRF token and the version of the
+    space the page was drawn from (both hidden fields read off the page)."""
     data = facts_formdata(FACTS)
     for key, value in changes.items():
         data.setlist(key, [value] if isinstance(value, str) else value)
-    data["csrf_token"] = csrf_token(client, url)
+    page = client.get(url).get_data(as_text=True)
+    data["csrf_token"] = CSRF_RE.search(page).group(1)
+    data["expected_version"] = VERSION_RE.search(page).group(1)
     return data
 
 
@@ -161,3 +170,58 @@ def test_post_without_csrf_refused(client, applicant):
     del data["csrf_token"]
     assert client.post("/portal/space/new", data=data).status_code == 400
     assert count(Space) == 0
+
+
+# --- two tabs, one space ------------------------------------------------------------
+
+
+def test_a_save_drawn_from_an_older_copy_is_refused_and_keeps_what_was_typed(client, applicant):
+    login(client, applicant)
+    client.post("/portal/space/new", data=space_form(client, "/portal/space/new"))
+    space = db.session.scalars(select(Space)).one()
+    url = f"/portal/space/{space.id}"
+    first_tab = space_form(client, url, total_area_m2="700")   # drawn now…
+    second_tab = space_form(client, url, total_area_m2="800")  # …and drawn at the same time
+    assert client.post(url, data=second_tab).status_code == 302
+    response = client.post(url, data=first_tab)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "本次修改未保存" in html and 'value="700"' in html  # told, and the typing is kept
+    db.session.expire_all()
+    assert db.session.get(Space, space.id).facts["total_area_m2"] == 800  # the first save stands
+    assert count(AuditEvent, AuditEvent.action == "space.update") == 1
+    # drawn again, the same change is saved
+    assert client.post(url, data=space_form(client, url, total_area_m2="700")).status_code == 302
+
+
+def test_adding_a_row_keeps_the_version_the_page_was_drawn_from(client, applicant):
+    login(client, applicant)
+    client.post("/portal/space/new", data=space_form(client, "/portal/space/new"))
+    space = db.session.scalars(select(Space)).one()
+    url = f"/portal/space/{space.id}"
+    drawn = space_form(client, url)
+    assert client.post(url, data=space_form(client, url, total_area_m2="800")).status_code == 302  # other tab
+    drawn["table_action"] = "add:graduates"
+    page = client.post(url, data=drawn).get_data(as_text=True)
+    assert VERSION_RE.search(page).group(1) == drawn["expected_version"]  # not the newer version
+    drawn["expected_version"] = VERSION_RE.search(page).group(1)
+    del drawn["table_action"]
+    assert client.post(url, data=drawn).status_code == 409
+
+
+def test_a_residents_import_moves_the_version_on(client, applicant):
+    """An import changes only the residents' rows; a form drawn before it must not
+    write the old list back over the imported rows."""
+    from test_residents_import import GOOD, upload, workbook
+
+    login(client, applicant)
+    client.post("/portal/space/new", data=space_form(client, "/portal/space/new"))
+    space = db.session.scalars(select(Space)).one()
+    url = f"/portal/space/{space.id}"
+    drawn = space_form(client, url)
+    rows = [(f"导入{name}", *rest) for name, *rest in GOOD]
+    response = upload(client, space, workbook(rows))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert client.post(url, data=drawn).status_code == 409
+    db.session.expire_all()
+    assert {name for name, *_ in rows} <= {r.name for r in db.session.get(Space, space.id).residents}
