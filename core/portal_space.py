@@ -225,7 +225,8 @@ def _edit(space: Space | None):
             error, status = exc.message, 400
         except StaleDataError:  # another tab or colleague saved first (also caught by the UPDATE)
             db.session.rollback()
-            error, status = STALE_SPACE, 409
+            # drawn again from the space as it is now: a second, deliberate 保存 wins
+            return _render_form(form, space, STALE_SPACE, version=space.version), 409
         else:
             flash(gettext("Saved."), "success")
             return redirect(url_for(".edit_space", space_id=space.id))
@@ -236,14 +237,14 @@ def _edit(space: Space | None):
     return _render_form(form, space, error), status
 
 
-STALE_SPACE = ("该空间的信息刚刚已在别处（另一个窗口或其他同事）修改并保存，本次修改未保存，您填写的内容仍在下方；"
-               "请记下需要保留的内容，刷新页面后再修改。")
+STALE_SPACE = ("该空间的信息刚刚已在别处（另一个窗口或其他同事）修改并保存，本次修改未保存，您填写的内容仍在下方。"
+               "请核对后再次点击“保存”（以本页内容为准），或刷新页面查看最新内容。")
 
 
-def _render_form(form: SpaceForm, space: Space | None, error: str | None):
+def _render_form(form: SpaceForm, space: Space | None, error: str | None, version: int | None = None):
     # The version the page was first drawn from travels with every post (a row added or
     # removed too), so a save compares against what the user actually saw.
-    drawn_from = request.form.get("expected_version") if request.method == "POST" else None
+    drawn_from = version or (request.form.get("expected_version") if request.method == "POST" else None)
     return render_template("portal/space_form.html", form=form, space=space, error=error,
                            expected_version=drawn_from or (space.version if space else ""))
 

@@ -21,6 +21,10 @@ def test_ratio_as_percent(ratio, text):
     assert percent_text(ratio) == text
 
 
+def test_percent_to_whole_numbers_keeps_its_zeros():
+    assert percent_text(1.0, places=0) == "100%" and percent_text(Decimal("1"), places=0) == "100%"
+
+
 def test_yes_no_is_not_a_number():
     with pytest.raises(TypeError):
         number_text(True)
