@@ -34,9 +34,21 @@ def number_text(value: int | float | Decimal) -> str:
     return format(d.normalize(), "f")
 
 
-def percent_text(ratio: int | float | Decimal, places: int = 1) -> str:
+def percent_text(ratio: int | float | Decimal, places: int = 1, *,
+                 apart_from: int | float | Decimal | None = None) -> str:
     """A fraction as a percent to ``places`` decimals at most: ``0.3`` → ``"30%"``,
-    ``0.12345`` → ``"12.3%"``."""
+    ``0.12345`` → ``"12.3%"``.  With ``apart_from`` (the limit the value is compared
+    with), more decimals — up to 6 — where rounding would print a value that is not the
+    limit as the limit: 0.0999 against 0.1 is "9.99%", never "10%，低于 10%"."""
+    text = _percent(ratio, places)
+    if apart_from is not None and ratio != apart_from:
+        while places < 6 and text == _percent(apart_from, places):
+            places += 1
+            text = _percent(ratio, places)
+    return text
+
+
+def _percent(ratio: int | float | Decimal, places: int) -> str:
     if isinstance(ratio, float):  # the common case, without Decimal (as in number_text)
         text = f"{ratio * 100:.{places}f}"
         return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"

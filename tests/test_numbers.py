@@ -25,6 +25,14 @@ def test_percent_to_whole_numbers_keeps_its_zeros():
     assert percent_text(1.0, places=0) == "100%" and percent_text(Decimal("1"), places=0) == "100%"
 
 
+@pytest.mark.parametrize(("ratio", "limit", "text"), [
+    (0.0999, 0.1, "9.99%"), (0.09999, 0.1, "9.999%"), (0.1001, 0.1, "10.01%"), (0.3004, 0.3, "30.04%"),
+    (0.1, 0.1, "10%"), (0.0951, 0.1, "9.5%"), (Decimal("0.0999"), Decimal("0.1"), "9.99%"),
+])
+def test_a_percent_compared_with_a_limit_never_prints_as_the_limit(ratio, limit, text):
+    assert percent_text(ratio, apart_from=limit) == text
+
+
 def test_yes_no_is_not_a_number():
     with pytest.raises(TypeError):
         number_text(True)

@@ -100,6 +100,8 @@ def test_mile_art5_2_public_area_10_percent_passes_below_fails():
     assert not passed and message == "公共办公场所 19.9㎡，占众创空间面积 9.9%，低于 10%"
     # 300 * 0.1 is 30.000000000000004 in floating point: 30 of 300 is still 10 %.
     assert check("mile.public_area", total_area_m2=300, public_area_m2=30)[0]
+    passed, message = check("mile.public_area", total_area_m2=1000, public_area_m2=99.9)
+    assert not passed and message == "公共办公场所 99.9㎡，占众创空间面积 9.99%，低于 10%"
 
 
 # --- 第五条（三） --------------------------------------------------------------------
@@ -122,6 +124,8 @@ def test_mile_art5_3_rent_year2_30_percent_passes_above_fails():
     assert check("mile.rent", rent_ratio_year2=0.1)[0]  # charging less than 30 % is allowed
     passed, message = check("mile.rent", rent_ratio_year2=0.31)
     assert not passed and message == "第二年租金为市价的 31%，高于 30%"
+    passed, message = check("mile.rent", rent_ratio_year2=0.3004)  # just above: not printed as "30%"
+    assert not passed and message == "第二年租金为市价的 30.04%，高于 30%"
 
 
 def test_mile_art5_3_rent_year3_50_percent_passes_above_fails():

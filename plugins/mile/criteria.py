@@ -75,7 +75,7 @@ def check_public_area(facts, ctx):
     percent = ctx.params["min_public_area_percent"]
     public, total = facts.public_area_m2, facts.total_area_m2
     share = public / total if total else 0.0
-    text = f"公共办公场所 {number_text(public)}㎡，占众创空间面积 {percent_text(share)}"
+    text = f"公共办公场所 {number_text(public)}㎡，占众创空间面积 {percent_text(share, apart_from=percent / 100)}"
     # Compared in whole percent so that 30㎡ of 300㎡ is exactly 10% (300 * 0.1 is not 30.0).
     if round(public * 100 - total * percent, 6) >= 0:
         return True, f"{text}，不低于 {number_text(percent)}%"
@@ -110,7 +110,7 @@ def check_rent(facts, ctx):
         ratio, limit = getattr(facts, key), params[limit_key]
         parts.append(f"{year} {percent_text(ratio)}")
         if ratio > limit:
-            over.append(f"{year}租金为市价的 {percent_text(ratio)}，高于 {percent_text(limit)}" if limit
+            over.append(f"{year}租金为市价的 {percent_text(ratio, apart_from=limit)}，高于 {percent_text(limit)}" if limit
                         else f"{year}收取租金（市价的 {percent_text(ratio)}），未免租金")
     if over:
         return False, "；".join(over)
