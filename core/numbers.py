@@ -53,3 +53,13 @@ def _percent(ratio: int | float | Decimal, places: int) -> str:
         text = f"{ratio * 100:.{places}f}"
         return (text.rstrip("0").rstrip(".") if "." in text else text) + "%"
     return number_text(round(_decimal(ratio) * 100, places)) + "%"
+
+
+def size_text(size: int) -> str:
+    """A file size as office software writes it, in the units read the same in Chinese
+    and English: ``45 B``, ``12.5 KB``, ``3.2 MB`` (1 KB = 1024 B)."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{number_text(round(size / 1024, 1))} KB"
+    return f"{number_text(round(size / (1024 * 1024), 1))} MB"

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
+from core.numbers import size_text
 from core.scoping import is_staff
 
 bp = Blueprint("main", __name__)
@@ -30,6 +31,11 @@ ERROR_MESSAGES = {
 @bp.app_errorhandler(404)
 def error_page(error: HTTPException):
     return render_template("auth/error.html", code=error.code, message=ERROR_MESSAGES[error.code]), error.code
+
+
+@bp.app_template_filter("size")
+def size_filter(size: int) -> str:
+    return size_text(size)
 
 
 @bp.app_context_processor

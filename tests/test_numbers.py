@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.numbers import number_text, percent_text
+from core.numbers import number_text, percent_text, size_text
 
 
 @pytest.mark.parametrize(("value", "text"), [
@@ -36,3 +36,11 @@ def test_a_percent_compared_with_a_limit_never_prints_as_the_limit(ratio, limit,
 def test_yes_no_is_not_a_number():
     with pytest.raises(TypeError):
         number_text(True)
+
+
+@pytest.mark.parametrize(("size", "text"), [
+    (0, "0 B"), (45, "45 B"), (1023, "1023 B"), (1024, "1 KB"), (12800, "12.5 KB"),
+    (10 * 1024 * 1024, "10 MB"), (3355443, "3.2 MB"),
+])
+def test_file_size_in_units_read_alike_in_chinese_and_english(size, text):
+    assert size_text(size) == text

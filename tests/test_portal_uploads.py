@@ -95,6 +95,8 @@ def test_size_limit_boundary_accepted_and_stored_with_its_sha256(app, draft):
     assert app.scanned == ["年度工作计划.pdf"]  # the virus-scan hook saw it
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "application.material_uploaded")).one()
     assert event.detail["sha256"] == attachment.sha256 and event.object_id == str(application.id)
+    page = client.get(f"/portal/applications/{application.id}/draft").get_data(as_text=True)
+    assert f"2 KB · SHA-256 {attachment.sha256[:12]}" in page  # size and digest shown with the file
     # the type is the content's: a PNG named .pdf is kept as a PNG
     upload(client, application.id, "other", b"\x89PNG\r\n\x1a\n" + b"0" * 20, "照片.pdf")
     assert db.session.scalars(select(Attachment).where(Attachment.material == "other")).one().content_type == "image/png"
