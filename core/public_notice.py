@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from core import audit, roles, scoping, uploads, workflow
 from core.extensions import db
@@ -133,6 +133,16 @@ def objections_per_hour() -> int:
     return int(current_app.config.get("OBJECTIONS_PER_HOUR") or DEFAULT_OBJECTIONS_PER_HOUR)
 
 
+def _one_address_at_a_time(client_address: str | None) -> None:
+    """Objections from one address are counted and stored one at a time, so that two
+    posted at the same instant cannot both slip under the limit.  PostgreSQL: a lock on
+    the address held until this transaction ends.  SQLite has one writer at a time: the
+    objection is written before it is counted again (see ``file_objection``)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                           {"key": f"objection:{client_address or '-'}"})
+
+
 def _recent_from(client_address: str | None) -> int:
     since = datetime.now(timezone.utc) - timedelta(hours=1)
     return db.session.scalar(
@@ -156,8 +166,11 @@ def file_objection(notice: PublicNotice, *, name: str, contact: str, content: st
     if application_id is not None and application_id not in {e.application_id for e in notice.entries}:
         raise WorkflowError("application_id", "所选申报不在本公示中")
     limit = objections_per_hour()
-    if _recent_from(client_address) >= limit:
-        raise RateLimited("rate", f"同一网络地址每小时最多提交 {limit} 条异议，请稍后再试")
+    refused = RateLimited("rate", f"同一网络地址每小时最多提交 {limit} 条异议，请稍后再试")
+    _one_address_at_a_time(client_address)
+    if _recent_from(client_address) >= limit:  # before any file is stored
+        db.session.rollback()  # ends the transaction, and its lock
+        raise refused
     attachment = None
     try:
         if upload is not None and upload.filename:
@@ -167,6 +180,8 @@ def file_objection(notice: PublicNotice, *, name: str, contact: str, content: st
                               client_address=client_address or "-", status="open")
         db.session.add(objection)
         db.session.flush()
+        if _recent_from(client_address) > limit:  # counted again with this one written (SQLite)
+            raise refused
         # The contact is not copied into the audit log: officers read it on the objection.
         audit.record("objection.file", objection, jurisdiction=notice.jurisdiction, actor=None,
                      to_state="open", notice_id=notice.id, application_id=application_id,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -15,7 +16,7 @@ from sqlalchemy import func, select
 
 from core import public_notice
 from core.extensions import db
-from core.models import Attachment, AuditEvent, Objection
+from core.models import Attachment, AuditEvent, Objection, PublicNotice
 from tests.notice_helpers import logged_in, officer, published, set_today, token_of
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
@@ -102,6 +103,49 @@ def test_rate_limit_is_configurable(app_factory, monkeypatch):
         client = app.test_client()
         assert post(client, notice).status_code == 302
         assert post(client, notice).status_code == 429
+
+
+def test_two_objections_at_the_same_instant_cannot_both_pass_the_limit(app_factory, monkeypatch):
+    """Two posts from one address, both counted before either is stored: exactly one
+    passes a limit of 1 (PostgreSQL: a lock on the address; SQLite: one writer at a time
+    and a second count after the write)."""
+    app = app_factory({"OBJECTIONS_PER_HOUR": 1})
+    with app.app_context():
+        set_today(monkeypatch, date(2026, 9, 28))
+        notice, _, _ = published("kunming", date(2026, 9, 24))
+        notice_id = notice.id
+    both_here = threading.Barrier(2, timeout=30)
+    real_lock = public_notice._one_address_at_a_time
+
+    def arrive_together(address):
+        both_here.wait()  # both requests have passed every other check
+        real_lock(address)
+
+    monkeypatch.setattr(public_notice, "_one_address_at_a_time", arrive_together)
+    outcome = []
+
+    def file(n: int) -> None:
+        with app.app_context():  # its own Session and database connection
+            try:
+                public_notice.file_objection(db.session.get(PublicNotice, notice_id), name=f"异议人{n}",
+                                             contact="13900001111", content="面积不符", today=date(2026, 9, 28),
+                                             client_address="10.9.9.9")
+                outcome.append("stored")
+            except public_notice.RateLimited:
+                outcome.append("refused")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=file, args=(n,)) for n in (1, 2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(outcome) == ["refused", "stored"]
+    with app.app_context():
+        assert count(Objection) == 1
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent)
+                                 .where(AuditEvent.action == "objection.file")) == 1
 
 
 def test_objections_accepted_on_the_last_day_refused_the_day_after(app, notice, monkeypatch):
