@@ -211,6 +211,19 @@ class CalendarDay(db.Model):
     note: Mapped[str | None] = mapped_column(String(200))
 
 
+class CalendarYear(db.Model):
+    """A year of the bureau's working-day calendar, and whether its arrangement (调休) has
+    been entered completely.  Only a complete year counts as known (CONTRACTS §3): the
+    entry of single days never does."""
+
+    __tablename__ = "calendar_years"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    complete: Mapped[bool] = mapped_column(Boolean, default=False)
+    document: Mapped[str | None] = mapped_column(String(200))  # the State Council notice it follows
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
 # --- spaces and applications -------------------------------------------------------
 
 

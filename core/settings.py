@@ -11,8 +11,9 @@ the database, what the encoded policy leaves open or what it decides later:
   ``based_on``;
 * ``BureauCriterion`` — an auto criterion built from data (a fact key, a comparison,
   a threshold) where the encoded policy has none;
-* ``CalendarDay`` — the bureau's working-day calendar for years the holiday package
-  does not know.
+* ``CalendarDay`` / ``CalendarYear`` — the bureau's working-day calendar for years the
+  holiday package does not know: single days, and a year's whole arrangement marked
+  complete (only then is the year known, CONTRACTS §3).
 
 The engines (eligibility, notice, subsidies) read everything through this module, so
 the plugin's data and the bureau's are one mechanism.  The bureau rows of a
@@ -38,7 +39,7 @@ from core import audit
 from core.errors import Refused
 from core.extensions import db
 from core.jurisdictions import registry
-from core.models import BureauCriterion, BureauPolicyVersion, BureauSetting, CalendarDay
+from core.models import BureauCriterion, BureauPolicyVersion, BureauSetting, CalendarDay, CalendarYear
 from core.numbers import number_text
 from core.policy import Citation, Criterion, PolicyVersion
 from core.workdays import WorkdayCalendar
@@ -65,6 +66,9 @@ __all__ = [
     "add_bureau_policy_version",
     "add_bureau_criterion",
     "set_calendar_day",
+    "set_calendar_year",
+    "parse_calendar_lines",
+    "CALENDAR_YEARS",
 ]
 
 NOTICE_DAYS = "notice_days"
@@ -409,9 +413,11 @@ def criteria(code: str, category: str, policy: PolicyVersion, data: BureauData |
 
 
 def calendar() -> WorkdayCalendar:
-    """The Chinese working-day calendar with the bureau's entries applied."""
+    """The Chinese working-day calendar with the bureau's entries applied: its days,
+    and the years whose arrangement it has marked complete."""
     rows = _read(select(CalendarDay))
-    return WorkdayCalendar({r.day: r.is_workday for r in rows})
+    complete = _read(select(CalendarYear.year).where(CalendarYear.complete.is_(True)))
+    return WorkdayCalendar({r.day: r.is_workday for r in rows}, complete_years=complete)
 
 
 # --- writing: validated, audited, shared by the admin and the CLI ------------------------
@@ -614,6 +620,87 @@ def set_calendar_day(day: date, is_workday: bool, *, note: str | None = None, ac
     db.session.flush()
     audit.record("calendar_day.set", object_type="CalendarDay", object_id=day.isoformat(), actor=actor,
                  old=old, new=is_workday, note=note)
+    if commit:
+        _commit()
+    return row
+
+
+# The years a bureau may enter: a notice published today runs at most into next year,
+# and a calendar of the distant past or future is a typing error.
+CALENDAR_YEARS = range(2000, 2101)
+
+
+def parse_calendar_lines(text: str | None, key: str) -> list[tuple[date, str | None]]:
+    """The days an officer lists, one line each: ``2027-02-05 除夕`` or a range
+    ``2027-02-05~2027-02-11 春节`` (the note is optional).  Refuses a line it cannot
+    read with :class:`SettingsError` naming ``key`` and the line."""
+    days: list[tuple[date, str | None]] = []
+    for number, raw in enumerate((text or "").splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        head, _, note = line.partition(" ")
+        first, sep, last = head.replace("～", "~").partition("~")
+        try:
+            start = date.fromisoformat(first)
+            end = date.fromisoformat(last) if sep else start
+        except ValueError:
+            raise SettingsError(key, f"第 {number} 行“{line[:40]}”不是日期：请写成 2027-02-05，"
+                                     f"或 2027-02-05~2027-02-11 表示连续几天") from None
+        if end < start or (end - start).days > 31:
+            raise SettingsError(key, f"第 {number} 行的日期范围 {start}~{end} 不合理（应先早后晚，且不超过一个月）")
+        while start <= end:
+            days.append((start, note.strip() or None))
+            start += timedelta(days=1)
+    return days
+
+
+def set_calendar_year(
+    year: int, *, rest_days: list[tuple[date, str | None]], workdays: list[tuple[date, str | None]],
+    complete: bool, document: str | None = None, actor=None, commit: bool = True,
+) -> CalendarYear:
+    """Enter a year's holiday arrangement in one go: its rest days and make-up working
+    days replace every day entered for that year before, and ``complete`` says whether
+    this is the whole arrangement (then the year counts as known; CONTRACTS §3).
+
+    Statutory holidays (``core.workdays.statutory_holidays``) rest without being
+    listed.  Refuses, writing nothing, a year out of range, a day of another year, a day
+    listed both ways, or a year marked complete without the document it follows."""
+    if type(year) is not int or year not in CALENDAR_YEARS:
+        raise SettingsError("year", f"年份应在 {CALENDAR_YEARS.start} 至 {CALENDAR_YEARS.stop - 1} 之间，实为 {year!r}")
+    if type(complete) is not bool:
+        raise SettingsError("complete", f"应为是/否，实为 {complete!r}")
+    document = (document or "").strip() or None
+    if complete and document is None:
+        raise SettingsError("document", "标记为完整时须注明所依据的国务院办公厅放假安排通知")
+    wanted: dict[date, tuple[bool, str | None]] = {}
+    for key, listed, working in (("rest_days", rest_days, False), ("workdays", workdays, True)):
+        for day, note in listed:
+            if day.year != year:
+                raise SettingsError(key, f"{day.isoformat()} 不在 {year} 年")
+            if day in wanted and wanted[day][0] != working:
+                raise SettingsError("workdays", f"{day.isoformat()} 同时列为休息日和调休上班日")
+            wanted[day] = (working, note)
+    existing = {r.day: r for r in db.session.scalars(
+        select(CalendarDay).where(CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31)))}
+    old_days = {d.isoformat(): r.is_workday for d, r in sorted(existing.items())}
+    for day, row in existing.items():
+        if day not in wanted:
+            db.session.delete(row)
+    for day, (working, note) in wanted.items():
+        row = existing.get(day) or CalendarDay(day=day)
+        row.is_workday, row.note = working, note
+        db.session.add(row)
+    row = db.session.get(CalendarYear, year)
+    old_complete = None if row is None else row.complete
+    if row is None:
+        row = CalendarYear(year=year)
+        db.session.add(row)
+    row.complete, row.document, row.updated_by_id = complete, document, getattr(actor, "id", None)
+    db.session.flush()
+    audit.record("calendar_year.set", object_type="CalendarYear", object_id=year, actor=actor,
+                 old_complete=old_complete, complete=complete, document=document, old_days=old_days,
+                 days={d.isoformat(): w for d, (w, _) in sorted(wanted.items())})
     if commit:
         _commit()
     return row

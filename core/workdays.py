@@ -23,8 +23,10 @@ import calendar as _calendar
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 import chinese_calendar as _cc
+from lunar_python import Lunar
 
 __all__ = [
     "add_months",
@@ -32,7 +34,10 @@ __all__ = [
     "WorkdayCalendar",
     "NoticePeriod",
     "notice_period",
+    "statutory_holidays",
     "unknown_year_warning",
+    "HOLIDAY_LAW",
+    "PACKAGE_YEARS",
 ]
 
 _ONE_DAY = timedelta(days=1)
@@ -46,6 +51,8 @@ _PKG_HOLIDAYS = _cc.holidays  # date -> holiday name: statutory rest days (incl.
 _PKG_WORKDAYS = _cc.workdays  # date -> holiday name: make-up working days (调休上班)
 _PKG_FIRST_YEAR = min(_PKG_HOLIDAYS).year
 _PKG_LAST_YEAR = max(_PKG_HOLIDAYS).year
+#: the years whose arrangement the installed ``chinesecalendar`` carries
+PACKAGE_YEARS = range(_PKG_FIRST_YEAR, _PKG_LAST_YEAR + 1)
 
 
 # ---------------------------------------------------------------------------
@@ -89,9 +96,58 @@ def full_months_between(start: date, end: date) -> int:
 # ---------------------------------------------------------------------------
 
 
+# 《全国年节及纪念日放假办法》 as amended by the State Council on 2024-11-10, in force
+# 2025-01-01 (第二条: the holidays every citizen has).  CONTRACTS §3.
+HOLIDAY_LAW = "《全国年节及纪念日放假办法》第二条（2024年修订，2025年1月1日起施行）"
+_HOLIDAY_LAW_FROM_YEAR = 2025
+
+
+@lru_cache(maxsize=64)
+def statutory_holidays(year: int) -> dict[date, str]:
+    """The statutory holidays of ``year`` (date → name) under 《全国年节及纪念日放假办法》
+    第二条 as in force since 2025-01-01: 元旦 1月1日; 春节 农历除夕、正月初一至初三;
+    清明节 清明当日; 劳动节 5月1日、2日; 端午节 农历五月初五; 中秋节 农历八月十五;
+    国庆节 10月1日至3日.
+
+    Lunar dates and the 清明 solar term come from ``lunar_python``.  These days rest
+    whatever the State Council's yearly arrangement moves around them; the
+    arrangement (调休) only adds rest days and make-up working days.  Years before
+    2025 followed the earlier text and are all in the ``chinesecalendar`` package:
+    none is given here.
+    """
+    if year < _HOLIDAY_LAW_FROM_YEAR:
+        return {}
+    days: dict[date, str] = {}
+
+    def rest(day: date, name: str) -> None:
+        # Two festivals may fall on one day (中秋 on 10月3日 in 2028): one rest day, both names.
+        days[day] = f"{days[day]}、{name}" if day in days else name
+
+    rest(date(year, 1, 1), "元旦")
+    new_year = _solar(Lunar.fromYmd(year, 1, 1))  # 正月初一 of the lunar year beginning in ``year``
+    rest(new_year - _ONE_DAY, "春节（除夕）")
+    for i in range(3):
+        rest(new_year + timedelta(days=i), "春节")
+    rest(_solar(Lunar.fromYmd(year, 3, 1).getJieQiTable()["清明"]), "清明节")
+    rest(date(year, 5, 1), "劳动节")
+    rest(date(year, 5, 2), "劳动节")
+    rest(_solar(Lunar.fromYmd(year, 5, 5)), "端午节")
+    rest(_solar(Lunar.fromYmd(year, 8, 15)), "中秋节")
+    for day in (1, 2, 3):
+        rest(date(year, 10, day), "国庆节")
+    return days
+
+
+def _solar(value) -> date:
+    """A ``lunar_python`` Lunar or Solar as a ``date``."""
+    solar = value.getSolar() if hasattr(value, "getSolar") else value
+    return date(solar.getYear(), solar.getMonth(), solar.getDay())
+
+
 def unknown_year_warning(year: int) -> str:
     """The warning given when a period touches a year whose arrangement is unknown."""
-    return f"{year}年节假日安排未知，仅按周末计算休息日；请在日历设置中录入该年安排"
+    return (f"{year}年节假日调休安排未知：休息日按周末和《全国年节及纪念日放假办法》规定的法定节假日计算，"
+            f"实际公示期可能更长；请在日历设置中录入该年安排并标记为完整")
 
 
 class WorkdayCalendar:
@@ -104,17 +160,19 @@ class WorkdayCalendar:
        correct it;
     2. the ``chinesecalendar`` package (the State Council's annual holiday
        notices, 2004 up to the package's release year);
-    3. otherwise: Monday–Friday work, weekends rest.
+    3. otherwise: weekends and the statutory holidays of the year
+       (:func:`statutory_holidays`) rest, every other day works.
 
-    A year is *known* when the package knows it or the bureau has entered any
-    date of it: a bureau that enters a year's arrangement is taken to have
-    entered all its holidays and make-up working days (weekends stay rest days
-    unless overridden).
+    A year is *known* when the package knows it or the bureau has marked its
+    arrangement complete (``complete_years``).  Entering single dates of a year
+    never makes it known: an officer who corrects one day has not entered the
+    whole 调休 arrangement, so periods touching that year keep their warning.
     """
 
-    __slots__ = ("_overrides", "_override_years")
+    __slots__ = ("_overrides", "_complete_years")
 
-    def __init__(self, overrides: Mapping[date, bool] | None = None) -> None:
+    def __init__(self, overrides: Mapping[date, bool] | None = None,
+                 complete_years: Iterable[int] = ()) -> None:
         table: dict[date, bool] = {}
         for d, working in (overrides or {}).items():
             if isinstance(d, datetime):
@@ -125,16 +183,21 @@ class WorkdayCalendar:
                 raise TypeError(f"日历设置 {d.isoformat()} 的取值应为 bool（是否工作日），实为 {working!r}")
             table[d] = working
         self._overrides = table
-        self._override_years = frozenset(d.year for d in table)
+        self._complete_years = frozenset(complete_years)
 
     @property
     def overrides(self) -> Mapping[date, bool]:
         """A copy of the bureau's entries (date → is working day)."""
         return dict(self._overrides)
 
+    @staticmethod
+    def package_knows_year(year: int) -> bool:
+        """Whether the ``chinesecalendar`` package carries the arrangement of ``year``."""
+        return _PKG_FIRST_YEAR <= year <= _PKG_LAST_YEAR
+
     def knows_year(self, year: int) -> bool:
-        """Whether the holiday arrangement of ``year`` is known (package or bureau)."""
-        return _PKG_FIRST_YEAR <= year <= _PKG_LAST_YEAR or year in self._override_years
+        """Whether the holiday arrangement of ``year`` is known (package, or marked complete by the bureau)."""
+        return self.package_knows_year(year) or year in self._complete_years
 
     def is_workday(self, d: date) -> bool:
         """Whether ``d`` is a working day.
@@ -147,9 +210,9 @@ class WorkdayCalendar:
         working = self._overrides.get(d)
         if working is not None:
             return working
-        if _PKG_FIRST_YEAR <= d.year <= _PKG_LAST_YEAR:
+        if self.package_knows_year(d.year):
             return d in _PKG_WORKDAYS or (d.weekday() < 5 and d not in _PKG_HOLIDAYS)
-        return d.weekday() < 5
+        return d.weekday() < 5 and d not in statutory_holidays(d.year)
 
     def next_workday(self, d: date) -> date:
         """``d`` itself if it is a working day, else the first working day after it."""
@@ -162,7 +225,8 @@ class WorkdayCalendar:
         return tuple(sorted({y for y in years if not self.knows_year(y)}))
 
     def __repr__(self) -> str:
-        return f"WorkdayCalendar(overrides={len(self._overrides)} dates)"
+        return (f"WorkdayCalendar(overrides={len(self._overrides)} dates, "
+                f"complete_years={sorted(self._complete_years)})")
 
 
 # ---------------------------------------------------------------------------
@@ -199,8 +263,9 @@ def notice_period(published_on: date, days: int, calendar: WorkdayCalendar) -> N
     working days count as working days.
 
     When any year touched by the period (first day through the final last day)
-    has no known holiday arrangement, weekends alone are taken as rest days and
-    ``warnings`` says which year, so a bureau can enter that year's calendar.
+    has no known holiday arrangement, weekends and that year's statutory
+    holidays are taken as rest days and ``warnings`` says which year: its 调休
+    may make the true period longer, until a bureau enters that year's calendar.
     """
     if isinstance(days, bool) or not isinstance(days, int):
         raise TypeError(f"公示期天数应为整数，实为 {days!r}")

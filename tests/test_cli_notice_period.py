@@ -80,21 +80,56 @@ def test_mile_fifteen_days_across_national_day(app, published_on, last_day):
     assert answer["source"]["citation"] == {"document": "弥政办发〔2017〕5号", "article": "第七条", "item": None}
 
 
-# --- into 2027, a year the holiday package does not know ----------------------------------
+# --- into 2027, a year the holiday package does not know (CONTRACTS §3) ---------------------
+# 2027's statutory holidays (《全国年节及纪念日放假办法》第二条): 元旦 01-01 (Fri); 除夕 02-05 (Fri) and
+# 正月初一至初三 02-06 … 02-08; 清明 04-05 (Mon); 国庆节 10-01 … 10-03 (Fri–Sun).
 
 
-def test_into_2027_warns_and_counts_weekends_only(app):
+@pytest.mark.parametrize(
+    ("code", "published_on", "first_day", "last_day"),
+    [
+        ("kunming", "2026-12-25", "2026-12-26", "2027-01-04"),  # 第十一条 7 天: 元旦, then the weekend
+        ("kunming", "2027-01-29", "2027-01-30", "2027-02-09"),  # 除夕 … 初三 (Mon) rest: Tuesday
+        ("kunming", "2027-03-29", "2027-03-30", "2027-04-06"),  # 清明 (Mon): Tuesday
+        ("mile", "2027-09-16", "2027-09-17", "2027-10-04"),  # 第七条 15 日: 国庆节 Fri–Sun: Monday
+        ("kunming", "2027-01-28", "2027-01-29", "2027-02-04"),  # the Thursday before 除夕 works
+        ("mile", "2027-09-15", "2027-09-16", "2027-09-30"),  # the Thursday before 国庆节 works
+    ],
+)
+def test_2027_counts_statutory_holidays_and_warns(app, code, published_on, first_day, last_day):
+    """CONTRACTS §3 / 民法典 第203条 with 2027's arrangement unknown: the law's holidays rest, and the
+    answer warns that the 调休 is not known, so the true period may be longer."""
+    answer = period(app, code, published_on)
+    assert (answer["first_day"], answer["last_day"]) == (first_day, last_day)
+    assert len(answer["warnings"]) == 1
+    assert "2027" in answer["warnings"][0] and "调休" in answer["warnings"][0] and "更长" in answer["warnings"][0]
+
+
+def test_one_bureau_day_for_2027_is_applied_but_keeps_the_warning(app):
+    """CONTRACTS §3: "A bureau's entry of a single day never makes a year known"."""
+    settings.set_calendar_day(date(2027, 1, 4), False, note="假设的调休")
     answer = period(app, "kunming", "2026-12-25")
-    # 2027-01-01 is a Friday: without the year's arrangement only weekends rest.
-    assert (answer["first_day"], answer["last_day"]) == ("2026-12-26", "2027-01-01")
+    assert answer["last_day"] == "2027-01-05"  # the entered rest day applies
     assert len(answer["warnings"]) == 1 and "2027" in answer["warnings"][0]
 
 
-def test_bureau_calendar_entries_for_2027_are_applied(app):
-    settings.set_calendar_day(date(2027, 1, 1), False, note="元旦")
-    answer = period(app, "kunming", "2026-12-25")
-    assert answer["last_day"] == "2027-01-04"  # Friday holiday, weekend, Monday
-    assert answer["warnings"] == []  # the bureau has entered 2027
+def test_marking_2027_complete_removes_the_warning(app):
+    """CONTRACTS §3: a year whose arrangement the bureau has marked complete is known."""
+    settings.set_calendar_year(2027, rest_days=[(date(2027, 2, 9), "春节调休")],
+                               workdays=[(date(2027, 2, 20), "春节调休上班")], complete=True,
+                               document="国务院办公厅关于2027年部分节假日安排的通知")
+    assert period(app, "kunming", "2026-12-25")["warnings"] == []
+    answer = period(app, "kunming", "2027-01-29")
+    assert (answer["last_day"], answer["warnings"]) == ("2027-02-10", [])  # 02-09 entered as a rest day
+    # a notice ending on the make-up Saturday ends there
+    assert period(app, "kunming", "2027-02-13")["last_day"] == "2027-02-20"
+
+
+def test_a_2027_arrangement_saved_incomplete_keeps_the_warning(app):
+    settings.set_calendar_year(2027, rest_days=[(date(2027, 2, 9), None)], workdays=[], complete=False)
+    answer = period(app, "kunming", "2027-01-29")
+    assert answer["last_day"] == "2027-02-10"
+    assert len(answer["warnings"]) == 1
 
 
 def test_within_2026_no_warning_even_near_year_end(app):

@@ -308,7 +308,8 @@ def test_calendar_days_entered_by_the_bureau(app):
     assert settings.calendar().is_workday(date(2027, 9, 26)) is False
     settings.set_calendar_day(date(2027, 9, 26), True, note="国庆调休上班")
     cal = settings.calendar()
-    assert cal.is_workday(date(2027, 9, 26)) is True and cal.knows_year(2027)
+    # a single day applies, but never makes its year known (CONTRACTS §3)
+    assert cal.is_workday(date(2027, 9, 26)) is True and not cal.knows_year(2027)
     settings.set_calendar_day(date(2027, 9, 26), False)
     assert settings.calendar().is_workday(date(2027, 9, 26)) is False
     assert db.session.scalar(select(func.count()).select_from(CalendarDay)) == 1

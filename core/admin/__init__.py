@@ -7,7 +7,8 @@ from flask_babel import lazy_gettext as _l
 
 from core.admin.applicant_users import ApplicantUsersView
 from core.admin.batches import BatchView, CallView
-from core.admin.bureau import BureauCriterionView, BureauPolicyVersionView, BureauSettingView, CalendarDayView
+from core.admin.bureau import BureauCriterionView, BureauPolicyVersionView, BureauSettingView
+from core.admin.calendar import CalendarDayView, CalendarYearView
 from core.admin.case import CaseView
 from core.admin.checklist import ChecklistView
 from core.admin.dashboard import DashboardView
@@ -44,6 +45,8 @@ def init_admin(app) -> Admin:
                                            endpoint="bureaupolicyversion", category=_l("Policy")))
     admin.add_view(BureauCriterionView(BureauCriterion, name=_l("Bureau criteria"), endpoint="bureaucriterion",
                                        category=_l("Policy")))
+    admin.add_view(CalendarYearView(name=_l("Holiday arrangements"), endpoint="calendar", url="/admin/calendar",
+                                    category=_l("Policy")))
     admin.add_view(CalendarDayView(CalendarDay, name=_l("Working-day calendar"), endpoint="calendarday",
                                    category=_l("Policy")))
     admin.add_view(NoticeView(PublicNotice, name=_l("Public notices"), endpoint="publicnotice", category=_l("Review")))

@@ -1,5 +1,5 @@
-"""The bureau's own policy data in the admin: settings, registered policy versions,
-criteria entered as data, and the working-day calendar.
+"""The bureau's own policy data in the admin: settings, registered policy versions and
+criteria entered as data (the working-day calendar is ``core.admin.calendar``).
 
 Flask-Admin list views over the models (scoped to the user's jurisdictions by
 :class:`ScopedModelView`), with create and edit going through the audited
@@ -7,16 +7,13 @@ operations of ``core.settings`` — the same ones the CLI uses — so a value is
 the same way everywhere and nothing is written half: a refused value re-renders the
 form with what was typed and the reason in Chinese, and rolls back.
 
-Who: officers of the jurisdiction and the admin.  The calendar is one national
-calendar (the State Council's holiday arrangement) shared by every jurisdiction, so
-only the provincial admin edits it.  Registered versions and criteria are not edited
+Who: officers of the jurisdiction and the admin.  Registered versions and criteria are not edited
 or deleted here: ``core.settings`` has no such operation, and what was applied to an
 application must stay traceable.
 """
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 from flask import flash
@@ -304,57 +301,3 @@ class BureauCriterionView(BureauView):
                 item=form.item.data or None, actor=current_user)
         except SettingsError as exc:
             return refuse(form, exc)
-
-
-# --- the working-day calendar ---------------------------------------------------------
-
-
-class CalendarDayForm(AdminForm):
-    day = DateField(_l("Date"), validators=[required(BAD_DATE)])
-    is_workday = SelectField(_l("Working day"), choices=[], validate_choice=True)
-    note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "day" in self:
-            replace_parse_errors(self.day, BAD_DATE)
-        self.is_workday.choices = [("1", gettext("Working day")), ("0", gettext("Rest day"))]
-        if kwargs.get("obj") is not None and not self.is_submitted():
-            self.is_workday.data = "1" if kwargs["obj"].is_workday else "0"
-
-
-class CalendarDayView(BureauView):
-    allowed_roles = (roles.ADMIN,)
-    create_roles = ()
-    edit_roles = ()
-    form = CalendarDayForm
-    column_default_sort = ("day", True)
-    column_list = ("day", "is_workday", "note")
-    column_labels = {"day": _l("Date"), "is_workday": _l("Working day"), "note": _l("Note")}
-    column_formatters = {"is_workday": lambda v, c, m, n: gettext("Working day") if m.is_workday else gettext(
-        "Rest day")}
-
-    def edit_form(self, obj=None):
-        form = super().edit_form(obj)
-        del form.day  # the date is the row's key: correct another day by adding it
-        return form
-
-    def get_one(self, id):
-        try:
-            day = date.fromisoformat(str(id))
-        except ValueError:
-            return None
-        return self.get_query().filter(self.model.day == day).one_or_none()
-
-    def _save(self, form, day: date):
-        try:
-            return settings.set_calendar_day(day, form.is_workday.data == "1", note=form.note.data or None,
-                                             actor=current_user)
-        except SettingsError as exc:
-            return refuse(form, exc)
-
-    def create_model(self, form):
-        return self._save(form, form.day.data)
-
-    def update_model(self, form, model):
-        return bool(self._save(form, model.day))

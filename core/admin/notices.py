@@ -28,6 +28,7 @@ from core.admin import dashboard, labels
 from core.admin.base import ScopedModelView, StaffAccessMixin
 from core.extensions import db
 from core.models import Application, Attachment, Objection, PublicNotice
+from core.notice import NoticeError, notice_period_for
 
 READ_ROLES = (roles.OFFICER, roles.LEADER, roles.ADMIN)
 CONTACT_ROLES = (roles.OFFICER, roles.ADMIN)  # who sees an objector's contact and attachment
@@ -79,6 +80,21 @@ def _at_step_kind(kind: str, statuses: tuple[str, ...]) -> list[Application]:
     return [a for a in rows if (step := workflow.step_of(a)) is not None and step.kind == kind]
 
 
+def _upcoming_periods(ready: list[Application], today) -> list[dict]:
+    """The period a notice published today would have, per jurisdiction with applications
+    ready, where it carries a warning — above all a period running into a year whose
+    holiday arrangement is not known, which may in truth be longer (CONTRACTS §3)."""
+    found = []
+    for code in sorted({a.jurisdiction for a in ready}):
+        try:
+            period = notice_period_for(code, today)
+        except NoticeError:
+            continue  # no period at all: publishing says so, with the reason
+        if period["warnings"]:
+            found.append({"code": code, **period})
+    return found
+
+
 def award_url(application: Application) -> str:
     """Where the case page's award button posts (with ``csrf_token`` and
     ``expected_version``; ``next`` says where to come back)."""
@@ -90,8 +106,9 @@ class NoticeDeskView(StaffAccessMixin, BaseView):
 
     def _index(self, *, typed: dict | None = None, error: str | None = None, status: int = 200):
         may_act = current_user.role == roles.OFFICER
+        ready = _at_step_kind("public_notice", ("in_review", "submitted"))
         return self.render(
-            "admin/notices.html", ready=_at_step_kind("public_notice", ("in_review", "submitted")),
+            "admin/notices.html", ready=ready, upcoming=_upcoming_periods(ready, _today()),
             awaiting=_at_step_kind("award", ("in_review",)), may_act=may_act, typed=typed or {}, error=error,
             labels=labels, workflow=workflow, award_url=award_url, authority_of=public_notice.authority_of,
         ), status
