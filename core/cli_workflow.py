@@ -46,6 +46,9 @@ def tick_command(today_text: str | None) -> None:
         ids = "、".join(f"#{a.id}" for a in moved) or "无"
         _say(f"closed notice #{notice.id} [{notice.jurisdiction}] 《{notice.title}》 last day "
              f"{notice.last_day.isoformat()}: {len(moved)} application(s) to the next step ({ids})")
+    for notice, old in result.lengthened:
+        _say(f"lengthened notice #{notice.id} [{notice.jurisdiction}] 《{notice.title}》: last day "
+             f"{old.isoformat()} -> {notice.last_day.isoformat()} (holiday arrangement entered since publication)")
     for notice, count in result.waiting:
         _say(f"waiting notice #{notice.id} [{notice.jurisdiction}] 《{notice.title}》: {count} open objection(s)")
     for notice, reason in result.failed:

@@ -19,7 +19,7 @@ together, raising :class:`~core.workflow.WorkflowError`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
 from flask import current_app
@@ -29,7 +29,9 @@ from core import audit, roles, scoping, uploads, workflow
 from core.extensions import db
 from core.jurisdictions import enabled_codes, registry
 from core.models import Application, NoticeEntry, Objection, PublicNotice
+from core import settings
 from core.notice import NoticeError, notice_period_for
+from core.workdays import notice_period
 from core.policy import Citation
 from core.workflow import WorkflowError
 
@@ -253,12 +255,48 @@ def close_refusal(notice: PublicNotice, today: date) -> str | None:
     return None
 
 
+def lengthen_to_calendar(notice: PublicNotice, actor=None) -> date | None:
+    """Count the period of an open notice again on today's calendar and lengthen it when
+    it now ends later — a notice published into a year whose 调休 was unknown may in truth
+    last longer once the year's arrangement is entered (民法典 第203条, CONTRACTS §3).
+    Never shortens it: the public was told the published last day.  Returns the new last
+    day (audited, not committed) or None."""
+    if notice.status != "open":
+        return None
+    period = notice_period(notice.published_on, notice.days, settings.calendar())
+    if period.last_day <= notice.last_day:
+        return None
+    old = notice.last_day
+    notice.last_day = period.last_day
+    audit.record("notice.lengthen", notice, actor=None if actor is workflow.SYSTEM else actor,
+                 old_last_day=old.isoformat(), last_day=period.last_day.isoformat(),
+                 reason="按录入的节假日安排重新计算公示期（民法典 第二百零三条）")
+    return period.last_day
+
+
+def lengthen_open_notices(actor=None) -> list[tuple[PublicNotice, date]]:
+    """After the calendar changed: lengthen every open notice that now ends later.
+    Returns ``(notice, old last day)`` of those lengthened; one commit."""
+    lengthened = []
+    for notice in db.session.scalars(select(PublicNotice).where(PublicNotice.status == "open")
+                                     .order_by(PublicNotice.id)):
+        old = notice.last_day
+        if lengthen_to_calendar(notice, actor) is not None:
+            lengthened.append((notice, old))
+    db.session.commit()
+    return lengthened
+
+
 def close(notice: PublicNotice, actor, today: date) -> list[Application]:
     """Close ``notice``: every application still under notice moves to the next step
     (the award).  ``actor`` is an officer of the jurisdiction or ``workflow.SYSTEM``.
-    Returns the applications moved; one commit."""
+    Returns the applications moved; one commit.  A period that the calendar entered
+    since publication makes longer is lengthened instead (committed) and the closing
+    refused until the new last day has passed."""
     if actor is not workflow.SYSTEM:
         _require_officer(actor, notice.jurisdiction)
+    if lengthen_to_calendar(notice, actor) is not None:
+        db.session.commit()
     reason = close_refusal(notice, today)
     if reason:
         raise WorkflowError("close", reason)
@@ -293,6 +331,7 @@ class TickResult:
     closed: list[tuple[PublicNotice, list[Application]]]
     waiting: list[tuple[PublicNotice, int]]  # (notice, open objections)
     failed: list[tuple[PublicNotice, str]]
+    lengthened: list[tuple[PublicNotice, date]] = field(default_factory=list)  # (notice, old last day)
 
 
 def close_due(today: date) -> TickResult:
@@ -306,6 +345,12 @@ def close_due(today: date) -> TickResult:
         .order_by(PublicNotice.id)
     ).all()
     for notice in due:
+        old = notice.last_day
+        if lengthen_to_calendar(notice, workflow.SYSTEM) is not None:
+            db.session.commit()
+            result.lengthened.append((notice, old))
+            if notice.last_day >= today:
+                continue
         count = open_objections(notice)
         if count:
             result.waiting.append((notice, count))

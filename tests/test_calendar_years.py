@@ -12,11 +12,12 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from core import settings
+from core import public_notice, settings
+from core.cli import cli
 from core.extensions import db
 from core.models import AuditEvent, CalendarDay, CalendarYear
 from core.settings import SettingsError
-from tests.notice_helpers import at_step, logged_in, officer, plain, set_today, token_of
+from tests.notice_helpers import at_step, logged_in, officer, plain, published, set_today, token_of
 from tests.factories import make_user
 
 D = date.fromisoformat
@@ -216,3 +217,49 @@ def test_notice_desk_is_quiet_for_a_period_within_a_known_year(app, monkeypatch)
     at_step("kunming")
     client = logged_in(app, officer("kunming"))
     assert 'id="upcoming-kunming"' not in client.get("/admin/notices/").get_data(as_text=True)
+
+
+# --- open notices follow the calendar entered after their publication ---------------------
+
+
+def test_entering_the_year_lengthens_an_open_notice_and_says_so(app, monkeypatch):
+    """民法典 第203条: a 昆明 notice published 2026-12-25 ends 2027-01-04 on the law's holidays alone;
+    when the 2027 arrangement makes 01-04 a rest day, the open notice runs to 01-05."""
+    set_today(monkeypatch, D("2026-12-28"))
+    notice, _, _ = published("kunming", D("2026-12-25"))
+    assert notice.last_day == D("2027-01-04")
+    client = logged_in(app, make_user("admin"))
+    response = client.post("/admin/calendar/2027", data={
+        "csrf_token": token_of(client, "/admin/calendar/2027"), "rest_days": "2027-01-04 元旦调休",
+        "workdays": "", "document": NOTICE_2027, "complete": "1"}, follow_redirects=True)
+    assert "2027-01-05" in plain(response.get_data(as_text=True))
+    db.session.refresh(notice)
+    assert notice.last_day == D("2027-01-05")
+    (event,) = events("notice.lengthen")
+    assert (event.detail["old_last_day"], event.detail["last_day"]) == ("2027-01-04", "2027-01-05")
+
+
+def test_tick_lengthens_instead_of_closing_then_closes_after_the_new_last_day(app):
+    notice, applications, _ = published("kunming", D("2026-12-25"))
+    settings.set_calendar_day(D("2027-01-04"), False, note="元旦调休")  # entered after publication
+    runner = app.test_cli_runner()
+    result = runner.invoke(cli, ["tick", "--today", "2027-01-05"])
+    assert result.exit_code == 0, result.stderr
+    assert "lengthened notice" in result.stdout and "2027-01-05" in result.stdout
+    db.session.refresh(notice)
+    assert (notice.status, notice.last_day) == ("open", D("2027-01-05"))
+    result = runner.invoke(cli, ["tick", "--today", "2027-01-06"])
+    db.session.refresh(notice)
+    assert notice.status == "closed"
+    assert len(events("notice.lengthen")) == 1
+
+
+def test_a_published_period_is_never_shortened(app):
+    settings.set_calendar_day(D("2027-01-04"), False)
+    notice, _, _ = published("kunming", D("2026-12-25"))
+    assert notice.last_day == D("2027-01-05")
+    settings.set_calendar_day(D("2027-01-04"), True)  # the entry is corrected away
+    assert public_notice.lengthen_open_notices() == []
+    db.session.refresh(notice)
+    assert notice.last_day == D("2027-01-05")
+    assert events("notice.lengthen") == []

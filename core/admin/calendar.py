@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
-from core import roles, settings
+from core import public_notice, roles, settings
 from core.admin import dashboard
 from core.admin.base import AdminForm, StaffAccessMixin
 from core.admin.bureau import BAD_DATE, BureauView, refuse, replace_parse_errors, required
@@ -36,6 +36,13 @@ from core.settings import SettingsError
 from core.workdays import HOLIDAY_LAW, PACKAGE_YEARS, WorkdayCalendar, statutory_holidays
 
 READ_ROLES = (roles.ADMIN, roles.OFFICER, roles.LEADER)
+
+
+def _lengthen_open_notices() -> None:
+    """A calendar change may make an open notice's period longer: lengthen it now, and say so."""
+    for notice, old in public_notice.lengthen_open_notices(current_user):
+        flash(gettext("The period of the notice “%(title)s” now ends on %(day)s (it ended on %(old)s).",
+                      title=notice.title, day=notice.last_day.isoformat(), old=old.isoformat()), "warning")
 
 
 # --- single days ----------------------------------------------------------------------
@@ -80,10 +87,12 @@ class CalendarDayView(BureauView):
 
     def _save(self, form, day: date):
         try:
-            return settings.set_calendar_day(day, form.is_workday.data == "1", note=form.note.data or None,
-                                             actor=current_user)
+            row = settings.set_calendar_day(day, form.is_workday.data == "1", note=form.note.data or None,
+                                            actor=current_user)
         except SettingsError as exc:
             return refuse(form, exc)
+        _lengthen_open_notices()
+        return row
 
     def create_model(self, form):
         return self._save(form, form.day.data)
@@ -179,4 +188,5 @@ class CalendarYearView(StaffAccessMixin, BaseView):
             db.session.rollback()
             return self._render_year(year, typed, {exc.key: exc.message}, 400)
         flash(gettext("The arrangement of %(year)s has been saved.", year=year), "success")
+        _lengthen_open_notices()
         return redirect(url_for(".year", year=year))
