@@ -104,10 +104,36 @@ def test_kunming_art5_5_mentors_1_passes_0_fails():
     assert not passed and "没有创业导师" in message
 
 
-def test_kunming_art5_6_separate_accounting_required():
-    assert check("kunming.separate_accounting", separate_accounting=True)[0]
+@pytest.mark.parametrize(
+    ("hosted", "separate", "passes", "said"),
+    [
+        (True, True, True, "依托运营单位建设，建设运营财务单独核算"),
+        (True, False, False, "依托运营单位建设，建设运营财务未单独核算"),
+        (False, True, True, "不依托运营单位建设，不适用"),
+        (False, False, True, "不依托运营单位建设，不适用"),
+    ],
+)
+def test_kunming_art5_6_separate_accounting_asked_of_hosted_spaces_only(hosted, separate, passes, said):
+    """第五条（六）"依托运营单位的，建设运营财务应单独核算": hosted × separate accounting."""
+    passed, message = check("kunming.separate_accounting", hosted_by_operating_unit=hosted,
+                            separate_accounting=separate)
+    assert passed is passes
+    assert said in message
+
+
+def test_kunming_art5_6_absent_hosted_key_means_not_hosted():
+    """第五条（六）: CONTRACTS §1 hosted_by_operating_unit absent = false, so no separate accounting is asked."""
+    assert "hosted_by_operating_unit" not in BASE
     passed, message = check("kunming.separate_accounting", separate_accounting=False)
-    assert not passed and "未单独核算" in message
+    assert passed and "不依托运营单位建设" in message
+
+
+def test_kunming_art5_6_finance_management_is_for_the_experts():
+    """第五条（六）财务管理规范: a manual criterion of the same item."""
+    crit = BY_ID["kunming.finance_management"]
+    assert crit.kind == "manual" and crit.check is None
+    assert (crit.citation.article, crit.citation.item) == ("第五条", "（六）")
+    assert BY_ID["kunming.separate_accounting"].citation == crit.citation
 
 
 # --- 第六条 (技术支撑类) --------------------------------------------------------------
