@@ -1,8 +1,8 @@
 """The applicant's pre-check: which titles a space may apply for today, and what is
 missing.
 
-For every *enabled* jurisdiction whose area covers the space's region
-(``Jurisdiction.covers``), under the policy version in force today (``core.settings``,
+For every *enabled* jurisdiction the space lies in (``core.location.space_within``,
+the rule the criteria on the space's location apply too), under the policy version in force today (``core.settings``,
 with the bureau's versions, parameters and criteria): each category of that policy
 judged by the eligibility engine — the verdict and every criterion with its result,
 message and citation; manual criteria are for the experts.  A jurisdiction with no
@@ -16,7 +16,7 @@ from datetime import date
 
 from core import eligibility, settings
 from core.facts import Facts, FactsError, parse_facts
-from core.jurisdictions import enabled
+from core.jurisdictions import enabled_for_space
 from core.policy import Citation, PolicyVersion
 
 
@@ -83,7 +83,7 @@ def _judge(code: str, category, policy: PolicyVersion, facts: Facts, today: date
 
 def compute(facts_data: dict, region: str, today: date) -> Precheck:
     """The pre-check of a space whose facts (CONTRACTS §1) are ``facts_data``."""
-    covering = [(code, j) for code, j in enabled().items() if j.covers(region)]
+    covering = enabled_for_space(region).items()
     check = Precheck(today, [])
     facts = None
     try:

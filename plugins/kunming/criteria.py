@@ -7,6 +7,7 @@ and comparisons only (a benchmark runs 100 000 evaluations).  Thresholds come fr
 """
 from core import hookimpl
 from core.facts import SERVICES
+from core.location import space_location_check
 from core.numbers import number_text, percent_text
 from core.policy import Citation, Criterion
 from core.workdays import full_months_between
@@ -187,6 +188,10 @@ CRITERIA = [
     # 第五条
     Criterion("kunming.legal_entity", "昆明市区域内注册的独立法人企事业单位", _c("第五条", "（一）"), "auto",
               check_legal_entity, ALL),
+    # 第五条 opens "申请认定昆明市众创空间": a 昆明市 space lies in 昆明 (第四条: the 县（市）区
+    # recommend the spaces of their own area).  No item of its own: cited to the article.
+    Criterion("kunming.space_location", "众创空间位于昆明市区域内", _c("第五条", None), "auto",
+              space_location_check(JURISDICTION), ALL),
     Criterion("kunming.service_theme", "具有明确的创新创业服务主题，内容充实，规划合理", _c("第五条", "（二）"),
               "manual", None, ALL),
     Criterion("kunming.operating_time", "众创空间成立时间在半年以上", _c("第五条", "（三）"), "auto",
