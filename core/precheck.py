@@ -37,6 +37,7 @@ class CategoryResult:
     verdict: str | None = None
     criteria: list[CriterionResult] = field(default_factory=list)
     error: str | None = None  # the engine refused (e.g. a bureau setting not entered yet)
+    warnings: list[str] = field(default_factory=list)  # about the criteria (none entered yet…)
 
     @property
     def missing(self) -> list[CriterionResult]:
@@ -67,11 +68,12 @@ def _judge(code: str, category, policy: PolicyVersion, facts: Facts, today: date
     titles = {c.id: c.title for c in criteria}
     citations = {c.id: c.citation for c in criteria}
     try:
-        answer = eligibility.prepare(code, category.code, today, policy=policy, criteria=criteria,
-                                     data=data).evaluate(facts)
+        prepared = eligibility.prepare(code, category.code, today, policy=policy, criteria=criteria, data=data)
+        answer = prepared.evaluate(facts)
     except eligibility.EvaluationError as exc:
         result.error = exc.message
         return result
+    result.warnings = list(prepared.warnings)
     result.verdict = answer["verdict"]
     result.criteria = [
         CriterionResult(row["id"], titles.get(row["id"], row["id"]), row["kind"], row["result"],

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from core import settings
 from core.admin import dashboard
 from core.cli import cli
 from core.extensions import db
@@ -154,3 +155,35 @@ def test_space_location_mile_art2_kunming_art5_cli_and_precheck_agree(app, clien
         assert crit["result"] == "fail" and answer["verdict"] == "ineligible"
         assert f"众创空间所在地 {space_region} 不在" in crit["message"]
         assert f'id="jurisdiction-{code}"' not in html
+
+
+def test_xuzhou_wu_5_without_bureau_criteria_warns_on_the_page_and_in_the_cli(app, client, tmp_path):
+    """徐政发〔2016〕12号 五（五）: criteria in 徐政发〔2015〕73号, not in the platform — the page
+    does not say "自动判断的条件均已满足" but warns, as ``evaluate`` does; once the bureau
+    has entered a criterion both stop warning."""
+    space = described_space("320302")
+    html = page_of(client, space)
+    warning = re.search(r'id="criteria-warning-xuzhou-key">([^<]+)<', html)
+    assert warning and "主管部门也尚未录入认定条件" in warning.group(1)
+    section = html.split('id="category-xuzhou-key"', 1)[1]
+    assert "自动判断的条件均已满足" not in section
+    assert '<td class="zc-result">符合</td>' in row(html, "xuzhou.space_location")
+    answer = evaluate_cli(app, tmp_path, "xuzhou", "key", facts_of(space))
+    assert answer["verdict"] == "eligible_pending_review" and warning.group(1) in answer["warnings"]
+
+    settings.add_bureau_criterion("xuzhou", category="key", crit_code="area", title="众创空间面积",
+                                  fact_key="total_area_m2", operator=">=", threshold=500,
+                                  document="徐政发〔2015〕73号", article="第五条", item="（一）")
+    html = client.get(f"/portal/precheck?space={space.id}").get_data(as_text=True)
+    assert 'id="criteria-warning-xuzhou-key"' not in html
+    assert "自动判断的条件均已满足" in html.split('id="category-xuzhou-key"', 1)[1]
+    assert evaluate_cli(app, tmp_path, "xuzhou", "key", facts_of(space))["warnings"] == []
+
+
+def test_xuzhou_wu_5_a_kunming_space_is_not_offered_xuzhou_and_the_cli_says_ineligible(app, client, tmp_path):
+    """五（五）: a 昆明 space evaluated as 徐州 fails where it is; the portal never offers 徐州 to it."""
+    space = described_space("530112")
+    assert 'id="jurisdiction-xuzhou"' not in page_of(client, space)
+    answer = evaluate_cli(app, tmp_path, "xuzhou", "key", facts_of(space))
+    assert answer["verdict"] == "ineligible"
+    assert next(c for c in answer["criteria"] if c["id"] == "xuzhou.space_location")["result"] == "fail"
