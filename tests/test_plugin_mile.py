@@ -272,7 +272,8 @@ def test_mile_art15_assessment_subsidy_without_amount(registry):
 def test_mile_art9_to_13_support_measures_carry_no_amount(registry):
     rules = registry.subsidy_rules("mile", POLICY_2017)
     municipal = [r for r in rules if r.matches("recognized", level="municipal")]
-    assert [r.citation.article for r in municipal] == ["第九条", "第十条", "第十一条", "第十二条", "第十三条"]
+    # 州级 titles count as municipal: 实施意见 二（四） (省州级认定) is listed for them too
+    assert [r.citation.article for r in municipal] == ["第九条", "第十条", "第十一条", "第十二条", "第十三条", "二"]
     provincial = [r for r in rules if r.matches("recognized", level="provincial")]
     assert [r.code for r in provincial] == ["mile.financial_support", "mile.service_improvement",
                                            "mile.resource_sharing", "mile.talent_support", "mile.project_funds"]
