@@ -32,6 +32,7 @@ __all__ = [
     "parse_facts",
     "FACT_KEYS",
     "OPTIONAL_FACT_KEYS",
+    "fact_value",
     "RESIDENT_KEYS",
     "ENTITY_TYPES",
     "PREMISES_TENURES",
@@ -650,6 +651,13 @@ _OPTIONAL_FIELDS = (
 
 FACT_KEYS: tuple[str, ...] = tuple(key for key, _ in _FIELDS)
 OPTIONAL_FACT_KEYS: tuple[str, ...] = tuple(key for key, _, _ in _OPTIONAL_FIELDS)
+_ABSENT = {key: absent for key, _, absent in _OPTIONAL_FIELDS}
+
+
+def fact_value(facts: Mapping, key: str):
+    """``facts[key]`` as the contract reads it: an optional key left out is its default
+    (so an old application without it and a new one with false do not differ)."""
+    return facts.get(key, _ABSENT.get(key))
 RESIDENT_KEYS: tuple[str, ...] = tuple(name for name, _ in _RESIDENT_FIELDS)
 
 

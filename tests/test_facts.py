@@ -92,6 +92,14 @@ def test_hosted_by_operating_unit_is_optional_and_absent_means_false(example):
     assert parse_facts(hosted.to_json_dict()) == hosted
 
 
+def test_absent_optional_key_reads_as_its_default():
+    """hosted_by_operating_unit (昆科发〔2017〕55号 第五条（六）): absent and false are the same fact."""
+    from core.facts import fact_value
+    assert fact_value({}, "hosted_by_operating_unit") is False
+    assert fact_value({"hosted_by_operating_unit": True}, "hosted_by_operating_unit") is True
+    assert fact_value({}, "total_area_m2") is None  # a required key has no default
+
+
 def test_facts_are_frozen(example):
     facts = parse_facts(example)
     with pytest.raises(AttributeError):
