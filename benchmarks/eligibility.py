@@ -17,7 +17,7 @@ known to apply the same rules.  Run:
     .venv/bin/python benchmarks/eligibility.py [--n 100000] [--rounds 3]
 
 The database is a fresh SQLite file in a temporary folder, migrated, with the three
-bureau criteria a 徐州 bureau might enter (the plugin encodes none, see
+bureau criteria a 徐州 bureau might enter (the plugin encodes none of 73号, see
 plugins/xuzhou/criteria.py).
 """
 from __future__ import annotations
@@ -127,6 +127,7 @@ def generate(n: int, seed: int = SEED) -> list[tuple[str, str, dict]]:
             "mentors": _pick(rng, (3, 5, 8), (0, 2)),
             "management_rules": _pick(rng, (["admission", "finance", "operations"],), (["finance"], [])),
             "separate_accounting": _pick(rng, (True,), (False,)),
+            "hosted_by_operating_unit": i % 2 == 0,  # no draw: the other values stay as they were
             "services": _pick(rng, (list(SERVICE_CODES), list(SERVICE_CODES[:4])), (["registration", "legal"],)),
             "investor_partners": _pick(rng, (1, 2, 4), (0,)),
             "seed_fund": _pick(rng, (True,), (False,)),
@@ -174,6 +175,7 @@ def hand_mile(f, as_of) -> bool:
     return (
         f.registered_region.startswith("532504") and f.independent_legal_person
         and f.entity_type in ("enterprise", "institution")
+        and f.space_region.startswith("532504")  # 附件1 第二条
         and f.total_area_m2 >= 200
         and sum(1 for r in f.residents if r.qualifying_field) >= 10
         and _public_share_ok(f, 10)
@@ -191,9 +193,10 @@ def _kunming_common(f, as_of) -> bool:
     return (
         f.registered_region.startswith("5301") and f.independent_legal_person
         and f.entity_type in ("enterprise", "institution")
+        and f.space_region.startswith("5301")
         and full_months_between(f.space_opened_on, as_of) >= 6
         and f.mentors >= 1
-        and f.separate_accounting
+        and (f.separate_accounting or not f.hosted_by_operating_unit)  # （六）依托运营单位的
     )
 
 
@@ -243,8 +246,9 @@ def hand_yunnan(f, as_of) -> bool:
 
 
 def hand_xuzhou_key(f, as_of) -> bool:
-    # No plugin criteria (徐政发〔2015〕73号 not encoded); the bureau's three thresholds.
-    return f.total_area_m2 >= 500 and f.workstations >= 20 and f.mentors >= 3
+    # 徐政发〔2015〕73号 not encoded: where the space is (12号 五（五）) and the bureau's three thresholds.
+    return (f.space_region.startswith("3203")
+            and f.total_area_m2 >= 500 and f.workstations >= 20 and f.mentors >= 3)
 
 
 HAND = {

@@ -69,6 +69,7 @@ class Prepared:
     auto_checks: tuple = ()  # the auto criteria's checks alone, for ``verdict``
     rows: tuple = ()  # (id, check or None for manual, citation dict, manual message) per criterion
     policy_dict: dict | None = None
+    warnings: tuple[str, ...] = ()  # about the criteria themselves (none entered yet…)
 
     def evaluate(self, facts: Facts) -> dict[str, Any]:
         """The CONTRACTS §2 answer for ``facts`` (already parsed)."""
@@ -104,7 +105,7 @@ class Prepared:
         answer["policy"] = self.policy_dict.copy()
         answer["verdict"] = INELIGIBLE if failed else PENDING_REVIEW
         answer["criteria"] = results
-        answer["warnings"] = list(facts.warnings)
+        answer["warnings"] = list(facts.warnings) + list(self.warnings)
         return answer
 
     def verdict(self, facts: Facts) -> str:
@@ -144,6 +145,17 @@ def _compile(c: Criterion) -> _Compiled:
     )
 
 
+def _criteria_warnings(code: str, category: str, policy: PolicyVersion, data: settings.BureauData) -> tuple[str, ...]:
+    """A policy whose criteria are in a document the platform does not have checks nothing
+    of them until the bureau enters criteria of its own: say so, never a silent "pass"."""
+    if policy.criteria_document is None or any(r.category in (None, category) for r in data.criteria):
+        return ()
+    name = registry().installed()[code].name
+    return (f"{name}：{policy.document} 规定认定按{policy.criteria_document}执行，平台未收录该文件，"
+            f"主管部门也尚未录入认定条件，因此除众创空间所在地外没有自动判断的条件；"
+            f"“待评审”不表示符合认定条件，全部条件由评审专家判断",)
+
+
 def _check_category(code: str, category: str, policy: PolicyVersion) -> None:
     if policy.category(category) is None:
         known = "、".join(f"{c.code}（{c.name}）" for c in policy.categories)
@@ -180,6 +192,7 @@ def prepare(code: str, category: str, as_of: date, *, policy: PolicyVersion | No
         auto_checks=tuple(c.check for c in compiled if c.auto),
         rows=tuple((c.id, c.check if c.auto else None, c.citation, c.manual_message) for c in compiled),
         policy_dict=policy.to_dict(),
+        warnings=_criteria_warnings(code, category, policy, data),
     )
 
 

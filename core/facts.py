@@ -31,6 +31,8 @@ __all__ = [
     "Facts",
     "parse_facts",
     "FACT_KEYS",
+    "OPTIONAL_FACT_KEYS",
+    "fact_value",
     "RESIDENT_KEYS",
     "ENTITY_TYPES",
     "PREMISES_TENURES",
@@ -264,6 +266,8 @@ class Facts:
     financed_teams_last_year: int
     typical_cases_last_year: int
     events_last_year: int
+    # Optional keys (absent = their default), after the required ones.
+    hosted_by_operating_unit: bool = False
     warnings: tuple[str, ...] = field(default=())
 
     def to_json_dict(self) -> dict:
@@ -272,7 +276,7 @@ class Facts:
         ``parse_facts(f.to_json_dict()) == f``.
         """
         out = {}
-        for key in FACT_KEYS:
+        for key in FACT_KEYS + OPTIONAL_FACT_KEYS:
             value = getattr(self, key)
             if isinstance(value, date):
                 value = value.isoformat()
@@ -313,6 +317,7 @@ _LABELS = {
     "mentors": "创业导师数",
     "management_rules": "已建立的管理制度",
     "separate_accounting": "是否财务单独核算",
+    "hosted_by_operating_unit": "是否依托运营单位建设",
     "services": "可提供的创新创业服务",
     "investor_partners": "合作投资机构数",
     "seed_fund": "是否设立种子基金",
@@ -639,7 +644,20 @@ _FIELDS = (
     ("events_last_year", _p_int),
 )
 
+# Keys a file may leave out, with the value their absence means (CONTRACTS §1).
+_OPTIONAL_FIELDS = (
+    ("hosted_by_operating_unit", _p_bool, False),
+)
+
 FACT_KEYS: tuple[str, ...] = tuple(key for key, _ in _FIELDS)
+OPTIONAL_FACT_KEYS: tuple[str, ...] = tuple(key for key, _, _ in _OPTIONAL_FIELDS)
+_ABSENT = {key: absent for key, _, absent in _OPTIONAL_FIELDS}
+
+
+def fact_value(facts: Mapping, key: str):
+    """``facts[key]`` as the contract reads it: an optional key left out is its default
+    (so an old application without it and a new one with false do not differ)."""
+    return facts.get(key, _ABSENT.get(key))
 RESIDENT_KEYS: tuple[str, ...] = tuple(name for name, _ in _RESIDENT_FIELDS)
 
 
@@ -651,8 +669,10 @@ def parse_facts(data: Mapping) -> Facts:
     a negative number, a ratio outside 0..1, a public area above the total, a
     date that is not YYYY-MM-DD or does not exist, a region code that is not
     six digits of a GB/T 2260 province, a value outside an enumeration, or a
-    统一社会信用代码 failing GB 32100-2015 / GB 11714-1997.  Keys the contract
-    does not name are ignored: forms collect more than criteria read.
+    统一社会信用代码 failing GB 32100-2015 / GB 11714-1997.  The optional keys
+    (``OPTIONAL_FACT_KEYS``) may be absent — their absence has a meaning, e.g.
+    ``hosted_by_operating_unit`` false — and are checked after the required ones.
+    Keys the contract does not name are ignored: forms collect more than criteria read.
     """
     if not isinstance(data, Mapping):
         raise FactsError("", f"申报事实应为 JSON 对象，实为{_describe(data)}")
@@ -664,6 +684,11 @@ def parse_facts(data: Mapping) -> Facts:
             if key in data:  # a KeyError from inside a parser is a bug, not bad input
                 raise
             raise FactsError(key, f"缺少必填项（{_LABELS[key]}）") from None
+        except _Invalid as err:
+            raise FactsError(key + err.subkey, err.render(_LABELS[key])) from None
+    for key, parse, absent in _OPTIONAL_FIELDS:
+        try:
+            values[key] = parse(data[key]) if key in data else absent
         except _Invalid as err:
             raise FactsError(key + err.subkey, err.render(_LABELS[key])) from None
 

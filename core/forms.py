@@ -57,6 +57,7 @@ from wtforms.widgets import CheckboxInput, ListWidget, MonthInput
 
 from core.facts import (
     FACT_KEYS,
+    OPTIONAL_FACT_KEYS,
     MANAGEMENT_RULES,
     PROVINCE_CODES,
     RESIDENT_KEYS,
@@ -79,6 +80,7 @@ __all__ = [
     "INVESTMENT",
     "RESIDENTS",
     "FactsForm",
+    "HostedByOperatingUnitQuestion",
     "RowForm",
     "ResidentRow",
     "Required",
@@ -531,7 +533,8 @@ PREMISES = Section("场地和设施", (
 RENT = Section("向入驻企业、团队收取租金", ("rent_ratio_year1", "rent_ratio_year2", "rent_ratio_year3"),
                note="按占市价的百分比填写：免租金填 0，按市价的 30% 收取填 30。")
 STAFF = Section("服务团队", ("management_staff", "full_time_staff", "mentors"))
-RULES = Section("管理制度", ("management_rules", "management_rules_other", "separate_accounting"))
+RULES = Section("管理制度", ("management_rules", "management_rules_other", "hosted_by_operating_unit",
+                           "separate_accounting"))
 SERVICES_SECTION = Section("创新创业服务", ("services", "services_other", "events_last_year"))
 INVESTMENT = Section("投融资服务", (
     "investor_partners", "seed_fund", "investment_projects", "financed_teams_last_year"))
@@ -543,7 +546,7 @@ FACT_SECTIONS = (APPLICANT, SPACE, PREMISES, RENT, STAFF, RULES, SERVICES_SECTIO
 
 # Form fields that feed ``to_facts`` besides the keys themselves.
 _OTHER_OF = {"management_rules": "management_rules_other", "services": "services_other"}
-_FACT_FIELD_NAMES = frozenset(FACT_KEYS) | frozenset(_OTHER_OF.values())
+_FACT_FIELD_NAMES = frozenset(FACT_KEYS) | frozenset(OPTIONAL_FACT_KEYS) | frozenset(_OTHER_OF.values())
 
 
 # ---------------------------------------------------------------------------
@@ -688,7 +691,8 @@ class FactsForm(FlaskForm):
     # -- conversions -------------------------------------------------------
 
     def to_facts(self) -> dict:
-        """The facts of CONTRACTS §1 (exactly its keys, JSON-ready); call after ``validate()``."""
+        """The facts of CONTRACTS §1 (exactly its keys, and the optional ones the form asks;
+        JSON-ready); call after ``validate()``."""
         facts = {}
         for key in FACT_KEYS:
             field = self._fields[key]
@@ -702,6 +706,8 @@ class FactsForm(FlaskForm):
                 facts[key] = _json_value(field)
         if facts["lease_years"] is None:
             facts["lease_years"] = 0  # owned premises: not asked, not read
+        # An optional key only where the form asks it (absent = its default, CONTRACTS §1).
+        facts.update({key: _json_value(self._fields[key]) for key in OPTIONAL_FACT_KEYS if key in self._fields})
         return facts
 
     def extra_data(self) -> dict:
@@ -742,4 +748,18 @@ class FactsForm(FlaskForm):
         ``formdata=None`` to ignore them.
         """
         return cls(data=cls.facts_to_data(facts, extra), **kwargs)
+
+
+class HostedByOperatingUnitQuestion:
+    """Mixin: asks the optional fact ``hosted_by_operating_unit`` (CONTRACTS §1).
+
+    Only 昆科发〔2017〕55号 第五条（六） reads it ("依托运营单位的，建设运营财务应单独核算"),
+    so the 昆明 forms ask it, and 我的众创空间 asks it once so that it flows into every
+    application.  Unanswered means 否, as an absent key does.
+    """
+
+    hosted_by_operating_unit = YesNoField(
+        "众创空间是否依托运营单位建设", default=False,
+        description="运营单位的业务不止于本众创空间（如企业、高校、园区等下设的众创空间）时选“是”；"
+                    "依托运营单位的，建设运营财务应单独核算。")
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from core.extensions import db
+from core.location import space_within
 from core.models import JurisdictionSetting
 from core.plugins import Registry
 from core.policy import Jurisdiction
@@ -50,6 +51,12 @@ def enabled_codes() -> list[str]:
 def enabled() -> dict[str, Jurisdiction]:
     installed = registry().installed()
     return {code: installed[code] for code in enabled_codes()}
+
+
+def enabled_for_space(region: str) -> dict[str, Jurisdiction]:
+    """The enabled jurisdictions a space whose region code is ``region`` lies in: the
+    portal's filter, by the same rule as the criteria that ask where the space is."""
+    return {code: j for code, j in enabled().items() if space_within(j, region)}
 
 
 def get_enabled(code: str) -> Jurisdiction | None:

@@ -103,6 +103,10 @@ class PolicyVersion:
     #: 昆科发〔2017〕55号 第八条) or "year_round" (any day, reviewed in batches)
     intake: str = "year_round"
     intake_citation: Citation | None = None
+    #: the document that holds the recognition criteria when the platform does not have it
+    #: (徐政发〔2015〕73号 for 徐州): until the bureau enters criteria of its own, the
+    #: eligibility answer and the pre-check warn that the conditions are not checked
+    criteria_document: str | None = None
 
     def in_force_on(self, day: date) -> bool:
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)

@@ -31,7 +31,7 @@ from core import audit, roles, settings, uploads, workflow
 from core.admin import dashboard, labels
 from core.extensions import db
 from core.facts import FactsError, parse_facts
-from core.jurisdictions import enabled, registry
+from core.jurisdictions import enabled, enabled_for_space, registry
 from core.models import Application, Attachment, NoticeEntry, PublicNotice, Recognition, ReviewRecord, Space
 from core.policy import Jurisdiction, Material, PolicyVersion
 from core.scoping import application_criteria, application_or_404, space_criteria
@@ -217,12 +217,10 @@ def own_space(space_id) -> Space:
 
 
 def choices_for(space: Space) -> list[tuple[Jurisdiction, PolicyVersion, list]]:
-    """The enabled jurisdictions whose area covers the space, each with the policy in
-    force today and its categories (those the space may apply for)."""
+    """The enabled jurisdictions the space lies in, each with the policy in force today
+    and its categories (those the space may apply for)."""
     found = []
-    for code, jurisdiction in enabled().items():
-        if not jurisdiction.covers(space.region):
-            continue
+    for code, jurisdiction in enabled_for_space(space.region).items():
         policy = settings.policy_in_force(code, today())
         if policy is not None:
             found.append((jurisdiction, policy, list(policy.categories)))

@@ -32,7 +32,7 @@ from core import audit, precheck, residents_import, roles, uploads
 from core.admin import dashboard
 from core.extensions import db
 from core.facts import FactsError, parse_facts
-from core.forms import (ChoiceField, CountField, DayField, FactsForm, RowForm, ResidentRow, Required, Section,
+from core.forms import (ChoiceField, CountField, DayField, FactsForm, HostedByOperatingUnitQuestion, RowForm, ResidentRow, Required, Section,
                         TableField, TextField, max_chars, non_negative)
 from core.models import GraduatedEnterprise, Resident, Space, TeamMember, utcnow
 from core.portal import posted_version, space_facts
@@ -83,7 +83,7 @@ class TeamMemberRow(RowForm):
     services = TextField("负责的服务", [max_chars(300)])
 
 
-class SpaceForm(FactsForm):
+class SpaceForm(FactsForm, HostedByOperatingUnitQuestion):
     title = "众创空间基本情况"
     note = "这些情况填写一次，之后每次申报都会预先填入；已提交的申报不受之后修改的影响。"
     residents = TableField(SpaceResidentRow, "入驻企业或创业团队")

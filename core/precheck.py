@@ -1,8 +1,8 @@
 """The applicant's pre-check: which titles a space may apply for today, and what is
 missing.
 
-For every *enabled* jurisdiction whose area covers the space's region
-(``Jurisdiction.covers``), under the policy version in force today (``core.settings``,
+For every *enabled* jurisdiction the space lies in (``core.location.space_within``,
+the rule the criteria on the space's location apply too), under the policy version in force today (``core.settings``,
 with the bureau's versions, parameters and criteria): each category of that policy
 judged by the eligibility engine — the verdict and every criterion with its result,
 message and citation; manual criteria are for the experts.  A jurisdiction with no
@@ -16,7 +16,7 @@ from datetime import date
 
 from core import eligibility, settings
 from core.facts import Facts, FactsError, parse_facts
-from core.jurisdictions import enabled
+from core.jurisdictions import enabled_for_space
 from core.policy import Citation, PolicyVersion
 
 
@@ -37,6 +37,7 @@ class CategoryResult:
     verdict: str | None = None
     criteria: list[CriterionResult] = field(default_factory=list)
     error: str | None = None  # the engine refused (e.g. a bureau setting not entered yet)
+    warnings: list[str] = field(default_factory=list)  # about the criteria (none entered yet…)
 
     @property
     def missing(self) -> list[CriterionResult]:
@@ -67,11 +68,12 @@ def _judge(code: str, category, policy: PolicyVersion, facts: Facts, today: date
     titles = {c.id: c.title for c in criteria}
     citations = {c.id: c.citation for c in criteria}
     try:
-        answer = eligibility.prepare(code, category.code, today, policy=policy, criteria=criteria,
-                                     data=data).evaluate(facts)
+        prepared = eligibility.prepare(code, category.code, today, policy=policy, criteria=criteria, data=data)
+        answer = prepared.evaluate(facts)
     except eligibility.EvaluationError as exc:
         result.error = exc.message
         return result
+    result.warnings = list(prepared.warnings)
     result.verdict = answer["verdict"]
     result.criteria = [
         CriterionResult(row["id"], titles.get(row["id"], row["id"]), row["kind"], row["result"],
@@ -83,7 +85,7 @@ def _judge(code: str, category, policy: PolicyVersion, facts: Facts, today: date
 
 def compute(facts_data: dict, region: str, today: date) -> Precheck:
     """The pre-check of a space whose facts (CONTRACTS §1) are ``facts_data``."""
-    covering = [(code, j) for code, j in enabled().items() if j.covers(region)]
+    covering = enabled_for_space(region).items()
     check = Precheck(today, [])
     facts = None
     try:

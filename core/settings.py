@@ -111,6 +111,7 @@ BOOL_FACTS: dict[str, str] = {
     "commercial_premises": "商业经营性场所",
     "infrastructure_complete": "配套设施齐备",
     "separate_accounting": "财务单独核算",
+    "hosted_by_operating_unit": "依托运营单位建设",
     "seed_fund": "设立种子基金",
     "online_platform": "开放式互联网线上平台",
     "rd_facilities": "专业化研发设计等设备设施",

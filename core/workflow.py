@@ -29,6 +29,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from core import audit, roles, settings
 from core.errors import Refused
 from core.extensions import db
+from core.facts import fact_value
 from core.jurisdictions import registry
 from core.models import Application, ReviewRecord
 from core.policy import PolicyVersion, ReviewStep
@@ -361,7 +362,7 @@ def edit_facts(application: Application, facts: dict[str, Any], actor, *, form_d
     if application.status not in ("draft", "returned"):
         raise WorkflowError("facts", "已提交的申报不能修改；被退回修改时才可修改后重新提交")
     old = dict(application.facts or {})
-    changed = sorted(k for k in set(old) | set(facts) if old.get(k) != facts.get(k))
+    changed = sorted(k for k in set(old) | set(facts) if fact_value(old, k) != fact_value(facts, k))
     application.facts = dict(facts)
     if form_data is not None:
         application.form_data = dict(form_data)

@@ -84,6 +84,16 @@ def test_mile_page(admin_client):
     assert "第十五条" in text and "未规定具体金额" in text
 
 
+def test_mile_page_er_4_project_funds_and_new_criteria(admin_client):
+    """实施意见 二（四）省州级认定 → 认定 · 省级 · 市级, as ``subsidies`` lists it; 附件1 第二条 (where
+    the space is) and the manual 第五条（二）固定的办公场所 / （三）免互联网费用 are on the page."""
+    text = plain(text_of(admin_client.get("/admin/policy/mile")))
+    funds = text[text.index("争取项目资金扶持"):][:200]
+    assert "认定 · 省级 · 市级" in funds and "仅获弥勒市认定的不在此列" in funds
+    assert "众创空间位于弥勒市境内" in text and "弥政办发〔2017〕5号 第二条" in text
+    assert "有固定的办公场所" in text and "免互联网费用" in text
+
+
 def test_xuzhou_page(admin_client):
     text = plain(text_of(admin_client.get("/admin/policy/xuzhou")))
     assert "徐政发〔2016〕12号" in text and "徐州市科学技术局" in text

@@ -23,8 +23,9 @@ AS_OF = date(2026, 11, 23)
 
 
 def facts(**changes):
+    """The 昆明 example moved to 徐州 (鼓楼区 320302): 徐州 checks where the space is (五（五）)."""
     data = json.loads(EXAMPLE.read_text(encoding="utf-8"))
-    data.update(changes)
+    data.update({"space_region": "320302", **changes})
     return parse_facts(data)
 
 
@@ -74,8 +75,10 @@ def test_yes_no_criterion(xuzhou_thresholds, value, expected):
 def test_plugin_manual_criterion_is_kept_alongside(xuzhou_thresholds):
     answer = evaluate("xuzhou", "key", facts(), AS_OF)
     ids = [c["id"] for c in answer["criteria"]]
-    assert ids[0] == "xuzhou.recognition_conditions" and answer["criteria"][0]["result"] == "manual"
-    assert ids[1:] == ["xuzhou.bureau.area", "xuzhou.bureau.online", "xuzhou.bureau.rent2"]
+    # the plugin's two (where the space is, and 73号's conditions), then the bureau's
+    assert ids[:2] == ["xuzhou.space_location", "xuzhou.recognition_conditions"]
+    assert answer["criteria"][1]["result"] == "manual"
+    assert ids[2:] == ["xuzhou.bureau.area", "xuzhou.bureau.online", "xuzhou.bureau.rent2"]
 
 
 def test_equality_on_a_yes_no_fact(app):
@@ -88,10 +91,44 @@ def test_equality_on_a_yes_no_fact(app):
                      "xuzhou.bureau.not_commercial")["result"] == "fail"
 
 
-def test_without_bureau_criteria_xuzhou_is_pending_review(app):
+NO_CRITERIA = "主管部门也尚未录入认定条件"
+
+
+def test_without_bureau_criteria_xuzhou_warns_that_nothing_of_73_is_checked(app):
+    """徐政发〔2016〕12号 五（五） refers the criteria to 徐政发〔2015〕73号: with none entered, the
+    answer is pending review with a warning, never a silent pass."""
     answer = evaluate("xuzhou", "key", facts(), AS_OF)
     assert answer["verdict"] == "eligible_pending_review"
-    assert [c["kind"] for c in answer["criteria"]] == ["manual"]
+    assert [(c["id"], c["kind"]) for c in answer["criteria"]] == [("xuzhou.space_location", "auto"),
+                                                                   ("xuzhou.recognition_conditions", "manual")]
+    [warning] = answer["warnings"]
+    assert NO_CRITERIA in warning and "徐政发〔2015〕73号" in warning and "徐州市" in warning
+
+
+def test_wu_5_a_kunming_space_evaluated_as_xuzhou_is_ineligible(app):
+    """五（五）: a 昆明 space (530112) is not in 徐州, whatever else it has; the warning stays."""
+    answer = evaluate("xuzhou", "key", facts(space_region="530112"), AS_OF)
+    assert answer["verdict"] == "ineligible"
+    crit = result_of(answer, "xuzhou.space_location")
+    assert crit["result"] == "fail" and "众创空间所在地 530112 不在徐州市" in crit["message"]
+    assert crit["citation"] == {"document": "徐政发〔2016〕12号", "article": "五、保障措施", "item": "（五）"}
+    assert any(NO_CRITERIA in w for w in answer["warnings"])
+
+
+def test_once_the_bureau_entered_a_criterion_the_warning_goes(app):
+    """徐政发〔2016〕12号 五（五）: one criterion of the bureau for 重点众创空间 and the warning goes."""
+    settings.add_bureau_criterion("kunming", category=None, crit_code="online", title="别的辖区的条件",
+                                  fact_key="online_platform", operator="true", document="昆科发〔2026〕1号")
+    assert any(NO_CRITERIA in w for w in evaluate("xuzhou", "key", facts(), AS_OF)["warnings"])
+    settings.add_bureau_criterion("xuzhou", category=None, crit_code="online", title="线上服务平台",
+                                  fact_key="online_platform", operator="true", document=DOC73)
+    answer = evaluate("xuzhou", "key", facts(), AS_OF)
+    assert answer["warnings"] == [] and answer["verdict"] == "eligible_pending_review"
+
+
+def test_other_jurisdictions_get_no_such_warning(app):
+    answer = evaluate("kunming", "comprehensive_service", facts(space_region="530112"), AS_OF)
+    assert answer["warnings"] == []
 
 
 def test_bureau_criterion_added_to_an_encoded_jurisdiction(app):
@@ -99,7 +136,7 @@ def test_bureau_criterion_added_to_an_encoded_jurisdiction(app):
     settings.add_bureau_criterion("kunming", category="comprehensive_service", crit_code="workstations",
                                   title="创业工位", fact_key="workstations", operator=">=", threshold=50,
                                   document="昆科发〔2026〕1号", article="第三条")
-    answer = evaluate("kunming", "comprehensive_service", facts(workstations=49), AS_OF)
+    answer = evaluate("kunming", "comprehensive_service", facts(workstations=49, space_region="530112"), AS_OF)
     crit = result_of(answer, "kunming.bureau.workstations")
     assert crit["result"] == "fail" and answer["verdict"] == "ineligible"
     assert crit["citation"] == {"document": "昆科发〔2026〕1号", "article": "第三条", "item": None}

@@ -90,6 +90,27 @@ def test_kunming_area_below_300_is_ineligible_citing_article_7(app, tmp_path):
         assert "㎡" in crit["message"]
 
 
+@pytest.mark.parametrize("category", ["comprehensive_service", "tech_support"])
+def test_kunming_art5_6_separate_accounting_only_for_hosted_spaces(app, tmp_path, category):
+    """昆科发〔2017〕55号 第五条（六）: hosted and not hosted × separate accounting true / false."""
+    for hosted, separate, result, verdict in ((True, True, "pass", "eligible_pending_review"),
+                                              (True, False, "fail", "ineligible"),
+                                              (False, False, "pass", "eligible_pending_review"),
+                                              (None, False, "pass", "eligible_pending_review")):
+        facts = example() | {"separate_accounting": separate}
+        if hosted is not None:  # None: the key left out (absent = false)
+            facts["hosted_by_operating_unit"] = hosted
+        out = run(app, "evaluate", "--jurisdiction", "kunming", "--category", category,
+                  "--as-of", "2026-11-23", write(tmp_path, facts))
+        assert out.exit_code == 0, out.stderr
+        answer = json.loads(out.stdout)
+        crit = next(c for c in answer["criteria"] if c["id"] == "kunming.separate_accounting")
+        assert (crit["result"], answer["verdict"]) == (result, verdict), (hosted, separate)
+        assert crit["citation"] == {"document": "昆科发〔2017〕55号", "article": "第五条", "item": "（六）"}
+        finance = next(c for c in answer["criteria"] if c["id"] == "kunming.finance_management")
+        assert finance["result"] == "manual"
+
+
 def test_tech_support_is_not_held_to_article_7(app):
     result = run(app, "evaluate", "--jurisdiction", "kunming", "--category", "tech_support",
                  "--as-of", "2026-11-23", str(EXAMPLE))
@@ -176,6 +197,7 @@ def _evaluate(app, path, *extra):
         (lambda f: f.update(workstations=4.5), "workstations"),
         (lambda f: f.update(rent_ratio_year2=1.5), "rent_ratio_year2"),
         (lambda f: f.update(entity_type="company"), "entity_type"),
+        (lambda f: f.update(hosted_by_operating_unit="是"), "hosted_by_operating_unit"),  # optional, still typed
     ],
 )
 def test_bad_facts_are_refused_naming_the_key(app, tmp_path, change, key):

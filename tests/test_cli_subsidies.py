@@ -98,6 +98,24 @@ def test_mile_assessment_subsidy_amount_is_the_bureaus(app):
     assert answer["entitlements"][0]["amount_cny"] == 30_000 and answer["total_cny"] == 30_000
 
 
+@pytest.mark.parametrize("level", ["provincial", "municipal"])
+def test_mile_er_4_project_funds_for_provincial_and_prefecture_titles(app, level):
+    """弥政办发〔2017〕5号 正文 二（四）"对通过省州级认定的众创空间，积极争取项目资金给予扶持": a 省级
+    or 州级 (counted as municipal) title; no amount, so null with a note and 0 in the total."""
+    answer = subsidies(app, "--jurisdiction", "mile", "--event", "recognized", "--level", level)
+    [funds] = [e for e in answer["entitlements"] if e["rule"] == "mile.project_funds"]
+    assert funds["citation"] == {"document": "弥政办发〔2017〕5号", "article": "二", "item": "（四）"}
+    assert funds["amount_cny"] is None and "省州级认定" in funds["note"] and "不计入合计" in funds["note"]
+    assert "仅获弥勒市认定的不在此列" in funds["note"]
+    assert answer["total_cny"] == 0
+
+
+def test_mile_er_4_project_funds_not_for_national_titles(app):
+    """二（四） speaks of 省州级 only: nothing for a national title."""
+    answer = subsidies(app, "--jurisdiction", "mile", "--event", "recognized", "--level", "national")
+    assert "mile.project_funds" not in [e.get("rule") for e in answer["entitlements"]]
+
+
 def test_yunnan_support_without_amounts_while_in_force(app):
     answer = subsidies(app, "--jurisdiction", "yunnan", "--event", "recognized", "--level", "provincial",
                        "--as-of", "2026-01-05")

@@ -11,6 +11,7 @@ import pytest
 
 from core.facts import (
     FACT_KEYS,
+    OPTIONAL_FACT_KEYS,
     Facts,
     FactsError,
     Resident,
@@ -66,7 +67,7 @@ def test_example_parses(example):
 def test_round_trip(example):
     facts = parse_facts(example)
     data = facts.to_json_dict()
-    assert list(data) == list(FACT_KEYS)
+    assert list(data) == list(FACT_KEYS + OPTIONAL_FACT_KEYS)
     assert json.loads(json.dumps(data, ensure_ascii=False)) == data  # JSON-ready
     assert data["space_opened_on"] == "2023-03-15"
     assert parse_facts(data) == facts
@@ -79,6 +80,24 @@ def test_round_trip_keeps_null_established_on_and_warnings(example):
     assert facts.residents[0].established_on is None
     assert facts.to_json_dict()["residents"][0]["established_on"] is None
     assert parse_facts(facts.to_json_dict()) == facts
+
+
+def test_hosted_by_operating_unit_is_optional_and_absent_means_false(example):
+    """CONTRACTS §1 hosted_by_operating_unit (昆科发〔2017〕55号 第五条（六）): optional, absent = false."""
+    assert "hosted_by_operating_unit" not in example
+    assert parse_facts(example).hosted_by_operating_unit is False
+    assert parse_facts(example | {"hosted_by_operating_unit": True}).hosted_by_operating_unit is True
+    assert parse_facts(example | {"hosted_by_operating_unit": False}).hosted_by_operating_unit is False
+    hosted = parse_facts(example | {"hosted_by_operating_unit": True})
+    assert parse_facts(hosted.to_json_dict()) == hosted
+
+
+def test_absent_optional_key_reads_as_its_default():
+    """hosted_by_operating_unit (昆科发〔2017〕55号 第五条（六）): absent and false are the same fact."""
+    from core.facts import fact_value
+    assert fact_value({}, "hosted_by_operating_unit") is False
+    assert fact_value({"hosted_by_operating_unit": True}, "hosted_by_operating_unit") is True
+    assert fact_value({}, "total_area_m2") is None  # a required key has no default
 
 
 def test_facts_are_frozen(example):
@@ -164,6 +183,8 @@ BAD_INPUT = [
     ("bool for int", _set("workstations", False), "workstations"),
     ("bool for ratio", _set("rent_ratio_year1", True), "rent_ratio_year1"),
     ("number for bool", _set("seed_fund", 1), "seed_fund"),
+    ("string for optional bool", _set("hosted_by_operating_unit", "是"), "hosted_by_operating_unit"),
+    ("null for optional bool", _set("hosted_by_operating_unit", None), "hosted_by_operating_unit"),
     ("string for bool", _set("independent_legal_person", "true"), "independent_legal_person"),
     ("fractional int", _set("mentors", 4.5), "mentors"),
     ("negative area", _set("total_area_m2", -1), "total_area_m2"),

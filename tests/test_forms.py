@@ -15,7 +15,7 @@ from markupsafe import escape
 from werkzeug.datastructures import MultiDict
 
 from core.extensions import db
-from core.facts import FACT_KEYS, parse_facts
+from core.facts import FACT_KEYS, OPTIONAL_FACT_KEYS, parse_facts
 from core.forms import FactsForm
 from plugins.kunming.forms import KunmingComprehensiveServiceForm, KunmingTechSupportForm
 from plugins.mile.forms import MileComprehensiveForm, MileSpecializedForm
@@ -199,12 +199,33 @@ def test_valid_submission_of_each_form_parses_as_facts(app, code, category, form
     form = post(app, form_class, valid_data(extra))
     assert form.errors == {}
     facts = form.to_facts()
-    assert list(facts) == list(FACT_KEYS)
+    # 昆明 asks the optional hosted_by_operating_unit (昆科发〔2017〕55号 第五条（六）); unanswered = 否
+    asked = ["hosted_by_operating_unit"] if code == "kunming" else []
+    assert list(facts) == list(FACT_KEYS) + asked
     assert parse_facts(json.loads(json.dumps(facts))).residents[0].name == "云岭智造"
-    assert facts == FACTS
+    assert {k: facts[k] for k in FACT_KEYS} == FACTS
+    assert all(facts[k] is False for k in asked)
     extra_data = form.extra_data()
     json.dumps(extra_data)  # JSON-ready
     assert not set(extra_data) & (set(FACT_KEYS) - {"residents"})
+
+
+def test_kunming_form_asks_hosted_by_operating_unit_art5_6(app):
+    """昆科发〔2017〕55号 第五条（六）依托运营单位的…: the 昆明 forms ask it, the others do not."""
+    for _code, _category, form_class, extra in [f for f in FORMS if f[0] == "kunming"]:
+        for answer, expected in (("yes", True), ("no", False)):
+            data = valid_data(extra)
+            data.setlist("hosted_by_operating_unit", [answer])
+            form = post(app, form_class, data)
+            assert form.errors == {}
+            assert form.to_facts()["hosted_by_operating_unit"] is expected
+            assert parse_facts(form.to_facts()).hosted_by_operating_unit is expected
+    with app.test_request_context("/apply"):
+        prefilled = KunmingComprehensiveServiceForm.from_facts(FACTS | {"hosted_by_operating_unit": True},
+                                                              meta=NO_CSRF)
+        assert prefilled.hosted_by_operating_unit.data is True
+        for form_class in (MileComprehensiveForm, YunnanApplicationForm, XuzhouApplicationForm):
+            assert set(OPTIONAL_FACT_KEYS).isdisjoint(form_class(meta=NO_CSRF)._fields)
 
 
 def test_rent_is_typed_as_percent_and_stored_as_fraction(app):
@@ -627,7 +648,7 @@ def test_csrf_is_required_and_a_valid_post_gives_the_facts(app, client, apply_ro
     data.add("csrf_token", csrf_token(client, apply_route))
     answer = client.post(apply_route, data=data)
     assert answer.status_code == 200
-    assert answer.json["facts"] == FACTS
+    assert answer.json["facts"] == FACTS | {"hosted_by_operating_unit": False}  # 昆明 asks it; unanswered = 否
     assert answer.json["form_data"]["service_theme"] == "数字经济与高原特色农业"
 
     data.setlist("public_area_m2", ["700"])

@@ -63,6 +63,22 @@ def test_kunming_art5_1_registered_outside_kunming_fails(region):
     assert f"注册地 {region} 不在昆明市" in message
 
 
+@pytest.mark.parametrize("region", ["530112", "530102", "530181"])
+def test_kunming_art5_space_in_kunming_5301_passes(region):
+    """第五条（申请认定昆明市众创空间）: the space itself lies in 昆明 (5301xx)."""
+    passed, message = check("kunming.space_location", space_region=region)
+    assert passed and f"众创空间所在地 {region} 在昆明市内" in message
+
+
+@pytest.mark.parametrize("region", ["530301", "532504", "320302"])
+def test_kunming_art5_space_outside_kunming_fails_even_when_registered_there(region):
+    """第五条: registered in 昆明 (530112) but the space elsewhere fails."""
+    passed, message = check("kunming.space_location", space_region=region, registered_region="530112")
+    assert not passed and f"众创空间所在地 {region} 不在昆明市" in message
+    assert BY_ID["kunming.space_location"].citation.article == "第五条"
+    assert check("kunming.legal_entity", space_region=region)[0]  # 第五条（一） reads the registration only
+
+
 def test_kunming_art5_1_independent_legal_person_required():
     passed, message = check("kunming.legal_entity", independent_legal_person=False)
     assert not passed and "不具有独立法人资格" in message
@@ -104,10 +120,36 @@ def test_kunming_art5_5_mentors_1_passes_0_fails():
     assert not passed and "没有创业导师" in message
 
 
-def test_kunming_art5_6_separate_accounting_required():
-    assert check("kunming.separate_accounting", separate_accounting=True)[0]
+@pytest.mark.parametrize(
+    ("hosted", "separate", "passes", "said"),
+    [
+        (True, True, True, "依托运营单位建设，建设运营财务单独核算"),
+        (True, False, False, "依托运营单位建设，建设运营财务未单独核算"),
+        (False, True, True, "不依托运营单位建设，不适用"),
+        (False, False, True, "不依托运营单位建设，不适用"),
+    ],
+)
+def test_kunming_art5_6_separate_accounting_asked_of_hosted_spaces_only(hosted, separate, passes, said):
+    """第五条（六）"依托运营单位的，建设运营财务应单独核算": hosted × separate accounting."""
+    passed, message = check("kunming.separate_accounting", hosted_by_operating_unit=hosted,
+                            separate_accounting=separate)
+    assert passed is passes
+    assert said in message
+
+
+def test_kunming_art5_6_absent_hosted_key_means_not_hosted():
+    """第五条（六）: CONTRACTS §1 hosted_by_operating_unit absent = false, so no separate accounting is asked."""
+    assert "hosted_by_operating_unit" not in BASE
     passed, message = check("kunming.separate_accounting", separate_accounting=False)
-    assert not passed and "未单独核算" in message
+    assert passed and "不依托运营单位建设" in message
+
+
+def test_kunming_art5_6_finance_management_is_for_the_experts():
+    """第五条（六）财务管理规范: a manual criterion of the same item."""
+    crit = BY_ID["kunming.finance_management"]
+    assert crit.kind == "manual" and crit.check is None
+    assert (crit.citation.article, crit.citation.item) == ("第五条", "（六）")
+    assert BY_ID["kunming.separate_accounting"].citation == crit.citation
 
 
 # --- 第六条 (技术支撑类) --------------------------------------------------------------
@@ -225,7 +267,7 @@ def test_kunming_example_is_eligible_pending_review_for_comprehensive_service(re
 
 
 def test_kunming_art6_art7_criteria_by_category(registry):
-    art5 = ["kunming.legal_entity", "kunming.service_theme", "kunming.operating_time", "kunming.service_team",
+    art5 = ["kunming.legal_entity", "kunming.space_location", "kunming.service_theme", "kunming.operating_time", "kunming.service_team",
             "kunming.mentors", "kunming.mentor_team", "kunming.separate_accounting",
             "kunming.finance_management"]
     art6 = ["kunming.rd_conditions", "kunming.rd_facilities", "kunming.custom_services",

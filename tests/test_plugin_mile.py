@@ -63,6 +63,22 @@ def test_mile_art5_1_registered_outside_mile_fails(region):
     assert not passed and f"注册地 {region} 不在弥勒市（532504）境内" in message
 
 
+def test_mile_art2_space_in_mile_532504_passes():
+    """附件1 第二条（在弥勒市境内…提供创业场所）: the space itself lies in 弥勒 (532504)."""
+    passed, message = check("mile.space_location", space_region="532504")
+    assert passed and message == "众创空间所在地 532504 在弥勒市内"
+    crit = BY_ID["mile.space_location"]
+    assert (crit.kind, crit.citation.article, crit.citation.item) == ("auto", "第二条", None)
+
+
+@pytest.mark.parametrize("region", ["532501", "532503", "530112", "532527"])
+def test_mile_art2_space_outside_mile_fails_even_when_registered_there(region):
+    """附件1 第二条: registered in 弥勒 but the space in 个旧/开远/昆明/泸西 fails."""
+    passed, message = check("mile.space_location", space_region=region)
+    assert not passed and f"众创空间所在地 {region} 不在弥勒市（行政区划代码 532504）内" in message
+    assert check("mile.legal_entity", space_region=region)[0]  # 第五条（一） reads the registration only
+
+
 def test_mile_art5_1_independent_legal_person_required():
     passed, message = check("mile.legal_entity", independent_legal_person=False)
     assert not passed and "不具有独立法人资格" in message
@@ -191,12 +207,13 @@ def auto_results(registry, category, facts):
 @pytest.mark.parametrize("category", ["comprehensive", "specialized"])
 def test_mile_art5_base_facts_pass_every_auto_criterion(registry, category):
     results = auto_results(registry, category, make_facts())
-    assert len(results) == 10 and all(ok for ok, _ in results.values()), results
+    assert len(results) == 11 and all(ok for ok, _ in results.values()), results
 
 
 def test_mile_art5_criteria_by_category(registry):
-    common = ["mile.legal_entity", "mile.area", "mile.residents", "mile.public_area", "mile.residents_fields",
-              "mile.infrastructure", "mile.rent", "mile.management_staff", "mile.staff_competence",
+    common = ["mile.legal_entity", "mile.space_location", "mile.fixed_premises", "mile.area", "mile.residents",
+              "mile.public_area", "mile.residents_fields", "mile.infrastructure", "mile.rent",
+              "mile.free_services_year1", "mile.management_staff", "mile.staff_competence",
               "mile.management_rules", "mile.registration_service", "mile.service_plan", "mile.investors",
               "mile.investors_quality"]
     assert [c.id for c in registry.criteria("mile", "comprehensive", POLICY_2017)] == common
@@ -205,7 +222,22 @@ def test_mile_art5_criteria_by_category(registry):
     assert [c.id for c in specialized] == common + ["mile.specialized_features"]
     extra = specialized[-1]
     assert extra.kind == "manual" and extra.citation.article == "第五条" and "突出特色和效果" in extra.title
-    assert all(c.citation.article == "第五条" for c in specialized)
+    # the space's location is 附件1 第二条; every condition else is 第五条
+    assert all(c.citation.article == "第五条" for c in specialized if c.id != "mile.space_location")
+
+
+@pytest.mark.parametrize(("criterion_id", "item", "words"), [
+    ("mile.fixed_premises", "（二）", "固定的办公场所"),
+    ("mile.free_services_year1", "（三）", "免互联网费用"),
+])
+def test_mile_art5_2_fixed_premises_and_art5_3_free_internet_are_for_the_experts(registry, criterion_id, item,
+                                                                                   words):
+    """第五条（二）有固定的办公场所 and 第五条（三）第一年…免互联网费用: manual, cited to their items."""
+    for category in ("comprehensive", "specialized"):
+        crit = next(c for c in registry.criteria("mile", category, POLICY_2017) if c.id == criterion_id)
+        assert (crit.kind, crit.check) == ("manual", None)
+        assert (crit.citation.document, crit.citation.article, crit.citation.item) == (DOC, "第五条", item)
+        assert words in crit.title
 
 
 def test_mile_art4_art7_review_steps(registry):
@@ -240,7 +272,8 @@ def test_mile_art15_assessment_subsidy_without_amount(registry):
 def test_mile_art9_to_13_support_measures_carry_no_amount(registry):
     rules = registry.subsidy_rules("mile", POLICY_2017)
     municipal = [r for r in rules if r.matches("recognized", level="municipal")]
-    assert [r.citation.article for r in municipal] == ["第九条", "第十条", "第十一条", "第十二条", "第十三条"]
+    # 州级 titles count as municipal: 实施意见 二（四） (省州级认定) is listed for them too
+    assert [r.citation.article for r in municipal] == ["第九条", "第十条", "第十一条", "第十二条", "第十三条", "二"]
     provincial = [r for r in rules if r.matches("recognized", level="provincial")]
     assert [r.code for r in provincial] == ["mile.financial_support", "mile.service_improvement",
                                            "mile.resource_sharing", "mile.talent_support", "mile.project_funds"]

@@ -2,7 +2,7 @@
 
 The opinion's recognition criteria live in 徐政发〔2015〕73号, which we do not have:
 these tests pin down that nothing of it is invented — one manual criterion, no
-threshold, no region check — and that the money of 五（一） and the duties of 五（五）
+threshold, no registration check; only where the space is (a city's title) — and that the money of 五（一） and the duties of 五（五）
 are as printed.  Pure tests through the installed plugins.
 """
 from __future__ import annotations
@@ -36,19 +36,49 @@ def test_policy_in_force_from_18_february_2016(registry):
     assert registry.policy_in_force("xuzhou", date(2030, 1, 1)) is POLICY_2016
 
 
-def test_wu_5_only_a_manual_criterion_referring_to_73(registry):
+def test_wu_5_a_manual_criterion_referring_to_73_and_the_space_in_xuzhou(registry):
+    """五（五）: recognition follows 徐政发〔2015〕73号 (manual); the space lies in 徐州 (auto)."""
     found = registry.criteria("xuzhou", "key", POLICY_2016)
-    assert [(c.id, c.kind) for c in found] == [("xuzhou.recognition_conditions", "manual")]
-    c = found[0]
-    assert c.check is None
-    assert "徐政发〔2015〕73号" in c.title
-    assert (c.citation.document, c.citation.article, c.citation.item) == (DOC, SUPPORT, "（五）")
+    assert [(c.id, c.kind) for c in found] == [("xuzhou.space_location", "auto"),
+                                                ("xuzhou.recognition_conditions", "manual")]
+    location, conditions = found
+    assert conditions.check is None
+    assert "徐政发〔2015〕73号" in conditions.title
+    for c in found:
+        assert (c.citation.document, c.citation.article, c.citation.item) == (DOC, SUPPORT, "（五）")
+    assert POLICY_2016.criteria_document == "徐政发〔2015〕73号"
 
 
-def test_no_invented_thresholds_or_region_check():
-    # 12号 sets no threshold and does not require registration in 徐州 (3203).
-    assert all(c.kind == "manual" for c in criteria.CRITERIA)
-    assert not any("region" in c.id for c in criteria.CRITERIA)
+@pytest.mark.parametrize(("space_region", "registered_region", "passes"), [
+    ("320302", "530112", True),   # in 徐州 (鼓楼区), operator registered elsewhere: 12号 asks nothing of that
+    ("320311", "320311", True),
+    ("530112", "320302", False),  # a 昆明 space of a 徐州-registered operator
+    ("321002", "321002", False),  # 扬州: 3210, not 3203
+])
+def test_wu_5_space_must_lie_in_xuzhou_3203(space_region, registered_region, passes):
+    """五（五）市重点众创空间 (a title of the city of 徐州): the space lies in 徐州 (3203xx)."""
+    import copy
+    import json
+    from pathlib import Path
+
+    from core.facts import make_uscc, parse_facts
+    from core.policy import CheckContext
+
+    data = json.loads((Path(__file__).parent / "data" / "kunming-comprehensive-service.json").read_text("utf-8"))
+    data = copy.deepcopy(data) | {"space_region": space_region, "registered_region": registered_region,
+                                  "uscc": make_uscc(registered_region)}
+    check = criteria.CRITERIA[0].check
+    passed, message = check(parse_facts(data), CheckContext(date(2026, 11, 23), {}))
+    assert passed is passes
+    assert space_region in message and ("不在徐州市" in message) is not passes
+
+
+def test_no_invented_thresholds_or_registration_check():
+    # 12号 sets no threshold and does not require registration in 徐州 (3203): the one auto
+    # criterion reads where the space is, nothing else.
+    autos = [c for c in criteria.CRITERIA if c.kind == "auto"]
+    assert [c.id for c in autos] == ["xuzhou.space_location"]
+    assert not any("registered" in c.id or "legal" in c.id for c in criteria.CRITERIA)
     by_key = {p.key: p for p in POLICY_2016.parameters}
     assert set(by_key) == {"evaluation_award_cny", "notice_days"}
     notice = by_key["notice_days"]

@@ -103,6 +103,19 @@ def test_form_is_prefilled_from_the_space_and_saved_as_a_draft(app, operator):
     assert again.status_code == 302 and again.location.endswith(f"/portal/applications/{draft.id}")
 
 
+def test_hosted_by_operating_unit_flows_from_the_space_into_the_application_art5_6(app, operator):
+    """昆科发〔2017〕55号 第五条（六）: the space's hosted_by_operating_unit pre-fills the 昆明 form
+    and is in the application's facts; a space that never answered is not hosted."""
+    client, _, space = operator
+    assert "hosted_by_operating_unit" not in space.facts
+    assert page_form(client, NEW_URL.format(space=space.id)).get("hosted_by_operating_unit") == "no"
+    space.facts = {**space.facts, "hosted_by_operating_unit": True}
+    db.session.commit()
+    assert page_form(client, NEW_URL.format(space=space.id)).get("hosted_by_operating_unit") == "yes"
+    draft = new_draft(client, space)
+    assert draft.facts["hosted_by_operating_unit"] is True
+
+
 def test_invalid_input_is_saved_as_typed_and_shown_with_a_chinese_error(app, operator):
     client, _, space = operator
     draft = new_draft(client, space, workstations="-3", public_area_m2="十")

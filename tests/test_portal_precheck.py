@@ -2,15 +2,18 @@
 the policy in force today, with every criterion's result and citation — real HTTP."""
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 
 import pytest
 
+from core import settings
 from core.admin import dashboard
+from core.cli import cli
 from core.extensions import db
 from core.models import JurisdictionSetting, Resident
-from core.portal_space import ORGANISATION_KEYS, SPACE_KEYS
+from core.portal_space import ORGANISATION_KEYS, SPACE_KEYS, facts_of
 from factories import login, make_org, make_space, make_user
 from test_forms import FACTS
 
@@ -22,12 +25,13 @@ def today(monkeypatch):
     monkeypatch.setattr(dashboard, "today", lambda: TODAY)
 
 
-def described_space(region: str, **changes):
-    """A space whose operator described it (the facts of FACTS, with ``changes``)."""
+def described_space(region: str, space_region: str | None = None, **changes):
+    """A space whose operator described it (the facts of FACTS, with ``changes``), of an
+    organisation registered in ``region``; the space lies in ``space_region`` (default: the same)."""
     org = make_org(region=region)
     facts = {k: v for k, v in {**FACTS, **changes}.items()
              if k not in ORGANISATION_KEYS + SPACE_KEYS + ("residents",)}
-    space = make_space(org, region=region, opened_on=date(2023, 3, 15), facts=facts)
+    space = make_space(org, region=space_region or region, opened_on=date(2023, 3, 15), facts=facts)
     for r in FACTS["residents"]:
         space.residents.append(Resident(
             name=r["name"], kind=r["kind"], qualifying_field=r["qualifying_field"],
@@ -111,3 +115,75 @@ def test_another_applicants_space_is_404_and_staff_403(client):
     assert staff.get(f"/portal/precheck?space={mine.id}").status_code == 403
     anonymous = client.application.test_client()
     assert "/login" in anonymous.get("/portal/precheck").headers["Location"]
+
+
+def evaluate_cli(app, tmp_path, code: str, category: str, facts: dict) -> dict:
+    path = tmp_path / "facts.json"
+    path.write_text(json.dumps(facts, ensure_ascii=False), encoding="utf-8")
+    result = app.test_cli_runner().invoke(cli, ["evaluate", "--jurisdiction", code, "--category", category,
+                                                "--as-of", TODAY.isoformat(), str(path)])
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.mark.parametrize(
+    ("code", "category", "registered", "space_region", "inside", "article"),
+    [
+        # 弥政办发〔2017〕5号 附件1 第二条: 弥勒 532504; a space in 个旧 (532501) is outside
+        ("mile", "comprehensive", "532504", "532504", True, "第二条"),
+        ("mile", "comprehensive", "532504", "532501", False, "第二条"),
+        # 昆科发〔2017〕55号 第五条: 昆明 5301xx; a space in 曲靖 (530302) is outside
+        ("kunming", "comprehensive_service", "530112", "530102", True, "第五条"),
+        ("kunming", "comprehensive_service", "530112", "530302", False, "第五条"),
+    ],
+)
+def test_space_location_mile_art2_kunming_art5_cli_and_precheck_agree(app, client, tmp_path, code, category,
+                                                                     registered, space_region, inside, article):
+    """Where the space is, not where its operator is registered: the pre-check offers the
+    jurisdiction only for a space inside it, and ``evaluate`` fails the location criterion
+    for a space outside it — one rule (core.location.space_within) on both sides."""
+    space = described_space(registered, space_region=space_region)
+    html = page_of(client, space)
+    answer = evaluate_cli(app, tmp_path, code, category, facts_of(space))
+    crit = next(c for c in answer["criteria"] if c["id"] == f"{code}.space_location")
+    assert crit["citation"]["article"] == article and crit["kind"] == "auto"
+    if inside:
+        assert crit["result"] == "pass" and answer["verdict"] == "eligible_pending_review"
+        assert f'id="jurisdiction-{code}"' in html
+        assert '<td class="zc-result">符合</td>' in row(html, f"{code}.space_location")
+    else:
+        assert crit["result"] == "fail" and answer["verdict"] == "ineligible"
+        assert f"众创空间所在地 {space_region} 不在" in crit["message"]
+        assert f'id="jurisdiction-{code}"' not in html
+
+
+def test_xuzhou_wu_5_without_bureau_criteria_warns_on_the_page_and_in_the_cli(app, client, tmp_path):
+    """徐政发〔2016〕12号 五（五）: criteria in 徐政发〔2015〕73号, not in the platform — the page
+    does not say "自动判断的条件均已满足" but warns, as ``evaluate`` does; once the bureau
+    has entered a criterion both stop warning."""
+    space = described_space("320302")
+    html = page_of(client, space)
+    warning = re.search(r'id="criteria-warning-xuzhou-key">([^<]+)<', html)
+    assert warning and "主管部门也尚未录入认定条件" in warning.group(1)
+    section = html.split('id="category-xuzhou-key"', 1)[1]
+    assert "自动判断的条件均已满足" not in section
+    assert '<td class="zc-result">符合</td>' in row(html, "xuzhou.space_location")
+    answer = evaluate_cli(app, tmp_path, "xuzhou", "key", facts_of(space))
+    assert answer["verdict"] == "eligible_pending_review" and warning.group(1) in answer["warnings"]
+
+    settings.add_bureau_criterion("xuzhou", category="key", crit_code="area", title="众创空间面积",
+                                  fact_key="total_area_m2", operator=">=", threshold=500,
+                                  document="徐政发〔2015〕73号", article="第五条", item="（一）")
+    html = client.get(f"/portal/precheck?space={space.id}").get_data(as_text=True)
+    assert 'id="criteria-warning-xuzhou-key"' not in html
+    assert "自动判断的条件均已满足" in html.split('id="category-xuzhou-key"', 1)[1]
+    assert evaluate_cli(app, tmp_path, "xuzhou", "key", facts_of(space))["warnings"] == []
+
+
+def test_xuzhou_wu_5_a_kunming_space_is_not_offered_xuzhou_and_the_cli_says_ineligible(app, client, tmp_path):
+    """五（五）: a 昆明 space evaluated as 徐州 fails where it is; the portal never offers 徐州 to it."""
+    space = described_space("530112")
+    assert 'id="jurisdiction-xuzhou"' not in page_of(client, space)
+    answer = evaluate_cli(app, tmp_path, "xuzhou", "key", facts_of(space))
+    assert answer["verdict"] == "ineligible"
+    assert next(c for c in answer["criteria"] if c["id"] == "xuzhou.space_location")["result"] == "fail"

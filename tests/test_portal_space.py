@@ -77,6 +77,29 @@ def test_new_space_is_stored_on_space_organisation_and_rows(client, applicant):
     assert 'value="620"' in page and "已毕业甲公司" in page and "王五" in page
 
 
+@pytest.mark.parametrize(("hosted", "separate", "result"),
+                         [("yes", "no", "zc-result-fail"), ("yes", "yes", "zc-result-pass"),
+                          ("no", "no", "zc-result-pass")])
+def test_my_space_asks_hosted_by_operating_unit_for_kunming_art5_6(client, applicant, hosted, separate, result):
+    """昆科发〔2017〕55号 第五条（六）依托运营单位的，建设运营财务应单独核算: asked once in
+    我的众创空间, kept in the space's facts, read by the pre-check."""
+    login(client, applicant)
+    page = client.get("/portal/space/new").get_data(as_text=True)
+    assert 'name="hosted_by_operating_unit"' in page and "众创空间是否依托运营单位建设" in page
+    data = space_form(client, "/portal/space/new", hosted_by_operating_unit=hosted, separate_accounting=separate)
+    assert client.post("/portal/space/new", data=data).status_code == 302
+    space = db.session.scalars(select(Space)).one()
+    assert space.facts["hosted_by_operating_unit"] is (hosted == "yes")
+    assert facts_of(space)["hosted_by_operating_unit"] is (hosted == "yes")
+    html = client.get(f"/portal/precheck?space={space.id}").get_data(as_text=True)
+    rows = [r[:60] for r in html.split('id="criterion-kunming.separate_accounting"')[1:]]
+    assert len(rows) == 2 and all(result in r for r in rows)  # 技术支撑类 and 综合服务类
+    checked = re.search(r'<input[^>]*checked[^>]*name="hosted_by_operating_unit"[^>]*value="(\w+)"|'
+                        r'<input[^>]*name="hosted_by_operating_unit"[^>]*value="(\w+)"[^>]*checked',
+                        client.get(f"/portal/space/{space.id}").get_data(as_text=True))
+    assert hosted in checked.groups()
+
+
 def test_edit_is_audited_with_the_changed_facts(client, applicant):
     login(client, applicant)
     client.post("/portal/space/new", data=space_form(client, "/portal/space/new"))

@@ -21,6 +21,7 @@ from core.forms import (
     SPACE,
     ChoiceField,
     FactsForm,
+    HostedByOperatingUnitQuestion,
     LongTextField,
     Required,
     RowForm,
@@ -108,7 +109,7 @@ TECH_SUPPORT_SECTIONS = _COMMON_HEAD + _TEAM + (
 ) + _TAIL
 
 
-class KunmingApplicationForm(FactsForm):
+class KunmingApplicationForm(FactsForm, HostedByOperatingUnitQuestion):
     """昆明市众创空间认定申请表, the part both categories share."""
 
     title = "昆明市众创空间认定申请表"
@@ -121,6 +122,7 @@ class KunmingApplicationForm(FactsForm):
         "commercial_premises": "是否商业经营性场所",
         "management_staff": "服务团队人数（人）",
         "mentors": "导师团队人数（人）",
+        "hosted_by_operating_unit": "众创空间是否依托运营单位建设",
         "separate_accounting": "建设运营财务单独核算（依托运营单位的）",
         "residents": "入驻小微企业或创业团队",
         "investor_partners": "与天使投资、风险投资、私募基金、投资及担保机构等长期稳定合作的机构数（家）",

@@ -12,6 +12,7 @@ alike), and 专业型 gets one more, manual criterion for that sentence.
 """
 from core import hookimpl
 from core.facts import MANAGEMENT_RULES, SERVICES
+from core.location import space_location_check
 from core.numbers import number_text, percent_text
 from core.policy import Citation, Criterion
 from plugins.mile.policy import DOC, JURISDICTION
@@ -164,6 +165,11 @@ def check_investors(facts, ctx):
 CRITERIA = [
     Criterion("mile.legal_entity", "弥勒市境内注册的独立法人企事业单位", _cite("（一）"), "auto",
               check_legal_entity, ALL),
+    # 附件1 第二条: a 众创空间 is an organisation 在弥勒市境内注册 that provides 创业场所 and
+    # services — a 弥勒市众创空间 provides them in 弥勒 (the same rule as the portal's offer).
+    Criterion("mile.space_location", "众创空间位于弥勒市境内", Citation(DOC, "第二条"), "auto",
+              space_location_check(JURISDICTION), ALL),
+    Criterion("mile.fixed_premises", "有固定的办公场所", _cite("（二）"), "manual", None, ALL),
     Criterion("mile.area", "众创空间面积", _cite("（二）"), "auto", check_area, ALL),
     Criterion("mile.residents", "入驻小微企业或创业团队数", _cite("（二）"), "auto", check_residents, ALL),
     Criterion("mile.public_area", "公共办公场所面积比例", _cite("（二）"), "auto", check_public_area, ALL),
@@ -174,6 +180,9 @@ CRITERIA = [
               check_infrastructure, ALL),
     Criterion("mile.rent", "三年服务的租金（第一年免费、第二年30%、第三年50%）", _cite("（三）"), "auto",
               check_rent, ALL),
+    # The rent is checked above; the rest of the free first year (免互联网费用等) has no fact.
+    Criterion("mile.free_services_year1", "第一年提供免费入驻服务（免租金之外，免互联网费用等）", _cite("（三）"),
+              "manual", None, ALL),
     Criterion("mile.management_staff", "管理服务人员数", _cite("（四）"), "auto", check_management_staff, ALL),
     Criterion("mile.staff_competence", "管理服务人员具有相应专业知识、技能", _cite("（四）"), "manual", None, ALL),
     Criterion("mile.management_rules", "管理制度（评估准入、财务管理、日常管理服务）", _cite("（五）"), "auto",

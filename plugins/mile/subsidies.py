@@ -34,10 +34,13 @@ RULES = [
     SubsidyRule("mile.talent_support", "人才扶持", "recognized", Citation(DOC, "第十三条"),
                 levels=PROVINCE_PREFECTURE_CITY,
                 note="聘请知名企业家、成功创业者、天使投资人等给予人才和智力支持；创业导师库提供全流程指导服务"),
-    # The 实施意见 itself (not 附件1): 二、主要任务（四）加强财政资金引导.
+    # The 实施意见 itself (not 附件1): 二、主要任务（四）加强财政资金引导.  "省州级认定": a 省级
+    # or a 州级 (红河州) title, so listed for provincial and municipal (州级 counts as
+    # municipal, above); a title of 弥勒 alone is not 州级, which the note says.
     SubsidyRule("mile.project_funds", "争取项目资金扶持", "recognized", Citation(DOC, "二", "（四）"),
-                levels=("provincial",),
-                note="对通过省州级认定的众创空间，积极争取项目资金给予扶持"),
+                levels=PROVINCE_PREFECTURE_CITY,
+                note="对通过省州级认定的众创空间，积极争取项目资金给予扶持（适用于通过云南省或红河州认定的众创空间；"
+                     "仅获弥勒市认定的不在此列）"),
 ]
 
 

@@ -9,6 +9,8 @@ from core import hookimpl
 from core.policy import Category, Citation, Jurisdiction, Parameter, PolicyVersion
 
 DOC = "徐政发〔2016〕12号"
+# 五（五）: 市重点众创空间的认定 … 按照《徐州市重点众创空间认定管理办法》执行; not in the platform.
+CRITERIA_DOC = "徐政发〔2015〕73号"
 
 # The opinion is structured by Chinese-numbered sections, not 第X条: provisions are
 # cited by section and item as printed, e.g. 五、保障措施 （一）.
@@ -49,6 +51,7 @@ POLICY_2016 = PolicyVersion(
     # says nothing of how applications come in, so year_round (the default).
     intake="year_round",
     note="本意见未规定申报受理方式（认定按徐政发〔2015〕73号执行，平台未收录该文件），平台按常年受理处理。",
+    criteria_document=CRITERIA_DOC,
 )
 
 POLICIES = [POLICY_2016]
