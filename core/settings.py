@@ -313,7 +313,7 @@ def parameter_rows(code: str, policy: PolicyVersion, data: BureauData | None = N
         setting = data.settings.get(p.key)
         row = {
             "key": p.key, "label": p.label, "unit": p.unit, "policy_value": p.value,
-            "citation": p.citation.to_dict() if p.citation else None,
+            "citation": p.citation.to_dict() if p.citation else None, "reading": p.reading,
         }
         if setting is not None:
             row.update(value=setting.value, source="局设置", document=setting.document,

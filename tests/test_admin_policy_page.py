@@ -150,3 +150,21 @@ def test_intake_is_shown_with_its_article(admin_client):
     assert "昆科发〔2017〕55号 第八条" in kunming
     mile = plain(text_of(admin_client.get("/admin/policy/mile")))
     assert "all year round" in mile or "常年受理" in mile
+
+
+def test_yunnan_opinion_65_support_shown_with_its_own_window_after_the_measures_lapsed(admin_client, on_day):
+    """云政办发〔2016〕65号 三（九）–（十一): shown as its own document, in force (no end date) on
+    2026-11-23 while 云科规〔2021〕1号 has lapsed; the chosen start date is stated as a reading."""
+    text = plain(text_of(admin_client.get("/admin/policy/yunnan")))
+    assert "已失效，当前无有效政策" in text
+    support = text.split("独立有效的支持文件", 1)[1]
+    assert "云政办发〔2016〕65号" in support and "2016-12-31 – 长期" in support
+    assert "现行有效" in support.split("适用解读", 1)[0]
+    assert "适用解读 本平台所存文本无印发日期" in support
+    assert "三、加大政策支持力度（九）" in support and "三、加大政策支持力度（十一）" in support
+    # not listed again under the lapsed measures
+    measures = text.split("独立有效的支持文件", 1)[0]
+    assert "三、加大政策支持力度" not in measures
+    on_day(date(2016, 12, 30))
+    before = plain(text_of(admin_client.get("/admin/policy/yunnan"))).split("独立有效的支持文件", 1)[1]
+    assert "尚未施行" in before.split("适用解读", 1)[0]
