@@ -341,7 +341,7 @@ def known_setting_keys(code: str) -> dict[str, str]:
             keys.setdefault(p.key, p.label)
         for rule in reg.subsidy_rules(code, version):
             if rule.setting_key:
-                keys.setdefault(rule.setting_key, f"{rule.name}（金额，元）")
+                keys.setdefault(rule.setting_key, f"{rule.name}（金额，元{'；政策约数' if rule.approximate else ''}）")
     return keys
 
 

@@ -93,6 +93,20 @@ def test_xuzhou_page(admin_client):
     assert "公示期 未设置 · 政策未规定，待局设置" in text
 
 
+def test_xuzhou_evaluation_award_labelled_approximate_with_its_reading(app, admin_client):
+    """徐政发〔2016〕12号 五（一）“20万元左右”: 政策约数 with the reading; the bureau's amount replaces it."""
+    html = text_of(admin_client.get("/admin/policy/xuzhou"))
+    row = plain(html.split('id="subsidy-xuzhou.evaluation_award"', 1)[1].split("</tr>", 1)[0])
+    assert "200000 元" in row and "政策约数" in row
+    assert "适用解读 “给予20万元左右的奖补”是约数" in row
+    national = plain(html.split('id="subsidy-xuzhou.award_national"', 1)[1].split("</tr>", 1)[0])
+    assert "政策约数" not in national
+    settings.set_bureau_setting("xuzhou", "evaluation_award_cny", 180_000, document="徐科发〔2026〕8号")
+    html = text_of(admin_client.get("/admin/policy/xuzhou"))
+    row = plain(html.split('id="subsidy-xuzhou.evaluation_award"', 1)[1].split("</tr>", 1)[0])
+    assert "180000 元" in row and "局设置" in row and "政策约数" not in row.split("适用解读")[0]
+
+
 def test_yunnan_in_force_then_lapsed(admin_client, on_day):
     on_day(DAY_IN_FORCE)
     text = plain(text_of(admin_client.get("/admin/policy/yunnan")))

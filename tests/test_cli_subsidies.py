@@ -68,8 +68,18 @@ def test_xuzhou_recognition_awards(app, level, amount):
 
 @pytest.mark.parametrize("grade", ["excellent", "good"])
 def test_xuzhou_evaluation_award_about_200000(app, grade):
+    """徐政发〔2016〕12号 五（一）“给予20万元左右的奖补”: 200000 is the policy's stated figure,
+    counted in total_cny and marked approximate with a note (政策约数)."""
     answer = subsidies(app, "--jurisdiction", "xuzhou", "--event", "evaluated", "--grade", grade)
     assert fixed(answer) == [(200_000, XUZHOU)] and answer["total_cny"] == 200_000
+    (e,) = answer["entitlements"]
+    assert e["approximate"] is True and "政策约数" in e["note"]
+
+
+def test_xuzhou_fixed_recognition_awards_are_not_approximate(app):
+    """徐政发〔2016〕12号 五（一）: 50 / 40 / 30 万元 are exact figures (no 左右)."""
+    answer = subsidies(app, "--jurisdiction", "xuzhou", "--event", "recognized", "--level", "national")
+    assert all("approximate" not in e for e in answer["entitlements"])
 
 
 def test_xuzhou_evaluation_award_adjusted_by_the_bureau(app):
@@ -79,6 +89,8 @@ def test_xuzhou_evaluation_award_adjusted_by_the_bureau(app):
     (e,) = answer["entitlements"]
     assert e["amount_cny"] == 180_000 and answer["total_cny"] == 180_000
     assert "主管部门设置" in e["note"] and "徐科发〔2026〕8号" in e["note"] and e["citation"] == XUZHOU
+    # the bureau's amount is its decision, no longer the policy's approximate figure
+    assert "approximate" not in e and "政策约数" not in e["note"]
 
 
 @pytest.mark.parametrize("grade", ["qualified", "unqualified"])
