@@ -182,3 +182,26 @@ def test_yunnan_opinion_65_support_shown_with_its_own_window_after_the_measures_
     on_day(date(2016, 12, 30))
     before = plain(text_of(admin_client.get("/admin/policy/yunnan"))).split("独立有效的支持文件", 1)[1]
     assert "尚未施行" in before.split("适用解读", 1)[0]
+
+
+def criterion_row(html: str, cid: str) -> str:
+    return plain(re.search(rf'<tr>\s*<td><code class="small">{re.escape(cid)}</code>.*?</tr>', html, re.S).group(0))
+
+
+def test_kunming_area_as_a_rule_and_commercial_premises_reading_article_7_item_1(admin_client):
+    """昆科发〔2017〕55号 第七条（一）: the area says 原则上 (experts may record an exception) and the
+    reading of “商业经营性场所除外” is written next to the criterion (适用解读)."""
+    html = text_of(admin_client.get("/admin/policy/kunming"))
+    area = criterion_row(html, "kunming.area")
+    assert "原则上在300平方米以上" in area and "原则上：专家可记录例外" in area
+    assert "适用解读 “面积原则上在300平方米以上”：300㎡本身符合" in area
+    commercial = criterion_row(html, "kunming.not_commercial")
+    assert "适用解读" in commercial and "商业经营性场所不能作为众创空间场地（无论自有或租赁）" in commercial
+    assert "原则上" not in criterion_row(html, "kunming.lease")  # 租赁期不少于3年 is not stated 原则上
+
+
+def test_mile_area_as_a_rule_article_5_item_2(admin_client):
+    """弥政办发〔2017〕5号 附件1 第五条（二）“面积原则上在200平方米以上（含200平方米）”."""
+    html = text_of(admin_client.get("/admin/policy/mile"))
+    area = criterion_row(html, "mile.area")
+    assert "原则上在200平方米以上" in area and "原则上：专家可记录例外" in area and "适用解读" in area

@@ -79,9 +79,9 @@ def test_mile_art5_1_enterprise_or_institution_only(entity_type, ok):
 
 def test_mile_art5_2_area_200_passes_below_fails():
     passed, message = check("mile.area", total_area_m2=200, public_area_m2=20)
-    assert passed and message == "众创空间面积 200㎡，不低于 200㎡"
+    assert passed and message == "众创空间面积 200㎡，不低于 200㎡（原则上）"
     passed, message = check("mile.area", total_area_m2=199.9, public_area_m2=20)
-    assert not passed and message == "众创空间面积 199.9㎡，低于 200㎡"
+    assert not passed and message == "众创空间面积 199.9㎡，低于 200㎡（原则上；专家可记录例外及理由）"
     assert not check("mile.area", total_area_m2=199, public_area_m2=20)[0]
 
 
