@@ -181,6 +181,10 @@ class ReviewStep:
     #: where an application returned for revision at this step re-enters when the
     #: applicant resubmits (a step code); None: at this same step
     return_to: str | None = None
+    #: where the policy names the meeting that takes this decision (弥勒 附件1 第七条
+    #: 局务会): the decision then records the meeting's date and minutes.  Elsewhere
+    #: that record is a bureau setting (``decision_meeting_record``, 本局要求), off by default.
+    meeting: Citation | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,6 +72,9 @@ NOTICE_DAYS = "notice_days"
 CERTIFICATE_FORMAT = "certificate_format"
 # The expert review's score sheet: no policy names dimensions, so a bureau setting (core.batches).
 REVIEW_DIMENSIONS = "review_dimensions"
+# Whether a leader's decision records its meeting (date, minutes number) where the policy
+# names no meeting: the bureau's own requirement (本局要求), off by default (core.workflow).
+DECISION_MEETING = "decision_meeting_record"
 
 
 class SettingsError(Refused):
@@ -335,7 +338,8 @@ def known_setting_keys(code: str) -> dict[str, str]:
     versions, the public-notice period, and the subsidy amounts a rule lets it adjust."""
     reg = registry()
     keys: dict[str, str] = {NOTICE_DAYS: "公示期（天）", CERTIFICATE_FORMAT: "证书编号格式",
-                            REVIEW_DIMENSIONS: "专家评审打分维度"}
+                            REVIEW_DIMENSIONS: "专家评审打分维度",
+                            DECISION_MEETING: "本局要求：局领导审定时记录会议日期和纪要编号（是/否）"}
     for version in reg.policies(code):
         for p in version.parameters:
             keys.setdefault(p.key, p.label)
@@ -441,6 +445,10 @@ def _check_setting_value(code: str, key: str, value: Any) -> None:
         from core.batches import check_review_dimensions
 
         return check_review_dimensions(value)
+    if key == DECISION_MEETING:
+        if type(value) is not bool:
+            raise SettingsError("value", f"{label}应为是/否（true / false），实为 {value!r}")
+        return None
     declared = {p.key: p.value for v in registry().policies(code) for p in v.parameters}
     current = declared.get(key)
     if key.endswith(("_days", "_months", "_years")):

@@ -205,3 +205,16 @@ def test_mile_area_as_a_rule_article_5_item_2(admin_client):
     html = text_of(admin_client.get("/admin/policy/mile"))
     area = criterion_row(html, "mile.area")
     assert "原则上在200平方米以上" in area and "原则上：专家可记录例外" in area and "适用解读" in area
+
+
+def test_decision_meeting_record_shown_as_policy_for_mile_and_bureau_setting_elsewhere(app, admin_client):
+    """弥政办发〔2017〕5号 附件1 第七条 names the 局务会; 昆科发〔2017〕55号 第十一条 names none, so the
+    meeting record is a bureau setting (本局要求), off by default."""
+    mile = plain(text_of(admin_client.get("/admin/policy/mile")))
+    assert "审定会议记录（日期、纪要编号）的依据： 弥政办发〔2017〕5号 附件1 第七条" in mile
+    kunming = plain(text_of(admin_client.get("/admin/policy/kunming")))
+    assert "审定会议记录：不要求" in kunming and "本局要求" not in kunming
+    settings.set_bureau_setting("kunming", "decision_meeting_record", True, note="局务会议事规则")
+    kunming = plain(text_of(admin_client.get("/admin/policy/kunming")))
+    assert "审定会议记录（日期、纪要编号）：本局要求 本局要求" in kunming
+    assert "本局要求：局领导审定时记录会议日期和纪要编号" in kunming  # listed among the bureau's settings

@@ -21,7 +21,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from core import settings, subsidies
+from core import settings, subsidies, workflow
 from core.admin import dashboard, labels
 from core.admin.base import StaffAccessMixin
 from core.jurisdictions import enabled, registry
@@ -197,4 +197,5 @@ class PolicyView(StaffAccessMixin, BaseView):
         return self.render(
             "admin/policy.html", today=today, show_value=show_value, show_amount=show_amount,
             step_kinds=STEP_KIND_LABELS, sources=SOURCE_LABELS, labels=labels, **jurisdiction_page(code, today),
+            meeting_requirement=lambda step: workflow.meeting_requirement(code, step),
         )
