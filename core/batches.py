@@ -9,7 +9,9 @@ jurisdiction the workflow's ``submit`` asks :func:`submission_refusal`.
 batch (第七条 "分批组织专家实地查验和集中评审"), assigns expert users to it, and
 concludes the expert review of the whole batch once every expert without a conflict
 of interest has scored every application.  The leader records the meeting's decision
-(局务会 / 局长办公会) for the batch's applications at a leader's decision step.
+for the batch's applications at a leader's decision step: the meeting's date and minutes
+number are required where the policy names the meeting (弥勒 附件1 第七条 局务会) or the
+bureau requires them (本局要求, ``workflow.meeting_requirement``), optional elsewhere.
 
 **Scores.** No policy names review dimensions for recognition (昆科发〔2017〕55号
 第十一条 and 弥政办发〔2017〕5号 第七条 say only 专家实地审核 / 实地查验和集中评审):
@@ -457,6 +459,16 @@ def awaiting_decision(batch: Batch) -> list[Application]:
     return found
 
 
+def meeting_requirement(batch: Batch):
+    """The policy's article or 本局要求 demanding the meeting record of the batch's
+    decision (``workflow.meeting_requirement``), None when nothing demands it."""
+    for application in awaiting_decision(batch):
+        required = workflow.meeting_requirement(batch.jurisdiction, workflow.step_of(application))
+        if required is not None:
+            return required
+    return None
+
+
 def decide(batch: Batch, actor, *, meeting_on: str | None, minutes_ref: str | None,
            choices: dict[int, tuple[str, str]], today: date | None = None) -> list[Application]:
     """Record the meeting's decision for the batch: ``choices`` maps each application id
@@ -466,20 +478,22 @@ def decide(batch: Batch, actor, *, meeting_on: str | None, minutes_ref: str | No
     today = today or date.today()
     pending = awaiting_decision(batch)
     errors: dict[str, str] = {}
+    required = meeting_requirement(batch)
     meeting = None
-    try:
-        meeting = date.fromisoformat((meeting_on or "").strip())
-        if meeting > today:
-            errors["meeting_on"] = f"会议日期 {meeting} 晚于今天"
-    except ValueError:
-        errors["meeting_on"] = "请按 YYYY-MM-DD 填写会议日期"
-    minutes_ref = (minutes_ref or "").strip()
-    if not minutes_ref:
-        errors["minutes_ref"] = "请填写会议纪要编号"
+    meeting_on, minutes_ref = (meeting_on or "").strip(), (minutes_ref or "").strip()
+    if meeting_on or required is not None:
+        try:
+            meeting = date.fromisoformat(meeting_on)
+            if meeting > today:
+                errors["meeting_on"] = f"会议日期 {meeting} 晚于今天"
+        except ValueError:
+            errors["meeting_on"] = "请按 YYYY-MM-DD 填写会议日期"
+    if not minutes_ref and required is not None:
+        errors["minutes_ref"] = f"请填写会议纪要编号（依据：{required}）"
     elif len(minutes_ref) > 200:
         errors["minutes_ref"] = "会议纪要编号不能超过 200 字"
     if not pending:
-        errors["batch"] = "本批次没有待局务会审定的申报"
+        errors["batch"] = "本批次没有待审定的申报"
     for application in pending:
         action, opinion = choices.get(application.id, ("", ""))
         if action not in DECISIONS:
@@ -488,7 +502,8 @@ def decide(batch: Batch, actor, *, meeting_on: str | None, minutes_ref: str | No
             errors[f"opinion-{application.id}"] = f"申报 #{application.id} {workflow.ACTION_LABELS[action]}须填写理由"
     if errors:
         raise BatchError(next(iter(errors)), "审定未保存，请按提示修改", errors)
-    detail = {"meeting_on": meeting.isoformat(), "minutes_ref": minutes_ref}
+    detail = {k: v for k, v in (("meeting_on", meeting.isoformat() if meeting else None),
+                                 ("minutes_ref", minutes_ref)) if v}
     try:
         for application in pending:
             action, opinion = choices[application.id]
@@ -500,8 +515,8 @@ def decide(batch: Batch, actor, *, meeting_on: str | None, minutes_ref: str | No
                                  f"申报 #{application.id}：{exc.message}；本批次审定均未保存") from None
         actions = {choices[a.id][0] for a in pending}
         batch.decision = actions.pop() if len(actions) == 1 else "mixed"
-        batch.decided_on = meeting
-        batch.minutes_ref = minutes_ref
+        batch.decided_on = meeting or today
+        batch.minutes_ref = minutes_ref or None
         batch.decided_by_id = actor.id
         batch.status = "decided"
         audit.record("batch.decided", batch, actor=actor, from_state="concluded", to_state="decided",

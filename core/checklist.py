@@ -6,8 +6,13 @@ under the policy version in force on its submission date — today for a draft �
 verdict, and the latest manual judgement recorded for each manual criterion.  Facts
 that do not parse are reported (the ``FactsError``, in Chinese), never a crash.
 
-``record_judgements`` stores what an officer or expert decided on manual criteria as
-one ``ReviewRecord`` (step ``criteria``, action ``manual_judgement``) with an audit
+A criterion the text states 原则上 (``Criterion.as_a_rule``: 弥勒's 200㎡, 昆明's 300㎡)
+stays automatic, but when it fails the experts may record an exception
+(例外（原则上条款）) with a reason; the checklist's ``verdict`` counts it, while
+``automatic_verdict`` keeps what ``zhongchuang evaluate`` answers (it has no experts).
+
+``record_judgements`` stores what an officer or expert decided on manual criteria (and
+the exceptions) as one ``ReviewRecord`` (step ``criteria``, action ``manual_judgement``) with an audit
 event, in one transaction.  Who may record is the web layer's decision
 (``core.admin.checklist``); this module checks what is recorded.
 """
@@ -26,12 +31,13 @@ from core.facts import FactsError, parse_facts
 from core.models import Application, ReviewRecord, User
 from core.policy import Citation, PolicyVersion
 
-__all__ = ["STEP", "ACTION", "RESULTS", "MAX_NOTE", "JudgementError", "Row", "Checklist", "compute",
+__all__ = ["STEP", "ACTION", "RESULTS", "EXCEPTION", "MAX_NOTE", "JudgementError", "Row", "Checklist", "compute",
            "latest_judgements", "record_judgements"]
 
 STEP = "criteria"
 ACTION = "manual_judgement"
 RESULTS = ("pass", "fail")
+EXCEPTION = "exception"  # 例外（原则上条款）: only on a failed criterion stated 原则上
 MAX_NOTE = 2000  # our choice: long enough for an expert's paragraph
 
 
@@ -42,7 +48,7 @@ class JudgementError(Refused):
 
 @dataclass(frozen=True)
 class Judgement:
-    result: str  # pass | fail
+    result: str  # pass | fail | exception
     note: str
     actor_name: str
     at: datetime
@@ -58,6 +64,15 @@ class Row:
     result: str | None = None  # pass | fail | manual; None when the facts do not parse
     message: str = ""
     judgement: Judgement | None = None
+    as_a_rule: bool = False  # the text says 原则上: an exception may be recorded when it fails
+
+    @property
+    def may_take_exception(self) -> bool:
+        return self.as_a_rule and self.kind == "auto" and self.result == "fail"
+
+    @property
+    def excepted(self) -> bool:
+        return self.may_take_exception and self.judgement is not None and self.judgement.result == EXCEPTION
 
 
 @dataclass
@@ -67,7 +82,8 @@ class Checklist:
     policy: PolicyVersion | None  # the version applied; None when none is in force
     nearest: PolicyVersion | None = None  # named when none is in force
     is_bureau_version: bool = False
-    verdict: str | None = None
+    verdict: str | None = None  # with the experts' exceptions (原则上) counted
+    automatic_verdict: str | None = None  # as zhongchuang evaluate answers
     rows: list[Row] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     facts_error: FactsError | None = None
@@ -76,6 +92,11 @@ class Checklist:
     @property
     def manual_rows(self) -> list[Row]:
         return [r for r in self.rows if r.kind == "manual"]
+
+    @property
+    def exception_rows(self) -> list[Row]:
+        """The failed criteria stated 原则上, on which an exception may be recorded."""
+        return [r for r in self.rows if r.may_take_exception]
 
 
 def as_of_date(application: Application, today: date) -> date:
@@ -133,7 +154,8 @@ def compute(application: Application, today: date) -> Checklist:
     judgements = latest_judgements(application.id)
     checklist.rows = [
         Row(c.id, c.title, c.kind, c.citation, c.id in bureau_ids,
-            judgement=judgements.get(c.id) if c.kind == "manual" else None)
+            judgement=judgements.get(c.id) if c.kind == "manual" or c.as_a_rule else None,
+            as_a_rule=c.as_a_rule)
         for c in criteria
     ]
     try:
@@ -152,32 +174,51 @@ def compute(application: Application, today: date) -> Checklist:
         found = by_id.get(row.id)
         if found:
             row.result, row.message = found["result"], found["message"]
-    checklist.verdict = answer["verdict"]
+    checklist.verdict = checklist.automatic_verdict = answer["verdict"]
+    failed = [r for r in checklist.rows if r.result == "fail"]
+    if answer["verdict"] == eligibility.INELIGIBLE and failed and all(r.excepted for r in failed):
+        checklist.verdict = eligibility.PENDING_REVIEW
     checklist.warnings = list(answer.get("warnings", []))
     return checklist
 
 
 def record_judgements(application: Application, wanted: dict[str, dict[str, Any]], *, actor,
                       today: date) -> ReviewRecord:
-    """Store ``{criterion id: {"result": "pass"|"fail", "note": str}}`` for the manual
-    criteria of ``application``'s checklist, with an audit event, and commit.
+    """Store ``{criterion id: {"result": "pass"|"fail"|"exception", "note": str}}`` for
+    the manual criteria of ``application``'s checklist (and exceptions on its failed
+    原则上 criteria), with an audit event, and commit.
 
     Refuses (``JudgementError``, nothing written) an empty request, a criterion that
     is not a manual criterion of the policy applied, a result other than pass/fail,
     a note over ``MAX_NOTE`` characters, and a "fail" without a note (the applicant
-    is owed a reason)."""
+    is owed a reason); an exception on a criterion that is not stated 原则上, on one
+    that did not fail, or without a reason."""
     checklist = compute(application, today)
     manual = {r.id for r in checklist.manual_rows}
-    if not manual:
+    rows = {r.id: r for r in checklist.rows}
+    if not manual and not checklist.exception_rows:
         raise JudgementError("criteria", "该申报适用的政策没有需要人工判断的条件")
     if not wanted:
         raise JudgementError("criteria", "未选择任何条件的判断结果")
     clean: dict[str, dict[str, str]] = {}
     for cid, j in wanted.items():
-        if cid not in manual:
-            raise JudgementError(f"result-{cid}", f"{cid} 不是本申报适用政策的人工审核条件")
         result = j.get("result")
         note = (j.get("note") or "").strip()
+        row = rows.get(cid)
+        if result == EXCEPTION:
+            if row is None or not row.as_a_rule:
+                raise JudgementError(f"result-{cid}", f"{cid} 不是“原则上”条款，不能记录例外")
+            if not row.may_take_exception:
+                raise JudgementError(f"result-{cid}", f"{row.title}：自动判断未显示不符合，无需记录例外")
+            if not note:
+                raise JudgementError(f"note-{cid}", f"{row.title}：记录“例外（原则上条款）”须填写理由")
+            if len(note) > MAX_NOTE:
+                raise JudgementError(f"note-{cid}", f"说明不能超过 {MAX_NOTE} 字，实为 {len(note)} 字")
+            clean[cid] = {"result": EXCEPTION, "note": note}
+            continue
+        if cid not in manual:
+            extra = "；“原则上”条款只能记录“例外（原则上条款）”及理由" if row is not None and row.as_a_rule else ""
+            raise JudgementError(f"result-{cid}", f"{cid} 不是本申报适用政策的人工审核条件{extra}")
         if result not in RESULTS:
             raise JudgementError(f"result-{cid}", f"判断结果应为“符合”或“不符合”，实为 {result!r}")
         if len(note) > MAX_NOTE:

@@ -78,6 +78,8 @@ class Parameter:
     citation: Citation | None = None
     unit: str = ""
     bureau_setting: bool = False
+    #: the reading the platform applies where the text is approximate or ambiguous
+    reading: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +154,12 @@ class Criterion:
     check: CriterionCheck | None = None
     categories: tuple[str, ...] | None = None
     policy: str | None = None  # document number of the version it belongs to; None = all
+    #: the reading the platform applies where the text is approximate or ambiguous
+    #: (原则上, 左右, 除外); shown on the policy page as 适用解读
+    reading: str = ""
+    #: the text says 原则上 (as a rule): the check stays automatic, but the experts may
+    #: record an exception with a reason on the checklist (core.checklist)
+    as_a_rule: bool = False
 
     def applies_to(self, category: str, policy: PolicyVersion) -> bool:
         return (self.categories is None or category in self.categories) and (
@@ -177,6 +185,34 @@ class ReviewStep:
     #: where an application returned for revision at this step re-enters when the
     #: applicant resubmits (a step code); None: at this same step
     return_to: str | None = None
+    #: where the policy names the meeting that takes this decision (弥勒 附件1 第七条
+    #: 局务会): the decision then records the meeting's date and minutes.  Elsewhere
+    #: that record is a bureau setting (``decision_meeting_record``, 本局要求), off by default.
+    meeting: Citation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SupportDocument:
+    """A document that grants support with its own window, apart from the recognition
+    policy (云南's opinion 云政办发〔2016〕65号 outlives the 办法 云科规〔2021〕1号).
+    ``effective_to`` None: no end date.  ``note`` says where the dates come from."""
+
+    document: str
+    title: str
+    effective_from: date
+    effective_to: date | None = None
+    note: str = ""
+
+    def in_force_on(self, day: date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "document": self.document,
+            "title": self.title,
+            "effective_from": self.effective_from.isoformat(),
+            "effective_to": self.effective_to.isoformat() if self.effective_to else None,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +223,11 @@ class SubsidyRule:
     ``"evaluated"`` (with ``grade``: excellent / good / qualified / unqualified).
     ``amount_cny`` None means support without a fixed amount; ``setting_key`` names
     a bureau setting that may adjust the amount (e.g. Xuzhou's "20 万元左右").
+    ``approximate`` True: the policy's figure is approximate (左右); ``reading`` says
+    how the platform applies it.  ``support`` names the document the rule comes from
+    when that document has its own window: the rule then applies whenever that
+    document is in force, whatever the recognition policy (None: the rule lives and
+    lapses with the recognition policy it is returned for).
     """
 
     code: str
@@ -198,6 +239,14 @@ class SubsidyRule:
     grades: tuple[str, ...] | None = None
     note: str = ""
     setting_key: str | None = None
+    approximate: bool = False
+    reading: str = ""
+    support: SupportDocument | None = None
+
+    def in_force_on(self, day: date) -> bool:
+        """For a rule bound to its own document: is that document in force on ``day``?
+        (A rule without one follows its recognition policy: always True here.)"""
+        return self.support is None or self.support.in_force_on(day)
 
     def matches(self, event: str, level: str | None = None, grade: str | None = None) -> bool:
         if event != self.event:

@@ -76,6 +76,9 @@ NOTICE_DAYS = "notice_days"
 CERTIFICATE_FORMAT = "certificate_format"
 # The expert review's score sheet: no policy names dimensions, so a bureau setting (core.batches).
 REVIEW_DIMENSIONS = "review_dimensions"
+# Whether a leader's decision records its meeting (date, minutes number) where the policy
+# names no meeting: the bureau's own requirement (本局要求), off by default (core.workflow).
+DECISION_MEETING = "decision_meeting_record"
 
 
 class SettingsError(Refused):
@@ -318,7 +321,7 @@ def parameter_rows(code: str, policy: PolicyVersion, data: BureauData | None = N
         setting = data.settings.get(p.key)
         row = {
             "key": p.key, "label": p.label, "unit": p.unit, "policy_value": p.value,
-            "citation": p.citation.to_dict() if p.citation else None,
+            "citation": p.citation.to_dict() if p.citation else None, "reading": p.reading,
         }
         if setting is not None:
             row.update(value=setting.value, source="局设置", document=setting.document,
@@ -340,13 +343,14 @@ def known_setting_keys(code: str) -> dict[str, str]:
     versions, the public-notice period, and the subsidy amounts a rule lets it adjust."""
     reg = registry()
     keys: dict[str, str] = {NOTICE_DAYS: "公示期（天）", CERTIFICATE_FORMAT: "证书编号格式",
-                            REVIEW_DIMENSIONS: "专家评审打分维度"}
+                            REVIEW_DIMENSIONS: "专家评审打分维度",
+                            DECISION_MEETING: "本局要求：局领导审定时记录会议日期和纪要编号（是/否）"}
     for version in reg.policies(code):
         for p in version.parameters:
             keys.setdefault(p.key, p.label)
         for rule in reg.subsidy_rules(code, version):
             if rule.setting_key:
-                keys.setdefault(rule.setting_key, f"{rule.name}（金额，元）")
+                keys.setdefault(rule.setting_key, f"{rule.name}（金额，元{'；政策约数' if rule.approximate else ''}）")
     return keys
 
 
@@ -448,6 +452,10 @@ def _check_setting_value(code: str, key: str, value: Any) -> None:
         from core.batches import check_review_dimensions
 
         return check_review_dimensions(value)
+    if key == DECISION_MEETING:
+        if type(value) is not bool:
+            raise SettingsError("value", f"{label}应为是/否（true / false），实为 {value!r}")
+        return None
     declared = {p.key: p.value for v in registry().policies(code) for p in v.parameters}
     current = declared.get(key)
     if key.endswith(("_days", "_months", "_years")):

@@ -32,11 +32,11 @@ from core.extensions import db
 from core.facts import fact_value
 from core.jurisdictions import registry
 from core.models import Application, ReviewRecord
-from core.policy import PolicyVersion, ReviewStep
+from core.policy import Citation, PolicyVersion, ReviewStep
 from core.scoping import application_criteria
 
 __all__ = ["WorkflowError", "StaleError", "SYSTEM", "ACTIONS", "ACTION_LABELS", "STATUS_OF_ACTION",
-           "steps_of", "step_of", "StepProgress", "progress", "next_step", "needs_meeting", "policy_of", "allowed_actions", "refusal", "act", "edit_facts"]
+           "steps_of", "step_of", "StepProgress", "progress", "next_step", "meeting_requirement", "needs_meeting", "policy_of", "allowed_actions", "refusal", "act", "edit_facts"]
 
 # Step kinds at which the step's role decides: approve, return or reject.
 DECIDING_KINDS = ("recommendation", "initial_review", "decision")
@@ -137,9 +137,25 @@ def next_step(application: Application) -> ReviewStep | None:
     return steps[index + 1] if index + 1 < len(steps) else None
 
 
-def needs_meeting(step: ReviewStep | None) -> bool:
-    """A leader's decision records its meeting (局务会 / 局长办公会): date and minutes."""
-    return step is not None and step.kind == "decision" and step.role == roles.LEADER
+BUREAU_REQUIREMENT = "本局要求"
+
+
+def meeting_requirement(code: str, step: ReviewStep | None) -> Citation | str | None:
+    """Why a leader's decision at ``step`` must record its meeting (date and minutes):
+    the policy's article where it names the meeting (``ReviewStep.meeting``, 弥勒
+    附件1 第七条 局务会), :data:`BUREAU_REQUIREMENT` where the bureau has turned on its
+    setting ``decision_meeting_record``, else None (nothing demanded)."""
+    if step is None or step.kind != "decision" or step.role != roles.LEADER:
+        return None
+    if step.meeting is not None:
+        return step.meeting
+    setting = settings.bureau_setting(code, settings.DECISION_MEETING)
+    return BUREAU_REQUIREMENT if setting is not None and setting.value is True else None
+
+
+def needs_meeting(code: str, step: ReviewStep | None) -> bool:
+    """Must the leader's decision at ``step`` record its meeting (see :func:`meeting_requirement`)?"""
+    return meeting_requirement(code, step) is not None
 
 
 def _last_decision_before(steps: list[ReviewStep], code: str) -> ReviewStep | None:
@@ -319,8 +335,10 @@ def act(application: Application, action: str, actor, *, opinion: str | None = N
         raise WorkflowError("opinion", f"{ACTION_LABELS[action]}须填写理由")
     if action == "approve" and step is not None and step.kind == "recommendation" and not opinion:
         raise WorkflowError("opinion", "推荐须填写推荐意见")
-    if action == "approve" and needs_meeting(step) and not (detail.get("meeting_on") and detail.get("minutes_ref")):
-        raise WorkflowError("meeting_on", "局务会审定须填写会议日期和纪要编号")
+    if action == "approve" and not (detail.get("meeting_on") and detail.get("minutes_ref")):
+        required = meeting_requirement(application.jurisdiction, step)
+        if required is not None:
+            raise WorkflowError("meeting_on", f"审定须填写会议日期和纪要编号（依据：{required}）")
     if opinion and len(opinion) > 5000:  # our choice: a page of text
         raise WorkflowError("opinion", f"意见不能超过 5000 字，实为 {len(opinion)} 字")
 

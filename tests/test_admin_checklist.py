@@ -178,3 +178,103 @@ def test_application_list_links_to_the_checklist(app):
     client, _ = logged_in(app, "officer")
     html = client.get("/admin/application/").get_data(as_text=True)
     assert f"/admin/checklist/{application.id}" in html
+
+
+# --- 原则上: an exception recorded by the experts, with a reason ------------------------------
+
+
+def row_of(html, cid):
+    return re.search(rf'<tr id="criterion-{re.escape(cid)}".*?</tr>', html, re.S).group(0)
+
+
+def post_judgement(client, application, **fields):
+    url = f"/admin/checklist/{application.id}"
+    return client.post(f"{url}/judge", data={"csrf_token": token_of(client, url), **fields})
+
+
+def test_kunming_area_below_300_accepts_an_exception_with_a_reason_article_7_item_1(app, tmp_path):
+    """昆科发〔2017〕55号 第七条（一）“面积原则上在300平方米以上”: 299 ㎡ fails automatically; the
+    experts record 例外（原则上条款） with a reason, shown beside the automatic result; the
+    checklist's verdict counts it while zhongchuang evaluate keeps the automatic answer."""
+    application = kunming_application(total_area_m2=299, public_area_m2=30)
+    client, officer = logged_in(app, "officer")
+    html = client.get(f"/admin/checklist/{application.id}").get_data(as_text=True)
+    assert 'value="exception"' in row_of(html, "kunming.area") and "原则上" in plain(row_of(html, "kunming.area"))
+    response = post_judgement(client, application, **{"result-kunming.area": "exception",
+                                                       "note-kunming.area": "园区统一规划，299㎡满足孵化需要"})
+    assert response.status_code == 302
+    record = db.session.scalars(select(ReviewRecord).where(ReviewRecord.application_id == application.id)).one()
+    assert record.judgements == {"kunming.area": {"result": "exception", "note": "园区统一规划，299㎡满足孵化需要"}}
+    html = client.get(f"/admin/checklist/{application.id}").get_data(as_text=True)
+    row = plain(row_of(html, "kunming.area"))
+    assert "场地面积 299㎡，低于 300㎡" in row and "不通过" in row  # the automatic result stays
+    assert "例外（原则上条款）" in row and "园区统一规划，299㎡满足孵化需要" in row and officer.name in row
+    verdict = plain(re.search(r'<div class="alert[^"]*" id="verdict">.*?</div>\s*</div>', html, re.S).group(0))
+    assert "eligible_pending_review" in verdict and "ineligible" in verdict  # both, the automatic one named
+    # zhongchuang evaluate has no experts: the automatic answer
+    from core.cli import cli
+    facts = tmp_path / "facts.json"
+    facts.write_text(json.dumps(application.facts, ensure_ascii=False), encoding="utf-8")
+    result = app.test_cli_runner().invoke(cli, ["evaluate", "--jurisdiction", "kunming", "--category",
+                                                "comprehensive_service", "--as-of", "2026-03-02", str(facts)])
+    assert json.loads(result.stdout)["verdict"] == "ineligible"
+
+
+def test_an_exception_on_kunming_area_does_not_excuse_another_failed_criterion_article_7(app):
+    """昆科发〔2017〕55号 第七条（一）: the exception covers only the 原则上 area; a lease under 3 years
+    (also 第七条（一）, no 原则上) still makes the checklist ineligible."""
+    application = kunming_application(total_area_m2=299, public_area_m2=30, lease_years=2)
+    client, _ = logged_in(app, "officer")
+    assert post_judgement(client, application, **{"result-kunming.area": "exception",
+                                                  "note-kunming.area": "理由"}).status_code == 302
+    html = client.get(f"/admin/checklist/{application.id}").get_data(as_text=True)
+    assert "<code>ineligible</code>" in html and 'id="automatic-verdict"' not in html
+
+
+@pytest.mark.parametrize(
+    ("facts", "fields", "message"),
+    [
+        # no reason
+        ({"total_area_m2": 299, "public_area_m2": 30},
+         {"result-kunming.area": "exception", "note-kunming.area": "  "}, "须填写理由"),
+        # 300 ㎡ passes: nothing to except
+        ({"total_area_m2": 300, "public_area_m2": 30},
+         {"result-kunming.area": "exception", "note-kunming.area": "理由"}, "无需记录例外"),
+        # 第七条（一）租赁期不少于3年 is not stated 原则上
+        ({"lease_years": 2}, {"result-kunming.lease": "exception", "note-kunming.lease": "理由"},
+         "不是“原则上”条款"),
+        # a manual criterion takes 符合 / 不符合, not an exception
+        ({}, {"result-kunming.service_theme": "exception", "note-kunming.service_theme": "理由"},
+         "不是“原则上”条款"),
+        # the 原则上 criterion cannot be overridden to 符合
+        ({"total_area_m2": 299, "public_area_m2": 30},
+         {"result-kunming.area": "pass", "note-kunming.area": "理由"}, "只能记录“例外（原则上条款）”"),
+    ],
+    ids=["no-reason", "at-300-passes", "lease-not-as-a-rule", "manual", "pass-on-as-a-rule"],
+)
+def test_exceptions_refused_outside_failed_as_a_rule_criteria_article_7_item_1(app, facts, fields, message):
+    """昆科发〔2017〕55号 第七条（一）: only a failed 原则上 criterion accepts 例外, with a reason."""
+    application = kunming_application(**facts)
+    client, _ = logged_in(app, "officer")
+    response = post_judgement(client, application, **fields)
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalars(select(ReviewRecord)).all() == []
+
+
+def test_mile_area_below_200_accepts_an_exception_article_5_item_2(app):
+    """弥政办发〔2017〕5号 附件1 第五条（二）“面积原则上在200平方米以上（含200平方米）”: 199 ㎡ fails
+    and takes an exception; 200 ㎡ passes and offers none."""
+    mile = dict(EXAMPLE, registered_region="532504", space_region="532504", total_area_m2=199, public_area_m2=30)
+    below = make_application("mile", "comprehensive", facts=mile, submitted_on=date(2026, 3, 2))
+    at = make_application("mile", "comprehensive", facts=dict(mile, total_area_m2=200),
+                          submitted_on=date(2026, 3, 2))
+    client, _ = logged_in(app, "officer", ("mile",))
+    html = client.get(f"/admin/checklist/{at.id}").get_data(as_text=True)
+    assert "table-success" in row_of(html, "mile.area") and 'value="exception"' not in row_of(html, "mile.area")
+    html = client.get(f"/admin/checklist/{below.id}").get_data(as_text=True)
+    assert "table-danger" in row_of(html, "mile.area") and 'value="exception"' in row_of(html, "mile.area")
+    assert post_judgement(client, below, **{"result-mile.area": "exception",
+                                            "note-mile.area": "专家组认为面积满足需要"}).status_code == 302
+    row = plain(row_of(client.get(f"/admin/checklist/{below.id}").get_data(as_text=True), "mile.area"))
+    assert "例外（原则上条款）" in row and "专家组认为面积满足需要" in row

@@ -103,6 +103,20 @@ def test_xuzhou_page(admin_client):
     assert "公示期 未设置 · 政策未规定，待局设置" in text
 
 
+def test_xuzhou_evaluation_award_labelled_approximate_with_its_reading(app, admin_client):
+    """徐政发〔2016〕12号 五（一）“20万元左右”: 政策约数 with the reading; the bureau's amount replaces it."""
+    html = text_of(admin_client.get("/admin/policy/xuzhou"))
+    row = plain(html.split('id="subsidy-xuzhou.evaluation_award"', 1)[1].split("</tr>", 1)[0])
+    assert "200000 元" in row and "政策约数" in row
+    assert "适用解读 “给予20万元左右的奖补”是约数" in row
+    national = plain(html.split('id="subsidy-xuzhou.award_national"', 1)[1].split("</tr>", 1)[0])
+    assert "政策约数" not in national
+    settings.set_bureau_setting("xuzhou", "evaluation_award_cny", 180_000, document="徐科发〔2026〕8号")
+    html = text_of(admin_client.get("/admin/policy/xuzhou"))
+    row = plain(html.split('id="subsidy-xuzhou.evaluation_award"', 1)[1].split("</tr>", 1)[0])
+    assert "180000 元" in row and "局设置" in row and "政策约数" not in row.split("适用解读")[0]
+
+
 def test_yunnan_in_force_then_lapsed(admin_client, on_day):
     on_day(DAY_IN_FORCE)
     text = plain(text_of(admin_client.get("/admin/policy/yunnan")))
@@ -160,3 +174,57 @@ def test_intake_is_shown_with_its_article(admin_client):
     assert "昆科发〔2017〕55号 第八条" in kunming
     mile = plain(text_of(admin_client.get("/admin/policy/mile")))
     assert "all year round" in mile or "常年受理" in mile
+
+
+def test_yunnan_opinion_65_support_shown_with_its_own_window_after_the_measures_lapsed(admin_client, on_day):
+    """云政办发〔2016〕65号 三（九）–（十一): shown as its own document, in force (no end date) on
+    2026-11-23 while 云科规〔2021〕1号 has lapsed; the chosen start date is stated as a reading."""
+    text = plain(text_of(admin_client.get("/admin/policy/yunnan")))
+    assert "已失效，当前无有效政策" in text
+    support = text.split("独立有效的支持文件", 1)[1]
+    assert "云政办发〔2016〕65号" in support and "2016-12-31 – 长期" in support
+    assert "现行有效" in support.split("适用解读", 1)[0]
+    assert "适用解读 本平台所存文本无印发日期" in support
+    assert "三、加大政策支持力度（九）" in support and "三、加大政策支持力度（十一）" in support
+    # not listed again under the lapsed measures
+    measures = text.split("独立有效的支持文件", 1)[0]
+    assert "三、加大政策支持力度" not in measures
+    on_day(date(2016, 12, 30))
+    before = plain(text_of(admin_client.get("/admin/policy/yunnan"))).split("独立有效的支持文件", 1)[1]
+    assert "尚未施行" in before.split("适用解读", 1)[0]
+
+
+def criterion_row(html: str, cid: str) -> str:
+    return plain(re.search(rf'<tr>\s*<td><code class="small">{re.escape(cid)}</code>.*?</tr>', html, re.S).group(0))
+
+
+def test_kunming_area_as_a_rule_and_commercial_premises_reading_article_7_item_1(admin_client):
+    """昆科发〔2017〕55号 第七条（一）: the area says 原则上 (experts may record an exception) and the
+    reading of “商业经营性场所除外” is written next to the criterion (适用解读)."""
+    html = text_of(admin_client.get("/admin/policy/kunming"))
+    area = criterion_row(html, "kunming.area")
+    assert "原则上在300平方米以上" in area and "原则上：专家可记录例外" in area
+    assert "适用解读 “面积原则上在300平方米以上”：300㎡本身符合" in area
+    commercial = criterion_row(html, "kunming.not_commercial")
+    assert "适用解读" in commercial and "商业经营性场所不能作为众创空间场地（无论自有或租赁）" in commercial
+    assert "原则上" not in criterion_row(html, "kunming.lease")  # 租赁期不少于3年 is not stated 原则上
+
+
+def test_mile_area_as_a_rule_article_5_item_2(admin_client):
+    """弥政办发〔2017〕5号 附件1 第五条（二）“面积原则上在200平方米以上（含200平方米）”."""
+    html = text_of(admin_client.get("/admin/policy/mile"))
+    area = criterion_row(html, "mile.area")
+    assert "原则上在200平方米以上" in area and "原则上：专家可记录例外" in area and "适用解读" in area
+
+
+def test_decision_meeting_record_shown_as_policy_for_mile_and_bureau_setting_elsewhere(app, admin_client):
+    """弥政办发〔2017〕5号 附件1 第七条 names the 局务会; 昆科发〔2017〕55号 第十一条 names none, so the
+    meeting record is a bureau setting (本局要求), off by default."""
+    mile = plain(text_of(admin_client.get("/admin/policy/mile")))
+    assert "审定会议记录（日期、纪要编号）的依据： 弥政办发〔2017〕5号 附件1 第七条" in mile
+    kunming = plain(text_of(admin_client.get("/admin/policy/kunming")))
+    assert "审定会议记录：不要求" in kunming and "本局要求" not in kunming
+    settings.set_bureau_setting("kunming", "decision_meeting_record", True, note="局务会议事规则")
+    kunming = plain(text_of(admin_client.get("/admin/policy/kunming")))
+    assert "审定会议记录（日期、纪要编号）：本局要求 本局要求" in kunming
+    assert "本局要求：局领导审定时记录会议日期和纪要编号" in kunming  # listed among the bureau's settings

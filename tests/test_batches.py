@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from conftest import csrf_token
-from core import batches, workflow
+from core import batches, settings, workflow
 from core.extensions import db
 from core.jurisdictions import registry
 from core.models import Application, AuditEvent, Batch, Call, ReviewRecord
@@ -213,6 +213,46 @@ def test_leader_decision_moves_applications(app, client):
         "mixed", date(2026, 11, 2), "局务会纪要〔2026〕9号", users["leader"].id)
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "workflow.approve")).one()
     assert event.detail["minutes_ref"] == "局务会纪要〔2026〕9号" and event.detail["meeting_on"] == "2026-11-02"
+
+
+def kunming_batch_at_decision() -> tuple[Batch, Application]:
+    application = at_step("kunming", step="bureau_decision", submitted_on=date(2026, 10, 8))
+    batch = Batch(jurisdiction="kunming", name="昆明待审定批次", status="concluded")
+    db.session.add(batch)
+    db.session.flush()
+    application.batch_id = batch.id
+    db.session.commit()
+    return batch, application
+
+
+def test_kunming_batch_decision_meeting_optional_by_default_article_11(app, client):
+    """昆科发〔2017〕55号 第十一条 names no meeting: the batch's decision goes through without a
+    meeting date or minutes number, and the form says they are optional."""
+    batch, application = kunming_batch_at_decision()
+    login(client, make_user("leader", ("kunming",)))
+    show = f"/admin/batches/{batch.id}"
+    html = client.get(show).get_data(as_text=True)
+    assert "选填" in html.split('id="meeting-requirement"', 1)[1].split("</p>", 1)[0]
+    response = post(client, show, f"{show}/decide", {"meeting_on": "", "minutes_ref": "",
+                                                     f"decision-{application.id}": "approve"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert application.current_step == "public_notice" and batch.minutes_ref is None
+    assert batch.decided_on is not None
+
+
+def test_kunming_batch_decision_needs_minutes_when_the_bureau_requires_it(app, client):
+    """With decision_meeting_record on (本局要求, no article of 昆科发〔2017〕55号), the minutes are required."""
+    settings.set_bureau_setting("kunming", "decision_meeting_record", True)
+    batch, application = kunming_batch_at_decision()
+    login(client, make_user("leader", ("kunming",)))
+    show = f"/admin/batches/{batch.id}"
+    assert "本局要求" in client.get(show).get_data(as_text=True).split('id="meeting-requirement"', 1)[1][:400]
+    response = post(client, show, f"{show}/decide", {"meeting_on": "2026-11-02", "minutes_ref": "",
+                                                     f"decision-{application.id}": "approve"})
+    assert response.status_code == 400 and "会议纪要编号（依据：本局要求）" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert application.current_step == "bureau_decision" and batch.decision is None
 
 
 def test_leader_decision_refusals_write_nothing(app, client):

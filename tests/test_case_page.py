@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core import workflow
+from core import settings, workflow
 from core.admin import dashboard
 from core.extensions import db
 from core.models import AuditEvent, Call, ReviewRecord
@@ -256,19 +256,23 @@ def test_typed_opinion_is_kept_and_escaped_on_refusal(app, case):
 
 @pytest.fixture
 def at_decision(app):
-    """A 昆明 application at 市科技局审核决定（局长办公会）."""
+    """A 昆明 application at 市科技局审核决定 (昆科发〔2017〕55号 第十一条)."""
     application = make_application("kunming", "comprehensive_service", status="in_review",
                                    current_step="bureau_decision", policy_document="昆科发〔2017〕55号",
                                    submitted_on=date(2026, 10, 8), facts=dict(FACTS))
     return application, make_user("leader", ("kunming",))
 
 
-def test_leader_decision_needs_meeting_date_and_minutes(app, at_decision):
+def test_leader_decision_needs_meeting_date_and_minutes_when_the_bureau_requires_it(app, at_decision):
+    """昆科发〔2017〕55号 第十一条 names no meeting: the bureau's setting decision_meeting_record
+    (本局要求) makes the form ask for the meeting's date and minutes, labelled as such."""
+    settings.set_bureau_setting("kunming", "decision_meeting_record", True)
     application, leader = at_decision
     client = client_of(app, leader)
     _, html = page(client, application)
     assert buttons(html) == ["approve", "return", "reject"]
     assert 'name="meeting_on"' in html and 'name="minutes_ref"' in html
+    assert "本局要求" in plain(re.search(r'id="meeting-requirement".*?</p>', html, re.S).group(0))
     response = post(client, application, html, "approve", meeting_on="2026-13-01", minutes_ref="纪要〔2026〕12号")
     body = response.get_data(as_text=True)
     assert response.status_code == 400 and 'id="meeting_on-error"' in body and "YYYY-MM-DD" in body
@@ -285,6 +289,33 @@ def test_leader_decision_needs_meeting_date_and_minutes(app, at_decision):
     assert application.current_step == "public_notice"
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "workflow.approve")).one()
     assert event.detail["meeting_on"] == "2026-10-20" and event.detail["minutes_ref"] == "纪要〔2026〕12号"
+
+
+def test_kunming_leader_decides_without_meeting_fields_by_default_article_11(app, at_decision):
+    """昆科发〔2017〕55号 第十一条 names no 局务会 / 局长办公会: with the bureau setting off, the form
+    has no meeting fields and the approval goes through without them."""
+    application, leader = at_decision
+    client = client_of(app, leader)
+    _, html = page(client, application)
+    assert 'name="meeting_on"' not in html and 'name="minutes_ref"' not in html
+    assert 'id="meeting-requirement"' not in html
+    assert post(client, application, html, "approve").status_code == 302
+    db.session.refresh(application)
+    assert application.current_step == "public_notice"
+
+
+def test_mile_decision_form_cites_annex_1_article_7(app):
+    """弥政办发〔2017〕5号 附件1 第七条 names the 局务会: the form asks for it and cites the article."""
+    application = make_application("mile", "comprehensive", status="in_review", current_step="bureau_decision",
+                                   policy_document="弥政办发〔2017〕5号", submitted_on=date(2026, 10, 8),
+                                   facts=dict(FACTS))
+    client = client_of(app, make_user("leader", ("mile",)))
+    _, html = page(client, application)
+    requirement = plain(re.search(r'id="meeting-requirement".*?</p>', html, re.S).group(0))
+    assert "弥政办发〔2017〕5号 附件1 第七条" in requirement and "本局要求" not in requirement
+    assert 'name="minutes_ref"' in html
+    response = post(client, application, html, "approve", meeting_on="2026-10-20", minutes_ref="")
+    assert response.status_code == 400 and 'id="minutes_ref-error"' in response.get_data(as_text=True)
 
 
 def test_timeline_lists_every_event_in_order_in_shanghai_time(app, case):

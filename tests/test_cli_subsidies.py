@@ -68,8 +68,18 @@ def test_xuzhou_recognition_awards(app, level, amount):
 
 @pytest.mark.parametrize("grade", ["excellent", "good"])
 def test_xuzhou_evaluation_award_about_200000(app, grade):
+    """徐政发〔2016〕12号 五（一）“给予20万元左右的奖补”: 200000 is the policy's stated figure,
+    counted in total_cny and marked approximate with a note (政策约数)."""
     answer = subsidies(app, "--jurisdiction", "xuzhou", "--event", "evaluated", "--grade", grade)
     assert fixed(answer) == [(200_000, XUZHOU)] and answer["total_cny"] == 200_000
+    (e,) = answer["entitlements"]
+    assert e["approximate"] is True and "政策约数" in e["note"]
+
+
+def test_xuzhou_fixed_recognition_awards_are_not_approximate(app):
+    """徐政发〔2016〕12号 五（一）: 50 / 40 / 30 万元 are exact figures (no 左右)."""
+    answer = subsidies(app, "--jurisdiction", "xuzhou", "--event", "recognized", "--level", "national")
+    assert all("approximate" not in e for e in answer["entitlements"])
 
 
 def test_xuzhou_evaluation_award_adjusted_by_the_bureau(app):
@@ -79,6 +89,8 @@ def test_xuzhou_evaluation_award_adjusted_by_the_bureau(app):
     (e,) = answer["entitlements"]
     assert e["amount_cny"] == 180_000 and answer["total_cny"] == 180_000
     assert "主管部门设置" in e["note"] and "徐科发〔2026〕8号" in e["note"] and e["citation"] == XUZHOU
+    # the bureau's amount is its decision, no longer the policy's approximate figure
+    assert "approximate" not in e and "政策约数" not in e["note"]
 
 
 @pytest.mark.parametrize("grade", ["qualified", "unqualified"])
@@ -123,11 +135,57 @@ def test_yunnan_support_without_amounts_while_in_force(app):
     assert answer["total_cny"] == 0
 
 
-def test_yunnan_after_the_policy_lapsed_lists_nothing_and_says_so(app):
+OPINION = "云政办发〔2016〕65号"
+EVALUATE_EXAMPLE = str(__import__("pathlib").Path(__file__).parent / "data" / "kunming-comprehensive-service.json")
+
+
+def opinion_support(answer):
+    return [e for e in answer["entitlements"] if e["citation"]["document"] == OPINION]
+
+
+@pytest.mark.parametrize("day", ["2026-04-03", "2026-04-04", "2031-01-01"])
+def test_yunnan_opinion_65_support_outlives_yunkegui_2021_1(app, day):
+    """云政办发〔2016〕65号 三、加大政策支持力度（九）（十）（十一） has no end date: its support is
+    listed on 云科规〔2021〕1号's last day (2026-04-03) and after it lapsed, citing the opinion."""
     answer = subsidies(app, "--jurisdiction", "yunnan", "--event", "recognized", "--level", "provincial",
+                       "--as-of", day)
+    assert [e["citation"]["item"] for e in opinion_support(answer)] == ["（九）", "（十）", "（十一）"]
+    assert opinion_support(answer) == answer["entitlements"]
+    assert all(e["amount_cny"] is None for e in answer["entitlements"]) and answer["total_cny"] == 0
+    lapsed = day > "2026-04-03"
+    # The recognition policy's lapse is still said, honestly.
+    assert any("无有效政策" in w and "云科规〔2021〕1号" in w and OPINION in w for w in answer["warnings"]) is lapsed
+    assert answer["policy"]["document"] == "云科规〔2021〕1号"
+
+
+def test_yunnan_after_2026_04_03_evaluate_still_no_policy_in_force(app):
+    """云科规〔2021〕1号 附则 (有效期至2026年4月3日止): the opinion 云政办发〔2016〕65号 sets no criteria,
+    so recognition has no policy in force on 2026-04-04 while the opinion's support is listed."""
+    result = run(app, "evaluate", "--jurisdiction", "yunnan", "--category", "provincial",
+                 "--as-of", "2026-04-04", EVALUATE_EXAMPLE)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["verdict"] == "no_policy_in_force"
+    before = json.loads(run(app, "evaluate", "--jurisdiction", "yunnan", "--category", "provincial",
+                            "--as-of", "2026-04-03", EVALUATE_EXAMPLE).stdout)
+    assert before["verdict"] != "no_policy_in_force"
+
+
+def test_yunnan_opinion_65_not_yet_in_force_before_its_chosen_start(app):
+    """云政办发〔2016〕65号 carries no date: the platform applies it from 2016-12-31 (its number's
+    year); the day before, with no recognition policy either, nothing is listed."""
+    answer = subsidies(app, "--jurisdiction", "yunnan", "--event", "recognized", "--level", "provincial",
+                       "--as-of", "2016-12-30")
+    assert answer["entitlements"] == [] and any("不列支持事项" in w for w in answer["warnings"])
+    first_day = subsidies(app, "--jurisdiction", "yunnan", "--event", "recognized", "--level", "provincial",
+                          "--as-of", "2016-12-31")
+    assert len(opinion_support(first_day)) == 3
+
+
+def test_yunnan_opinion_65_grants_nothing_for_an_evaluation(app):
+    """云政办发〔2016〕65号 三（九）–（十一） attach support to 众创空间, not to an evaluation grade."""
+    answer = subsidies(app, "--jurisdiction", "yunnan", "--event", "evaluated", "--grade", "excellent",
                        "--as-of", "2026-11-23")
     assert answer["entitlements"] == [] and answer["total_cny"] == 0
-    assert any("无有效政策" in w for w in answer["warnings"])
 
 
 # --- bad input ----------------------------------------------------------------------------

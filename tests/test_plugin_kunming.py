@@ -172,11 +172,11 @@ def test_kunming_art6_3_online_platform_required():
 
 def test_kunming_art7_1_area_300_passes_299_fails():
     passed, message = check("kunming.area", total_area_m2=300, public_area_m2=30)
-    assert passed and message == "场地面积 300㎡，不低于 300㎡"
+    assert passed and message == "场地面积 300㎡，不低于 300㎡（原则上）"
     passed, message = check("kunming.area", total_area_m2=299.9, public_area_m2=30)
-    assert not passed and message == "场地面积 299.9㎡，低于 300㎡"
+    assert not passed and message == "场地面积 299.9㎡，低于 300㎡（原则上；专家可记录例外及理由）"
     passed, message = check("kunming.area", total_area_m2=299, public_area_m2=30)
-    assert not passed and message == "场地面积 299㎡，低于 300㎡"
+    assert not passed and message == "场地面积 299㎡，低于 300㎡（原则上；专家可记录例外及理由）"
 
 
 def test_kunming_art7_1_lease_3_years_passes_less_fails():

@@ -95,9 +95,9 @@ def test_mile_art5_1_enterprise_or_institution_only(entity_type, ok):
 
 def test_mile_art5_2_area_200_passes_below_fails():
     passed, message = check("mile.area", total_area_m2=200, public_area_m2=20)
-    assert passed and message == "众创空间面积 200㎡，不低于 200㎡"
+    assert passed and message == "众创空间面积 200㎡，不低于 200㎡（原则上）"
     passed, message = check("mile.area", total_area_m2=199.9, public_area_m2=20)
-    assert not passed and message == "众创空间面积 199.9㎡，低于 200㎡"
+    assert not passed and message == "众创空间面积 199.9㎡，低于 200㎡（原则上；专家可记录例外及理由）"
     assert not check("mile.area", total_area_m2=199, public_area_m2=20)[0]
 
 
@@ -321,3 +321,32 @@ def test_mile_hooks_answer_only_for_mile():
                  lambda j: materials.zc_required_materials(jurisdiction=j, category="comprehensive")):
         assert hook("kunming") is None
         assert hook("mile")
+
+
+def test_form_sections_cite_only_what_annex_1_article_5_or_annex_2_asks():
+    """弥政办发〔2017〕5号 附件1 第五条 asks area/public area (二), infrastructure and rent (三), 5
+    management staff (四), services (六), investors (七); 附件2's 编写提纲 二 asks activity and
+    financing counts.  Lease, workstations, seed fund, 单独核算 and last-year counts are asked by
+    neither: one section 本局补充采集 without a citation."""
+    from plugins.mile.forms import MileApplicationForm
+
+    by_title = {s.title: s for s in MileApplicationForm.sections}
+    cited = {s.title: (str(s.citation), s.fields) for s in MileApplicationForm.sections
+             if s.citation and s.citation.article == "第五条"}
+    assert cited == {
+        "场地情况": ("弥政办发〔2017〕5号 第五条（二）", ("space_region", "public_area_m2")),
+        "基础设施和入驻收费": ("弥政办发〔2017〕5号 第五条（三）", ("infrastructure_complete", "rent_ratio_year1",
+                                                         "rent_ratio_year2", "rent_ratio_year3")),
+        "管理服务人员": ("弥政办发〔2017〕5号 第五条（四）", ("management_staff",)),
+        "创业服务功能": ("弥政办发〔2017〕5号 第五条（六）", ("services", "services_other")),
+        "投资机构合作": ("弥政办发〔2017〕5号 第五条（七）", ("investor_partners",)),
+    }
+    assert by_title["具备的基础条件"].citation.article == "附件2"
+    extra = by_title["本局补充采集"]
+    assert extra.citation is None and "本局补充采集" in extra.note
+    for name in ("lease_years", "workstations", "seed_fund", "separate_accounting",
+                 "contracted_residents_last_year", "new_enterprises_last_year", "typical_cases_last_year"):
+        assert name in extra.fields
+    # every field still asked exactly once
+    fields = [f for s in MileApplicationForm.sections for f in s.fields]
+    assert len(fields) == len(set(fields))

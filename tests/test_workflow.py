@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core import workflow
+from core import settings, workflow
 from core.extensions import db
 from core.models import AuditEvent, Call, ReviewRecord
 from tests.factories import make_application, make_org, make_space, make_user
@@ -134,7 +134,10 @@ def test_withdraw_before_a_decision_only(kunming):
     assert workflow.allowed_actions(application, users["applicant"], TODAY) == []
 
 
-def test_leader_decision_needs_meeting_and_no_withdrawal_after_it(kunming):
+def test_leader_decision_needs_meeting_when_the_bureau_requires_it_and_no_withdrawal_after_it(kunming):
+    """昆科发〔2017〕55号 第十一条 names no meeting: with the bureau's setting decision_meeting_record
+    on (本局要求), the leader's decision records the meeting's date and minutes."""
+    settings.set_bureau_setting("kunming", "decision_meeting_record", True)
     application, users = kunming
     workflow.act(application, "submit", users["applicant"], today=TODAY)
     application.current_step = "bureau_decision"  # as if the experts had concluded
@@ -145,13 +148,44 @@ def test_leader_decision_needs_meeting_and_no_withdrawal_after_it(kunming):
     assert workflow.allowed_actions(application, users["officer"], TODAY) == []
     with pytest.raises(workflow.WorkflowError) as refused:
         workflow.act(application, "approve", users["leader"], today=TODAY)
-    assert "会议日期" in refused.value.message
+    assert "会议日期" in refused.value.message and "本局要求" in refused.value.message
     workflow.act(application, "approve", users["leader"], detail=MEETING, today=TODAY)
     assert application.current_step == "public_notice"
     assert events("workflow.approve")[-1].detail["minutes_ref"] == MEETING["minutes_ref"]
     with pytest.raises(workflow.WorkflowError) as refused:
         workflow.act(application, "withdraw", users["applicant"], today=TODAY)
     assert "审定之后" in refused.value.message
+
+
+def test_kunming_decision_without_meeting_record_by_default_article_11(kunming):
+    """昆科发〔2017〕55号 第十一条 names no 局务会 / 局长办公会: by default (setting off, or set to
+    false) the leader decides without a meeting date or minutes number."""
+    application, users = kunming
+    workflow.act(application, "submit", users["applicant"], today=TODAY)
+    application.current_step, application.status = "bureau_decision", "in_review"
+    db.session.commit()
+    assert workflow.meeting_requirement("kunming", workflow.step_of(application)) is None
+    settings.set_bureau_setting("kunming", "decision_meeting_record", False)
+    workflow.act(application, "approve", users["leader"], today=TODAY)
+    assert application.current_step == "public_notice"
+    assert "minutes_ref" not in events("workflow.approve")[-1].detail
+
+
+def test_mile_decision_needs_its_bureau_meeting_by_the_policy_article_7(app):
+    """弥政办发〔2017〕5号 附件1 第七条 “经市农科局局务会下班办公会审定通过”: required whatever the
+    bureau's setting, cited to the article."""
+    from plugins.mile.steps import STEPS
+
+    step = next(s for s in STEPS if s.code == "bureau_decision")
+    settings.set_bureau_setting("mile", "decision_meeting_record", False)
+    required = workflow.meeting_requirement("mile", step)
+    assert str(required) == "弥政办发〔2017〕5号 附件1 第七条"
+
+
+def test_decision_meeting_setting_takes_yes_or_no_only(app):
+    with pytest.raises(settings.SettingsError) as refused:
+        settings.set_bureau_setting("kunming", "decision_meeting_record", "yes")
+    assert "是/否" in refused.value.message
 
 
 def test_expected_version_and_step_catch_a_second_click(kunming):

@@ -148,6 +148,7 @@ class BatchView(StaffAccessMixin, BaseView):
             candidates=batches.candidates(batch, user) if role == roles.OFFICER else [],
             expert_candidates=batches.expert_candidates(batch) if role == roles.OFFICER else [],
             awaiting=batches.awaiting_decision(batch) if role == roles.LEADER else [],
+            meeting_requirement=batches.meeting_requirement(batch) if role == roles.LEADER else None,
             may_conclude=role == roles.OFFICER and any(batches.is_expert_step(a) for a in batch.applications),
             today=dashboard.today(),
         )

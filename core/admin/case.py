@@ -42,7 +42,6 @@ BUTTON_CLASSES = {"approve": "btn-success", "return": "btn-warning", "reject": "
                   "conclude_expert_review": "btn-primary", "award": "btn-primary"}
 
 
-needs_meeting = workflow.needs_meeting
 
 
 def offered_actions(application: Application, user, today: date) -> list[str]:
@@ -80,9 +79,10 @@ def _spreadsheet_safe(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _meeting_detail(step, form) -> tuple[dict, dict]:
-    """(detail for act, field errors) from the meeting fields of a leader's decision."""
-    if not needs_meeting(step):
+def _meeting_detail(application: Application, step, form) -> tuple[dict, dict]:
+    """(detail for act, field errors) from the meeting fields of a leader's decision,
+    where the policy or the bureau requires them (workflow.meeting_requirement)."""
+    if not workflow.needs_meeting(application.jurisdiction, step):
         return {}, {}
     errors = {}
     meeting_on = form.get("meeting_on", "").strip()
@@ -124,7 +124,8 @@ class CaseView(StaffAccessMixin, BaseView):
         show_timeline = current_user.role in AUDIT_ROLES
         return self.render(
             "admin/case.html", app=application, step=step, steps=workflow.progress(application), offered=offered,
-            needs_meeting=needs_meeting(step) and "approve" in offered, policy=policy,
+            meeting_requirement=workflow.meeting_requirement(application.jurisdiction, step)
+            if "approve" in offered else None, policy=policy,
             policy_document=application.policy_document or (policy.document if policy else None),
             events=timeline_events(application, current_user) if show_timeline else None,
             records=review_records(application) if show_timeline else None,
@@ -161,7 +162,7 @@ class CaseView(StaffAccessMixin, BaseView):
             step = workflow.step_of(application)
             detail, errors = ({}, {})
             if action == "approve":
-                detail, errors = _meeting_detail(step, form)
+                detail, errors = _meeting_detail(application, step, form)
             if errors:
                 return self._render(application, typed=typed, errors=errors,
                                     error="请按提示修改后重新提交", status=400)

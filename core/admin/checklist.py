@@ -49,6 +49,8 @@ def result_label(result: str | None) -> str:
 
 
 def judgement_label(result: str) -> str:
+    if result == checklist.EXCEPTION:
+        return gettext("Exception (as-a-rule clause)")
     return gettext("Meets") if result == "pass" else gettext("Does not meet")
 
 

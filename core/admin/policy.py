@@ -21,12 +21,12 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from core import settings, subsidies
+from core import settings, subsidies, workflow
 from core.admin import dashboard, labels
 from core.admin.base import StaffAccessMixin
 from core.jurisdictions import enabled, registry
 from core.numbers import number_text
-from core.policy import Category, Criterion, PolicyVersion, ReviewStep
+from core.policy import Category, Criterion, PolicyVersion, ReviewStep, SupportDocument
 from core.scoping import visible_codes
 
 STEP_KIND_LABELS = {
@@ -86,7 +86,7 @@ class VersionPage:
     assessment: Any = None
 
 
-def version_status(v: PolicyVersion, today: date) -> str:
+def version_status(v: PolicyVersion | SupportDocument, today: date) -> str:
     if v.in_force_on(today):
         return "in_force"
     return "future" if today < v.effective_from else "lapsed"
@@ -112,6 +112,22 @@ def subsidy_row(rule, data: settings.BureauData) -> dict:
             "setting": setting}
 
 
+@dataclass
+class SupportPage:
+    """A support document with its own window (``SubsidyRule.support``) and its rules."""
+
+    document: SupportDocument
+    status: str  # in_force | lapsed | future
+    subsidies: list[dict]
+
+
+def support_pages(code: str, data: settings.BureauData, today: date) -> list[SupportPage]:
+    by_document: dict[SupportDocument, list] = {}
+    for rule in subsidies.own_document_rules(code, data):
+        by_document.setdefault(rule.support, []).append(subsidy_row(rule, data))
+    return [SupportPage(d, version_status(d, today), rows) for d, rows in by_document.items()]
+
+
 def version_page(code: str, v: PolicyVersion, data: settings.BureauData, today: date) -> VersionPage:
     reg = registry()
     base = settings.base_policy(code, v, data)
@@ -129,7 +145,8 @@ def version_page(code: str, v: PolicyVersion, data: settings.BureauData, today: 
             steps=reg.review_steps(code, category.code, base),
             materials=reg.required_materials(code, category.code),
         ))
-    page.subsidies = [subsidy_row(r, data) for r in reg.subsidy_rules(code, base)]
+    # Rules bound to their own document are shown with that document (support_pages).
+    page.subsidies = [subsidy_row(r, data) for r in reg.subsidy_rules(code, base) if r.support is None]
     page.assessment = reg.assessment_scheme(code, base)
     return page
 
@@ -139,7 +156,9 @@ def jurisdiction_page(code: str, today: date) -> dict:
     data = settings.load_bureau_data(code)
     versions = [version_page(code, v, data, today) for v in settings.policies(code, data)]
     in_force = next((p for p in versions if p.status == "in_force"), None)
+    supports = support_pages(code, data, today)
     return {
+        "supports": supports,
         "j": j,
         "level": str(labels.LEVEL_LABELS.get(j.level, j.level)),
         "parent": labels.jurisdiction_label(j.parent) if j.parent else None,
@@ -149,7 +168,8 @@ def jurisdiction_page(code: str, today: date) -> dict:
         "unused_settings": [s for k, s in data.settings.items()
                             if all(k != p["key"] for vp in versions for p in vp.parameters)
                             and k != settings.NOTICE_DAYS
-                            and all(s is not r["setting"] for vp in versions for r in vp.subsidies)],
+                            and all(s is not r["setting"] for vp in versions for r in vp.subsidies)
+                            and all(s is not r["setting"] for sp in supports for r in sp.subsidies)],
         "setting_labels": settings.known_setting_keys(code),
     }
 
@@ -177,4 +197,5 @@ class PolicyView(StaffAccessMixin, BaseView):
         return self.render(
             "admin/policy.html", today=today, show_value=show_value, show_amount=show_amount,
             step_kinds=STEP_KIND_LABELS, sources=SOURCE_LABELS, labels=labels, **jurisdiction_page(code, today),
+            meeting_requirement=lambda step: workflow.meeting_requirement(code, step),
         )

@@ -98,8 +98,8 @@ def check_area(facts, ctx):
     least = ctx.params["min_area_m2"]
     area = facts.total_area_m2
     if area >= least:
-        return True, f"场地面积 {number_text(area)}㎡，不低于 {number_text(least)}㎡"
-    return False, f"场地面积 {number_text(area)}㎡，低于 {number_text(least)}㎡"
+        return True, f"场地面积 {number_text(area)}㎡，不低于 {number_text(least)}㎡（原则上）"
+    return False, f"场地面积 {number_text(area)}㎡，低于 {number_text(least)}㎡（原则上；专家可记录例外及理由）"
 
 
 def check_lease(facts, ctx):
@@ -184,6 +184,12 @@ def _c(article: str, item: str) -> Citation:
     return Citation(DOC, article, item)
 
 
+AREA_READING = ("“面积原则上在300平方米以上”：300㎡本身符合；低于300㎡的自动判为不符合，"
+                "但专家评审可在核查表上记录“例外（原则上条款）”并写明理由；zhongchuang evaluate 只给出自动结果")
+NOT_COMMERCIAL_READING = ("“众创空间场地（自有或租赁，其中租赁期不少于3年，商业经营性场所除外）”：平台读作"
+                          "商业经营性场所不能作为众创空间场地（无论自有或租赁），而不是仅免除3年租期要求；"
+                          "申报单位填报“商业经营性场所”为“是”的，本项不符合")
+
 CRITERIA = [
     # 第五条
     Criterion("kunming.legal_entity", "昆明市区域内注册的独立法人企事业单位", _c("第五条", "（一）"), "auto",
@@ -216,11 +222,12 @@ CRITERIA = [
     Criterion("kunming.platform_sharing", "线上平台能够整合本行业的创新创业资源，提供共享服务",
               _c("第六条", "（三）"), "manual", None, TECH),
     # 第七条: 综合服务类
-    Criterion("kunming.area", "场地面积", _c("第七条", "（一）"), "auto", check_area, COMPREHENSIVE),
+    Criterion("kunming.area", "场地面积原则上在300平方米以上", _c("第七条", "（一）"), "auto", check_area,
+              COMPREHENSIVE, as_a_rule=True, reading=AREA_READING),
     Criterion("kunming.lease", "场地自有或租赁期不少于3年", _c("第七条", "（一）"), "auto", check_lease,
               COMPREHENSIVE),
     Criterion("kunming.not_commercial", "场地不是商业经营性场所", _c("第七条", "（一）"), "auto",
-              check_not_commercial, COMPREHENSIVE),
+              check_not_commercial, COMPREHENSIVE, reading=NOT_COMMERCIAL_READING),
     Criterion("kunming.public_area", "公共办公场所面积比例", _c("第七条", "（一）"), "auto", check_public_area,
               COMPREHENSIVE),
     Criterion("kunming.public_facilities", "为入驻企业和团队提供必需的办公设备、会议室、洽谈室等公共办公场地",

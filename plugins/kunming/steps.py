@@ -16,9 +16,10 @@ STEPS = [
                Citation(DOC, "第十条")),
     ReviewStep("expert_review", "专家现场调研、实地审核", "expert", "expert_review", Citation(DOC, "第十一条"),
                note="市科技局组织相关专家"),
-    # 第十一条 publishes "审核通过的结果"; who passes it is the bureau — the notice issuing
-    # the 办法 names its 局长办公会 as where the bureau decides, so the leader records it.
-    ReviewStep("bureau_decision", "市科技局审核决定（局长办公会）", "leader", "decision", Citation(DOC, "第十一条"),
+    # 第十一条 publishes "审核通过的结果"; who passes it is the bureau (its leader).  The 办法
+    # names no meeting for this decision (the 局长办公会 of the issuing notice adopted the
+    # 办法 itself): recording a meeting is the bureau's own setting (decision_meeting_record).
+    ReviewStep("bureau_decision", "市科技局审核决定", "leader", "decision", Citation(DOC, "第十一条"),
                note="审核通过的结果向社会公示"),
     ReviewStep("public_notice", "审核结果向社会公示", "officer", "public_notice", Citation(DOC, "第十一条"), days=7),
     ReviewStep("award", "向社会公布，授予“昆明市众创空间”称号", "officer", "award", Citation(DOC, "第十二条"),

@@ -51,8 +51,8 @@ def check_area(facts, ctx):
     least = ctx.params["min_area_m2"]
     area = facts.total_area_m2
     if area >= least:
-        return True, f"众创空间面积 {number_text(area)}㎡，不低于 {number_text(least)}㎡"
-    return False, f"众创空间面积 {number_text(area)}㎡，低于 {number_text(least)}㎡"
+        return True, f"众创空间面积 {number_text(area)}㎡，不低于 {number_text(least)}㎡（原则上）"
+    return False, f"众创空间面积 {number_text(area)}㎡，低于 {number_text(least)}㎡（原则上；专家可记录例外及理由）"
 
 
 def check_residents(facts, ctx):
@@ -170,7 +170,10 @@ CRITERIA = [
     Criterion("mile.space_location", "众创空间位于弥勒市境内", Citation(DOC, "第二条"), "auto",
               space_location_check(JURISDICTION), ALL),
     Criterion("mile.fixed_premises", "有固定的办公场所", _cite("（二）"), "manual", None, ALL),
-    Criterion("mile.area", "众创空间面积", _cite("（二）"), "auto", check_area, ALL),
+    Criterion("mile.area", "众创空间面积原则上在200平方米以上（含200平方米）", _cite("（二）"), "auto", check_area,
+              ALL, as_a_rule=True,
+              reading="“面积原则上在200平方米以上（含200平方米）”：200㎡本身符合；低于200㎡的自动判为不符合，"
+                      "但专家评审可在核查表上记录“例外（原则上条款）”并写明理由；zhongchuang evaluate 只给出自动结果"),
     Criterion("mile.residents", "入驻小微企业或创业团队数", _cite("（二）"), "auto", check_residents, ALL),
     Criterion("mile.public_area", "公共办公场所面积比例", _cite("（二）"), "auto", check_public_area, ALL),
     Criterion("mile.residents_fields", "入驻企业、创业团队处于创业期，属科技类、创意设计类及相关产业，"

@@ -6,7 +6,9 @@ Everything the 申报书 prints is asked, in its order: the cover, 基本信息�
 方案.  Not fields: the cover's 编号 (filled in by the bureau, 填报须知 三), the
 signatures and seals, and the opinions of the 市科技部门 and 市人民政府.  The 申报
 认定类型 (综合 / 专业, 填报须知 二) follows from the category applied for.  Facts the
-申报书 does not print but 附件1 第五条 checks are asked in sections citing the item.
+申报书 does not print but 附件1 第五条 checks are asked in sections citing the item;
+what neither asks (lease, workstations, seed fund, 单独核算, last-year counts…) is in
+one section "本局补充采集", without a citation.
 
 填报须知 四: “表内栏目不得空缺，无该项内容时填‘无’”, so every text box is required.
 """
@@ -131,20 +133,27 @@ def _sections(declared_type: str) -> tuple[Section, ...]:
                 Citation(DOC, FORM, OUTLINE),
                 "八、附件（年度工作总结、未来两年工作计划、法人证或营业执照、场地证明、入驻企业或团队证明、"
                 "相关合作协议、团队成员能力证明、相关制度等）另行上传。"),
-        # Facts the 申报书 does not print but 附件1 第五条 checks.
-        Section("场地情况", ("space_region", "public_area_m2", "workstations", "premises_tenure",
-                             "lease_years", "commercial_premises"), Citation(DOC, "第五条", "（二）")),
+        # Facts the 申报书 does not print but 附件1 第五条 checks, each section citing the
+        # item that asks exactly that.
+        Section("场地情况", ("space_region", "public_area_m2"), Citation(DOC, "第五条", "（二）")),
         Section("基础设施和入驻收费", ("infrastructure_complete", "rent_ratio_year1", "rent_ratio_year2",
                                        "rent_ratio_year3"), Citation(DOC, "第五条", "（三）"),
                 "按占市价的百分比填写：免费入驻填 0，按市价的 30% 收取填 30。"),
-        Section("工作人员", ("management_staff", "full_time_staff", "mentors"), Citation(DOC, "第五条", "（四）")),
-        Section("财务管理", ("separate_accounting",), Citation(DOC, "第五条", "（五）")),
-        Section("创业服务功能", ("services", "services_other", "events_last_year", "rd_facilities",
-                                 "online_platform"), Citation(DOC, "第五条", "（六）")),
-        Section("投资机构合作", ("investor_partners", "seed_fund", "investment_projects",
-                                 "financed_teams_last_year"), Citation(DOC, "第五条", "（七）")),
-        Section("近一年入驻和孵化情况", ("contracted_residents_last_year", "new_enterprises_last_year",
-                                         "typical_cases_last_year"), Citation(DOC, "第五条", "（二）")),
+        Section("管理服务人员", ("management_staff",), Citation(DOC, "第五条", "（四）")),
+        Section("创业服务功能", ("services", "services_other"), Citation(DOC, "第五条", "（六）")),
+        Section("投资机构合作", ("investor_partners",), Citation(DOC, "第五条", "（七）")),
+        # The 编写提纲's 二、具备的基础条件 names these two counts.
+        Section("具备的基础条件", ("events_last_year", "financed_teams_last_year"),
+                Citation(DOC, FORM, OUTLINE + " 二"),
+                "举办创新创业活动次数、获得投融资的企业个数（运营方案编写提纲 二）。"),
+        # Asked by neither the 申报书 nor 第五条: the bureau's own collection, no citation.
+        Section("本局补充采集", ("workstations", "premises_tenure", "lease_years", "commercial_premises",
+                               "full_time_staff", "mentors", "separate_accounting", "rd_facilities",
+                               "online_platform", "seed_fund", "investment_projects",
+                               "contracted_residents_last_year", "new_enterprises_last_year",
+                               "typical_cases_last_year"), None,
+                "以下各项不是弥政办发〔2017〕5号 附件1 第五条的认定条件，也不在附件2 申报书中："
+                "本局补充采集，供统计和审查参考。"),
     )
 
 

@@ -14,7 +14,9 @@ STEPS = [
                note="由市工业和信息化局、弥勒工业园区、市农科局、国家级和省级科技园区按属地推荐"),
     ReviewStep("expert_review", "专家实地查验和集中评审", "expert", "expert_review", Citation(DOC, "第七条"),
                note="市农科局分批组织"),
-    ReviewStep("bureau_decision", "市农科局局务会审定", "leader", "decision", Citation(DOC, "第七条")),
+    # 第七条 "经市农科局局务会下班办公会审定通过": the one policy that names the meeting.
+    ReviewStep("bureau_decision", "市农科局局务会审定", "leader", "decision", Citation(DOC, "第七条"),
+               meeting=Citation(DOC, "附件1 第七条")),
     ReviewStep("public_notice", "审定结果公示", "officer", "public_notice", Citation(DOC, "第七条"), days=15),
     # 填报须知 六: 市农科局 "组织审核合格形成意见，呈报弥勒市人民政府认定" (the 申报书 has a
     # 市人民政府意见 box).  第七条 publishes the 局务会's result straight away, so the

@@ -22,7 +22,9 @@ RULES = (
         "xuzhou.evaluation_award", "评价考核优秀或良好奖补", "evaluated", SPECIAL_SUPPORT,
         amount_cny=200_000, grades=("excellent", "good"),
         note="由社会机构评价考核；政策为“20 万元左右”，市科技局可调整（evaluation_award_cny）",
-        setting_key="evaluation_award_cny",
+        setting_key="evaluation_award_cny", approximate=True,
+        reading="“给予20万元左右的奖补”是约数：平台以政策所述的20万元列出并计入合计，标注为政策约数；"
+                "市科技局确定实际金额的，以其设置（evaluation_award_cny）为准",
     ),
     SubsidyRule(
         "xuzhou.operating_subsidy", "运行补助及房租、宽带网络、公共软件、公共技术服务平台建设和运行补贴",
