@@ -26,7 +26,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app, send_file
+from flask import abort, current_app, send_file
 from werkzeug.datastructures import FileStorage
 
 from core.errors import Refused
@@ -168,6 +168,10 @@ def discard(attachment: Attachment | None) -> None:
 
 
 def send(attachment: Attachment):
-    """The file as a download (never rendered inline), under its original name."""
+    """The file as a download (never rendered inline), under its original name.  A row
+    whose file is gone (a restore without the upload folder) answers 404, logged."""
+    if not path_of(attachment).is_file():
+        current_app.logger.error("attachment %s: stored file %s is missing", attachment.id, attachment.stored_name)
+        abort(404)
     return send_file(path_of(attachment), mimetype=attachment.content_type, as_attachment=True,
                      download_name=attachment.original_name, max_age=0)

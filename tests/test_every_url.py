@@ -1,0 +1,253 @@
+"""Every URL rule of the application × every role: status codes, no foreign record shown,
+no forged change written (ASVS V4 access control; issue 12's sweeping test).
+
+The rules are read from the app's own URL map, so a page added tomorrow is covered
+without touching this file: each rule is requested with the ids of records the user may
+not see (a 弥勒 world against 昆明 staff; another organisation's records against the
+applicant), and — for Flask-Admin model views — with those ids in ``?id=``.  Every answer
+must be one a person may get (no 500), and a page that answers 200 must not carry any of
+the foreign records' marks.  Every POST rule is then forged with the foreign ids and a
+valid CSRF token, and the foreign records must be exactly as they were.
+
+Real HTTP through the Flask test client, real database (SQLite, and PostgreSQL when
+TEST_DATABASE_URL is set).  The admin sees everything by design: for it the sweep checks
+only that no page fails.
+"""
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+
+import pytest
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select
+
+from core.audit import record
+from core.extensions import db
+from core.models import (Application, Attachment, AuditEvent, Batch, BureauSetting, Call, ExpertAssignment,
+                         NoticeEntry, Objection, Organisation, PublicNotice, Recognition, Space,
+                         SubsidyEntitlement, User)
+from tests.factories import login, make_application, make_org, make_space, make_user
+
+# Marks that only the foreign records carry: none may appear on a page the user is shown.
+SECRETS = ("外域保密申报单位", "外域保密众创空间", "外域保密联系人", "13900009999", "WAIYU-SECRET-1",
+           "外域保密审计", "外域保密异议人", "外域保密附件.pdf", "外域保密批次", "外域保密通知")
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+# Endpoints a sweep must not call: they end the session under test, or are public by design
+# and create rows of their own (an objection may be filed by anyone on any open notice).
+SKIP_POST = {"auth.logout", "public.object_to", "account.register", "auth.login"}
+ROLES = ("admin", "officer", "leader", "expert", "recommender", "applicant", "anonymous")
+
+
+@pytest.fixture
+def world(app):
+    """昆明 records the users may see, and 弥勒 (or another organisation's) records they may not."""
+    # -- foreign: 弥勒, and an organisation that is not the applicant's ------------------------
+    org = make_org("外域保密申报单位", region="532504", contact_name="外域保密联系人", contact_phone="13900009999")
+    space = make_space(org, "外域保密众创空间")
+    foreign = make_application("mile", "comprehensive", space, status="in_review", current_step="expert_review",
+                               official_number="WAIYU-SECRET-1", policy_document="弥政办发〔2017〕5号")
+    draft = make_application("mile", "comprehensive", space, status="draft")
+    foreign_applicant = make_user("applicant", organisation=org, name="外域保密联系人")
+    batch = Batch(jurisdiction="mile", name="外域保密批次", status="open")
+    db.session.add(batch)
+    db.session.flush()
+    foreign.batch_id = batch.id
+    call = Call(jurisdiction="mile", title="外域保密通知", opens_on=date(2026, 1, 1), closes_on=date(2026, 12, 31),
+                categories=["comprehensive"])
+    # a 弥勒 notice is public, so it lists a space without secrets; its objection is not public
+    public_space = make_space(make_org("弥勒公示单位", region="532504"), "弥勒公示空间")
+    noticed = make_application("mile", "comprehensive", public_space, status="under_notice",
+                               current_step="public_notice", policy_document="弥政办发〔2017〕5号")
+    notice = PublicNotice(jurisdiction="mile", title="弥勒公示", published_on=date(2026, 11, 20),
+                          first_day=date(2026, 11, 21), last_day=date(2026, 12, 7), days=15, status="open")
+    notice.entries = [NoticeEntry(application_id=noticed.id)]
+    attachment = Attachment(application_id=foreign.id, material="plan", original_name="外域保密附件.pdf",
+                            stored_name="sweep-foreign-attachment", sha256="0" * 64, size=10,
+                            content_type="application/pdf")
+    db.session.add_all([call, notice, attachment])
+    db.session.flush()
+    objection = Objection(notice_id=notice.id, application_id=noticed.id, name="外域保密异议人",
+                          contact="13900009999", content="外域保密异议内容")
+    recognition = Recognition(application_id=None, space_id=space.id, jurisdiction="mile",
+                              title="弥科外域保密众创空间", certificate_number="WAIYU-SECRET-1-CERT",
+                              level="municipal", granted_on=date(2025, 6, 1))
+    db.session.add_all([objection, recognition])
+    db.session.flush()
+    entitlement = SubsidyEntitlement(recognition_id=recognition.id, jurisdiction="mile", rule_code="mile.x",
+                                     kind="外域保密补助", amount_cny=1, citation={})
+    setting = BureauSetting(jurisdiction="mile", key="certificate_format", value="弥科{year}{seq:03d}",
+                            document="外域保密通知")
+    db.session.add_all([entitlement, setting])
+    record("admin_update", foreign, secret="外域保密审计")
+    db.session.commit()
+
+    # -- 昆明: what the 昆明 users may see ---------------------------------------------------
+    km_org = make_org("昆明可见单位", region="530102")
+    km_space = make_space(km_org, "昆明可见空间")
+    km_app = make_application("kunming", "comprehensive_service", km_space, status="submitted",
+                              current_step="recommend", policy_document="昆科发〔2017〕55号")
+    km_batch = Batch(jurisdiction="kunming", name="昆明批次", status="open")
+    db.session.add(km_batch)
+    db.session.commit()
+    km_app.batch_id = km_batch.id
+    expert = make_user("expert", ["kunming"])
+    db.session.add(ExpertAssignment(batch_id=km_batch.id, expert_id=expert.id))
+    db.session.commit()
+
+    users = {
+        "admin": make_user("admin"),
+        "officer": make_user("officer", ["kunming"]),
+        "leader": make_user("leader", ["kunming"]),
+        "expert": expert,
+        "recommender": make_user("recommender", ["kunming"], region_prefix="530102"),
+        "applicant": make_user("applicant", organisation=km_org),
+    }
+    ids = {
+        "application_id": foreign.id, "batch_id": batch.id, "notice_id": notice.id, "objection_id": objection.id,
+        "attachment_id": attachment.id, "recognition_id": recognition.id, "space_id": space.id,
+        "user_id": foreign_applicant.id, "year": 2027, "code": "mile", "export_type": "csv",
+    }
+    # Flask-Admin model views: the foreign row of each model, for ?id=
+    model_ids = {
+        "application": foreign.id, "organisation": org.id, "space": space.id, "user": foreign_applicant.id,
+        "publicnotice": notice.id, "recognition": recognition.id, "subsidyentitlement": entitlement.id,
+        "call": call.id, "bureausetting": setting.id, "batch": batch.id,
+        "auditevent": db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "admin_update")),
+    }
+    return {"users": users, "ids": ids, "model_ids": model_ids, "draft": draft.id, "org": org.id}
+
+
+def foreign_snapshot(world) -> dict:
+    """Every column of every foreign record, and the rows hanging from the foreign organisation."""
+    org_id = world["org"]
+
+    def rows(model, *where):
+        found = db.session.scalars(select(model).where(*where).order_by(*sa_inspect(model).primary_key)).all()
+        return [{c.key: getattr(r, c.key) for c in sa_inspect(model).mapper.column_attrs} for r in found]
+
+    db.session.expire_all()
+    return {
+        "organisation": rows(Organisation, Organisation.id == org_id),
+        "spaces": rows(Space, Space.organisation_id == org_id),
+        "applications": rows(Application, Application.jurisdiction == "mile"),
+        "users": rows(User, User.organisation_id == org_id),
+        "batches": rows(Batch, Batch.jurisdiction == "mile"),
+        "assignments": rows(ExpertAssignment, ExpertAssignment.batch_id == world["ids"]["batch_id"]),
+        "notices": rows(PublicNotice, PublicNotice.jurisdiction == "mile"),
+        "objections": rows(Objection),
+        "attachments": rows(Attachment, Attachment.id == world["ids"]["attachment_id"]),
+        "recognitions": rows(Recognition, Recognition.jurisdiction == "mile"),
+        "entitlements": rows(SubsidyEntitlement, SubsidyEntitlement.jurisdiction == "mile"),
+        "calls": rows(Call, Call.jurisdiction == "mile"),
+        "settings": rows(BureauSetting, BureauSetting.jurisdiction == "mile"),
+    }
+
+
+def urls_of(app, world, method: str):
+    """(endpoint, url) for every rule answering ``method``, filled with the foreign ids."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        if method not in rule.methods or rule.endpoint.endswith("static"):
+            continue
+        values = {}
+        for arg in rule.arguments:
+            if arg not in world["ids"]:
+                raise AssertionError(f"{rule.rule}: no foreign value for <{arg}> — add one to the sweep's world")
+            values[arg] = world["ids"][arg]
+        if rule.endpoint == "portal.upload" or rule.endpoint == "portal.remove_material":
+            values["code"] = "plan"
+        url = rule.build(values, append_unknown=False)[1]
+        found.append((rule.endpoint, url))
+        view, _, action = rule.endpoint.partition(".")
+        if view in world["model_ids"] and action in ("edit_view", "details_view", "delete_view"):
+            found.append((rule.endpoint, f"{url}?id={world['model_ids'][view]}"))
+        if action == "index_view":
+            found.append((rule.endpoint, f"{url}?search=外域"))
+    return sorted(found)
+
+
+def leaks(html: str) -> list[str]:
+    # Flask-Admin writes filter options as JSON, Chinese escaped as \\uXXXX.
+    return [s for s in SECRETS if s in html or json.dumps(s)[1:-1] in html]
+
+
+def client_as(app, world, role):
+    client = app.test_client()
+    if role != "anonymous":
+        assert login(client, world["users"][role]).status_code == 302
+    return client
+
+
+def a_token(client) -> str:
+    for page in ("/account/password", "/login", "/portal/", "/admin/"):
+        match = CSRF_RE.search(client.get(page).get_data(as_text=True))
+        if match:
+            return match.group(1)
+    return ""
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_get_rule_answers_and_shows_no_foreign_record(app, world, role):
+    client = client_as(app, world, role)
+    failures = []
+    for endpoint, url in urls_of(app, world, "GET"):
+        response = client.get(url)
+        status = response.status_code
+        if status >= 500 or status not in (200, 302, 400, 403, 404, 405):
+            failures.append(f"{url}: HTTP {status}")
+            continue
+        if role != "admin" and status == 200 and response.mimetype in ("text/html", "text/csv", "application/json"):
+            found = leaks(response.get_data(as_text=True))
+            if found:
+                failures.append(f"{url}: shows {found}")
+        if role != "anonymous" and status == 302 and "/login" in (response.location or ""):
+            failures.append(f"{url}: a logged-in {role} sent to the login page")
+    assert failures == []
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "admin"])
+def test_every_post_rule_forged_with_foreign_ids_changes_nothing_foreign(app, world, role):
+    client = client_as(app, world, role)
+    before = foreign_snapshot(world)
+    token = a_token(client)
+    ids = world["ids"]
+    # what a forger would put in a form: the foreign ids under every usual field name
+    data = {"csrf_token": token, "id": world["model_ids"]["organisation"], "rowid": world["model_ids"]["application"],
+            "application_id": ids["application_id"], "organisation": world["org"], "space": ids["space_id"],
+            "jurisdiction": "mile", "code": "mile", "enabled": "0", "action": "approve", "expert_id": ids["user_id"],
+            "expected_version": "1", "opinion": "伪造", "name": "伪造", "title": "伪造", "result": "pass",
+            "decision": "approve", "status": "upheld", "resolution": "伪造", "next": "/"}
+    failures = []
+    for endpoint, url in urls_of(app, world, "POST"):
+        if endpoint in SKIP_POST:
+            continue
+        response = client.post(url, data=data)
+        if response.status_code >= 500:
+            failures.append(f"POST {url}: HTTP {response.status_code}")
+    assert failures == []
+    assert foreign_snapshot(world) == before
+
+
+@pytest.mark.parametrize("role", ["officer", "leader", "recommender", "expert"])
+def test_staff_cannot_open_a_draft_of_their_own_jurisdiction_either(app, world, role):
+    """Drafts are the applicant's until submitted (issue 12 item 11): case page, checklist and PDF."""
+    km_draft = make_application("kunming", "comprehensive_service", make_space(
+        make_org("昆明草稿单位", region="530102"), "昆明草稿空间"), status="draft")
+    client = client_as(app, world, role)
+    for url in (f"/admin/case/{km_draft.id}", f"/admin/checklist/{km_draft.id}",
+                f"/admin/documents/application/{km_draft.id}.pdf"):
+        response = client.get(url)
+        assert response.status_code in (403, 404), url
+
+
+def test_the_sweep_can_see_a_leak_and_covers_every_rule(app, world):
+    """The marks are findable where they are allowed (the admin sees every organisation), and the
+    sweep builds a URL for every rule — so a silent pass above is not a blind one."""
+    client = client_as(app, world, "admin")
+    assert "外域保密申报单位" in leaks(client.get("/admin/organisation/").get_data(as_text=True))
+    gets, posts = urls_of(app, world, "GET"), urls_of(app, world, "POST")
+    rules = {r.endpoint for r in app.url_map.iter_rules() if not r.endpoint.endswith("static")}
+    assert rules == {e for e, _ in gets} | {e for e, _ in posts}
