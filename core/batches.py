@@ -210,6 +210,20 @@ def expert_step_code(application: Application) -> str | None:
     return next((s.code for s in workflow.steps_of(application) if s.kind == "expert_review"), None)
 
 
+def expert_review_ended(application: Application) -> bool:
+    """The expert review of ``application`` is over: it is in a batch and has left its
+    expert step, or its batch is concluded.  Until then each expert sees only his own
+    scores and checklist judgements (independent review)."""
+    batch = application.batch
+    return batch is not None and (batch.status != "open" or not is_expert_step(application))
+
+
+def able_experts(batch: Batch) -> list[ExpertAssignment]:
+    """The experts of ``batch`` who have not declared a conflict of interest: those
+    whose review is awaited."""
+    return [a for a in batch.experts if a.conflict_declared_at is None]
+
+
 def scored(application: Application) -> list[ReviewRecord]:
     """The score records of ``application`` at its expert step, oldest first."""
     return db.session.scalars(
@@ -408,7 +422,7 @@ def expert_review_incomplete(application: Application) -> str | None:
     batch = db.session.get(Batch, application.batch_id)
     if not batch.experts:
         return "该批次尚未指派评审专家"
-    able = [a for a in batch.experts if a.conflict_declared_at is None]
+    able = able_experts(batch)
     if not able:
         return "该批次的专家均已申明利益冲突，请另行指派专家"
     latest = latest_scores(application)

@@ -3,18 +3,35 @@
 ``compute`` judges the application's facts (``Application.facts``, CONTRACTS §1)
 under the policy version in force on its submission date — today for a draft — with
 ``core.eligibility``: every criterion with its result, message and citation, the
-verdict, and the latest manual judgement recorded for each manual criterion.  Facts
-that do not parse are reported (the ``FactsError``, in Chinese), never a crash.
+verdict, and the manual judgements recorded on it.  Facts that do not parse are
+reported (the ``FactsError``, in Chinese), never a crash.
+
+**One judgement per judge.**  Each officer and each expert has his own judgement per
+criterion: his later record replaces his earlier one, never another judge's.  Who sees
+which (``visible_judges``): officers, leaders and the admin see every judgement side by
+side; an expert sees only his own until the expert review ends
+(``batches.expert_review_ended``), then all; a recommender sees none.  An expert records
+only while the review of his batch is open and after declaring no conflict of interest
+(``judging_refusal``), so he cannot revise his judgement once he sees the others'.
+
+**Findings.**  A criterion's finding (``Row.finding``) is given only to a viewer who
+sees every judgement, so it reveals nothing hidden: it is settled when every expert awaited
+(``batches.able_experts`` of the application's batch) has judged — or, before any
+expert is assigned, when an officer has — and is the judges' common result when they
+all agree, ``SPLIT`` (意见不一, shown side by side) when they do not.
 
 A criterion the text states 原则上 (``Criterion.as_a_rule``: 弥勒's 200㎡, 昆明's 300㎡)
 stays automatic, but when it fails the experts may record an exception
-(例外（原则上条款）) with a reason; the checklist's ``verdict`` counts it, while
+(例外（原则上条款）) with a reason; the checklist's ``verdict`` counts it once settled as
+above (every expert awaited recorded it, or the officer before experts are assigned), while
 ``automatic_verdict`` keeps what ``zhongchuang evaluate`` answers (it has no experts).
 
 ``record_judgements`` stores what an officer or expert decided on manual criteria (and
 the exceptions) as one ``ReviewRecord`` (step ``criteria``, action ``manual_judgement``) with an audit
-event, in one transaction.  Who may record is the web layer's decision
-(``core.admin.checklist``); this module checks what is recorded.
+event, in one transaction.  Which roles record is the web layer's decision
+(``core.admin.checklist``); this module checks what is recorded and, for an expert,
+when (``judging_refusal``).  The verdict does not fold in the manual findings: the
+leader decides on them at his step.
 """
 from __future__ import annotations
 
@@ -24,20 +41,22 @@ from typing import Any
 
 from sqlalchemy import select
 
-from core import audit, eligibility, settings
+from core import audit, batches, eligibility, roles, settings
 from core.errors import Refused
 from core.extensions import db
 from core.facts import FactsError, parse_facts
 from core.models import Application, ReviewRecord, User
 from core.policy import Citation, PolicyVersion
+from core.scoping import AUDIT_ROLES, role_of
 
-__all__ = ["STEP", "ACTION", "RESULTS", "EXCEPTION", "MAX_NOTE", "JudgementError", "Row", "Checklist", "compute",
-           "latest_judgements", "record_judgements"]
+__all__ = ["STEP", "ACTION", "RESULTS", "EXCEPTION", "SPLIT", "MAX_NOTE", "JudgementError", "Judgement", "Row",
+           "Checklist", "compute", "judgements_by_judge", "visible_judges", "judging_refusal", "record_judgements"]
 
 STEP = "criteria"
 ACTION = "manual_judgement"
 RESULTS = ("pass", "fail")
 EXCEPTION = "exception"  # 例外（原则上条款）: only on a failed criterion stated 原则上
+SPLIT = "split"  # a finding: the judges do not agree (意见不一)
 MAX_NOTE = 2000  # our choice: long enough for an expert's paragraph
 
 
@@ -50,7 +69,9 @@ class JudgementError(Refused):
 class Judgement:
     result: str  # pass | fail | exception
     note: str
+    actor_id: int | None
     actor_name: str
+    actor_role: str | None
     at: datetime
 
 
@@ -63,7 +84,9 @@ class Row:
     is_bureau: bool
     result: str | None = None  # pass | fail | manual; None when the facts do not parse
     message: str = ""
-    judgement: Judgement | None = None
+    judgements: list[Judgement] = field(default_factory=list)  # those the viewer sees, one per judge
+    awaiting: list[str] = field(default_factory=list)  # experts yet to judge (shown to those who see all)
+    finding: str | None = None  # pass | fail | exception | split once settled (module docstring)
     as_a_rule: bool = False  # the text says 原则上: an exception may be recorded when it fails
 
     @property
@@ -72,7 +95,7 @@ class Row:
 
     @property
     def excepted(self) -> bool:
-        return self.may_take_exception and self.judgement is not None and self.judgement.result == EXCEPTION
+        return self.may_take_exception and self.finding == EXCEPTION
 
 
 @dataclass
@@ -88,6 +111,7 @@ class Checklist:
     warnings: list[str] = field(default_factory=list)
     facts_error: FactsError | None = None
     error: str | None = None  # an evaluation the engine refused (category unknown…)
+    sees_all: bool = True  # False: the viewer sees only his own judgements, or none
 
     @property
     def manual_rows(self) -> list[Row]:
@@ -104,31 +128,66 @@ def as_of_date(application: Application, today: date) -> date:
     return application.submitted_on or today
 
 
-def _actor_names(ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    return {u.id: u.name for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
-
-
-def latest_judgements(application_id: int) -> dict[str, Judgement]:
-    """criterion id → the latest judgement recorded for it (later records win)."""
-    records = db.session.scalars(
-        select(ReviewRecord)
+def judgements_by_judge(application_id: int) -> dict[str, dict[int | None, Judgement]]:
+    """criterion id → {judge's user id → his latest judgement on it}: a judge's later
+    record replaces only his own earlier judgement, never another judge's."""
+    rows = db.session.execute(
+        select(ReviewRecord, User.name, User.role).outerjoin(User, User.id == ReviewRecord.actor_id)
         .where(ReviewRecord.application_id == application_id, ReviewRecord.step == STEP,
                ReviewRecord.action == ACTION)
         .order_by(ReviewRecord.created_at, ReviewRecord.id)
     ).all()
-    names = _actor_names({r.actor_id for r in records if r.actor_id is not None})
-    latest: dict[str, Judgement] = {}
-    for r in records:
-        for cid, j in (r.judgements or {}).items():
-            latest[cid] = Judgement(j.get("result", ""), j.get("note") or "",
-                                    names.get(r.actor_id, "system"), r.created_at)
-    return latest
+    found: dict[str, dict[int | None, Judgement]] = {}
+    for record, name, role in rows:
+        for cid, j in (record.judgements or {}).items():
+            found.setdefault(cid, {})[record.actor_id] = Judgement(
+                j.get("result", ""), j.get("note") or "", record.actor_id, name or "system", role, record.created_at)
+    return found
 
 
-def compute(application: Application, today: date) -> Checklist:
-    """The checklist of ``application`` (see the module docstring)."""
+def visible_judges(application: Application, viewer) -> set[int] | None:
+    """Whose judgements ``viewer`` sees: None for everyone's (officers, leaders, the
+    admin; an expert once the expert review has ended), else the set of judges — an
+    expert's own during the review, nobody's for a recommender."""
+    role = role_of(viewer)
+    if role in AUDIT_ROLES:
+        return None
+    if role == roles.EXPERT:
+        return None if batches.expert_review_ended(application) else {viewer.id}
+    return set()
+
+
+def _finding(judgements: list[Judgement], awaiting: list[str], expected_experts: bool) -> str | None:
+    """The common result of ``judgements`` once every judge awaited has judged:
+    every expert awaited when experts are assigned, else any officer."""
+    if not judgements or awaiting:
+        return None
+    if not expected_experts and not any(j.actor_role == roles.OFFICER for j in judgements):
+        return None
+    results = {j.result for j in judgements}
+    return results.pop() if len(results) == 1 else SPLIT
+
+
+def _judge_rows(rows: list[Row], application: Application, viewer) -> bool:
+    """Fill each manual and 原则上 row's judgements, awaited experts and finding with
+    what ``viewer`` may see; True when he sees everyone's."""
+    judges = visible_judges(application, viewer)
+    by_criterion = judgements_by_judge(application.id)
+    able = batches.able_experts(application.batch) if application.batch is not None else []
+    for row in rows:
+        if row.kind != "manual" and not row.as_a_rule:
+            continue
+        mine = by_criterion.get(row.id, {})
+        row.judgements = sorted((j for actor, j in mine.items() if judges is None or actor in judges),
+                                key=lambda j: j.at)
+        if judges is None:
+            row.awaiting = [a.expert.name for a in able if a.expert_id not in mine]
+            row.finding = _finding(row.judgements, row.awaiting, bool(able))
+    return judges is None
+
+
+def compute(application: Application, today: date, *, viewer) -> Checklist:
+    """The checklist of ``application`` as ``viewer`` may see it (see the module docstring)."""
     code, category = application.jurisdiction, application.category
     as_of = as_of_date(application, today)
     checklist = Checklist(application, as_of, None)
@@ -151,13 +210,9 @@ def compute(application: Application, today: date) -> Checklist:
         return checklist
     criteria = settings.criteria(code, category, policy, data)
     bureau_ids = {f"{code}.bureau.{r.code}" for r in data.criteria}
-    judgements = latest_judgements(application.id)
-    checklist.rows = [
-        Row(c.id, c.title, c.kind, c.citation, c.id in bureau_ids,
-            judgement=judgements.get(c.id) if c.kind == "manual" or c.as_a_rule else None,
-            as_a_rule=c.as_a_rule)
-        for c in criteria
-    ]
+    checklist.rows = [Row(c.id, c.title, c.kind, c.citation, c.id in bureau_ids, as_a_rule=c.as_a_rule)
+                      for c in criteria]
+    checklist.sees_all = _judge_rows(checklist.rows, application, viewer)
     try:
         facts = parse_facts(application.facts or {})
     except FactsError as exc:
@@ -182,6 +237,26 @@ def compute(application: Application, today: date) -> Checklist:
     return checklist
 
 
+def judging_refusal(application: Application, actor) -> str | None:
+    """Why ``actor``, an expert, may not record judgements on ``application`` now (in
+    Chinese), or None.  As for his scores (``batches.score``): he must be an expert of
+    its batch who declared no conflict of interest, while the batch's review is open
+    — once it ends he sees the others' judgements and may no longer change his own."""
+    if role_of(actor) != roles.EXPERT:
+        return None
+    batch = application.batch
+    assignment = batches.assignment_of(batch, actor) if batch is not None else None
+    if assignment is None:
+        return "您不是该申报所在评审批次的评审专家"
+    if assignment.conflict_declared_at:
+        return "您已申明与本批次存在利益冲突，不能作出判断"
+    if not assignment.no_conflict_declared_at:
+        return "请先在评审批次页声明与本批次申报单位不存在利益冲突，再作出判断"
+    if batches.expert_review_ended(application):
+        return "该申报的专家评审已结束，不能再修改判断"
+    return None
+
+
 def record_judgements(application: Application, wanted: dict[str, dict[str, Any]], *, actor,
                       today: date) -> ReviewRecord:
     """Store ``{criterion id: {"result": "pass"|"fail"|"exception", "note": str}}`` for
@@ -192,8 +267,13 @@ def record_judgements(application: Application, wanted: dict[str, dict[str, Any]
     is not a manual criterion of the policy applied, a result other than pass/fail,
     a note over ``MAX_NOTE`` characters, and a "fail" without a note (the applicant
     is owed a reason); an exception on a criterion that is not stated 原则上, on one
-    that did not fail, or without a reason."""
-    checklist = compute(application, today)
+    that did not fail, or without a reason; and an expert's judgement outside his open
+    review (``judging_refusal``).  The judgements are ``actor``'s own: they replace his
+    earlier ones on the same criteria and no one else's."""
+    refusal = judging_refusal(application, actor)
+    if refusal:
+        raise JudgementError("criteria", refusal)
+    checklist = compute(application, today, viewer=actor)
     manual = {r.id for r in checklist.manual_rows}
     rows = {r.id: r for r in checklist.rows}
     if not manual and not checklist.exception_rows:

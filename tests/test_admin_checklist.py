@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.extensions import db
 from core.models import AuditEvent, Batch, ExpertAssignment, ReviewRecord
@@ -71,7 +71,10 @@ def test_area_just_below_the_threshold_fails_article_7(app):
 
 
 def test_expert_records_a_judgement_with_audit(app):
-    application = kunming_application()
+    """昆科发〔2017〕55号 第十一条 专家实地审核: the expert judges in his batch, after
+    declaring no conflict of interest (as for his scores)."""
+    application = make_application("kunming", "comprehensive_service", facts=dict(EXAMPLE),
+                                   submitted_on=date(2026, 3, 2), status="in_review", current_step="expert_review")
     client, expert = logged_in(app, "expert")
     # an expert sees only the applications of the batches he is assigned to (core.batches)
     batch = Batch(jurisdiction="kunming", name="第一批", experts=[ExpertAssignment(expert_id=expert.id)])
@@ -80,11 +83,16 @@ def test_expert_records_a_judgement_with_audit(app):
     application.batch_id = batch.id
     db.session.commit()
     url = f"/admin/checklist/{application.id}"
-    response = client.post(f"{url}/judge", data={
-        "csrf_token": token_of(client, url),
-        "result-kunming.service_theme": "pass", "note-kunming.service_theme": "主题明确：智能制造",
-        "result-kunming.service_team": "", "note-kunming.service_team": "",
-    })
+    fields = {"result-kunming.service_theme": "pass", "note-kunming.service_theme": "主题明确：智能制造",
+              "result-kunming.service_team": "", "note-kunming.service_team": ""}
+    token = CSRF_RE.search(client.get("/admin/").get_data(as_text=True)).group(1)
+    refused = client.post(f"{url}/judge", data={"csrf_token": token, **fields})
+    assert refused.status_code == 200 and "请先在评审批次页声明" in refused.get_data(as_text=True)
+    assert db.session.scalars(select(ReviewRecord)).all() == []
+    page = f"/admin/batches/{batch.id}"
+    assert client.post(f"{page}/declare", data={"csrf_token": token_of(client, page),
+                                                "conflict": "no"}).status_code == 302
+    response = client.post(f"{url}/judge", data={"csrf_token": token_of(client, url), **fields})
     assert response.status_code == 302
     record = db.session.scalars(select(ReviewRecord).where(ReviewRecord.application_id == application.id)).one()
     assert record.judgements == {"kunming.service_theme": {"result": "pass", "note": "主题明确：智能制造"}}
@@ -278,3 +286,165 @@ def test_mile_area_below_200_accepts_an_exception_article_5_item_2(app):
                                             "note-mile.area": "专家组认为面积满足需要"}).status_code == 302
     row = plain(row_of(client.get(f"/admin/checklist/{below.id}").get_data(as_text=True), "mile.area"))
     assert "例外（原则上条款）" in row and "专家组认为面积满足需要" in row
+
+
+# --- independent review: one judgement per judge, each expert sees only his own -------------------
+
+
+SHEET = ("场地与设施", "运营管理团队", "创业服务能力", "孵化成效")  # our default score sheet
+THEME = "kunming.service_theme"
+
+
+def two_expert_review(app, **facts_changes):
+    """A 昆明 application at 第十一条's 专家现场调研、实地审核 step, in a batch with two experts
+    who declared no conflict of interest; a browser for each judge and viewer."""
+    from core import batches
+    application = make_application("kunming", "comprehensive_service", facts=dict(EXAMPLE, **facts_changes),
+                                   submitted_on=date(2026, 3, 2), status="in_review",
+                                   current_step="expert_review", policy_document="昆科发〔2017〕55号")
+    clients, users = {}, {}
+    for role in ("officer", "first", "second", "leader", "recommender"):
+        clients[role], users[role] = logged_in(app, "expert" if role in ("first", "second") else role)
+    batch = batches.create_batch("kunming", "2026年第一批", users["officer"])
+    batches.add_application(batch, application.id, users["officer"])
+    for expert in ("first", "second"):
+        batches.assign_expert(batch, users[expert].id, users["officer"])
+        batches.declare(batch, users[expert], conflict=False)
+    return application, batch, clients, users
+
+
+def checklist_row(client, application, cid=THEME):
+    response = client.get(f"/admin/checklist/{application.id}")
+    assert response.status_code == 200
+    return row_of(response.get_data(as_text=True), cid)
+
+
+def judge(client, application, cid, result, note):
+    return post_judgement(client, application, **{f"result-{cid}": result, f"note-{cid}": note})
+
+
+def test_each_expert_sees_only_his_own_judgement_during_the_review_article_11(app):
+    """昆科发〔2017〕55号 第十一条 专家现场调研、实地审核: the second expert's 不符合 and note are
+    not shown to the first expert nor to the recommender; neither expert's judgement
+    erases the other's; the officer and the leader see both side by side, 意见不一."""
+    application, _, clients, users = two_expert_review(app)
+    assert judge(clients["first"], application, THEME, "pass", "甲：主题为智能制造，明确").status_code == 302
+    assert judge(clients["second"], application, THEME, "fail", "乙：主题泛化，不明确").status_code == 302
+    records = db.session.scalars(select(ReviewRecord).where(ReviewRecord.action == "manual_judgement")
+                                 .order_by(ReviewRecord.id)).all()
+    assert [(r.actor_id, r.judgements[THEME]["result"]) for r in records] == [
+        (users["first"].id, "pass"), (users["second"].id, "fail")]
+    first = checklist_row(clients["first"], application)
+    assert "甲：主题为智能制造" in first and users["first"].name in first
+    assert "乙：主题泛化" not in first and users["second"].name not in first
+    assert "待人工审核" in plain(first) and "意见不一" not in first  # no finding from hidden judgements
+    second = checklist_row(clients["second"], application)
+    assert "乙：主题泛化" in second and "甲：主题为智能制造" not in second and users["first"].name not in second
+    hidden = clients["first"].get(f"/admin/checklist/{application.id}").get_data(as_text=True)
+    assert 'id="judgements-hidden"' in hidden and "其他专家也看不到您的判断" in hidden
+    recommender = clients["recommender"].get(f"/admin/checklist/{application.id}").get_data(as_text=True)
+    assert "甲：主题为智能制造" not in recommender and "乙：主题泛化" not in recommender
+    assert users["first"].name not in recommender and users["second"].name not in recommender
+    assert "不向推荐单位显示" in recommender
+    for role in ("officer", "leader"):
+        row = checklist_row(clients[role], application)
+        assert "甲：主题为智能制造" in row and "乙：主题泛化" in row, role
+        assert users["first"].name in row and users["second"].name in row and "评审专家" in row, role
+        assert "意见不一" in plain(row) and "table-warning" in row, role
+
+
+def test_a_revision_replaces_only_the_experts_own_judgement_article_11(app):
+    """昆科发〔2017〕55号 第十一条: the first expert changes his mind; his earlier judgement is
+    replaced, the second expert's stays; once every expert agrees the finding is 不通过."""
+    application, _, clients, users = two_expert_review(app)
+    assert judge(clients["second"], application, THEME, "fail", "乙：主题泛化，不明确").status_code == 302
+    officer = checklist_row(clients["officer"], application)
+    # one expert of two: the criterion still awaits the first, who is named
+    assert "待人工审核" in plain(officer) and f"尚未判断的专家：{users['first'].name}" in plain(officer)
+    assert judge(clients["first"], application, THEME, "pass", "甲：初判符合").status_code == 302
+    assert judge(clients["first"], application, THEME, "fail", "甲：复核后认为不明确").status_code == 302
+    officer = checklist_row(clients["officer"], application)
+    assert "甲：初判符合" not in officer and "甲：复核后认为不明确" in officer and "乙：主题泛化" in officer
+    assert officer.count('class="zc-judgement') == 2 and "尚未判断" not in officer
+    assert "不通过" in plain(officer) and "table-danger" in officer
+    first = checklist_row(clients["first"], application)
+    assert "甲：复核后认为不明确" in first and "乙：主题泛化" not in first and "table-danger" not in first
+
+
+def test_after_the_review_ends_experts_see_all_and_may_not_change_article_11(app):
+    """昆科发〔2017〕55号 第十一条: once the officer concludes the batch's expert review, each
+    expert sees the other's judgement and may no longer change his own."""
+    from core import batches
+    application, batch, clients, users = two_expert_review(app)
+    assert judge(clients["first"], application, THEME, "pass", "甲：主题明确").status_code == 302
+    assert judge(clients["second"], application, THEME, "fail", "乙：主题泛化").status_code == 302
+    for expert, values in (("first", ("18", "16", "24", "21")), ("second", ("15", "17", "27", "25"))):
+        batches.score(batch, application.id, users[expert], dict(zip(SHEET, values)), "实地查验：与材料一致")
+    batches.conclude(batch, users["officer"], today=date(2026, 3, 20))
+    first = checklist_row(clients["first"], application)
+    assert "甲：主题明确" in first and "乙：主题泛化" in first and "意见不一" in plain(first)
+    page = clients["first"].get(f"/admin/checklist/{application.id}").get_data(as_text=True)
+    assert "专家评审已结束" in page and f'name="result-{THEME}"' not in page
+    token = CSRF_RE.search(page).group(1)  # the logout form's
+    refused = clients["first"].post(f"/admin/checklist/{application.id}/judge",
+                                    data={"csrf_token": token, f"result-{THEME}": "fail", f"note-{THEME}": "改判"})
+    assert refused.status_code == 200 and "专家评审已结束" in refused.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(ReviewRecord)
+                             .where(ReviewRecord.action == "manual_judgement")) == 2
+
+
+def test_a_conflicted_expert_may_not_judge_and_is_not_awaited_article_11(app):
+    """昆科发〔2017〕55号 第十一条: an expert who declared a conflict of interest records no
+    judgement; the finding waits only for the experts without one."""
+    from core import batches
+    application, batch, clients, users = two_expert_review(app)
+    third_client, third = logged_in(app, "expert")
+    batches.assign_expert(batch, third.id, users["officer"])
+    batches.declare(batch, third, conflict=True, note="曾任该单位顾问")
+    page = third_client.get(f"/admin/checklist/{application.id}").get_data(as_text=True)
+    assert "利益冲突" in page and f'name="result-{THEME}"' not in page
+    token = CSRF_RE.search(page).group(1)
+    refused = third_client.post(f"/admin/checklist/{application.id}/judge",
+                                data={"csrf_token": token, f"result-{THEME}": "pass", f"note-{THEME}": ""})
+    assert refused.status_code == 200 and "利益冲突" in refused.get_data(as_text=True)
+    assert db.session.scalars(select(ReviewRecord)).all() == []
+    for expert in ("first", "second"):
+        assert judge(clients[expert], application, THEME, "pass", "").status_code == 302
+    officer = checklist_row(clients["officer"], application)
+    assert "table-success" in officer and "不通过" not in plain(officer) and third.name not in officer
+
+
+def test_the_officers_judgement_must_agree_with_the_experts_article_11(app):
+    """昆科发〔2017〕55号 第十一条: the officer's judgement at the bureau's review counts beside
+    the experts'; it does not settle the criterion while experts are awaited, and a
+    disagreement with them is shown, not resolved by whoever wrote last."""
+    application, _, clients, users = two_expert_review(app)
+    assert judge(clients["officer"], application, THEME, "pass", "").status_code == 302
+    assert "待人工审核" in plain(checklist_row(clients["officer"], application))
+    assert judge(clients["first"], application, THEME, "pass", "").status_code == 302
+    assert judge(clients["second"], application, THEME, "fail", "乙：不明确").status_code == 302
+    # the experts see neither the officer's judgement nor each other's
+    assert users["officer"].name not in checklist_row(clients["first"], application)
+    assert "意见不一" in plain(checklist_row(clients["leader"], application))
+
+
+def test_an_exception_counts_once_every_expert_recorded_it_article_7_item_1(app):
+    """昆科发〔2017〕55号 第七条（一）“面积原则上在300平方米以上”: with two experts, the
+    checklist's verdict counts the exception on 299 ㎡ only when both recorded it; the
+    first expert does not see the second's reason during the review."""
+    application, _, clients, users = two_expert_review(app, total_area_m2=299, public_area_m2=30)
+
+    def verdict(client):
+        html = client.get(f"/admin/checklist/{application.id}").get_data(as_text=True)
+        return re.search(r'id="verdict">.*?<code>([^<]+)</code>', html, re.S).group(1)
+
+    assert verdict(clients["officer"]) == "ineligible"
+    assert judge(clients["first"], application, "kunming.area", "exception", "甲：园区统一规划").status_code == 302
+    assert verdict(clients["officer"]) == "ineligible"
+    row = checklist_row(clients["officer"], application, "kunming.area")
+    assert "甲：园区统一规划" in row and f"尚未记录例外的专家：{users['second'].name}" in plain(row)
+    assert "甲：园区统一规划" not in checklist_row(clients["second"], application, "kunming.area")
+    assert judge(clients["second"], application, "kunming.area", "exception", "乙：满足孵化需要").status_code == 302
+    assert verdict(clients["officer"]) == verdict(clients["leader"]) == "eligible_pending_review"
+    # the first expert and the recommender see only what they may: the automatic verdict
+    assert verdict(clients["first"]) == verdict(clients["recommender"]) == "ineligible"

@@ -3,10 +3,12 @@
 Any staff user who may see the application (``core.scoping``) may open it; anyone
 else gets 404, applicants 403.  Manual judgements are recorded by the roles whose job
 it is to judge the criteria: **officers** (the bureau's initial review) and
-**experts** (the review proper).  Recommenders and leaders see the checklist but do
-not record: a recommender gives its opinion and a leader decides at their own steps,
-on the experts' findings.  The provincial admin manages the system and does not
-review applications: it views only.
+**experts** (the review proper; only in their open batch, ``checklist.judging_refusal``).
+Recommenders and leaders see the checklist but do not record: a recommender gives its
+opinion and a leader decides at their own steps, on the experts' findings.  The
+provincial admin manages the system and does not review applications: it views only.
+Each judge's judgements are his own; who sees whose is ``checklist.visible_judges``
+(an expert only his own until the expert review ends, a recommender none).
 """
 from __future__ import annotations
 
@@ -37,7 +39,8 @@ def verdict_label(verdict: str | None) -> str:
     }.get(verdict or "", "")
 
 
-RESULT_CLASSES = {"pass": "table-success", "fail": "table-danger", "manual": "table-warning"}
+RESULT_CLASSES = {"pass": "table-success", "fail": "table-danger", "manual": "table-warning",
+                  checklist.SPLIT: "table-warning"}
 
 
 def result_label(result: str | None) -> str:
@@ -45,7 +48,15 @@ def result_label(result: str | None) -> str:
         "pass": gettext("Met"),
         "fail": gettext("Not met"),
         "manual": gettext("Awaiting manual review"),
+        checklist.SPLIT: gettext("The judges disagree"),
     }.get(result or "", gettext("Cannot be judged"))
+
+
+def row_result(row: checklist.Row) -> str | None:
+    """What the Result column shows: a manual criterion's finding once settled."""
+    if row.kind == "manual" and row.finding:
+        return row.finding
+    return row.result
 
 
 def judgement_label(result: str) -> str:
@@ -63,11 +74,14 @@ class ChecklistView(StaffAccessMixin, BaseView):
         return redirect(url_for("application.index_view"))
 
     def _render(self, application: Application, *, typed: dict | None = None, error=None, status: int = 200):
-        result = checklist.compute(application, dashboard.today())
+        result = checklist.compute(application, dashboard.today(), viewer=current_user)
+        refusal = checklist.judging_refusal(application, current_user) if may_judge(current_user) else None
         return self.render(
-            "admin/checklist.html", c=result, app=application, may_judge=may_judge(current_user),
-            typed=typed or {}, error=error, labels=labels, verdict_label=verdict_label,
-            result_label=result_label, judgement_label=judgement_label, result_classes=RESULT_CLASSES,
+            "admin/checklist.html", c=result, app=application, may_judge=may_judge(current_user) and not refusal,
+            judging_refusal=refusal, typed=typed or {}, error=error, labels=labels, verdict_label=verdict_label,
+            result_label=result_label, row_result=row_result, judgement_label=judgement_label,
+            role_label=lambda role: roles.ROLE_LABELS.get(role, ""), result_classes=RESULT_CLASSES,
+            is_expert=current_user.role == roles.EXPERT,
         ), status
 
     @expose("/<int:application_id>")
