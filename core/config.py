@@ -61,6 +61,7 @@ def load(instance_path: Path) -> dict:
         "LOGIN_MAX_DELAY_SECONDS": 15 * 60,
         "LOGIN_FAILURES_PER_ADDRESS": "10 per minute; 100 per hour",
         "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STRATEGY": "moving-window",  # the last minute / hour, not a calendar window one can straddle
         "RATELIMIT_STORAGE_URI": os.environ.get("ZHONGCHUANG_RATELIMIT_STORAGE_URL", "memory://"),
         "TRUSTED_PROXIES": trusted_proxies(),
     }

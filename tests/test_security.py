@@ -15,7 +15,7 @@ from core.extensions import db
 from core.models import AuditEvent, Objection
 from core.security import CONTENT_SECURITY_POLICY, limiter
 from tests.conftest import csrf_token
-from tests.factories import PASSWORD, login, make_user
+from tests.factories import PASSWORD, make_org, make_user
 from tests.notice_helpers import logged_in, published, set_today, token_of
 
 FORGED = {"X-Forwarded-For": "203.0.113.66", "X-Forwarded-Proto": "https"}
@@ -134,6 +134,11 @@ def test_every_kind_of_page_carries_the_security_headers(app, monkeypatch):
     for url in ("/admin/", "/admin/application/", f"/admin/case/{applications[0].id}",
                 f"/admin/notices/{notice.id}", "/admin/application/export/csv/"):
         response = staff.get(url)
+        assert response.status_code == 200, url
+        assert_hardened(response)
+    applicant = logged_in(app, make_user("applicant", organisation=make_org(), login="13800000009"))
+    for url in ("/", "/portal/", "/portal/applications/new", "/account/password"):
+        response = applicant.get(url)
         assert response.status_code == 200, url
         assert_hardened(response)
     refused = post_login(app.test_client(), "x@example.cn")  # a form answer
