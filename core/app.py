@@ -50,6 +50,8 @@ def create_app(test_config: dict | None = None, *, registry: Registry | None = N
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     login_manager.init_app(app)
+    from core import security
+    security.init_app(app)  # trusted proxies, security headers, rate limiter
 
     from core import auth, portal, public, views
     from core.admin import init_admin

@@ -11,6 +11,9 @@ from core.models import AuditEvent
 
 
 def client_address() -> str | None:
+    """The client's address: the peer, or behind ZHONGCHUANG_TRUSTED_PROXIES reverse
+    proxies the address they forwarded (werkzeug's ProxyFix, see core.security).  Rate
+    limits and the audit log read this one function."""
     if not has_request_context():
         return None
     return request.remote_addr

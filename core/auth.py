@@ -1,16 +1,26 @@
 """Login, logout and the language switch.
 
-Failures are counted on the user (``failed_logins``); after ``LOGIN_MAX_FAILURES``
-in a row the account is locked for ``LOGIN_LOCK_MINUTES``.  Unknown login, wrong
-password, locked or deactivated account all get the same message, so the page never
-tells whether a login exists.
+Throttling, without a lock anyone could hold on someone else's account:
+
+- per login: failures are counted (``failed_logins`` on an account, the rate-limit
+  storage for a login that matches none); from the ``LOGIN_MAX_FAILURES``-th failure in
+  a row each next attempt must wait twice as long as the last (1 s, 2 s, 4 s, ... at most
+  ``LOGIN_MAX_DELAY_SECONDS``), answered "请于 X 秒后再试";
+- per client address: at most ``LOGIN_FAILURES_PER_ADDRESS`` failed attempts (Flask-Limiter).
+
+Unknown login, wrong password, waiting or deactivated account get the same answers and
+cost the same password-hash work, so neither the page nor its timing tells whether a
+login exists.
 """
 from __future__ import annotations
 
+import hashlib
+import math
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
@@ -25,6 +35,7 @@ from core.app import LOCALES
 from core.extensions import db, login_manager
 from core.models import User
 from core.scoping import is_staff
+from core.security import limiter
 
 bp = Blueprint("auth", __name__)
 
@@ -57,9 +68,50 @@ def utc(moment: datetime | None) -> datetime | None:
     return moment
 
 
-def is_locked(user: User, now: datetime) -> bool:
-    locked_until = utc(user.locked_until)
-    return locked_until is not None and locked_until > now
+def utcnow() -> datetime:
+    """The login throttle's clock (a test moves it instead of sleeping)."""
+    return datetime.now(timezone.utc)
+
+
+def delay_after(failures: int) -> int:
+    """Seconds the next attempt must wait after ``failures`` failures in a row: none
+    before ``LOGIN_MAX_FAILURES``, then 1, 2, 4, ... up to ``LOGIN_MAX_DELAY_SECONDS``."""
+    first = current_app.config["LOGIN_MAX_FAILURES"]
+    if failures < first:
+        return 0
+    return min(2 ** min(failures - first, 30), current_app.config["LOGIN_MAX_DELAY_SECONDS"])
+
+
+def seconds_left(until: datetime | None, now: datetime) -> int:
+    until = utc(until)
+    return 0 if until is None or until <= now else math.ceil((until - now).total_seconds())
+
+
+class UnknownLogins:
+    """Failures of logins that match no account, kept in the rate-limit storage (memory,
+    or Redis shared by the workers) for a day, so that they are throttled exactly like an
+    account's and the answers never tell the two apart."""
+
+    KEEP_SECONDS = 24 * 3600
+
+    @staticmethod
+    def _key(kind: str, login: str) -> str:
+        return f"zc-login-{kind}/" + hashlib.sha256(login.strip().lower().encode()).hexdigest()
+
+    @classmethod
+    def seconds_left(cls, login: str, now: datetime) -> int:
+        until = limiter.storage.get(cls._key("wait-until", login))
+        return max(0, math.ceil(until - now.timestamp())) if until else 0
+
+    @classmethod
+    def fail(cls, login: str, now: datetime) -> int:
+        failures = limiter.storage.incr(cls._key("failures", login), cls.KEEP_SECONDS)
+        delay = delay_after(failures)
+        if delay:
+            key = cls._key("wait-until", login)
+            limiter.storage.clear(key)
+            limiter.storage.incr(key, cls.KEEP_SECONDS, amount=math.ceil(now.timestamp()) + delay)
+        return failures
 
 
 def is_safe_target(target: str | None) -> bool:
@@ -82,43 +134,62 @@ def find_user(login: str) -> User | None:
 
 def failure_message() -> str:
     return _(
-        "Login failed: wrong login or password, or the account is locked for %(minutes)s minutes "
-        "after %(failures)s failed attempts in a row.",
-        minutes=current_app.config["LOGIN_LOCK_MINUTES"],
+        "Login failed: wrong login or password, or the account is deactivated. After %(failures)s failed "
+        "attempts in a row each next attempt must wait twice as long as the last, at most %(minutes)s minutes.",
         failures=current_app.config["LOGIN_MAX_FAILURES"],
+        minutes=current_app.config["LOGIN_MAX_DELAY_SECONDS"] // 60,
     )
 
 
-def attempt_login(login: str, password: str) -> User | None:
-    """Check the credentials, count the failure or reset the counter, audit, commit."""
-    now = datetime.now(timezone.utc)
+def waiting_message(seconds: int) -> str:
+    return _("Too many failed login attempts: please try again in %(seconds)s seconds.", seconds=seconds)
+
+
+@dataclass
+class LoginOutcome:
+    user: User | None = None
+    wait_seconds: int = 0  # refused without checking: this login must wait so long
+
+
+def attempt_login(login: str, password: str) -> LoginOutcome:
+    """Check the credentials, throttle failures, audit, commit.  Every path does the
+    same password-hash work once, so the time taken does not tell them apart."""
+    now = utcnow()
     user = find_user(login)
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
-        audit.record("login_failed", object_type="User", reason="unknown_login", login=login[:200])
+        wait = UnknownLogins.seconds_left(login, now)
+        if wait:
+            audit.record("login_refused_waiting", object_type="User", reason="unknown_login", login=login[:200],
+                         seconds=wait)
+        else:
+            failures = UnknownLogins.fail(login, now)
+            audit.record("login_failed", object_type="User", reason="unknown_login", login=login[:200],
+                         failures=failures)
         db.session.commit()
-        return None
-    if is_locked(user, now):
-        audit.record("login_refused_locked", user, actor=user)
+        return LoginOutcome(wait_seconds=wait)
+    password_ok = user.check_password(password)
+    wait = seconds_left(user.locked_until, now)
+    if wait:
+        audit.record("login_refused_waiting", user, actor=user, seconds=wait)
         db.session.commit()
-        return None
-    if not user.check_password(password) or not user.active:
+        return LoginOutcome(wait_seconds=wait)
+    if not password_ok or not user.active:
         user.failed_logins = (user.failed_logins or 0) + 1
         reason = "inactive" if user.active is False else "wrong_password"
         audit.record("login_failed", user, actor=user, reason=reason, failures=user.failed_logins)
-        if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-            minutes = current_app.config["LOGIN_LOCK_MINUTES"]
-            user.locked_until = now + timedelta(minutes=minutes)
-            user.failed_logins = 0  # a fresh count once the lock expires
-            audit.record("login_locked", user, actor=user, minutes=minutes)
+        delay = delay_after(user.failed_logins)
+        if delay:
+            user.locked_until = now + timedelta(seconds=delay)
+            audit.record("login_delayed", user, actor=user, seconds=delay)
         db.session.commit()
-        return None
+        return LoginOutcome()
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
     audit.record("login", user, actor=user)
     db.session.commit()
-    return user
+    return LoginOutcome(user=user)
 
 
 @bp.before_app_request
@@ -142,7 +213,15 @@ def fresh_session() -> None:
         session["lang"] = lang
 
 
+def too_many_from_this_address(request_limit):
+    """Flask-Limiter's breach of LOGIN_FAILURES_PER_ADDRESS: the login page, 429."""
+    seconds = max(1, math.ceil(request_limit.reset_at - utcnow().timestamp()))
+    return make_response(render_template("auth/login.html", form=LoginForm(), error=waiting_message(seconds)), 429)
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_FAILURES_PER_ADDRESS"], methods=["POST"],
+               deduct_when=lambda response: response.status_code != 302, on_breach=too_many_from_this_address)
 def login():
     if current_user.is_authenticated:
         return redirect(landing_url(current_user))
@@ -150,12 +229,12 @@ def login():
     target = request.args.get("next")
     error = None
     if form.validate_on_submit():
-        user = attempt_login(form.login.data, form.password.data)
-        if user is not None:
+        outcome = attempt_login(form.login.data, form.password.data)
+        if outcome.user is not None:
             fresh_session()  # no session fixation: a fresh session for the logged-in user
-            login_user(user)
-            return redirect(target if is_safe_target(target) else landing_url(user))
-        error = failure_message()
+            login_user(outcome.user)
+            return redirect(target if is_safe_target(target) else landing_url(outcome.user))
+        error = waiting_message(outcome.wait_seconds) if outcome.wait_seconds else failure_message()
         form.password.data = ""
     return render_template("auth/login.html", form=form, error=error)
 

@@ -25,6 +25,15 @@ def _secret_key(instance_path: Path) -> str:
     return path.read_text().strip()
 
 
+def trusted_proxies() -> int:
+    """ZHONGCHUANG_TRUSTED_PROXIES: how many reverse proxies in front of the application
+    may set X-Forwarded-For / X-Forwarded-Proto (0: none, the headers are ignored)."""
+    value = os.environ.get("ZHONGCHUANG_TRUSTED_PROXIES", "0").strip() or "0"
+    if not value.isdigit():
+        raise ValueError(f"ZHONGCHUANG_TRUSTED_PROXIES 应为 0 或正整数（可信反向代理的层数），实为 {value!r}")
+    return int(value)
+
+
 def load(instance_path: Path) -> dict:
     instance_path.mkdir(parents=True, exist_ok=True)
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'zhongchuang.db'}"
@@ -45,6 +54,14 @@ def load(instance_path: Path) -> dict:
         "PERMANENT_SESSION_LIFETIME": 8 * 3600,
         "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        # Login throttling (core.auth): after LOGIN_MAX_FAILURES failures in a row each next
+        # attempt must wait twice as long (1 s, 2 s, 4 s, ...), at most LOGIN_MAX_DELAY_SECONDS;
+        # failed attempts per client address are limited by Flask-Limiter.
         "LOGIN_MAX_FAILURES": 5,
-        "LOGIN_LOCK_MINUTES": 15,
+        "LOGIN_MAX_DELAY_SECONDS": 15 * 60,
+        "LOGIN_FAILURES_PER_ADDRESS": "10 per minute; 100 per hour",
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STRATEGY": "moving-window",  # the last minute / hour, not a calendar window one can straddle
+        "RATELIMIT_STORAGE_URI": os.environ.get("ZHONGCHUANG_RATELIMIT_STORAGE_URL", "memory://"),
+        "TRUSTED_PROXIES": trusted_proxies(),
     }

@@ -13,6 +13,7 @@ from flask_babel import gettext
 
 from core import public_notice
 from core.admin import dashboard, labels
+from core.audit import client_address
 from core.models import PublicNotice
 from core.workflow import WorkflowError
 
@@ -62,7 +63,7 @@ def object_to(notice_id: int):
         public_notice.file_objection(
             notice, name=typed["name"], contact=typed["contact"], content=typed["content"],
             application_id=int(application_id) if application_id else None,
-            upload=request.files.get("attachment"), client_address=request.remote_addr,
+            upload=request.files.get("attachment"), client_address=client_address(),
             today=dashboard.today(),
         )
     except public_notice.RateLimited as exc:

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
+from core import auth, models
 from core.extensions import db
 from core.models import AuditEvent, User
 from tests.conftest import csrf_token
@@ -65,37 +66,108 @@ def test_wrong_password_and_unknown_login_get_the_same_message(client):
     assert client.get("/admin/").status_code == 302  # still anonymous
 
 
-def test_lockout_after_five_failures_and_unlock_after_the_lock_time(app, client):
-    assert app.config["LOGIN_MAX_FAILURES"] == 5 and app.config["LOGIN_LOCK_MINUTES"] == 15
-    user = make_user("officer", ["mile"], login="b@example.cn")
-    for _ in range(4):
-        login(client, "b@example.cn", "wrong-password")
-    db.session.refresh(user)
-    assert user.failed_logins == 4 and user.locked_until is None
-    # Four failures: the right password still works, and resets the count.
-    assert login(client, "b@example.cn").status_code == 302
-    client.post("/logout", data={"csrf_token": csrf_token(client, "/admin/")})
-    db.session.refresh(user)
-    assert user.failed_logins == 0
+WAIT = "秒后再试"
+NO_ADDRESS_LIMIT = {"LOGIN_FAILURES_PER_ADDRESS": "1000 per minute"}  # the per-login delay alone
 
-    for _ in range(5):
-        login(client, "b@example.cn", "wrong-password")
-    db.session.refresh(user)
-    assert user.locked_until is not None
-    assert len(events("login_locked")) == 1
-    # Locked: even the right password is refused, with the same message as for a stranger.
-    refused = login(client, "b@example.cn")
-    assert refused.status_code == 200 and FAILED in refused.get_data(as_text=True)
-    assert len(events("login_refused_locked")) == 1
 
-    # One minute before the end of the lock: still locked.
-    user.locked_until = datetime.now(timezone.utc) + timedelta(minutes=1)
-    db.session.commit()
-    assert login(client, "b@example.cn").status_code == 200
-    # The lock time has passed: the right password works again.
-    user.locked_until = datetime.now(timezone.utc) - timedelta(seconds=1)
-    db.session.commit()
-    assert login(client, "b@example.cn").status_code == 302
+@pytest.fixture
+def clock(monkeypatch):
+    """The login throttle's clock, moved by the test instead of sleeping."""
+    now = [datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)]
+    monkeypatch.setattr(auth, "utcnow", lambda: now[0])
+    return now
+
+
+def answer(response) -> str:
+    """The login page's one error line."""
+    html = response.get_data(as_text=True)
+    start = html.index('<p class="zc-error" role="alert">')
+    return html[start:html.index("</p>", start)]
+
+
+def test_the_delay_doubles_from_the_fifth_failure_and_stops_at_fifteen_minutes(app):
+    assert app.config["LOGIN_MAX_FAILURES"] == 5 and app.config["LOGIN_MAX_DELAY_SECONDS"] == 15 * 60
+    assert [auth.delay_after(n) for n in (0, 4, 5, 6, 7, 14)] == [0, 0, 1, 2, 4, 512]
+    assert auth.delay_after(15) == 900 and auth.delay_after(10_000) == 900  # 2**10 = 1024 > 900
+
+
+def test_growing_delay_instead_of_a_lock(app_factory, clock):
+    """No hard lock: after five failures each next attempt waits 1 s, 2 s, ... and the
+    right password works again as soon as the wait is over."""
+    app = app_factory(NO_ADDRESS_LIMIT)
+    with app.app_context():
+        client = app.test_client()
+        user = make_user("officer", ["mile"], login="b@example.cn")
+        for _ in range(4):
+            login(client, "b@example.cn", "wrong-password")
+        db.session.refresh(user)
+        assert user.failed_logins == 4 and user.locked_until is None
+        # Four failures: the right password still works, and resets the count.
+        assert login(client, "b@example.cn").status_code == 302
+        client.post("/logout", data={"csrf_token": csrf_token(client, "/admin/")})
+        db.session.refresh(user)
+        assert user.failed_logins == 0
+
+        for _ in range(5):
+            login(client, "b@example.cn", "wrong-password")
+        assert len(events("login_delayed")) == 1
+        # Waiting: even the right password is refused, and the page says how long to wait.
+        refused = login(client, "b@example.cn")
+        assert refused.status_code == 200 and "请于 1 秒后再试" in refused.get_data(as_text=True)
+        assert len(events("login_refused_waiting")) == 1
+        clock[0] += timedelta(seconds=1)  # the wait is over: the sixth failure doubles it
+        login(client, "b@example.cn", "wrong-password")
+        assert "请于 2 秒后再试" in login(client, "b@example.cn").get_data(as_text=True)
+        clock[0] += timedelta(seconds=1)
+        assert "请于 1 秒后再试" in login(client, "b@example.cn").get_data(as_text=True)
+        db.session.refresh(user)
+        assert user.failed_logins == 6  # attempts refused during a wait count nothing
+        clock[0] += timedelta(seconds=1)
+        assert login(client, "b@example.cn").status_code == 302
+        db.session.refresh(user)
+        assert user.failed_logins == 0 and user.locked_until is None
+
+
+def test_an_unknown_login_is_answered_like_a_waiting_account(app_factory, clock):
+    """The wait is kept for logins that match no account too: the answers of a real
+    account and of an unknown login are the same at every step."""
+    app = app_factory(NO_ADDRESS_LIMIT)
+    with app.app_context():
+        client = app.test_client()
+        make_user("officer", ["mile"], login="real@example.cn")
+        for attempt in range(7):
+            real = login(client, "real@example.cn", "wrong-password")
+            unknown = login(client, "ghost@example.cn", "wrong-password")
+            assert (real.status_code, answer(real)) == (unknown.status_code, answer(unknown)), attempt
+        assert WAIT in answer(unknown)
+
+
+def test_every_answer_costs_one_password_hash(app_factory, clock, monkeypatch):
+    """Unknown login, wrong password, waiting account and deactivated account all run
+    the same password-hash check once, so the time taken does not reveal which it was."""
+    app = app_factory(NO_ADDRESS_LIMIT)
+    calls = []
+    real_check = models.check_password_hash
+
+    def counting(pwhash, password):
+        calls.append(pwhash.split("$")[0])
+        return real_check(pwhash, password)
+
+    monkeypatch.setattr(models, "check_password_hash", counting)
+    monkeypatch.setattr(auth, "check_password_hash", counting)
+    with app.app_context():
+        client = app.test_client()
+        waiting = make_user("officer", ["mile"], login="w@example.cn")
+        waiting.locked_until = clock[0] + timedelta(minutes=5)
+        make_user("officer", ["mile"], login="r@example.cn")
+        make_user("officer", ["mile"], login="i@example.cn", active=False)
+        db.session.commit()
+        for who, password in (("nobody@example.cn", PASSWORD), ("r@example.cn", "wrong-password"),
+                              ("w@example.cn", PASSWORD), ("i@example.cn", PASSWORD), ("r@example.cn", PASSWORD)):
+            calls.clear()
+            login(client, who, password)
+            assert len(calls) == 1, who
+            assert calls[0] == auth._DUMMY_HASH.split("$")[0]  # the same method and cost as an account's
 
 
 def test_inactive_user_cannot_log_in(client):

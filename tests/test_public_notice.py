@@ -125,7 +125,9 @@ def test_public_pages_without_login_show_list_period_contact_not_objector_contac
     assert "2026-09-25" in text and "2026-10-08" in text and "昆科发〔2017〕55号 第十一条" in text
     assert "0871-12345678" in text
     assert "13900001111" not in html and "张三" not in html  # objections are not published
-    assert "@media print" in html and "http://" not in html and "https://" not in html
+    assert "http://" not in html and "https://" not in html
+    # The print stylesheet is a local file (the Content-Security-Policy allows no inline style).
+    assert '/static/notice.css"' in html and "@media print" in client.get("/static/notice.css").get_data(as_text=True)
 
 
 def test_public_page_of_a_disabled_jurisdiction_is_404(app):
