@@ -99,7 +99,7 @@ def failure_message() -> str:
 
 def attempt_login(login: str, password: str) -> User | None:
     """Check the credentials, count the failure or reset the counter, audit, commit."""
-    now = datetime.now(timezone.utc)
+    now = user_sessions.now()
     user = find_user(login)
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
