@@ -244,3 +244,18 @@ def test_ending_this_session_logs_me_out_and_end_others_keeps_it(app, client):
 def test_sessions_page_needs_login(client):
     response = client.get("/account/sessions")
     assert response.status_code == 302 and "/login" in response.location
+
+
+def test_create_user_update_ends_the_users_sessions_and_tells_him(app, client):
+    from core.cli import cli
+
+    officer = make_user("officer", ["mile"], login="cli-reset@example.cn")
+    login(client, officer)
+    result = app.test_cli_runner().invoke(cli, [
+        "create-user", "--login", officer.login, "--name", officer.name, "--role", "officer",
+        "--jurisdiction", "mile", "--password", NEW_PASSWORD, "--update"])
+    assert result.exit_code == 0, result.output
+    assert client.get("/admin/").status_code == 302
+    assert [r.end_reason for r in rows(officer)] == [user_sessions.PASSWORD_RESET]
+    notice = db.session.scalars(select(UserNotice).where(UserNotice.user_id == officer.id)).one()
+    assert "命令行" in notice.message
