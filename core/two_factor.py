@@ -29,7 +29,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from core import account_notices, audit, roles, settings, user_sessions
 from core.extensions import db
-from core.models import RecoveryCode, User
+from core.models import BureauSetting, RecoveryCode, User
 
 ISSUER = "众创空间认定管理平台"
 RECOVERY_CODE_COUNT = 10
@@ -48,13 +48,12 @@ def required(user: User) -> bool:
     """Whether ``user`` may use the system only with a second factor."""
     if user.role == roles.ADMIN:
         return bool(current_app.config.get("TWO_FACTOR_REQUIRED_FOR_ADMIN", True))
-    if user.role not in roles.STAFF_ROLES:
+    if user.role not in roles.STAFF_ROLES or not user.jurisdiction_codes:
         return False
-    for code in sorted(user.jurisdiction_codes):
-        setting = settings.bureau_setting(code, settings.STAFF_TWO_FACTOR)
-        if setting is not None and setting.value is True:
-            return True
-    return False
+    # Asked on every request of a user not enrolled: one query, not a snapshot per jurisdiction.
+    values = db.session.scalars(select(BureauSetting.value).where(
+        BureauSetting.key == settings.STAFF_TWO_FACTOR, BureauSetting.jurisdiction.in_(user.jurisdiction_codes)))
+    return any(value is True for value in values)
 
 
 # --- enrolment ----------------------------------------------------------------------
