@@ -61,6 +61,8 @@ def create_app(test_config: dict | None = None, *, registry: Registry | None = N
     app.register_blueprint(portal.bp)
     from core import portal_account
     app.register_blueprint(portal_account.bp)
+    from core import account_security
+    app.register_blueprint(account_security.bp)
     from core import portal_space
     app.register_blueprint(portal_space.bp)
     app.register_blueprint(public.bp)

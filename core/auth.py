@@ -11,6 +11,10 @@ Throttling, without a lock anyone could hold on someone else's account:
 Unknown login, wrong password, waiting or deactivated account get the same answers and
 cost the same password-hash work, so neither the page nor its timing tells whether a
 login exists.
+
+A login is a server-side session (``core.user_sessions``), checked on every request;
+a user with two-factor sign-in (``core.two_factor``) types a code after the password
+(``/login/two-factor``), and wrong codes count towards the same throttle.
 """
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, g, make_response, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
@@ -30,7 +34,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from core import audit
+from core import account_notices, audit, two_factor, user_sessions
 from core.app import LOCALES
 from core.extensions import db, login_manager
 from core.models import User
@@ -42,6 +46,10 @@ bp = Blueprint("auth", __name__)
 login_manager.login_view = "auth.login"
 login_manager.login_message = _l("Please log in to see this page.")
 login_manager.session_protection = "strong"
+
+# A login waiting for its second factor (user id, since when, where to go next).
+PENDING_KEY = "_zc_second_factor"
+SECOND_FACTOR_SECONDS = 5 * 60  # our choice: time to type the code after the password
 
 # Checked when the login is unknown, so that answering takes as long as for a real one.
 _DUMMY_HASH = generate_password_hash("not-a-password")
@@ -69,8 +77,8 @@ def utc(moment: datetime | None) -> datetime | None:
 
 
 def utcnow() -> datetime:
-    """The login throttle's clock (a test moves it instead of sleeping)."""
-    return datetime.now(timezone.utc)
+    """The login throttle's clock: sign-in's one clock (a test moves it instead of sleeping)."""
+    return user_sessions.now()
 
 
 def delay_after(failures: int) -> int:
@@ -175,21 +183,37 @@ def attempt_login(login: str, password: str) -> LoginOutcome:
         db.session.commit()
         return LoginOutcome(wait_seconds=wait)
     if not password_ok or not user.active:
-        user.failed_logins = (user.failed_logins or 0) + 1
-        reason = "inactive" if user.active is False else "wrong_password"
-        audit.record("login_failed", user, actor=user, reason=reason, failures=user.failed_logins)
-        delay = delay_after(user.failed_logins)
-        if delay:
-            user.locked_until = now + timedelta(seconds=delay)
-            audit.record("login_delayed", user, actor=user, seconds=delay)
-        db.session.commit()
+        count_failure(user, now, "inactive" if user.active is False else "wrong_password")
         return LoginOutcome()
+    if two_factor.enabled(user):
+        # The failure count is reset only after the second factor, so that guessing
+        # codes counts towards the throttle however often the password is retyped.
+        audit.record("login_password_ok", user, actor=user)
+        db.session.commit()
+        return LoginOutcome(user=user)
+    complete_login(user, now)
+    return LoginOutcome(user=user)
+
+
+def count_failure(user: User, now: datetime, reason: str) -> None:
+    """A failed attempt (password or second factor): counted, and from the
+    ``LOGIN_MAX_FAILURES``-th in a row the next attempt must wait; commits."""
+    user.failed_logins = (user.failed_logins or 0) + 1
+    audit.record("login_failed", user, actor=user, reason=reason, failures=user.failed_logins)
+    delay = delay_after(user.failed_logins)
+    if delay:
+        user.locked_until = now + timedelta(seconds=delay)
+        audit.record("login_delayed", user, actor=user, seconds=delay)
+    db.session.commit()
+
+
+def complete_login(user: User, now: datetime) -> None:
+    """Every factor checked: reset the failure count, record the login; commits."""
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
     audit.record("login", user, actor=user)
     db.session.commit()
-    return LoginOutcome(user=user)
 
 
 @bp.before_app_request
@@ -201,6 +225,21 @@ def forget_per_request_caches() -> None:
     g.pop("_login_user", None)
     g.pop("_flask_babel", None)
     g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+
+
+@bp.before_app_request
+def end_dead_sessions() -> None:
+    """A cookie whose server-side session was ended (logout, password change…) or timed
+    out logs nobody in, even if it was copied before (core.user_sessions)."""
+    if not current_user.is_authenticated:
+        return
+    reason = user_sessions.check_current(current_user._get_current_object())
+    if reason is None:
+        return
+    logout_user()
+    fresh_session()
+    if reason in (user_sessions.IDLE, user_sessions.ABSOLUTE):
+        flash(_("Your session has expired. Please log in again."), "warning")
 
 
 def fresh_session() -> None:
@@ -230,19 +269,72 @@ def login():
     error = None
     if form.validate_on_submit():
         outcome = attempt_login(form.login.data, form.password.data)
-        if outcome.user is not None:
-            fresh_session()  # no session fixation: a fresh session for the logged-in user
-            login_user(outcome.user)
-            return redirect(target if is_safe_target(target) else landing_url(outcome.user))
+        user = outcome.user
+        if user is not None and two_factor.enabled(user):
+            fresh_session()
+            session[PENDING_KEY] = {"user": user.id, "since": user_sessions.now().timestamp(),
+                                    "next": target if is_safe_target(target) else None}
+            return redirect(url_for("auth.second_factor"))
+        if user is not None:
+            sign_in(user)
+            return redirect(target if is_safe_target(target) else landing_url(user))
         error = waiting_message(outcome.wait_seconds) if outcome.wait_seconds else failure_message()
         form.password.data = ""
     return render_template("auth/login.html", form=form, error=error)
+
+
+def sign_in(user: User) -> None:
+    """Log ``user`` in: a fresh cookie session (no session fixation) bound to a new
+    server-side session; the notices about his account he has not seen yet are shown."""
+    fresh_session()
+    login_user(user)
+    user_sessions.start(user)
+    for text in account_notices.take_unshown(user):
+        flash(text, "warning")
+    db.session.commit()
+
+
+class SecondFactorForm(FlaskForm):
+    code = StringField(_l("Code from the authenticator app, or a recovery code"),
+                       validators=[DataRequired(), Length(max=40)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "text"})
+
+
+@bp.route("/login/two-factor", methods=["GET", "POST"])
+def second_factor():
+    """The step after the password for a user with two-factor sign-in."""
+    pending = session.get(PENDING_KEY)
+    now = utcnow()
+    user = db.session.get(User, pending.get("user")) if isinstance(pending, dict) else None
+    if (user is None or not user.active or not two_factor.enabled(user) or seconds_left(user.locked_until, now)
+            or now.timestamp() - pending.get("since", 0) > SECOND_FACTOR_SECONDS):
+        session.pop(PENDING_KEY, None)
+        flash(_("Please log in again."), "warning")
+        return redirect(url_for("auth.login"))
+    form = SecondFactorForm()
+    error = None
+    if form.validate_on_submit():
+        if two_factor.verify(user, form.code.data):
+            complete_login(user, now)
+            target = pending.get("next")
+            sign_in(user)
+            return redirect(target if is_safe_target(target) else landing_url(user))
+        count_failure(user, now, "wrong_second_factor")
+        wait = seconds_left(user.locked_until, now)
+        if wait:
+            session.pop(PENDING_KEY, None)
+            flash(waiting_message(wait), "error")
+            return redirect(url_for("auth.login"))
+        error = _("The code is wrong or has already been used.")
+    form.code.data = ""
+    return render_template("auth/second_factor.html", form=form, error=error)
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
     audit.record("logout", current_user._get_current_object(), actor=current_user._get_current_object())
+    user_sessions.end_current(user_sessions.LOGOUT)
     db.session.commit()
     logout_user()
     fresh_session()

@@ -14,7 +14,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from core import audit
-from core import passwords
+from core import account_notices, passwords
 from core.extensions import db
 from core.facts import is_valid_uscc
 from core.jurisdictions import enabled_codes, registry
@@ -161,6 +161,8 @@ def create_user_command(login, name, role, jurisdictions, organisation_uscc, reg
     user.name, user.role, user.organisation, user.region_prefix = name, role, organisation, region_prefix
     user.active = True
     user.set_password(password)
+    if action == "user.update":
+        account_notices.password_reset(user, by="系统管理员（命令行）")
     kept = {s.jurisdiction: s for s in user.scopes}  # reuse rows: (user, jurisdiction) is unique
     user.scopes = [kept.get(c) or UserScope(jurisdiction=c) for c in codes]
     db.session.flush()

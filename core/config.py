@@ -64,4 +64,13 @@ def load(instance_path: Path) -> dict:
         "RATELIMIT_STRATEGY": "moving-window",  # the last minute / hour, not a calendar window one can straddle
         "RATELIMIT_STORAGE_URI": os.environ.get("ZHONGCHUANG_RATELIMIT_STORAGE_URL", "memory://"),
         "TRUSTED_PROXIES": trusted_proxies(),
+        # Sessions end on the server (core.user_sessions): after 30 idle minutes for staff
+        # (ASVS 3.3.2), after ZHONGCHUANG_APPLICANT_IDLE_MINUTES for applicants (our default:
+        # 8 h, a working day), and 12 h after login whatever the activity.
+        "SESSION_IDLE_MINUTES_STAFF": 30,
+        "SESSION_IDLE_MINUTES_APPLICANT": int(os.environ.get("ZHONGCHUANG_APPLICANT_IDLE_MINUTES", "480")),
+        "SESSION_ABSOLUTE_HOURS": 12,
+        # The admin signs in with a second factor (core.two_factor); only the test
+        # configuration turns this off, outside its two-factor tests.
+        "TWO_FACTOR_REQUIRED_FOR_ADMIN": True,
     }

@@ -80,6 +80,11 @@ class User(TimestampMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Set when an officer gives a temporary password (core.portal_account): changed at next login.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Two-factor sign-in (core.two_factor): the TOTP secret once enrolled, and the last
+    # time step accepted, so that one code is never accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     organisation: Mapped[Organisation | None] = relationship()
     scopes: Mapped[list[UserScope]] = relationship(
@@ -114,6 +119,47 @@ class User(TimestampMixin, db.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.login}）"
+
+
+class UserSession(db.Model):
+    """A login, known to the server (core.user_sessions): the browser's cookie carries a
+    random token whose hash is kept here; logout, a password change, an idle or
+    absolute timeout end it, and an ended session is refused even with a copied cookie."""
+
+    __tablename__ = "user_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    client_address: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    end_reason: Mapped[str | None] = mapped_column(String(32))
+
+
+class RecoveryCode(db.Model):
+    """A one-time recovery code of the two-factor sign-in, stored hashed (core.two_factor)."""
+
+    __tablename__ = "recovery_codes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(300))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class UserNotice(db.Model):
+    """A notice to a user about his own account (password changed or reset, two-factor
+    sign-in changed), shown after his next login and on his account page; mail follows
+    with the notifications issue."""
+
+    __tablename__ = "user_notices"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    kind: Mapped[str] = mapped_column(String(64))
+    message: Mapped[str] = mapped_column(Text)
+    shown_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class UserScope(db.Model):

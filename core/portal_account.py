@@ -6,7 +6,8 @@ password an officer gives.
   address or a mainland mobile number, and a password (``core.passwords``).  The
   Organisation and its applicant User are written in one transaction with an audit
   event; the new user is logged in and lands on ``/portal/``.
-* ``/account/password``: any logged-in user changes his password.
+* ``/account/password``: any logged-in user changes his password; his other sessions
+  end (``core.user_sessions``) and he is notified (``core.account_notices``).
 * A user whose password an officer reset (``User.must_change_password``, see
   ``core.admin.applicant_users``) is sent to that page before any other.
 """
@@ -16,15 +17,15 @@ import re
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from wtforms import PasswordField
 from wtforms.validators import EqualTo, ValidationError
 
-from core import audit, passwords, roles
-from core.auth import fresh_session
+from core import account_notices, audit, passwords, roles, user_sessions
+from core.auth import sign_in
 from core.extensions import db
 from core.forms import FactsForm, Required, TextField, email_address, max_chars
 from core.models import Organisation, User
@@ -122,8 +123,7 @@ def register():
             db.session.rollback()
             error = "该统一社会信用代码或登录名刚刚已被注册，请核对后重试"
         else:
-            fresh_session()
-            login_user(user)
+            sign_in(user)
             flash(gettext("Registration complete. Describe your maker space next."), "success")
             return redirect(url_for("portal.index"))
     form.password.data = form.password_confirm.data = ""
@@ -141,6 +141,10 @@ def change_password():
         forced = user.must_change_password
         user.must_change_password = False
         audit.record("user.password_changed", user, after_reset=forced)
+        # Whoever else holds a session of this account (another browser) is logged out.
+        ended = user_sessions.end_all(user, user_sessions.PASSWORD_CHANGED, keep_current=True)
+        account_notices.notify(user, account_notices.PASSWORD_CHANGED,
+                               f"您的密码已修改，其他 {ended} 个登录会话已结束。如非本人操作，请立即联系主管部门或系统管理员。")
         db.session.commit()
         flash(gettext("Your password has been changed."), "success")
         return redirect(url_for("portal.index") if user.role == roles.APPLICANT else url_for("admin.index"))
@@ -150,7 +154,8 @@ def change_password():
 
 
 # Pages a user with a temporary password may still open.
-OPEN_WHILE_RESET = {"account.change_password", "auth.logout", "auth.set_language", "static"}
+OPEN_WHILE_RESET = {"account.change_password", "auth.logout", "auth.set_language", "static",
+                    "security.sessions", "security.end_session"}
 
 
 @bp.before_app_request

@@ -79,6 +79,9 @@ REVIEW_DIMENSIONS = "review_dimensions"
 # Whether a leader's decision records its meeting (date, minutes number) where the policy
 # names no meeting: the bureau's own requirement (本局要求), off by default (core.workflow).
 DECISION_MEETING = "decision_meeting_record"
+# Whether the bureau's staff (other than the admin, who always must) sign in with a second
+# factor: the bureau's own requirement (本局要求), off by default (core.two_factor).
+STAFF_TWO_FACTOR = "staff_two_factor"
 
 
 class SettingsError(Refused):
@@ -344,7 +347,8 @@ def known_setting_keys(code: str) -> dict[str, str]:
     reg = registry()
     keys: dict[str, str] = {NOTICE_DAYS: "公示期（天）", CERTIFICATE_FORMAT: "证书编号格式",
                             REVIEW_DIMENSIONS: "专家评审打分维度",
-                            DECISION_MEETING: "本局要求：局领导审定时记录会议日期和纪要编号（是/否）"}
+                            DECISION_MEETING: "本局要求：局领导审定时记录会议日期和纪要编号（是/否）",
+                            STAFF_TWO_FACTOR: "本局要求：本辖区工作人员登录须使用双因素认证（是/否）"}
     for version in reg.policies(code):
         for p in version.parameters:
             keys.setdefault(p.key, p.label)
@@ -452,7 +456,7 @@ def _check_setting_value(code: str, key: str, value: Any) -> None:
         from core.batches import check_review_dimensions
 
         return check_review_dimensions(value)
-    if key == DECISION_MEETING:
+    if key in (DECISION_MEETING, STAFF_TWO_FACTOR):
         if type(value) is not bool:
             raise SettingsError("value", f"{label}应为是/否（true / false），实为 {value!r}")
         return None

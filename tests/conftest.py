@@ -26,7 +26,10 @@ if PG_URL and PG_URL.startswith("postgresql://"):
     PG_URL = "postgresql+psycopg://" + PG_URL[len("postgresql://"):]
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
-BASE_CONFIG = {"TESTING": True, "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False}
+# The admin's two-factor requirement (on in production) is off here so that the tests of
+# other features log the admin in with a password; tests/test_two_factor.py turns it on.
+BASE_CONFIG = {"TESTING": True, "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False,
+               "TWO_FACTOR_REQUIRED_FOR_ADMIN": False}
 
 
 def _migrate(url: str) -> None:

@@ -14,7 +14,7 @@ from flask_admin import BaseView, expose
 from flask_login import current_user
 from sqlalchemy import select
 
-from core import audit, passwords, roles
+from core import account_notices, audit, passwords, roles
 from core.admin.base import StaffAccessMixin
 from core.extensions import db
 from core.models import Organisation, User
@@ -48,5 +48,6 @@ class ApplicantUsersView(StaffAccessMixin, BaseView):
         user.failed_logins = 0
         user.locked_until = None
         audit.record("user.password_reset", user, organisation=user.organisation_id, login=user.login)
+        account_notices.password_reset(user, by=current_user.name)
         db.session.commit()
         return self._render(reset_user=user, temporary=temporary)

@@ -6,7 +6,8 @@ jurisdiction or category is read from the plugin registry at request time.
 """
 from __future__ import annotations
 
-from flask import has_request_context, url_for
+from flask import flash, has_request_context, url_for
+from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext
@@ -16,13 +17,14 @@ from markupsafe import Markup, escape
 from wtforms import PasswordField, SelectField, SelectMultipleField
 from wtforms.validators import Email, Length, Optional, Regexp, ValidationError
 
-from core import roles
+from core import account_notices, roles, two_factor
 from core.admin import labels
 from core.admin.base import ScopedModelView, scoped_query_factory
 from core.facts import is_valid_uscc
 from core.jurisdictions import enabled_codes
 from core import passwords
-from core.models import Organisation, UserScope
+from core.extensions import db
+from core.models import Organisation, User, UserScope
 from core.scoping import visible_codes
 
 REGION = Regexp(r"^\d{6}$", message=_l("A region code has six digits (GB/T 2260)."))
@@ -219,8 +221,9 @@ class UserView(ScopedModelView):
     edit_roles = ()
     delete_roles = None  # deactivate instead: the audit log refers to users
     can_export = False
-    column_list = ("id", "login", "name", "role", "scopes", "organisation", "active", "locked_until", "last_login_at")
-    column_details_exclude_list = ("password_hash",)
+    column_list = ("id", "login", "name", "role", "scopes", "organisation", "active", "locked_until", "last_login_at",
+                   "totp_enabled_at")
+    column_details_exclude_list = ("password_hash", "totp_secret", "totp_last_step")
     column_searchable_list = ("login", "name")
     column_sortable_list = ("id", "login", "name", "role")
     column_labels = {
@@ -235,6 +238,7 @@ class UserView(ScopedModelView):
         "locked_until": _l("Locked until"),
         "last_login_at": _l("Last login"),
         "password": _l("Password"),
+        "totp_enabled_at": _l("Two-factor sign-in since"),
     }
     column_formatters = {
         "role": fmt_role,
@@ -278,6 +282,8 @@ class UserView(ScopedModelView):
             if reason:
                 raise ValidationError(reason)
             model.set_password(password)
+            if not is_created:
+                account_notices.password_reset(model, by=current_user.name)
         if model.role == roles.APPLICANT and model.organisation is None:
             raise ValidationError(gettext("An applicant account belongs to an applicant organisation."))
         model.login = model.login.strip()
@@ -288,6 +294,17 @@ class UserView(ScopedModelView):
         have = {s.jurisdiction for s in model.scopes}
         model.scopes.extend(UserScope(jurisdiction=code) for code in sorted(wanted - have))
         super().on_model_change(form, model, is_created)
+
+    @action("reset_two_factor", _l("Reset two-factor sign-in"),
+            _l("Reset the two-factor sign-in of the selected users? Their sessions end and they enrol again."))
+    def action_reset_two_factor(self, ids):
+        """For a user who lost his phone and his recovery codes: audited, notified to him."""
+        keys = [int(i) for i in ids if str(i).isdigit()]
+        users = [u for u in self.get_query().filter(User.id.in_(keys)) if two_factor.enabled(u)]
+        for user in users:
+            two_factor.reset(user, current_user._get_current_object())
+        db.session.commit()
+        flash(gettext("Two-factor sign-in reset for %(count)s users.", count=len(users)), "success")
 
 
 class AuditEventView(ScopedModelView):
