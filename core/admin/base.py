@@ -29,6 +29,7 @@ from wtforms.validators import ValidationError
 
 from core import audit, roles, scoping
 from core.admin.labels import local_datetime
+from core.exports import spreadsheet_safe
 from core.extensions import db
 
 
@@ -161,6 +162,10 @@ class ScopedModelView(StaffAccessMixin, ModelView):
             audit.record(action, model, **detail)
         else:
             audit.record_for(concerned, action, model, **detail)
+
+    def get_export_value(self, model, name):
+        # Every exported cell: user text such as a name may start with = + - @.
+        return spreadsheet_safe(super().get_export_value(model, name))
 
     @action("delete", admin_lazy_gettext("Delete"),
             admin_lazy_gettext("Are you sure you want to delete selected records?"))
