@@ -55,3 +55,16 @@ def record(
     )
     db.session.add(event)
     return event
+
+
+def record_for(jurisdictions: list[str], action: str, obj: Any = None, **kwargs: Any) -> list[AuditEvent]:
+    """One event per jurisdiction concerned by a change to a record that has no
+    jurisdiction of its own (an organisation, a space, an applicant's account).
+
+    The audit log is scoped by its single ``jurisdiction`` column
+    (``core.scoping.audit_criteria``): a row per bureau lets each one see the change
+    with no new rule; ``jurisdictions`` in the detail lists them all, so each bureau
+    knows who else was told.  None concerned: one event that only the admin sees."""
+    codes = list(dict.fromkeys(jurisdictions)) or [None]
+    return [record(action, obj, jurisdiction=code, jurisdictions=[c for c in codes if c], **kwargs)
+            for code in codes]

@@ -9,7 +9,8 @@ password an officer gives.
 * ``/account/password``: any logged-in user changes his password; his other sessions
   end (``core.user_sessions``) and he is notified (``core.account_notices``).
 * A user whose password an officer reset (``User.must_change_password``, see
-  ``core.admin.applicant_users``) is sent to that page before any other.
+  ``core.admin.applicant_users``) is sent to that page before any other; the page
+  says who last reset it and when (read from the audit log, ``last_password_reset``).
 """
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from core import account_notices, audit, passwords, roles, user_sessions
 from core.auth import sign_in
 from core.extensions import db
 from core.forms import FactsForm, Required, TextField, email_address, max_chars
-from core.models import Organisation, User
+from core.models import AuditEvent, Organisation, User
 
 bp = Blueprint("account", __name__)
 
@@ -131,6 +132,22 @@ def register():
     return render_template("portal/register.html", form=form, error=error), status
 
 
+def last_password_reset(user) -> dict | None:
+    """Who reset ``user``'s password last and when (``user.password_reset``), as shown
+    to the user: the role and name of the officer or admin, the time in Shanghai."""
+    from core.admin.labels import local_datetime, role_label
+
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "user.password_reset", AuditEvent.object_type == "User",
+                                 AuditEvent.object_id == str(user.id))
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()).limit(1)).first()
+    if event is None:
+        return None
+    actor = db.session.get(User, event.actor_id) if event.actor_id is not None else None
+    who = f"{role_label(actor.role)} {actor.name}" if actor is not None else event.actor_name
+    return {"who": who, "when": local_datetime(event.occurred_at)}
+
+
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
@@ -149,8 +166,8 @@ def change_password():
         flash(gettext("Your password has been changed."), "success")
         return redirect(url_for("portal.index") if user.role == roles.APPLICANT else url_for("admin.index"))
     status = 400 if form.is_submitted() else 200
-    return render_template("portal/password.html", form=form,
-                           forced=current_user.must_change_password), status
+    return render_template("portal/password.html", form=form, forced=current_user.must_change_password,
+                           last_reset=last_password_reset(current_user)), status
 
 
 # Pages a user with a temporary password may still open.

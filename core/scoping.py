@@ -12,13 +12,19 @@ The rules (DESIGN.md "Users"):
 - **officer, leader, expert, recommender** — records whose ``jurisdiction`` is one
   of the user's scopes (``UserScope``) *and* enabled.  A recommender with a
   ``region_prefix`` sees only applications of spaces in that area; an expert only
-  the applications of the batches he is assigned to (``core.batches``).
+  the applications of the batches he is assigned to (``core.batches``).  None of
+  them sees a draft: it is the applicant's until submitted (its case page, its
+  materials, its PDF all ask :func:`application_criteria`).
 - **applicant** — only its own organisation's rows, in enabled jurisdictions.
 - **anonymous** — nothing.
 
 Organisations and spaces carry no ``jurisdiction``: staff see one when it has an
 application they may see, or when its region lies in the area of a jurisdiction they
-may see (``Jurisdiction.covers``).  Users: the admin sees all; anyone else only
+may see (``Jurisdiction.covers``); an expert only those of the applications assigned
+to him.  Seeing is not managing: a staff user may change an organisation, its spaces
+or its applicant accounts only when it has an application he may see
+(:func:`managed_organisation_criteria`; the admin manages all), and such a change is
+audited once per jurisdiction concerned (:func:`concerned_jurisdictions`).  Users: the admin sees all; anyone else only
 themselves.  Audit events: the admin sees all; officers and leaders those of their
 jurisdictions; other roles none.
 """
@@ -31,6 +37,7 @@ from core.jurisdictions import enabled, enabled_codes
 from core.models import Application, AuditEvent, ExpertAssignment, Organisation, Space, User
 
 AUDIT_ROLES = (roles.ADMIN, roles.OFFICER, roles.LEADER)
+DRAFT = "draft"  # core.workflow: an application not yet submitted
 
 
 def role_of(user) -> str | None:
@@ -84,6 +91,9 @@ def application_criteria(user) -> ColumnElement[bool]:
         if user.organisation_id is None:
             return false()
         return in_jurisdiction & (Application.organisation_id == user.organisation_id)
+    if role == roles.ADMIN:  # the platform's operator, who removes abandoned drafts
+        return in_jurisdiction
+    in_jurisdiction = in_jurisdiction & (Application.status != DRAFT)
     if role == roles.RECOMMENDER and user.region_prefix:
         in_area = select(Space.id).where(Space.region.startswith(user.region_prefix, autoescape=True))
         return in_jurisdiction & Application.space_id.in_(in_area)
@@ -124,6 +134,8 @@ def organisation_criteria(user) -> ColumnElement[bool]:
     if role == roles.APPLICANT:
         return Organisation.id == user.organisation_id if user.organisation_id else false()
     with_application = select(Application.organisation_id).where(application_criteria(user))
+    if role == roles.EXPERT:  # only what he is assigned to review
+        return Organisation.id.in_(with_application)
     in_area = _region_in(Organisation.registered_region, visible_codes(user))
     space_in_area = select(Space.organisation_id).where(_region_in(Space.region, visible_codes(user)))
     if role == roles.RECOMMENDER and user.region_prefix:
@@ -142,10 +154,44 @@ def space_criteria(user) -> ColumnElement[bool]:
     if role == roles.APPLICANT:
         return Space.organisation_id == user.organisation_id if user.organisation_id else false()
     with_application = select(Application.space_id).where(application_criteria(user))
+    if role == roles.EXPERT:
+        return Space.id.in_(with_application)
     in_area = _region_in(Space.region, visible_codes(user))
     if role == roles.RECOMMENDER and user.region_prefix:
         in_area = in_area & Space.region.startswith(user.region_prefix, autoescape=True)
     return or_(Space.id.in_(with_application), in_area)
+
+
+def managed_organisation_criteria(user) -> ColumnElement[bool]:
+    """The organisations whose record, spaces and applicant accounts ``user`` may
+    change: the admin all; other staff only one with an application in their scope
+    (:func:`application_criteria`, so never by a draft alone) — an organisation merely
+    lying in their area is not theirs to rename or to reset; applicants none here."""
+    role = role_of(user)
+    if role == roles.ADMIN:
+        return true()
+    if role not in roles.STAFF_ROLES:
+        return false()
+    return Organisation.id.in_(select(Application.organisation_id).where(application_criteria(user)))
+
+
+def managed_space_criteria(user) -> ColumnElement[bool]:
+    """The spaces of :func:`managed_organisation_criteria`."""
+    if is_admin(user):
+        return true()
+    return Space.organisation_id.in_(select(Organisation.id).where(managed_organisation_criteria(user)))
+
+
+def concerned_jurisdictions(*organisation_ids) -> list[str]:
+    """The jurisdictions an organisation's submitted applications are filed in: the
+    bureaus that must see a change made to the organisation or its accounts."""
+    from core.extensions import db
+
+    ids = [i for i in organisation_ids if i is not None]
+    if not ids:
+        return []
+    return sorted(set(db.session.scalars(select(Application.jurisdiction).where(
+        Application.organisation_id.in_(ids), Application.status != DRAFT))))
 
 
 def user_criteria(user) -> ColumnElement[bool]:

@@ -28,7 +28,7 @@ def world(app):
     mile_app = make_application("mile", "comprehensive", mile_space, status="draft", official_number="MILE-SECRET-1")
     km_org = make_org("昆明申报单位", region="530102")
     km_space = make_space(km_org, "昆明众创空间")
-    km_app = make_application("kunming", "comprehensive_service", km_space, status="draft")
+    km_app = make_application("kunming", "comprehensive_service", km_space, status="submitted")
     record("admin_update", mile_app, secret="弥勒审计秘密")
     db.session.commit()
     officer = make_user("officer", ["kunming"], login="km-officer@example.cn")
@@ -279,8 +279,9 @@ def test_audit_log_is_read_only_even_for_the_admin(app, world):
     assert db.session.get(AuditEvent, event_id) is not None
 
 
-def test_officer_deletes_own_draft_but_not_a_submitted_application(officer_client, world):
+def test_officer_deletes_a_withdrawn_application_but_not_a_submitted_one(officer_client, world):
     submitted = make_application("kunming", "comprehensive_service", status="submitted")
+    withdrawn = make_application("kunming", "comprehensive_service", status="withdrawn")
     token = csrf_token(officer_client, "/admin/application/")
     response = officer_client.post("/admin/application/delete/", data={"csrf_token": token, "id": submitted.id},
                                    follow_redirects=True)
@@ -290,13 +291,13 @@ def test_officer_deletes_own_draft_but_not_a_submitted_application(officer_clien
 
     # The mass action goes through the same scoped query and the same rule.
     response = officer_client.post("/admin/application/action/", data={
-        "csrf_token": token, "action": "delete", "rowid": [str(world["km_app"]), str(world["mile_app"])]})
+        "csrf_token": token, "action": "delete", "rowid": [str(withdrawn.id), str(world["mile_app"])]})
     assert response.status_code == 302
     db.session.expire_all()
-    assert db.session.get(Application, world["km_app"]) is None  # own draft: gone
+    assert db.session.get(Application, withdrawn.id) is None  # own withdrawn application: gone
     assert db.session.get(Application, world["mile_app"]) is not None  # foreign: untouched
     deleted = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "admin_delete")).all()
-    assert [(e.object_id, e.jurisdiction) for e in deleted] == [(str(world["km_app"]), "kunming")]
+    assert [(e.object_id, e.jurisdiction) for e in deleted] == [(str(withdrawn.id), "kunming")]
 
 
 def test_admin_edit_keeps_scopes_of_a_disabled_jurisdiction(app, world):

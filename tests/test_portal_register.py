@@ -10,7 +10,7 @@ from conftest import csrf_token
 from core.extensions import db
 from core.facts import make_uscc
 from core.models import AuditEvent, Organisation, User
-from factories import PASSWORD, login, make_org, make_user
+from factories import PASSWORD, login, make_application, make_org, make_space, make_user
 
 USCC = make_uscc("530102", "MA6X1234")
 
@@ -144,6 +144,7 @@ TEMP_RE = re.compile(r'id="temporary-password">([^<]+)<')
 
 def test_officer_resets_an_applicant_password_who_must_change_it(client):
     org = make_org(region="530102")
+    make_application("kunming", "comprehensive_service", space=make_space(org))  # the bureau's applicant
     applicant = make_user(role="applicant", organisation=org, locked_until=None, failed_logins=3)
     officer = make_user(role="officer", jurisdictions=("kunming",))
     login(client, officer)
@@ -158,6 +159,7 @@ def test_officer_resets_an_applicant_password_who_must_change_it(client):
     assert applicant.failed_logins == 0
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.password_reset")).one()
     assert event.actor_id == officer.id and event.object_id == str(applicant.id)
+    assert event.jurisdiction == "kunming"
     assert temporary not in str(event.detail)
 
     other = client.application.test_client()

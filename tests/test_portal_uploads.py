@@ -152,9 +152,13 @@ def test_download_only_for_who_may_see_the_application(app, draft):
         staff = app.test_client()
         login(staff, user)
         assert staff.get(url).status_code == 404
-    # the 昆明 officer: the file, and a link on the case page
+    # the 昆明 officer: not while it is a draft (the applicant's until submitted)…
     officer = app.test_client()
     login(officer, make_user("officer", ("kunming",)))
+    assert officer.get(url).status_code == 404
+    application.status = "submitted"  # as core.workflow's submit leaves it
+    db.session.commit()
+    # …then the file, and a link on the case page
     assert officer.get(url).status_code == 200
     case = officer.get(f"/admin/case/{application.id}").get_data(as_text=True)
     assert f'href="/portal/attachments/{attachment.id}"' in case and attachment.sha256 in case

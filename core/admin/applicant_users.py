@@ -2,10 +2,13 @@
 applicant user a temporary password, which the applicant must change at next login
 (``User.must_change_password``, enforced by ``core.portal_account``).
 
-Only applicant users of organisations the officer may see
-(``core.scoping.organisation_criteria``) are listed or reset; any other id is a 404.
-The temporary password is generated (``core.passwords.temporary``), shown once to the
-officer to hand over, and never stored in clear nor written to the audit log.
+Only applicant users of organisations the officer may manage — those with an
+application in his jurisdictions (``core.scoping.managed_organisation_criteria``), not
+merely in his area — are listed or reset; any other id is a 404.  The temporary
+password is generated (``core.passwords.temporary``), shown once to the officer to hand
+over, and never stored in clear nor written to the audit log.  The reset is audited
+once per jurisdiction concerned, so every bureau of the organisation sees it, and the
+applicant's account page says who reset it and when (``core.portal_account``).
 """
 from __future__ import annotations
 
@@ -18,12 +21,12 @@ from core import account_notices, audit, passwords, roles
 from core.admin.base import StaffAccessMixin
 from core.extensions import db
 from core.models import Organisation, User
-from core.scoping import organisation_criteria
+from core.scoping import concerned_jurisdictions, managed_organisation_criteria
 
 
 def _visible_applicants():
     return (select(User).join(Organisation, User.organisation_id == Organisation.id)
-            .where(User.role == roles.APPLICANT, organisation_criteria(current_user)))
+            .where(User.role == roles.APPLICANT, managed_organisation_criteria(current_user)))
 
 
 class ApplicantUsersView(StaffAccessMixin, BaseView):
@@ -47,7 +50,8 @@ class ApplicantUsersView(StaffAccessMixin, BaseView):
         user.must_change_password = True
         user.failed_logins = 0
         user.locked_until = None
-        audit.record("user.password_reset", user, organisation=user.organisation_id, login=user.login)
+        audit.record_for(concerned_jurisdictions(user.organisation_id), "user.password_reset", user,
+                         organisation=user.organisation_id, login=user.login)
         account_notices.password_reset(user, by=current_user.name)
         db.session.commit()
         return self._render(reset_user=user, temporary=temporary)

@@ -6,8 +6,11 @@ roles).  Anonymous visitors go to the login page; anyone else gets 403.
 ``ScopedModelView``: every read goes through ``core.scoping`` — the list, its
 count, the CSV export, the mass actions (``get_query``), and the single record
 behind details/edit/delete (``get_one``; Flask-Admin's default would fetch any id).
-Relationship dropdowns use :func:`scoped_query_factory`.  Create, edit and delete are
-written to the audit log in the same transaction as the change.
+Relationship dropdowns use :func:`scoped_query_factory`.  Seeing is not managing: edit
+and delete open, and every save must land, within ``write_scope`` (for organisations
+and spaces narrower than what is seen, ``core.scoping.managed_organisation_criteria``).
+Create, edit and delete are written to the audit log in the same transaction as the
+change, once per jurisdiction concerned (``audit_jurisdictions``).
 """
 from __future__ import annotations
 
@@ -26,6 +29,7 @@ from wtforms.validators import ValidationError
 
 from core import audit, roles, scoping
 from core.admin.labels import local_datetime
+from core.exports import spreadsheet_safe
 from core.extensions import db
 
 
@@ -53,11 +57,13 @@ class StaffAccessMixin:
         abort(403)
 
 
-def scoped_query_factory(model, order_by=None):
-    """A ``query_factory`` for a relationship field: only the rows the current user may see."""
+def scoped_query_factory(model, order_by=None, criteria=None):
+    """A ``query_factory`` for a relationship field: only the rows the current user may
+    see, or those ``criteria(user)`` allows (e.g. the organisations he may manage)."""
 
     def factory():
-        query = db.session.query(model).filter(scoping.criteria_for(model, current_user))
+        rule = criteria or (lambda user: scoping.criteria_for(model, user))
+        query = db.session.query(model).filter(rule(current_user))
         return query.order_by(order_by if order_by is not None else model.id)
 
     return factory
@@ -127,12 +133,39 @@ class ScopedModelView(StaffAccessMixin, ModelView):
     def get_count_query(self):
         return db.session.query(func.count("*")).select_from(self.model).filter(self.scope())
 
+    def write_scope(self):
+        """What this user may change; by default what he sees."""
+        return self.scope()
+
     def get_one(self, id):
         try:
             key = int(id)
         except (TypeError, ValueError):
             return None
-        return self.get_query().filter(self.model.id == key).one_or_none()
+        query = self.get_query()
+        if request.endpoint in (f"{self.endpoint}.edit_view", f"{self.endpoint}.delete_view"):
+            query = query.filter(self.write_scope())  # not his to change: "record does not exist"
+        return query.filter(self.model.id == key).one_or_none()
+
+    def writable(self, model) -> bool:
+        return db.session.query(self.model.id).filter(
+            self.model.id == model.id, self.scope(), self.write_scope()).one_or_none() is not None
+
+    def audit_jurisdictions(self, model) -> list[str] | None:
+        """The jurisdictions to tell of a change (asked before the change is flushed);
+        None: the record's own ``jurisdiction``."""
+        return None
+
+    @staticmethod
+    def _audit(action: str, model, concerned: list[str] | None, **detail):
+        if concerned is None:
+            audit.record(action, model, **detail)
+        else:
+            audit.record_for(concerned, action, model, **detail)
+
+    def get_export_value(self, model, name):
+        # Every exported cell: user text such as a name may start with = + - @.
+        return spreadsheet_safe(super().get_export_value(model, name))
 
     @action("delete", admin_lazy_gettext("Delete"),
             admin_lazy_gettext("Are you sure you want to delete selected records?"))
@@ -154,12 +187,17 @@ class ScopedModelView(StaffAccessMixin, ModelView):
     # --- every write is audited, in the same transaction ---
     def on_model_change(self, form, model, is_created):
         fields = changed_fields(model)
+        with db.session.no_autoflush:
+            concerned = self.audit_jurisdictions(model)
         db.session.flush()  # the new row's id, for the audit event
-        if self.get_one(model.id) is None:
-            # e.g. an officer moving a space out of his area: refuse, roll back.
+        if not self.writable(model):
+            # e.g. an officer moving a space out of his area, or adding one under an
+            # organisation of another bureau: refuse, roll back.
             raise ValidationError(gettext("The record would fall outside what you may manage."))
-        audit.record("admin_create" if is_created else "admin_update", model, fields=fields)
+        self._audit("admin_create" if is_created else "admin_update", model, concerned, fields=fields)
 
     def on_model_delete(self, model):
-        audit.record("admin_delete", model, label=str(model)[:200])
+        if not self.writable(model):
+            raise ValidationError(gettext("The record would fall outside what you may manage."))
+        self._audit("admin_delete", model, self.audit_jurisdictions(model), label=str(model)[:200])
 

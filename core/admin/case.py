@@ -31,6 +31,7 @@ from core import workflow
 from core.admin import dashboard, labels
 from core.admin.base import StaffAccessMixin
 from core.admin.policy import STEP_KIND_LABELS
+from core.exports import spreadsheet_safe
 from core.extensions import db
 from core.models import Application, AuditEvent, ReviewRecord, User
 from core.scoping import AUDIT_ROLES, application_or_404, audit_criteria
@@ -70,13 +71,6 @@ def review_records(application: Application) -> list[tuple[ReviewRecord, str]]:
         .order_by(ReviewRecord.created_at, ReviewRecord.id)
     ).all()
     return [(record, name or "system") for record, name in rows]
-
-
-def _spreadsheet_safe(value) -> str:
-    """A cell Excel will not run as a formula (CSV injection): user text such as an
-    opinion may start with = + - @."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _meeting_detail(application: Application, step, form) -> tuple[dict, dict]:
@@ -194,7 +188,7 @@ class CaseView(StaffAccessMixin, BaseView):
                          gettext("To"), gettext("Opinion"), gettext("Client address"), gettext("Detail")])
         for event in timeline_events(application, current_user):
             detail = dict(event.detail or {})
-            writer.writerow([_spreadsheet_safe(v) for v in (
+            writer.writerow([spreadsheet_safe(v) for v in (
                 labels.local_datetime(event.occurred_at), event.actor_name, action_label(event.action),
                 detail.get("step_name") or "", event.from_state, event.to_state, event.opinion,
                 event.client_address, json.dumps(detail, ensure_ascii=False) if detail else "",

@@ -15,9 +15,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
 from wtforms import PasswordField, SelectField, SelectMultipleField
+from sqlalchemy import inspect
 from wtforms.validators import Email, Length, Optional, Regexp, ValidationError
 
-from core import account_notices, roles, two_factor
+from core import account_notices, audit, roles, two_factor
 from core.admin import labels
 from core.admin.base import ScopedModelView, scoped_query_factory
 from core.facts import is_valid_uscc
@@ -25,7 +26,8 @@ from core.jurisdictions import enabled_codes
 from core import passwords
 from core.extensions import db
 from core.models import Organisation, User, UserScope
-from core.scoping import visible_codes
+from core.scoping import (concerned_jurisdictions, managed_organisation_criteria, managed_space_criteria,
+                          visible_codes)
 
 REGION = Regexp(r"^\d{6}$", message=_l("A region code has six digits (GB/T 2260)."))
 
@@ -112,7 +114,9 @@ COMMON_LABELS = {
 
 
 class OrganisationView(ScopedModelView):
-    create_roles = (roles.OFFICER,)
+    # Organisations register themselves with their applicant account (core.portal_account);
+    # an officer edits only one with an application in his jurisdictions.
+    create_roles = ()
     edit_roles = (roles.OFFICER,)
     delete_roles = ()  # the admin only
     column_list = ("id", "name", "uscc", "entity_type", "registered_region", "contact_name", "contact_phone")
@@ -142,6 +146,12 @@ class OrganisationView(ScopedModelView):
         "contact_email": {"validators": [Optional(), Email()]},
     }
 
+    def write_scope(self):
+        return managed_organisation_criteria(current_user)
+
+    def audit_jurisdictions(self, model):
+        return concerned_jurisdictions(model.id)
+
     def on_model_change(self, form, model, is_created):
         model.uscc = model.uscc.strip().upper()
         super().on_model_change(form, model, is_created)
@@ -158,10 +168,20 @@ class SpaceView(ScopedModelView):
     column_details_exclude_list = ("facts",)
     form_columns = ("organisation", "name", "region", "address", "opened_on")
     form_args = {
-        "organisation": {"query_factory": scoped_query_factory(Organisation, Organisation.name)},
+        "organisation": {"query_factory": scoped_query_factory(Organisation, Organisation.name,
+                                                               managed_organisation_criteria)},
         "name": {"validators": [Length(min=2, max=200)]},
         "region": {"validators": [REGION]},
     }
+
+    def write_scope(self):
+        return managed_space_criteria(current_user)
+
+    def audit_jurisdictions(self, model):
+        # A space moved to another organisation concerns the bureaus of both.
+        history = inspect(model).attrs.organisation.history
+        organisations = (o.id for o in (*history.added, *history.unchanged, *history.deleted) if o is not None)
+        return concerned_jurisdictions(model.organisation_id, *organisations)
 
 
 class ApplicationView(ScopedModelView):
@@ -284,6 +304,9 @@ class UserView(ScopedModelView):
             model.set_password(password)
             if not is_created:
                 account_notices.password_reset(model, by=current_user.name)
+            if not is_created and model.role == roles.APPLICANT:  # told to its bureaus and on its account page
+                audit.record_for(concerned_jurisdictions(model.organisation_id), "user.password_reset", model,
+                                 organisation=model.organisation_id, login=model.login)
         if model.role == roles.APPLICANT and model.organisation is None:
             raise ValidationError(gettext("An applicant account belongs to an applicant organisation."))
         model.login = model.login.strip()
