@@ -27,12 +27,12 @@ from core.audit import record
 from core.extensions import db
 from core.models import (Application, Attachment, AuditEvent, Batch, BureauSetting, Call, ExpertAssignment,
                          NoticeEntry, Objection, Organisation, PublicNotice, Recognition, Space,
-                         SubsidyEntitlement, User)
+                         SubsidyEntitlement, User, UserSession)
 from tests.factories import login, make_application, make_org, make_space, make_user
 
 # Marks that only the foreign records carry: none may appear on a page the user is shown.
 SECRETS = ("外域保密申报单位", "外域保密众创空间", "外域保密联系人", "13900009999", "WAIYU-SECRET-1",
-           "外域保密审计", "外域保密异议人", "外域保密附件.pdf", "外域保密批次", "外域保密通知")
+           "外域保密审计", "外域保密异议人", "外域保密附件.pdf", "外域保密批次", "外域保密通知", "外域保密浏览器")
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 # Endpoints a sweep must not call: they end the session under test, or are public by design
@@ -78,9 +78,10 @@ def world(app):
     db.session.flush()
     entitlement = SubsidyEntitlement(recognition_id=recognition.id, jurisdiction="mile", rule_code="mile.x",
                                      kind="外域保密补助", amount_cny=1, citation={})
+    foreign_session = UserSession(token_hash="f" * 64, user_id=foreign_applicant.id, user_agent="外域保密浏览器")
     setting = BureauSetting(jurisdiction="mile", key="certificate_format", value="弥科{year}{seq:03d}",
                             document="外域保密通知")
-    db.session.add_all([entitlement, setting])
+    db.session.add_all([entitlement, setting, foreign_session])
     record("admin_update", foreign, secret="外域保密审计")
     db.session.commit()
 
@@ -108,7 +109,7 @@ def world(app):
     ids = {
         "application_id": foreign.id, "batch_id": batch.id, "notice_id": notice.id, "objection_id": objection.id,
         "attachment_id": attachment.id, "recognition_id": recognition.id, "space_id": space.id,
-        "user_id": foreign_applicant.id, "year": 2027, "code": "mile", "export_type": "csv",
+        "user_id": foreign_applicant.id, "session_id": foreign_session.id, "year": 2027, "code": "mile", "export_type": "csv",
     }
     # Flask-Admin model views: the foreign row of each model, for ?id=
     model_ids = {
@@ -143,6 +144,7 @@ def foreign_snapshot(world) -> dict:
         "entitlements": rows(SubsidyEntitlement, SubsidyEntitlement.jurisdiction == "mile"),
         "calls": rows(Call, Call.jurisdiction == "mile"),
         "settings": rows(BureauSetting, BureauSetting.jurisdiction == "mile"),
+        "sessions": rows(UserSession, UserSession.id == world["ids"]["session_id"]),
     }
 
 
@@ -203,7 +205,8 @@ def test_every_get_rule_answers_and_shows_no_foreign_record(app, world, role):
             found = leaks(response.get_data(as_text=True))
             if found:
                 failures.append(f"{url}: shows {found}")
-        if role != "anonymous" and status == 302 and "/login" in (response.location or ""):
+        if (role != "anonymous" and status == 302 and "/login" in (response.location or "")
+                and not endpoint.startswith("auth.")):
             failures.append(f"{url}: a logged-in {role} sent to the login page")
     assert failures == []
 
