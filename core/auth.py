@@ -63,11 +63,21 @@ def is_locked(user: User, now: datetime) -> bool:
 
 
 def is_safe_target(target: str | None) -> bool:
-    """Only paths on this site: no scheme, no host, no ``//host`` or ``/\\host``."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+    """Only paths on this site: no scheme, no host, no ``//host`` or ``/\\host``.
+    Browsers drop tabs and line breaks from a URL (``/<TAB>/evil.example`` becomes
+    ``//evil.example``), so any control character or space refuses the target."""
+    if not target or any(c <= " " or c == "\x7f" for c in target):
+        return False
+    if not target.startswith("/") or target.startswith(("//", "/\\")):
         return False
     parts = urlsplit(target)
-    return not parts.scheme and not parts.netloc and "\\" not in target and "\n" not in target
+    return not parts.scheme and not parts.netloc and "\\" not in target
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Where to go after a form: ``target`` (a ``next`` parameter) when it stays on
+    this site, else ``fallback``.  Every ``next`` goes through here."""
+    return target if is_safe_target(target) else fallback
 
 
 def landing_url(user: User) -> str:
@@ -154,7 +164,7 @@ def login():
         if user is not None:
             fresh_session()  # no session fixation: a fresh session for the logged-in user
             login_user(user)
-            return redirect(target if is_safe_target(target) else landing_url(user))
+            return redirect(safe_next(target, landing_url(user)))
         error = failure_message()
         form.password.data = ""
     return render_template("auth/login.html", form=form, error=error)
@@ -174,5 +184,4 @@ def logout():
 def set_language(code: str):
     if code in LOCALES:
         session["lang"] = code
-    target = request.args.get("next")
-    return redirect(target if is_safe_target(target) else url_for("main.index"))
+    return redirect(safe_next(request.args.get("next"), url_for("main.index")))
