@@ -17,10 +17,11 @@ from sqlalchemy import func, select
 from core import public_notice
 from core.extensions import db
 from core.models import Attachment, AuditEvent, Objection, PublicNotice
+from tests.factories import pdf_bytes
 from tests.notice_helpers import logged_in, officer, published, set_today, token_of
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 100 + b"This program cannot be run in DOS mode"
 
 
@@ -222,7 +223,7 @@ def test_too_large_refused_and_nothing_written(app_factory, monkeypatch):
         response = post(client, notice, attachment=(io.BytesIO(big), "a.pdf"))
         assert response.status_code == 400 and "文件过大" in response.get_data(as_text=True)
         assert count(Objection) == 0 and count(Attachment) == 0 and uploaded_files(app) == []
-        exactly = PDF + b"0" * (1024 - len(PDF))  # at the limit: accepted
+        exactly = pdf_bytes(1024)  # at the limit: accepted
         assert post(client, notice, attachment=(io.BytesIO(exactly), "a.pdf")).status_code == 302
 
 
