@@ -64,8 +64,8 @@ class RegisterForm(FlaskForm):
     contact_name = TextField("联系人姓名", [Required(), max_chars(100)])
     login = TextField("登录名（电子邮件或手机号码）", [Required(), max_chars(200), email_or_mobile],
                       filters=[normalise_login], render_kw={"autocomplete": "username"})
-    password = PasswordField("密码", [Required(), passwords.strong_password],
-                             description=f"至少 {passwords.MIN_LENGTH} 位，须同时包含字母和数字",
+    password = PasswordField("密码", [Required(), passwords.strong_password("login")],
+                             description=passwords.RULE,
                              render_kw={"autocomplete": "new-password"})
     password_confirm = PasswordField("确认密码", [Required(), EqualTo("password", "两次输入的密码不一致")],
                                      render_kw={"autocomplete": "new-password"})
@@ -81,8 +81,8 @@ class RegisterForm(FlaskForm):
 
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField("当前密码", [Required()], render_kw={"autocomplete": "current-password"})
-    password = PasswordField("新密码", [Required(), passwords.strong_password],
-                             description=f"至少 {passwords.MIN_LENGTH} 位，须同时包含字母和数字",
+    password = PasswordField("新密码", [Required(), passwords.strong_password(None)],
+                             description=passwords.RULE,
                              render_kw={"autocomplete": "new-password"})
     password_confirm = PasswordField("确认新密码", [Required(), EqualTo("password", "两次输入的密码不一致")],
                                      render_kw={"autocomplete": "new-password"})

@@ -13,7 +13,7 @@ from core.extensions import db
 from core.facts import make_uscc
 from core.models import Application, Organisation, Space, User, UserScope
 
-PASSWORD = "Passw0rd-测试"
+PASSWORD = "Passw0rd-测试用例"  # core.passwords: 12+ characters, not a common one
 _counter = itertools.count(1)
 
 # Region codes of the four built-in jurisdictions (GB/T 2260).

@@ -274,7 +274,7 @@ class UserView(ScopedModelView):
         if is_created and not password:
             raise ValidationError(gettext("A new user needs a password."))
         if password:
-            reason = passwords.problem(password)
+            reason = passwords.problem(password, model.login)
             if reason:
                 raise ValidationError(reason)
             model.set_password(password)
