@@ -23,9 +23,9 @@ def form(**overrides) -> dict:
     return data
 
 
-def post_register(client, **overrides):
+def post_register(client, environ_base=None, **overrides):
     token = csrf_token(client, "/register")
-    return client.post("/register", data={**form(**overrides), "csrf_token": token})
+    return client.post("/register", data={**form(**overrides), "csrf_token": token}, environ_base=environ_base or {})
 
 
 def count(model) -> int:
@@ -70,15 +70,56 @@ def test_bad_uscc_refused_and_input_kept(client):
     assert 'value="春城-abc-12345"' not in html  # passwords are never sent back
 
 
-def test_duplicate_uscc_refused(client):
+def taken_answer(client, **overrides) -> str:
+    """A registration refused because something is taken: nothing written but the
+    refusal's audit event; the answer, without the form's own token, for comparison."""
+    before = (count(Organisation), count(User))
+    response = post_register(client, **overrides)
+    assert response.status_code == 400
+    assert (count(Organisation), count(User)) == before
+    html = response.get_data(as_text=True)
+    assert "未能注册：该统一社会信用代码或登录名已有账号" in html
+    assert "已被使用" not in html and "已注册。" not in html
+    assert 'class="zc-errors"' not in html  # no field is singled out
+    return re.search(r'id="register-error">([^<]*)<', html).group(1)
+
+
+def test_taken_uscc_or_login_get_one_and_the_same_answer(client):
+    """Issue 12 item 9: the page said "该统一社会信用代码已注册" or "该登录名已被使用",
+    telling anyone which codes and logins exist."""
     make_org(region="530102", name="已注册单位").uscc = USCC
     db.session.commit()
-    refused(client, "该统一社会信用代码已注册")
+    make_user(role="applicant", login="hanmeimei@example.cn")
+    other_uscc = make_uscc("530102", "MA6X5678")
+    uscc_taken = taken_answer(client, login="new-person@example.cn")
+    login_taken = taken_answer(client, uscc=other_uscc, login="HANMEIMEI@example.cn")  # any case
+    assert uscc_taken == login_taken
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "user.register_refused")).all()
+    assert [e.detail["login"] for e in events] == ["new-person@example.cn", "hanmeimei@example.cn"]
 
 
-def test_duplicate_login_refused_case_insensitively(client):
-    make_user(role="applicant", login="lilei@example.cn")
-    refused(client, "该登录名已被使用", login="LILEI@EXAMPLE.CN")
+def test_registrations_per_address_limited(app_factory):
+    """Issue 12 item 9: at most REGISTRATIONS_PER_HOUR tries an hour from one address,
+    refused or not; the limit-th is accepted, the next refused with 429 and nothing written."""
+    app = app_factory({"REGISTRATIONS_PER_HOUR": 3})
+    with app.app_context():
+        client = app.test_client()
+        make_user(role="applicant", login="taken@example.cn")
+        for n in range(2):  # two refused tries count
+            taken_answer(client, login="taken@example.cn", uscc=make_uscc("530102", f"MA6Y000{n + 1}"))
+        third = app.test_client()  # a new browser, the same address
+        assert post_register(third, login="third@example.cn").status_code == 302  # the 3rd: accepted
+        fourth = app.test_client()
+        before = (count(Organisation), count(User), count(AuditEvent))
+        response = post_register(fourth, login="fourth@example.cn", uscc=make_uscc("530102", "MA6W0001"))
+        assert response.status_code == 429
+        assert "同一网络地址每小时最多尝试注册 3 次" in response.get_data(as_text=True)
+        assert (count(Organisation), count(User), count(AuditEvent)) == before
+        # another address is not held back
+        other = app.test_client()
+        response = post_register(other, login="fifth@example.cn", uscc=make_uscc("530102", "MA6W0002"),
+                                 environ_base={"REMOTE_ADDR": "192.0.2.7"})
+        assert response.status_code == 302
 
 
 def test_bad_login_refused(client):
