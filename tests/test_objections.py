@@ -116,13 +116,13 @@ def test_two_objections_at_the_same_instant_cannot_both_pass_the_limit(app_facto
         notice, _, _ = published("kunming", date(2026, 9, 24))
         notice_id = notice.id
     both_here = threading.Barrier(2, timeout=30)
-    real_lock = public_notice._one_address_at_a_time
+    real_lock = public_notice.one_address_at_a_time
 
-    def arrive_together(address):
+    def arrive_together(address, purpose="objection"):
         both_here.wait()  # both requests have passed every other check
-        real_lock(address)
+        real_lock(address, purpose)
 
-    monkeypatch.setattr(public_notice, "_one_address_at_a_time", arrive_together)
+    monkeypatch.setattr(public_notice, "one_address_at_a_time", arrive_together)
     outcome = []
 
     def file(n: int) -> None:
