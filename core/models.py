@@ -58,6 +58,11 @@ class Organisation(TimestampMixin, db.Model):
     contact_name: Mapped[str | None] = mapped_column(String(100))
     contact_phone: Mapped[str | None] = mapped_column(String(50))
     contact_email: Mapped[str | None] = mapped_column(String(200))
+    # Unverified (None) until an officer checks the business licence among its uploaded
+    # files (core.organisations.verify): anyone may register any code first.
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True))
+    verified_attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id", use_alter=True))
 
     spaces: Mapped[list[Space]] = relationship(back_populates="organisation")
 
@@ -81,7 +86,7 @@ class User(TimestampMixin, db.Model):
     # Set when an officer gives a temporary password (core.portal_account): changed at next login.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
-    organisation: Mapped[Organisation | None] = relationship()
+    organisation: Mapped[Organisation | None] = relationship(foreign_keys=[organisation_id])
     scopes: Mapped[list[UserScope]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
