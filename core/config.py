@@ -77,4 +77,15 @@ def load(instance_path: Path) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_LOCK_MINUTES": 15,
+        **_virus_scan(),
     }
+
+
+def _virus_scan() -> dict:
+    """ClamAV through clamd when ``ZHONGCHUANG_CLAMD_SOCKET`` names its socket (core.virus_scan)."""
+    socket_path = os.environ.get("ZHONGCHUANG_CLAMD_SOCKET")
+    if not socket_path:
+        return {}
+    from core.virus_scan import clamd
+
+    return {"UPLOAD_VIRUS_SCAN": clamd(socket_path)}
