@@ -182,7 +182,7 @@ def test_register_apply_and_carry_to_the_title(site, browser):
     page = applicant.go("/register")
     fill(page, "main form", {"organisation_name": "昆明西山浏览器测试科技有限公司", "uscc": USCC,
                         "registered_region": REGION, "contact_name": "周测试", "login": "browser@example.cn",
-                        "password": "Browser-2026-test", "password_confirm": "Browser-2026-test"})
+                        "password": "Xishan-maker-2026", "password_confirm": "Xishan-maker-2026"})
     applicant.shot("01-register")
     applicant.submit("main form")
     assert page.url.endswith("/portal/"), applicant.text()[:500]
