@@ -38,6 +38,7 @@ def create_app(test_config: dict | None = None, *, registry: Registry | None = N
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "core" / "translations")
     if test_config:
         app.config.update(test_config)
+    config_module.private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
 
     if registry is None:
         pm, broken = make_plugin_manager()

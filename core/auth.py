@@ -123,11 +123,21 @@ class UnknownLogins:
 
 
 def is_safe_target(target: str | None) -> bool:
-    """Only paths on this site: no scheme, no host, no ``//host`` or ``/\\host``."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+    """Only paths on this site: no scheme, no host, no ``//host`` or ``/\\host``.
+    Browsers drop tabs and line breaks from a URL (``/<TAB>/evil.example`` becomes
+    ``//evil.example``), so any control character or space refuses the target."""
+    if not target or any(c <= " " or c == "\x7f" for c in target):
+        return False
+    if not target.startswith("/") or target.startswith(("//", "/\\")):
         return False
     parts = urlsplit(target)
-    return not parts.scheme and not parts.netloc and "\\" not in target and "\n" not in target
+    return not parts.scheme and not parts.netloc and "\\" not in target
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Where to go after a form: ``target`` (a ``next`` parameter) when it stays on
+    this site, else ``fallback``.  Every ``next`` goes through here."""
+    return target if is_safe_target(target) else fallback
 
 
 def landing_url(user: User) -> str:
@@ -277,7 +287,7 @@ def login():
             return redirect(url_for("auth.second_factor"))
         if user is not None:
             sign_in(user)
-            return redirect(target if is_safe_target(target) else landing_url(user))
+            return redirect(safe_next(target, landing_url(user)))
         error = waiting_message(outcome.wait_seconds) if outcome.wait_seconds else failure_message()
         form.password.data = ""
     return render_template("auth/login.html", form=form, error=error)
@@ -318,7 +328,7 @@ def second_factor():
             complete_login(user, now)
             target = pending.get("next")
             sign_in(user)
-            return redirect(target if is_safe_target(target) else landing_url(user))
+            return redirect(safe_next(target, landing_url(user)))
         count_failure(user, now, "wrong_second_factor")
         wait = seconds_left(user.locked_until, now)
         if wait:
@@ -345,5 +355,4 @@ def logout():
 def set_language(code: str):
     if code in LOCALES:
         session["lang"] = code
-    target = request.args.get("next")
-    return redirect(target if is_safe_target(target) else url_for("main.index"))
+    return redirect(safe_next(request.args.get("next"), url_for("main.index")))

@@ -147,7 +147,7 @@ def create_user_command(login, name, role, jurisdictions, organisation_uscc, reg
         password = sys.stdin.readline().rstrip("\r\n")
     elif password is None:
         fail("--password", "需要 --password 或 --password-stdin")
-    reason = passwords.problem(password)
+    reason = passwords.problem(password, login)
     if reason:
         fail("--password", reason)
 

@@ -13,6 +13,36 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def private_dir(path: Path) -> Path:
+    """A folder only the service's own user may open (0700): the instance folder, the uploads."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.chmod(0o700)  # also a folder made before, or by mkdir's parents
+    return path
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write a new file readable by the service's own user only (0600), whatever the umask."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as stream:
+        stream.write(data)
+
+
+def private_sqlite_file(database_uri: str) -> None:
+    """Create the SQLite database file 0600 before SQLAlchemy opens it (SQLite gives its
+    journal the same mode); an existing one is narrowed to 0600."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_uri)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:" \
+            or url.database.startswith("file:"):
+        return
+    path = Path(url.database)
+    if path.exists():
+        path.chmod(0o600)
+    else:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+
+
 def _secret_key(instance_path: Path) -> str:
     """ZHONGCHUANG_SECRET_KEY, or a random key kept in the instance folder so that
     sessions survive restarts and several gunicorn workers agree."""
@@ -35,7 +65,7 @@ def trusted_proxies() -> int:
 
 
 def load(instance_path: Path) -> dict:
-    instance_path.mkdir(parents=True, exist_ok=True)
+    private_dir(instance_path)
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'zhongchuang.db'}"
     if database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
@@ -73,4 +103,15 @@ def load(instance_path: Path) -> dict:
         # The admin signs in with a second factor (core.two_factor); only the test
         # configuration turns this off, outside its two-factor tests.
         "TWO_FACTOR_REQUIRED_FOR_ADMIN": True,
+        **_virus_scan(),
     }
+
+
+def _virus_scan() -> dict:
+    """ClamAV through clamd when ``ZHONGCHUANG_CLAMD_SOCKET`` names its socket (core.virus_scan)."""
+    socket_path = os.environ.get("ZHONGCHUANG_CLAMD_SOCKET")
+    if not socket_path:
+        return {}
+    from core.virus_scan import clamd
+
+    return {"UPLOAD_VIRUS_SCAN": clamd(socket_path)}

@@ -31,7 +31,7 @@ from core.models import (
 )
 from core.roles import ADMIN, APPLICANT, EXPERT, LEADER, OFFICER, RECOMMENDER, ROLE_LABELS
 
-DEMO_PASSWORD = "demo1234"
+DEMO_PASSWORD = "zhongchuang-demo"  # 12+ characters, not in core/common-passwords.txt.gz
 ADMIN_LOGIN = "admin@zhongchuang.demo"
 JURISDICTION_ROLES = (APPLICANT, RECOMMENDER, OFFICER, EXPERT, LEADER)
 

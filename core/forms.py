@@ -453,6 +453,13 @@ class TableField(FieldList):
         """The index for a row added by the client (WTForms numbers the rows 0…n-1)."""
         return len(self.entries)
 
+    @property
+    def table_errors(self) -> list[str]:
+        """The messages about the table as a whole.  WTForms also lists each row's
+        errors here as a dict (``{'full_time': ['请填写此项']}``); those are shown in
+        their cells instead."""
+        return [message for message in self.errors if isinstance(message, str)]
+
 
 # ---------------------------------------------------------------------------
 # Rows of tables

@@ -58,6 +58,11 @@ class Organisation(TimestampMixin, db.Model):
     contact_name: Mapped[str | None] = mapped_column(String(100))
     contact_phone: Mapped[str | None] = mapped_column(String(50))
     contact_email: Mapped[str | None] = mapped_column(String(200))
+    # Unverified (None) until an officer checks the business licence among its uploaded
+    # files (core.organisations.verify): anyone may register any code first.
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True))
+    verified_attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id", use_alter=True))
 
     spaces: Mapped[list[Space]] = relationship(back_populates="organisation")
 
@@ -86,7 +91,7 @@ class User(TimestampMixin, db.Model):
     totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
-    organisation: Mapped[Organisation | None] = relationship()
+    organisation: Mapped[Organisation | None] = relationship(foreign_keys=[organisation_id])
     scopes: Mapped[list[UserScope]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )

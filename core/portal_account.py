@@ -5,7 +5,12 @@ password an officer gives.
   GB 32100-2015, registered region GB/T 2260), a contact, a login that is an e-mail
   address or a mainland mobile number, and a password (``core.passwords``).  The
   Organisation and its applicant User are written in one transaction with an audit
-  event; the new user is logged in and lands on ``/portal/``.
+  event; the new user is logged in and lands on ``/portal/``.  The organisation is
+  unverified until an officer checks its business licence (``core.organisations``).
+* The page never says whether the login or the code was the one already registered
+  (one answer, ``TAKEN``), and one client address may try ``REGISTRATIONS_PER_HOUR``
+  times an hour (our default 10), counted in the audit log (``user.register`` and
+  ``user.register_refused`` events) with the address the audit log records.
 * ``/account/password``: any logged-in user changes his password; his other sessions
   end (``core.user_sessions``) and he is notified (``core.account_notices``).
 * A user whose password an officer reset (``User.must_change_password``, see
@@ -16,7 +21,9 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from datetime import datetime, timedelta, timezone
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
@@ -25,7 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from wtforms import PasswordField
 from wtforms.validators import EqualTo, ValidationError
 
-from core import account_notices, audit, passwords, roles, user_sessions
+from core import account_notices, audit, passwords, public_notice, roles, user_sessions
 from core.auth import sign_in
 from core.extensions import db
 from core.forms import FactsForm, Required, TextField, email_address, max_chars
@@ -66,25 +73,18 @@ class RegisterForm(FlaskForm):
     contact_name = TextField("联系人姓名", [Required(), max_chars(100)])
     login = TextField("登录名（电子邮件或手机号码）", [Required(), max_chars(200), email_or_mobile],
                       filters=[normalise_login], render_kw={"autocomplete": "username"})
-    password = PasswordField("密码", [Required(), passwords.strong_password],
-                             description=f"至少 {passwords.MIN_LENGTH} 位，须同时包含字母和数字",
+    password = PasswordField("密码", [Required(), passwords.strong_password("login")],
+                             description=passwords.RULE,
                              render_kw={"autocomplete": "new-password"})
     password_confirm = PasswordField("确认密码", [Required(), EqualTo("password", "两次输入的密码不一致")],
                                      render_kw={"autocomplete": "new-password"})
 
-    def validate_uscc(self, field):
-        if field.data and uscc_taken(field.data):
-            raise ValidationError("该统一社会信用代码已注册。如忘记密码，请联系主管部门经办人员重置")
-
-    def validate_login(self, field):
-        if field.data and login_taken(field.data):
-            raise ValidationError("该登录名已被使用")
 
 
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField("当前密码", [Required()], render_kw={"autocomplete": "current-password"})
-    password = PasswordField("新密码", [Required(), passwords.strong_password],
-                             description=f"至少 {passwords.MIN_LENGTH} 位，须同时包含字母和数字",
+    password = PasswordField("新密码", [Required(), passwords.strong_password(None)],
+                             description=passwords.RULE,
                              render_kw={"autocomplete": "new-password"})
     password_confirm = PasswordField("确认新密码", [Required(), EqualTo("password", "两次输入的密码不一致")],
                                      render_kw={"autocomplete": "new-password"})
@@ -98,13 +98,64 @@ class ChangePasswordForm(FlaskForm):
             raise ValidationError("新密码不能与当前密码相同")
 
 
+DEFAULT_REGISTRATIONS_PER_HOUR = 10  # our choice: a few colleagues behind one office address
+REGISTRATION_ACTIONS = ("user.register", "user.register_refused")
+# One answer whichever of the two is taken, so the page tells nobody which logins or
+# codes exist (ASVS 2.2 / 3.x account enumeration).
+TAKEN = ("未能注册：该统一社会信用代码或登录名已有账号。如贵单位已注册而忘记密码，"
+         "请联系主管部门经办人员重置；否则请核对后重试")
+
+
+def registrations_per_hour() -> int:
+    return int(current_app.config.get("REGISTRATIONS_PER_HOUR") or DEFAULT_REGISTRATIONS_PER_HOUR)
+
+
+def registrations_from(address: str | None) -> int:
+    """Registrations tried from ``address`` in the last hour, taken or refused."""
+    since = datetime.now(timezone.utc) - timedelta(hours=1)
+    return db.session.scalar(select(func.count(AuditEvent.id)).where(
+        AuditEvent.action.in_(REGISTRATION_ACTIONS), AuditEvent.client_address == address,
+        AuditEvent.occurred_at >= since)) or 0
+
+
 @bp.route("/register", methods=["GET", "POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("portal.index"))
     form = RegisterForm()
     error = None
+    status = 400 if form.is_submitted() else 200
     if form.validate_on_submit():
+        try:
+            user = _register(form)
+        except _Refused as refused:
+            error, status = refused.message, refused.status
+        else:
+            sign_in(user)
+            flash(gettext("Registration complete. Describe your maker space next."), "success")
+            return redirect(url_for("portal.index"))
+    form.password.data = form.password_confirm.data = ""
+    return render_template("portal/register.html", form=form, error=error), status
+
+
+class _Refused(Exception):
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+def _register(form) -> User:
+    """Write the organisation and its applicant user, or raise ``_Refused`` (too many
+    tries from this address, or the code or the login taken: one answer for both)."""
+    address = audit.client_address()
+    limit = registrations_per_hour()
+    too_many = _Refused(f"同一网络地址每小时最多尝试注册 {limit} 次，请稍后再试", 429)
+    public_notice.one_address_at_a_time(address, "register")
+    if registrations_from(address) >= limit:
+        db.session.rollback()  # ends the transaction, and its lock
+        raise too_many
+    taken = login_taken(form.login.data) | uscc_taken(form.uscc.data)  # both asked: same work either way
+    if not taken:
         org = Organisation(name=form.organisation_name.data, uscc=form.uscc.data,
                            registered_region=form.registered_region.data, contact_name=form.contact_name.data)
         login = form.login.data
@@ -117,19 +168,23 @@ def register():
         db.session.add_all([org, user])
         try:
             db.session.flush()
-            audit.record("organisation.register", org, actor=user, uscc=org.uscc, name=org.name)
-            audit.record("user.register", user, actor=user, login=user.login, role=user.role)
-            db.session.commit()
         except IntegrityError:  # registered by someone else a moment ago
             db.session.rollback()
-            error = "该统一社会信用代码或登录名刚刚已被注册，请核对后重试"
-        else:
-            sign_in(user)
-            flash(gettext("Registration complete. Describe your maker space next."), "success")
-            return redirect(url_for("portal.index"))
-    form.password.data = form.password_confirm.data = ""
-    status = 400 if form.is_submitted() else 200
-    return render_template("portal/register.html", form=form, error=error), status
+            taken = True
+    if taken:
+        audit.record("user.register_refused", object_type="User", actor=None, login=form.login.data,
+                     uscc=form.uscc.data)
+    else:
+        audit.record("organisation.register", org, actor=user, uscc=org.uscc, name=org.name)
+        audit.record("user.register", user, actor=user, login=user.login, role=user.role)
+    db.session.flush()
+    if registrations_from(address) > limit:  # counted again with this one written (SQLite)
+        db.session.rollback()
+        raise too_many
+    db.session.commit()
+    if taken:
+        raise _Refused(TAKEN, 400)
+    return user
 
 
 def last_password_reset(user) -> dict | None:

@@ -135,14 +135,14 @@ def objections_per_hour() -> int:
     return int(current_app.config.get("OBJECTIONS_PER_HOUR") or DEFAULT_OBJECTIONS_PER_HOUR)
 
 
-def _one_address_at_a_time(client_address: str | None) -> None:
-    """Objections from one address are counted and stored one at a time, so that two
-    posted at the same instant cannot both slip under the limit.  PostgreSQL: a lock on
-    the address held until this transaction ends.  SQLite has one writer at a time: the
-    objection is written before it is counted again (see ``file_objection``)."""
+def one_address_at_a_time(client_address: str | None, purpose: str = "objection") -> None:
+    """Objections (or registrations) from one address are counted and stored one at a
+    time, so that two posted at the same instant cannot both slip under the limit.
+    PostgreSQL: a lock on the address held until this transaction ends.  SQLite has one
+    writer at a time: the row is written before it is counted again (see ``file_objection``)."""
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-                           {"key": f"objection:{client_address or '-'}"})
+                           {"key": f"{purpose}:{client_address or '-'}"})
 
 
 def _recent_from(client_address: str | None) -> int:
@@ -169,7 +169,7 @@ def file_objection(notice: PublicNotice, *, name: str, contact: str, content: st
         raise WorkflowError("application_id", "所选申报不在本公示中")
     limit = objections_per_hour()
     refused = RateLimited("rate", f"同一网络地址每小时最多提交 {limit} 条异议，请稍后再试")
-    _one_address_at_a_time(client_address)
+    one_address_at_a_time(client_address)
     if _recent_from(client_address) >= limit:  # before any file is stored
         db.session.rollback()  # ends the transaction, and its lock
         raise refused

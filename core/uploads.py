@@ -13,27 +13,38 @@
   Nothing is written to disk before every check has passed.
 * **Virus scan**: ``app.config["UPLOAD_VIRUS_SCAN"]``, a callable
   ``(data: bytes, original_name: str) -> str | None`` returning a reason to refuse,
-  or None; no scanner by default.
+  or None; no scanner by default (ClamAV through clamd: the README's deployment section).
+* **No active content in a PDF**: a PDF with JavaScript (``/JS``, ``/JavaScript``)
+  or a launch action (``/Launch``) anywhere in its objects is refused, as is one
+  whose structure pypdf cannot read (nothing could be checked: fail closed).
+* **Stored** 0600 in a 0700 folder (``core.config.private_dir``).
 * **Served** only through :func:`send`, which the caller reaches after its own
-  access check (e.g. officers of the notice's jurisdiction for an objection's file).
+  access check (e.g. officers of the notice's jurisdiction for an objection's file),
+  as a download named with the extension of the checked type (a PDF uploaded as
+  ``poly.html`` downloads as ``poly.pdf``) and ``X-Content-Type-Options: nosniff``.
 """
 from __future__ import annotations
 
 import hashlib
 import io
+import re
 import secrets
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from flask import abort, current_app, send_file
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 from werkzeug.datastructures import FileStorage
 
+from core.config import private_dir, write_private
 from core.errors import Refused
 from core.extensions import db
 from core.models import Attachment
 
-__all__ = ["UploadError", "DEFAULT_MAX_BYTES", "detect", "save", "path_of", "send", "discard"]
+__all__ = ["UploadError", "DEFAULT_MAX_BYTES", "detect", "pdf_active_content", "save", "path_of", "send",
+           "download_name", "discard"]
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024  # our choice: 10 MB
 
@@ -108,14 +119,60 @@ def detect(data: bytes) -> Kind | None:
     return None
 
 
+ACTIVE_PDF_NAMES = {"/JS", "/JavaScript", "/Launch"}  # keys or action types that run something
+_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+# In the raw bytes only the long names: "/JS" turns up by chance in compressed data.
+_ACTIVE_PDF_TOKEN = re.compile(rb"/(?:JavaScript|Launch)(?![A-Za-z0-9])")
+
+
+def _pdf_objects(reader: PdfReader):
+    """Every object reachable from the trailer (object streams included), each once."""
+    seen: set[tuple[int, int]] = set()
+    stack = [reader.trailer]
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, IndirectObject):
+            key = (obj.idnum, obj.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            obj = obj.get_object()
+        yield obj
+        if isinstance(obj, DictionaryObject):  # streams too: their dictionary
+            stack.extend(obj.values())
+        elif isinstance(obj, ArrayObject):
+            stack.extend(obj)
+
+
+def pdf_active_content(data: bytes) -> str | None:
+    """Why a PDF is refused (Chinese), or None: JavaScript or a launch action, found
+    by reading every object with pypdf, and in the raw bytes too (a name may be
+    written with ``#xx`` escapes)."""
+    raw = _NAME_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), data)
+    found = _ACTIVE_PDF_TOKEN.search(raw) is not None
+    if not found:
+        try:
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted and not reader.decrypt(""):
+                return "PDF 已加密，无法检查其中是否含有脚本：请去除密码后上传"
+            for obj in _pdf_objects(reader):
+                if isinstance(obj, DictionaryObject) and (
+                        ACTIVE_PDF_NAMES & set(obj.keys()) or obj.get("/S") in ACTIVE_PDF_NAMES):
+                    found = True
+                    break
+        except Exception:  # pypdf raises many kinds on a damaged file
+            return "无法读取该 PDF 的结构，无法检查其中是否含有脚本：请用其他软件重新导出为 PDF 后上传"
+    if found:
+        return "PDF 含有脚本（JavaScript）或启动外部程序的动作，不予接受：请去除后重新导出为 PDF 上传"
+    return None
+
+
 def max_bytes() -> int:
     return int(current_app.config.get("UPLOAD_MAX_BYTES") or DEFAULT_MAX_BYTES)
 
 
 def _folder() -> Path:
-    folder = Path(current_app.config["UPLOAD_FOLDER"])
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return private_dir(Path(current_app.config["UPLOAD_FOLDER"]))
 
 
 def _read_limited(upload: FileStorage, limit: int, key: str) -> bytes:
@@ -144,8 +201,12 @@ def save(upload: FileStorage, *, key: str = "attachment", actor=None, applicatio
         reason = scan(data, original)
         if reason:
             raise UploadError(key, f"文件未通过病毒检查：{reason}")
+    if kind is PDF:
+        reason = pdf_active_content(data)
+        if reason:
+            raise UploadError(key, reason)
     stored = secrets.token_hex(16) + kind.extension
-    (_folder() / stored).write_bytes(data)
+    write_private(_folder() / stored, data)
     attachment = Attachment(
         application_id=application_id, material=material, original_name=original, stored_name=stored,
         sha256=hashlib.sha256(data).hexdigest(), size=len(data), content_type=kind.content_type,
@@ -167,11 +228,25 @@ def discard(attachment: Attachment | None) -> None:
         path_of(attachment).unlink(missing_ok=True)
 
 
+KINDS = (PDF, PNG, JPEG, DOCX, XLSX, DOC, XLS)
+
+
+def download_name(attachment: Attachment) -> str:
+    """The original name with the extension of the type checked by content."""
+    kind = next((k for k in KINDS if k.content_type == attachment.content_type), None)
+    stem = Path(attachment.original_name).stem or "upload"
+    return stem + (kind.extension if kind else ".bin")
+
+
 def send(attachment: Attachment):
-    """The file as a download (never rendered inline), under its original name.  A row
-    whose file is gone (a restore without the upload folder) answers 404, logged."""
+    """The file as a download (never rendered inline), named by its checked type; the
+    browser is told not to guess another type, nor to run anything in it.  A row whose
+    file is gone (a restore without the upload folder) answers 404, logged."""
     if not path_of(attachment).is_file():
         current_app.logger.error("attachment %s: stored file %s is missing", attachment.id, attachment.stored_name)
         abort(404)
-    return send_file(path_of(attachment), mimetype=attachment.content_type, as_attachment=True,
-                     download_name=attachment.original_name, max_age=0)
+    response = send_file(path_of(attachment), mimetype=attachment.content_type, as_attachment=True,
+                         download_name=download_name(attachment), max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "sandbox"
+    return response

@@ -13,7 +13,7 @@ from core.extensions import db
 from core.facts import make_uscc
 from core.models import Application, Organisation, Space, User, UserScope
 
-PASSWORD = "Passw0rd-测试"
+PASSWORD = "Passw0rd-测试用例"  # core.passwords: 12+ characters, not a common one
 _counter = itertools.count(1)
 
 # Region codes of the four built-in jurisdictions (GB/T 2260).
@@ -92,3 +92,33 @@ def login(client, user_or_login, password: str = PASSWORD, next_url: str | None 
     token = match.group(1) if match else ""
     url = "/login" + (f"?next={next_url}" if next_url else "")
     return client.post(url, data={"login": login_name, "password": password, "csrf_token": token})
+
+
+def pdf_bytes(size: int | None = None, extra_catalog: bytes = b"") -> bytes:
+    """A small well-formed PDF of one blank page (core.uploads reads its structure),
+    padded by a comment line to exactly ``size`` bytes when given; ``extra_catalog``
+    is written into the document catalogue (e.g. an ``/OpenAction``)."""
+    def build(padding: bytes) -> bytes:
+        objects = [b"<< /Type /Catalog /Pages 2 0 R " + extra_catalog + b" >>",
+                   b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                   b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 100 100] >>"]
+        out = b"%PDF-1.4\n" + padding
+        offsets = []
+        for number, body in enumerate(objects, 1):
+            offsets.append(len(out))
+            out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+        xref = len(out)
+        out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+        out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+        return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+
+    plain = build(b"")
+    if size is None or size == len(plain):
+        return plain
+    if size < len(plain) + 2:
+        raise ValueError(f"a PDF is at least {len(plain) + 2} bytes here")
+    # startxref's digits may grow with the padding: settle on the padding that gives ``size``.
+    padding = size - len(plain) - 2
+    while len(data := build(b"%" + b"0" * padding + b"\n")) != size:
+        padding += size - len(data)
+    return data

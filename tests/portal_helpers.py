@@ -12,13 +12,13 @@ from werkzeug.datastructures import MultiDict
 
 from core.extensions import db
 from core.models import Call
-from tests.factories import login, make_org, make_space, make_user
+from tests.factories import login, make_org, make_space, make_user, pdf_bytes
 from tests.test_forms import FACTS, KUNMING_EXTRA
 from tests.test_full_path import form_fields
 
 TODAY = date(2026, 10, 20)  # 昆科发〔2017〕55号 in force, inside the call below
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()
 REQUIRED_KUNMING = ("application_form", "criteria_proofs", "operation_plan", "annual_plan")  # 第九条（一）至（四）
 
 

@@ -233,20 +233,22 @@ def test_admin_creates_user_with_hashed_password_and_scopes(app, world):
     form = {"csrf_token": token, "login": "new-officer@example.cn", "name": "新经办人", "role": "officer",
             "jurisdictions": ["mile", "kunming"], "active": "y", "password": "short"}
     response = client.post("/admin/user/new/", data=form)
-    assert response.status_code == 200 and "密码至少 8 位" in response.get_data(as_text=True)
-    response = client.post("/admin/user/new/", data={**form, "password": "onlyletters"})  # core.passwords rule
-    assert response.status_code == 200 and "须同时包含字母和数字" in response.get_data(as_text=True)
+    assert response.status_code == 200 and "密码至少 12 个字符，现为 5 个" in response.get_data(as_text=True)
+    response = client.post("/admin/user/new/", data={**form, "password": "qwertyuiop123"})  # core.passwords rule
+    assert response.status_code == 200 and "常见或已泄露的密码" in response.get_data(as_text=True)
+    response = client.post("/admin/user/new/", data={**form, "password": "new-officer@example.cn!"})
+    assert response.status_code == 200 and "密码不能包含登录名" in response.get_data(as_text=True)
     assert 'value="new-officer@example.cn"' in response.get_data(as_text=True)
     assert db.session.scalar(select(User).where(User.login == "new-officer@example.cn")) is None
 
-    response = client.post("/admin/user/new/", data={**form, "password": "long-enough-1"})
+    response = client.post("/admin/user/new/", data={**form, "password": "long-enough-12"})
     assert response.status_code == 302, response.get_data(as_text=True)
     user = db.session.scalar(select(User).where(User.login == "new-officer@example.cn"))
-    assert user.check_password("long-enough-1") and "long-enough-1" not in user.password_hash
+    assert user.check_password("long-enough-12") and "long-enough-12" not in user.password_hash
     assert user.jurisdiction_codes == {"mile", "kunming"}
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "admin_create",
                                                         AuditEvent.object_type == "User")).one()
-    assert "long-enough-1" not in str(event.detail)
+    assert "long-enough-12" not in str(event.detail)
 
     # Edit: scopes replaced; the password kept when left empty.
     token = csrf_token(client, f"/admin/user/edit/?id={user.id}")
@@ -256,11 +258,11 @@ def test_admin_creates_user_with_hashed_password_and_scopes(app, world):
     assert response.status_code == 302, response.get_data(as_text=True)
     db.session.expire_all()
     user = db.session.get(User, user.id)
-    assert user.jurisdiction_codes == {"kunming"} and user.check_password("long-enough-1")
+    assert user.jurisdiction_codes == {"kunming"} and user.check_password("long-enough-12")
 
     # The new officer now sees 昆明 only.
     other = app.test_client()
-    assert login(other, "new-officer@example.cn", "long-enough-1").status_code == 302
+    assert login(other, "new-officer@example.cn", "long-enough-12").status_code == 302
     assert_no_leak(other.get("/admin/application/"))
 
 

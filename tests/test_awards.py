@@ -116,6 +116,23 @@ def test_award_button_on_the_notice_desk(app, monkeypatch):
     assert count(Recognition) == 1
 
 
+@pytest.mark.parametrize("target", ["/\t/evil.example", "//evil.example", "https://evil.example/"])
+def test_award_next_off_site_is_refused(app, monkeypatch, target):
+    """``next`` goes through core.auth.safe_next: a tab is dropped by browsers, so
+    ``/<TAB>/evil.example`` would be ``//evil.example``."""
+    set_today(monkeypatch, TODAY)
+    application = at_step("kunming", step="award")
+    client = logged_in(app, officer("kunming"))
+    token = token_of(client, "/admin/notices/")
+    response = client.post(f"/admin/notices/award/{application.id}",
+                           data={"csrf_token": token, "expected_version": str(application.version), "next": target})
+    assert response.status_code == 302 and response.location == "/admin/notices/"
+    assert count(Recognition) == 1
+    kept = client.post(f"/admin/notices/award/{at_step('kunming', step='award').id}",
+                       data={"csrf_token": token, "next": "/admin/recognition/"})
+    assert kept.location == "/admin/recognition/"
+
+
 def test_two_awards_at_the_same_moment_get_different_numbers(app_factory, database_url):
     """Two threads, each with its own app context (own session and connection). On
     PostgreSQL they really race on the sequence row (and on creating it); SQLite

@@ -65,7 +65,7 @@ def test_demo_users_roles_scopes_and_password(app):
     assert run(app, "demo").exit_code == 0
     admin = db.session.scalar(select(User).where(User.login == ADMIN_LOGIN))
     assert admin.role == "admin" and admin.check_password(DEMO_PASSWORD) and not admin.scopes
-    assert not admin.check_password("demo12345")
+    assert not admin.check_password("demo1234")  # the old demo password
     # every demo user shares the one hash of the demo password (checked once above: scrypt is slow)
     assert set(db.session.scalars(select(User.password_hash))) == {admin.password_hash}
     for code in ("mile", "kunming", "yunnan", "xuzhou"):
@@ -174,15 +174,16 @@ def one_error_line(result) -> str:
         (["--role", "recommender", "--jurisdiction", "kunming", "--region-prefix", "53a1"], "--region-prefix"),
         (["--role", "applicant", "--organisation-uscc", "91530112AY4CL12T2X"], "--organisation-uscc"),
         (["--role", "applicant", "--organisation-uscc", "91530112AY4CL12T2Q"], "--organisation-uscc"),
-        (["--role", "officer", "--jurisdiction", "kunming", "--password", "pass123"], "--password"),
-        (["--role", "officer", "--jurisdiction", "kunming", "--password", "12345678"], "--password"),
+        (["--role", "officer", "--jurisdiction", "kunming", "--password", "pass-word-1"], "--password"),  # 11 characters
+        (["--role", "officer", "--jurisdiction", "kunming", "--password", "123123123123"], "--password"),  # common
+        (["--role", "officer", "--jurisdiction", "kunming", "--password", "zhang@km.gov-2026"], "--password"),
     ],
 )
 def test_create_user_bad_input_names_the_option_and_writes_nothing(app, args, option):
     before = counts()
     base = ["create-user", "--login", "zhang@km.gov", "--name", "张三"]
     if "--password" not in args:
-        args = [*args, "--password", "pass1234"]
+        args = [*args, "--password", "pass-word-12"]
     line = one_error_line(run(app, *base, *args))
     assert line.startswith(option + ":")
     assert counts() == before
@@ -197,7 +198,7 @@ def test_create_user_in_a_jurisdiction_the_admin_switched_off(app):
     db.session.add(JurisdictionSetting(code="xuzhou", enabled=False))
     db.session.commit()
     result = run(app, "create-user", "--login", "z@xz", "--name", "张三", "--role", "officer",
-                 "--jurisdiction", "xuzhou", "--password", "pass1234")
+                 "--jurisdiction", "xuzhou", "--password", "pass-word-12")
     assert one_error_line(result).startswith("--jurisdiction:")
     assert db.session.scalar(select(User).where(User.login == "z@xz")) is None
 
@@ -205,27 +206,27 @@ def test_create_user_in_a_jurisdiction_the_admin_switched_off(app):
 def test_create_user_records_scopes_and_an_audit_event(app):
     result = run(app, "create-user", "--login", "li@km.gov", "--name", "李四", "--role", "recommender",
                  "--jurisdiction", "kunming", "--region-prefix", "530112", "--password-stdin",
-                 input="s3cret-pass\n")
+                 input="s3cret-pass-word\n")
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.login == "li@km.gov"))
     assert user.name == "李四" and user.role == "recommender" and user.region_prefix == "530112"
-    assert user.jurisdiction_codes == {"kunming"} and user.check_password("s3cret-pass")
+    assert user.jurisdiction_codes == {"kunming"} and user.check_password("s3cret-pass-word")
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.create"))
     assert event.object_id == str(user.id) and event.detail["login"] == "li@km.gov"
 
     # the same login again: refused, nothing changed
     again = run(app, "create-user", "--login", "li@km.gov", "--name", "李四", "--role", "officer",
-                "--jurisdiction", "kunming", "--password", "another-pass1")
+                "--jurisdiction", "kunming", "--password", "another-pass-1")
     assert one_error_line(again).startswith("--login:")
     db.session.expire_all()
-    assert user.role == "recommender" and user.check_password("s3cret-pass")
+    assert user.role == "recommender" and user.check_password("s3cret-pass-word")
 
     # --update resets it, keeping the unique (user, jurisdiction) scope row valid
     updated = run(app, "create-user", "--login", "li@km.gov", "--name", "李四", "--role", "officer",
-                  "--jurisdiction", "kunming", "--jurisdiction", "mile", "--password", "another-pass1", "--update")
+                  "--jurisdiction", "kunming", "--jurisdiction", "mile", "--password", "another-pass-1", "--update")
     assert updated.exit_code == 0, updated.output
     db.session.expire_all()
-    assert user.role == "officer" and user.check_password("another-pass1")
+    assert user.role == "officer" and user.check_password("another-pass-1")
     assert user.jurisdiction_codes == {"kunming", "mile"} and user.region_prefix is None
 
 
@@ -233,7 +234,7 @@ def test_create_applicant_of_an_existing_organisation(app):
     assert run(app, "demo").exit_code == 0
     uscc = ORGS[0].uscc
     result = run(app, "create-user", "--login", "wang@org", "--name", "王五", "--role", "applicant",
-                 "--organisation-uscc", uscc, "--password", "pass1234")
+                 "--organisation-uscc", uscc, "--password", "pass-word-12")
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.login == "wang@org"))
     assert user.organisation.uscc == uscc and not user.scopes

@@ -23,7 +23,7 @@ from core.cli import cli
 from core.demo import DEMO_PASSWORD, demo_login, load_demo
 from core.extensions import db
 from core.models import Application, AuditEvent, PublicNotice, Recognition, Space, SubsidyEntitlement
-from tests.factories import login
+from tests.factories import login, pdf_bytes
 from tests.test_forms import MILE_EXTRA
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -197,7 +197,7 @@ def test_kunming_and_mile_from_submission_to_the_title(app, clock):
     for code in ("application_form", "legal_person_proof", "operation_plan", "annual_plan"):  # 第六条（一）至（四）
         uploaded = applicant_mile.client.post(f"{page}/materials/{code}", data={
             "csrf_token": CSRF_RE.search(applicant_mile.get(page)).group(1),
-            "file": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), f"{code}.pdf")})
+            "file": (io.BytesIO(pdf_bytes()), f"{code}.pdf")})
         assert uploaded.status_code == 302, code
     html = applicant_mile.get(page)
     applicant_mile.post(page, f"{page}/act", {"action": "submit",

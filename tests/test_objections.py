@@ -17,10 +17,11 @@ from sqlalchemy import func, select
 from core import public_notice
 from core.extensions import db
 from core.models import Attachment, AuditEvent, Objection, PublicNotice
+from tests.factories import pdf_bytes
 from tests.notice_helpers import logged_in, officer, published, set_today, token_of
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 100 + b"This program cannot be run in DOS mode"
 
 
@@ -115,13 +116,13 @@ def test_two_objections_at_the_same_instant_cannot_both_pass_the_limit(app_facto
         notice, _, _ = published("kunming", date(2026, 9, 24))
         notice_id = notice.id
     both_here = threading.Barrier(2, timeout=30)
-    real_lock = public_notice._one_address_at_a_time
+    real_lock = public_notice.one_address_at_a_time
 
-    def arrive_together(address):
+    def arrive_together(address, purpose="objection"):
         both_here.wait()  # both requests have passed every other check
-        real_lock(address)
+        real_lock(address, purpose)
 
-    monkeypatch.setattr(public_notice, "_one_address_at_a_time", arrive_together)
+    monkeypatch.setattr(public_notice, "one_address_at_a_time", arrive_together)
     outcome = []
 
     def file(n: int) -> None:
@@ -222,7 +223,7 @@ def test_too_large_refused_and_nothing_written(app_factory, monkeypatch):
         response = post(client, notice, attachment=(io.BytesIO(big), "a.pdf"))
         assert response.status_code == 400 and "文件过大" in response.get_data(as_text=True)
         assert count(Objection) == 0 and count(Attachment) == 0 and uploaded_files(app) == []
-        exactly = PDF + b"0" * (1024 - len(PDF))  # at the limit: accepted
+        exactly = pdf_bytes(1024)  # at the limit: accepted
         assert post(client, notice, attachment=(io.BytesIO(exactly), "a.pdf")).status_code == 302
 
 

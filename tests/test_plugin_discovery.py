@@ -141,11 +141,11 @@ def test_the_fifth_jurisdiction_in_the_plugins_command(fifth_site, tmp_path):
 
 def login_as_admin(client) -> None:
     user = User(login="admin@test", name="管理员", role="admin")
-    user.set_password("admin-pass-1")
+    user.set_password("admin-pass-word-1")
     db.session.add(user)
     db.session.commit()
     token = csrf_token(client, "/login")
-    response = client.post("/login", data={"csrf_token": token, "login": "admin@test", "password": "admin-pass-1"})
+    response = client.post("/login", data={"csrf_token": token, "login": "admin@test", "password": "admin-pass-word-1"})
     assert response.status_code == 302, response.get_data(as_text=True)
 
 

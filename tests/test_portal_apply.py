@@ -342,3 +342,23 @@ def test_without_a_space_the_choice_leads_to_my_space(app):
     login(client, user)
     html = client.get("/portal/applications/new").get_data(as_text=True)
     assert 'href="/portal/space/new"' in html
+
+
+def test_a_table_row_error_is_shown_in_its_cell_not_as_a_python_dict(app, operator):
+    """Issue 12 item 13: a 导师团队 row without 专/兼职 was printed under the table as
+    ``{'full_time': ['请填写此项']}``."""
+    client, _, space = operator
+    draft = new_draft(client, space)
+    url = f"/portal/applications/{draft.id}/draft"
+    data = page_form(client, url)
+    data.setlist("mentor_team-0-name", ["钱七"])
+    data.setlist("mentor_team-0-organisation", ["云南大学 教授"])
+    data.setlist("mentor_team-0-field_of_work", ["材料"])
+    data.setlist("mentor_team-0-full_time", [""])  # 请选择
+    data.setlist("intent", ["save"])
+    assert client.post(url, data=data).status_code == 302
+    html = client.get(url).get_data(as_text=True)
+    assert "请填写此项" in html.split('id="mentor_team-0-full_time-errors"', 1)[1][:200]
+    assert "full_time" not in html.split('id="mentor_team-0-full_time-errors"', 1)[1][:200]
+    assert "{&#39;" not in html and "{'" not in html
+    assert 'id="mentor_team-errors"' not in html  # nothing about the table as a whole

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from core.admin import dashboard
 from core.extensions import db
 from core.models import Application, Attachment, AuditEvent, Batch, ExpertAssignment
-from tests.factories import login, make_user
+from tests.factories import login, make_user, pdf_bytes
 from tests.portal_helpers import NEW_URL, PDF, TODAY, kunming_operator, open_call, page_form, plain, upload, with_extra
 
 LIMIT = 2048  # a small UPLOAD_MAX_BYTES for the boundary
@@ -59,7 +59,7 @@ def count(model) -> int:
 
 
 def pdf_of(size: int) -> bytes:
-    return PDF + b"0" * (size - len(PDF))
+    return pdf_bytes(size)
 
 
 @pytest.mark.parametrize("content, name, message", [
@@ -104,9 +104,9 @@ def test_size_limit_boundary_accepted_and_stored_with_its_sha256(app, draft):
 
 def test_replace_and_remove_while_draft(app, draft):
     client, application = draft
-    upload(client, application.id, "annual_plan", pdf_of(100), "第一版.pdf")
+    upload(client, application.id, "annual_plan", pdf_of(400), "第一版.pdf")
     first = db.session.scalars(select(Attachment)).one()
-    upload(client, application.id, "annual_plan", pdf_of(200), "第二版.pdf")
+    upload(client, application.id, "annual_plan", pdf_of(500), "第二版.pdf")
     db.session.expire_all()
     second = db.session.scalars(select(Attachment)).one()
     assert second.original_name == "第二版.pdf" and second.id != first.id
@@ -198,3 +198,56 @@ def test_a_request_over_the_request_limit_is_refused_in_chinese(app_factory, mon
         page = client.get(f"/portal/applications/{application_id}").get_data(as_text=True)
         assert "上传的文件过大：一次提交不能超过 3 MB" in page
         assert count(Attachment) == 0 and stored_files(app) == []
+
+
+@pytest.mark.parametrize("content, name, served_as, content_type", [
+    (PDF, "poly.html", "poly.pdf", "application/pdf"),  # a PDF polyglot named .html
+    (b"\x89PNG\r\n\x1a\n" + b"0" * 20, "照片.pdf", "照片.png", "image/png"),
+    (PDF, "无扩展名", "无扩展名.pdf", "application/pdf"),
+])
+def test_download_named_by_the_checked_type_with_nosniff(app, draft, content, name, served_as, content_type):
+    """ASVS 12.5.2 / issue 12 item 12: the download's extension is the type found in the content."""
+    from urllib.parse import quote
+    client, application = draft
+    assert upload(client, application.id, "other", content, name).status_code == 302
+    attachment = db.session.scalars(select(Attachment)).one()
+    response = client.get(f"/portal/attachments/{attachment.id}")
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert quote(served_as) in disposition and ".html" not in disposition
+    assert (served_as.isascii() and f"filename={served_as}" in disposition) or "filename*=UTF-8''" in disposition
+    assert response.headers["Content-Type"] == content_type
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Content-Security-Policy"] == "sandbox"
+
+
+@pytest.mark.parametrize("catalog", [
+    b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>",
+    b"/OpenAction << /S /Launch /F (calc.exe) >>",
+    b"/OpenAction << /S /J#61vaScript /JS (app.alert(1)) >>",  # a name written with #xx escapes
+    b"/AA << /WC << /JS (app.alert(1)) >> >>",  # /JS alone: found by reading the objects
+    b"/Names << /JavaScript << /Names [(a) << /S /JavaScript /JS (x) >>] >> >>",
+])
+def test_a_pdf_with_javascript_or_a_launch_action_is_refused(app, draft, catalog):
+    client, application = draft
+    response = upload(client, application.id, "annual_plan", pdf_bytes(extra_catalog=catalog), "计划.pdf")
+    assert response.status_code == 400
+    assert "PDF 含有脚本（JavaScript）或启动外部程序的动作" in response.get_data(as_text=True)
+    assert count(Attachment) == 0 and stored_files(app) == []
+
+
+def test_a_pdf_whose_structure_cannot_be_read_is_refused(app, draft):
+    """Nothing in it could be checked: refused (fail closed), with what to do."""
+    client, application = draft
+    response = upload(client, application.id, "annual_plan", b"%PDF-1.4\n1 0 obj<<>>endobj\n", "坏.pdf")
+    assert response.status_code == 400 and "请用其他软件重新导出为 PDF 后上传" in response.get_data(as_text=True)
+    assert count(Attachment) == 0 and stored_files(app) == []
+
+
+def test_uploads_are_stored_0600_in_a_0700_folder(app, draft):
+    client, application = draft
+    upload(client, application.id, "annual_plan", PDF, "年度工作计划.pdf")
+    folder = Path(app.config["UPLOAD_FOLDER"])
+    stored = folder / db.session.scalars(select(Attachment)).one().stored_name
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert stored.stat().st_mode & 0o777 == 0o600

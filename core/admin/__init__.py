@@ -16,6 +16,7 @@ from core.admin.documents import DocumentsView
 from core.admin.jurisdictions import JurisdictionsView
 from core.admin.notices import NoticeDeskView, NoticeView
 from core.admin.policy import PolicyView
+from core.admin.verification import OrganisationVerificationView
 from core.admin.views import (ApplicationView, AuditEventView, OrganisationView, RecognitionView, SpaceView,
                               SubsidyEntitlementView, UserView)
 from core.models import (Application, AuditEvent, BureauCriterion, BureauPolicyVersion, BureauSetting, Call, CalendarDay,
@@ -60,4 +61,6 @@ def init_admin(app) -> Admin:
     admin.add_view(ChecklistView(name=_l("Criteria checklist"), endpoint="checklist", url="/admin/checklist"))
     admin.add_view(CaseView(name=_l("Application case"), endpoint="case", url="/admin/case"))
     admin.add_view(DocumentsView(name=_l("Documents"), endpoint="documents", url="/admin/documents"))
+    admin.add_view(OrganisationVerificationView(name=_l("Business licence check"), endpoint="verification",
+                                                url="/admin/organisation-verification"))
     return admin

@@ -26,6 +26,7 @@ from sqlalchemy import select
 from core import awards, public_notice, roles, scoping, uploads, workflow
 from core.admin import dashboard, labels
 from core.admin.base import ScopedModelView, StaffAccessMixin
+from core.auth import safe_next
 from core.extensions import db
 from core.models import Application, Attachment, Objection, PublicNotice
 from core.notice import NoticeError, notice_period_for
@@ -195,9 +196,7 @@ class NoticeDeskView(StaffAccessMixin, BaseView):
     @expose("/award/<int:application_id>", methods=["POST"])
     def award(self, application_id: int):
         application = scoping.application_or_404(application_id)
-        back = request.form.get("next") or ""
-        if not back.startswith("/") or back.startswith("//"):
-            back = url_for(".index")
+        back = safe_next(request.form.get("next"), url_for(".index"))
         expected = request.form.get("expected_version", "")
         try:
             if expected.isdigit() and int(expected) != application.version:

@@ -21,6 +21,7 @@ from wtforms.validators import Email, Length, Optional, Regexp, ValidationError
 from core import account_notices, audit, roles, two_factor
 from core.admin import labels
 from core.admin.base import ScopedModelView, scoped_query_factory
+from core.admin.verification import verification_label
 from core.facts import is_valid_uscc
 from core.jurisdictions import enabled_codes
 from core import passwords
@@ -76,6 +77,11 @@ def fmt_entity_type(view, context, model, name):
     return str(labels.ENTITY_TYPE_LABELS.get(model.entity_type, model.entity_type))
 
 
+def fmt_verification(view, context, model, name):
+    return Markup('<a href="{}" class="zc-verification">{}</a>').format(
+        url_for("verification.show", organisation_id=model.id), verification_label(model))
+
+
 def fmt_detail(view, context, model, name):
     items = (model.detail or {}).items()
     return Markup("<br>").join(escape(f"{k}: {v}") for k, v in items)
@@ -119,7 +125,8 @@ class OrganisationView(ScopedModelView):
     create_roles = ()
     edit_roles = (roles.OFFICER,)
     delete_roles = ()  # the admin only
-    column_list = ("id", "name", "uscc", "entity_type", "registered_region", "contact_name", "contact_phone")
+    column_list = ("id", "name", "uscc", "verified_at", "entity_type", "registered_region", "contact_name",
+                   "contact_phone")
     column_searchable_list = ("name", "uscc")
     column_sortable_list = ("id", "name", "registered_region")
     column_labels = {
@@ -131,9 +138,11 @@ class OrganisationView(ScopedModelView):
         "contact_name": _l("Contact person"),
         "contact_phone": _l("Contact phone"),
         "contact_email": _l("Contact e-mail"),
+        "verified_at": _l("Business licence check"),
     }
-    column_formatters = {"entity_type": fmt_entity_type}
-    column_formatters_export = column_formatters
+    column_formatters = {"entity_type": fmt_entity_type, "verified_at": fmt_verification}
+    column_formatters_export = {"entity_type": fmt_entity_type,
+                                "verified_at": lambda v, c, m, n: verification_label(m)}
     form_columns = (
         "name", "uscc", "entity_type", "registered_region", "legal_representative", "address",
         "contact_name", "contact_phone", "contact_email",
@@ -298,7 +307,7 @@ class UserView(ScopedModelView):
         if is_created and not password:
             raise ValidationError(gettext("A new user needs a password."))
         if password:
-            reason = passwords.problem(password)
+            reason = passwords.problem(password, model.login)
             if reason:
                 raise ValidationError(reason)
             model.set_password(password)

@@ -35,6 +35,7 @@ from core.demo import ADMIN_LOGIN, DEMO_PASSWORD, demo_login
 from core.extensions import db
 from core.facts import make_uscc
 from core.models import Application, PublicNotice, Recognition
+from tests.factories import pdf_bytes
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +45,7 @@ SHOTS = ROOT / "artifacts" / "screenshots"
 FACTS = json.loads((ROOT / "tests" / "data" / "kunming-comprehensive-service.json").read_text())
 REGION = "530112"  # 昆明市西山区: the demo 昆明 recommender's area
 USCC = make_uscc(REGION, "MA6B0001")
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()
 MATERIALS = ("application_form", "criteria_proofs", "operation_plan", "annual_plan")  # 昆科发〔2017〕55号 第九条（一）至（四）
 
 if not CHROMIUM.exists():
@@ -196,7 +197,7 @@ def test_register_apply_and_carry_to_the_title(site, browser):
     page = applicant.go("/register")
     fill(page, "main form", {"organisation_name": "昆明西山浏览器测试科技有限公司", "uscc": USCC,
                         "registered_region": REGION, "contact_name": "周测试", "login": "browser@example.cn",
-                        "password": "Browser2026", "password_confirm": "Browser2026"})
+                        "password": "Xishan-maker-2026", "password_confirm": "Xishan-maker-2026"})
     applicant.shot("01-register")
     applicant.submit("main form")
     assert page.url.endswith("/portal/"), applicant.text()[:500]
