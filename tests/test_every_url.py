@@ -109,7 +109,7 @@ def world(app):
     ids = {
         "application_id": foreign.id, "batch_id": batch.id, "notice_id": notice.id, "objection_id": objection.id,
         "attachment_id": attachment.id, "recognition_id": recognition.id, "space_id": space.id,
-        "user_id": foreign_applicant.id, "session_id": foreign_session.id, "year": 2027, "code": "mile", "export_type": "csv",
+        "organisation_id": org.id, "user_id": foreign_applicant.id, "session_id": foreign_session.id, "year": 2027, "code": "mile", "export_type": "csv",
     }
     # Flask-Admin model views: the foreign row of each model, for ?id=
     model_ids = {

@@ -14,7 +14,7 @@ from core import user_sessions
 from core.extensions import db
 from core.models import AuditEvent, UserNotice, UserSession
 from tests.conftest import csrf_token
-from tests.factories import PASSWORD, login, make_org, make_user
+from tests.factories import PASSWORD, login, make_application, make_org, make_space, make_user
 
 NEW_PASSWORD = "a-long-new-passphrase-2026"
 T0 = datetime(2026, 12, 7, 1, 0, tzinfo=timezone.utc)
@@ -99,7 +99,10 @@ def test_a_password_change_is_notified_at_the_next_login(app, client):
 
 
 def test_an_officer_reset_ends_every_session_of_the_applicant_and_tells_him(app, client):
-    applicant = make_user("applicant", organisation=make_org(region="530102"))
+    org = make_org(region="530102")
+    # an officer resets only applicants of organisations that applied in his jurisdiction (issue 12 item 1)
+    make_application("kunming", "comprehensive_service", make_space(org), status="submitted")
+    applicant = make_user("applicant", organisation=org)
     officer = make_user("officer", ["kunming"], name="经办员甲")
     browser = app.test_client()
     login(browser, applicant)
