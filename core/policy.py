@@ -82,8 +82,26 @@ class Parameter:
     reading: str = ""
 
 
+class DatedDocument:
+    """A document in force from ``effective_from`` to ``effective_to`` inclusive (None:
+    open-ended): what a recognition policy and a support document share."""
+
+    __slots__ = ()
+
+    def in_force_on(self, day: date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "document": self.document,
+            "title": self.title,
+            "effective_from": self.effective_from.isoformat(),
+            "effective_to": self.effective_to.isoformat() if self.effective_to else None,
+        }
+
+
 @dataclass(frozen=True, slots=True)
-class PolicyVersion:
+class PolicyVersion(DatedDocument):
     """One version of a jurisdiction's policy, in force from ``effective_from`` to
     ``effective_to`` inclusive (None: open-ended).  An application is judged under the
     version in force on its submission date."""
@@ -110,19 +128,10 @@ class PolicyVersion:
     #: eligibility answer and the pre-check warn that the conditions are not checked
     criteria_document: str | None = None
 
-    def in_force_on(self, day: date) -> bool:
-        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
 
     def category(self, code: str) -> Category | None:
         return next((c for c in self.categories if c.code == code), None)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "document": self.document,
-            "title": self.title,
-            "effective_from": self.effective_from.isoformat(),
-            "effective_to": self.effective_to.isoformat() if self.effective_to else None,
-        }
 
 
 CriterionCheck = Callable[[Any, "CheckContext"], tuple[bool, str]]
@@ -192,7 +201,7 @@ class ReviewStep:
 
 
 @dataclass(frozen=True, slots=True)
-class SupportDocument:
+class SupportDocument(DatedDocument):
     """A document that grants support with its own window, apart from the recognition
     policy (云南's opinion 云政办发〔2016〕65号 outlives the 办法 云科规〔2021〕1号).
     ``effective_to`` None: no end date.  ``note`` says where the dates come from."""
@@ -203,16 +212,7 @@ class SupportDocument:
     effective_to: date | None = None
     note: str = ""
 
-    def in_force_on(self, day: date) -> bool:
-        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "document": self.document,
-            "title": self.title,
-            "effective_from": self.effective_from.isoformat(),
-            "effective_to": self.effective_to.isoformat() if self.effective_to else None,
-        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 from core.extensions import db
 from core.facts import make_uscc
@@ -122,3 +122,23 @@ def pdf_bytes(size: int | None = None, extra_catalog: bytes = b"") -> bytes:
     while len(data := build(b"%" + b"0" * padding + b"\n")) != size:
         padding += size - len(data)
     return data
+
+
+# The moment the sign-in tests start from (sessions, two-factor codes).
+SIGN_IN_T0 = datetime(2026, 12, 7, 1, 0, tzinfo=timezone.utc)
+
+
+class SignInClock:
+    """Sign-in's one clock (``core.user_sessions.now``), moved by a test instead of
+    sleeping: ``clock.at(moment)``; ``clock.code(secret)`` is the TOTP code of that moment."""
+
+    def __init__(self, moment: datetime = SIGN_IN_T0) -> None:
+        self.moment = moment
+
+    def at(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def code(self, secret: str, offset_steps: int = 0) -> str:
+        import pyotp
+
+        return pyotp.TOTP(secret).at(self.moment + timedelta(seconds=30 * offset_steps))

@@ -5,7 +5,7 @@ The clock is moved by patching ``core.user_sessions.now``, the one clock of sign
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -14,23 +14,15 @@ from core import user_sessions
 from core.extensions import db
 from core.models import AuditEvent, UserNotice, UserSession
 from tests.conftest import csrf_token
-from tests.factories import PASSWORD, login, make_application, make_org, make_space, make_user
+from tests.factories import login, make_application, make_org, make_space, make_user, PASSWORD, SIGN_IN_T0, SignInClock
 
 NEW_PASSWORD = "a-long-new-passphrase-2026"
-T0 = datetime(2026, 12, 7, 1, 0, tzinfo=timezone.utc)
+T0 = SIGN_IN_T0
 
 
 @pytest.fixture
 def clock(monkeypatch):
-    """A settable clock for sessions: ``clock.at(T0 + …)``."""
-
-    class Clock:
-        moment = T0
-
-        def at(self, moment: datetime) -> None:
-            self.moment = moment
-
-    c = Clock()
+    c = SignInClock(T0)
     monkeypatch.setattr(user_sessions, "now", lambda: c.moment)
     return c
 

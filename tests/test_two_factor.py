@@ -10,7 +10,7 @@ turned on here.  Codes are computed from the secret at the patched clock
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pyotp
 import pytest
@@ -20,25 +20,16 @@ from core import settings, user_sessions
 from core.extensions import db
 from core.models import AuditEvent, RecoveryCode, UserNotice
 from tests.conftest import csrf_token
-from tests.factories import PASSWORD, login, make_user
+from tests.factories import login, make_user, PASSWORD, SIGN_IN_T0, SignInClock
 
-T0 = datetime(2026, 12, 7, 1, 0, tzinfo=timezone.utc)
+T0 = SIGN_IN_T0
 SECRET_RE = re.compile(r'id="totp-secret">([A-Z2-7]+)<')
 CODES_RE = re.compile(r"<li><code>([a-z2-9]{5}-[a-z2-9]{5})</code></li>")
 
 
 @pytest.fixture
 def clock(monkeypatch):
-    class Clock:
-        moment = T0
-
-        def at(self, moment: datetime) -> None:
-            self.moment = moment
-
-        def code(self, secret: str, offset_steps: int = 0) -> str:
-            return pyotp.TOTP(secret).at(self.moment + timedelta(seconds=30 * offset_steps))
-
-    c = Clock()
+    c = SignInClock(T0)
     monkeypatch.setattr(user_sessions, "now", lambda: c.moment)
     return c
 
