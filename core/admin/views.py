@@ -30,7 +30,7 @@ from core.models import Organisation, User, UserScope
 from core.scoping import (concerned_jurisdictions, managed_organisation_criteria, managed_space_criteria,
                           visible_codes)
 
-REGION = Regexp(r"^\d{6}$", message=_l("A region code has six digits (GB/T 2260)."))
+REGION = Regexp(r"^[0-9]{6}$", message=_l("A region code has six digits (GB/T 2260)."))
 
 
 def uscc_valid(form, field):
@@ -285,7 +285,7 @@ class UserView(ScopedModelView):
         "login": {"validators": [Length(min=3, max=200)]},
         "name": {"validators": [Length(min=1, max=100)]},
         "role": {"choices": [(r, r) for r in roles.ROLES]},
-        "region_prefix": {"validators": [Optional(), Regexp(r"^\d{2,6}$", message=_l("2 to 6 digits."))]},
+        "region_prefix": {"validators": [Optional(), Regexp(r"^[0-9]{2,6}$", message=_l("2 to 6 digits."))]},
         "organisation": {"query_factory": scoped_query_factory(Organisation, Organisation.name)},
     }
 
