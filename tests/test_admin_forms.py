@@ -301,3 +301,21 @@ def test_a_lazy_error_is_shown_in_english_mode_too(app, world):
     response = post(client, url, {**ORGANISATION_FORM, "uscc": org.uscc, "registered_region": "53011"})
     assert field_error(response.get_data(as_text=True), "registered_region") == \
         "A region code has six digits (GB/T 2260)."
+
+
+@pytest.mark.parametrize("change, field, message", [
+    ({"password": ""}, "password", "新建用户必须设置密码"),
+    ({"password": "short"}, "password", "密码"),
+    ({"role": "applicant", "jurisdictions": []}, "organisation", "申报单位"),
+])
+def test_user_refusals_found_while_saving_show_beside_their_field(app, world, change, field, message):
+    """Refusals that only the save can find (core.passwords, an applicant without an
+    organisation) are printed beside their field too, not only in the flash above."""
+    client = signed_in(app, world["admin"])
+    data = {"login": "rec2@km.example.cn", "name": "推荐单位经办人", "role": "recommender",
+            "jurisdictions": ["kunming"], "region_prefix": "530102", "active": "y", "password": PASSWORD, **change}
+    response = post(client, "/admin/user/new/", data)
+    assert response.status_code == 200
+    error = field_error(response.get_data(as_text=True), field)
+    assert message in error, error
+    assert db.session.scalars(select(User).where(User.login == data["login"])).first() is None

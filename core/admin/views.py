@@ -33,6 +33,12 @@ from core.scoping import (concerned_jurisdictions, managed_organisation_criteria
 REGION = Regexp(r"^[0-9]{6}$", message=_l("A region code has six digits (GB/T 2260)."))
 
 
+def field_error(field, message: str) -> ValidationError:
+    """A refusal found while saving, printed beside ``field`` (and flashed by Flask-Admin)."""
+    field.errors = [*(field.errors or ()), str(message)]
+    return ValidationError(str(message))
+
+
 def uscc_valid(form, field):
     if field.data and not is_valid_uscc(field.data.strip().upper()):
         raise ValidationError(gettext("This unified social credit code fails its check character (GB 32100-2015)."))
@@ -305,11 +311,11 @@ class UserView(ScopedModelView):
     def on_model_change(self, form, model, is_created):
         password = form.password.data or ""
         if is_created and not password:
-            raise ValidationError(gettext("A new user needs a password."))
+            raise field_error(form.password, gettext("A new user needs a password."))
         if password:
             reason = passwords.problem(password, model.login)
             if reason:
-                raise ValidationError(reason)
+                raise field_error(form.password, reason)
             model.set_password(password)
             if not is_created:
                 account_notices.password_reset(model, by=current_user.name)
@@ -317,7 +323,8 @@ class UserView(ScopedModelView):
                 audit.record_for(concerned_jurisdictions(model.organisation_id), "user.password_reset", model,
                                  organisation=model.organisation_id, login=model.login)
         if model.role == roles.APPLICANT and model.organisation is None:
-            raise ValidationError(gettext("An applicant account belongs to an applicant organisation."))
+            raise field_error(form.organisation,
+                              gettext("An applicant account belongs to an applicant organisation."))
         model.login = model.login.strip()
         # Scopes of disabled jurisdictions are not on the form: keep them untouched.
         wanted = set(form.jurisdictions.data or [])
