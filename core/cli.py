@@ -14,9 +14,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from core import cli_documents, cli_platform, cli_policy, cli_workflow
+    from core import cli_documents, cli_operations, cli_platform, cli_policy, cli_workflow
 
-    for module in (cli_platform, cli_policy, cli_workflow, cli_documents):
+    for module in (cli_platform, cli_policy, cli_workflow, cli_documents, cli_operations):
         for command in module.COMMANDS:
             cli.add_command(command)
 

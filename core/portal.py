@@ -474,11 +474,14 @@ def upload(application_id: int, code: str):
         db.session.commit()
     except uploads.UploadError as exc:
         db.session.rollback()
-        return _page_after_materials(application, upload_errors={code: exc.message})
-    except Exception:
+        return _page_after_materials(application, upload_errors={code: exc.message}, status=exc.status)
+    except Exception as exc:
         db.session.rollback()
         uploads.discard(saved)
-        raise
+        if not uploads.is_storage_full(exc):  # e.g. SQLite's "database or disk is full" at commit
+            raise
+        uploads.log_storage_full(exc, f"upload of material {code} (commit)")
+        return _page_after_materials(application, upload_errors={code: uploads.STORAGE_FULL}, status=507)
     for previous in replaced:
         uploads.discard(previous)
     flash(gettext("File uploaded: %(name)s.", name=material.name), "success")

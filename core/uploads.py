@@ -17,7 +17,12 @@
 * **No active content in a PDF**: a PDF with JavaScript (``/JS``, ``/JavaScript``)
   or a launch action (``/Launch``) anywhere in its objects is refused, as is one
   whose structure pypdf cannot read (nothing could be checked: fail closed).
-* **Stored** 0600 in a 0700 folder (``core.config.private_dir``).
+* **Stored** 0600 in a 0700 folder (``core.config.private_dir``), written and
+  ``fsync``-ed before the row is flushed.  **A full disk** (ENOSPC, a quota EDQUOT, or a
+  file-size limit EFBIG) leaves nothing behind — the partial file is removed, no row —
+  and is answered :class:`StorageFull` "存储空间不足，请联系管理员" (HTTP 507), logged
+  as an error for the administrator.  A file written whose row never commits (a
+  process killed in between) is found by ``zhongchuang uploads sweep``.
 * **Served** only through :func:`send`, which the caller reaches after its own
   access check (e.g. officers of the notice's jurisdiction for an objection's file),
   as a download named with the extension of the checked type (a PDF uploaded as
@@ -25,8 +30,10 @@
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
+import os
 import re
 import secrets
 import zipfile
@@ -38,12 +45,13 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 from werkzeug.datastructures import FileStorage
 
-from core.config import private_dir, write_private
+from core.config import private_dir
 from core.errors import Refused
 from core.extensions import db
 from core.models import Attachment
 
-__all__ = ["UploadError", "DEFAULT_MAX_BYTES", "detect", "pdf_active_content", "save", "path_of", "send",
+__all__ = ["UploadError", "StorageFull", "STORAGE_FULL", "is_storage_full", "log_storage_full",
+           "DEFAULT_MAX_BYTES", "detect", "pdf_active_content", "save", "path_of", "send",
            "download_name", "discard"]
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024  # our choice: 10 MB
@@ -55,6 +63,40 @@ class UploadError(Refused):
     """A file refused: ``key`` is the form field, ``message`` says why in Chinese."""
 
     key_in_text = False
+    status = 400
+
+
+STORAGE_FULL = "存储空间不足，请联系管理员"
+NO_SPACE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
+
+class StorageFull(UploadError):
+    """The server's storage is full: not the applicant's fault, nothing he can fix."""
+
+    status = 507  # Insufficient Storage (RFC 4918)
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key, STORAGE_FULL)
+
+
+def is_storage_full(exc: BaseException) -> bool:
+    """Whether ``exc`` says the disk (or quota, or file-size limit) is exhausted: an
+    OSError from the upload folder, or the database's own "disk full" (SQLite
+    ``SQLITE_FULL``, PostgreSQL SQLSTATE 53100)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno in NO_SPACE_ERRNOS:
+            return True
+        if getattr(exc, "sqlstate", None) == "53100" or "database or disk is full" in str(exc):
+            return True
+        exc = getattr(exc, "orig", None) or exc.__cause__ or exc.__context__
+    return False
+
+
+def log_storage_full(exc: BaseException, what: str) -> None:
+    current_app.logger.error("storage full: %s refused (%s); upload folder %s", what, exc,
+                             current_app.config.get("UPLOAD_FOLDER"))
 
 
 @dataclass(frozen=True)
@@ -206,15 +248,47 @@ def save(upload: FileStorage, *, key: str = "attachment", actor=None, applicatio
         if reason:
             raise UploadError(key, reason)
     stored = secrets.token_hex(16) + kind.extension
-    write_private(_folder() / stored, data)
-    attachment = Attachment(
-        application_id=application_id, material=material, original_name=original, stored_name=stored,
-        sha256=hashlib.sha256(data).hexdigest(), size=len(data), content_type=kind.content_type,
-        uploaded_by_id=getattr(actor, "id", None),
-    )
-    db.session.add(attachment)
-    db.session.flush()
+    path = _folder() / stored
+    _write_new(path, data, key, original)
+    try:
+        attachment = Attachment(
+            application_id=application_id, material=material, original_name=original, stored_name=stored,
+            sha256=hashlib.sha256(data).hexdigest(), size=len(data), content_type=kind.content_type,
+            uploaded_by_id=getattr(actor, "id", None),
+        )
+        db.session.add(attachment)
+        db.session.flush()
+    except BaseException as exc:
+        path.unlink(missing_ok=True)  # no row: no file either
+        if is_storage_full(exc):
+            db.session.rollback()
+            log_storage_full(exc, f"upload {original!r} (database)")
+            raise StorageFull(key) from None
+        raise
     return attachment
+
+
+def _write_new(path: Path, data: bytes, key: str, original: str) -> None:
+    """Write a new file 0600 (whatever the umask) and fsync it; on any failure remove
+    what was written, so that a full disk leaves no empty or truncated file."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as exc:
+        if exc.errno in NO_SPACE_ERRNOS:
+            log_storage_full(exc, f"upload {original!r}")
+            raise StorageFull(key) from None
+        raise
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())  # a delayed-allocation ENOSPC shows here, not at close
+    except BaseException as exc:
+        path.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.errno in NO_SPACE_ERRNOS:
+            log_storage_full(exc, f"upload {original!r}")
+            raise StorageFull(key) from None
+        raise
 
 
 def path_of(attachment: Attachment) -> Path:

@@ -41,6 +41,22 @@ class AdminForm(FlaskForm):
         self._obj = obj  # Flask-Admin's Unique validator compares against the edited row
         super().__init__(formdata=formdata, obj=obj, **kwargs)
 
+    def validate(self, extra_validators=None):
+        """Validate, then turn every lazy-translated error into a plain ``str`` in the
+        user's language: Flask-Admin's field template prints only ``str`` errors, so a
+        lazy one (``lazy_gettext``) would leave the bare "Failed to create record."."""
+        valid = super().validate(extra_validators=extra_validators)
+        for field in self:
+            field.process_errors = plain_errors(getattr(field, "process_errors", None) or [])
+            if isinstance(field.errors, list | tuple):
+                field.errors = plain_errors(field.errors)
+        return valid
+
+
+def plain_errors(errors):
+    """``errors`` with lazy strings rendered (nested lists and dicts of sub-forms kept)."""
+    return [e if isinstance(e, str | list | tuple | dict) else str(e) for e in errors]
+
 
 class StaffAccessMixin:
     #: roles that may open the page (None: every staff role)

@@ -30,7 +30,13 @@ from core.models import Organisation, User, UserScope
 from core.scoping import (concerned_jurisdictions, managed_organisation_criteria, managed_space_criteria,
                           visible_codes)
 
-REGION = Regexp(r"^\d{6}$", message=_l("A region code has six digits (GB/T 2260)."))
+REGION = Regexp(r"^[0-9]{6}$", message=_l("A region code has six digits (GB/T 2260)."))
+
+
+def field_error(field, message: str) -> ValidationError:
+    """A refusal found while saving, printed beside ``field`` (and flashed by Flask-Admin)."""
+    field.errors = [*(field.errors or ()), str(message)]
+    return ValidationError(str(message))
 
 
 def uscc_valid(form, field):
@@ -285,7 +291,7 @@ class UserView(ScopedModelView):
         "login": {"validators": [Length(min=3, max=200)]},
         "name": {"validators": [Length(min=1, max=100)]},
         "role": {"choices": [(r, r) for r in roles.ROLES]},
-        "region_prefix": {"validators": [Optional(), Regexp(r"^\d{2,6}$", message=_l("2 to 6 digits."))]},
+        "region_prefix": {"validators": [Optional(), Regexp(r"^[0-9]{2,6}$", message=_l("2 to 6 digits."))]},
         "organisation": {"query_factory": scoped_query_factory(Organisation, Organisation.name)},
     }
 
@@ -305,11 +311,11 @@ class UserView(ScopedModelView):
     def on_model_change(self, form, model, is_created):
         password = form.password.data or ""
         if is_created and not password:
-            raise ValidationError(gettext("A new user needs a password."))
+            raise field_error(form.password, gettext("A new user needs a password."))
         if password:
             reason = passwords.problem(password, model.login)
             if reason:
-                raise ValidationError(reason)
+                raise field_error(form.password, reason)
             model.set_password(password)
             if not is_created:
                 account_notices.password_reset(model, by=current_user.name)
@@ -317,7 +323,8 @@ class UserView(ScopedModelView):
                 audit.record_for(concerned_jurisdictions(model.organisation_id), "user.password_reset", model,
                                  organisation=model.organisation_id, login=model.login)
         if model.role == roles.APPLICANT and model.organisation is None:
-            raise ValidationError(gettext("An applicant account belongs to an applicant organisation."))
+            raise field_error(form.organisation,
+                              gettext("An applicant account belongs to an applicant organisation."))
         model.login = model.login.strip()
         # Scopes of disabled jurisdictions are not on the form: keep them untouched.
         wanted = set(form.jurisdictions.data or [])
