@@ -279,7 +279,7 @@ def space_extra(space: Space) -> dict:
     产值, 销售额; in the order of ``space_facts``' residents), the graduated enterprises,
     the team members (创办负责人 first) and the address.  A form takes the keys it has
     fields for and ignores the others, so every jurisdiction's form is pre-filled with
-    everything the space holds that it asks (docs/portal.md, "Pre-filled from my space")."""
+    everything the space holds that it asks (docs/portal-space.md, "Pre-filled from my space")."""
     extra: dict = {"residents": [{
         "main_product": r.main_product, "employees": r.employees, "phone": r.phone,
         "output_value_wan": r.output_value_wan, "sales_wan": r.sales_wan,
