@@ -183,6 +183,28 @@ def test_application_form_carries_every_row_and_column_of_my_space(app):
         assert printed in text, printed
 
 
+def test_xuzhou_form_carries_graduates_and_residents_staff(app):
+    """徐政发〔2016〕12号 五（五） 统计报表: 毕业企业 and 在孵企业的从业人员 from the space."""
+    org = make_org(region="320302")
+    facts = copy.deepcopy(FACTS)
+    facts.pop("residents")
+    facts.update(uscc=org.uscc, registered_region="320302", space_region="320302")
+    space = make_space(org, name="淮海创客空间", region="320302", facts=facts)
+    space.residents = [Resident(name="彭城智造", kind="enterprise", entered_on=date(2025, 3, 1), employees=7)]
+    space.graduates = [GraduatedEnterprise(name="淮海智能", graduated_on=date(2024, 6, 1), employees=30)]
+    db.session.commit()
+    client = app.test_client()
+    assert login(client, make_user("applicant", organisation=org)).status_code == 302
+    url = f"/portal/applications/new?space={space.id}&jurisdiction=xuzhou&category=key"
+    response = client.get(url)
+    assert response.status_code == 200
+    fields = form_fields(response.get_data(as_text=True), url)
+    assert (fields.get("residents-0-name"), fields.get("residents-0-employees")) == ("彭城智造", "7")
+    assert (fields.get("graduates-0-name"), fields.get("graduates-0-graduated_on"),
+            fields.get("graduates-0-employees")) == ("淮海智能", "2024-06", "30")
+    assert fields.get("graduates-0-revenue_last_year") == ""  # not kept by the space: asked on the form
+
+
 def test_a_space_without_graduates_or_team_prefills_no_invented_rows(app):
     """The other side: nothing kept, nothing carried (弥勒's 团队成员 keeps its one blank row)."""
     client, space = mile_space(app, rows=False)
