@@ -450,8 +450,10 @@ class TableField(FieldList):
         return field
 
     def next_index(self) -> int:
-        """The index for a row added by the client (WTForms numbers the rows 0…n-1)."""
-        return len(self.entries)
+        """The index for a row added by the client: past every index in use.  WTForms keeps
+        the posted indices (rows 0 and 2 after row 1 was removed), so the number of rows
+        could name a row that is already there."""
+        return self.last_index + 1
 
     @property
     def table_errors(self) -> list[str]:

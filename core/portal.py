@@ -20,7 +20,7 @@ from __future__ import annotations
 import copy
 from functools import wraps
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -89,6 +89,26 @@ def _stale_or_refused(exc: workflow.WorkflowError) -> int:
     return 409 if isinstance(exc, workflow.StaleError) else 400
 
 
+# 提交申报 is asked twice: a tick box beside the button, checked here (so it holds without
+# JavaScript), and a confirm dialog from static/forms.js where scripts run.  Our choice:
+# after submission nothing can be changed unless the bureau returns the application.
+CONFIRM_FIELD = "confirm_submit"
+
+
+class NotConfirmed(workflow.WorkflowError):
+    """提交申报 without the tick: nothing is submitted, what was typed stays on the page."""
+
+    def __init__(self):
+        super().__init__(CONFIRM_FIELD, gettext(
+            "Tick 'I have checked the form and the materials' first, then press Submit application again: "
+            "once submitted, nothing can be changed unless the bureau returns it."))
+
+
+def _check_confirmed() -> None:
+    if request.form.get(CONFIRM_FIELD) != "yes":
+        raise NotConfirmed()
+
+
 @bp.route("/")
 @applicant_required
 def index():
@@ -100,7 +120,7 @@ def index():
 
 
 def _render_detail(application: Application, *, error: str | None = None, status: int = 200,
-                   upload_errors: dict | None = None):
+                   upload_errors: dict | None = None, confirm_error: str | None = None):
     offered = [a for a in workflow.allowed_actions(application, current_user, today=today())
                if a in PAGE_ACTIONS + ("resubmit",)]
     notice = current_notice(application) if application.status == "under_notice" else None
@@ -109,9 +129,10 @@ def _render_detail(application: Application, *, error: str | None = None, status
         "portal/application.html", app=application, step=workflow.step_of(application), offered=offered,
         steps=workflow.progress(application), next_step=workflow.next_step(application) if active else None,
         reasons=last_reasons(application), notice=notice, recognition=recognition_of(application),
-        materials=materials_of(application), attached=attached(application), upload_errors=upload_errors or {},
-        editable=application.status in MATERIALS_EDITABLE,
+        materials=materials_of(application), attached=attached(application),
+        editable=application.status in MATERIALS_EDITABLE, confirm_error=confirm_error,
         error=error, labels=labels, action_labels=workflow.ACTION_LABELS, role_label=labels.role_label,
+        **_material_notes(application, upload_errors),
     ), status
 
 
@@ -132,9 +153,13 @@ def act(application_id: int):
         if posted_version() != application.version:
             raise workflow.StaleError()
         if action == "submit":
+            _check_confirmed()
             submit(application)
         else:
             workflow.act(application, action, current_user, today=today())
+    except NotConfirmed as exc:
+        db.session.rollback()
+        return _render_detail(application, confirm_error=exc.message, status=400)
     except workflow.WorkflowError as exc:
         db.session.rollback()
         db.session.refresh(application)
@@ -202,7 +227,7 @@ OPEN_STATUSES = ("draft", "submitted", "in_review", "returned", "under_notice", 
 # (a draft; our choice: also a returned application, whose revision may need a new proof).
 MATERIALS_EDITABLE = ("draft", "returned")
 # What the form posts besides its fields: not kept as typed input.
-NOT_TYPED = ("csrf_token", "intent", "expected_version")
+NOT_TYPED = ("csrf_token", "intent", "expected_version", "confirm_submit")
 
 
 def own_space(space_id) -> Space:
@@ -246,6 +271,38 @@ def space_facts(space: Space) -> dict:
             "registered_in_space": bool(r.registered_in_space),
         } for r in space.residents]
     return facts
+
+
+def space_extra(space: Space) -> dict:
+    """What "my space" holds beyond the facts of §1, as the ``extra`` of
+    ``FactsForm.from_facts``: each resident's further columns (主要产品, 从业人数, 联系电话,
+    产值, 销售额; in the order of ``space_facts``' residents), the graduated enterprises,
+    the team members (创办负责人 first) and the address.  A form takes the keys it has
+    fields for and ignores the others, so every jurisdiction's form is pre-filled with
+    everything the space holds that it asks (docs/portal-space.md, "Pre-filled from my space")."""
+    extra: dict = {"residents": [{
+        "main_product": r.main_product, "employees": r.employees, "phone": r.phone,
+        "output_value_wan": r.output_value_wan, "sales_wan": r.sales_wan,
+    } for r in space.residents]}
+    extra["graduates"] = [{
+        "name": g.name, "main_product": g.main_product, "entered_on": g.entered_on,
+        "graduated_on": g.graduated_on, "employees": g.employees, "phone": g.phone,
+    } for g in space.graduates]
+    members = sorted(space.team_members, key=lambda m: m.position != "founder")  # stable: stored order kept
+    extra["team_members"] = [{
+        "name": m.name, "position": m.position, "phone": m.phone, "speciality": m.speciality,
+        "full_time": bool(m.full_time), "services": m.services,
+    } for m in members]
+    # 昆明's 服务团队及主要负责人 (昆科发〔2017〕55号 第五条（四）): the same people, 职务 in words;
+    # the columns the space does not keep (行业背景…) are left for the applicant.
+    extra["service_team"] = [{"name": m.name, "position": TEAM_POSITIONS.get(m.position, "")} for m in members]
+    if space.address:
+        extra["space_address"] = space.address
+    return extra
+
+
+# 职务 of a team member in words (core.portal_space.POSITIONS keeps the same labels for its choice).
+TEAM_POSITIONS = {"founder": "创办负责人", "member": "成员"}
 
 
 def _form_class(code: str, category: str):
@@ -322,7 +379,7 @@ def new_application():
     jurisdiction, policy, chosen = offered[(code, category)]
     form_class = _form_class(code, category)
     facts = space_facts(space)
-    form = form_class.from_facts(facts)
+    form = form_class.from_facts(facts, space_extra(space))
     if request.method == "POST":  # CSRFProtect has checked the token of every POST
         application = Application(jurisdiction=code, category=category, space=space,
                                   organisation=space.organisation, status="draft", facts=facts, form_data={})
@@ -334,8 +391,8 @@ def new_application():
         _flash_saved(valid)
         return redirect(url_for(".draft", application_id=application.id))
     return render_template("portal/draft.html", app=None, space=space, form=form, jurisdiction=jurisdiction,
-                           category=chosen, materials=[], attached={}, upload_errors={}, error=None,
-                           labels=labels), 200
+                           category=chosen, materials=[], attached={}, upload_errors={}, upload_done={},
+                           error=None, confirm_error=None, labels=labels), 200
 
 
 def _flash_saved(valid: bool) -> None:
@@ -347,12 +404,13 @@ def _flash_saved(valid: bool) -> None:
 
 
 def _render_draft(application: Application, form, *, error: str | None = None,
-                  upload_errors: dict | None = None, status: int = 200):
+                  upload_errors: dict | None = None, confirm_error: str | None = None, status: int = 200):
     return render_template(
         "portal/draft.html", app=application, space=application.space, form=form,
         jurisdiction=enabled().get(application.jurisdiction), category=None,
-        materials=materials_of(application), attached=attached(application), upload_errors=upload_errors or {},
-        editable=application.status in MATERIALS_EDITABLE, error=error, labels=labels,
+        materials=materials_of(application), attached=attached(application),
+        editable=application.status in MATERIALS_EDITABLE, error=error, confirm_error=confirm_error,
+        labels=labels, **_material_notes(application, upload_errors),
     ), status
 
 
@@ -378,8 +436,13 @@ def draft(application_id: int):
             _flash_saved(valid)
             return redirect(url_for(".draft", application_id=application.id))
         if not valid:
-            raise workflow.WorkflowError("form", "填写有误，请按各项下方的提示修改后再提交")
+            raise workflow.WorkflowError("form", "填写有误，请按下方所列各项的提示修改后再提交")
+        _check_confirmed()
         submit(application)
+    except NotConfirmed as exc:
+        db.session.rollback()
+        db.session.refresh(application)
+        return _render_draft(application, form, confirm_error=exc.message, status=400)
     except workflow.WorkflowError as exc:
         db.session.rollback()
         db.session.refresh(application)
@@ -439,12 +502,32 @@ def _materials_refusal(application: Application) -> str | None:
     return None
 
 
-def _page_after_materials(application: Application, *, error=None, upload_errors=None, status=400):
-    if application.status == "draft":
-        return _render_draft(application, _form_for_draft(application), error=error,
-                             upload_errors=upload_errors, status=status)
-    return _render_detail(application, error=error or next(iter((upload_errors or {}).values()), None),
-                          status=status)
+# The outcome of the last upload or removal, kept in the session across the redirect so
+# the page that follows shows it beside its material (at the material's anchor), not
+# at the top of a long page (issue 13, "the rejected-upload error is off-screen").
+MATERIAL_NOTE = "material_note"
+
+
+def _note_material(application: Application, code: str, message: str, *, ok: bool = False) -> None:
+    session[MATERIAL_NOTE] = {"application": application.id, "code": code, "message": message, "ok": ok}
+
+
+def _material_notes(application: Application, upload_errors: dict | None = None) -> dict:
+    """``upload_errors`` and ``upload_done`` (material code → message) for the page of
+    ``application``: those passed in, and the one noted for it before the redirect."""
+    errors, done = dict(upload_errors or {}), {}
+    note = session.get(MATERIAL_NOTE)
+    if isinstance(note, dict) and note.get("application") == application.id:
+        session.pop(MATERIAL_NOTE, None)
+        (done if note.get("ok") else errors).setdefault(str(note.get("code")), str(note.get("message")))
+    return {"upload_errors": errors, "upload_done": done}
+
+
+def _page_after_materials(application: Application, code: str, message: str, *, ok: bool = False):
+    """Back to the page the material is on, at the material, with ``message`` beside it
+    (a redirect: a reload of that page does not post the file again)."""
+    _note_material(application, code, message, ok=ok)
+    return redirect(_back(application, code))
 
 
 @bp.route("/applications/<int:application_id>/materials/<code>", methods=["POST"])
@@ -455,10 +538,10 @@ def upload(application_id: int, code: str):
     material = _material_or_404(application, code)
     refused = _materials_refusal(application)
     if refused:
-        return _page_after_materials(application, upload_errors={code: refused})
+        return _page_after_materials(application, code, refused)
     file = request.files.get("file")
     if file is None or not file.filename:
-        return _page_after_materials(application, upload_errors={code: "请选择要上传的文件"})
+        return _page_after_materials(application, code, "请选择要上传的文件")
     saved = None
     try:
         saved = uploads.save(file, key=code, actor=current_user, application_id=application.id, material=code)
@@ -474,18 +557,18 @@ def upload(application_id: int, code: str):
         db.session.commit()
     except uploads.UploadError as exc:
         db.session.rollback()
-        return _page_after_materials(application, upload_errors={code: exc.message}, status=exc.status)
+        return _page_after_materials(application, code, exc.message)
     except Exception as exc:
         db.session.rollback()
         uploads.discard(saved)
         if not uploads.is_storage_full(exc):  # e.g. SQLite's "database or disk is full" at commit
             raise
         uploads.log_storage_full(exc, f"upload of material {code} (commit)")
-        return _page_after_materials(application, upload_errors={code: uploads.STORAGE_FULL}, status=507)
+        return _page_after_materials(application, code, uploads.STORAGE_FULL)
     for previous in replaced:
         uploads.discard(previous)
-    flash(gettext("File uploaded: %(name)s.", name=material.name), "success")
-    return redirect(_back(application))
+    return _page_after_materials(application, code, gettext("File uploaded: %(name)s.", name=material.name),
+                                 ok=True)
 
 
 @bp.route("/applications/<int:application_id>/materials/<code>/remove", methods=["POST"])
@@ -495,23 +578,25 @@ def remove_material(application_id: int, code: str):
     material = _material_or_404(application, code)
     refused = _materials_refusal(application)
     if refused:
-        return _page_after_materials(application, upload_errors={code: refused})
+        return _page_after_materials(application, code, refused)
     found = attached(application).get(code)
     if found is None:
-        return _page_after_materials(application, upload_errors={code: "该材料尚未上传文件"})
+        return _page_after_materials(application, code, "该材料尚未上传文件")
     db.session.delete(found)
     audit.record("application.material_removed", application, from_state=application.status,
                  to_state=application.status, material=code, material_name=material.name,
                  file=found.original_name, sha256=found.sha256)
     db.session.commit()
     uploads.discard(found)
-    flash(gettext("File removed: %(name)s.", name=material.name), "success")
-    return redirect(_back(application))
+    return _page_after_materials(application, code, gettext("File removed: %(name)s.", name=material.name),
+                                 ok=True)
 
 
-def _back(application: Application) -> str:
+def _back(application: Application, code: str | None = None) -> str:
+    """The page an application's materials are on, at ``code``'s row (else the list)."""
     endpoint = ".draft" if application.status == "draft" else ".application"
-    return url_for(endpoint, application_id=application.id) + "#materials"
+    anchor = f"#material-{code}" if code else "#materials"
+    return url_for(endpoint, application_id=application.id) + anchor
 
 
 @bp.route("/attachments/<int:attachment_id>")
@@ -531,10 +616,19 @@ def download(attachment_id: int):
 @bp.errorhandler(RequestEntityTooLarge)
 def too_large(exc):
     """A request over MAX_CONTENT_LENGTH is cut off before any check: say so in Chinese
-    on the page the file came from (nothing was stored)."""
+    beside the material the file was meant for (nothing was stored)."""
     limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
-    flash(f"上传的文件过大：一次提交不能超过 {limit // (1024 * 1024)} MB，文件未保存", "warning")
-    application_id = (request.view_args or {}).get("application_id")
-    if application_id is None:
+    message = f"上传的文件过大：一次提交不能超过 {limit // (1024 * 1024)} MB，文件未保存"
+    args = request.view_args or {}
+    application = None
+    if args.get("application_id") is not None and current_user.is_authenticated \
+            and current_user.role == roles.APPLICANT:
+        application = db.session.scalars(select(Application).where(
+            Application.id == args["application_id"], application_criteria(current_user))).one_or_none()
+    if application is None:
+        flash(message, "warning")
         return redirect(url_for(".index"))
-    return redirect(url_for(".application", application_id=application_id) + "#materials")
+    if args.get("code") and request.endpoint == "portal.upload":
+        return _page_after_materials(application, args["code"], message)
+    flash(message, "warning")
+    return redirect(_back(application))

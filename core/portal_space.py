@@ -35,7 +35,7 @@ from core.facts import FactsError, parse_facts
 from core.forms import (ChoiceField, CountField, DayField, FactsForm, HostedByOperatingUnitQuestion, RowForm, ResidentRow, Required, Section,
                         TableField, TextField, max_chars, non_negative)
 from core.models import GraduatedEnterprise, Resident, Space, TeamMember, utcnow
-from core.portal import posted_version, space_facts
+from core.portal import posted_version, space_extra, space_facts
 from core.scoping import space_criteria
 
 bp = Blueprint("portal_space", __name__, url_prefix="/portal")
@@ -104,16 +104,9 @@ def facts_of(space: Space) -> dict:
 
 
 def _form_data(space: Space) -> dict:
-    data = SpaceForm.facts_to_data(facts_of(space))
-    for row, resident in zip(data["residents"], space.residents):
-        row.update(main_product=resident.main_product, employees=resident.employees, phone=resident.phone)
-    data["graduates"] = [
-        {"name": g.name, "main_product": g.main_product, "entered_on": g.entered_on, "graduated_on": g.graduated_on,
-         "employees": g.employees, "phone": g.phone} for g in space.graduates]
-    data["team_members"] = [
-        {"name": m.name, "position": m.position, "phone": m.phone, "speciality": m.speciality,
-         "full_time": m.full_time, "services": m.services} for m in space.team_members]
-    return data
+    """The space's form drawn from what it holds: the same assembly an application's form
+    is pre-filled from (``core.portal.space_facts`` and ``space_extra``)."""
+    return SpaceForm.facts_to_data(facts_of(space), space_extra(space))
 
 
 def _blank_facts(org) -> dict:

@@ -70,7 +70,8 @@ def detail(client, application):
 def act(client, application, action, html=None):
     html = html or detail(client, application)[1]
     return client.post(f"/portal/applications/{application.id}/act",
-                       data={"csrf_token": token(html), "action": action, "expected_version": version_on(html)})
+                       data={"csrf_token": token(html), "action": action, "expected_version": version_on(html),
+                             "confirm_submit": "yes"})  # the tick box 提交申报 asks for
 
 
 def test_list_shows_only_the_own_applications(app, applicant):

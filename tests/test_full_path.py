@@ -200,7 +200,7 @@ def test_kunming_and_mile_from_submission_to_the_title(app, clock):
             "file": (io.BytesIO(pdf_bytes()), f"{code}.pdf")})
         assert uploaded.status_code == 302, code
     html = applicant_mile.get(page)
-    applicant_mile.post(page, f"{page}/act", {"action": "submit",
+    applicant_mile.post(page, f"{page}/act", {"action": "submit", "confirm_submit": "yes",
                                               "expected_version": re.search(r'name="expected_version" value="(\d+)"',
                                                                             html).group(1)})
     assert state(mile) == ("submitted", "recommend")

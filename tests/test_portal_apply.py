@@ -145,6 +145,7 @@ def test_submit_is_refused_naming_the_missing_materials_then_accepted(app, opera
         assert upload(client, draft.id, code).status_code == 302
     data = page_form(client, url)
     data.setlist("intent", ["submit"])
+    data.setlist("confirm_submit", ["yes"])  # the tick box beside 提交申报
     data.setlist("workstations", ["49"])
     refused = client.post(url, data=data)
     text = plain(refused.get_data(as_text=True))
@@ -158,6 +159,7 @@ def test_submit_is_refused_naming_the_missing_materials_then_accepted(app, opera
     assert upload(client, draft.id, "annual_plan").status_code == 302
     data = page_form(client, url)
     data.setlist("intent", ["submit"])
+    data.setlist("confirm_submit", ["yes"])  # the tick box beside 提交申报
     response = client.post(url, data=data)
     assert response.status_code == 302 and response.location.endswith(f"/portal/applications/{draft.id}")
     db.session.refresh(draft)
@@ -171,7 +173,8 @@ def test_the_detail_page_submit_checks_the_materials_too(app, operator):
     draft = new_draft(client, space)
     html = client.get(f"/portal/applications/{draft.id}").get_data(as_text=True)
     refused = client.post(f"/portal/applications/{draft.id}/act",
-                          data={"csrf_token": token(html), "action": "submit", "expected_version": draft.version})
+                          data={"csrf_token": token(html), "action": "submit", "expected_version": draft.version,
+                                "confirm_submit": "yes"})
     assert refused.status_code == 400 and "尚未上传" in plain(refused.get_data(as_text=True))
     db.session.refresh(draft)
     assert draft.status == "draft"
@@ -189,6 +192,7 @@ def test_submission_only_inside_the_call_window(app, operator, today, day, accep
     url = f"/portal/applications/{draft.id}/draft"
     data = page_form(client, url)
     data.setlist("intent", ["submit"])
+    data.setlist("confirm_submit", ["yes"])  # the tick box beside 提交申报
     response = client.post(url, data=data)
     db.session.refresh(draft)
     if accepted:
@@ -205,6 +209,7 @@ def submitted(client, space) -> Application:
     url = f"/portal/applications/{draft.id}/draft"
     data = page_form(client, url)
     data.setlist("intent", ["submit"])
+    data.setlist("confirm_submit", ["yes"])  # the tick box beside 提交申报
     assert client.post(url, data=data).status_code == 302
     db.session.refresh(draft)
     return draft
@@ -238,10 +243,13 @@ def test_a_submitted_application_cannot_be_edited(app, operator):
     assert refused.status_code == 400 and "已提交的申报不能修改" in plain(refused.get_data(as_text=True))
     # nor its materials replaced or removed
     refused = upload(client, application.id, "annual_plan", page=f"/portal/applications/{application.id}")
-    assert refused.status_code == 400 and "已提交的申报不能更换或删除申报材料" in plain(refused.get_data(as_text=True))
+    assert refused.status_code == 302 and refused.location.endswith("#material-annual_plan")  # said at the material
+    assert "已提交的申报不能更换或删除申报材料" in plain(client.get(refused.location).get_data(as_text=True))
     refused = client.post(f"/portal/applications/{application.id}/materials/annual_plan/remove",
                           data={"csrf_token": token(html)})
-    assert refused.status_code == 400
+    assert refused.status_code == 302
+    assert "已提交的申报不能更换或删除申报材料" in plain(client.get(refused.location).get_data(as_text=True))
+    assert count(Attachment) == len(REQUIRED_KUNMING)  # nothing replaced or removed
     db.session.expire_all()
     assert db.session.get(Application, application.id).facts["workstations"] == 48
     assert count(ReviewRecord) == 1  # the submission only
@@ -329,7 +337,7 @@ def test_a_returned_application_may_replace_a_material(app, operator):
     page = f"/portal/applications/{application.id}"
     assert 'id="material-annual_plan"' in client.get(page).get_data(as_text=True)
     response = upload(client, application.id, "annual_plan", name="年度工作计划（修订）.pdf", page=page)
-    assert response.status_code == 302 and response.location.endswith(f"{page}#materials")
+    assert response.status_code == 302 and response.location.endswith(f"{page}#material-annual_plan")
     assert "年度工作计划（修订）.pdf" in client.get(page).get_data(as_text=True)
     names = db.session.scalars(select(Attachment.original_name).where(Attachment.material == "annual_plan")).all()
     assert names == ["年度工作计划（修订）.pdf"]

@@ -58,6 +58,12 @@ def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
+def material_row(html: str, code: str) -> str:
+    """The <tr> of one material in the materials table."""
+    start = html.index(f'<tr id="material-{code}"')
+    return html[start:html.index("</tr>", start)]
+
+
 def pdf_of(size: int) -> bytes:
     return pdf_bytes(size)
 
@@ -70,12 +76,19 @@ def pdf_of(size: int) -> bytes:
     (b"%PDF-1.4 EICAR", "病毒.pdf", "未通过病毒检查：检出测试病毒特征"),
 ])
 def test_a_bad_file_is_refused_in_chinese_and_nothing_is_written(app, draft, content, name, message):
+    """The refusal is shown beside its material: the page opens at the material's anchor
+    (issue 13, "the rejected-upload error is off-screen"), in that material's row only."""
     client, application = draft
     response = upload(client, application.id, "annual_plan", content, name)
-    html = response.get_data(as_text=True)
-    assert response.status_code == 400
-    assert message in html.split('id="material-annual_plan-error"', 1)[1][:300]
+    assert response.status_code == 302
+    assert response.location.endswith(f"/portal/applications/{application.id}/draft#material-annual_plan")
+    html = client.get(response.location).get_data(as_text=True)
+    row = material_row(html, "annual_plan")
+    assert message in row.split('id="material-annual_plan-error"', 1)[1][:300]
+    assert message not in html.replace(row, "")  # nowhere else on the page (not at the top)
     assert 'value="48"' in html  # the draft's form is still on the page
+    # shown once: a reload does not show it again
+    assert message not in client.get(response.location).get_data(as_text=True)
     assert count(Attachment) == 0 and stored_files(app) == []
     assert not db.session.scalar(select(func.count()).select_from(AuditEvent).where(
         AuditEvent.action.like("application.material%")))
@@ -85,7 +98,9 @@ def test_size_limit_boundary_accepted_and_stored_with_its_sha256(app, draft):
     client, application = draft
     content = pdf_of(LIMIT)
     response = upload(client, application.id, "annual_plan", content, "年度工作计划.pdf")
-    assert response.status_code == 302 and response.location.endswith("/draft#materials")
+    assert response.status_code == 302 and response.location.endswith("/draft#material-annual_plan")
+    done = material_row(client.get(response.location).get_data(as_text=True), "annual_plan")
+    assert "已上传：年度工作计划" in done and "年度工作计划.pdf" in done  # the success beside it too
     attachment = db.session.scalars(select(Attachment)).one()
     assert (attachment.material, attachment.size, attachment.content_type) == ("annual_plan", LIMIT, "application/pdf")
     assert attachment.sha256 == hashlib.sha256(content).hexdigest()
@@ -124,7 +139,8 @@ def test_replace_and_remove_while_draft(app, draft):
     # removing again, or an unknown material: refused / 404
     again = client.post(f"/portal/applications/{application.id}/materials/annual_plan/remove",
                         data={"csrf_token": token(html)})
-    assert again.status_code == 400 and "尚未上传" in plain(again.get_data(as_text=True))
+    assert again.status_code == 302 and again.location.endswith("#material-annual_plan")
+    assert "尚未上传" in material_row(client.get(again.location).get_data(as_text=True), "annual_plan")
     assert client.post(f"/portal/applications/{application.id}/materials/passport",
                        data={"csrf_token": token(html)}).status_code == 404
 
@@ -194,9 +210,10 @@ def test_a_request_over_the_request_limit_is_refused_in_chinese(app_factory, mon
         response = client.post(url, data=with_extra(page_form(client, url)))
         application_id = int(response.location.split("/")[-2])
         response = upload(client, application_id, "annual_plan", pdf_of(3 * 1024 * 1024 + 1))
-        assert response.status_code == 302 and response.location.endswith(f"/portal/applications/{application_id}#materials")
-        page = client.get(f"/portal/applications/{application_id}").get_data(as_text=True)
-        assert "上传的文件过大：一次提交不能超过 3 MB" in page
+        assert response.status_code == 302
+        assert response.location.endswith(f"/portal/applications/{application_id}/draft#material-annual_plan")
+        page = client.get(response.location).get_data(as_text=True)
+        assert "上传的文件过大：一次提交不能超过 3 MB" in material_row(page, "annual_plan")
         assert count(Attachment) == 0 and stored_files(app) == []
 
 
@@ -231,8 +248,9 @@ def test_download_named_by_the_checked_type_with_nosniff(app, draft, content, na
 def test_a_pdf_with_javascript_or_a_launch_action_is_refused(app, draft, catalog):
     client, application = draft
     response = upload(client, application.id, "annual_plan", pdf_bytes(extra_catalog=catalog), "计划.pdf")
-    assert response.status_code == 400
-    assert "PDF 含有脚本（JavaScript）或启动外部程序的动作" in response.get_data(as_text=True)
+    assert response.status_code == 302 and response.location.endswith("#material-annual_plan")
+    assert "PDF 含有脚本（JavaScript）或启动外部程序的动作" in material_row(
+        client.get(response.location).get_data(as_text=True), "annual_plan")
     assert count(Attachment) == 0 and stored_files(app) == []
 
 
@@ -240,7 +258,9 @@ def test_a_pdf_whose_structure_cannot_be_read_is_refused(app, draft):
     """Nothing in it could be checked: refused (fail closed), with what to do."""
     client, application = draft
     response = upload(client, application.id, "annual_plan", b"%PDF-1.4\n1 0 obj<<>>endobj\n", "坏.pdf")
-    assert response.status_code == 400 and "请用其他软件重新导出为 PDF 后上传" in response.get_data(as_text=True)
+    assert response.status_code == 302
+    assert "请用其他软件重新导出为 PDF 后上传" in material_row(client.get(response.location).get_data(as_text=True),
+                                                          "annual_plan")
     assert count(Attachment) == 0 and stored_files(app) == []
 
 

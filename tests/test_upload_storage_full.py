@@ -100,8 +100,9 @@ def test_a_file_larger_than_the_free_space_is_refused_in_chinese_and_leaves_noth
     _folder, limit = small_disk
     caplog.set_level(logging.ERROR)
     response = upload(client, application.id, MATERIAL, pdf_bytes(limit + 4096), "年度工作计划.pdf")
-    html = response.get_data(as_text=True)
-    assert response.status_code == 507  # Insufficient Storage, not 500
+    assert response.status_code == 302  # back to the material, not 500
+    assert response.location.endswith(f"#material-{MATERIAL}")
+    html = client.get(response.location).get_data(as_text=True)
     beside = html.split(f'id="material-{MATERIAL}-error"', 1)[1][:300]
     assert "存储空间不足，请联系管理员" in beside
     assert files(app) == {}  # no empty, no truncated file
@@ -119,8 +120,8 @@ def test_a_file_that_fits_is_stored_and_the_next_that_does_not_is_refused(app, d
     stored = db.session.scalars(select(Attachment)).one()
     assert files(app) == {stored.stored_name: len(first)}
     response = upload(client, application.id, MATERIAL, pdf_bytes(limit + 4096), "计划.pdf")
-    assert response.status_code == 507
-    assert "存储空间不足，请联系管理员" in response.get_data(as_text=True)
+    assert response.status_code == 302 and response.location.endswith(f"#material-{MATERIAL}")
+    assert "存储空间不足，请联系管理员" in client.get(response.location).get_data(as_text=True)
     assert files(app) == {stored.stored_name: len(first)}
     assert rows(Attachment) == 1 and material_events() == 1
     # and the stored one is still served whole

@@ -3,11 +3,15 @@
 A werkzeug server in a thread serves the app on a fresh SQLite database with the demo
 data (``zhongchuang demo``: the demo users of every role and an open 昆明 call).  A new
 organisation registers with a 昆明 region (西山区, the demo recommender's area), describes
-its space, fills the 昆明 综合服务类 form — a validation error shown in Chinese and
-corrected — uploads the PDFs of 第九条, submits; then the demo recommender, officer,
-expert and leader carry it through their pages to the title, and the applicant reads
-title and certificate number on its status page.  Screenshots of the key pages go to
-``artifacts/screenshots/`` (CI keeps that folder).
+its space — rows of 入驻企业, 已毕业企业 and 团队成员 added in the browser, the page not
+reloaded — fills the 昆明 综合服务类 form pre-filled from the space (residents and team
+carried), a validation error listed in the summary whose link leads to the field,
+a file refused beside its material, the PDFs of 第九条, 提交申报 refused without the
+tick box and then confirmed; then the demo recommender, officer, expert and leader
+carry it through their pages to the title, and the applicant reads title and
+certificate number on its status page (issue 5's path, walked again for issue 13).
+A screenshot is saved at each step into a folder under pytest's tmp path, printed at
+the start (``pytest -s`` shows it).
 
 "Today" is the real date; the end of the public notice needs days to pass, so the
 test moves the pages' clock (``core.admin.dashboard.today``, the one the pages read)
@@ -42,7 +46,6 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "artifacts" / "screenshots"
 FACTS = json.loads((ROOT / "tests" / "data" / "kunming-comprehensive-service.json").read_text())
 REGION = "530112"  # 昆明市西山区: the demo 昆明 recommender's area
 USCC = make_uscc(REGION, "MA6B0001")
@@ -81,8 +84,16 @@ def site(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    SHOTS.mkdir(parents=True, exist_ok=True)
+def shots(tmp_path_factory) -> Path:
+    """The folder the screenshots of every step go to (under pytest's tmp path)."""
+    folder = tmp_path_factory.mktemp("screenshots")
+    print(f"\nbrowser test screenshots: {folder}")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def browser(shots):
+    Person.shots = shots
     with sync_api.sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
         yield chromium
@@ -104,6 +115,8 @@ def unexpected_violations() -> list[str]:
 
 class Person:
     """One user in one browser context."""
+
+    shots: Path  # set by the ``browser`` fixture
 
     def __init__(self, browser, base: str, width: int = 1280):
         self.context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
@@ -127,7 +140,7 @@ class Person:
         return self
 
     def shot(self, name: str) -> None:
-        self.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+        self.page.screenshot(path=str(self.shots / f"{name}.png"), full_page=True)
 
     def submit(self, form: str) -> None:
         """Press the submit button of ``form`` (a CSS selector) and wait for the next page."""
@@ -175,12 +188,30 @@ def space_values() -> dict:
 
 KUNMING_EXTRA = {
     "service_theme": "数字经济与高原特色农业",
-    "service_team-0-name": "赵六", "service_team-0-position": "总经理", "service_team-0-background": "互联网",
+    "service_team-0-background": "互联网",  # name and 职务 come from the space's team members
     "service_team-0-experience": "两次创业", "service_team-0-resources": "滇中投资机构",
     "service_team_description": "团队五人，均有创业经历。",
     **{f"plan_{n}": "见建设运营方案" for n in ("necessity", "basis", "goals", "mechanism", "services", "safeguards")},
     "annual_plan": "全年举办路演、培训 12 次。",
 }
+
+
+# Rows typed on 我的众创空间 after 添加一行 (the tables the application forms and the 申报书 print).
+SPACE_ROWS = {
+    "residents": {"name": "西山云智科技", "kind": "enterprise", "entered_on": "2025-03-01",
+                  "established_on": "2025-01-15", "main_product": "工业软件", "employees": "12",
+                  "phone": "0871-68000001"},
+    "graduates": {"name": "滇池数农科技", "main_product": "智慧农业", "entered_on": "2022-05-10",
+                  "graduated_on": "2025-06-30", "employees": "35", "phone": "0871-68000009"},
+    "team_members": {"name": "周创办", "position": "founder", "phone": "13900000001", "speciality": "工商管理",
+                     "services": "运营管理"},
+}
+
+
+def in_view(locator) -> bool:
+    """Whether the element is inside the browser's window (what the user sees without scrolling)."""
+    return locator.evaluate("e => { const r = e.getBoundingClientRect();"
+                            " return r.top >= 0 && r.bottom <= window.innerHeight; }")
 
 
 def state(app, application_id: int) -> tuple[str, str | None]:
@@ -202,18 +233,35 @@ def test_register_apply_and_carry_to_the_title(site, browser):
     applicant.shot("01-register")
     applicant.submit("main form")
     assert page.url.endswith("/portal/"), applicant.text()[:500]
+
+    # --- 我的众创空间: rows added in the browser (no request, the page stays where it is)
     page = applicant.go("/portal/space/new")
     fill(page, "form.zc-application-form", space_values())
+    posts = []
+    page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+    for table, values in SPACE_ROWS.items():
+        page.locator(f'button[data-zc-add-row="{table}-table"]').click()
+        assert page.locator(f"#{table}-table tbody tr").count() == 1, table  # the "（无）" line replaced
+        fill(page, "form.zc-application-form", {f"{table}-0-{k}": v for k, v in values.items()})
+        assert page.evaluate("window.scrollY") > 0, table  # not reloaded to the top
+    assert posts == [] and page.url.endswith("/portal/space/new")
+    applicant.shot("02-space-rows-added-in-the-browser")
     with page.expect_navigation():
         page.locator('form.zc-application-form button[name="save"]').click()
     assert "/portal/space" in page.url and "填写有误" not in applicant.text(), applicant.text()[:800]
+    assert page.locator('[name="graduates-0-name"]').input_value() == SPACE_ROWS["graduates"]["name"]
 
     # --- the 昆明 综合服务类 form, pre-filled from the space; a wrong number first
     page = applicant.go("/portal/applications/new")
-    applicant.shot("02-choose")
+    applicant.shot("03-choose")
     with page.expect_navigation():
         page.locator('a[id$="-kunming-comprehensive_service"]').first.click()
     assert page.locator('[name="workstations"]').input_value() == "48"  # from the space
+    assert page.locator('[name="residents-0-name"]').input_value() == SPACE_ROWS["residents"]["name"]
+    # the team members carried into 服务团队及主要负责人 (昆科发〔2017〕55号 第五条（四）)
+    assert page.locator('[name="service_team-0-name"]').input_value() == SPACE_ROWS["team_members"]["name"]
+    assert page.locator('[name="service_team-0-position"]').input_value() == "创办负责人"
+    applicant.shot("04-application-prefilled")
     fill(page, "#application-form", {**KUNMING_EXTRA, "workstations": "-5"})
     with page.expect_navigation():
         page.click("#save-draft")
@@ -221,27 +269,64 @@ def test_register_apply_and_carry_to_the_title(site, browser):
     error = page.locator("#workstations-errors")
     assert "不能为负数" in error.inner_text()
     assert page.locator('[name="workstations"]').input_value() == "-5"  # kept as typed
-    applicant.shot("03-validation-error")
-    page.locator('[name="workstations"]').fill("48")
+
+    # --- the summary lists the error with a link to its field, far below
+    link = page.locator('#errors-summary a[href="#workstations"]')
+    assert "创业工位数（个）：不能为负数" in link.inner_text()
+    targets = page.evaluate("[...document.querySelectorAll('#errors-summary a')]"
+                            ".map(a => !!document.getElementById(a.getAttribute('href').slice(1)))")
+    assert targets and all(targets)
+    field = page.locator('[name="workstations"]')
+    assert not in_view(field)  # the field is off-screen while the summary is read
+    applicant.shot("05-error-summary")
+    link.click()
+    page.wait_for_timeout(200)
+    assert in_view(field) and page.url.endswith("#workstations")
+    applicant.shot("06-error-summary-link-followed")
+    field.fill("48")
     with page.expect_navigation():
         page.click("#save-draft")
-    assert page.locator("#workstations-errors").count() == 0
+    assert page.locator("#workstations-errors").count() == 0 and page.locator("#errors-summary").count() == 0
     application_id = int(page.url.split("/applications/")[1].split("/")[0])
 
-    # --- the PDFs of 第九条, then submit
+    # --- a file refused: said beside its material, the page opened there
+    row = page.locator("#material-annual_plan")
+    row.locator('input[type="file"]').set_input_files(
+        files=[{"name": "年度工作计划.pdf", "mimeType": "application/pdf", "buffer": b"MZ\x90\x00" + b"\x00" * 200}])
+    with page.expect_navigation():
+        row.locator('form.zc-upload [type="submit"]').click()
+    assert page.url.endswith("/draft#material-annual_plan")
+    refusal = page.locator("#material-annual_plan #material-annual_plan-error")
+    assert "文件类型不被接受" in refusal.inner_text() and in_view(refusal)
+    assert "文件类型不被接受" not in page.inner_text("#application-form")  # not at the top
+    applicant.shot("07-upload-refused-at-its-material")
+
+    # --- the PDFs of 第九条, then 提交申报: refused without the tick box, then confirmed
     for code in MATERIALS:
         row = page.locator(f"#material-{code}")
         row.locator('input[type="file"]').set_input_files(
             files=[{"name": f"{code}.pdf", "mimeType": "application/pdf", "buffer": PDF}])
         with page.expect_navigation():
             row.locator('form.zc-upload [type="submit"]').click()
+        assert page.url.endswith(f"#material-{code}")
         assert page.locator(f"#material-{code} a.zc-file").inner_text() == f"{code}.pdf"
-    applicant.shot("04-draft-with-materials")
+        assert page.locator(f"#material-{code} .zc-done").count() == 1
+    applicant.shot("08-draft-with-materials")
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
     with page.expect_navigation():
         page.click("#submit-application")
+    assert dialogs == []  # not ticked: the server answers, beside the box
+    assert "请先勾选" in page.inner_text("#confirm-submit-errors")
+    assert state(app, application_id) == ("draft", None)
+    applicant.shot("09-submit-needs-the-tick")
+    page.check("#confirm-submit")
+    with page.expect_navigation():
+        page.click("#submit-application")
+    assert len(dialogs) == 1 and "提交后不能再修改" in dialogs[0]  # asked once more (static/forms.js)
     assert page.url.endswith(f"/portal/applications/{application_id}"), applicant.text()[:800]
     assert state(app, application_id) == ("submitted", "district_review")
-    applicant.shot("05-submitted-status")
+    applicant.shot("10-submitted-status")
 
     # --- the district bureau (推荐单位): initial review and recommendation (第十条)
     recommender = Person(browser, base).login(demo_login("recommender", "kunming"))
@@ -279,7 +364,7 @@ def test_register_apply_and_carry_to_the_title(site, browser):
     page = leader.go(batch_path)
     fill(page, "#decide", {"meeting_on": today.isoformat(), "minutes_ref": "局长办公会纪要（浏览器测试）",
                            f"decision-{application_id}": "approve"})
-    leader.shot("06-leader-decision")
+    leader.shot("11-leader-decision")
     leader.submit("#decide")
     assert state(app, application_id) == ("in_review", "public_notice")
 
@@ -295,10 +380,10 @@ def test_register_apply_and_carry_to_the_title(site, browser):
     public = Person(browser, base)
     public.go(f"/notices/{notice_id}")
     assert "西山浏览器众创空间" in public.text()
-    public.shot("07-public-notice")
+    public.shot("12-public-notice")
     applicant.go(f"/portal/applications/{application_id}")
     assert last_day.isoformat() in applicant.page.inner_text("#notice-period")
-    applicant.shot("08-under-notice-status")
+    applicant.shot("13-under-notice-status")
 
     # --- the notice ends the day after its last day; the officer closes it and awards the title
     clock[0] = last_day + timedelta(days=1)
@@ -318,14 +403,14 @@ def test_register_apply_and_carry_to_the_title(site, browser):
     assert title == "昆明市众创空间"
     assert applicant.page.inner_text("#certificate-number") == number
     assert title in applicant.page.inner_text("#recognition")
-    applicant.shot("09-recognised-status")
+    applicant.shot("14-recognised-status")
 
     # --- on a phone (375 px): nothing wider than the screen
     phone = Person(browser, base, width=375)
     phone.context.add_cookies(applicant.context.cookies())
     page = phone.go(f"/portal/applications/{application_id}")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    phone.shot("10-recognised-status-375px")
+    phone.shot("15-recognised-status-375px")
     for person in (applicant, recommender, officer, expert, leader, public, phone):
         person.context.close()
     assert unexpected_violations() == []  # every page above worked with no inline script or style
@@ -345,7 +430,7 @@ def test_flask_admin_lists_work_under_the_content_security_policy(site, browser)
     with page.expect_navigation():
         page.click('form:has(input[name="code"]) button[type="submit"]')
     assert page.locator("#recovery-codes code").count() == 10
-    admin.shot("11-admin-two-factor-enrolled")
+    admin.shot("16-admin-two-factor-enrolled")
     page = admin.go("/admin/organisation/")
     rows = page.locator("table.model-list tbody tr").count()
     assert rows > 0
@@ -364,6 +449,6 @@ def test_flask_admin_lists_work_under_the_content_security_policy(site, browser)
     page.locator(".dropdown-menu a.dropdown-item", has_text="删除").first.click()
     page.wait_for_timeout(300)
     assert dialogs[-1] == "请至少选择一条记录"  # from Flask-Admin's own actions.js
-    admin.shot("12-admin-list-under-csp")
+    admin.shot("17-admin-list-under-csp")
     admin.context.close()
     assert unexpected_violations() == []
