@@ -15,6 +15,7 @@ timeline, files, scores, notice and title are those a real one would have.
 from __future__ import annotations
 
 import copy
+import functools
 import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -344,6 +345,7 @@ NOTICE_DAYS_DEMO = 7  # where neither the policy nor the bureau sets a period (å
 STEP_GAP = timedelta(days=7)  # between two acts of a demo application's history
 
 
+@functools.lru_cache(maxsize=64)
 def demo_pdf(title: str) -> bytes:
     """A small real PDF (one A4 page naming the material), made on the fly."""
     from reportlab.pdfgen import canvas
