@@ -83,17 +83,19 @@ def overflow(page) -> int:
                          " - document.documentElement.clientWidth")
 
 
-def test_staff_navbar_is_one_line_at_1366(site, browser):
+@pytest.mark.parametrize("locale", ["zh_Hans_CN", "en"])
+def test_staff_navbar_is_one_line_at_1366(site, browser, locale):
     _, base = site
     for role in ("officer", "recommender", "expert", "leader"):
         context, page = person(browser, base, 1366, demo_login(role, "kunming"))
+        page.goto(base + f"/lang/{locale}?next=/admin/")
         page.goto(base + "/admin/")
         navbar = page.locator("nav.navbar").first
         height = navbar.evaluate("e => e.getBoundingClientRect().height")
         brand = page.locator("nav.navbar .navbar-brand").first.evaluate("e => e.getBoundingClientRect().height")
         links = page.locator("nav.navbar .navbar-nav > li")
         tops = {round(t) for t in links.evaluate_all("els => els.map(e => e.getBoundingClientRect().top)")}
-        page.screenshot(path=str(SHOTS / f"layout-navbar-1366-{role}.png"))
+        page.screenshot(path=str(SHOTS / f"layout-navbar-1366-{role}-{locale}.png"))
         assert len(tops) <= 1, (role, tops)  # every menu on one row
         assert height <= max(brand, 40) + 30, (role, height)  # one line of a Bootstrap navbar
         assert overflow(page) == 0, role
