@@ -46,6 +46,9 @@ JURISDICTION_ROLES = (APPLICANT, RECOMMENDER, OFFICER, EXPERT, LEADER)
 
 # A recommender (推荐单位) is a district bureau: the area it recommends from.
 RECOMMENDER_AREAS = {"mile": "532504", "kunming": "530112", "yunnan": "5304", "xuzhou": "320311"}
+# The 县区 of the demo spaces outside those areas, for the name of their own recommender (GB/T 2260).
+DISTRICT_NAMES = {"530102": "昆明市五华区", "530114": "昆明市呈贡区", "530302": "曲靖市麒麟区",
+                  "320302": "徐州市鼓楼区", "320312": "徐州市铜山区"}
 
 
 def demo_login(role: str, jurisdiction: str) -> str:
@@ -394,7 +397,7 @@ class _Life:
             return found
         spec = _spec(self.space.name)
         login = f"applicant-{spec.org_body.lower()}@{spec.home}.demo"
-        _ensure_user(self.report, login, f"{self.organisation.name}（演示）", APPLICANT, None,
+        _ensure_user(self.report, login, f"{self.organisation.name}（演示）", APPLICANT, spec.home,
                      organisation=self.organisation)
         db.session.flush()
         return db.session.scalar(select(User).where(User.login == login))
@@ -406,7 +409,8 @@ class _Life:
             if self.code in user.jurisdiction_codes and self.space.region.startswith(user.region_prefix or ""):
                 return user
         login = f"recommender-{self.space.region}@{self.code}.demo"
-        _ensure_user(self.report, login, f"{self.space.region} 县区科技部门（演示）", RECOMMENDER, self.code,
+        district = DISTRICT_NAMES.get(self.space.region, f"{self.juris.name}所辖县区")
+        _ensure_user(self.report, login, f"{district}科技部门（演示）", RECOMMENDER, self.code,
                      region_prefix=self.space.region)
         db.session.flush()
         return db.session.scalar(select(User).where(User.login == login))
