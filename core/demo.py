@@ -32,9 +32,11 @@ from core.models import (
     Application,
     Batch,
     Call,
+    GraduatedEnterprise,
     Organisation,
     Resident,
     Space,
+    TeamMember,
     User,
     UserScope,
 )
@@ -302,7 +304,21 @@ def _ensure_org_and_space(spec: DemoOrg, report: DemoReport) -> tuple[Organisati
                 entered_on=date.fromisoformat(r["entered_on"]),
                 established_on=date.fromisoformat(r["established_on"]) if r["established_on"] else None,
                 registered_in_space=r["registered_in_space"], employees=5,
+                main_product=f"{r['name']}主营产品（演示）", phone="0871-60000000",
             ))
+        # 运营团队 and 已毕业企业, as 我的众创空间 keeps them (carried into the 申报书)
+        space.team_members = [
+            TeamMember(name="（演示）负责人", position="founder", phone="13800000001", speciality="企业管理",
+                       full_time=True, services="运营管理、投融资对接"),
+            TeamMember(name="（演示）创业导师", position="member", phone="13800000002", speciality="财务法务",
+                       full_time=False, services="创业辅导"),
+        ]
+        opened = date.fromisoformat(spec.opened_on)
+        space.graduates = [
+            GraduatedEnterprise(name=f"{spec.resident_names[0]}（已毕业，演示）", main_product="软件与技术服务",
+                                entered_on=opened, graduated_on=opened + timedelta(days=540), employees=25,
+                                phone="0871-60000001"),
+        ] if opened + timedelta(days=540) < date.today() else []
         db.session.add(space)
         db.session.flush()
         report.added["spaces"] += 1
