@@ -5,14 +5,23 @@ state, for each enabled jurisdiction.
 统一社会信用代码, space name, space + jurisdiction + category) and only what is missing
 is added, so running it twice adds nothing.  The facts of every demo space go
 through ``core.facts.parse_facts`` like any other input.
+
+Every demo application is built through the operations its users trigger (``_Life``):
+the draft, its materials uploaded as real PDFs, the submission, each review step as
+the user of its role, the expert batch and score sheet, the leaders' decision, the
+public notice with an objection, and the award with its subsidy entitlements — so its
+timeline, files, scores, notice and title are those a real one would have.
 """
 from __future__ import annotations
 
 import copy
+import functools
+import io
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 from werkzeug.security import generate_password_hash
 
 from core import audit, settings
@@ -21,11 +30,13 @@ from core.facts import make_uscc, parse_facts
 from core.jurisdictions import enabled, registry
 from core.models import (
     Application,
+    Batch,
     Call,
+    GraduatedEnterprise,
     Organisation,
-    Recognition,
     Resident,
     Space,
+    TeamMember,
     User,
     UserScope,
 )
@@ -37,6 +48,9 @@ JURISDICTION_ROLES = (APPLICANT, RECOMMENDER, OFFICER, EXPERT, LEADER)
 
 # A recommender (推荐单位) is a district bureau: the area it recommends from.
 RECOMMENDER_AREAS = {"mile": "532504", "kunming": "530112", "yunnan": "5304", "xuzhou": "320311"}
+# The 县区 of the demo spaces outside those areas, for the name of their own recommender (GB/T 2260).
+DISTRICT_NAMES = {"530102": "昆明市五华区", "530114": "昆明市呈贡区", "530302": "曲靖市麒麟区",
+                  "320302": "徐州市鼓楼区", "320312": "徐州市铜山区"}
 
 
 def demo_login(role: str, jurisdiction: str) -> str:
@@ -110,35 +124,25 @@ class DemoApplication:
     category: str
     status: str
     submitted_on: str | None
-    granted_on: str | None = None  # recognised only
-    certificate_number: str | None = None
+    granted_on: str | None = None  # recognised only: the day of the award (awards.grant numbers it)
 
 
 APPLICATIONS = (
-    DemoApplication("湖泉众创空间", "mile", "comprehensive", "recognised", "2025-04-10", "2025-07-01", "弥科众创〔2025〕01号"),
+    DemoApplication("湖泉众创空间", "mile", "comprehensive", "recognised", "2025-04-10", "2025-07-01"),
     DemoApplication("佛城创客汇", "mile", "specialized", "in_review", "2026-09-15"),
     DemoApplication("太平湖青年创业园", "mile", "comprehensive", "draft", None),
     DemoApplication("滇池创客空间", "kunming", "comprehensive_service", "submitted", "2026-10-20"),
-    DemoApplication("翠湖云创空间", "kunming", "tech_support", "recognised", "2024-05-08", "2024-08-16", "昆科众创〔2024〕008号"),
+    DemoApplication("翠湖云创空间", "kunming", "tech_support", "recognised", "2024-05-08", "2024-08-16"),
     DemoApplication("大学城创新工场", "kunming", "comprehensive_service", "under_notice", "2026-08-03"),
     DemoApplication("碧鸡关科创空间", "kunming", "comprehensive_service", "returned", "2026-09-01"),
     DemoApplication("翠湖云创空间", "yunnan", "provincial", "in_review", "2026-03-20"),
-    DemoApplication("红塔创新谷", "yunnan", "provincial", "recognised", "2023-05-15", "2023-09-20", "云科众创〔2023〕15号"),
+    DemoApplication("红塔创新谷", "yunnan", "provincial", "recognised", "2023-05-15", "2023-09-20"),
     DemoApplication("麒麟众创工场", "yunnan", "provincial", "rejected", "2025-06-02"),
-    DemoApplication("泉山创客空间", "xuzhou", "key", "recognised", "2017-04-12", "2017-07-28", "徐科众创〔2017〕3号"),
+    DemoApplication("泉山创客空间", "xuzhou", "key", "recognised", "2017-04-12", "2017-07-28"),
     DemoApplication("鼓楼创业天地", "xuzhou", "key", "withdrawn", "2026-05-06"),
     DemoApplication("铜山智造空间", "xuzhou", "key", "draft", None),
 )
 
-# Where the application stands in its jurisdiction's steps (a step kind of core.policy.STEP_KINDS).
-STEP_KIND_OF_STATUS = {
-    "submitted": None,  # untouched: at the first step
-    "in_review": "expert_review",
-    "returned": "initial_review",
-    "rejected": "decision",
-    "under_notice": "public_notice",
-}
-LEVEL_OF_JURISDICTION = {"county": "municipal", "city": "municipal", "province": "provincial"}
 
 
 # The facts of a space, on the pattern of shared/examples/kunming-comprehensive-service.json.
@@ -253,18 +257,20 @@ def load_demo() -> DemoReport:
     return report
 
 
-def _ensure_call(code: str, juris, report: DemoReport) -> None:
+def _ensure_call(code: str, juris, report: DemoReport, day: date | None = None) -> None:
     """Where applications come only in answer to a call (``PolicyVersion.intake``), a
-    call for the current year open today, so a new application can be submitted."""
-    today = date.today()
-    policy = settings.policy_in_force(code, today)
+    call for the year of ``day`` (default today) open all that year, so an application
+    can be submitted then."""
+    day = day or date.today()
+    policy = settings.policy_in_force(code, day)
     if policy is None or policy.intake != "call":
         return
-    title = f"{today.year}年度{juris.name}众创空间认定申报通知（演示）"
+    title = f"{day.year}年度{juris.name}众创空间认定申报通知（演示）"
     if db.session.scalar(select(Call.id).where(Call.jurisdiction == code, Call.title == title)) is not None:
         return
-    db.session.add(Call(jurisdiction=code, title=title, opens_on=date(today.year, 1, 1),
-                        closes_on=date(today.year, 12, 31), categories=[c.code for c in policy.categories]))
+    db.session.add(Call(jurisdiction=code, title=title, opens_on=date(day.year, 1, 1),
+                        closes_on=date(day.year, 12, 31), categories=[c.code for c in policy.categories]))
+    db.session.commit()
     report.added["calls"] += 1
 
 
@@ -298,7 +304,21 @@ def _ensure_org_and_space(spec: DemoOrg, report: DemoReport) -> tuple[Organisati
                 entered_on=date.fromisoformat(r["entered_on"]),
                 established_on=date.fromisoformat(r["established_on"]) if r["established_on"] else None,
                 registered_in_space=r["registered_in_space"], employees=5,
+                main_product=f"{r['name']}主营产品（演示）", phone="0871-60000000",
             ))
+        # 运营团队 and 已毕业企业, as 我的众创空间 keeps them (carried into the 申报书)
+        space.team_members = [
+            TeamMember(name="（演示）负责人", position="founder", phone="13800000001", speciality="企业管理",
+                       full_time=True, services="运营管理、投融资对接"),
+            TeamMember(name="（演示）创业导师", position="member", phone="13800000002", speciality="财务法务",
+                       full_time=False, services="创业辅导"),
+        ]
+        opened = date.fromisoformat(spec.opened_on)
+        space.graduates = [
+            GraduatedEnterprise(name=f"{spec.resident_names[0]}（已毕业，演示）", main_product="软件与技术服务",
+                                entered_on=opened, graduated_on=opened + timedelta(days=540), employees=25,
+                                phone="0871-60000001"),
+        ] if opened + timedelta(days=540) < date.today() else []
         db.session.add(space)
         db.session.flush()
         report.added["spaces"] += 1
@@ -307,12 +327,12 @@ def _ensure_org_and_space(spec: DemoOrg, report: DemoReport) -> tuple[Organisati
 
 
 def _ensure_user(report: DemoReport, login: str, name: str, role: str, jurisdiction: str | None,
-                 organisation: Organisation | None = None) -> None:
+                 organisation: Organisation | None = None, region_prefix: str | None = None) -> None:
     report.logins.append((login, str(ROLE_LABELS[role]), jurisdiction or "全部"))
     if db.session.scalar(select(User.id).where(User.login == login)) is not None:
         return
     user = User(login=login, name=name, role=role, organisation=organisation,
-                region_prefix=RECOMMENDER_AREAS.get(jurisdiction) if role == RECOMMENDER else None)
+                region_prefix=(region_prefix or RECOMMENDER_AREAS.get(jurisdiction)) if role == RECOMMENDER else None)
     user.password_hash = report.password_hash
     if jurisdiction and role != APPLICANT:
         user.scopes.append(UserScope(jurisdiction=jurisdiction))
@@ -328,33 +348,7 @@ def _ensure_application(spec: DemoApplication, organisation: Organisation, space
     ))
     if exists is not None:
         return
-    submitted = date.fromisoformat(spec.submitted_on) if spec.submitted_on else None
-    reg = registry()
-    # the version in force on the submission date, bureau-registered versions included
-    day = submitted or date.today()
-    policy = settings.policy_in_force(spec.jurisdiction, day) or settings.nearest_policy(spec.jurisdiction, day)
-    app = Application(
-        jurisdiction=spec.jurisdiction, category=spec.category, space=space, organisation=organisation,
-        status=spec.status, submitted_on=submitted, facts=copy.deepcopy(space.facts),
-        policy_document=policy.document if policy and submitted else None,
-        current_step=_step_code(reg, spec, policy),
-    )
-    db.session.add(app)
-    db.session.flush()
-    report.added["applications"] += 1
-    if spec.status == "recognised":
-        title = policy.award_title if policy else f"{juris.name}众创空间"
-        db.session.add(Recognition(
-            application_id=app.id, space_id=space.id, jurisdiction=spec.jurisdiction,
-            title=title.replace("xxx", space.name.removesuffix("众创空间")),
-            certificate_number=spec.certificate_number, level=LEVEL_OF_JURISDICTION[juris.level],
-            granted_on=date.fromisoformat(spec.granted_on),
-        ))
-        report.added["recognitions"] += 1
-    if spec.status == "under_notice":
-        _publish_notice(app, juris, report)
-    if spec.status in DEMO_REASONS:
-        _decide_with_reason(app, spec, juris)
+    _Life(spec, organisation, space, juris, report).run()
 
 
 # What the reviewer wrote when returning or rejecting a demo application, so that the
@@ -363,48 +357,235 @@ DEMO_REASONS = {
     "returned": ("return", "（演示）请补充入驻企业的入驻协议复印件，并核实上年度服务活动场次后重新提交。"),
     "rejected": ("reject", "（演示）经专家评审，孵化服务能力未达到认定条件，不予通过。"),
 }
+OPINION = "（演示）经审核，申报材料齐全，符合认定条件，同意。"
+RECOMMEND = "（演示）经县区科技部门初审，材料齐全、情况属实，同意推荐。"
+SITE_VISIT = "（演示）实地查验：场地、运营团队与服务情况与申报材料一致。"
+NOTICE_DAYS_DEMO = 7  # where neither the policy nor the bureau sets a period (徐州, 云南): a bureau setting
+STEP_GAP = timedelta(days=7)  # between two acts of a demo application's history
 
 
-def _decide_with_reason(app: Application, spec: DemoApplication, juris) -> None:
-    """Return or reject ``app`` through ``core.workflow.act`` as the user whose role the
-    step names, so that the review record (with its reason) and the audit event exist."""
+@functools.lru_cache(maxsize=64)
+def demo_pdf(title: str) -> bytes:
+    """A small real PDF (one A4 page naming the material), made on the fly."""
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=(595, 842), invariant=1)
+    page.setTitle(title)
+    page.drawString(72, 770, "Demo material (zhongchuang demo data)")
+    page.drawString(72, 750, title.encode("unicode_escape").decode("ascii")[:90])
+    page.showPage()
+    page.save()
+    return out.getvalue()
+
+
+class _Life:
+    """One demo application carried, from the draft to its demo state, through the same
+    service functions the pages call — each act as the demo user whose role it is, on a
+    day of its history (``submitted_on`` and then a week per step, never after today):
+    the draft and its materials (real PDFs through ``core.uploads``), ``workflow.act``
+    (submit, withdraw, recommend, return), the expert batch (``core.batches``: batch,
+    expert, declaration, score sheet, conclusion, the leaders' decision), the public
+    notice and an objection (``core.public_notice``), and the title with its subsidy
+    entitlements (``core.awards.grant``)."""
+
+    def __init__(self, spec: DemoApplication, organisation: Organisation, space: Space, juris, report: DemoReport):
+        self.spec, self.organisation, self.space, self.juris, self.report = spec, organisation, space, juris, report
+        self.code = juris.code
+        self.today = date.today()
+        self.day = date.fromisoformat(spec.submitted_on) if spec.submitted_on else self.today
+        self.app: Application | None = None
+
+    # -- people ---------------------------------------------------------------------------
+    def user(self, role: str) -> User:
+        if role == APPLICANT:
+            return self.applicant()
+        if role == RECOMMENDER:
+            return self.recommender()
+        return db.session.scalar(select(User).where(User.login == demo_login(role, self.code)))
+
+    def applicant(self) -> User:
+        """The organisation's applicant account (``applicant@<code>.demo`` for the first
+        organisation of a jurisdiction, ``applicant-<code body>@<home>.demo`` for others)."""
+        found = db.session.scalar(select(User).where(User.organisation_id == self.organisation.id,
+                                                     User.role == APPLICANT).order_by(User.id))
+        if found is not None:
+            return found
+        spec = _spec(self.space.name)
+        login = f"applicant-{spec.org_body.lower()}@{spec.home}.demo"
+        _ensure_user(self.report, login, f"{self.organisation.name}（演示）", APPLICANT, spec.home,
+                     organisation=self.organisation)
+        db.session.flush()
+        return db.session.scalar(select(User).where(User.login == login))
+
+    def recommender(self) -> User:
+        """A recommender (推荐单位) whose area covers the space: the jurisdiction's demo
+        recommender, or one for the space's own 县区 (``recommender-<region>@<code>.demo``)."""
+        for user in db.session.scalars(select(User).where(User.role == RECOMMENDER).order_by(User.id)):
+            if self.code in user.jurisdiction_codes and self.space.region.startswith(user.region_prefix or ""):
+                return user
+        login = f"recommender-{self.space.region}@{self.code}.demo"
+        district = DISTRICT_NAMES.get(self.space.region, f"{self.juris.name}所辖县区")
+        _ensure_user(self.report, login, f"{district}科技部门（演示）", RECOMMENDER, self.code,
+                     region_prefix=self.space.region)
+        db.session.flush()
+        return db.session.scalar(select(User).where(User.login == login))
+
+    def next_day(self) -> date:
+        self.day = min(self.day + STEP_GAP, self.today)
+        return self.day
+
+    # -- the story -------------------------------------------------------------------------
+    def run(self) -> None:
+        from core import workflow
+
+        target = self.spec.status
+        self.draft()
+        self.materials(partial=target == "draft")
+        if target == "draft":
+            return
+        self.submit()
+        if target == "withdrawn":
+            workflow.act(self.app, "withdraw", self.applicant(), today=self.next_day())
+            return
+        while self.app.status in workflow.ACTIVE:  # until the step where the demo state is reached
+            step = workflow.step_of(self.app)
+            if target == "submitted" or step is None:
+                return
+            if target == "returned" and DEMO_REASONS["returned"][0] in workflow.allowed_actions(
+                    self.app, self.user(step.role), today=self.day):
+                self.decide_with_reason("returned", step)
+                return
+            if target == "in_review" and step.kind == "expert_review":
+                self.expert_review(conclude=False)
+                return
+            if target == "rejected" and step.kind == "decision":
+                self.decide_with_reason("rejected", step)
+                return
+            self.advance(step)
+
+    def draft(self) -> None:
+        from core.portal import space_facts
+
+        applicant = self.applicant()
+        app = Application(jurisdiction=self.code, category=self.spec.category, space=self.space,
+                          organisation=self.organisation, status="draft", facts=space_facts(self.space),
+                          form_data={})
+        db.session.add(app)
+        db.session.flush()
+        audit.record("application.created", app, actor=applicant, from_state=None, to_state="draft:-")
+        db.session.commit()
+        self.app = app
+        self.report.added["applications"] += 1
+
+    def materials(self, *, partial: bool) -> None:
+        """Each required material as a real PDF (a draft: only the first, still to finish)."""
+        from core import uploads
+        from core.portal import materials_of
+
+        applicant = self.applicant()
+        wanted = [m for m in materials_of(self.app) if m.required]
+        for material in wanted[:1] if partial else wanted:
+            upload = FileStorage(io.BytesIO(demo_pdf(material.name)), filename=f"{material.name}.pdf",
+                                 content_type="application/pdf")
+            saved = uploads.save(upload, key=material.code, actor=applicant, application_id=self.app.id,
+                                 material=material.code)
+            audit.record("application.material_uploaded", self.app, actor=applicant, from_state="draft",
+                         to_state="draft", material=material.code, material_name=material.name,
+                         file=saved.original_name, sha256=saved.sha256, size=saved.size, replaced=[])
+            db.session.commit()
+
+    def submit(self) -> None:
+        from core import workflow
+
+        _ensure_call(self.code, self.juris, self.report, self.day)
+        workflow.act(self.app, "submit", self.applicant(), today=self.day)
+
+    def decide_with_reason(self, status: str, step) -> None:
+        from core import batches, workflow
+
+        action, reason = DEMO_REASONS[status]
+        actor = self.user(step.role)
+        day = self.next_day()
+        if step.kind == "decision" and step.role == LEADER and self.app.batch_id is not None:
+            batches.decide(db.session.get(Batch, self.app.batch_id), actor, meeting_on=day.isoformat(),
+                           minutes_ref=f"{day.year}年局务会纪要第{day.month}期（演示）",
+                           choices={self.app.id: (action, reason)}, today=day)
+        else:
+            workflow.act(self.app, action, actor, opinion=reason, today=day)
+
+    def advance(self, step) -> None:
+        from core import awards, batches, public_notice, workflow
+
+        day = self.next_day()
+        if step.kind == "expert_review":
+            self.expert_review(conclude=True)
+        elif step.kind == "decision" and step.role == LEADER and self.app.batch_id is not None:
+            batches.decide(db.session.get(Batch, self.app.batch_id), self.user(LEADER), meeting_on=day.isoformat(),
+                           minutes_ref=f"{day.year}年局务会纪要第{day.month}期（演示）",
+                           choices={self.app.id: ("approve", OPINION)}, today=day)
+        elif step.kind == "public_notice":
+            self.notice()
+        elif step.kind == "award":
+            granted = date.fromisoformat(self.spec.granted_on) if self.spec.granted_on else day
+            awards.grant(self.app, self.user(OFFICER), max(granted, self.day))
+            self.report.added["recognitions"] += 1
+        else:  # recommendation, initial review, a decision by an officer
+            detail = {}
+            if workflow.meeting_requirement(self.code, step) is not None:
+                detail = {"meeting_on": day.isoformat(), "minutes_ref": f"{day.year}年局务会纪要第{day.month}期（演示）"}
+            opinion = RECOMMEND if step.kind in ("recommendation", "initial_review") else OPINION
+            workflow.act(self.app, "approve", self.user(step.role), opinion=opinion, today=day, detail=detail)
+
+    def expert_review(self, *, conclude: bool) -> None:
+        """A batch of its own, the jurisdiction's demo expert assigned; he declares no
+        conflict and (when the review is to end) fills the score sheet, then the officer
+        concludes the review."""
+        from core import batches
+
+        officer, expert = self.user(OFFICER), self.user(EXPERT)
+        batch = batches.create_batch(self.code, f"{self.day.year}年众创空间认定评审·{self.space.name}（演示）",
+                                     officer)
+        batches.add_application(batch, self.app.id, officer)
+        batches.assign_expert(batch, expert.id, officer)
+        if not conclude:
+            return  # the expert has the declaration and the score sheet to do
+        batches.declare(batch, expert, conflict=False)
+        sheet, _ = batches.review_dimensions(self.code)
+        batches.score(batch, self.app.id, expert, {d.name: f"{d.max * 0.85:g}" for d in sheet}, SITE_VISIT)
+        batches.conclude(batch, officer, today=self.next_day())
+
+    def notice(self) -> None:
+        """The public notice (公示): published by the officer; for the application still
+        under notice today an open objection (with its receipt number); for a recognised
+        one an objection dismissed with reasons, and the notice closed after its period."""
+        from core import public_notice, settings as bureau
+
+        officer = self.user(OFFICER)
+        recognised = self.spec.status == "recognised"
+        day = self.day if recognised else self.today
+        if bureau.bureau_setting(self.code, bureau.NOTICE_DAYS) is None:
+            try:
+                public_notice.notice_period_for(self.code, day, policy=_policy_of(self.app))
+            except Exception:  # the policy sets no period: the bureau sets one (as on its settings page)
+                bureau.set_bureau_setting(self.code, bureau.NOTICE_DAYS, NOTICE_DAYS_DEMO, actor=officer,
+                                          note="（演示）政策未规定公示期，本局设定")
+        notice = public_notice.publish([self.app], officer, day, f"{self.juris.name}众创空间认定结果公示（演示）",
+                                       f"{self.juris.authority}（演示）0000-00000000")
+        self.report.added["notices"] += 1
+        objection = public_notice.file_objection(
+            notice, name="（演示）异议人", contact="13800000000",
+            content="（演示）该空间上年度服务活动场次与申报不符。", application_id=self.app.id,
+            today=notice.first_day, client_address=f"demo-{self.app.id}")
+        if not recognised:
+            return
+        public_notice.resolve_objection(objection, "dismissed", "（演示）经核实，服务活动台账与申报一致，异议不成立。",
+                                        officer, today=notice.first_day)
+        self.day = notice.last_day + timedelta(days=1)
+        public_notice.close(notice, officer, self.day)
+
+
+def _policy_of(application: Application):
     from core import workflow
 
-    action, reason = DEMO_REASONS[spec.status]
-    step = workflow.step_of(app)
-    actor = step and db.session.scalar(select(User).where(User.login == demo_login(step.role, juris.code)))
-    app.status = "submitted" if step and app.current_step == workflow.steps_of(app)[0].code else "in_review"
-    try:
-        if actor is None:
-            raise workflow.WorkflowError(action, "no demo user for the step")
-        workflow.act(app, action, actor, opinion=reason, commit=False)
-    except workflow.WorkflowError:  # the step is not one that decides: the status alone
-        app.status = spec.status
-
-
-def _publish_notice(app: Application, juris, report: DemoReport) -> None:
-    """The public notice (公示) an application under notice is listed on: published on
-    the day the demo is loaded by the jurisdiction's demo officer, as in real use
-    (``core.public_notice.publish``: the period from the policy or the bureau setting,
-    the workflow's ``publish`` act, the audit events)."""
-    from core import public_notice
-    from core.workflow import WorkflowError
-
-    officer = db.session.scalar(select(User).where(User.login == demo_login(OFFICER, juris.code)))
-    app.status = "in_review"  # at the public-notice step; publish() puts it under notice
-    try:
-        public_notice.publish([app], officer, date.today(), f"{juris.name}众创空间认定结果公示（演示）",
-                              f"{juris.authority}（演示）", commit=False)
-    except WorkflowError:  # neither the policy nor the bureau sets a period: no notice
-        app.status = "under_notice"
-        return
-    report.added["notices"] += 1
-
-
-def _step_code(reg, spec: DemoApplication, policy) -> str | None:
-    """The code of the jurisdiction's step matching the demo status, if it has one."""
-    if spec.status not in STEP_KIND_OF_STATUS or policy is None:
-        return None
-    kind = STEP_KIND_OF_STATUS[spec.status]
-    steps = reg.review_steps(spec.jurisdiction, spec.category, policy)
-    return next((s.code for s in steps if s.kind == kind), steps[0].code if steps else None)
+    return workflow.policy_of(application)

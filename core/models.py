@@ -523,6 +523,9 @@ class Objection(TimestampMixin, db.Model):
 
     __tablename__ = "objections"
     id: Mapped[int] = mapped_column(primary_key=True)
+    # 受理回执号 YY-YYYYMMDD-NNNN (YY 异议, the filing day, the objection's serial number):
+    # shown to the objector on submission and to officers with the objection.
+    receipt_number: Mapped[str | None] = mapped_column(String(32), unique=True)
     notice_id: Mapped[int] = mapped_column(ForeignKey("public_notices.id"), index=True)
     application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"))
     name: Mapped[str] = mapped_column(String(100))

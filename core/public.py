@@ -1,4 +1,5 @@
-"""The public notices (公示), open to anyone without login: ``/notices/``.
+"""The public notices (公示), open to anyone without login: ``/notices/``, and the public
+home ``/`` that lists them (``home``, served as ``main.index``).
 
 The list shows the open notices and those closed recently, of the enabled
 jurisdictions; a notice's page shows the bureau, the spaces listed, the period with
@@ -60,7 +61,7 @@ def object_to(notice_id: int):
     if application_id and not application_id.isdigit():
         return _render(notice, typed=typed, errors={"application_id": "所选申报不在本公示中"}, status=400)
     try:
-        public_notice.file_objection(
+        objection = public_notice.file_objection(
             notice, name=typed["name"], contact=typed["contact"], content=typed["content"],
             application_id=int(application_id) if application_id else None,
             upload=request.files.get("attachment"), client_address=client_address(),
@@ -71,6 +72,20 @@ def object_to(notice_id: int):
     except WorkflowError as exc:
         key = exc.key if exc.key in (*FIELDS, "attachment") else "form"
         return _render(notice, typed=typed, errors={key: exc.message}, status=400)
-    flash(gettext("Your objection has been received. The bureau will look into it and may contact you."),
-          "success")
+    flash(gettext("Your objection has been received. Receipt number: %(number)s — keep it to ask the bureau "
+                  "about your objection. The bureau will look into it and may contact you.",
+                  number=objection.receipt_number), "receipt")
     return redirect(url_for(".show", notice_id=notice.id))
+
+
+def home():
+    """``/`` (endpoint ``main.index``): the public home — the notices under 公示 for anyone,
+    with a link to sign in; a signed-in user also finds the way to their own pages."""
+    from flask_login import current_user
+
+    from core.scoping import is_staff
+
+    today = dashboard.today()
+    return render_template("public/home.html", notices=public_notice.public_notices(today), today=today,
+                           authority_of=public_notice.authority_of,
+                           staff=current_user.is_authenticated and is_staff(current_user))

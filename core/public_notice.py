@@ -153,6 +153,13 @@ def _recent_from(client_address: str | None) -> int:
     ) or 0
 
 
+def receipt_number(day: date, serial: int) -> str:
+    """受理回执号 of an objection: ``YY-YYYYMMDD-NNNN`` — YY (异议), the day it was filed,
+    and its serial number in the register (the row id, at least 4 digits).  Unique
+    because the id is, even when two objections arrive at the same instant."""
+    return f"YY-{day.strftime('%Y%m%d')}-{serial:04d}"
+
+
 def file_objection(notice: PublicNotice, *, name: str, contact: str, content: str, today: date,
                    application_id: int | None = None, upload=None, client_address: str | None = None) -> Objection:
     """Record an objection to ``notice`` (anyone, no login); one commit.  The
@@ -182,11 +189,13 @@ def file_objection(notice: PublicNotice, *, name: str, contact: str, content: st
                               client_address=client_address or "-", status="open")
         db.session.add(objection)
         db.session.flush()
+        objection.receipt_number = receipt_number(today, objection.id)
         if _recent_from(client_address) > limit:  # counted again with this one written (SQLite)
             raise refused
         # The contact is not copied into the audit log: officers read it on the objection.
         audit.record("objection.file", objection, jurisdiction=notice.jurisdiction, actor=None,
                      to_state="open", notice_id=notice.id, application_id=application_id,
+                     receipt_number=objection.receipt_number,
                      attachment_sha256=attachment.sha256 if attachment else None)
         db.session.commit()
     except uploads.UploadError as exc:

@@ -1,5 +1,6 @@
-"""The site's front pages: ``/`` sends everyone where they belong (login, the
-administration, or the applicant's pages in :mod:`core.portal`)."""
+"""The site's front pages: ``/`` is the public home (the notices under 公示, a link to
+sign in; for a signed-in user the way to the administration or the applicant's pages in
+:mod:`core.portal`), built by :func:`core.public.home`."""
 from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -14,9 +15,9 @@ bp = Blueprint("main", __name__)
 
 @bp.route("/")
 def index():
-    if not current_user.is_authenticated:
-        return redirect(url_for("auth.login"))
-    return render_template("auth/home.html", staff=is_staff(current_user))
+    from core import public
+
+    return public.home()
 
 
 ERROR_MESSAGES = {

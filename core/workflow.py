@@ -286,8 +286,9 @@ def _target(application: Application, action: str, today: date, detail: dict[str
     steps = steps_of(application)
     first = steps[0].code if steps else None
     step = step_of(application)
-    if action == "submit":
-        return "submitted", first
+    if action == "submit":  # the steps of the version in force on the day of submission
+        steps = steps_of(application, settings.policy_in_force(application.jurisdiction, today))
+        return "submitted", steps[0].code if steps else None
     if action == "resubmit":
         back = (step.return_to if step and step.return_to else application.current_step) or first
         return ("submitted" if back == first else "in_review"), back

@@ -29,9 +29,9 @@ def test_login_page_is_chinese_and_local(client):
     assert 'src="http' not in html and 'href="http' not in html
 
 
-def test_index_sends_anonymous_to_login(client):
-    response = client.get("/")
-    assert response.status_code == 302 and response.location.endswith("/login")
+def test_index_is_the_public_home_with_a_link_to_log_in(client):
+    response = client.get("/")  # issue 13: the public finds the notices (公示) there
+    assert response.status_code == 200 and 'href="/login"' in response.get_data(as_text=True)
 
 
 def test_staff_lands_on_admin_and_login_is_audited(client):

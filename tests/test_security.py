@@ -124,7 +124,7 @@ def test_every_kind_of_page_carries_the_security_headers(app, monkeypatch):
     set_today(monkeypatch, date(2026, 9, 28))
     notice, applications, officer = published("kunming", date(2026, 9, 24))
     anonymous = app.test_client()
-    for url, status in (("/login", 200), ("/", 302), ("/register", 200), ("/notices/", 200),
+    for url, status in (("/login", 200), ("/", 200), ("/register", 200), ("/notices/", 200),
                         (f"/notices/{notice.id}", 200), ("/static/zc.css", 200), ("/no-such-page", 404),
                         ("/admin/", 302)):
         response = anonymous.get(url)

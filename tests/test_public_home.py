@@ -1,0 +1,102 @@
+"""The public home ``/`` (issue 13): anyone, without an account, finds the notices under
+公示 there and from the login page, and every objection gets a receipt number
+(受理回执号, ``YY-YYYYMMDD-NNNN``, docs/notices.md) shown to the objector on submission
+and to the officers with the objection.  Real HTTP with CSRF, real database."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from core import public_notice
+from core.extensions import db
+from core.models import AuditEvent, Objection
+from tests.factories import login, make_org, make_user
+from tests.notice_helpers import logged_in, officer, plain, published, set_today, token_of
+
+RECEIPT = re.compile(r"YY-\d{8}-\d{4,}")
+
+
+def test_anonymous_home_lists_the_notices_and_links_to_sign_in(app, monkeypatch):
+    set_today(monkeypatch, date(2026, 9, 28))
+    notice, _, _ = published("kunming", date(2026, 9, 24))
+    client = app.test_client()
+    response = client.get("/")
+    assert response.status_code == 200  # no longer sent to the login page
+    html = response.get_data(as_text=True)
+    assert notice.title in html and f'href="/notices/{notice.id}"' in html
+    assert "公示" in html and "受理异议中" in plain(html)
+    assert 'href="/login"' in html and 'id="login-link"' in html
+    assert 'href="/notices/"' in html
+    assert 'id="go-admin"' not in html and 'id="go-portal"' not in html
+
+
+def test_home_without_notices_says_so(app):
+    html = app.test_client().get("/").get_data(as_text=True)
+    assert 'id="no-notices"' in html and "目前没有公示" in html
+
+
+def test_login_page_links_to_the_notices(app):
+    html = app.test_client().get("/login").get_data(as_text=True)
+    assert 'id="notices-link"' in html and 'href="/notices/"' in html and "公示" in html
+
+
+def test_signed_in_users_reach_their_home_from_it(app):
+    applicant = app.test_client()
+    login(applicant, make_user("applicant", organisation=make_org(), name="申报人乙"))
+    html = applicant.get("/").get_data(as_text=True)
+    assert "申报人乙" in html and 'id="go-portal"' in html and 'href="/portal/"' in html
+    assert 'id="login-link"' not in html
+    staff = logged_in(app, officer("kunming"))
+    html = staff.get("/").get_data(as_text=True)
+    assert 'id="go-admin"' in html and 'href="/admin/"' in html and 'id="go-portal"' not in html
+
+
+def test_receipt_number_format_and_width():
+    assert public_notice.receipt_number(date(2026, 9, 28), 7) == "YY-20260928-0007"
+    assert public_notice.receipt_number(date(2026, 9, 28), 9999) == "YY-20260928-9999"
+    assert public_notice.receipt_number(date(2026, 10, 1), 10000) == "YY-20261001-10000"  # never cut
+
+
+def _object(client, notice, address, name="张三"):
+    data = {"name": name, "contact": "13900001111", "content": "该空间面积与申报不符",
+            "csrf_token": token_of(client, f"/notices/{notice.id}")}
+    return client.post(f"/notices/{notice.id}/objections", data=data, content_type="multipart/form-data",
+                       environ_base={"REMOTE_ADDR": address})
+
+
+def test_objector_sees_a_unique_receipt_and_the_officer_sees_it_too(app, monkeypatch):
+    set_today(monkeypatch, date(2026, 9, 28))  # inside 2026-09-25 … 10-08 (昆科发〔2017〕55号 第十一条)
+    notice, _, user = published("kunming", date(2026, 9, 24))
+    first, second = app.test_client(), app.test_client()
+    response = _object(first, notice, "10.2.0.1")
+    assert response.status_code == 302
+    shown = first.get(response.location).get_data(as_text=True)
+    objection = db.session.scalars(select(Objection)).one()
+    assert objection.receipt_number == f"YY-20260928-{objection.id:04d}"
+    assert objection.receipt_number in shown and "回执号" in shown
+    assert _object(second, notice, "10.2.0.2", name="李四").status_code == 302
+    numbers = db.session.scalars(select(Objection.receipt_number).order_by(Objection.id)).all()
+    assert len(numbers) == 2 and len(set(numbers)) == 2 and all(RECEIPT.fullmatch(n) for n in numbers)
+    # The number is written in the (append-only) audit event of the filing.
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "objection.file")).all()
+    assert sorted(e.detail["receipt_number"] for e in events) == sorted(numbers)
+    # The officer sees each number with its objection.
+    html = logged_in(app, user).get(f"/admin/notices/{notice.id}").get_data(as_text=True)
+    for number in numbers:
+        assert number in html
+    assert "回执号" in html
+
+
+def test_receipt_numbers_are_unique_in_the_database(app, monkeypatch):
+    notice, _, _ = published("kunming", date(2026, 9, 24))
+    objection = public_notice.file_objection(notice, name="王五", contact="w@example.cn", content="异议",
+                                             today=date(2026, 9, 28), client_address="10.3.0.1")
+    db.session.add(Objection(notice_id=notice.id, name="x", contact="y", content="z",
+                             receipt_number=objection.receipt_number))
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
