@@ -190,10 +190,23 @@ class BatchView(StaffAccessMixin, BaseView):
     @expose("/<int:batch_id>/declare", methods=["POST"])
     def declare(self, batch_id: int):
         batch = self._batch(batch_id)
-        conflict = request.form.get("conflict") == "yes"
+        choice = request.form.get("conflict", "")
         note = request.form.get("note", "")
-        return self._do(batch, lambda: batches.declare(batch, current_user, conflict=conflict, note=note),
-                        gettext("Declaration recorded."), typed={"note": note})
+        typed = {"note": note, "conflict": choice}
+        if choice not in ("yes", "no"):
+            # An explicit choice: nothing is pre-selected, and no answer is no declaration.
+            error = batches.BatchError("conflict", "请选择是否存在利益冲突",
+                                       {"conflict": "请选择“本人不存在利益冲突”或“本人存在利益冲突”"})
+            return self._render(batch, error=error, typed=typed, status=400)
+        try:
+            batches.declare(batch, current_user, conflict=choice == "yes", note=note)
+        except batches.BatchError as exc:
+            db.session.rollback()
+            if exc.key in ("note", "conflict") and not exc.errors:
+                exc.errors = {exc.key: exc.message}  # shown next to its field
+            return self._render(batch, error=exc, typed=typed, status=400)
+        flash(gettext("Declaration recorded."), "success")
+        return redirect(url_for(".show", batch_id=batch.id))
 
     @expose("/<int:batch_id>/conclude", methods=["POST"])
     def conclude(self, batch_id: int):
