@@ -24,6 +24,7 @@ from wtforms import DateField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import Length, ValidationError
 
 from core import batches, roles, workflow
+from core.admin import checklist as checklist_view
 from core.admin import dashboard, labels
 from core.admin.base import AdminForm, ScopedModelView, StaffAccessMixin
 from core.admin.bureau import BAD_DATE, REQUIRED, fmt_jurisdiction, jurisdiction_choices, replace_parse_errors, required
@@ -110,7 +111,12 @@ class BatchView(StaffAccessMixin, BaseView):
 
     def _render_list(self, *, error=None, typed=None, status=200):
         found = db.session.scalars(batches.visible_batches(current_user).order_by(batches.Batch.id.desc())).all()
+        # The ineligible applications of each batch, flagged in the list (issue 13).
+        flagged = {b.id: [v for v in (checklist_view.verdict_summary(a, current_user)
+                                      for a in sorted(b.applications, key=lambda a: a.id)) if v.flagged]
+                   for b in found}
         return self.render("admin/batch_list.html", batches=found, labels=labels, error=error, typed=typed or {},
+                           flagged=flagged,
                            may_create=current_user.role == roles.OFFICER, jurisdictions=jurisdiction_choices(),
                            decision_label=decision_label), status
 
@@ -137,6 +143,7 @@ class BatchView(StaffAccessMixin, BaseView):
             batch=batch, labels=labels, error=error, typed=typed or {}, role=role, sheet=sheet,
             sheet_from_bureau=from_bureau, decision_label=decision_label, steps=workflow.step_of,
             errors=error.errors if error else {},
+            verdicts={a.id: checklist_view.verdict_summary(a, user) for a in batch.applications},
         )
         if role == roles.EXPERT:
             assignment = batches.assignment_of(batch, user)

@@ -28,6 +28,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core import workflow
+from core.admin import checklist as checklist_view
 from core.admin import dashboard, labels
 from core.admin.base import StaffAccessMixin
 from core.admin.policy import STEP_KIND_LABELS
@@ -126,6 +127,7 @@ class CaseView(StaffAccessMixin, BaseView):
             typed=typed or {}, error=error, errors=errors or {}, labels=labels, kinds=STEP_KIND_LABELS,
             action_label=action_label, button_classes=BUTTON_CLASSES,
             step_names={s.code: s.name for s in workflow.steps_of(application)},
+            verdict=checklist_view.verdict_summary(application, current_user),
         ), status
 
     @expose("/")
