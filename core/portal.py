@@ -112,6 +112,7 @@ def _render_detail(application: Application, *, error: str | None = None, status
         materials=materials_of(application), attached=attached(application), upload_errors=upload_errors or {},
         editable=application.status in MATERIALS_EDITABLE,
         error=error, labels=labels, action_labels=workflow.ACTION_LABELS, role_label=labels.role_label,
+        unattended=workflow.unattended(application) is not None,  # issue 13: warn, say what happens next
     ), status
 
 

@@ -122,6 +122,8 @@ def case_act(person: Person, application: Application, action: str, **fields):
     assert f'value="{action}"' in html, (action, plain(html)[:600])
     data = {"action": action, "expected_version": re.search(r'name="expected_version" value="(\d+)"', html).group(1),
             "expected_step": re.search(r'name="expected_step" value="([^"]*)"', html).group(1), **fields}
+    if action in ("award", "conclude_expert_review"):
+        data.setdefault("confirm", "yes")  # the confirmation box (issue 13)
     return person.post(f"/admin/case/{application.id}", f"/admin/case/{application.id}/act", data)
 
 
