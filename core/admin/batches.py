@@ -218,6 +218,10 @@ class BatchView(StaffAccessMixin, BaseView):
     @expose("/<int:batch_id>/conclude", methods=["POST"])
     def conclude(self, batch_id: int):
         batch = self._batch(batch_id)
+        if current_user.role == roles.OFFICER and request.form.get("confirm") != "yes":
+            # 结束专家评审 is asked twice: a static JS confirm() and this box (issue 13)
+            message = "请勾选确认后再结束专家评审"
+            return self._render(batch, error=batches.BatchError("confirm", message, {"confirm": message}), status=400)
         return self._do(batch, lambda: batches.conclude(batch, current_user, today=dashboard.today()),
                         gettext("Expert review concluded for the batch."))
 
