@@ -155,3 +155,20 @@ def test_the_applicant_still_sees_its_recognised_application_with_a_notice(app):
     assert space.name in row and "弥众创〔2026〕001号" in row and "已认定" in row and "弥勒" in row
     assert "recognised" not in row
     assert f'id="dormant-{other.id}"' not in html and f'id="dormant-{kunming.id}"' not in html
+
+
+def test_award_on_the_notice_desk_needs_the_confirmation_too_article_12(app):
+    """第十二条 授牌 from the notice desk's list of applications awaiting the award: the
+    same question and box; unticked, nothing is awarded and the error sits in its row."""
+    officer = make_user("officer", ("kunming",))
+    application = at_step("kunming", step="award")
+    client = as_user(app, officer)
+    html = client.get("/admin/notices/").get_data(as_text=True)
+    hooked(html, f"award-{application.id}")
+    data = {"expected_version": str(application.version)}
+    refused = post(client, "/admin/notices/", f"/admin/notices/award/{application.id}", data)
+    assert refused.status_code == 400
+    assert re.search(rf'id="award-{application.id}-error">[^<]*请勾选确认', refused.get_data(as_text=True))
+    assert count(Recognition) == 0
+    done = post(client, "/admin/notices/", f"/admin/notices/award/{application.id}", {**data, "confirm": "yes"})
+    assert done.status_code == 302 and count(Recognition) == 1
