@@ -264,7 +264,9 @@ def test_register_apply_and_carry_to_the_title(site, browser):
     batch_id = int(batch_path.rstrip("/").rsplit("/", 1)[1])
 
     expert = Person(browser, base).login(demo_login("expert", "kunming"))
-    expert.go(batch_path)
+    page = expert.go(batch_path)
+    assert not page.locator('#declare [name="conflict"]:checked').count()  # an explicit choice (issue 13)
+    page.check("#conflict-no")
     expert.submit("#declare")
     page = expert.go(f"/admin/batches/{batch_id}/score/{application_id}")
     for score in page.locator('#score-form [name^="score-"]').all():
