@@ -30,8 +30,10 @@ above (every expert awaited recorded it, or the officer before experts are assig
 the exceptions) as one ``ReviewRecord`` (step ``criteria``, action ``manual_judgement``) with an audit
 event, in one transaction.  Which roles record is the web layer's decision
 (``core.admin.checklist``); this module checks what is recorded and, for an expert,
-when (``judging_refusal``).  The verdict does not fold in the manual findings: the
-leader decides on them at his step.
+when (``judging_refusal``).  The findings decide nothing by themselves: the
+leader decides at his step — but a viewer who sees every judgement sees the
+``verdict`` follow the settled findings (``_fold_findings``): all 符合 → ``ELIGIBLE``,
+one 不符合 → ineligible; ``automatic_verdict`` stays what ``zhongchuang evaluate`` says.
 """
 from __future__ import annotations
 
@@ -49,7 +51,7 @@ from core.models import Application, ReviewRecord, User
 from core.policy import Citation, PolicyVersion
 from core.scoping import AUDIT_ROLES, role_of
 
-__all__ = ["STEP", "ACTION", "RESULTS", "EXCEPTION", "SPLIT", "MAX_NOTE", "JudgementError", "Judgement", "Row",
+__all__ = ["STEP", "ACTION", "RESULTS", "EXCEPTION", "SPLIT", "ELIGIBLE", "MAX_NOTE", "JudgementError", "Judgement", "Row",
            "Checklist", "compute", "judgements_by_judge", "visible_judges", "judging_refusal", "record_judgements"]
 
 STEP = "criteria"
@@ -57,6 +59,7 @@ ACTION = "manual_judgement"
 RESULTS = ("pass", "fail")
 EXCEPTION = "exception"  # 例外（原则上条款）: only on a failed criterion stated 原则上
 SPLIT = "split"  # a finding: the judges do not agree (意见不一)
+ELIGIBLE = "eligible"  # a verdict: every automatic criterion met, every manual one found met
 MAX_NOTE = 2000  # our choice: long enough for an expert's paragraph
 
 
@@ -112,6 +115,7 @@ class Checklist:
     facts_error: FactsError | None = None
     error: str | None = None  # an evaluation the engine refused (category unknown…)
     sees_all: bool = True  # False: the viewer sees only his own judgements, or none
+    verdict_by_judges: bool = False  # the verdict follows the judges' findings (_fold_findings)
 
     @property
     def manual_rows(self) -> list[Row]:
@@ -233,8 +237,24 @@ def compute(application: Application, today: date, *, viewer) -> Checklist:
     failed = [r for r in checklist.rows if r.result == "fail"]
     if answer["verdict"] == eligibility.INELIGIBLE and failed and all(r.excepted for r in failed):
         checklist.verdict = eligibility.PENDING_REVIEW
+    _fold_findings(checklist)
     checklist.warnings = list(answer.get("warnings", []))
     return checklist
+
+
+def _fold_findings(checklist: Checklist) -> None:
+    """The verdict follows the judges' settled findings on the manual criteria, for a
+    viewer who sees every judgement (``sees_all``: nothing hidden is revealed): once
+    every automatic criterion is met (or excepted) a manual criterion found 不符合 makes
+    the application ineligible, and every manual criterion found 符合 makes it eligible.
+    While a finding is awaited or split the verdict stays 待人工审核."""
+    if not checklist.sees_all or checklist.verdict != eligibility.PENDING_REVIEW:
+        return
+    findings = [r.finding for r in checklist.manual_rows]
+    if "fail" in findings:
+        checklist.verdict, checklist.verdict_by_judges = eligibility.INELIGIBLE, True
+    elif all(f == "pass" for f in findings):
+        checklist.verdict, checklist.verdict_by_judges = ELIGIBLE, True
 
 
 def judging_refusal(application: Application, actor) -> str | None:

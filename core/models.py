@@ -413,6 +413,24 @@ class ExpertAssignment(db.Model):
     expert: Mapped[User] = relationship(foreign_keys=[expert_id])
 
 
+class StepAssignment(db.Model):
+    """An officer's assignment of an application's review step to a named recommender
+    (issue 13: no recommender's area covers the space, so nobody could act).  The
+    assignee sees the application and acts at the recommender's steps as if his area
+    covered it (``core.scoping``); every assignment is also an audit event."""
+
+    __tablename__ = "step_assignments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    step: Mapped[str] = mapped_column(String(64))
+    assignee_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    assignee: Mapped[User] = relationship(foreign_keys=[assignee_id])
+
+
 APPLICATION_STATUSES = (
     "draft", "submitted", "in_review", "returned", "under_notice",
     "recognised", "rejected", "withdrawn",

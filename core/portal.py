@@ -31,7 +31,7 @@ from core import audit, roles, settings, uploads, workflow
 from core.admin import dashboard, labels
 from core.extensions import db
 from core.facts import FactsError, parse_facts
-from core.jurisdictions import enabled, enabled_for_space, registry
+from core.jurisdictions import enabled, enabled_codes, enabled_for_space, registry
 from core.models import Application, Attachment, NoticeEntry, PublicNotice, Recognition, ReviewRecord, Space
 from core.policy import Jurisdiction, Material, PolicyVersion
 from core.scoping import application_criteria, application_or_404, space_criteria
@@ -116,7 +116,21 @@ def index():
         select(Application).where(application_criteria(current_user)).order_by(Application.id.desc())
     ).all()
     return render_template("portal/index.html", applications=applications, labels=labels,
-                           step_of=workflow.step_of)
+                           step_of=workflow.step_of, dormant=dormant_applications(current_user),
+                           recognition_of=recognition_of)
+
+
+def dormant_applications(user) -> list[Application]:
+    """The organisation's own applications in jurisdictions switched off on this platform
+    (core.jurisdictions): hidden everywhere else, listed here with a notice so that a
+    recognised space's title does not vanish without a word (issue 13)."""
+    if user.organisation_id is None:
+        return []
+    return db.session.scalars(
+        select(Application).where(Application.organisation_id == user.organisation_id,
+                                  Application.jurisdiction.not_in(enabled_codes()))
+        .order_by(Application.id.desc())
+    ).all()
 
 
 def _render_detail(application: Application, *, error: str | None = None, status: int = 200,
@@ -133,6 +147,7 @@ def _render_detail(application: Application, *, error: str | None = None, status
         editable=application.status in MATERIALS_EDITABLE, confirm_error=confirm_error,
         error=error, labels=labels, action_labels=workflow.ACTION_LABELS, role_label=labels.role_label,
         **_material_notes(application, upload_errors),
+        unattended=workflow.unattended(application) is not None,  # issue 13: warn, say what happens next
     ), status
 
 

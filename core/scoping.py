@@ -11,7 +11,8 @@ The rules (DESIGN.md "Users"):
   provincial office manages them all).
 - **officer, leader, expert, recommender** — records whose ``jurisdiction`` is one
   of the user's scopes (``UserScope``) *and* enabled.  A recommender with a
-  ``region_prefix`` sees only applications of spaces in that area; an expert only
+  ``region_prefix`` sees only applications of spaces in that area (and those an officer
+  assigned to him, ``StepAssignment``); an expert only
   the applications of the batches he is assigned to (``core.batches``).  None of
   them sees a draft: it is the applicant's until submitted (its case page, its
   materials, its PDF all ask :func:`application_criteria`).
@@ -34,7 +35,7 @@ from sqlalchemy import ColumnElement, false, or_, select, true
 
 from core import roles
 from core.jurisdictions import enabled, enabled_codes
-from core.models import Application, AuditEvent, ExpertAssignment, Organisation, Space, User
+from core.models import Application, AuditEvent, ExpertAssignment, Organisation, Space, StepAssignment, User
 
 AUDIT_ROLES = (roles.ADMIN, roles.OFFICER, roles.LEADER)
 DRAFT = "draft"  # core.workflow: an application not yet submitted
@@ -96,7 +97,9 @@ def application_criteria(user) -> ColumnElement[bool]:
     in_jurisdiction = in_jurisdiction & (Application.status != DRAFT)
     if role == roles.RECOMMENDER and user.region_prefix:
         in_area = select(Space.id).where(Space.region.startswith(user.region_prefix, autoescape=True))
-        return in_jurisdiction & Application.space_id.in_(in_area)
+        # or assigned to him by an officer when no recommender's area covered it (core.workflow.assign_step)
+        assigned = select(StepAssignment.application_id).where(StepAssignment.assignee_id == user.id)
+        return in_jurisdiction & (Application.space_id.in_(in_area) | Application.id.in_(assigned))
     if role == roles.EXPERT:  # only the batches he is assigned to (core.batches)
         assigned = select(ExpertAssignment.batch_id).where(ExpertAssignment.expert_id == user.id)
         return in_jurisdiction & Application.batch_id.in_(assigned)

@@ -35,7 +35,8 @@ from core.models import Application, ReviewRecord
 from core.policy import Citation, PolicyVersion, ReviewStep
 from core.scoping import application_criteria
 
-__all__ = ["WorkflowError", "StaleError", "SYSTEM", "ACTIONS", "ACTION_LABELS", "STATUS_OF_ACTION",
+__all__ = ["WorkflowError", "StaleError", "SYSTEM", "acting_role", "able_users", "unattended", "unattended_applications",
+           "assignable_recommenders", "assign_step", "substitute_refusal", "ACTIONS", "ACTION_LABELS", "STATUS_OF_ACTION",
            "steps_of", "step_of", "StepProgress", "progress", "next_step", "meeting_requirement", "needs_meeting", "policy_of", "allowed_actions", "refusal", "act", "edit_facts"]
 
 # Step kinds at which the step's role decides: approve, return or reject.
@@ -186,9 +187,10 @@ def _visible(application: Application, user) -> bool:
 
 
 def refusal(application: Application, action: str, actor, *, today: date | None = None,
-            detail: dict[str, Any] | None = None) -> str | None:
+            detail: dict[str, Any] | None = None, substitute: bool = False) -> str | None:
     """Why ``actor`` may not do ``action`` now (Chinese), or None when allowed.
-    Opinion and expected version are checked by :func:`act`, not here."""
+    Opinion and expected version are checked by :func:`act`, not here.  ``substitute``:
+    an officer acting in the recommender's place (:func:`substitute_refusal`)."""
     today = today or date.today()
     if action not in ACTIONS:
         return f"未知的办理操作 {action!r}"
@@ -215,6 +217,8 @@ def refusal(application: Application, action: str, actor, *, today: date | None 
             return f"该申报当前状态为 {status}，不能{ACTION_LABELS[action]}"
         if step.kind not in DECIDING_KINDS:
             return f"“{step.name}”步骤不能直接{ACTION_LABELS[action]}"
+        if substitute:
+            return substitute_refusal(application, actor)
         if role != step.role:
             return f"“{step.name}”由{roles.ROLE_LABELS.get(step.role, step.role)}办理"
         return None
@@ -319,8 +323,12 @@ def _stale_as_refusal():
 
 def act(application: Application, action: str, actor, *, opinion: str | None = None,
         expected_version: int | None = None, expected_step: str | None = None, today: date | None = None,
-        detail: dict[str, Any] | None = None, commit: bool = True) -> ReviewRecord:
-    """Do ``action`` on ``application`` as ``actor`` (see the module docstring)."""
+        detail: dict[str, Any] | None = None, commit: bool = True,
+        substitute_reason: str | None = None) -> ReviewRecord:
+    """Do ``action`` on ``application`` as ``actor`` (see the module docstring).
+    ``substitute_reason`` given (even empty): an officer acts in the recommender's
+    place at a step nobody can act on (:func:`substitute_refusal`); the reason is
+    required and recorded in the review record's audit event."""
     today = today or date.today()
     detail = dict(detail or {})
     opinion = (opinion or "").strip() or None
@@ -328,7 +336,19 @@ def act(application: Application, action: str, actor, *, opinion: str | None = N
         raise StaleError()
     if expected_step is not None and (expected_step or None) != application.current_step:
         raise StaleError()
-    reason = refusal(application, action, actor, today=today, detail=detail)
+    substitute = substitute_reason is not None
+    if substitute:
+        if action not in ("approve", "return", "reject"):
+            raise WorkflowError(action, "代为办理只能通过、退回修改或不予通过")
+        reason_text = substitute_reason.strip()
+        if not reason_text:
+            raise WorkflowError("substitute_reason", "代为办理须填写代办理由")
+        if len(reason_text) > MAX_SUBSTITUTE_REASON:
+            raise WorkflowError("substitute_reason",
+                                f"代办理由不能超过 {MAX_SUBSTITUTE_REASON} 字，实为 {len(reason_text)} 字")
+        step_now = step_of(application)
+        detail.update(in_place_of=step_now.role if step_now else None, substitute_reason=reason_text)
+    reason = refusal(application, action, actor, today=today, detail=detail, substitute=substitute)
     if reason:
         raise WorkflowError(action, reason)
     step = step_of(application)
@@ -393,3 +413,171 @@ def edit_facts(application: Application, facts: dict[str, Any], actor, *, form_d
         with _stale_as_refusal():
             db.session.commit()
     return changed
+
+
+# --- a step nobody can act on: warn, list, assign or act in the recommender's place ----------
+#
+# Issue 13: a 昆明 space in 530102 was submitted while the only recommender's area was
+# 530112 — nobody could act and the officer saw no buttons.  :func:`unattended` says so
+# (the applicant's page warns, the officer's dashboard lists it as 无人可办理); an officer of
+# the jurisdiction either assigns the step to a named recommender (:func:`assign_step`, a
+# ``StepAssignment`` that widens that recommender's scope to this application) or acts in
+# the recommender's place with a recorded reason (``act(..., substitute_reason=...)``).
+
+MAX_SUBSTITUTE_REASON = 2000  # our choice: as a judgement's note
+
+
+def acting_role(step: ReviewStep) -> str:
+    """Who acts at ``step``: its role where it decides, else the officer (who concludes
+    the expert review, publishes the notice and awards the title)."""
+    return step.role if step.kind in DECIDING_KINDS else roles.OFFICER
+
+
+def _covers(user, application: Application, assigned: set[int]) -> bool:
+    if user.role == roles.RECOMMENDER and user.region_prefix:
+        region = application.space.region if application.space is not None else ""
+        return region.startswith(user.region_prefix) or user.id in assigned
+    return True
+
+
+def _staff_of(code: str, role: str):
+    from core.models import User, UserScope
+
+    return db.session.scalars(
+        select(User).join(UserScope, UserScope.user_id == User.id)
+        .where(User.role == role, User.active.is_(True), UserScope.jurisdiction == code).order_by(User.name, User.id)
+    ).unique().all()
+
+
+def _assigned_to(application_ids: list[int]) -> dict[int, set[int]]:
+    from core.models import StepAssignment
+
+    found: dict[int, set[int]] = {}
+    if application_ids:
+        for app_id, user_id in db.session.execute(
+                select(StepAssignment.application_id, StepAssignment.assignee_id)
+                .where(StepAssignment.application_id.in_(application_ids))):
+            found.setdefault(app_id, set()).add(user_id)
+    return found
+
+
+def able_users(application: Application, step: ReviewStep | None = None, *, _staff=None, _assigned=None) -> list:
+    """The active users who can act at the application's current step: the acting role,
+    scoped to its jurisdiction, and — for a recommender with an area — whose area
+    covers the space or to whom the step was assigned."""
+    step = step or step_of(application)
+    if step is None:
+        return []
+    role = acting_role(step)
+    staff = _staff(application.jurisdiction, role) if _staff else _staff_of(application.jurisdiction, role)
+    assigned = (_assigned if _assigned is not None else _assigned_to([application.id])).get(application.id, set())
+    return [u for u in staff if _covers(u, application, assigned)]
+
+
+def unattended(application: Application, *, _staff=None, _assigned=None) -> str | None:
+    """Why nobody can act on ``application`` now (Chinese), or None: it waits at a step
+    and no active user can act there (:func:`able_users`)."""
+    if application.status not in ACTIVE:
+        return None
+    step = step_of(application)
+    if step is None:
+        return None
+    if able_users(application, step, _staff=_staff, _assigned=_assigned):
+        return None
+    role = acting_role(step)
+    label = roles.ROLE_LABELS.get(role, role)
+    if role == roles.RECOMMENDER:
+        region = application.space.region if application.space is not None else ""
+        return f"没有{label}账号的地区范围覆盖众创空间所在地区（{region}），“{step.name}”无人可以办理"
+    return f"本辖区没有可用的{label}账号，“{step.name}”无人可以办理"
+
+
+def unattended_applications(user) -> list[tuple[Application, str]]:
+    """The applications ``user`` may see on which nobody can act, oldest first, each
+    with the reason: the officer's dashboard lists them as 无人可办理."""
+    found = db.session.scalars(
+        select(Application).where(application_criteria(user), Application.status.in_(ACTIVE))
+        .order_by(Application.submitted_on, Application.id)
+    ).all()
+    cache: dict[tuple[str, str], list] = {}
+
+    def staff(code: str, role: str):
+        if (code, role) not in cache:
+            cache[(code, role)] = _staff_of(code, role)
+        return cache[(code, role)]
+
+    assigned = _assigned_to([a.id for a in found])
+    result = []
+    for application in found:
+        reason = unattended(application, _staff=staff, _assigned=assigned)
+        if reason:
+            result.append((application, reason))
+    return result
+
+
+def _officer_of(application: Application, actor) -> str | None:
+    if getattr(actor, "role", None) != roles.OFFICER:
+        return "只有本辖区的业务经办人员可以指派或代为办理"
+    if not _visible(application, actor):
+        return "无权办理该申报"
+    return None
+
+
+def substitute_refusal(application: Application, actor) -> str | None:
+    """Why ``actor`` may not act in the recommender's place on ``application`` now, or
+    None: an officer of its jurisdiction, at a recommender's step nobody can act on."""
+    refused = _officer_of(application, actor)
+    if refused:
+        return refused
+    step = step_of(application)
+    if application.status not in ACTIVE or step is None or step.kind not in DECIDING_KINDS \
+            or step.role != roles.RECOMMENDER:
+        return "该申报当前不在推荐单位办理的步骤，不能代为办理"
+    if unattended(application) is None:
+        return f"已有{roles.ROLE_LABELS[roles.RECOMMENDER]}可以办理“{step.name}”，业务经办人员不能代为办理"
+    return None
+
+
+def assignable_recommenders(application: Application) -> list:
+    """The recommenders an officer may assign the current step to: active, scoped to
+    the application's jurisdiction, not already able to act on it."""
+    able = {u.id for u in able_users(application)}
+    return [u for u in _staff_of(application.jurisdiction, roles.RECOMMENDER) if u.id not in able]
+
+
+def assign_step(application: Application, assignee_id: Any, actor, *, reason: str | None = None,
+                commit: bool = True):
+    """Assign the application's current recommender step to the recommender
+    ``assignee_id`` (an officer of its jurisdiction, while nobody can act on it): a
+    ``StepAssignment`` and an audit event, committed together, or WorkflowError and
+    nothing written."""
+    from core.models import StepAssignment, User
+
+    refused = _officer_of(application, actor)
+    if refused:
+        raise WorkflowError("assignee", refused)
+    step = step_of(application)
+    if application.status not in ACTIVE or step is None or step.role != roles.RECOMMENDER \
+            or step.kind not in DECIDING_KINDS:
+        raise WorkflowError("assignee", "该申报当前不在推荐单位办理的步骤，无需指派")
+    if unattended(application) is None:
+        raise WorkflowError("assignee", f"已有{roles.ROLE_LABELS[roles.RECOMMENDER]}可以办理“{step.name}”，无需指派")
+    try:
+        user = db.session.get(User, int(assignee_id))
+    except (TypeError, ValueError):
+        user = None
+    if user is None or user.id not in {u.id for u in assignable_recommenders(application)}:
+        raise WorkflowError("assignee", "请选择本辖区在用的推荐单位账号")
+    reason = (reason or "").strip() or None
+    if reason and len(reason) > MAX_SUBSTITUTE_REASON:
+        raise WorkflowError("assign_reason", f"说明不能超过 {MAX_SUBSTITUTE_REASON} 字，实为 {len(reason)} 字")
+    assignment = StepAssignment(application_id=application.id, step=step.code, assignee_id=user.id,
+                                assigned_by_id=getattr(actor, "id", None), reason=reason)
+    db.session.add(assignment)
+    db.session.flush()
+    audit.record("workflow.step_assigned", application, actor=actor, from_state=_state(application),
+                 to_state=_state(application), opinion=reason, step=step.code, step_name=step.name,
+                 assignee=user.id, assignee_name=user.name, step_assignment=assignment.id)
+    if commit:
+        db.session.commit()
+    return assignment

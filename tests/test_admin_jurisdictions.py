@@ -114,7 +114,8 @@ def test_admin_switches_a_jurisdiction_off_and_its_records_stay(app):
     user_form_before = client.get("/admin/user/new/").get_data(as_text=True)
     assert 'value="mile"' in user_form_before
     token = csrf_token(client, "/admin/jurisdictions/")
-    response = client.post("/admin/jurisdictions/switch", data={"csrf_token": token, "code": "mile", "enabled": "0"})
+    response = client.post("/admin/jurisdictions/switch", data={"csrf_token": token, "code": "mile", "enabled": "0",
+                                                                 "confirm": "yes"})
     assert response.status_code == 302
 
     assert db.session.get(JurisdictionSetting, "mile").enabled is False

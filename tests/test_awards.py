@@ -105,8 +105,12 @@ def test_award_button_on_the_notice_desk(app, monkeypatch):
                         data={"csrf_token": token, "expected_version": str(application.version + 1)},
                         follow_redirects=True)
     assert "已被他人办理" in stale.get_data(as_text=True) and count(Recognition) == 0
+    unconfirmed = client.post(f"/admin/notices/award/{application.id}",
+                              data={"csrf_token": token, "expected_version": str(application.version)})
+    assert unconfirmed.status_code == 400 and count(Recognition) == 0  # the confirmation box (issue 13)
+    assert f'id="award-{application.id}-error"' in unconfirmed.get_data(as_text=True)
     response = client.post(f"/admin/notices/award/{application.id}",
-                           data={"csrf_token": token, "expected_version": str(application.version)},
+                           data={"csrf_token": token, "expected_version": str(application.version), "confirm": "yes"},
                            follow_redirects=True)
     assert response.status_code == 200 and "昆明市众创〔2026〕001号" in response.get_data(as_text=True)
     assert count(Recognition) == 1
@@ -125,11 +129,12 @@ def test_award_next_off_site_is_refused(app, monkeypatch, target):
     client = logged_in(app, officer("kunming"))
     token = token_of(client, "/admin/notices/")
     response = client.post(f"/admin/notices/award/{application.id}",
-                           data={"csrf_token": token, "expected_version": str(application.version), "next": target})
+                           data={"csrf_token": token, "expected_version": str(application.version), "next": target,
+                                 "confirm": "yes"})
     assert response.status_code == 302 and response.location == "/admin/notices/"
     assert count(Recognition) == 1
     kept = client.post(f"/admin/notices/award/{at_step('kunming', step='award').id}",
-                       data={"csrf_token": token, "next": "/admin/recognition/"})
+                       data={"csrf_token": token, "next": "/admin/recognition/", "confirm": "yes"})
     assert kept.location == "/admin/recognition/"
 
 

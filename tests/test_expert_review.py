@@ -156,7 +156,7 @@ def test_side_by_side_means_and_conclusion(app):
     assert first_app.current_step == second_app.current_step == "expert_review" and batch.status == "open"
     # the last score, then one transaction for the whole batch
     batches.score(batch, second_app.id, second, dict(zip(SHEET, ("12", "12", "12", "12"))), "一般")
-    assert post(officer, page, f"{page}/conclude", {}).status_code == 302
+    assert post(officer, page, f"{page}/conclude", {"confirm": "yes"}).status_code == 302
     db.session.expire_all()
     assert first_app.current_step == second_app.current_step == "bureau_decision"
     assert batch.status == "concluded"

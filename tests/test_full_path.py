@@ -122,6 +122,8 @@ def case_act(person: Person, application: Application, action: str, **fields):
     assert f'value="{action}"' in html, (action, plain(html)[:600])
     data = {"action": action, "expected_version": re.search(r'name="expected_version" value="(\d+)"', html).group(1),
             "expected_step": re.search(r'name="expected_step" value="([^"]*)"', html).group(1), **fields}
+    if action in ("award", "conclude_expert_review"):
+        data.setdefault("confirm", "yes")  # the confirmation box (issue 13)
     return person.post(f"/admin/case/{application.id}", f"/admin/case/{application.id}/act", data)
 
 
@@ -144,14 +146,14 @@ def batch_review(app, code: str, applications: list[Application], meeting_on: da
     expert_id = re.search(r'<select name="expert_id"[^>]*>\s*<option value="(\d+)"', officer.get(batch_url)).group(1)
     officer.post(batch_url, f"/admin/batches/{batch_id}/assign", {"expert_id": expert_id})
     # the officer cannot conclude before the expert has scored
-    officer.post(batch_url, f"/admin/batches/{batch_id}/conclude", expect=400)
+    officer.post(batch_url, f"/admin/batches/{batch_id}/conclude", {"confirm": "yes"}, expect=400)
     expert.post(batch_url, f"/admin/batches/{batch_id}/declare", {"conflict": "no"})
     for application in applications:
         sheet_url = f"/admin/batches/{batch_id}/score/{application.id}"
         fields = re.findall(r'name="(score-\d+)"', expert.get(sheet_url))
         assert len(fields) >= 1
         expert.post(sheet_url, sheet_url, {**{f: "18" for f in fields}, "notes": "实地查验：场地、服务与申报一致"})
-    officer.post(batch_url, f"/admin/batches/{batch_id}/conclude")
+    officer.post(batch_url, f"/admin/batches/{batch_id}/conclude", {"confirm": "yes"})
     for application in applications:
         assert state(application) == ("in_review", "bureau_decision")
     leader.post(batch_url, f"/admin/batches/{batch_id}/decide", {

@@ -24,6 +24,7 @@ from wtforms import DateField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import Length, ValidationError
 
 from core import batches, roles, workflow
+from core.admin import checklist as checklist_view
 from core.admin import dashboard, labels
 from core.admin.base import AdminForm, ScopedModelView, StaffAccessMixin
 from core.admin.bureau import BAD_DATE, REQUIRED, fmt_jurisdiction, jurisdiction_choices, replace_parse_errors, required
@@ -110,7 +111,12 @@ class BatchView(StaffAccessMixin, BaseView):
 
     def _render_list(self, *, error=None, typed=None, status=200):
         found = db.session.scalars(batches.visible_batches(current_user).order_by(batches.Batch.id.desc())).all()
+        # The ineligible applications of each batch, flagged in the list (issue 13).
+        flagged = {b.id: [v for v in (checklist_view.verdict_summary(a, current_user)
+                                      for a in sorted(b.applications, key=lambda a: a.id)) if v.flagged]
+                   for b in found}
         return self.render("admin/batch_list.html", batches=found, labels=labels, error=error, typed=typed or {},
+                           flagged=flagged,
                            may_create=current_user.role == roles.OFFICER, jurisdictions=jurisdiction_choices(),
                            decision_label=decision_label), status
 
@@ -137,6 +143,7 @@ class BatchView(StaffAccessMixin, BaseView):
             batch=batch, labels=labels, error=error, typed=typed or {}, role=role, sheet=sheet,
             sheet_from_bureau=from_bureau, decision_label=decision_label, steps=workflow.step_of,
             errors=error.errors if error else {},
+            verdicts={a.id: checklist_view.verdict_summary(a, user) for a in batch.applications},
         )
         if role == roles.EXPERT:
             assignment = batches.assignment_of(batch, user)
@@ -190,14 +197,31 @@ class BatchView(StaffAccessMixin, BaseView):
     @expose("/<int:batch_id>/declare", methods=["POST"])
     def declare(self, batch_id: int):
         batch = self._batch(batch_id)
-        conflict = request.form.get("conflict") == "yes"
+        choice = request.form.get("conflict", "")
         note = request.form.get("note", "")
-        return self._do(batch, lambda: batches.declare(batch, current_user, conflict=conflict, note=note),
-                        gettext("Declaration recorded."), typed={"note": note})
+        typed = {"note": note, "conflict": choice}
+        if choice not in ("yes", "no"):
+            # An explicit choice: nothing is pre-selected, and no answer is no declaration.
+            error = batches.BatchError("conflict", "请选择是否存在利益冲突",
+                                       {"conflict": "请选择“本人不存在利益冲突”或“本人存在利益冲突”"})
+            return self._render(batch, error=error, typed=typed, status=400)
+        try:
+            batches.declare(batch, current_user, conflict=choice == "yes", note=note)
+        except batches.BatchError as exc:
+            db.session.rollback()
+            if exc.key in ("note", "conflict") and not exc.errors:
+                exc.errors = {exc.key: exc.message}  # shown next to its field
+            return self._render(batch, error=exc, typed=typed, status=400)
+        flash(gettext("Declaration recorded."), "success")
+        return redirect(url_for(".show", batch_id=batch.id))
 
     @expose("/<int:batch_id>/conclude", methods=["POST"])
     def conclude(self, batch_id: int):
         batch = self._batch(batch_id)
+        if current_user.role == roles.OFFICER and request.form.get("confirm") != "yes":
+            # 结束专家评审 is asked twice: a static JS confirm() and this box (issue 13)
+            message = "请勾选确认后再结束专家评审"
+            return self._render(batch, error=batches.BatchError("confirm", message, {"confirm": message}), status=400)
         return self._do(batch, lambda: batches.conclude(batch, current_user, today=dashboard.today()),
                         gettext("Expert review concluded for the batch."))
 

@@ -28,6 +28,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core import workflow
+from core.admin import checklist as checklist_view
 from core.admin import dashboard, labels
 from core.admin.base import StaffAccessMixin
 from core.admin.policy import STEP_KIND_LABELS
@@ -41,6 +42,12 @@ from core.scoping import AUDIT_ROLES, application_or_404, audit_criteria
 CASE_ACTIONS = ("approve", "return", "reject", "conclude_expert_review", "award")
 BUTTON_CLASSES = {"approve": "btn-success", "return": "btn-warning", "reject": "btn-danger",
                   "conclude_expert_review": "btn-primary", "award": "btn-primary"}
+# Grave steps asked twice: a static JS confirm() and a required "confirm" checkbox the
+# server checks (so it holds without JavaScript, and for a forged post).
+CONFIRMED_ACTIONS = ("conclude_expert_review", "award")
+CONFIRM_REQUIRED = "请勾选确认后再办理"
+# The actions an officer may take in the recommender's place (workflow.substitute_refusal).
+SUBSTITUTE_ACTIONS = ("approve", "return", "reject")
 
 
 
@@ -51,7 +58,13 @@ def offered_actions(application: Application, user, today: date) -> list[str]:
     return [a for a in CASE_ACTIONS if a in offered]
 
 
+# Timeline events of the workflow that are not moves (no button of their own).
+EVENT_LABELS = {"workflow.step_assigned": "指派推荐单位办理"}
+
+
 def action_label(action: str) -> str:
+    if action in EVENT_LABELS:
+        return EVENT_LABELS[action]
     return workflow.ACTION_LABELS.get(action.removeprefix("workflow."), action)
 
 
@@ -116,6 +129,8 @@ class CaseView(StaffAccessMixin, BaseView):
         offered = offered_actions(application, current_user, today)
         policy = workflow.policy_of(application)
         show_timeline = current_user.role in AUDIT_ROLES
+        stuck = workflow.unattended(application) if show_timeline else None
+        may_substitute = stuck is not None and workflow.substitute_refusal(application, current_user) is None
         return self.render(
             "admin/case.html", app=application, step=step, steps=workflow.progress(application), offered=offered,
             meeting_requirement=workflow.meeting_requirement(application.jurisdiction, step)
@@ -126,6 +141,10 @@ class CaseView(StaffAccessMixin, BaseView):
             typed=typed or {}, error=error, errors=errors or {}, labels=labels, kinds=STEP_KIND_LABELS,
             action_label=action_label, button_classes=BUTTON_CLASSES,
             step_names={s.code: s.name for s in workflow.steps_of(application)},
+            verdict=checklist_view.verdict_summary(application, current_user),
+            stuck=stuck, may_substitute=may_substitute, substitute_actions=SUBSTITUTE_ACTIONS,
+            assignable=workflow.assignable_recommenders(application) if may_substitute else [],
+            confirmed_actions=CONFIRMED_ACTIONS,
         ), status
 
     @expose("/")
@@ -141,7 +160,10 @@ class CaseView(StaffAccessMixin, BaseView):
         application = application_or_404(application_id)
         form = request.form
         action = form.get("action", "")
-        typed = {k: form.get(k, "") for k in ("opinion", "meeting_on", "minutes_ref")}
+        typed = {k: form.get(k, "") for k in ("opinion", "meeting_on", "minutes_ref", "substitute_reason")}
+        in_place = form.get("in_place") == "1"
+        if in_place:
+            typed["in_place"] = "1"
         today = dashboard.today()
         try:
             if action not in CASE_ACTIONS:
@@ -157,10 +179,19 @@ class CaseView(StaffAccessMixin, BaseView):
             detail, errors = ({}, {})
             if action == "approve":
                 detail, errors = _meeting_detail(application, step, form)
+            if action in CONFIRMED_ACTIONS and form.get("confirm") != "yes":
+                refused = workflow.refusal(application, action, current_user, today=today)
+                if refused:  # a move not allowed at all is refused as such, not asked to confirm
+                    raise workflow.WorkflowError(action, refused)
+                errors[f"confirm-{action}"] = CONFIRM_REQUIRED
             if errors:
                 return self._render(application, typed=typed, errors=errors,
                                     error="请按提示修改后重新提交", status=400)
-            if action == "award":
+            if in_place:
+                workflow.act(application, action, current_user, opinion=form.get("opinion"),
+                             expected_version=expected_version, expected_step=application.current_step,
+                             today=today, substitute_reason=form.get("substitute_reason", ""))
+            elif action == "award":
                 _award(application, current_user, today)
             else:
                 workflow.act(application, action, current_user, opinion=form.get("opinion"),
@@ -172,9 +203,37 @@ class CaseView(StaffAccessMixin, BaseView):
             return self._render(application, error=exc.message, status=409)
         except workflow.WorkflowError as exc:
             db.session.rollback()
-            errors = {"opinion": exc.message} if exc.key == "opinion" else {}
+            errors = {exc.key: exc.message} if exc.key in ("opinion", "substitute_reason") else {}
+            if in_place and "opinion" in errors:
+                errors = {"substitute_opinion": exc.message}
             return self._render(application, typed=typed, errors=errors, error=exc.message, status=400)
         flash(gettext("Done: %(action)s.", action=action_label(action)), "success")
+        return redirect(url_for(".show", application_id=application.id))
+
+    @expose("/<int:application_id>/assign", methods=["POST"])
+    def assign(self, application_id: int):
+        """Assign a step nobody can act on to a named recommender (workflow.assign_step)."""
+        application = application_or_404(application_id)
+        form = request.form
+        typed = {"assignee": form.get("assignee", ""), "assign_reason": form.get("assign_reason", "")}
+        try:
+            try:
+                expected_version = int(form.get("expected_version", ""))
+            except ValueError:
+                raise workflow.StaleError() from None
+            if expected_version != application.version or (form.get("expected_step") or None) != application.current_step:
+                raise workflow.StaleError()
+            assignment = workflow.assign_step(application, typed["assignee"], current_user,
+                                              reason=typed["assign_reason"])
+        except workflow.StaleError as exc:
+            db.session.rollback()
+            db.session.refresh(application)
+            return self._render(application, error=exc.message, status=409)
+        except workflow.WorkflowError as exc:
+            db.session.rollback()
+            errors = {exc.key: exc.message} if exc.key in ("assignee", "assign_reason") else {}
+            return self._render(application, typed=typed, errors=errors, error=exc.message, status=400)
+        flash(gettext("Step assigned to %(name)s.", name=assignment.assignee.name), "success")
         return redirect(url_for(".show", application_id=application.id))
 
     @expose("/<int:application_id>/timeline.csv")

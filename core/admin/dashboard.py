@@ -1,7 +1,9 @@
 """The admin's landing page: one card per enabled jurisdiction the user may see.
 
 Iterates the registry, so a jurisdiction installed as a separate package appears
-here with no change in core.
+here with no change in core.  Above the cards, for officers, leaders and the admin:
+the applications nobody can act on (无人可办理, ``workflow.unattended_applications``),
+each linked to its case page where an officer assigns the step or acts in its place.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from core import roles, workflow
 from core.admin import labels
 from core.admin.base import StaffAccessMixin
 from core.extensions import db
@@ -69,4 +72,8 @@ def cards(user) -> list[Card]:
 class DashboardView(StaffAccessMixin, AdminIndexView):
     @expose("/")
     def index(self):
-        return self.render("admin/dashboard.html", cards=cards(current_user), today=today())
+        # 无人可办理: applications nobody can act on (issue 13), for those who can resolve them
+        stuck = workflow.unattended_applications(current_user) \
+            if current_user.role in (roles.OFFICER, roles.LEADER, roles.ADMIN) else []
+        return self.render("admin/dashboard.html", cards=cards(current_user), today=today(), stuck=stuck,
+                           labels=labels, step_of=workflow.step_of)

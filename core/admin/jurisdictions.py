@@ -3,6 +3,11 @@
 The deployment setting ``ZHONGCHUANG_JURISDICTIONS`` is the ceiling: a jurisdiction
 outside it is shown as such and cannot be switched on here.  Switching off hides a
 jurisdiction everywhere; its records stay in the database untouched.
+
+Switching off is confirmed twice (issue 13): a static JS confirm() and a required
+"confirm" box the server checks; the row says how many applications and titles the
+jurisdiction holds.  Its applicants are not left without a word: "My applications"
+still lists their own applications there, with a notice (``core.portal``).
 """
 from __future__ import annotations
 
@@ -10,13 +15,31 @@ from flask import abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_babel import gettext
 from flask_login import current_user
+from sqlalchemy import func, select
 
 from core import audit, roles
 from core.admin import labels
 from core.admin.base import StaffAccessMixin
 from core.extensions import db
 from core.jurisdictions import admin_switches, allowed_codes, enabled_codes, registry
-from core.models import JurisdictionSetting
+from core.models import Application, JurisdictionSetting
+
+CONFIRM_REQUIRED = "停用前请勾选确认"
+
+
+def holdings() -> dict[str, tuple[int, int]]:
+    """Per jurisdiction: (submitted applications, recognised ones) — what switching off hides."""
+    rows = db.session.execute(
+        select(Application.jurisdiction, Application.status, func.count())
+        .where(Application.status != "draft").group_by(Application.jurisdiction, Application.status)
+    ).all()
+    found: dict[str, list[int]] = {}
+    for code, status, n in rows:
+        totals = found.setdefault(code, [0, 0])
+        totals[0] += n
+        if status == "recognised":
+            totals[1] += n
+    return {code: (a, r) for code, (a, r) in found.items()}
 
 
 def rows() -> list[dict]:
@@ -40,9 +63,13 @@ def rows() -> list[dict]:
 class JurisdictionsView(StaffAccessMixin, BaseView):
     allowed_roles = (roles.ADMIN,)
 
+    def _render(self, *, errors: dict | None = None, status: int = 200):
+        return self.render("admin/jurisdictions.html", rows=rows(), broken=registry().broken, holdings=holdings(),
+                           errors=errors or {}), status
+
     @expose("/")
     def index(self):
-        return self.render("admin/jurisdictions.html", rows=rows(), broken=registry().broken)
+        return self._render()
 
     @expose("/switch", methods=["POST"])
     def switch(self):
@@ -56,6 +83,8 @@ class JurisdictionsView(StaffAccessMixin, BaseView):
                           code=code), "error")
             return redirect(url_for(".index"))
         was_on = code in enabled_codes()
+        if not turn_on and was_on and request.form.get("confirm") != "yes":
+            return self._render(errors={code: CONFIRM_REQUIRED}, status=400)
         setting = db.session.get(JurisdictionSetting, code) or JurisdictionSetting(code=code)
         setting.enabled = turn_on
         setting.updated_by_id = current_user.id

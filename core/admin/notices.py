@@ -201,6 +201,13 @@ class NoticeDeskView(StaffAccessMixin, BaseView):
         try:
             if expected.isdigit() and int(expected) != application.version:
                 raise workflow.StaleError()
+            if request.form.get("confirm") != "yes":
+                # 授予称号 is asked twice: a static JS confirm() and this box (issue 13);
+                # a move not allowed at all is refused as such
+                refused = workflow.refusal(application, "award", current_user, today=_today())
+                if refused:
+                    raise workflow.WorkflowError("award", refused)
+                return self._index(typed={"award_unconfirmed": application.id}, status=400)
             recognition = awards.grant(application, current_user, _today())
         except workflow.WorkflowError as exc:
             db.session.rollback()

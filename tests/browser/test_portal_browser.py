@@ -349,7 +349,9 @@ def test_register_apply_and_carry_to_the_title(site, browser):
     batch_id = int(batch_path.rstrip("/").rsplit("/", 1)[1])
 
     expert = Person(browser, base).login(demo_login("expert", "kunming"))
-    expert.go(batch_path)
+    page = expert.go(batch_path)
+    assert not page.locator('#declare [name="conflict"]:checked').count()  # an explicit choice (issue 13)
+    page.check("#conflict-no")
     expert.submit("#declare")
     page = expert.go(f"/admin/batches/{batch_id}/score/{application_id}")
     for score in page.locator('#score-form [name^="score-"]').all():
@@ -357,7 +359,9 @@ def test_register_apply_and_carry_to_the_title(site, browser):
     page.fill("#notes", "实地查验：场地、服务与申报一致")
     expert.submit("#score-form")
 
-    officer.go(batch_path)
+    page = officer.go(batch_path)
+    page.check("#conclude-confirm")  # 结束专家评审 is confirmed twice: the box, then the dialog (issue 13)
+    page.once("dialog", lambda dialog: dialog.accept())
     officer.submit("#conclude")
     assert state(app, application_id) == ("in_review", "bureau_decision")
     leader = Person(browser, base).login(demo_login("leader", "kunming"))
@@ -391,6 +395,8 @@ def test_register_apply_and_carry_to_the_title(site, browser):
     officer.submit(f'form[action$="/notices/{notice_id}/close"]')
     assert state(app, application_id) == ("in_review", "award")
     page = officer.go(f"/admin/case/{application_id}")
+    page.check("#confirm-award-box")  # 授予称号 is confirmed twice: the box, then the dialog (issue 13)
+    page.once("dialog", lambda dialog: dialog.accept())
     with page.expect_navigation():
         page.click('button[name="action"][value="award"]')
     assert state(app, application_id) == ("recognised", None)
