@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask, has_request_context, request, session
 
 from core import config as config_module
+from core import error_pages, logs
 from core import models  # noqa: F401 - the tables, for migrations and the admin
 from core.extensions import babel, csrf, db, login_manager, migrate
 from core.plugins import Registry, make_plugin_manager
@@ -54,6 +55,7 @@ def create_app(test_config: dict | None = None, *, registry: Registry | None = N
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)
     if test_config:
         app.config.update(test_config)
+    logs.init_app(app)  # first: every later hook and handler logs with the request id
     config_module.private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
 
     if registry is None:
@@ -86,4 +88,7 @@ def create_app(test_config: dict | None = None, *, registry: Registry | None = N
     from core import documents_views
     app.register_blueprint(documents_views.bp)
     init_admin(app)
+    error_pages.init_app(app)
+    from core import health
+    app.register_blueprint(health.bp)
     return app
