@@ -99,6 +99,8 @@ def render_error(error: HTTPException):
 def http_error(error: HTTPException):
     if error.code is None:  # not an error (a routing redirect and such)
         return error
+    if error.response is not None:  # raised with its own page (the login's 429 of Flask-Limiter)
+        return error.response
     if error.code >= 500:
         _forget_failed_transaction()
     return render_error(error)
