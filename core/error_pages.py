@@ -7,9 +7,11 @@ request id.  Blueprints may still answer an error their own way first (the porta
 from __future__ import annotations
 
 import logging
+import re
 from urllib.parse import urlsplit
 
 from flask import Flask, render_template, request
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
@@ -18,6 +20,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from core.logs import request_id
 
 log = logging.getLogger(__name__)
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 TITLES = {
     400: _l("Bad request"),
@@ -81,11 +84,23 @@ FALLBACK = ("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><
             "<p>请求编号 / Request number: {request_id}</p><p><a href=\"/\">返回首页 / Home</a></p></body></html>")
 
 
+def _detail(error: HTTPException):
+    """What the code that refused said (``abort(400, gettext(...))``), when it said more than
+    werkzeug's English default; never for a server error."""
+    description = error.description
+    if (error.code or 500) >= 500 or error.code == 429 or isinstance(error, CSRFError) \
+            or not description or description == type(error).description:
+        return None  # a library's English wording (a CSRF reason, a rate limit) is not for people
+    if str(get_locale() or "") != "en" and not CJK.search(str(description)):
+        return None
+    return description
+
+
 def render_error(error: HTTPException):
     code = error.code or 500
     try:
         page = render_template("auth/error.html", code=code, title=TITLES.get(code, ""),
-                               message=_message(error), back_url=_back_url())
+                               message=_message(error), detail=_detail(error), back_url=_back_url())
     except Exception:
         log.exception("the error page for HTTP %s could not be drawn", code)
         page = FALLBACK.format(code=code, request_id=escape(request_id()))

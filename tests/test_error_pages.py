@@ -156,3 +156,18 @@ def test_way_back_to_the_previous_page_only_for_a_page_of_this_site(client):
 def test_error_page_has_no_inline_style_or_script(client):
     html = client.get("/no-such-page").get_data(as_text=True)
     assert "style=" not in html and "<script" not in html
+
+
+def test_a_refusal_that_says_why_shows_it_in_the_persons_language(app, client):
+    """abort(400, gettext(...)) of the jurisdiction switch: its reason under the general message."""
+    login(client, make_user("admin"))
+    (url,) = [r.rule for r in app.url_map.iter_rules() if r.endpoint.endswith("jurisdictions.switch")]
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get("/account/password").get_data(as_text=True))
+    response = client.post(url, data={"csrf_token": token.group(1), "code": "nowhere", "enabled": "1"})
+    html = assert_error_page(response, 400, "请求无效", "未知的辖区或开关值：nowhere")
+    assert 'id="error-detail"' in html
+
+
+def test_an_english_library_reason_is_not_shown_on_a_chinese_page(client):
+    html = client.post("/logout").get_data(as_text=True)
+    assert "The CSRF token is missing" not in html and 'id="error-detail"' not in html
