@@ -7,11 +7,20 @@ from pathlib import Path
 from flask import Flask, has_request_context, request, session
 
 from core import config as config_module
+from core import error_pages, logs
 from core import models  # noqa: F401 - the tables, for migrations and the admin
 from core.extensions import babel, csrf, db, login_manager, migrate
 from core.plugins import Registry, make_plugin_manager
 
-ROOT = Path(__file__).resolve().parent.parent
+# Everything the app reads at run time is found from this package's own location, which
+# is the checkout in development and site-packages once the wheel is installed: the
+# templates are installed beside core/ (pyproject.toml), the rest is inside it.
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent  # the checkout, or site-packages
+TEMPLATES = ROOT / "templates"
+STATIC = PACKAGE / "static"
+TRANSLATIONS = PACKAGE / "translations"
+MIGRATIONS = PACKAGE / "migrations"
 LOCALES = ("zh_Hans_CN", "en")
 
 
@@ -26,18 +35,27 @@ def select_locale() -> str:
     return "en" if best == "en" else "zh_Hans_CN"
 
 
+def instance_folder() -> Path:
+    """``ZHONGCHUANG_INSTANCE``, else ``./instance`` of the working directory (README):
+    never a folder inside the installed package."""
+    return Path(os.environ.get("ZHONGCHUANG_INSTANCE") or Path.cwd() / "instance").resolve()
+
+
 def create_app(test_config: dict | None = None, *, registry: Registry | None = None) -> Flask:
-    instance_path = Path(os.environ.get("ZHONGCHUANG_INSTANCE", ROOT / "instance")).resolve()
+    if not (TEMPLATES / "base.html").is_file():
+        raise RuntimeError(f"the page templates are missing from {TEMPLATES}: reinstall the package")
+    instance_path = instance_folder()
     app = Flask(
         "core",
         instance_path=str(instance_path),
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "core" / "static"),
+        template_folder=str(TEMPLATES),
+        static_folder=str(STATIC),
     )
     app.config.update(config_module.load(instance_path))
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "core" / "translations")
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)
     if test_config:
         app.config.update(test_config)
+    logs.init_app(app)  # first: every later hook and handler logs with the request id
     config_module.private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
 
     if registry is None:
@@ -47,7 +65,7 @@ def create_app(test_config: dict | None = None, *, registry: Registry | None = N
     app.extensions["zhongchuang"] = registry
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "core" / "migrations"))
+    migrate.init_app(app, db, directory=str(MIGRATIONS))
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -70,4 +88,7 @@ def create_app(test_config: dict | None = None, *, registry: Registry | None = N
     from core import documents_views
     app.register_blueprint(documents_views.bp)
     init_admin(app)
+    error_pages.init_app(app)
+    from core import health
+    app.register_blueprint(health.bp)
     return app

@@ -2,13 +2,25 @@
 ``db upgrade`` work) plus the platform's own commands, one module per idea."""
 from __future__ import annotations
 
+import sys
+
 import click
 from flask.cli import FlaskGroup
 
 from core.app import create_app
 
 
-@click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_version_option=False)
+def _create_app():
+    """The app, or — for a bad setting in the environment (ZHONGCHUANG_LOG_LEVEL=LOUD…) —
+    one line naming it on standard error and exit 2, never a traceback."""
+    try:
+        return create_app()
+    except ValueError as exc:  # core.errors.Refused and the checks of core.config
+        click.echo(" ".join(str(exc).split()), err=True)
+        sys.exit(2)
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
 def cli() -> None:
     """众创空间认定管理平台 zhongchuang."""
 

@@ -64,6 +64,15 @@ def trusted_proxies() -> int:
     return int(value)
 
 
+def min_free_mb() -> int:
+    """ZHONGCHUANG_MIN_FREE_MB: below this much free space in the upload folder ``/healthz``
+    answers 503 (a deployment setting, no policy sets it; our default 512 MB)."""
+    value = os.environ.get("ZHONGCHUANG_MIN_FREE_MB", "512").strip() or "512"
+    if not value.isascii() or not value.isdigit() or len(value) > 9:
+        raise ValueError(f"ZHONGCHUANG_MIN_FREE_MB 应为 0 至 999999999 的整数（兆字节），实为 {value[:40]!r}")
+    return int(value)
+
+
 def load(instance_path: Path) -> dict:
     private_dir(instance_path)
     database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'zhongchuang.db'}"
@@ -94,6 +103,7 @@ def load(instance_path: Path) -> dict:
         "RATELIMIT_STRATEGY": "moving-window",  # the last minute / hour, not a calendar window one can straddle
         "RATELIMIT_STORAGE_URI": os.environ.get("ZHONGCHUANG_RATELIMIT_STORAGE_URL", "memory://"),
         "TRUSTED_PROXIES": trusted_proxies(),
+        "HEALTH_MIN_FREE_MB": min_free_mb(),
         # Sessions end on the server (core.user_sessions): after 30 idle minutes for staff
         # (ASVS 3.3.2), after ZHONGCHUANG_APPLICANT_IDLE_MINUTES for applicants (our default:
         # 8 h, a working day), and 12 h after login whatever the activity.

@@ -125,4 +125,4 @@ def test_error_pages_are_chinese(app, client):
     response = client.get("/no-such-page")
     assert response.status_code == 404 and "页面不存在" in response.get_data(as_text=True)
     response = client.post("/logout")  # no CSRF token
-    assert response.status_code == 400 and "请刷新页面后重试" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "刷新页面后重新提交" in response.get_data(as_text=True)

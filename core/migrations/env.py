@@ -1,5 +1,4 @@
 import logging
-from logging.config import fileConfig
 
 from flask import current_app
 
@@ -9,9 +8,9 @@ from alembic import context
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Logging is the application's one configuration (core.logs, set by create_app before any
+# command runs): no fileConfig here, which would replace it and silence every logger made
+# before the migration ran.
 logger = logging.getLogger('alembic.env')
 
 
