@@ -28,6 +28,7 @@ from functools import lru_cache
 __all__ = [
     "FactsError",
     "TooManyDigits",
+    "MAX_QUANTITY",
     "Resident",
     "Facts",
     "parse_facts",

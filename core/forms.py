@@ -59,6 +59,7 @@ from core.facts import (
     FACT_KEYS,
     OPTIONAL_FACT_KEYS,
     MANAGEMENT_RULES,
+    MAX_QUANTITY,
     PROVINCE_CODES,
     RESIDENT_KEYS,
     RESIDENT_KINDS,
@@ -133,12 +134,24 @@ class Required:
 
     def __call__(self, form, field) -> None:
         raw = field.raw_data if field.raw_data is not None else []
-        answered = any(str(v).strip() for v in raw)
+        answered = any(_visible(str(v)) for v in raw)
         if field.raw_data is None:  # filled from data, not from a request
             answered = field.data not in (None, "", [])
         if not answered:
             field.errors[:] = []  # “请填写此项” says it all; no parse error besides it
             raise StopValidation(self.message)
+
+
+# Characters that show nothing: a name of only these is no name (issue 13).
+_INVISIBLE = re.compile("[\\s\u200b-\u200f\u2028-\u202f\u2060-\u2064\ufeff\u3164\uffa0]*")
+
+
+def _visible(text: str) -> bool:
+    """Whether ``text`` has a character one can see (not only spaces, 全角空格 or zero-width ones)."""
+    return not _INVISIBLE.fullmatch(text)
+
+
+TOO_LARGE = f"数值过大，不能超过 {MAX_QUANTITY:,}，请核实"
 
 
 def non_negative(form, field) -> None:
@@ -269,6 +282,9 @@ class NumberField(DecimalField):
         if not number.is_finite():
             self.data = None
             raise ValueError(self.message)
+        if abs(number) > MAX_QUANTITY:  # 1e309, 1e5000: no area or count is this large (core.facts)
+            self.data = None
+            raise ValueError(TOO_LARGE)
         self.data = number
 
 
@@ -287,11 +303,18 @@ class CountField(IntegerField):
         if not valuelist or not valuelist[0].strip():
             self.data = None
             return
+        text = valuelist[0].strip()
+        if len(text.lstrip("+-")) > len(str(MAX_QUANTITY)) and text.lstrip("+-").isdigit():
+            self.data = None  # int() refuses 4300+ digits with its own English message
+            raise ValueError(TOO_LARGE)
         try:
-            self.data = int(valuelist[0].strip())
+            self.data = int(text)
         except ValueError:
             self.data = None
             raise ValueError(self.message) from None
+        if abs(self.data) > MAX_QUANTITY:
+            self.data = None
+            raise ValueError(TOO_LARGE)
 
 
 class PercentField(NumberField):
@@ -670,6 +693,13 @@ class FactsForm(FlaskForm):
         if field.data is not None and field.data > total:
             raise ValidationError(
                 f"公共办公（服务）场所面积不能大于众创空间总面积（{_to_decimal(total)} m²）")
+
+    def validate_space_opened_on(self, field):
+        from core.admin import dashboard  # the site clock (a fixed day in tests and demos)
+
+        today = dashboard.today()
+        if field.data is not None and field.data > today:
+            raise ValidationError(f"成立（开始运营）日期 {field.data.isoformat()} 晚于今天（{today.isoformat()}）")
 
     def validate_lease_years(self, field):
         if field.process_errors:
