@@ -82,7 +82,7 @@ def _read_facts(path: str):
     return _facts_from_text(path, text)
 
 
-# Limits of a facts file (ours, docs/cli-limits.md): far above a real application.
+# Limits of a facts file (ours, docs/limits.md): far above a real application.
 MAX_FACTS_BYTES = 8 * 1024 * 1024
 MAX_JSON_DEPTH = 32
 MAX_INT_DIGITS = 15

@@ -2,7 +2,7 @@
 render application`` (CONTRACTS §2, §5) are one line on standard error naming the key,
 exit 2, nothing on standard output — never a traceback.
 
-The limits are ours (docs/cli-limits.md): integers of at most 15 digits and quantities
+The limits are ours (docs/limits.md): integers of at most 15 digits and quantities
 of at most a billion (``core.facts.MAX_QUANTITY``), JSON nested at most 32 deep, text
 that is valid Unicode, and at most 300 residents printed on the 申报书."""
 from __future__ import annotations

@@ -2,7 +2,7 @@
 is refused with a Chinese message next to the field, what was typed kept, nothing
 written — never accepted, never an HTTP 500.
 
-Our limits (docs/cli-limits.md), the same as the command line's (``core.facts``): numbers
+Our limits (docs/limits.md), the same as the command line's (``core.facts``): numbers
 finite and at most a billion (``MAX_QUANTITY``), region codes of six ASCII digits
 (GB/T 2260), names with a visible character, an opening day not after today (the site
 clock, ``core.admin.dashboard.today``)."""
