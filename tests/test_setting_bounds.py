@@ -158,3 +158,23 @@ def test_stored_absurd_parameter_is_not_applied_and_the_policy_row_says_so(app):
     client = app.test_client()
     assert login(client, make_user("officer", ["yunnan"])).status_code == 302
     assert client.get("/admin/policy/yunnan").status_code == 200
+
+
+@pytest.mark.parametrize("typed,stored", [("60", True), ("61", False), (str(HUGE), False)])
+def test_a_bureau_version_through_the_form_notice_days_boundary(app, typed, stored):
+    """A successor to 云科规〔2021〕1号 registered by the bureau, its 公示期 typed in."""
+    client = app.test_client()
+    assert login(client, make_user("officer", ["yunnan"])).status_code == 302
+    url = "/admin/bureaupolicyversion/new/"
+    response = client.post(url, data={
+        "csrf_token": csrf_token(client, url), "jurisdiction": "yunnan", "document": "云科规〔2026〕2号",
+        "title": "云南省众创空间认定管理办法（2026年修订）", "effective_from": "2026-05-01", "effective_to": "",
+        "based_on": "云科规〔2021〕1号", "notice_days": typed, "note": "沿用 2021 年办法的条件"})
+    if stored:
+        assert response.status_code == 302
+        assert db.session.scalar(select(BureauPolicyVersion.notice_days)) == 60
+    else:
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
+        assert "公示期应为 1 至 60 天 之间的整数" in html and f'value="{typed}"' in html
+        assert count(BureauPolicyVersion) == 0
