@@ -189,13 +189,14 @@ def web_address(form, field) -> None:
 
 
 def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+    # NUL is never meant (PostgreSQL cannot store it in text): dropped, as a browser would.
+    return value.replace("\x00", "").strip() if isinstance(value, str) else value
 
 
 def _normalise_text(value):
     # Browsers send textarea line breaks as \r\n; one break is one character to the reader.
     if isinstance(value, str):
-        return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+        return value.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n").strip()
     return value
 
 
@@ -508,7 +509,7 @@ class RowForm(Form):
 class ResidentRow(RowForm):
     """入驻企业或创业团队 (CONTRACTS §1 ``residents``); a jurisdiction may add columns."""
 
-    name = TextField("企业或创业团队名称", [Required()])
+    name = TextField("企业或创业团队名称", [Required(), max_chars(200)])  # the column's length (residents.name)
     kind = ChoiceField("类型", [Required()], choices=RESIDENT_KINDS)
     qualifying_field = BooleanField("属于国家重点支持的高新技术领域、创意设计或当地重点产业")
     entered_on = DayField("入驻日期", [Required()])

@@ -143,3 +143,32 @@ def test_application_draft_saved_with_1e5000_keeps_the_typing_and_says_why(app, 
     html = client.get(url).get_data(as_text=True)
     assert f'value="{typed}"' in html
     assert "数值过大" in html.split('id="total_area_m2-errors"', 1)[1][:300]
+
+
+# --- a small fuzz through the space form: never a 500, never a half-written space ---------------
+
+# (No lone surrogate: a browser cannot send one — it encodes the form as UTF-8 and sends U+FFFD.)
+NASTY_TYPING = ["1e309", "1e5000", "-1e5000", "9" * 5000, "NaN", "inf", "0x10", "1_000", "１２", "٣", "\ufffd",
+                "\u200b", "\x00", "<script>", "2099-01-01", "0000-00-00", "-0", "1e-400", "'; drop table spaces; --"]
+FUZZ_FIELDS = ["total_area_m2", "public_area_m2", "workstations", "lease_years", "rent_ratio_year1", "mentors",
+               "space_name", "space_region", "registered_region", "space_opened_on", "residents-0-name",
+               "residents-0-entered_on", "events_last_year"]
+
+
+@pytest.mark.parametrize("seed", [13, 14, 15])
+def test_random_nasty_typing_never_fails_the_server(client, applicant, seed):
+    import random
+
+    login(client, applicant)
+    rng = random.Random(seed)
+    for _ in range(25):
+        changes = {rng.choice(FUZZ_FIELDS): rng.choice(NASTY_TYPING) for _ in range(rng.randint(1, 3))}
+        response = post_new(client, **changes)
+        assert response.status_code in (302, 400), (changes, response.status_code)
+        if response.status_code == 400:
+            assert count(Space) == 0, changes
+        else:  # accepted: only what a person could mean (1_000, 全角 １２ as 12…), stored whole
+            space = db.session.scalars(select(Space)).one()
+            assert space.facts["total_area_m2"] <= MAX_QUANTITY
+            db.session.delete(space)
+            db.session.commit()
