@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core import audit, settings, workflow
@@ -91,9 +91,19 @@ def next_number(code: str, year: int) -> int:
     raise WorkflowError("certificate_number", "证书编号生成失败，请重试")
 
 
+def _awarded_meanwhile(application: Application, loaded_version: int) -> bool:
+    """A recognition of ``application`` committed by another session, or its row moved on
+    from the version this session loaded."""
+    if db.session.scalar(select(Recognition.id).where(Recognition.application_id == application.id)) is not None:
+        return True
+    current = db.session.scalar(select(Application.version).where(Application.id == application.id))
+    return current is not None and current != loaded_version
+
+
 def grant(application: Application, actor, today: date) -> Recognition:
     """Award the title to ``application`` (at its award step) as ``actor``: one commit,
     or :class:`~core.workflow.WorkflowError` with nothing written."""
+    loaded_version = application.version
     reason = workflow.refusal(application, "award", actor, today=today)
     if reason:
         raise WorkflowError("award", reason)
@@ -130,7 +140,11 @@ def grant(application: Application, actor, today: date) -> Recognition:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise WorkflowError("award", "该申报已授予称号，或证书编号与已有编号重复（请检查证书编号格式）") from None
+        if _awarded_meanwhile(application, loaded_version):
+            # Another officer awarded it first (the unique application of a recognition):
+            # the same answer as every other race, 409 "已被他人办理" (issue 13).
+            raise workflow.StaleError() from None
+        raise WorkflowError("award", "证书编号与已有编号重复，请检查证书编号格式") from None
     except Exception:
         db.session.rollback()
         raise

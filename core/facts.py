@@ -27,6 +27,8 @@ from functools import lru_cache
 
 __all__ = [
     "FactsError",
+    "TooManyDigits",
+    "MAX_QUANTITY",
     "Resident",
     "Facts",
     "parse_facts",
@@ -344,16 +346,71 @@ _REGION_RE = re.compile(r"[0-9]{6}")
 
 
 def _show(value: object) -> str:
-    """A value as in JSON, on one line and short (error messages are one line)."""
+    """A value as in JSON, on one line and short (error messages are one line).
+
+    Never fails: an int of more digits than Python prints (4300) is described, a lone
+    surrogate (``"\\ud800"``) is shown escaped — the message must reach a terminal or
+    a page encoded as UTF-8."""
+    if type(value) is int and value.bit_length() > 200:
+        return f"{_digits(value)} 位的整数"
     try:
         text = json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError):
-        text = repr(value).replace("\n", " ")
-    return text if len(text) <= 40 else text[:37] + "…"
+    except (TypeError, ValueError, RecursionError):
+        try:
+            text = repr(value).replace("\n", " ")
+        except (ValueError, RecursionError):
+            text = type(value).__name__
+    text = text if len(text) <= 40 else text[:37] + "…"
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _digits(value: int) -> int:
+    """The number of decimal digits of ``value`` without printing it (str() refuses 4300+)."""
+    n = abs(value)
+    digits = max(1, int(n.bit_length() * 0.30102999566398114))
+    while 10 ** digits <= n:
+        digits += 1
+    while digits > 1 and 10 ** (digits - 1) > n:
+        digits -= 1
+    return digits
+
+
+# The largest quantity a fact may hold (areas in ㎡, counts, years): our limit, far above
+# any real space (a billion), so that sums, ratios and the printed form never overflow.
+MAX_QUANTITY = 10**9
+
+
+def _too_large(v: object) -> _Invalid:
+    return _Invalid(lambda label: f"{label}数值过大（{_show(v)}），不能超过 {MAX_QUANTITY:,}，请核实")
+
+
+def _bad_text(v: str) -> str | None:
+    """Why a string cannot be stored or printed (a lone UTF-16 surrogate such as
+    ``\\ud800``, which no UTF-8 text can hold), or None."""
+    try:
+        v.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return f"含无效字符 U+{ord(v[exc.start]):04X}（孤立的代理项，不是合法的 Unicode 文字），请检查来源文本"
+    return None
+
+
+class TooManyDigits:
+    """A JSON integer written with more digits than any fact has (a reader's
+    ``parse_int`` gives this instead of reading it): refused naming its key."""
+
+    __slots__ = ("digits",)
+
+    def __init__(self, digits: int) -> None:
+        self.digits = digits
+
+    def __repr__(self) -> str:
+        return f"{self.digits} 位的整数"
 
 
 def _describe(value: object) -> str:
     """What a wrongly typed value is, in Chinese (JSON terms)."""
+    if isinstance(value, TooManyDigits):
+        return f"{value.digits} 位的整数（位数过多）"
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -394,6 +451,9 @@ def _p_str(v: object) -> str:
         raise _wrong_type("字符串", v)
     if not v.strip():
         raise _Invalid(lambda label: f"{label}不能为空")
+    problem = _bad_text(v)
+    if problem:
+        raise _Invalid(lambda label: f"{label}{problem}")
     return v
 
 
@@ -413,26 +473,30 @@ def _p_number(v: object) -> float:
     if v >= 0:  # false for nan
         if t is float and v == math.inf:
             raise _Invalid(lambda label: f"{label}应为有限数值，实为 {v}")
+        if v > MAX_QUANTITY:
+            raise _too_large(v)
         return v
     if v != v:
         raise _Invalid(lambda label: f"{label}应为有限数值，实为 {v}")
-    raise _Invalid(lambda label: f"{label}不能为负数，实为 {number_text(v)}")
+    raise _Invalid(lambda label: f"{label}不能为负数，实为 {_show(v)}")
 
 
 def _p_int(v: object) -> int:
     """A count ≥ 0; a float without fractional part (48.0) is taken as that int."""
     t = type(v)
     if t is int:
-        if v >= 0:
+        if 0 <= v <= MAX_QUANTITY:
             return v
     elif t is float:
         if not v.is_integer():  # also true for inf / nan
             raise _Invalid(lambda label: f"{label}应为整数，实为 {v}")
-        if v >= 0:
+        if 0 <= v <= MAX_QUANTITY:
             return int(v)
     else:
         raise _wrong_type("整数", v)
-    raise _Invalid(lambda label: f"{label}不能为负数，实为 {number_text(v)}")
+    if v > MAX_QUANTITY:
+        raise _too_large(v)
+    raise _Invalid(lambda label: f"{label}不能为负数，实为 {_show(v)}")
 
 
 def _p_ratio(v: object) -> float:
@@ -441,7 +505,7 @@ def _p_ratio(v: object) -> float:
         raise _wrong_type("0 到 1 之间的数值", v)
     if not 0 <= v <= 1:  # also refuses nan
         raise _Invalid(
-            lambda label: f"{label}应在 0 到 1 之间（按小数填写，0.3 表示 30%），实为 {number_text(v)}"
+            lambda label: f"{label}应在 0 到 1 之间（按小数填写，0.3 表示 30%），实为 {_show(v)}"
         )
     return v
 
@@ -517,6 +581,9 @@ def _p_str_list(v: object) -> tuple[str, ...]:
             raise _Invalid(
                 lambda label: f"{label}第 {i + 1} 项应为字符串，实为{_describe(item)}", f"[{i}]"
             )
+        problem = _bad_text(item)
+        if problem:
+            raise _Invalid(lambda label: f"{label}第 {i + 1} 项{problem}", f"[{i}]")
     return tuple(v)
 
 
@@ -576,7 +643,7 @@ def _fast_resident(item: dict) -> Resident | None:
         type(name) is str and type(kind) is str and kind in RESIDENT_KINDS
         and type(qualifying) is bool and type(registered) is bool
         and type(entered) is str and _DATE_RE.fullmatch(entered)
-        and name.strip()
+        and name.strip() and name.isprintable()  # not printable (a lone surrogate…): the slow path says why
     ):
         return None
     entered = _date_from_text(entered)

@@ -59,6 +59,7 @@ from core.facts import (
     FACT_KEYS,
     OPTIONAL_FACT_KEYS,
     MANAGEMENT_RULES,
+    MAX_QUANTITY,
     PROVINCE_CODES,
     RESIDENT_KEYS,
     RESIDENT_KINDS,
@@ -133,12 +134,24 @@ class Required:
 
     def __call__(self, form, field) -> None:
         raw = field.raw_data if field.raw_data is not None else []
-        answered = any(str(v).strip() for v in raw)
+        answered = any(_visible(str(v)) for v in raw)
         if field.raw_data is None:  # filled from data, not from a request
             answered = field.data not in (None, "", [])
         if not answered:
             field.errors[:] = []  # “请填写此项” says it all; no parse error besides it
             raise StopValidation(self.message)
+
+
+# Characters that show nothing: a name of only these is no name (issue 13).
+_INVISIBLE = re.compile("[\\s\u200b-\u200f\u2028-\u202f\u2060-\u2064\ufeff\u3164\uffa0]*")
+
+
+def _visible(text: str) -> bool:
+    """Whether ``text`` has a character one can see (not only spaces, 全角空格 or zero-width ones)."""
+    return not _INVISIBLE.fullmatch(text)
+
+
+TOO_LARGE = f"数值过大，不能超过 {MAX_QUANTITY:,}，请核实"
 
 
 def non_negative(form, field) -> None:
@@ -176,13 +189,14 @@ def web_address(form, field) -> None:
 
 
 def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+    # NUL is never meant (PostgreSQL cannot store it in text): dropped, as a browser would.
+    return value.replace("\x00", "").strip() if isinstance(value, str) else value
 
 
 def _normalise_text(value):
     # Browsers send textarea line breaks as \r\n; one break is one character to the reader.
     if isinstance(value, str):
-        return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+        return value.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n").strip()
     return value
 
 
@@ -269,6 +283,9 @@ class NumberField(DecimalField):
         if not number.is_finite():
             self.data = None
             raise ValueError(self.message)
+        if abs(number) > MAX_QUANTITY:  # 1e309, 1e5000: no area or count is this large (core.facts)
+            self.data = None
+            raise ValueError(TOO_LARGE)
         self.data = number
 
 
@@ -287,11 +304,18 @@ class CountField(IntegerField):
         if not valuelist or not valuelist[0].strip():
             self.data = None
             return
+        text = valuelist[0].strip()
+        if len(text.lstrip("+-")) > len(str(MAX_QUANTITY)) and text.lstrip("+-").isdigit():
+            self.data = None  # int() refuses 4300+ digits with its own English message
+            raise ValueError(TOO_LARGE)
         try:
-            self.data = int(valuelist[0].strip())
+            self.data = int(text)
         except ValueError:
             self.data = None
             raise ValueError(self.message) from None
+        if abs(self.data) > MAX_QUANTITY:
+            self.data = None
+            raise ValueError(TOO_LARGE)
 
 
 class PercentField(NumberField):
@@ -487,7 +511,7 @@ class RowForm(Form):
 class ResidentRow(RowForm):
     """入驻企业或创业团队 (CONTRACTS §1 ``residents``); a jurisdiction may add columns."""
 
-    name = TextField("企业或创业团队名称", [Required()])
+    name = TextField("企业或创业团队名称", [Required(), max_chars(200)])  # the column's length (residents.name)
     kind = ChoiceField("类型", [Required()], choices=RESIDENT_KINDS)
     qualifying_field = BooleanField("属于国家重点支持的高新技术领域、创意设计或当地重点产业")
     entered_on = DayField("入驻日期", [Required()])
@@ -672,6 +696,13 @@ class FactsForm(FlaskForm):
         if field.data is not None and field.data > total:
             raise ValidationError(
                 f"公共办公（服务）场所面积不能大于众创空间总面积（{_to_decimal(total)} m²）")
+
+    def validate_space_opened_on(self, field):
+        from core.admin import dashboard  # the site clock (a fixed day in tests and demos)
+
+        today = dashboard.today()
+        if field.data is not None and field.data > today:
+            raise ValidationError(f"成立（开始运营）日期 {field.data.isoformat()} 晚于今天（{today.isoformat()}）")
 
     def validate_lease_years(self, field):
         if field.process_errors:

@@ -30,9 +30,17 @@ def notice_days_for(code: str, policy: PolicyVersion | None,
     if policy is not None and policy.notice_days is not None:
         citation = policy.notice_citation.to_dict() if policy.notice_citation else {
             "document": policy.document, "article": None, "item": None}
-        return policy.notice_days, {"kind": "policy", "citation": citation}
+        days = policy.notice_days
+        if type(days) is not int or not 1 <= days <= settings.NOTICE_DAYS_MAX:
+            # a bureau version stored before the range (issue 13): refused, never an OverflowError
+            raise NoticeError(settings.NOTICE_DAYS, f"{policy.document} 的公示期 {str(days)[:20]} 天超出允许范围 "
+                                                    f"1 至 {settings.NOTICE_DAYS_MAX} 天，请在“局设置”中修改")
+        return days, {"kind": "policy", "citation": citation}
     setting = settings.bureau_setting(code, settings.NOTICE_DAYS, data)
     if setting is not None:
+        refused = settings.out_of_bound(code, settings.NOTICE_DAYS, setting.value)
+        if refused:  # stored before the ranges existed (issue 13)
+            raise NoticeError(settings.NOTICE_DAYS, refused)
         return setting.value, setting.source()
     which = f"{policy.document} 未规定公示期" if policy else "无适用的政策"
     raise NoticeError(settings.NOTICE_DAYS, f"{code} 的政策（{which}），主管部门也未设置公示期天数 notice_days")

@@ -63,6 +63,10 @@ __all__ = [
     "BOOL_FACTS",
     "OPERATORS",
     "set_bureau_setting",
+    "SettingBound",
+    "setting_bound",
+    "out_of_bound",
+    "NOTICE_DAYS_MAX",
     "add_bureau_policy_version",
     "add_bureau_criterion",
     "set_calendar_day",
@@ -308,8 +312,8 @@ def parameters(code: str, policy: PolicyVersion, data: BureauData | None = None)
     data = _data(code, data)
     values = {p.key: p.value for p in policy.parameters}
     for key, setting in data.settings.items():
-        if key in values:
-            values[key] = setting.value
+        if key in values and out_of_bound(code, key, setting.value) is None:
+            values[key] = setting.value  # a value stored before the ranges and outside them is not used
     return values
 
 
@@ -326,7 +330,11 @@ def parameter_rows(code: str, policy: PolicyVersion, data: BureauData | None = N
             "key": p.key, "label": p.label, "unit": p.unit, "policy_value": p.value,
             "citation": p.citation.to_dict() if p.citation else None, "reading": p.reading,
         }
-        if setting is not None:
+        refused = out_of_bound(code, p.key, setting.value) if setting is not None else None
+        if refused:
+            row.update(value=p.value, source="政策规定" if p.value is not None else "待局设置", document=None,
+                       article=None, note=refused)
+        elif setting is not None:
             row.update(value=setting.value, source="局设置", document=setting.document,
                        article=setting.article, note=setting.note)
         elif p.bureau_setting and p.value is None:
@@ -438,7 +446,93 @@ def _require_installed(code: str) -> None:
 
 
 def _is_number(v: Any) -> bool:
-    return type(v) in (int, float) and math.isfinite(v)
+    # math.isfinite(10**400) raises OverflowError: an int is always finite.
+    return type(v) is int or (type(v) is float and math.isfinite(v))
+
+
+# --- the range of every numeric setting (issue 13) ------------------------------------------
+#
+# A number a bureau enters is used in date arithmetic and sums: 99999999999999999999 days
+# once made the notice engine crash (OverflowError).  Where a policy gives a bound it is
+# cited; none of the encoded policies bounds the numbers a bureau may set, so the other
+# ranges are the platform's (局设置范围), wide enough for any real decision and each with
+# its reason.  docs/bureau-settings.md lists them.
+
+NOTICE_DAYS_MAX = 60
+MONTHS_MAX = 120
+YEARS_MAX = 20
+DAYS_MAX = 365
+CNY_MAX = 10_000_000
+COUNT_MAX = 100_000
+AREA_MAX = 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class SettingBound:
+    """The range a numeric setting must lie in, both ends included, and why (Chinese)."""
+
+    low: float
+    high: float
+    unit: str
+    reason: str
+
+    def text(self) -> str:
+        return f"{number_text(self.low)} 至 {number_text(self.high)}{self.unit}"
+
+    def contains(self, value: Any) -> bool:
+        return _is_number(value) and self.low <= value <= self.high
+
+
+def _policy_notice_periods() -> str:
+    """The 公示期 the installed policies set, cited: the yardstick of the bureau's range."""
+    found = []
+    reg = registry()
+    for code in sorted(reg.installed()):
+        for v in reg.policies(code):
+            if v.notice_days is not None:
+                where = str(v.notice_citation) if v.notice_citation else v.document
+                found.append(f"{where} {v.notice_days} 天")
+    return "、".join(dict.fromkeys(found))
+
+
+def setting_bound(code: str, key: str) -> SettingBound | None:
+    """The range of the numeric setting ``key`` of ``code`` (None: not a number)."""
+    if key in (CERTIFICATE_FORMAT, REVIEW_DIMENSIONS, DECISION_MEETING, STAFF_TWO_FACTOR):
+        return None
+    declared = {p.key: p.value for v in registry().policies(code) for p in v.parameters}
+    current = declared.get(key)
+    house = "局设置范围（本系统设定，政策未规定上限；防止误输入）"
+    if key == NOTICE_DAYS:
+        known = _policy_notice_periods()
+        yardstick = f"；已知政策的公示期：{known}" if known else ""
+        return SettingBound(1, NOTICE_DAYS_MAX, " 天", f"公示期由主管部门设定，{house}{yardstick}")
+    if key.endswith("_days"):
+        return SettingBound(1, DAYS_MAX, " 天", f"{house}：不超过一年")
+    if key.endswith("_months"):
+        return SettingBound(1, MONTHS_MAX, " 个月", f"{house}：不超过十年")
+    if key.endswith("_years"):
+        return SettingBound(1, YEARS_MAX, " 年", f"{house}：不超过二十年")
+    if key.endswith("_cny"):
+        return SettingBound(0, CNY_MAX, " 元", f"{house}：单项金额不超过 1000 万元")
+    if isinstance(current, (bool, tuple, list)):
+        return None
+    if "ratio" in key:
+        return SettingBound(0, 1, "", "比例：0 至 1（0.3 即 30%）")
+    if key.endswith("_percent"):
+        return SettingBound(0, 100, " %", "百分比：0 至 100")
+    if key.endswith("_m2"):
+        return SettingBound(0, AREA_MAX, " ㎡", f"{house}：不超过 100 万平方米")
+    return SettingBound(0, COUNT_MAX, "", f"{house}：不超过 10 万")
+
+
+def out_of_bound(code: str, key: str, value: Any) -> str | None:
+    """Why a stored ``value`` of ``key`` cannot be used (outside its range), or None.
+    The engines ask this of values already in the database, written before the ranges."""
+    bound = setting_bound(code, key)
+    if bound is None or bound.contains(value):
+        return None
+    return (f"{known_setting_keys(code).get(key, key)}（{key}）的局设置 {_short(value)} 超出允许范围 "
+            f"{bound.text()}（{bound.reason}），未采用；请在“局设置”中修改")
 
 
 def _check_setting_value(code: str, key: str, value: Any) -> None:
@@ -482,6 +576,18 @@ def _check_setting_value(code: str, key: str, value: Any) -> None:
             raise SettingsError("value", f"{label}应为非负整数，实为 {value!r}")
     elif not (_is_number(value) and value >= 0):
         raise SettingsError("value", f"{label}应为非负数值，实为 {value!r}")
+    bound = setting_bound(code, key)
+    if bound is not None and not bound.contains(value):
+        raise SettingsError("value", f"{label}应在 {bound.text()} 之间（{bound.reason}），实为 {_short(value)}")
+
+
+def _short(value: Any) -> str:
+    """A typed number on one short line (20 digits of days are shown, a thousand are not)."""
+    try:
+        text = number_text(value) if _is_number(value) else repr(value)
+    except ValueError:  # more digits than Python prints (4300)
+        return "位数过多的数"
+    return text if len(text) <= 30 else f"{text[:12]}…（共 {len(text)} 位）"
 
 
 def _commit() -> None:
@@ -530,7 +636,11 @@ def add_bureau_policy_version(
     if effective_to is not None and effective_to < effective_from:
         raise SettingsError("effective_to", f"有效期止 {effective_to} 早于起始日 {effective_from}")
     if notice_days is not None and (type(notice_days) is not int or notice_days < 1):
-        raise SettingsError("notice_days", f"公示期应为正整数天，实为 {notice_days!r}")
+        raise SettingsError("notice_days", f"公示期应为正整数天，实为 {_short(notice_days)}")
+    if notice_days is not None and notice_days > NOTICE_DAYS_MAX:
+        bound = setting_bound(code, NOTICE_DAYS)
+        raise SettingsError("notice_days", f"公示期应为 {bound.text()} 之间的整数（{bound.reason}），实为 "
+                                           f"{_short(notice_days)}")
     existing = policies(code)
     if not any(v.document == based_on for v in existing):
         known = "、".join(v.document for v in existing) or "无"

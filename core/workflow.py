@@ -328,7 +328,21 @@ def act(application: Application, action: str, actor, *, opinion: str | None = N
     """Do ``action`` on ``application`` as ``actor`` (see the module docstring).
     ``substitute_reason`` given (even empty): an officer acts in the recommender's
     place at a step nobody can act on (:func:`substitute_refusal`); the reason is
-    required and recorded in the review record's audit event."""
+    required and recorded in the review record's audit event.
+
+    Any query below may autoflush a change the caller (or this function) made to a row
+    another session has meanwhile moved on: the whole body runs inside
+    :func:`_stale_as_refusal`, so a double-clicked 提交申报 or a raced award is told
+    "已被他人办理" (409) and never an HTTP 500 (issue 13)."""
+    with _stale_as_refusal():
+        return _act(application, action, actor, opinion=opinion, expected_version=expected_version,
+                    expected_step=expected_step, today=today, detail=detail, commit=commit,
+                    substitute_reason=substitute_reason)
+
+
+def _act(application: Application, action: str, actor, *, opinion: str | None, expected_version: int | None,
+         expected_step: str | None, today: date | None, detail: dict[str, Any] | None,
+         commit: bool, substitute_reason: str | None) -> ReviewRecord:
     today = today or date.today()
     detail = dict(detail or {})
     opinion = (opinion or "").strip() or None
@@ -368,25 +382,24 @@ def act(application: Application, action: str, actor, *, opinion: str | None = N
     if action == "submit":
         from core import batches
 
+        # Both looked up before the application is changed: no autoflush of a half-made change.
         policy = settings.policy_in_force(application.jurisdiction, today)
+        call = batches.open_call(application.jurisdiction, application.category, today)
         application.submitted_on = today
         application.policy_document = policy.document
-        call = batches.open_call(application.jurisdiction, application.category, today)
         application.call_id = call.id if call is not None else None  # the call it answers (第八条)
     application.status = status
     application.current_step = current
     record = ReviewRecord(application_id=application.id, step=step.code if step else (current or "-"),
                           action=action, opinion=opinion, actor_id=getattr(actor, "id", None))
     db.session.add(record)
-    with _stale_as_refusal():
-        db.session.flush()
+    db.session.flush()
     audit.record(f"workflow.{action}", application, actor=None if actor is SYSTEM else actor,
                  from_state=before, to_state=_state(application), opinion=opinion,
                  step=step.code if step else None, step_name=step.name if step else None,
                  citation=str(step.citation) if step else None, review_record=record.id, **detail)
     if commit:
-        with _stale_as_refusal():
-            db.session.commit()
+        db.session.commit()
     return record
 
 

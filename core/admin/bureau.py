@@ -131,9 +131,15 @@ class BureauSettingForm(AdminForm):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
 
 
+def _range_note(code: str, key: str) -> str:
+    """The allowed range of a numeric setting, shown beside it (issue 13)."""
+    bound = settings.setting_bound(code, key)
+    return f"；允许 {bound.text()}" if bound is not None else ""
+
+
 def setting_choices() -> list[tuple[str, str]]:
     return [
-        (f"{code}:{key}", f"{name} · {label}（{key}）")
+        (f"{code}:{key}", f"{name} · {label}（{key}{_range_note(code, key)}）")
         for code, name in jurisdiction_choices()
         for key, label in settings.known_setting_keys(code).items()
     ]
