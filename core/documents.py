@@ -238,12 +238,44 @@ class DocumentError(Exception):
     """The PDF could not be produced (a message for the log, not for the public)."""
 
 
+# The name under which the Regular font is registered with reportlab itself, for the
+# canvas's initial font (below).
+CANVAS_FONT = "ZhongchuangNotoSansSC"
+
+
+def _default_canvas_font() -> None:
+    """Make the Regular font reportlab's initial canvas font.
+
+    reportlab opens every page with ``BT /F1 12 Tf … ET`` in its initial font, Helvetica
+    unless told otherwise, so every PDF listed an unembedded Helvetica although no text
+    used it.  A TrueType font as the initial font writes no such reference (reportlab
+    selects a TrueType font only where text is drawn), so every font a document names
+    is one it embeds.  xhtml2pdf gives no way to pass ``initialFontName`` to its
+    document, hence reportlab's process-wide default, set once to our own file.  The
+    same for a table's cell style, which selects its font (Helvetica, copied from that
+    default when reportlab was imported) before drawing each table's cells, text or not.
+    """
+    from reportlab import rl_config
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.platypus.tables import CellStyle
+
+    if rl_config.canvas_basefontname == CANVAS_FONT and CellStyle.fontname == CANVAS_FONT:
+        return
+    with _font_lock:
+        if CANVAS_FONT not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(CANVAS_FONT, str(ensure_fonts()["regular"])))
+        rl_config.canvas_basefontname = CANVAS_FONT
+        CellStyle.fontname = CANVAS_FONT
+
+
 def render_html(html: str) -> bytes:
     """The PDF of ``html`` under the project's resource policy."""
     from xhtml2pdf import pisa
     from xhtml2pdf.config.resources import RenderLimitError
 
     ensure_fonts()
+    _default_canvas_font()
     out = io.BytesIO()
     try:
         result = pisa.CreatePDF(html, dest=out, encoding="utf-8", link_callback=link_callback,
