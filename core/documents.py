@@ -341,10 +341,27 @@ def notice_pdf(notice) -> bytes:
     return render_html(html)
 
 
+def certificate_citation(recognition) -> str | None:
+    """Where the title comes from, as the certificate prints it: the policy (title and
+    document number) and article under which the application was judged."""
+    from core import workflow
+    from core.extensions import db
+    from core.models import Application
+
+    application = db.session.get(Application, recognition.application_id) if recognition.application_id else None
+    policy = workflow.policy_of(application) if application is not None else None
+    if policy is None:
+        return None
+    citation = policy.award_citation
+    article = f"{citation.article or ''}{citation.item or ''}" if citation else ""
+    return f"《{policy.title}》（{policy.document}）{article}"
+
+
 def certificate_pdf(recognition) -> bytes:
     html = template_for(recognition.jurisdiction, "certificate").render(
         recognition=recognition, space=recognition.space, organisation=recognition.space.organisation,
-        authority=_authority(recognition.jurisdiction), **font_context())
+        authority=_authority(recognition.jurisdiction), citation=certificate_citation(recognition),
+        **font_context())
     return render_html(html)
 
 
