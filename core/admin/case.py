@@ -45,6 +45,15 @@ BUTTON_CLASSES = {"approve": "btn-success", "return": "btn-warning", "reject": "
 
 
 
+# Saving the reviewed certificate title without awarding yet (core.awards).
+TITLE_ACTION = "certificate_title"
+
+
+def _title_max() -> int:
+    from core.awards import TITLE_MAX_LENGTH
+    return TITLE_MAX_LENGTH
+
+
 def offered_actions(application: Application, user, today: date) -> list[str]:
     """The buttons: ``workflow.allowed_actions`` narrowed to this page."""
     offered = set(workflow.allowed_actions(application, user, today=today))
@@ -116,6 +125,10 @@ class CaseView(StaffAccessMixin, BaseView):
         offered = offered_actions(application, current_user, today)
         policy = workflow.policy_of(application)
         show_timeline = current_user.role in AUDIT_ROLES
+        award_title = proposed = None
+        if "award" in offered:
+            from core import awards
+            award_title, proposed = awards.certificate_title(application), awards.proposed_title(application)
         return self.render(
             "admin/case.html", app=application, step=step, steps=workflow.progress(application), offered=offered,
             meeting_requirement=workflow.meeting_requirement(application.jurisdiction, step)
@@ -126,6 +139,7 @@ class CaseView(StaffAccessMixin, BaseView):
             typed=typed or {}, error=error, errors=errors or {}, labels=labels, kinds=STEP_KIND_LABELS,
             action_label=action_label, button_classes=BUTTON_CLASSES,
             step_names={s.code: s.name for s in workflow.steps_of(application)},
+            award_title=award_title, proposed_title=proposed, title_max=_title_max(),
         ), status
 
     @expose("/")
@@ -142,9 +156,11 @@ class CaseView(StaffAccessMixin, BaseView):
         form = request.form
         action = form.get("action", "")
         typed = {k: form.get(k, "") for k in ("opinion", "meeting_on", "minutes_ref")}
+        if "certificate_title" in form:
+            typed["certificate_title"] = form.get("certificate_title", "")
         today = dashboard.today()
         try:
-            if action not in CASE_ACTIONS:
+            if action not in (*CASE_ACTIONS, TITLE_ACTION):
                 raise workflow.WorkflowError("action", "该操作不能在申报办理页面进行")
             try:
                 expected_version = int(form.get("expected_version", ""))
@@ -160,7 +176,16 @@ class CaseView(StaffAccessMixin, BaseView):
             if errors:
                 return self._render(application, typed=typed, errors=errors,
                                     error="请按提示修改后重新提交", status=400)
+            if action == TITLE_ACTION:
+                from core import awards
+                awards.set_certificate_title(application, form.get("certificate_title"), current_user, today)
+                flash(gettext("The title on the certificate is saved."), "success")
+                return redirect(url_for(".show", application_id=application.id))
             if action == "award":
+                if "certificate_title" in form:  # the title as reviewed on the award form
+                    from core import awards
+                    awards.set_certificate_title(application, form.get("certificate_title"), current_user, today,
+                                                 commit=False)
                 _award(application, current_user, today)
             else:
                 workflow.act(application, action, current_user, opinion=form.get("opinion"),
@@ -172,7 +197,7 @@ class CaseView(StaffAccessMixin, BaseView):
             return self._render(application, error=exc.message, status=409)
         except workflow.WorkflowError as exc:
             db.session.rollback()
-            errors = {"opinion": exc.message} if exc.key == "opinion" else {}
+            errors = {exc.key: exc.message} if exc.key in ("opinion", "certificate_title") else {}
             return self._render(application, typed=typed, errors=errors, error=exc.message, status=400)
         flash(gettext("Done: %(action)s.", action=action_label(action)), "success")
         return redirect(url_for(".show", application_id=application.id))
