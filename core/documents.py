@@ -261,12 +261,36 @@ def _default_canvas_font() -> None:
     from reportlab.platypus.tables import CellStyle
 
     if rl_config.canvas_basefontname == CANVAS_FONT and CellStyle.fontname == CANVAS_FONT:
-        return
+        return  # done once per process
     with _font_lock:
         if CANVAS_FONT not in pdfmetrics.getRegisteredFontNames():
             pdfmetrics.registerFont(TTFont(CANVAS_FONT, str(ensure_fonts()["regular"])))
         rl_config.canvas_basefontname = CANVAS_FONT
         CellStyle.fontname = CANVAS_FONT
+        _list_markers_in(CANVAS_FONT)
+
+
+def _list_markers_in(font: str) -> None:
+    """List markers (• ■ and Greek letters) in ``font`` rather than in the
+    unembedded Symbol and ZapfDingbats that xhtml2pdf 0.2.28 picks for them
+    (``xhtml2pdf.tags._list_style_font``); Noto Sans SC has those glyphs."""
+    from xhtml2pdf import context, tags
+
+    markers = getattr(tags, "_list_style_font", None)
+    if isinstance(markers, dict):
+        for style, (_face, factor) in list(markers.items()):
+            markers[style] = (font, factor if factor >= 1 else 0.8)
+    # Every paragraph's bullet font starts as Helvetica (``getParaFrag``), which a
+    # list item's paragraph selects before drawing its marker: start it as ours.
+    original = getattr(context, "getParaFrag", None)
+    if original is not None and not getattr(original, "zhongchuang_font", None):
+        def getParaFrag(style):  # noqa: N802 - xhtml2pdf's name
+            frag = original(style)
+            frag.bulletFontName = font
+            return frag
+
+        getParaFrag.zhongchuang_font = font
+        context.getParaFrag = getParaFrag
 
 
 def render_html(html: str) -> bytes:
