@@ -110,6 +110,8 @@ def test_officer_reviews_and_corrects_the_title_then_awards_it(app, monkeypatch)
     assert event.detail["proposed"] == "弥科湖泉创客空间" and event.jurisdiction == "mile"
     page = client.get(f"/admin/case/{application.id}").get_data(as_text=True)
     assert 'value="弥科湖泉众创空间"' in page
+    # The timeline names the change in words, never by its code.
+    assert "<td>修改证书称号</td>" in page and ">application.certificate_title<" not in page
 
     # The award form carries the title as last reviewed; awarding with it prints it.
     response = _post(client, application, action="award", certificate_title="弥科湖泉众创空间")

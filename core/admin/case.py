@@ -60,8 +60,12 @@ def offered_actions(application: Application, user, today: date) -> list[str]:
     return [a for a in CASE_ACTIONS if a in offered]
 
 
+# Audit actions of the case that are not workflow acts.
+EVENT_LABELS = {"application.certificate_title": "修改证书称号"}
+
+
 def action_label(action: str) -> str:
-    return workflow.ACTION_LABELS.get(action.removeprefix("workflow."), action)
+    return workflow.ACTION_LABELS.get(action.removeprefix("workflow.")) or EVENT_LABELS.get(action, action)
 
 
 def timeline_events(application: Application, user) -> list[AuditEvent]:
