@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from core import awards, documents
 from core.extensions import db
-from core.models import Recognition
+from core.models import NoticeEntry, Recognition
 from tests.factories import make_application, make_space
 from tests.notice_helpers import at_step, officer
 from tests.test_documents import _notice, base_facts, run
@@ -221,6 +221,22 @@ def test_certificate_fills_a_landscape_page_with_seal_area_issuer_and_date_apart
     # The frame: drawn round the whole page (its strokes reach within 2 cm of each edge).
     content = page.get_contents().get_data().decode("latin-1")
     assert "0.545098 0 0 RG" in content or ".545098 0 0 RG" in content  # the frame's dark red
+
+
+def test_notice_issuer_and_date_stay_with_the_objection_section(app):
+    """The notice closes with how to object, the bureau and the date: on one page."""
+    notice = _notice()
+    for _ in range(40):  # enough entries to push the close across a page end
+        db.session.add(NoticeEntry(notice_id=notice.id,
+                                   application_id=make_application("mile", status="under_notice").id))
+    db.session.commit()
+    db.session.refresh(notice)
+    pages = pages_of(documents.notice_pdf(notice))
+    assert len(pages) >= 2
+    [close] = [p for p in pages if "异议方式" in nows(p.extract_text())]
+    text = nows(close.extract_text())
+    assert "弥勒市农业和科学技术局" in text and "2026年11月23日" in text
+    assert all(body_text(p) for p in pages)
 
 
 def test_revoked_certificate_says_so(app):
