@@ -3,8 +3,14 @@ the subsidy entitlements, in the same transaction as the workflow's ``award`` ac
 
 * **Title** — as the policy words it (``PolicyVersion.award_title``).  弥勒's 第七条
   reads “弥科 xxx众创空间”: “弥科” is the bureau (弥勒市农业和科学技术局) and ``xxx`` a
-  placeholder the plaque fills with the space's own name; we put the space's name
-  without a trailing “众创空间” there (our reading), e.g. 大学城众创空间 → 弥科大学城众创空间.
+  placeholder the plaque fills with the space's own name.  The formula names one
+  space once (our reading, docs/policy-readings.md): a name that already ends in
+  “众创空间” or “空间” is not given “众创空间” again, and a name that already starts
+  with “弥科” is not given it again — 大学城众创空间 → 弥科大学城众创空间,
+  湖泉创客空间 → 弥科湖泉创客空间, 红河孵化基地 → 弥科红河孵化基地众创空间
+  (:func:`title_from_formula`).  The officer at the award step reviews the proposed
+  title and may correct it (:func:`set_certificate_title`, audited); the award prints
+  what was confirmed.
 * **Level** — the jurisdiction's: a county-level or prefecture-level city's title is
   municipal (市级), a province's provincial (省级).
 * **Certificate number** — unique per jurisdiction and year, even for two awards at
@@ -32,7 +38,8 @@ from core.models import Application, CertificateSequence, Recognition, SubsidyEn
 from core.subsidies import entitlements
 from core.workflow import WorkflowError
 
-__all__ = ["DEFAULT_CERTIFICATE_FORMAT", "LEVEL_OF_JURISDICTION", "title_for", "certificate_format",
+__all__ = ["DEFAULT_CERTIFICATE_FORMAT", "LEVEL_OF_JURISDICTION", "TITLE_MAX_LENGTH", "title_for",
+           "title_from_formula", "proposed_title", "check_title", "set_certificate_title", "certificate_format",
            "check_certificate_format", "next_number", "grant"]
 
 # Our default, not policy: e.g. 昆明市众创〔2026〕001号.  Fields: {name} (the
@@ -65,10 +72,87 @@ def certificate_format(code: str) -> tuple[str, str]:
     return DEFAULT_CERTIFICATE_FORMAT, "系统默认格式（政策未规定编号格式）"
 
 
+# Our choice: a title prints on one or two lines of the certificate (17 pt, 23 cm).
+TITLE_MAX_LENGTH = 60
+# What a formula's tail names: a name already ending in one of these is a 众创空间's
+# name and is not given the tail again.
+SPACE_ENDINGS = ("众创空间", "空间")
+
+
+def title_from_formula(space_name: str, award_title: str) -> str:
+    """The title of the space called ``space_name`` under the policy's ``award_title``.
+
+    A title with no placeholder is the same for every space (昆明 第十二条 “昆明市众创
+    空间”).  With the placeholder (弥勒 第七条 “弥科 xxx众创空间”) the space's name goes in
+    its place, once: a prefix the name already starts with is not repeated, and the
+    tail “众创空间” is not appended to a name that already ends in 众创空间 or 空间.
+    """
+    if PLACEHOLDER not in award_title:
+        return award_title
+    prefix, suffix = award_title.split(PLACEHOLDER, 1)
+    prefix = prefix.strip()
+    name = " ".join(space_name.split())
+    if prefix and name.startswith(prefix):
+        name = name[len(prefix):].lstrip()
+    if suffix and (name.endswith(suffix) or (suffix.endswith(SPACE_ENDINGS) and name.endswith(SPACE_ENDINGS))):
+        suffix = ""
+    return f"{prefix}{name}{suffix}"
+
+
 def title_for(application: Application, award_title: str) -> str:
-    if PLACEHOLDER in award_title:
-        return award_title.replace(PLACEHOLDER, application.space.name.removesuffix("众创空间"))
-    return award_title
+    return title_from_formula(application.space.name, award_title)
+
+
+def proposed_title(application: Application) -> str | None:
+    """The title the policy gives this application's space, or None if its policy
+    names no title."""
+    policy = workflow.policy_of(application)
+    if policy is None or not policy.award_title:
+        return None
+    return title_for(application, policy.award_title)
+
+
+def certificate_title(application: Application) -> str | None:
+    """The title the award will print: the officer's confirmed text, else the proposal."""
+    return application.certificate_title or proposed_title(application)
+
+
+def check_title(value) -> str:
+    """The title as typed, cleaned (spaces collapsed), or :class:`WorkflowError` on the
+    key ``certificate_title`` saying in Chinese what is wrong."""
+    if not isinstance(value, str):
+        raise WorkflowError("certificate_title", "请填写证书上的称号")
+    text = " ".join(value.split())
+    if not text:
+        raise WorkflowError("certificate_title", "请填写证书上的称号，不能为空")
+    if len(text) > TITLE_MAX_LENGTH:
+        raise WorkflowError("certificate_title",
+                            f"称号不能超过 {TITLE_MAX_LENGTH} 字，实为 {len(text)} 字")
+    if any(ord(ch) < 32 or 0xD800 <= ord(ch) <= 0xDFFF or ch in "<>" for ch in text):
+        raise WorkflowError("certificate_title", "称号含有不能打印的字符")
+    return text
+
+
+def may_edit_title(application: Application, actor, today: date) -> bool:
+    """Only who may award it now (the officer at the award step) reviews its title."""
+    return "award" in workflow.allowed_actions(application, actor, today=today)
+
+
+def set_certificate_title(application: Application, value, actor, today: date, *, commit: bool = True) -> str:
+    """Record the officer's reviewed title on ``application`` (audited with the old and
+    the new text, and the proposal); :class:`WorkflowError` with nothing written."""
+    if not may_edit_title(application, actor, today):
+        raise WorkflowError("certificate_title", "只有授予称号环节的办理人可以修改证书称号")
+    text = check_title(value)
+    before = certificate_title(application)
+    if text == before:  # confirmed as it stands: nothing changes, nothing to record
+        return text
+    application.certificate_title = text
+    audit.record("application.certificate_title", application, actor=actor, from_state=before, to_state=text,
+                 proposed=proposed_title(application))
+    if commit:
+        db.session.commit()
+    return text
 
 
 def next_number(code: str, year: int) -> int:
@@ -111,6 +195,7 @@ def grant(application: Application, actor, today: date) -> Recognition:
     juris = registry().installed().get(application.jurisdiction)
     if policy is None or juris is None or not policy.award_title:
         raise WorkflowError("award", "政策未规定所授称号，不能授予")
+    title = check_title(certificate_title(application))
     level = LEVEL_OF_JURISDICTION[juris.level]
     fmt, fmt_source = certificate_format(juris.code)
     try:
@@ -118,7 +203,7 @@ def grant(application: Application, actor, today: date) -> Recognition:
         certificate = fmt.format(name=juris.name, code=juris.code, year=today.year, number=number)
         recognition = Recognition(
             application_id=application.id, space_id=application.space_id, jurisdiction=juris.code,
-            title=title_for(application, policy.award_title), certificate_number=certificate, level=level,
+            title=title, certificate_number=certificate, level=level,
             granted_on=today, status="active",
         )
         db.session.add(recognition)
@@ -131,6 +216,7 @@ def grant(application: Application, actor, today: date) -> Recognition:
                 note=item["note"] or None, status="pending",
             ))
         audit.record("recognition.grant", recognition, actor=actor, to_state="active", title=recognition.title,
+                     proposed_title=title_for(application, policy.award_title),
                      certificate_number=certificate, certificate_format_source=fmt_source, level=level,
                      granted_on=today.isoformat(), citation=str(policy.award_citation or policy.document),
                      entitlements=[item["rule"] for item in owed["entitlements"]], total_cny=owed["total_cny"])

@@ -238,12 +238,68 @@ class DocumentError(Exception):
     """The PDF could not be produced (a message for the log, not for the public)."""
 
 
+# The name under which the Regular font is registered with reportlab itself, for the
+# canvas's initial font (below).
+CANVAS_FONT = "ZhongchuangNotoSansSC"
+
+
+def _default_canvas_font() -> None:
+    """Make the Regular font reportlab's initial canvas font.
+
+    reportlab opens every page with ``BT /F1 12 Tf … ET`` in its initial font, Helvetica
+    unless told otherwise, so every PDF listed an unembedded Helvetica although no text
+    used it.  A TrueType font as the initial font writes no such reference (reportlab
+    selects a TrueType font only where text is drawn), so every font a document names
+    is one it embeds.  xhtml2pdf gives no way to pass ``initialFontName`` to its
+    document, hence reportlab's process-wide default, set once to our own file.  The
+    same for a table's cell style, which selects its font (Helvetica, copied from that
+    default when reportlab was imported) before drawing each table's cells, text or not.
+    """
+    from reportlab import rl_config
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.platypus.tables import CellStyle
+
+    if rl_config.canvas_basefontname == CANVAS_FONT and CellStyle.fontname == CANVAS_FONT:
+        return  # done once per process
+    with _font_lock:
+        if CANVAS_FONT not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(CANVAS_FONT, str(ensure_fonts()["regular"])))
+        rl_config.canvas_basefontname = CANVAS_FONT
+        CellStyle.fontname = CANVAS_FONT
+        _list_markers_in(CANVAS_FONT)
+
+
+def _list_markers_in(font: str) -> None:
+    """List markers (• ■ and Greek letters) in ``font`` rather than in the
+    unembedded Symbol and ZapfDingbats that xhtml2pdf 0.2.28 picks for them
+    (``xhtml2pdf.tags._list_style_font``); Noto Sans SC has those glyphs."""
+    from xhtml2pdf import context, tags
+
+    markers = getattr(tags, "_list_style_font", None)
+    if isinstance(markers, dict):
+        for style, (_face, factor) in list(markers.items()):
+            markers[style] = (font, factor if factor >= 1 else 0.8)
+    # Every paragraph's bullet font starts as Helvetica (``getParaFrag``), which a
+    # list item's paragraph selects before drawing its marker: start it as ours.
+    original = getattr(context, "getParaFrag", None)
+    if original is not None and not getattr(original, "zhongchuang_font", None):
+        def getParaFrag(style):  # noqa: N802 - xhtml2pdf's name
+            frag = original(style)
+            frag.bulletFontName = font
+            return frag
+
+        getParaFrag.zhongchuang_font = font
+        context.getParaFrag = getParaFrag
+
+
 def render_html(html: str) -> bytes:
     """The PDF of ``html`` under the project's resource policy."""
     from xhtml2pdf import pisa
     from xhtml2pdf.config.resources import RenderLimitError
 
     ensure_fonts()
+    _default_canvas_font()
     out = io.BytesIO()
     try:
         result = pisa.CreatePDF(html, dest=out, encoding="utf-8", link_callback=link_callback,
@@ -309,10 +365,27 @@ def notice_pdf(notice) -> bytes:
     return render_html(html)
 
 
+def certificate_citation(recognition) -> str | None:
+    """Where the title comes from, as the certificate prints it: the policy (title and
+    document number) and article under which the application was judged."""
+    from core import workflow
+    from core.extensions import db
+    from core.models import Application
+
+    application = db.session.get(Application, recognition.application_id) if recognition.application_id else None
+    policy = workflow.policy_of(application) if application is not None else None
+    if policy is None:
+        return None
+    citation = policy.award_citation
+    article = f"{citation.article or ''}{citation.item or ''}" if citation else ""
+    return f"《{policy.title}》（{policy.document}）{article}"
+
+
 def certificate_pdf(recognition) -> bytes:
     html = template_for(recognition.jurisdiction, "certificate").render(
         recognition=recognition, space=recognition.space, organisation=recognition.space.organisation,
-        authority=_authority(recognition.jurisdiction), **font_context())
+        authority=_authority(recognition.jurisdiction), citation=certificate_citation(recognition),
+        **font_context())
     return render_html(html)
 
 

@@ -456,6 +456,9 @@ class Application(TimestampMixin, db.Model):
     facts: Mapped[dict] = mapped_column(MutableDict.as_mutable(JSONType), default=dict)
     form_data: Mapped[dict] = mapped_column(MutableDict.as_mutable(JSONType), default=dict)
     official_number: Mapped[str | None] = mapped_column(String(64))  # 编号, by the bureau
+    # The title as the officer confirmed it before the award (core.awards); None: the
+    # policy's formula applied to the space's name.
+    certificate_title: Mapped[str | None] = mapped_column(String(200))
     submitted_on: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)

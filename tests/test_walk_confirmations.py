@@ -37,9 +37,9 @@ def plain(html: str) -> str:
 
 
 def hooked(html: str, form_id: str) -> str:
-    """The form ``form_id``: it carries a data-zc-confirm question, the page loads the
-    static zc-confirm.js and has no inline script."""
-    form = re.search(rf'<form[^>]*id="{form_id}"[^>]*>', html)
+    """The form ``form_id``: it (or its submit button) carries a data-zc-confirm question,
+    the page loads the static zc-confirm.js and has no inline script."""
+    form = re.search(rf'<form[^>]*id="{form_id}"[^>]*>.*?</form>', html, re.S)
     assert form and 'data-zc-confirm="' in form.group(0), form_id
     assert '<script src="/static/zc-confirm.js"></script>' in html
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)  # no inline script

@@ -52,14 +52,24 @@ SUBSTITUTE_ACTIONS = ("approve", "return", "reject")
 
 
 
+# Saving the reviewed certificate title without awarding yet (core.awards).
+TITLE_ACTION = "certificate_title"
+
+
+def _title_max() -> int:
+    from core.awards import TITLE_MAX_LENGTH
+    return TITLE_MAX_LENGTH
+
+
 def offered_actions(application: Application, user, today: date) -> list[str]:
     """The buttons: ``workflow.allowed_actions`` narrowed to this page."""
     offered = set(workflow.allowed_actions(application, user, today=today))
     return [a for a in CASE_ACTIONS if a in offered]
 
 
-# Timeline events of the workflow that are not moves (no button of their own).
-EVENT_LABELS = {"workflow.step_assigned": "指派推荐单位办理"}
+# Timeline events of the case that are not workflow moves (no button of their own).
+EVENT_LABELS = {"workflow.step_assigned": "指派推荐单位办理",
+                "application.certificate_title": "修改证书称号"}
 
 
 def action_label(action: str) -> str:
@@ -131,6 +141,10 @@ class CaseView(StaffAccessMixin, BaseView):
         show_timeline = current_user.role in AUDIT_ROLES
         stuck = workflow.unattended(application) if show_timeline else None
         may_substitute = stuck is not None and workflow.substitute_refusal(application, current_user) is None
+        award_title = proposed = None
+        if "award" in offered:
+            from core import awards
+            award_title, proposed = awards.certificate_title(application), awards.proposed_title(application)
         return self.render(
             "admin/case.html", app=application, step=step, steps=workflow.progress(application), offered=offered,
             meeting_requirement=workflow.meeting_requirement(application.jurisdiction, step)
@@ -145,6 +159,7 @@ class CaseView(StaffAccessMixin, BaseView):
             stuck=stuck, may_substitute=may_substitute, substitute_actions=SUBSTITUTE_ACTIONS,
             assignable=workflow.assignable_recommenders(application) if may_substitute else [],
             confirmed_actions=CONFIRMED_ACTIONS,
+            award_title=award_title, proposed_title=proposed, title_max=_title_max(),
         ), status
 
     @expose("/")
@@ -164,9 +179,11 @@ class CaseView(StaffAccessMixin, BaseView):
         in_place = form.get("in_place") == "1"
         if in_place:
             typed["in_place"] = "1"
+        if "certificate_title" in form:
+            typed["certificate_title"] = form.get("certificate_title", "")
         today = dashboard.today()
         try:
-            if action not in CASE_ACTIONS:
+            if action not in (*CASE_ACTIONS, TITLE_ACTION):
                 raise workflow.WorkflowError("action", "该操作不能在申报办理页面进行")
             try:
                 expected_version = int(form.get("expected_version", ""))
@@ -187,11 +204,20 @@ class CaseView(StaffAccessMixin, BaseView):
             if errors:
                 return self._render(application, typed=typed, errors=errors,
                                     error="请按提示修改后重新提交", status=400)
+            if action == TITLE_ACTION:
+                from core import awards
+                awards.set_certificate_title(application, form.get("certificate_title"), current_user, today)
+                flash(gettext("The title on the certificate is saved."), "success")
+                return redirect(url_for(".show", application_id=application.id))
             if in_place:
                 workflow.act(application, action, current_user, opinion=form.get("opinion"),
                              expected_version=expected_version, expected_step=application.current_step,
                              today=today, substitute_reason=form.get("substitute_reason", ""))
             elif action == "award":
+                if "certificate_title" in form:  # the title as reviewed on the award form
+                    from core import awards
+                    awards.set_certificate_title(application, form.get("certificate_title"), current_user, today,
+                                                 commit=False)
                 _award(application, current_user, today)
             else:
                 workflow.act(application, action, current_user, opinion=form.get("opinion"),
@@ -203,7 +229,7 @@ class CaseView(StaffAccessMixin, BaseView):
             return self._render(application, error=exc.message, status=409)
         except workflow.WorkflowError as exc:
             db.session.rollback()
-            errors = {exc.key: exc.message} if exc.key in ("opinion", "substitute_reason") else {}
+            errors = {exc.key: exc.message} if exc.key in ("opinion", "substitute_reason", "certificate_title") else {}
             if in_place and "opinion" in errors:
                 errors = {"substitute_opinion": exc.message}
             return self._render(application, typed=typed, errors=errors, error=exc.message, status=400)

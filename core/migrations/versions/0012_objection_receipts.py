@@ -1,7 +1,7 @@
 """objections: a receipt number (受理回执号 YY-YYYYMMDD-NNNN) shown to the objector and to officers
 
 Revision ID: 0012_objection_receipts
-Revises: 0010_step_assignment
+Revises: 0011_certificate_title
 Create Date: 2026-12-03 12:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012_objection_receipts'
-down_revision = '0010_step_assignment'
+down_revision = '0011_certificate_title'
 branch_labels = None
 depends_on = None
 
