@@ -88,7 +88,9 @@ def _post(client, application, **data):
     token = token_of(client, f"/admin/case/{application.id}")
     return client.post(f"/admin/case/{application.id}/act", data={
         "csrf_token": token, "expected_version": str(application.version),
-        "expected_step": application.current_step or "", **data})
+        "expected_step": application.current_step or "",
+        **({"confirm": "yes"} if data.get("action") == "award" else {}),  # the award's confirmation box
+        **data})
 
 
 def test_officer_reviews_and_corrects_the_title_then_awards_it(app, monkeypatch):
