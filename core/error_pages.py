@@ -15,7 +15,8 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import Conflict, HTTPException, InternalServerError
 
 from core.logs import request_id
 
@@ -128,6 +129,14 @@ def server_error(error: InternalServerError):
     return render_error(error)
 
 
+def stale_row(error: StaleDataError):
+    """A row changed by another session between reading and writing (a double click, two
+    officers at once) that no view turned into its own answer: the 409 page, never a 500."""
+    _forget_failed_transaction()
+    log.warning("stale row: %s", error)
+    return render_error(Conflict())
+
+
 def _forget_failed_transaction() -> None:
     from core.extensions import db
 
@@ -140,3 +149,4 @@ def _forget_failed_transaction() -> None:
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(InternalServerError, server_error)
+    app.register_error_handler(StaleDataError, stale_row)

@@ -171,3 +171,34 @@ def test_a_refusal_that_says_why_shows_it_in_the_persons_language(app, client):
 def test_an_english_library_reason_is_not_shown_on_a_chinese_page(client):
     html = client.post("/logout").get_data(as_text=True)
     assert "The CSRF token is missing" not in html and 'id="error-detail"' not in html
+
+
+def test_a_row_changed_meanwhile_outside_any_refusal_wrapper_is_the_409_page(app_factory):
+    """A view that writes a row another session changed after it was read (a double click)
+    and does not answer it itself: the real StaleDataError of the version check becomes
+    the 409 page ("已被他人办理"), nothing of the request is kept, never an HTTP 500."""
+    from sqlalchemy import text
+
+    from core.extensions import db
+    from core.models import Application
+    from tests.factories import make_application
+
+    app = app_factory({"PROPAGATE_EXCEPTIONS": False})
+
+    def write_after_someone_else():
+        application = db.session.get(Application, int(application_id))
+        with db.engine.begin() as other:  # the other click, committed in between
+            other.execute(text("UPDATE applications SET version = version + 1 WHERE id = :id"),
+                          {"id": application.id})
+        application.status = "withdrawn"
+        db.session.commit()
+        return "unreachable"
+
+    app.add_url_rule("/test-stale", "test_stale", write_after_someone_else)
+    with app.app_context():
+        application_id = make_application().id
+        db.session.commit()
+        before = db.session.get(Application, application_id).status
+        db.session.remove()
+        assert_error_page(app.test_client().get("/test-stale"), 409, "已被他人办理")
+        assert db.session.get(Application, application_id).status == before
