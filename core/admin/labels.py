@@ -91,6 +91,22 @@ OBJECT_TYPE_LABELS = {
     "-": "",
 }
 
+# The workflow's actions (core.workflow.ACTIONS): buttons, timeline, decisions.  The Chinese
+# words are the bureaus' own (core.workflow.ACTION_LABELS); English in English mode.
+WORKFLOW_ACTION_LABELS = {
+    "submit": _l("Submit the application"),
+    "withdraw": _l("Withdraw the application"),
+    "resubmit": _l("Resubmit after revision"),
+    "approve": _l("Approve"),
+    "return": _l("Return for revision"),
+    "reject": _l("Do not approve"),
+    "conclude_expert_review": _l("Conclude the expert review"),
+    "publish": _l("Publish the public notice"),
+    "objection_upheld": _l("Objection upheld"),
+    "close_notice": _l("Notice period over without objection"),
+    "award": _l("Award the title"),
+}
+
 # Every action written to the audit log (core.audit.record callers), in words.
 AUDIT_ACTION_LABELS = {
     "admin_create": _l("Record created"),
@@ -287,10 +303,11 @@ def audit_action_label(action: str | None) -> str:
         return ""
     from core import workflow  # workflow imports the admin package's neighbours
 
-    if action.startswith("workflow."):
-        return workflow.ACTION_LABELS.get(action.removeprefix("workflow."), action)
-    if action in workflow.ACTION_LABELS:
-        return workflow.ACTION_LABELS[action]
+    code = action.removeprefix("workflow.")
+    if code in WORKFLOW_ACTION_LABELS:
+        return str(WORKFLOW_ACTION_LABELS[code])
+    if code in workflow.ACTION_LABELS:
+        return workflow.ACTION_LABELS[code]
     return _lookup(AUDIT_ACTION_LABELS, action)
 
 
