@@ -25,7 +25,7 @@ from sqlalchemy import String, Text, select
 from core.extensions import db
 from core.jurisdictions import registry
 from tests.test_every_url import ROLES, client_as, urls_of, world  # noqa: F401  (the sweep's fixture)
-from tests.test_no_internal_codes import every_state  # noqa: F401
+from tests.test_no_internal_codes import every_state, own_urls  # noqa: F401
 
 CJK_RUN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -145,9 +145,9 @@ def test_every_page_in_english_has_no_chinese_chrome(app, every_state, role):
     client = client_as(app, every_state, role)
     assert client.get("/lang/en").status_code == 302
     failures = []
-    for endpoint, url in urls_of(app, every_state, "GET"):
-        if endpoint in ("auth.logout", "auth.set_language"):
-            continue
+    pages = [url for endpoint, url in urls_of(app, every_state, "GET")
+             if endpoint not in ("auth.logout", "auth.set_language")]
+    for url in pages + own_urls(app, every_state["own"]):
         response = client.get(url)
         if response.status_code != 200 or response.mimetype != "text/html":
             continue

@@ -24,6 +24,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from core import roles, workflow
 from core.admin import labels
@@ -31,8 +32,8 @@ from core.audit import record
 from core.eligibility import INELIGIBLE, NO_POLICY, PENDING_REVIEW
 from core.extensions import db
 from core.jurisdictions import registry
-from core.models import (APPLICATION_STATUSES, Batch, NoticeEntry, Objection, PublicNotice, Recognition,
-                         ReviewRecord, SubsidyEntitlement)
+from core.models import (APPLICATION_STATUSES, AuditEvent, Batch, ExpertAssignment, NoticeEntry, Objection,
+                         PublicNotice, Recognition, ReviewRecord, SubsidyEntitlement)
 from tests.factories import make_application, make_org, make_space, make_user
 from tests.test_every_url import ROLES, client_as, urls_of, world  # noqa: F401  (the sweep's fixture)
 
@@ -155,7 +156,7 @@ def codes_in(text: str, codes: set[str]) -> set[str]:
 @pytest.fixture
 def every_state(app, world):  # noqa: F811
     """昆明 records in every state a page shows, visible to the 昆明 staff."""
-    org = make_org("昆明各态单位", region="530102")
+    org = world["users"]["applicant"].organisation  # the applicant sees them in the portal
     space = make_space(org, "昆明各态空间")
     apps = {}
     for status, step in (("draft", None), ("submitted", "district_review"), ("in_review", "district_recommend"),
@@ -208,7 +209,47 @@ def every_state(app, world):  # noqa: F811
         record(action, object_type="Application", object_id=target.id, jurisdiction="kunming")
     make_user("recommender", ["kunming"], region_prefix="530112")
     db.session.commit()
+    batches = db.session.scalars(select(Batch.id).where(Batch.jurisdiction == "kunming")).all()
+    expert = world["users"]["expert"]
+    for batch_id in batches:
+        if not db.session.scalar(select(ExpertAssignment.id).where(ExpertAssignment.batch_id == batch_id,
+                                                                   ExpertAssignment.expert_id == expert.id)):
+            db.session.add(ExpertAssignment(batch_id=batch_id, expert_id=expert.id))
+    db.session.commit()
+    world["own"] = {
+        "application_id": [a.id for a in apps.values()],
+        "batch_id": batches,
+        "notice_id": db.session.scalars(select(PublicNotice.id).where(PublicNotice.jurisdiction == "kunming")).all(),
+        "space_id": [space.id], "organisation_id": [org.id], "code": ["kunming"], "year": [2026],
+        "recognition": db.session.scalars(select(Recognition.id).where(Recognition.jurisdiction == "kunming")).all(),
+        "subsidyentitlement": db.session.scalars(select(SubsidyEntitlement.id)
+                                                 .where(SubsidyEntitlement.jurisdiction == "kunming")).all(),
+        "auditevent": db.session.scalars(select(AuditEvent.id).where(AuditEvent.jurisdiction == "kunming")
+                                         .order_by(AuditEvent.id).limit(8)).all(),
+    }
     return world
+
+
+# The pages that show one record of the user's own jurisdiction (HTML; the PDFs have their own tests).
+OWN_PAGES = ("portal.application", "portal.edit", "portal.draft", "portal_space.edit_space", "public.show",
+             "notices.show", "batches.show", "batches.score", "checklist.show", "case.show", "verification.show",
+             "policy.show", "calendar.year")
+
+
+def own_urls(app, own: dict) -> list[str]:
+    """Every OWN_PAGES rule with every own record in every state, and the Flask-Admin details of
+    own titles, subsidies and audit events."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint not in OWN_PAGES:
+            continue
+        combos = [{}]
+        for arg in rule.arguments:
+            combos = [{**c, arg: v} for c in combos for v in own[arg]]
+        found += [rule.build(c, append_unknown=False)[1] for c in combos]
+    for view in ("recognition", "subsidyentitlement", "auditevent"):
+        found += [f"/admin/{view}/details/?id={i}" for i in own[view]]
+    return found
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -217,9 +258,8 @@ def test_no_page_shows_an_internal_code_to_any_role(app, every_state, role):
     codes = internal_codes()
     client = client_as(app, every_state, role)
     failures = []
-    for endpoint, url in urls_of(app, every_state, "GET"):
-        if endpoint in ("auth.logout",):
-            continue
+    pages = [url for endpoint, url in urls_of(app, every_state, "GET") if endpoint != "auth.logout"]
+    for url in pages + own_urls(app, every_state["own"]):
         response = client.get(url, follow_redirects=False)
         if response.status_code != 200 or response.mimetype != "text/html":
             continue

@@ -194,7 +194,8 @@ class CaseView(StaffAccessMixin, BaseView):
                 labels.local_datetime(event.occurred_at), event.actor_name, action_label(event.action),
                 step_name, labels.state_label(event.from_state, application.jurisdiction, application.category),
                 labels.state_label(event.to_state, application.jurisdiction, application.category), event.opinion,
-                event.client_address, "; ".join(f"{k}: {v}" for k, v in labels.detail_text(detail)),
+                event.client_address, "; ".join(f"{k}: {v}" for k, v in labels.detail_text(detail, application.jurisdiction,
+                                                                         application.category)),
             )])
         # UTF-8 with a byte-order mark: Excel then reads the Chinese correctly.
         return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={

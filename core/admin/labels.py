@@ -331,14 +331,41 @@ def state_label(state: str | None, jurisdiction: str | None = None, category: st
     return state
 
 
-def detail_text(detail: dict | None, jurisdiction: str | None = None) -> list[tuple[str, str]]:
-    """An audit event's detail as (words, value) pairs: known keys named, jurisdiction
-    codes and step codes turned into names, lists joined."""
+def material_name(jurisdiction: str | None, category: str | None, code: str | None) -> str:
+    """The plugin's name of a required material, or "" when none."""
+    reg = registry()
+    if not code or jurisdiction not in reg.installed():
+        return ""
+    versions = reg.policies(jurisdiction)
+    categories = [category] if category else [c.code for v in versions for c in v.categories]
+    for cat in categories:
+        for material in reg.required_materials(jurisdiction, cat):
+            if material.code == code:
+                return material.name
+    return ""
+
+
+def detail_text(detail: dict | None, jurisdiction: str | None = None,
+                category: str | None = None) -> list[tuple[str, str]]:
+    """An audit event's detail as (words, value) pairs: known keys named, jurisdiction,
+    step, material and status codes turned into names, lists joined."""
     out = []
     for key, value in (detail or {}).items():
         if key == "step" and "step_name" in (detail or {}):
             continue
-        if key == "jurisdictions" and isinstance(value, list):
+        if key == "step" and isinstance(value, str):
+            value = step_name(jurisdiction, category, value)
+            if not value:
+                continue
+        elif key == "material" and isinstance(value, str):
+            value = material_name(jurisdiction, category, value) or value
+        elif key in ("status", "from_status", "to_status") and isinstance(value, str):
+            value = status_label(value)
+        elif key == "role" and isinstance(value, str):
+            value = role_label(value)
+        elif key == "jurisdiction" and isinstance(value, str):
+            value = jurisdiction_label(value)
+        elif key == "jurisdictions" and isinstance(value, list):
             value = "、".join(jurisdiction_label(v) for v in value)
         elif isinstance(value, list):
             value = "、".join(str(v) for v in value)

@@ -87,12 +87,12 @@ def fmt_verification(view, context, model, name):
 
 
 def fmt_detail(view, context, model, name):
-    items = labels.detail_text(model.detail)
+    items = labels.detail_text(model.detail, *_event_application(model))
     return Markup("<br>").join(escape(f"{k}: {v}") for k, v in items)
 
 
 def fmt_detail_text(view, context, model, name):
-    return "; ".join(f"{k}: {v}" for k, v in labels.detail_text(model.detail))
+    return "; ".join(f"{k}: {v}" for k, v in labels.detail_text(model.detail, *_event_application(model)))
 
 
 def fmt_action(view, context, model, name):
