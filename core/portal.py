@@ -111,7 +111,7 @@ def _render_detail(application: Application, *, error: str | None = None, status
         reasons=last_reasons(application), notice=notice, recognition=recognition_of(application),
         materials=materials_of(application), attached=attached(application), upload_errors=upload_errors or {},
         editable=application.status in MATERIALS_EDITABLE,
-        error=error, labels=labels, action_labels=workflow.ACTION_LABELS, role_label=labels.role_label,
+        error=error, labels=labels, action_labels={a: labels.audit_action_label(a) for a in workflow.ACTION_LABELS}, role_label=labels.role_label,
     ), status
 
 

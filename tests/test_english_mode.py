@@ -101,6 +101,12 @@ def policy_strings() -> set[str]:
                 _strings(reg.criteria(code, category.code, version), found, seen)
                 _strings(reg.review_steps(code, category.code, version), found, seen)
                 _strings(reg.required_materials(code, category.code), found, seen)
+                forms = reg.application_form(code, category.code)  # the policy's own form: its title
+                for form in forms if isinstance(forms, list) else [forms]:
+                    if form is not None:
+                        for text in (getattr(form, "title", ""), getattr(form, "note", "")):
+                            _strings(text, found, seen)
+                        _strings(dict(getattr(form, "labels", {})), found, set())
     return found
 
 
