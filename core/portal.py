@@ -145,7 +145,8 @@ def _render_detail(application: Application, *, error: str | None = None, status
         reasons=last_reasons(application), notice=notice, recognition=recognition_of(application),
         materials=materials_of(application), attached=attached(application),
         editable=application.status in MATERIALS_EDITABLE, confirm_error=confirm_error,
-        error=error, labels=labels, action_labels=workflow.ACTION_LABELS, role_label=labels.role_label,
+        error=error, labels=labels, action_labels={a: labels.audit_action_label(a) for a in workflow.ACTION_LABELS},
+        role_label=labels.role_label,
         **_material_notes(application, upload_errors),
         unattended=workflow.unattended(application) is not None,  # issue 13: warn, say what happens next
     ), status

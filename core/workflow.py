@@ -214,7 +214,9 @@ def refusal(application: Application, action: str, actor, *, today: date | None 
         return "该申报当前不在任何审核步骤"
     if action in ("approve", "return", "reject"):
         if status not in ACTIVE:
-            return f"该申报当前状态为 {status}，不能{ACTION_LABELS[action]}"
+            from core.admin.labels import status_label  # words, not the stored code
+
+            return f"该申报当前状态为{status_label(status)}，不能{ACTION_LABELS[action]}"
         if step.kind not in DECIDING_KINDS:
             return f"“{step.name}”步骤不能直接{ACTION_LABELS[action]}"
         if substitute:

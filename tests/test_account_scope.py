@@ -20,7 +20,7 @@ from tests.conftest import csrf_token
 from tests.factories import PASSWORD, login, make_application, make_org, make_space, make_user
 
 TEMP_RE = re.compile(r'id="temporary-password">([^<]+)<')
-RESET_CELL = re.compile(r'class="col-action">\s*user\.password_reset\s*<')  # a row of the audit log list
+RESET_CELL = re.compile(r'class="col-action">\s*管理员重设密码\s*<')  # a row of the audit log list
 
 
 @pytest.fixture

@@ -195,7 +195,7 @@ def test_yunnan_opinion_65_support_shown_with_its_own_window_after_the_measures_
 
 
 def criterion_row(html: str, cid: str) -> str:
-    return plain(re.search(rf'<tr>\s*<td><code class="small">{re.escape(cid)}</code>.*?</tr>', html, re.S).group(0))
+    return plain(re.search(rf'<tr>\s*<td><code class="small zc-config-code">{re.escape(cid)}</code>.*?</tr>', html, re.S).group(0))
 
 
 def test_kunming_area_as_a_rule_and_commercial_premises_reading_article_7_item_1(admin_client):

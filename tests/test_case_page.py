@@ -334,7 +334,10 @@ def test_timeline_lists_every_event_in_order_in_shanghai_time(app, case):
     assert re.findall(r'data-action="([a-z._]+)"', timeline) == ["workflow.submit", "workflow.return",
                                                                  "application.note"]
     text = plain(timeline)
-    assert "submitted:district_review" in text and "returned:district_review" in text
+    # the states in words (issue 13: no raw codes such as submitted:district_review)
+    assert "已提交 · 县（市）区科技主管部门初审和实地查验" in text
+    assert "退回修改 · 县（市）区科技主管部门初审和实地查验" in text
+    assert "submitted:district_review" not in text and "draft:-" not in text
     assert "请补充租赁合同" in text and "127.0.0.1" in text and "2030-01-02 00:30:00" in text
     assert "县（市）区科技主管部门初审和实地查验" in text
     records_table = plain(re.search(r'id="review-records">.*?</table>', html, re.S).group(0))
@@ -357,7 +360,7 @@ def test_timeline_csv_is_utf8_with_bom_and_scoped(app, case):
     assert raw.startswith("\ufeff".encode("utf-8"))
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert len(rows) == 3  # header, submit, return
-    assert rows[1][4:6] == ["draft:-", "submitted:district_review"]
+    assert rows[1][4:6] == ["草稿", "已提交 · 县（市）区科技主管部门初审和实地查验"]
     assert rows[2][2] == "退回修改" and rows[2][7] == "127.0.0.1"
     assert rows[2][6].startswith("'=HYPERLINK")  # not run as a formula by Excel
     # scope: the recommender sees the case but not the audit log; other jurisdictions nothing

@@ -123,7 +123,7 @@ def test_a_bureau_score_sheet_replaces_our_default(app):
     client = as_user(app, users["expert"])
     sheet = f"/admin/batches/{batch.id}/score/{application.id}"
     html = client.get(sheet).get_data(as_text=True)
-    assert "<td>示范性</td><td>50</td>" in html and "<td>创新性</td><td>100</td>" in html
+    assert '<td lang="zh">示范性</td><td>50</td>' in html and '<td lang="zh">创新性</td><td>100</td>' in html
     refused = post(client, sheet, sheet, scores_form("100", "51"))
     assert "应在 0 至 50 之间" in refused.get_data(as_text=True)
     assert post(client, sheet, sheet, scores_form("100", "50")).status_code == 302

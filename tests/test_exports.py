@@ -14,7 +14,7 @@ from flask_admin.contrib.sqla import ModelView
 from openpyxl import load_workbook
 
 from core import audit, residents_import
-from core.exports import spreadsheet_safe
+from core.exports import XLSX_MIMETYPE, spreadsheet_safe
 from core.extensions import db
 from tests.factories import login, make_application, make_org, make_space, make_user
 
@@ -23,7 +23,12 @@ DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cells(response) -> list[str]:
-    assert response.status_code == 200 and response.mimetype == "text/csv"
+    """Every cell of an exported CSV or xlsx file."""
+    assert response.status_code == 200
+    if response.mimetype == XLSX_MIMETYPE:
+        book = load_workbook(io.BytesIO(response.get_data()))
+        return ["" if c.value is None else str(c.value) for r in book.active.iter_rows() for c in r]
+    assert response.mimetype == "text/csv"
     text = response.get_data(as_text=True).lstrip("\ufeff")
     return [cell for row in csv.reader(io.StringIO(text)) for cell in row]
 

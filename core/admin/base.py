@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import abort, redirect, request, url_for
+from flask import Response, abort, flash, redirect, request, stream_with_context, url_for
 from flask_admin.actions import action
 from flask_admin.babel import lazy_gettext as admin_lazy_gettext
 from flask_admin.contrib.sqla import ModelView
@@ -29,6 +29,7 @@ from wtforms.validators import ValidationError
 
 from core import audit, roles, scoping
 from core.admin.labels import local_datetime
+from core import exports
 from core.exports import spreadsheet_safe
 from core.extensions import db
 
@@ -110,7 +111,8 @@ class ScopedModelView(StaffAccessMixin, ModelView):
     page_size = 50
     can_view_details = True
     can_export = True
-    export_types = ["csv"]
+    # CSV (with the UTF-8 mark Excel needs) and Excel workbooks; headers are the column labels.
+    export_types = ["csv", "xlsx"]
 
     #: roles besides the admin that may create / edit / delete within their scope;
     #: None: nobody, not even the admin (e.g. the append-only audit log)
@@ -178,6 +180,50 @@ class ScopedModelView(StaffAccessMixin, ModelView):
             audit.record(action, model, **detail)
         else:
             audit.record_for(concerned, action, model, **detail)
+
+    # --- exports (issue 13): Chinese headers, a BOM, xlsx, local time in the name ---
+    def get_export_name(self, export_type: str = "csv") -> str:
+        return exports.export_filename(str(self.name), export_type)
+
+    def _export_response(self, body, export_type: str, mimetype: str) -> Response:
+        when = exports.local_now()
+        filename = exports.export_filename(str(self.name), export_type, when)
+        fallback = exports.export_filename(self.endpoint, export_type, when)
+        return Response(body, mimetype=mimetype,
+                        headers={"Content-Disposition": exports.content_disposition(filename, fallback)})
+
+    def _export_rows(self):
+        _, data = self._export_data()
+        for row in data:
+            yield [self.get_export_value(row, name) for name, _ in self._export_columns]
+
+    def _export_headers(self) -> list[str]:
+        return [str(label) for _, label in self._export_columns]
+
+    def _export_csv(self, return_url):
+        import csv
+        import io
+
+        def generate():
+            out = io.StringIO()
+            writer = csv.writer(out)
+            out.write(exports.BOM)
+            writer.writerow(self._export_headers())
+            for row in self._export_rows():
+                writer.writerow(row)
+                yield out.getvalue()
+                out.seek(0)
+                out.truncate()
+            yield out.getvalue()
+
+        return self._export_response(stream_with_context(generate()), "csv", "text/csv")
+
+    def _export_tablib(self, export_type, return_url):
+        if export_type != "xlsx":
+            flash(gettext("Permission denied."), "error")
+            return redirect(return_url)
+        body = exports.xlsx_bytes(str(self.name), self._export_headers(), self._export_rows())
+        return self._export_response(body, "xlsx", exports.XLSX_MIMETYPE)
 
     def get_export_value(self, model, name):
         # Every exported cell: user text such as a name may start with = + - @.

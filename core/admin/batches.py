@@ -97,7 +97,7 @@ class CallView(ScopedModelView):
 
 
 def decision_label(action: str | None) -> str:
-    return {"mixed": gettext("Mixed")}.get(action or "", workflow.ACTION_LABELS.get(action or "", action or ""))
+    return gettext("Mixed") if action == "mixed" else labels.audit_action_label(action)
 
 
 class BatchView(StaffAccessMixin, BaseView):

@@ -67,15 +67,8 @@ def offered_actions(application: Application, user, today: date) -> list[str]:
     return [a for a in CASE_ACTIONS if a in offered]
 
 
-# Timeline events of the case that are not workflow moves (no button of their own).
-EVENT_LABELS = {"workflow.step_assigned": "指派推荐单位办理",
-                "application.certificate_title": "修改证书称号"}
-
-
 def action_label(action: str) -> str:
-    if action in EVENT_LABELS:
-        return EVENT_LABELS[action]
-    return workflow.ACTION_LABELS.get(action.removeprefix("workflow."), action)
+    return labels.audit_action_label(action)
 
 
 def timeline_events(application: Application, user) -> list[AuditEvent]:
@@ -273,10 +266,14 @@ class CaseView(StaffAccessMixin, BaseView):
                          gettext("To"), gettext("Opinion"), gettext("Client address"), gettext("Detail")])
         for event in timeline_events(application, current_user):
             detail = dict(event.detail or {})
+            step_name = detail.get("step_name") or labels.step_name(application.jurisdiction, application.category,
+                                                                  detail.get("step"))
             writer.writerow([spreadsheet_safe(v) for v in (
                 labels.local_datetime(event.occurred_at), event.actor_name, action_label(event.action),
-                detail.get("step_name") or "", event.from_state, event.to_state, event.opinion,
-                event.client_address, json.dumps(detail, ensure_ascii=False) if detail else "",
+                step_name, labels.state_label(event.from_state, application.jurisdiction, application.category),
+                labels.state_label(event.to_state, application.jurisdiction, application.category), event.opinion,
+                event.client_address, "; ".join(f"{k}: {v}" for k, v in labels.detail_text(detail, application.jurisdiction,
+                                                                         application.category)),
             )])
         # UTF-8 with a byte-order mark: Excel then reads the Chinese correctly.
         return Response("\ufeff" + out.getvalue(), mimetype="text/csv", headers={

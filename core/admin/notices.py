@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
+from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -34,8 +35,8 @@ from core.notice import NoticeError, notice_period_for
 READ_ROLES = (roles.OFFICER, roles.LEADER, roles.ADMIN)
 CONTACT_ROLES = (roles.OFFICER, roles.ADMIN)  # who sees an objector's contact and attachment
 
-STATUS_LABELS = {"open": _l("Open"), "closed": _l("Closed")}
-OBJECTION_LABELS = {"open": _l("Open"), "upheld": _l("Upheld"), "dismissed": _l("Dismissed")}
+STATUS_LABELS = labels.NOTICE_STATUS_LABELS  # one place for labels: core.admin.labels
+OBJECTION_LABELS = labels.OBJECTION_STATUS_LABELS
 
 
 def _title_link(view, context, model, name):
@@ -47,7 +48,8 @@ class NoticeView(ScopedModelView):
     create_roles = edit_roles = delete_roles = None  # notices change through the desk only
     column_list = ("title", "jurisdiction", "published_on", "first_day", "last_day", "days", "status")
     column_default_sort = ("published_on", True)
-    column_filters = ("status", "published_on")
+    column_filters = (FilterEqual(column="status", name=_l("Status"), options=lambda: [
+        (code, str(label)) for code, label in labels.NOTICE_STATUS_LABELS.items()]), "published_on")
     column_labels = {"title": _l("Title"), "jurisdiction": _l("Jurisdiction"), "published_on": _l("Published on"),
                      "first_day": _l("First day"), "last_day": _l("Last day"), "days": _l("Days"),
                      "status": _l("Status")}

@@ -59,6 +59,10 @@ def fmt_status(view, context, model, name):
     return labels.status_label(model.status)
 
 
+def fmt_step(view, context, model, name):
+    return labels.step_name(model.jurisdiction, model.category, model.current_step)
+
+
 def fmt_batch_text(view, context, model, name):
     return f"#{model.batch_id} {model.batch.name}" if model.batch is not None else ""
 
@@ -89,8 +93,46 @@ def fmt_verification(view, context, model, name):
 
 
 def fmt_detail(view, context, model, name):
-    items = (model.detail or {}).items()
+    items = labels.detail_text(model.detail, *_event_application(model))
     return Markup("<br>").join(escape(f"{k}: {v}") for k, v in items)
+
+
+def fmt_detail_text(view, context, model, name):
+    return "; ".join(f"{k}: {v}" for k, v in labels.detail_text(model.detail, *_event_application(model)))
+
+
+def fmt_action(view, context, model, name):
+    return labels.audit_action_label(model.action)
+
+
+def fmt_object_type(view, context, model, name):
+    return labels.object_type_label(model.object_type)
+
+
+def _event_application(model):
+    """(jurisdiction, category) of the application an event is about, for its step names."""
+    if model.object_type != "Application" or not (model.object_id or "").isdigit():
+        return model.jurisdiction, None
+    from core.models import Application
+
+    application = db.session.get(Application, int(model.object_id))
+    return (application.jurisdiction, application.category) if application else (model.jurisdiction, None)
+
+
+def fmt_from_state(view, context, model, name):
+    return labels.state_label(model.from_state, *_event_application(model))
+
+
+def fmt_to_state(view, context, model, name):
+    return labels.state_label(model.to_state, *_event_application(model))
+
+
+def audit_action_options():
+    return sorted(((code, str(label)) for code, label in labels.AUDIT_ACTION_LABELS.items()), key=lambda x: x[1])
+
+
+def object_type_options():
+    return [(code, str(label)) for code, label in labels.OBJECT_TYPE_LABELS.items() if code != "-"]
 
 
 # Filter options are asked for at start-up too (no request, no user): none then.
@@ -180,7 +222,7 @@ class SpaceView(ScopedModelView):
     column_searchable_list = ("name",)
     column_sortable_list = ("id", "name", "region", "opened_on")
     column_labels = {**COMMON_LABELS, "opened_on": _l("Opened on")}
-    column_details_exclude_list = ("facts",)
+    column_details_exclude_list = ("facts", "version")  # version: the optimistic lock's counter
     form_columns = ("organisation", "name", "region", "address", "opened_on")
     form_args = {
         "organisation": {"query_factory": scoped_query_factory(Organisation, Organisation.name,
@@ -227,6 +269,7 @@ class ApplicationView(ScopedModelView):
         "jurisdiction": fmt_jurisdiction,
         "category": fmt_category,
         "status": fmt_status,
+        "current_step": fmt_step,
         "batch": fmt_batch,
     }
     column_formatters_export = {**column_formatters, "batch": fmt_batch_text}
@@ -372,12 +415,13 @@ class AuditEventView(ScopedModelView):
         "opinion": _l("Opinion"),
         "detail": _l("Detail"),
     }
-    column_formatters = {"jurisdiction": fmt_jurisdiction, "detail": fmt_detail}
-    column_formatters_export = {"jurisdiction": fmt_jurisdiction}
+    column_formatters = {"jurisdiction": fmt_jurisdiction, "detail": fmt_detail, "action": fmt_action,
+                         "object_type": fmt_object_type, "from_state": fmt_from_state, "to_state": fmt_to_state}
+    column_formatters_export = {**column_formatters, "detail": fmt_detail_text}
     column_filters = (
         FilterEqual(column="jurisdiction", name=_l("Jurisdiction"), options=visible_jurisdiction_options),
-        "action",
-        "object_type",
+        FilterEqual(column="action", name=_l("Action"), options=audit_action_options),
+        FilterEqual(column="object_type", name=_l("Record type"), options=object_type_options),
     )
 
 
@@ -401,11 +445,23 @@ class RecognitionView(ScopedModelView):
         "granted_on": _l("Granted on"),
         "space.name": _l("Maker space"),
     }
-    column_formatters = {"jurisdiction": fmt_jurisdiction}
+    column_formatters = {
+        "jurisdiction": fmt_jurisdiction,
+        "level": lambda v, c, m, n: labels.recognition_level_label(m.level),
+        "status": lambda v, c, m, n: labels.recognition_status_label(m.status),
+    }
     column_formatters_export = column_formatters
     column_filters = (
         FilterEqual(column="jurisdiction", name=_l("Jurisdiction"), options=visible_jurisdiction_options),
     )
+
+
+def fmt_title_record(view, context, model, name):
+    """The title an entitlement belongs to, by its certificate number and title (not its row id)."""
+    from core.models import Recognition
+
+    recognition = db.session.get(Recognition, model.recognition_id)
+    return f"{recognition.certificate_number} {recognition.title}" if recognition else ""
 
 
 class SubsidyEntitlementView(ScopedModelView):
@@ -429,10 +485,13 @@ class SubsidyEntitlementView(ScopedModelView):
         "jurisdiction": fmt_jurisdiction,
         "amount_cny": lambda v, c, m, n: gettext("No fixed amount") if m.amount_cny is None else f"{m.amount_cny:,}",
         "citation": lambda v, c, m, n: " ".join(str(x) for x in (m.citation or {}).values() if x),
+        "status": lambda v, c, m, n: labels.subsidy_status_label(m.status),
+        "recognition_id": fmt_title_record,
     }
     column_formatters_export = column_formatters
+    column_details_exclude_list = ("rule_code",)  # the rule's name is the Support column
     column_filters = (
         FilterEqual(column="jurisdiction", name=_l("Jurisdiction"), options=visible_jurisdiction_options),
-        FilterEqual(column="status", name=_l("Status"), options=(("pending", "待发放"), ("paid", "已发放"),
-                                                                  ("cancelled", "已取消"))),
+        FilterEqual(column="status", name=_l("Status"), options=lambda: [
+            (code, str(label)) for code, label in labels.SUBSIDY_STATUS_LABELS.items()]),
     )
