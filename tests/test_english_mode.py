@@ -124,6 +124,10 @@ def vocabulary_strings() -> set[str]:
     _strings(settings.BOOL_FACTS, found, seen)
     for code in registry().installed():
         _strings(settings.known_setting_keys(code), found, seen)
+        for key in settings.known_setting_keys(code):  # a numeric setting's range: numbers and the unit
+            bound = settings.setting_bound(code, key)
+            if bound is not None:
+                found.add(bound.text())
     return found
 
 

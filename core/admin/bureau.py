@@ -134,7 +134,7 @@ class BureauSettingForm(AdminForm):
 def _range_note(code: str, key: str) -> str:
     """The allowed range of a numeric setting, shown beside it (issue 13)."""
     bound = settings.setting_bound(code, key)
-    return f"；允许 {bound.text()}" if bound is not None else ""
+    return gettext("; allowed %(range)s", range=bound.text()) if bound is not None else ""
 
 
 def setting_choices() -> list[tuple[str, str]]:
