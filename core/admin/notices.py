@@ -211,6 +211,9 @@ class NoticeDeskView(StaffAccessMixin, BaseView):
                     raise workflow.WorkflowError("award", refused)
                 return self._index(typed={"award_unconfirmed": application.id}, status=400)
             recognition = awards.grant(application, current_user, _today())
+        except workflow.StaleError as exc:  # another officer awarded first: the same 409 as the case page
+            db.session.rollback()
+            return self._index(error=exc.message, status=409)
         except workflow.WorkflowError as exc:
             db.session.rollback()
             flash(exc.message, "error")
