@@ -32,11 +32,8 @@ from core.models import (
     Application,
     Batch,
     Call,
-    GraduatedEnterprise,
     Organisation,
-    Resident,
     Space,
-    TeamMember,
     User,
     UserScope,
 )
