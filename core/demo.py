@@ -6,6 +6,10 @@ state, for each enabled jurisdiction.
 is added, so running it twice adds nothing.  The facts of every demo space go
 through ``core.facts.parse_facts`` like any other input.
 
+Every demo organisation and its applicant account are registered as the registration
+page registers them (``core.portal_account.register_applicant``), and every demo space
+saved as 我的众创空间 saves it (``core.portal_space.save_space``); staff accounts are
+written directly (the admin's user form has no function to call; docs/demo.md).
 Every demo application is built through the operations its users trigger (``_Life``):
 the draft, its materials uploaded as real PDFs, the submission, each review step as
 the user of its role, the expert batch and score sheet, the leaders' decision, the
