@@ -6,6 +6,10 @@ state, for each enabled jurisdiction.
 is added, so running it twice adds nothing.  The facts of every demo space go
 through ``core.facts.parse_facts`` like any other input.
 
+Every demo organisation and its applicant account are registered as the registration
+page registers them (``core.portal_account.register_applicant``), and every demo space
+saved as 我的众创空间 saves it (``core.portal_space.save_space``); staff accounts are
+written directly (the admin's user form has no function to call; docs/demo.md).
 Every demo application is built through the operations its users trigger (``_Life``):
 the draft, its materials uploaded as real PDFs, the submission, each review step as
 the user of its role, the expert batch and score sheet, the leaders' decision, the
@@ -32,11 +36,8 @@ from core.models import (
     Application,
     Batch,
     Call,
-    GraduatedEnterprise,
     Organisation,
-    Resident,
     Space,
-    TeamMember,
     User,
     UserScope,
 )
@@ -278,49 +279,82 @@ def _spec(space_name: str) -> DemoOrg:
     return next(o for o in ORGS if o.space_name == space_name)
 
 
+def applicant_account(spec: DemoOrg) -> tuple[str, str]:
+    """The login and name of a demo organisation's applicant account: ``applicant@<home>.demo``
+    for the first organisation of its jurisdiction, ``applicant-<code body>@<home>.demo`` for others."""
+    if next(o for o in ORGS if o.home == spec.home) == spec:
+        juris = enabled().get(spec.home)
+        return demo_login(APPLICANT, spec.home), f"{juris.name if juris else spec.home}{ROLE_LABELS[APPLICANT]}（演示）"
+    return f"applicant-{spec.org_body.lower()}@{spec.home}.demo", f"{spec.name}（演示）"
+
+
+class DemoRefused(Exception):
+    """A demo organisation or space the users' own forms refuse (a bug in the demo data)."""
+
+
+def _checked(form, what: str):
+    if not form.validate():
+        raise DemoRefused(f"{what}: {form.errors}")
+    return form
+
+
 def _ensure_org_and_space(spec: DemoOrg, report: DemoReport) -> tuple[Organisation, Space]:
+    """The organisation registered as an applicant registers it (``register_applicant``,
+    the registration page's operation), then its space saved as 我的众创空间 saves it
+    (``save_space``), both through the users' own forms and checks."""
+    from core.portal_account import RegisterForm, register_applicant
+    from core.portal_space import SpaceForm, save_space
+
     org = db.session.scalar(select(Organisation).where(Organisation.uscc == spec.uscc))
     if org is None:
-        org = Organisation(
-            name=spec.name, uscc=spec.uscc, entity_type="enterprise", registered_region=spec.region,
-            address=spec.address, legal_representative="（演示）", contact_name="（演示）联系人",
-            contact_phone="0871-00000000", contact_email=f"contact@{spec.org_body.lower()}.demo",
-        )
-        db.session.add(org)
-        db.session.flush()
+        login, name = applicant_account(spec)
+        form = _checked(RegisterForm(formdata=None, meta={"csrf": False}, data={
+            "organisation_name": spec.name, "uscc": spec.uscc, "registered_region": spec.region,
+            "contact_name": name, "login": login, "password": DEMO_PASSWORD, "password_confirm": DEMO_PASSWORD,
+        }), spec.name)
+        user = register_applicant(form, password_hash=report.password_hash)
+        if user is None:
+            raise DemoRefused(f"{spec.name}: {login} 已被其他单位使用")
+        org = user.organisation
+        # What no applicant page takes: kept by the officer in the admin's organisation form.
+        org.entity_type, org.address = "enterprise", spec.address
+        org.legal_representative, org.contact_phone = "（演示）", "0871-00000000"
+        db.session.commit()
         report.added["organisations"] += 1
+        report.added["users"] += 1
     space = db.session.scalar(
         select(Space).where(Space.organisation_id == org.id, Space.name == spec.space_name)
     )
     if space is None:
         facts = space_facts(spec)
-        space = Space(
-            organisation=org, name=spec.space_name, region=spec.region, address=spec.address,
-            opened_on=date.fromisoformat(spec.opened_on), facts=facts,
-        )
-        for r in facts["residents"]:
-            space.residents.append(Resident(
-                name=r["name"], kind=r["kind"], qualifying_field=r["qualifying_field"],
-                entered_on=date.fromisoformat(r["entered_on"]),
-                established_on=date.fromisoformat(r["established_on"]) if r["established_on"] else None,
-                registered_in_space=r["registered_in_space"], employees=5,
-                main_product=f"{r['name']}主营产品（演示）", phone="0871-60000000",
-            ))
-        # 运营团队 and 已毕业企业, as 我的众创空间 keeps them (carried into the 申报书)
-        space.team_members = [
-            TeamMember(name="（演示）负责人", position="founder", phone="13800000001", speciality="企业管理",
-                       full_time=True, services="运营管理、投融资对接"),
-            TeamMember(name="（演示）创业导师", position="member", phone="13800000002", speciality="财务法务",
-                       full_time=False, services="创业辅导"),
-        ]
         opened = date.fromisoformat(spec.opened_on)
-        space.graduates = [
-            GraduatedEnterprise(name=f"{spec.resident_names[0]}（已毕业，演示）", main_product="软件与技术服务",
-                                entered_on=opened, graduated_on=opened + timedelta(days=540), employees=25,
-                                phone="0871-60000001"),
-        ] if opened + timedelta(days=540) < date.today() else []
-        db.session.add(space)
-        db.session.flush()
+        extra = {
+            "residents": [{"main_product": f"{r['name']}主营产品（演示）", "employees": 5, "phone": "0871-60000000"}
+                          for r in facts["residents"]],
+            # 运营团队 and 已毕业企业, as 我的众创空间 keeps them (carried into the 申报书)
+            "team_members": [
+                {"name": "（演示）负责人", "position": "founder", "phone": "13800000001", "speciality": "企业管理",
+                 "full_time": True, "services": "运营管理、投融资对接"},
+                {"name": "（演示）创业导师", "position": "member", "phone": "13800000002", "speciality": "财务法务",
+                 "full_time": False, "services": "创业辅导"},
+            ],
+            "graduates": [
+                {"name": f"{spec.resident_names[0]}（已毕业，演示）", "main_product": "软件与技术服务",
+                 "entered_on": opened, "graduated_on": opened + timedelta(days=540), "employees": 25,
+                 "phone": "0871-60000001"},
+            ] if opened + timedelta(days=540) < date.today() else [],
+        }
+        data = SpaceForm.facts_to_data(facts, extra)
+        data["space_opened_on"] = opened
+        for row in data["residents"]:
+            for key in ("entered_on", "established_on"):
+                row[key] = date.fromisoformat(row[key]) if row[key] else None
+        form = _checked(SpaceForm(formdata=None, meta={"csrf": False}, data=data), spec.space_name)
+        applicant = db.session.scalar(select(User).where(User.organisation_id == org.id, User.role == APPLICANT)
+                                      .order_by(User.id))
+        space = save_space(None, org, form, actor=applicant)
+        space.address = spec.address  # no page takes it yet (docs/demo.md)
+        db.session.commit()
         report.added["spaces"] += 1
         report.added["residents"] += len(facts["residents"])
     return org, space

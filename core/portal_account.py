@@ -154,6 +154,26 @@ def _register(form) -> User:
     if registrations_from(address) >= limit:
         db.session.rollback()  # ends the transaction, and its lock
         raise too_many
+    user = register_applicant(form)
+    if registrations_from(address) > limit:  # counted again with this one written (SQLite)
+        db.session.rollback()
+        raise too_many
+    db.session.commit()
+    if user is None:
+        raise _Refused(TAKEN, 400)
+    return user
+
+
+def register_applicant(form: RegisterForm, password_hash: str | None = None) -> User | None:
+    """The registration itself, without HTTP: write the organisation and its applicant
+    user from a validated ``RegisterForm`` with the audit events ``organisation.register``
+    and ``user.register`` (the new user is their actor), and return the user; or, when
+    the 统一社会信用代码 or the login is taken, record ``user.register_refused`` and
+    return None.  Nothing is committed: the caller commits (the view after its
+    per-address rate limit, ``core.demo`` after each demo organisation).
+
+    ``password_hash``: a hash of ``form.password.data`` already made (the demo hashes
+    its one password once); by default the password is hashed here."""
     taken = login_taken(form.login.data) | uscc_taken(form.uscc.data)  # both asked: same work either way
     if not taken:
         org = Organisation(name=form.organisation_name.data, uscc=form.uscc.data,
@@ -164,7 +184,10 @@ def _register(form) -> User:
         else:
             org.contact_phone = login
         user = User(login=login, name=form.contact_name.data, role=roles.APPLICANT, organisation=org)
-        user.set_password(form.password.data)
+        if password_hash is None:
+            user.set_password(form.password.data)
+        else:
+            user.password_hash = password_hash
         db.session.add_all([org, user])
         try:
             db.session.flush()
@@ -174,16 +197,11 @@ def _register(form) -> User:
     if taken:
         audit.record("user.register_refused", object_type="User", actor=None, login=form.login.data,
                      uscc=form.uscc.data)
-    else:
-        audit.record("organisation.register", org, actor=user, uscc=org.uscc, name=org.name)
-        audit.record("user.register", user, actor=user, login=user.login, role=user.role)
+        db.session.flush()
+        return None
+    audit.record("organisation.register", org, actor=user, uscc=org.uscc, name=org.name)
+    audit.record("user.register", user, actor=user, login=user.login, role=user.role)
     db.session.flush()
-    if registrations_from(address) > limit:  # counted again with this one written (SQLite)
-        db.session.rollback()
-        raise too_many
-    db.session.commit()
-    if taken:
-        raise _Refused(TAKEN, 400)
     return user
 
 

@@ -210,10 +210,9 @@ def _edit(space: Space | None):
         return _render_form(form, space, None), 200
     if form.validate_on_submit():
         try:
-            parse_facts(form.to_facts())  # the contract every stored fact obeys
             if space is not None and posted_version() != space.version:
                 raise StaleDataError()
-            space = _save(space, org, form)
+            space = save_space(space, org, form)
         except FactsError as exc:
             error, status = exc.message, 400
         except StaleDataError:  # another tab or colleague saved first (also caught by the UPDATE)
@@ -242,7 +241,13 @@ def _render_form(form: SpaceForm, space: Space | None, error: str | None, versio
                            expected_version=drawn_from or (space.version if space else ""))
 
 
-def _save(space: Space | None, org, form: SpaceForm) -> Space:
+def save_space(space: Space | None, org, form: SpaceForm, actor=None) -> Space:
+    """Create (``space`` None) or update a space of ``org`` from a validated ``SpaceForm``,
+    without HTTP: the facts checked by ``parse_facts`` (the contract every stored fact
+    obeys; ``FactsError`` before anything is written), copied onto the organisation, the
+    space and its rows, the audit event ``space.create`` or ``space.update`` (``actor``:
+    by default the logged-in user), committed.  The view and ``core.demo`` both call it."""
+    parse_facts(form.to_facts())
     creating = space is None
     if creating:
         space = Space(organisation=org, name=form.space_name.data, region=form.space_region.data)
@@ -251,7 +256,7 @@ def _save(space: Space | None, org, form: SpaceForm) -> Space:
     _store(space, form)
     space.updated_at = utcnow()  # written even when only its tables changed: the version moves on
     db.session.flush()
-    audit.record("space.create" if creating else "space.update", space,
+    audit.record("space.create" if creating else "space.update", space, actor=actor,
                  changed=_changed_keys(before, facts_of(space)),
                  residents=len(space.residents), graduates=len(space.graduates),
                  team_members=len(space.team_members))

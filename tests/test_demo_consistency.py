@@ -116,3 +116,50 @@ def test_demo_upload_files_exist_for_every_attachment(app):
     folder = Path(app.config["UPLOAD_FOLDER"])
     stored = {p.name for p in folder.iterdir()}
     assert set(db.session.scalars(select(Attachment.stored_name))) <= stored
+
+
+def test_demo_organisations_and_spaces_are_registered_as_users_register_them(app):
+    """Every demo organisation is registered through the registration page's operation
+    (``register_applicant``: ``organisation.register`` and ``user.register``, the applicant
+    its actor) and every demo space saved through 我的众创空间's (``save_space``:
+    ``space.create`` by that applicant, its residents, graduates and team counted); a second
+    ``zhongchuang demo`` adds nothing."""
+    from core.demo import DEMO_PASSWORD
+    from core.models import Organisation, Space, User
+
+    result = app.test_cli_runner().invoke(cli, ["demo"])
+    assert result.exit_code == 0, result.output
+    organisations = db.session.scalars(select(Organisation)).all()
+    spaces = db.session.scalars(select(Space)).all()
+    assert organisations and spaces
+
+    def actions(obj) -> list[tuple[str, str]]:
+        return db.session.execute(select(AuditEvent.action, AuditEvent.actor_name).where(
+            AuditEvent.object_type == type(obj).__name__, AuditEvent.object_id == str(obj.id))
+            .order_by(AuditEvent.id)).all()
+
+    for org in organisations:
+        applicant = db.session.scalar(select(User).where(User.organisation_id == org.id, User.role == "applicant")
+                                      .order_by(User.id))
+        assert applicant is not None, org.name
+        assert applicant.check_password(DEMO_PASSWORD)
+        assert [tuple(a) for a in actions(org)][:1] == [("organisation.register", str(applicant))], org.name
+        assert ("user.register", str(applicant)) in [tuple(a) for a in actions(applicant)], applicant.login
+    for space in spaces:
+        applicant = db.session.scalar(select(User).where(User.organisation_id == space.organisation_id,
+                                                         User.role == "applicant").order_by(User.id))
+        created = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "space.create", AuditEvent.object_type == "Space",
+            AuditEvent.object_id == str(space.id))).all()
+        assert len(created) == 1, space.name
+        assert created[0].actor_id == applicant.id, space.name
+        assert created[0].detail["residents"] == len(space.residents) > 0
+        assert created[0].detail["team_members"] == len(space.team_members) == 2
+        assert created[0].detail["graduates"] == len(space.graduates)
+
+    counted = db.session.scalar(select(func.count(AuditEvent.id)))
+    again = app.test_cli_runner().invoke(cli, ["demo"])
+    assert again.exit_code == 0, again.output
+    assert db.session.scalar(select(func.count(Organisation.id))) == len(organisations)
+    assert db.session.scalar(select(func.count(Space.id))) == len(spaces)
+    assert db.session.scalar(select(func.count(AuditEvent.id))) == counted

@@ -178,6 +178,8 @@ def clock(app, monkeypatch):
 
 
 def test_kunming_and_mile_from_submission_to_the_title(app, clock):
+    from core.portal import space_facts
+
     load_demo()
     # 昆明: 滇池创客空间 (综合服务型) sits submitted at 县区初审 in the demo; its operator is
     # the 昆明 demo applicant.
@@ -189,7 +191,7 @@ def test_kunming_and_mile_from_submission_to_the_title(app, clock):
     # application" page is a later issue, so the draft is put in the database as that page will.
     huquan = db.session.scalars(select(Space).where(Space.name == "湖泉众创空间")).one()
     mile = Application(jurisdiction="mile", category="specialized", space=huquan, organisation=huquan.organisation,
-                       status="draft", facts=dict(huquan.facts))
+                       status="draft", facts=space_facts(huquan))  # what 新建申报 carries from 我的众创空间
     db.session.add(mile)
     db.session.commit()
 
@@ -217,7 +219,7 @@ def test_kunming_and_mile_from_submission_to_the_title(app, clock):
     for key, value in MILE_EXTRA.items():
         if not data.get(key):
             data.setlist(key, [value])
-    for i in range(len(huquan.facts["residents"])):
+    for i in range(len(mile.facts["residents"])):
         for key, value in (("main_product", "软件"), ("output_value_wan", "100"), ("sales_wan", "80.5"),
                            ("employees", "6"), ("phone", "13700000000")):
             data.setlist(f"residents-{i}-{key}", [value])
