@@ -121,6 +121,18 @@ def _award(application: Application, actor, today: date):
     return awards.grant(application, actor, today)
 
 
+def _page_still_current(application: Application, form) -> int:
+    """The page the user acted on must still be the application as it is now (its version
+    and step); otherwise someone else has dealt with it (StaleError, 409)."""
+    try:
+        expected_version = int(form.get("expected_version", ""))
+    except ValueError:
+        raise workflow.StaleError() from None
+    if expected_version != application.version or (form.get("expected_step") or None) != application.current_step:
+        raise workflow.StaleError()
+    return expected_version
+
+
 class CaseView(StaffAccessMixin, BaseView):
     def is_visible(self) -> bool:
         return False  # reached from an application, not from the menu
@@ -178,13 +190,7 @@ class CaseView(StaffAccessMixin, BaseView):
         try:
             if action not in (*CASE_ACTIONS, TITLE_ACTION):
                 raise workflow.WorkflowError("action", "该操作不能在申报办理页面进行")
-            try:
-                expected_version = int(form.get("expected_version", ""))
-            except ValueError:
-                raise workflow.StaleError() from None
-            # The page the user acted on must still be the application as it is now.
-            if expected_version != application.version or (form.get("expected_step") or None) != application.current_step:
-                raise workflow.StaleError()
+            expected_version = _page_still_current(application, form)
             step = workflow.step_of(application)
             detail, errors = ({}, {})
             if action == "approve":
@@ -236,12 +242,7 @@ class CaseView(StaffAccessMixin, BaseView):
         form = request.form
         typed = {"assignee": form.get("assignee", ""), "assign_reason": form.get("assign_reason", "")}
         try:
-            try:
-                expected_version = int(form.get("expected_version", ""))
-            except ValueError:
-                raise workflow.StaleError() from None
-            if expected_version != application.version or (form.get("expected_step") or None) != application.current_step:
-                raise workflow.StaleError()
+            _page_still_current(application, form)
             assignment = workflow.assign_step(application, typed["assignee"], current_user,
                                               reason=typed["assign_reason"])
         except workflow.StaleError as exc:
