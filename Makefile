@@ -31,7 +31,7 @@ install-test: $(VENV)/.installed-test
 run: $(VENV)/.installed
 	ZHONGCHUANG_SECURE_COOKIES=0 $(BIN)/zhongchuang db upgrade
 	ZHONGCHUANG_SECURE_COOKIES=0 $(BIN)/zhongchuang demo
-	$(BIN)/python -c "from core.documents import ensure_fonts; ensure_fonts()"  # the PDFs' font, cut once
+	$(BIN)/python -c "from core.documents.render import ensure_fonts; ensure_fonts()"  # the PDFs' font, cut once
 	ZHONGCHUANG_SECURE_COOKIES=0 exec $(BIN)/zhongchuang run --host $(HOST) --port $(PORT)
 
 # The browser test (tests/browser) drives Debian's chromium: installed by

@@ -1,5 +1,5 @@
 """Benchmark of the PDF documents (not a test): the 弥勒 申报书 with 10 and with 60
-residents, rendered by xhtml2pdf (core.documents) and — as the yardstick — the very
+residents, rendered by xhtml2pdf (core.documents.render) and — as the yardstick — the very
 same HTML by WeasyPrint, in the same run.  Reports the median time of each and the
 size of the PDF.  Goal (issue 6): under 1 s median and under 1 MB.
 
@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("ZHONGCHUANG_INSTANCE", tempfile.mkdtemp(prefix="zc-bench-"))
 
-from core import documents  # noqa: E402
-from core.admin import labels  # noqa: E402
+from core.documents import render as documents  # noqa: E402
+from core.platform import labels  # noqa: E402
 from core.app import create_app  # noqa: E402
 
 

@@ -39,9 +39,9 @@ os.environ.pop("ZHONGCHUANG_JURISDICTIONS", None)
 
 from flask_migrate import upgrade  # noqa: E402
 
-from core import settings  # noqa: E402
+from core.bureau import settings  # noqa: E402
 from core.app import create_app  # noqa: E402
-from core.eligibility import INELIGIBLE, PENDING_REVIEW, prepare  # noqa: E402
+from core.eligibility.engine import INELIGIBLE, PENDING_REVIEW, prepare  # noqa: E402
 from core.facts import make_uscc, parse_facts  # noqa: E402
 from core.workdays import add_months, full_months_between  # noqa: E402
 

@@ -5,19 +5,22 @@ import os
 from pathlib import Path
 
 from flask import Flask, has_request_context, request, session
+from jinja2 import ChoiceLoader, FileSystemLoader
 
-from core import config as config_module
-from core import error_pages, logs
-from core import models  # noqa: F401 - the tables, for migrations and the admin
-from core.extensions import babel, csrf, db, login_manager, migrate
+from core.platform import config as config_module
+from core.platform import error_pages
+from core.platform import logs
+from core.platform import models  # noqa: F401 - the tables, for migrations and the admin
+from core.platform import template_folders
+from core.platform.extensions import babel, csrf, db, login_manager, migrate
 from core.plugins import Registry, make_plugin_manager
 
 # Everything the app reads at run time is found from this package's own location, which
-# is the checkout in development and site-packages once the wheel is installed: the
-# templates are installed beside core/ (pyproject.toml), the rest is inside it.
+# is the checkout in development and site-packages once the wheel is installed: the site's
+# layout templates are installed beside core/ (pyproject.toml), the rest is inside it.
 PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parent  # the checkout, or site-packages
-TEMPLATES = ROOT / "templates"
+TEMPLATES = template_folders.SITE_TEMPLATES
 STATIC = PACKAGE / "static"
 TRANSLATIONS = PACKAGE / "translations"
 MIGRATIONS = PACKAGE / "migrations"
@@ -51,6 +54,9 @@ def create_app(test_config: dict | None = None, *, registry: Registry | None = N
         template_folder=str(TEMPLATES),
         static_folder=str(STATIC),
     )
+    # The layout first, then each domain package's own pages (core.platform.template_folders).
+    app.jinja_loader = ChoiceLoader([FileSystemLoader(str(TEMPLATES)),
+                                     *(FileSystemLoader(str(f)) for f in template_folders.folders()[1:])])
     app.config.update(config_module.load(instance_path))
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)
     if test_config:
@@ -69,23 +75,29 @@ def create_app(test_config: dict | None = None, *, registry: Registry | None = N
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     login_manager.init_app(app)
-    from core import security
+    from core.platform import security
     security.init_app(app)  # trusted proxies, security headers, rate limiter
 
-    from core import auth, portal, public, views
+    from core import views
+
+    from core.accounts import auth
+
+    from core.intake import portal
+
+    from core.notice import public_pages as public
     from core.admin import init_admin
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(portal.bp)
-    from core import portal_account
+    from core.accounts import portal_account
     app.register_blueprint(portal_account.bp)
-    from core import account_security
+    from core.accounts import account_security
     app.register_blueprint(account_security.bp)
-    from core import portal_space
+    from core.intake import portal_space
     app.register_blueprint(portal_space.bp)
     app.register_blueprint(public.bp)
-    from core import documents_views
+    from core.documents import views as documents_views
     app.register_blueprint(documents_views.bp)
     init_admin(app)
     error_pages.init_app(app)

@@ -15,7 +15,7 @@ def _create_app():
     one line naming it on standard error and exit 2, never a traceback."""
     try:
         return create_app()
-    except ValueError as exc:  # core.errors.Refused and the checks of core.config
+    except ValueError as exc:  # core.platform.errors.Refused and the checks of core.platform.config
         click.echo(" ".join(str(exc).split()), err=True)
         sys.exit(2)
 
@@ -26,7 +26,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from core import cli_documents, cli_operations, cli_platform, cli_policy, cli_workflow
+    from core import cli_operations, cli_platform, cli_policy
+    from core.documents import cli as cli_documents
+    from core.notice import cli as cli_workflow
 
     for module in (cli_platform, cli_policy, cli_workflow, cli_documents, cli_operations):
         for command in module.COMMANDS:

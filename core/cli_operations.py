@@ -35,10 +35,10 @@ from flask.cli import with_appcontext
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
-from core import audit
-from core.config import private_dir, private_sqlite_file
-from core.extensions import db
-from core.models import Attachment
+from core.platform import audit
+from core.platform.config import private_dir, private_sqlite_file
+from core.platform.extensions import db
+from core.platform.models import Attachment
 
 BAD_INPUT = 2
 FAILED = 1

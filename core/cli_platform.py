@@ -13,13 +13,14 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from core import audit
-from core import account_notices, passwords
-from core.extensions import db
+from core.platform import audit
+from core.accounts import account_notices
+from core.accounts import passwords
+from core.platform.extensions import db
 from core.facts import is_valid_uscc
-from core.jurisdictions import enabled_codes, registry
-from core.models import Organisation, User, UserScope
-from core.roles import ADMIN, APPLICANT, ROLES
+from core.platform.jurisdictions import enabled_codes, registry
+from core.platform.models import Organisation, User, UserScope
+from core.accounts.roles import ADMIN, APPLICANT, ROLES
 
 
 

@@ -16,11 +16,11 @@ from datetime import date
 import click
 from flask.cli import with_appcontext
 
-from core.eligibility import EvaluationError, prepare
+from core.eligibility.engine import EvaluationError, prepare
 from core.facts import FactsError, TooManyDigits, parse_facts
-from core.notice import notice_period_for
-from core.settings import SettingsError
-from core.subsidies import EVENTS, GRADES, LEVELS, entitlements
+from core.notice.periods import notice_period_for
+from core.bureau.settings import SettingsError
+from core.award.entitlements import EVENTS, GRADES, LEVELS, entitlements
 
 BAD_INPUT = 2
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

@@ -7,8 +7,8 @@ is added, so running it twice adds nothing.  The facts of every demo space go
 through ``core.facts.parse_facts`` like any other input.
 
 Every demo organisation and its applicant account are registered as the registration
-page registers them (``core.portal_account.register_applicant``), and every demo space
-saved as 我的众创空间 saves it (``core.portal_space.save_space``); staff accounts are
+page registers them (``core.accounts.portal_account.register_applicant``), and every demo space
+saved as 我的众创空间 saves it (``core.intake.portal_space.save_space``); staff accounts are
 written directly (the admin's user form has no function to call; docs/demo.md).
 Every demo application is built through the operations its users trigger (``_Life``):
 the draft, its materials uploaded as real PDFs, the submission, each review step as
@@ -28,11 +28,13 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.security import generate_password_hash
 
-from core import audit, settings
-from core.extensions import db
+from core.platform import audit
+
+from core.bureau import settings
+from core.platform.extensions import db
 from core.facts import make_uscc, parse_facts
-from core.jurisdictions import enabled, registry
-from core.models import (
+from core.platform.jurisdictions import enabled, registry
+from core.platform.models import (
     Application,
     Batch,
     Call,
@@ -41,7 +43,7 @@ from core.models import (
     User,
     UserScope,
 )
-from core.roles import ADMIN, APPLICANT, EXPERT, LEADER, OFFICER, RECOMMENDER, ROLE_LABELS
+from core.accounts.roles import ADMIN, APPLICANT, EXPERT, LEADER, OFFICER, RECOMMENDER, ROLE_LABELS
 
 DEMO_PASSWORD = "zhongchuang-demo"  # 12+ characters, not in core/common-passwords.txt.gz
 ADMIN_LOGIN = "admin@zhongchuang.demo"
@@ -302,8 +304,8 @@ def _ensure_org_and_space(spec: DemoOrg, report: DemoReport) -> tuple[Organisati
     """The organisation registered as an applicant registers it (``register_applicant``,
     the registration page's operation), then its space saved as 我的众创空间 saves it
     (``save_space``), both through the users' own forms and checks."""
-    from core.portal_account import RegisterForm, register_applicant
-    from core.portal_space import SpaceForm, save_space
+    from core.accounts.portal_account import RegisterForm, register_applicant
+    from core.intake.portal_space import SpaceForm, save_space
 
     org = db.session.scalar(select(Organisation).where(Organisation.uscc == spec.uscc))
     if org is None:
@@ -417,11 +419,11 @@ class _Life:
     """One demo application carried, from the draft to its demo state, through the same
     service functions the pages call — each act as the demo user whose role it is, on a
     day of its history (``submitted_on`` and then a week per step, never after today):
-    the draft and its materials (real PDFs through ``core.uploads``), ``workflow.act``
-    (submit, withdraw, recommend, return), the expert batch (``core.batches``: batch,
+    the draft and its materials (real PDFs through ``core.platform.uploads``), ``workflow.act``
+    (submit, withdraw, recommend, return), the expert batch (``core.review.batches``: batch,
     expert, declaration, score sheet, conclusion, the leaders' decision), the public
-    notice and an objection (``core.public_notice``), and the title with its subsidy
-    entitlements (``core.awards.grant``)."""
+    notice and an objection (``core.notice.publication``), and the title with its subsidy
+    entitlements (``core.award.titles.grant``)."""
 
     def __init__(self, spec: DemoApplication, organisation: Organisation, space: Space, juris, report: DemoReport):
         self.spec, self.organisation, self.space, self.juris, self.report = spec, organisation, space, juris, report
@@ -471,7 +473,7 @@ class _Life:
 
     # -- the story -------------------------------------------------------------------------
     def run(self) -> None:
-        from core import workflow
+        from core.review import workflow
 
         target = self.spec.status
         self.draft()
@@ -499,7 +501,7 @@ class _Life:
             self.advance(step)
 
     def draft(self) -> None:
-        from core.portal import space_facts
+        from core.intake.portal import space_facts
 
         applicant = self.applicant()
         app = Application(jurisdiction=self.code, category=self.spec.category, space=self.space,
@@ -514,8 +516,8 @@ class _Life:
 
     def materials(self, *, partial: bool) -> None:
         """Each required material as a real PDF (a draft: only the first, still to finish)."""
-        from core import uploads
-        from core.portal import materials_of
+        from core.platform import uploads
+        from core.intake.portal import materials_of
 
         applicant = self.applicant()
         wanted = [m for m in materials_of(self.app) if m.required]
@@ -530,13 +532,14 @@ class _Life:
             db.session.commit()
 
     def submit(self) -> None:
-        from core import workflow
+        from core.review import workflow
 
         _ensure_call(self.code, self.juris, self.report, self.day)
         workflow.act(self.app, "submit", self.applicant(), today=self.day)
 
     def decide_with_reason(self, status: str, step) -> None:
-        from core import batches, workflow
+        from core.review import batches
+        from core.review import workflow
 
         action, reason = DEMO_REASONS[status]
         actor = self.user(step.role)
@@ -549,7 +552,10 @@ class _Life:
             workflow.act(self.app, action, actor, opinion=reason, today=day)
 
     def advance(self, step) -> None:
-        from core import awards, batches, public_notice, workflow
+        from core.award import titles as awards
+        from core.review import batches
+        from core.notice import publication as public_notice
+        from core.review import workflow
 
         day = self.next_day()
         if step.kind == "expert_review":
@@ -575,7 +581,7 @@ class _Life:
         """A batch of its own, the jurisdiction's demo expert assigned; he declares no
         conflict and (when the review is to end) fills the score sheet, then the officer
         concludes the review."""
-        from core import batches
+        from core.review import batches
 
         officer, expert = self.user(OFFICER), self.user(EXPERT)
         batch = batches.create_batch(self.code, f"{self.day.year}年众创空间认定评审·{self.space.name}（演示）",
@@ -593,7 +599,8 @@ class _Life:
         """The public notice (公示): published by the officer; for the application still
         under notice today an open objection (with its receipt number); for a recognised
         one an objection dismissed with reasons, and the notice closed after its period."""
-        from core import public_notice, settings as bureau
+        from core.notice import publication as public_notice
+        from core.bureau import settings as bureau
 
         officer = self.user(OFFICER)
         recognised = self.spec.status == "recognised"
@@ -620,6 +627,6 @@ class _Life:
 
 
 def _policy_of(application: Application):
-    from core import workflow
+    from core.review import workflow
 
     return workflow.policy_of(application)

@@ -21,7 +21,7 @@ from pathlib import Path
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import inspect, text
 
-from core.extensions import db
+from core.platform.extensions import db
 
 bp = Blueprint("health", __name__)
 log = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ def _uploads() -> dict:
     writable = False
     free_mb = None
     try:
-        from core.config import private_dir
+        from core.platform.config import private_dir
 
         private_dir(folder)  # as the first upload would
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".healthz-") as probe:
@@ -96,7 +96,7 @@ def _uploads() -> dict:
 
 def _font() -> dict:
     """The PDFs' Regular and Bold font files, cut (README: ``ensure_fonts`` at deployment)."""
-    from core.documents import FONT_FILES, font_dir
+    from core.documents.render import FONT_FILES, font_dir
 
     try:
         folder = font_dir()
@@ -105,7 +105,7 @@ def _font() -> dict:
     except OSError:
         present = False
     if not present:
-        log.warning("health: the PDF font is missing: run core.documents.ensure_fonts()")
+        log.warning("health: the PDF font is missing: run core.documents.render.ensure_fonts()")
     return {"ok": present}
 
 

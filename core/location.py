@@ -3,7 +3,7 @@
 A space lies in a jurisdiction when its region code (CONTRACTS §1 ``space_region``, the
 ``Space.region`` column) is in the jurisdiction's area (``Jurisdiction.covers``).  The
 portal offers and pre-checks only the jurisdictions a space lies in
-(``core.jurisdictions.enabled_for_space``), and the criteria that ask where the space is
+(``core.platform.jurisdictions.enabled_for_space``), and the criteria that ask where the space is
 (弥勒, 昆明, 徐州) are built by ``space_location_check``: both call ``space_within``, so the
 command line and the web give the same answer.
 """

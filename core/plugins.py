@@ -59,7 +59,7 @@ def make_plugin_manager(*, load_entry_points: bool = True) -> tuple[pluggy.Plugi
 class Registry:
     """What the installed plugins declare, asked through the hooks.
 
-    Knows nothing of enabling (see ``core.jurisdictions``) nor of the database.
+    Knows nothing of enabling (see ``core.platform.jurisdictions``) nor of the database.
     """
 
     pm: pluggy.PluginManager

@@ -69,7 +69,7 @@ class Parameter:
     """A number a rule reads, kept as dated, referenced data (the OpenFisca habit).
 
     ``value`` None with ``bureau_setting=True`` means the policy sets no number: the
-    bureau must enter it (see ``core.settings``); code never invents one.
+    bureau must enter it (see ``core.bureau.settings``); code never invents one.
     """
 
     key: str
@@ -167,7 +167,7 @@ class Criterion:
     #: (原则上, 左右, 除外); shown on the policy page as 适用解读
     reading: str = ""
     #: the text says 原则上 (as a rule): the check stays automatic, but the experts may
-    #: record an exception with a reason on the checklist (core.checklist)
+    #: record an exception with a reason on the checklist (core.eligibility.checklist)
     as_a_rule: bool = False
 
     def applies_to(self, category: str, policy: PolicyVersion) -> bool:

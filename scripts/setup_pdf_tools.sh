@@ -3,7 +3,7 @@
 #  - poppler-utils (pdftoppm, pdftotext) from Debian, for the page images of the tests,
 #    installed only when missing and only where apt-get can run (root);
 #  - the Regular and Bold font files, cut once from the variable Noto Sans SC font of
-#    the PyPI package justmytype-intl-cjk into the font cache (core.documents.font_dir).
+#    the PyPI package justmytype-intl-cjk into the font cache (core.documents.render.font_dir).
 # Usage: scripts/setup_pdf_tools.sh [PYTHON]
 PYTHON=${1:-.venv/bin/python}
 if ! command -v pdftoppm >/dev/null 2>&1; then
@@ -15,4 +15,4 @@ if ! command -v pdftoppm >/dev/null 2>&1; then
         echo "setup_pdf_tools: pdftoppm missing and apt-get not usable; the page-image test will be skipped" >&2
     fi
 fi
-exec "$PYTHON" -c "from core.documents import ensure_fonts; ensure_fonts()"
+exec "$PYTHON" -c "from core.documents.render import ensure_fonts; ensure_fonts()"

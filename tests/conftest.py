@@ -19,7 +19,7 @@ from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from core.app import create_app  # noqa: E402
-from core.extensions import db  # noqa: E402
+from core.platform.extensions import db  # noqa: E402
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 if PG_URL and PG_URL.startswith("postgresql://"):

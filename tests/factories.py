@@ -9,11 +9,11 @@ import itertools
 import re
 from datetime import date, datetime, timedelta, timezone
 
-from core.extensions import db
+from core.platform.extensions import db
 from core.facts import make_uscc
-from core.models import Application, Organisation, Space, User, UserScope
+from core.platform.models import Application, Organisation, Space, User, UserScope
 
-PASSWORD = "Passw0rd-测试用例"  # core.passwords: 12+ characters, not a common one
+PASSWORD = "Passw0rd-测试用例"  # core.accounts.passwords: 12+ characters, not a common one
 _counter = itertools.count(1)
 
 # Region codes of the four built-in jurisdictions (GB/T 2260).
@@ -95,7 +95,7 @@ def login(client, user_or_login, password: str = PASSWORD, next_url: str | None 
 
 
 def pdf_bytes(size: int | None = None, extra_catalog: bytes = b"") -> bytes:
-    """A small well-formed PDF of one blank page (core.uploads reads its structure),
+    """A small well-formed PDF of one blank page (core.platform.uploads reads its structure),
     padded by a comment line to exactly ``size`` bytes when given; ``extra_catalog``
     is written into the document catalogue (e.g. an ``/OpenAction``)."""
     def build(padding: bytes) -> bytes:
@@ -129,7 +129,7 @@ SIGN_IN_T0 = datetime(2026, 12, 7, 1, 0, tzinfo=timezone.utc)
 
 
 class SignInClock:
-    """Sign-in's one clock (``core.user_sessions.now``), moved by a test instead of
+    """Sign-in's one clock (``core.accounts.user_sessions.now``), moved by a test instead of
     sleeping: ``clock.at(moment)``; ``clock.code(secret)`` is the TOTP code of that moment."""
 
     def __init__(self, moment: datetime = SIGN_IN_T0) -> None:

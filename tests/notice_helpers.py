@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from core import public_notice
+from core.notice import publication as public_notice
 from core.admin import dashboard
 from tests.factories import login, make_application, make_user
 

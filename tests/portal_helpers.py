@@ -10,8 +10,8 @@ from datetime import date
 
 from werkzeug.datastructures import MultiDict
 
-from core.extensions import db
-from core.models import Call
+from core.platform.extensions import db
+from core.platform.models import Call
 from tests.factories import login, make_org, make_space, make_user, pdf_bytes
 from tests.test_forms import FACTS, KUNMING_EXTRA
 from tests.test_full_path import form_fields

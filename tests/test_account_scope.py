@@ -13,9 +13,9 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from core.admin.labels import local_datetime
-from core.extensions import db
-from core.models import AuditEvent, Organisation, Space, User
+from core.platform.labels import local_datetime
+from core.platform.extensions import db
+from core.platform.models import AuditEvent, Organisation, Space, User
 from tests.conftest import csrf_token
 from tests.factories import PASSWORD, login, make_application, make_org, make_space, make_user
 

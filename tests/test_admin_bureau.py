@@ -1,6 +1,6 @@
 """The bureau's data in the admin: settings, registered versions, criteria and the
 calendar, entered through the forms (real HTTP, CSRF on, real database) and used at
-once by the policy page, core.notice and core.eligibility."""
+once by the policy page, core.notice.periods and core.eligibility.engine."""
 from __future__ import annotations
 
 import json
@@ -11,11 +11,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core import eligibility, notice, settings
+from core.eligibility import engine as eligibility
+
+from core.notice import periods as notice
+
+from core.bureau import settings
 from core.admin import dashboard
-from core.extensions import db
+from core.platform.extensions import db
 from core.facts import parse_facts
-from core.models import AuditEvent, BureauCriterion, BureauPolicyVersion, BureauSetting, CalendarDay
+from core.platform.models import AuditEvent, BureauCriterion, BureauPolicyVersion, BureauSetting, CalendarDay
 from tests.conftest import csrf_token
 from tests.factories import login, make_org, make_user
 
@@ -64,7 +68,7 @@ def test_yunnan_notice_days_through_the_form(app):
     # the policy page shows it with its source
     text = plain(client.get("/admin/policy/yunnan").get_data(as_text=True))
     assert "公示期 7 天 · 局设置 （云科函〔2026〕12号 第三条）" in text
-    # core.notice uses it, and says where it came from
+    # core.notice.periods uses it, and says where it came from
     answer = notice.notice_period_for("yunnan", date(2026, 3, 2))
     assert answer["days"] == 7
     assert answer["source"]["kind"] == "bureau_setting" and answer["source"]["document"] == "云科函〔2026〕12号"

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core.extensions import db
-from core.models import AuditEvent, Batch, ExpertAssignment, ReviewRecord
+from core.platform.extensions import db
+from core.platform.models import AuditEvent, Batch, ExpertAssignment, ReviewRecord
 from tests.factories import login, make_application, make_user
 
 EXAMPLE = json.loads((Path(__file__).parent / "data" / "kunming-comprehensive-service.json").read_text("utf-8"))
@@ -77,7 +77,7 @@ def test_expert_records_a_judgement_with_audit(app):
     application = make_application("kunming", "comprehensive_service", facts=dict(EXAMPLE),
                                    submitted_on=date(2026, 3, 2), status="in_review", current_step="expert_review")
     client, expert = logged_in(app, "expert")
-    # an expert sees only the applications of the batches he is assigned to (core.batches)
+    # an expert sees only the applications of the batches he is assigned to (core.review.batches)
     batch = Batch(jurisdiction="kunming", name="第一批", experts=[ExpertAssignment(expert_id=expert.id)])
     db.session.add(batch)
     db.session.flush()
@@ -302,7 +302,7 @@ THEME = "kunming.service_theme"
 def two_expert_review(app, **facts_changes):
     """A 昆明 application at 第十一条's 专家现场调研、实地审核 step, in a batch with two experts
     who declared no conflict of interest; a browser for each judge and viewer."""
-    from core import batches
+    from core.review import batches
     application = make_application("kunming", "comprehensive_service", facts=dict(EXAMPLE, **facts_changes),
                                    submitted_on=date(2026, 3, 2), status="in_review",
                                    current_step="expert_review", policy_document="昆科发〔2017〕55号")
@@ -378,7 +378,7 @@ def test_a_revision_replaces_only_the_experts_own_judgement_article_11(app):
 def test_after_the_review_ends_experts_see_all_and_may_not_change_article_11(app):
     """昆科发〔2017〕55号 第十一条: once the officer concludes the batch's expert review, each
     expert sees the other's judgement and may no longer change his own."""
-    from core import batches
+    from core.review import batches
     application, batch, clients, users = two_expert_review(app)
     assert judge(clients["first"], application, THEME, "pass", "甲：主题明确").status_code == 302
     assert judge(clients["second"], application, THEME, "fail", "乙：主题泛化").status_code == 302
@@ -400,7 +400,7 @@ def test_after_the_review_ends_experts_see_all_and_may_not_change_article_11(app
 def test_a_conflicted_expert_may_not_judge_and_is_not_awaited_article_11(app):
     """昆科发〔2017〕55号 第十一条: an expert who declared a conflict of interest records no
     judgement; the finding waits only for the experts without one."""
-    from core import batches
+    from core.review import batches
     application, batch, clients, users = two_expert_review(app)
     third_client, third = logged_in(app, "expert")
     batches.assign_expert(batch, third.id, users["officer"])

@@ -12,9 +12,9 @@ import pytest
 from flask_admin.contrib.sqla import ModelView
 from sqlalchemy import select
 
-from core.extensions import db
+from core.platform.extensions import db
 from core.facts import make_uscc
-from core.models import Application, AuditEvent, Call, Organisation, Space, User
+from core.platform.models import Application, AuditEvent, Call, Organisation, Space, User
 from tests.conftest import csrf_token
 from tests.factories import PASSWORD, login, make_application, make_user
 
@@ -309,7 +309,7 @@ def test_a_lazy_error_is_shown_in_english_mode_too(app, world):
     ({"role": "applicant", "jurisdictions": []}, "organisation", "申报单位"),
 ])
 def test_user_refusals_found_while_saving_show_beside_their_field(app, world, change, field, message):
-    """Refusals that only the save can find (core.passwords, an applicant without an
+    """Refusals that only the save can find (core.accounts.passwords, an applicant without an
     organisation) are printed beside their field too, not only in the flash above."""
     client = signed_in(app, world["admin"])
     data = {"login": "rec2@km.example.cn", "name": "推荐单位经办人", "role": "recommender",

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from core.admin import dashboard
-from core.extensions import db
-from core.models import Application, AuditEvent, JurisdictionSetting
+from core.platform.extensions import db
+from core.platform.models import Application, AuditEvent, JurisdictionSetting
 from core.plugins import Registry, make_plugin_manager
 from tests.conftest import csrf_token
 from tests.factories import login, make_application, make_user

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from core import settings
+from core.bureau import settings
 from core.admin import dashboard
 from tests.factories import login, make_user
 

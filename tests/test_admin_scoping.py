@@ -10,10 +10,10 @@ import json
 import pytest
 from sqlalchemy import select
 
-from core import scoping
-from core.audit import record
-from core.extensions import db
-from core.models import Application, AuditEvent, Organisation, Space, User
+from core.accounts import scoping
+from core.platform.audit import record
+from core.platform.extensions import db
+from core.platform.models import Application, AuditEvent, Organisation, Space, User
 from tests.conftest import csrf_token
 from tests.factories import login, make_application, make_org, make_space, make_user
 
@@ -234,7 +234,7 @@ def test_admin_creates_user_with_hashed_password_and_scopes(app, world):
             "jurisdictions": ["mile", "kunming"], "active": "y", "password": "short"}
     response = client.post("/admin/user/new/", data=form)
     assert response.status_code == 200 and "密码至少 12 个字符，现为 5 个" in response.get_data(as_text=True)
-    response = client.post("/admin/user/new/", data={**form, "password": "qwertyuiop123"})  # core.passwords rule
+    response = client.post("/admin/user/new/", data={**form, "password": "qwertyuiop123"})  # core.accounts.passwords rule
     assert response.status_code == 200 and "常见或已泄露的密码" in response.get_data(as_text=True)
     response = client.post("/admin/user/new/", data={**form, "password": "new-officer@example.cn!"})
     assert response.status_code == 200 and "密码不能包含登录名" in response.get_data(as_text=True)
@@ -303,7 +303,7 @@ def test_officer_deletes_a_withdrawn_application_but_not_a_submitted_one(officer
 
 
 def test_admin_edit_keeps_scopes_of_a_disabled_jurisdiction(app, world):
-    from core.models import JurisdictionSetting
+    from core.platform.models import JurisdictionSetting
 
     make_user("admin", login="root3@example.cn")
     officer = make_user("officer", ["mile", "kunming"])

@@ -9,10 +9,10 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from core import workflow
+from core.review import workflow
 from core.admin import dashboard
-from core.extensions import db
-from core.models import AuditEvent, Call, NoticeEntry, PublicNotice, Recognition, ReviewRecord
+from core.platform.extensions import db
+from core.platform.models import AuditEvent, Call, NoticeEntry, PublicNotice, Recognition, ReviewRecord
 from tests.factories import login, make_application, make_org, make_space, make_user
 from tests.test_forms import FACTS, KUNMING_EXTRA, facts_formdata
 

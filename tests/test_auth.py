@@ -6,9 +6,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from core import auth, models
-from core.extensions import db
-from core.models import AuditEvent, User
+from core.accounts import auth
+
+from core.platform import models
+from core.platform.extensions import db
+from core.platform.models import AuditEvent, User
 from tests.conftest import csrf_token
 from tests.factories import PASSWORD, login, make_org, make_user
 

@@ -10,9 +10,13 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from core import awards, settings, workflow
-from core.extensions import db
-from core.models import (Application, AuditEvent, CertificateSequence, Recognition, ReviewRecord,
+from core.award import titles as awards
+
+from core.bureau import settings
+
+from core.review import workflow
+from core.platform.extensions import db
+from core.platform.models import (Application, AuditEvent, CertificateSequence, Recognition, ReviewRecord,
                          SubsidyEntitlement)
 from tests.factories import make_space
 from tests.notice_helpers import at_step, logged_in, officer, set_today, token_of
@@ -122,7 +126,7 @@ def test_award_button_on_the_notice_desk(app, monkeypatch):
 
 @pytest.mark.parametrize("target", ["/\t/evil.example", "//evil.example", "https://evil.example/"])
 def test_award_next_off_site_is_refused(app, monkeypatch, target):
-    """``next`` goes through core.auth.safe_next: a tab is dropped by browsers, so
+    """``next`` goes through core.accounts.auth.safe_next: a tab is dropped by browsers, so
     ``/<TAB>/evil.example`` would be ``//evil.example``."""
     set_today(monkeypatch, TODAY)
     application = at_step("kunming", step="award")
@@ -152,7 +156,7 @@ def test_two_awards_at_the_same_moment_get_different_numbers(app_factory, databa
     def award(application_id):
         with app.app_context():
             try:
-                from core.models import User
+                from core.platform.models import User
 
                 application = db.session.get(Application, application_id)
                 actor = db.session.get(User, user_id)

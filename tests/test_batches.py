@@ -1,5 +1,5 @@
 """Intake (calls and year-round), review batches and the leadership's decision
-(core/batches.py, /admin/call, /admin/batches) — on the real database, over HTTP with
+(core/review/batches.py, /admin/call, /admin/batches) — on the real database, over HTTP with
 CSRF on."""
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ import pytest
 from sqlalchemy import func, select
 
 from conftest import csrf_token
-from core import batches, settings, workflow
-from core.extensions import db
-from core.jurisdictions import registry
-from core.models import Application, AuditEvent, Batch, Call, ReviewRecord
+from core.review import batches
+from core.bureau import settings
+from core.review import workflow
+from core.platform.extensions import db
+from core.platform.jurisdictions import registry
+from core.platform.models import Application, AuditEvent, Batch, Call, ReviewRecord
 from tests.factories import login, make_application, make_user
 
 MILE_DOC = "弥政办发〔2017〕5号"

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from core import settings
+from core.bureau import settings
 from core.cli import cli
-from core.eligibility import evaluate
+from core.eligibility.engine import evaluate
 from core.facts import parse_facts
 
 EXAMPLE = Path(__file__).parent / "data" / "kunming-comprehensive-service.json"

@@ -2,7 +2,7 @@
 
 A year counts as known only when the calendar package carries it, or when the bureau has
 entered its arrangement and marked it complete; single days never make it known.  The
-operation (core.settings.set_calendar_year), the admin page (/admin/calendar/, real HTTP,
+operation (core.bureau.settings.set_calendar_year), the admin page (/admin/calendar/, real HTTP,
 CSRF on) and the warning on the notice desk, on a real database.
 """
 from __future__ import annotations
@@ -12,11 +12,13 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from core import public_notice, settings
+from core.notice import publication as public_notice
+
+from core.bureau import settings
 from core.cli import cli
-from core.extensions import db
-from core.models import AuditEvent, CalendarDay, CalendarYear
-from core.settings import SettingsError
+from core.platform.extensions import db
+from core.platform.models import AuditEvent, CalendarDay, CalendarYear
+from core.bureau.settings import SettingsError
 from tests.notice_helpers import at_step, logged_in, officer, plain, published, set_today, token_of
 from tests.factories import make_user
 

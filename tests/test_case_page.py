@@ -13,10 +13,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core import settings, workflow
+from core.bureau import settings
+
+from core.review import workflow
 from core.admin import dashboard
-from core.extensions import db
-from core.models import AuditEvent, Call, ReviewRecord
+from core.platform.extensions import db
+from core.platform.models import AuditEvent, Call, ReviewRecord
 from tests.factories import login, make_application, make_org, make_space, make_user
 
 FACTS = json.loads((Path(__file__).parent / "data" / "kunming-comprehensive-service.json").read_text("utf-8"))
@@ -115,12 +117,12 @@ def test_buttons_only_for_the_steps_role_within_scope(app, case):
     for role in ("officer", "leader", "admin"):
         response, html = page(client_of(app, users[role]), application)
         assert response.status_code == 200 and buttons(html) == [] and 'id="case-actions"' not in html, role
-    # an expert sees only the applications of the batches assigned to it (core.scoping)
+    # an expert sees only the applications of the batches assigned to it (core.accounts.scoping)
     assert page(client_of(app, users["expert"]), application)[0].status_code == 404
     # another jurisdiction's recommender does not even see it
     other = make_user("recommender", ("mile",))
     assert page(client_of(app, other), application)[0].status_code == 404
-    # a 昆明 recommender of another district neither (scoped by region, core.scoping)
+    # a 昆明 recommender of another district neither (scoped by region, core.accounts.scoping)
     elsewhere = make_user("recommender", ("kunming",), region_prefix="530102")
     assert page(client_of(app, elsewhere), application)[0].status_code == 404
     # applicants are not staff

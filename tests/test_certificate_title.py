@@ -15,10 +15,12 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from core import awards, documents
-from core.extensions import db
-from core.jurisdictions import registry
-from core.models import Application, AuditEvent, Recognition
+from core.award import titles as awards
+
+from core.documents import render as documents
+from core.platform.extensions import db
+from core.platform.jurisdictions import registry
+from core.platform.models import Application, AuditEvent, Recognition
 from tests.factories import make_space
 from tests.notice_helpers import at_step, logged_in, officer, set_today, token_of
 

@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from core import hookimpl, settings
+from core import hookimpl
+
+from core.bureau import settings
 from core.cli import cli
-from core.eligibility import EvaluationError, evaluate, prepare
+from core.eligibility.engine import EvaluationError, evaluate, prepare
 from core.facts import parse_facts
 from core.plugins import Registry, make_plugin_manager
 from core.policy import Category, Citation, Criterion, Jurisdiction, Parameter, PolicyVersion

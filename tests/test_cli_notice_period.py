@@ -13,9 +13,9 @@ from datetime import date
 
 import pytest
 
-from core import settings
+from core.bureau import settings
 from core.cli import cli
-from core.notice import NoticeError, notice_period_for
+from core.notice.periods import NoticeError, notice_period_for
 
 
 def run(app, *args):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from core import cli_documents
+from core.documents import cli as cli_documents
 from core.cli import cli
 from core.cli_policy import MAX_JSON_DEPTH, BadInput, _facts_from_text
 from core.facts import MAX_QUANTITY, FactsError, parse_facts

@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 
 from core.cli import cli
 from core.demo import ADMIN_LOGIN, APPLICATIONS, DEMO_PASSWORD, ORGS, demo_login
-from core.extensions import db
+from core.platform.extensions import db
 from core.facts import is_valid_uscc, parse_facts
-from core.jurisdictions import registry
-from core.models import (
+from core.platform.jurisdictions import registry
+from core.platform.models import (
     APPLICATION_STATUSES,
     Application,
     AuditEvent,
@@ -28,7 +28,7 @@ from core.models import (
     UserScope,
 )
 from core.plugins import Registry
-from core.roles import ROLES
+from core.accounts.roles import ROLES
 from tests.factories import login, make_user
 
 COUNTED = (User, UserScope, Organisation, Space, Resident, Application, Recognition, PublicNotice, AuditEvent)
@@ -93,7 +93,7 @@ def test_demo_facts_pass_the_contract_and_cover_every_state(app):
     assert run(app, "demo").exit_code == 0
     spaces = db.session.scalars(select(Space)).all()
     assert len(spaces) == 12
-    from core.portal_space import facts_of
+    from core.intake.portal_space import facts_of
 
     for space in spaces:  # saved as 我的众创空间 saves a space: its §1 facts put back together
         facts = parse_facts(facts_of(space))
@@ -133,7 +133,7 @@ def test_demo_application_under_notice_is_on_a_public_notice(app):
 
 
 def test_demo_returned_and_rejected_applications_carry_their_reason(app, client):
-    """A returned or rejected demo application was moved by core.workflow as the user of
+    """A returned or rejected demo application was moved by core.review.workflow as the user of
     its step's role, so its applicant sees why (the status page reads the review record)."""
     assert run(app, "demo").exit_code == 0
     decided = db.session.scalars(select(Application).where(Application.status.in_(("returned", "rejected")))).all()

@@ -8,11 +8,13 @@ from datetime import date
 
 import pytest
 
-from core import hookimpl, settings
+from core import hookimpl
+
+from core.bureau import settings
 from core.cli import cli
 from core.plugins import Registry, make_plugin_manager
 from core.policy import Category, Citation, Jurisdiction, PolicyVersion, SubsidyRule
-from core.subsidies import entitlements
+from core.award.entitlements import entitlements
 
 XUZHOU = {"document": "徐政发〔2016〕12号", "article": "五、保障措施", "item": "（一）"}
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from core import workflow
+from core.review import workflow
 from core.cli import cli
-from core.extensions import db
-from core.jurisdictions import registry
-from core.models import (
+from core.platform.extensions import db
+from core.platform.jurisdictions import registry
+from core.platform.models import (
     APPLICATION_STATUSES,
     Application,
     Attachment,
@@ -27,7 +27,7 @@ from core.models import (
     ReviewRecord,
     SubsidyEntitlement,
 )
-from core.uploads import path_of
+from core.platform.uploads import path_of
 
 
 def records(application) -> list[ReviewRecord]:
@@ -125,7 +125,7 @@ def test_demo_organisations_and_spaces_are_registered_as_users_register_them(app
     ``space.create`` by that applicant, its residents, graduates and team counted); a second
     ``zhongchuang demo`` adds nothing."""
     from core.demo import DEMO_PASSWORD
-    from core.models import Organisation, Space, User
+    from core.platform.models import Organisation, Space, User
 
     result = app.test_cli_runner().invoke(cli, ["demo"])
     assert result.exit_code == 0, result.output

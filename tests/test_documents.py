@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from core import documents
+from core.documents import render as documents
 from core.cli import cli
-from core.extensions import db
-from core.models import NoticeEntry, PublicNotice, Recognition
+from core.platform.extensions import db
+from core.platform.models import NoticeEntry, PublicNotice, Recognition
 from tests.factories import login, make_application, make_org, make_space, make_user
 
 DATA = Path(__file__).parent / "data"

@@ -15,9 +15,11 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from core import awards, documents
-from core.extensions import db
-from core.models import NoticeEntry, Recognition
+from core.award import titles as awards
+
+from core.documents import render as documents
+from core.platform.extensions import db
+from core.platform.models import NoticeEntry, Recognition
 from tests.factories import make_application, make_space
 from tests.notice_helpers import at_step, officer
 from tests.test_documents import _notice, base_facts, run

@@ -22,8 +22,8 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import String, Text, select
 
-from core.extensions import db
-from core.jurisdictions import registry
+from core.platform.extensions import db
+from core.platform.jurisdictions import registry
 from tests.test_every_url import ROLES, client_as, urls_of, world  # noqa: F401  (the sweep's fixture)
 from tests.test_no_internal_codes import every_state, own_urls  # noqa: F401
 
@@ -114,7 +114,8 @@ def vocabulary_strings() -> set[str]:
     """The policies' vocabulary that the bureau's admin forms offer as choices (a Flask-Admin
     select cannot carry lang="zh" per option): the facts by their policy terms (CONTRACTS §1),
     the comparisons of a registered criterion, the names of the bureau settings."""
-    from core import facts, settings
+    from core import facts
+    from core.bureau import settings
 
     found: set[str] = set()
     seen: set[int] = set()

@@ -113,7 +113,7 @@ def test_500_page_when_the_layout_itself_cannot_be_drawn(app_factory, capsys):
     """The database gone (the layout asks who is logged in): a plain page, still Chinese, still
     the request id, still no traceback."""
     app = app_factory({"PROPAGATE_EXCEPTIONS": False})
-    from core import error_pages
+    from core.platform import error_pages
 
     def broken():
         raise RuntimeError("secret-marker")
@@ -179,8 +179,8 @@ def test_a_row_changed_meanwhile_outside_any_refusal_wrapper_is_the_409_page(app
     the 409 page ("已被他人办理"), nothing of the request is kept, never an HTTP 500."""
     from sqlalchemy import text
 
-    from core.extensions import db
-    from core.models import Application
+    from core.platform.extensions import db
+    from core.platform.models import Application
     from tests.factories import make_application
 
     app = app_factory({"PROPAGATE_EXCEPTIONS": False})

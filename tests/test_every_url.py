@@ -23,9 +23,9 @@ import pytest
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 
-from core.audit import record
-from core.extensions import db
-from core.models import (Application, Attachment, AuditEvent, Batch, BureauSetting, Call, ExpertAssignment,
+from core.platform.audit import record
+from core.platform.extensions import db
+from core.platform.models import (Application, Attachment, AuditEvent, Batch, BureauSetting, Call, ExpertAssignment,
                          NoticeEntry, Objection, Organisation, PublicNotice, Recognition, Space,
                          SubsidyEntitlement, User, UserSession)
 from tests.factories import login, make_application, make_org, make_space, make_user

@@ -1,4 +1,4 @@
-"""Expert review (core/batches.py, /admin/batches): an expert sees only his batches,
+"""Expert review (core/review/batches.py, /admin/batches): an expert sees only his batches,
 declares no conflict of interest before scoring, every dimension is checked, the
 officer sees the scores side by side with their means and concludes the whole batch
 in one transaction — on the real database, over HTTP with CSRF on."""
@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from core import batches, settings
-from core.extensions import db
-from core.models import BureauSetting, ExpertAssignment, ReviewRecord
+from core.review import batches
+
+from core.bureau import settings
+from core.platform.extensions import db
+from core.platform.models import BureauSetting, ExpertAssignment, ReviewRecord
 from tests.factories import make_user
 from tests.test_batches import as_user, at_step, count, post, review_events, staff
 
@@ -39,7 +41,7 @@ def test_expert_sees_only_his_batch(app):
     listing = client.get("/admin/batches/").get_data(as_text=True)
     assert f'id="batch-{batch.id}"' in listing and f'id="batch-{other.id}"' not in listing
     assert client.get(f"/admin/batches/{other.id}").status_code == 404
-    # the application list, details and checklist follow core.scoping
+    # the application list, details and checklist follow core.accounts.scoping
     applications = client.get("/admin/application/").get_data(as_text=True)
     assert f'/admin/case/{mine.id}"' in applications or f"case/{mine.id}" in applications
     assert f"case/{theirs.id}" not in applications and f"case/{unbatched.id}" not in applications

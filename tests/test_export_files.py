@@ -2,7 +2,7 @@
 
 The CSV starts with the UTF-8 byte-order mark (without it Excel reads the file as GBK and
 shows 乱码), an ``.xlsx`` is offered beside it, both with the Chinese column labels as
-headers and every cell through ``core.exports.spreadsheet_safe`` (formula injection), and
+headers and every cell through ``core.platform.exports.spreadsheet_safe`` (formula injection), and
 both are named with the site's local date and time (Asia/Shanghai), not the server's UTC.
 Real HTTP as an officer and as the admin, real database, the workbook read back with
 openpyxl.
@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import load_workbook
 
-from core.exports import BOM, XLSX_MIMETYPE, export_filename, xlsx_bytes
+from core.platform.exports import BOM, XLSX_MIMETYPE, export_filename, xlsx_bytes
 from tests.factories import login, make_application, make_org, make_space, make_user
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -13,9 +13,11 @@ import pytest
 from flask_admin.contrib.sqla import ModelView
 from openpyxl import load_workbook
 
-from core import audit, residents_import
-from core.exports import XLSX_MIMETYPE, spreadsheet_safe
-from core.extensions import db
+from core.platform import audit
+
+from core.intake import residents_import
+from core.platform.exports import XLSX_MIMETYPE, spreadsheet_safe
+from core.platform.extensions import db
 from tests.factories import login, make_application, make_org, make_space, make_user
 
 HOSTILE = ("=HYPERLINK(\"http://evil.example\",\"点击\")", "@SUM(1+1)", "+1+1", "-2+3", "\t=1+1", "\r=1+1")

@@ -1,4 +1,4 @@
-"""Issue 13: pathological input in the portal forms (我的众创空间 on ``core.forms.FactsForm``)
+"""Issue 13: pathological input in the portal forms (我的众创空间 on ``core.facts.forms.FactsForm``)
 is refused with a Chinese message next to the field, what was typed kept, nothing
 written — never accepted, never an HTTP 500.
 
@@ -16,9 +16,9 @@ from sqlalchemy import func, select
 
 from conftest import CSRF_RE
 from core.admin import dashboard
-from core.extensions import db
+from core.platform.extensions import db
 from core.facts import MAX_QUANTITY
-from core.models import AuditEvent, Space
+from core.platform.models import AuditEvent, Space
 from factories import login, make_org, make_user
 from test_portal_space import space_form
 
@@ -122,7 +122,7 @@ def test_a_space_opened_after_today_is_refused(client, applicant):
 def test_application_draft_saved_with_1e5000_keeps_the_typing_and_says_why(app, typed, monkeypatch):
     """Before issue 13: HTTP 500 on 保存 (an int of 5001 digits could not be stored) and
     the typing lost; 1e309 was accepted though the command line refuses it."""
-    from core.models import Application
+    from core.platform.models import Application
     from tests.portal_helpers import TODAY as IN_THE_CALL
     from tests.portal_helpers import NEW_URL, kunming_operator, open_call, page_form, with_extra
 

@@ -1,7 +1,7 @@
-"""The application forms: core.forms.FactsForm and the form of each jurisdiction.
+"""The application forms: core.facts.forms.FactsForm and the form of each jurisdiction.
 
 Forms are bound to real request data (``test_request_context`` with form data, as
-a browser posts it), rendered with templates/forms/application_form.html, and
+a browser posts it), rendered with core/facts/templates/forms/application_form.html, and
 CSRF is checked once through a real route with the test client.
 """
 from __future__ import annotations
@@ -14,9 +14,9 @@ from flask import render_template
 from markupsafe import escape
 from werkzeug.datastructures import MultiDict
 
-from core.extensions import db
+from core.platform.extensions import db
 from core.facts import FACT_KEYS, OPTIONAL_FACT_KEYS, parse_facts
-from core.forms import FactsForm
+from core.facts.forms import FactsForm
 from plugins.kunming.forms import KunmingComprehensiveServiceForm, KunmingTechSupportForm
 from plugins.mile.forms import MileComprehensiveForm, MileSpecializedForm
 from plugins.xuzhou.forms import XuzhouApplicationForm

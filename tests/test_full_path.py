@@ -21,8 +21,8 @@ from werkzeug.datastructures import MultiDict
 from core.admin import dashboard
 from core.cli import cli
 from core.demo import DEMO_PASSWORD, demo_login, load_demo
-from core.extensions import db
-from core.models import Application, AuditEvent, PublicNotice, Recognition, Space, SubsidyEntitlement
+from core.platform.extensions import db
+from core.platform.models import Application, AuditEvent, PublicNotice, Recognition, Space, SubsidyEntitlement
 from tests.factories import login, pdf_bytes
 from tests.test_forms import MILE_EXTRA
 
@@ -178,7 +178,7 @@ def clock(app, monkeypatch):
 
 
 def test_kunming_and_mile_from_submission_to_the_title(app, clock):
-    from core.portal import space_facts
+    from core.intake.portal import space_facts
 
     load_demo()
     # 昆明: 滇池创客空间 (综合服务型) sits submitted at 县区初审 in the demo; its operator is

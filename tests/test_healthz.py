@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from core.documents import ensure_fonts, font_dir
-from core.extensions import db
+from core.documents.render import ensure_fonts, font_dir
+from core.platform.extensions import db
 from tests.factories import login, make_user
 
 def _revisions() -> tuple[str, str]:
@@ -124,7 +124,7 @@ def test_free_space_on_both_sides_of_the_floor(app_factory, tmp_path):
 
 @pytest.mark.parametrize("value, accepted", [("0", 0), ("512", 512), ("999999999", 999999999)])
 def test_min_free_setting_accepted(monkeypatch, value, accepted):
-    from core.config import min_free_mb
+    from core.platform.config import min_free_mb
 
     monkeypatch.setenv("ZHONGCHUANG_MIN_FREE_MB", value)
     assert min_free_mb() == accepted
@@ -132,7 +132,7 @@ def test_min_free_setting_accepted(monkeypatch, value, accepted):
 
 @pytest.mark.parametrize("value", ["-1", "1000000000", "5e2", "１２", "lots"])
 def test_min_free_setting_refused_by_name(monkeypatch, value):
-    from core.config import min_free_mb
+    from core.platform.config import min_free_mb
 
     monkeypatch.setenv("ZHONGCHUANG_MIN_FREE_MB", value)
     with pytest.raises(ValueError, match="^ZHONGCHUANG_MIN_FREE_MB"):

@@ -63,7 +63,7 @@ def test_role_labels_translate_both_ways(app, client):
 def test_dates_shown_in_shanghai_time(app, client):
     from datetime import datetime, timezone
 
-    from core.extensions import db
+    from core.platform.extensions import db
 
     user = make_user("admin")
     login(client, user)

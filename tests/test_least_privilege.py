@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import select
 
 from core.admin import dashboard
-from core.extensions import db
-from core.models import Application, Attachment, Batch, ExpertAssignment
+from core.platform.extensions import db
+from core.platform.models import Application, Attachment, Batch, ExpertAssignment
 from tests.factories import login, make_application, make_org, make_space, make_user
 from tests.portal_helpers import NEW_URL, PDF, TODAY, kunming_operator, open_call, page_form, upload, with_extra
 
@@ -80,7 +80,7 @@ def test_the_applicant_opens_his_draft_and_the_officer_once_it_is_submitted(app,
     assert applicant.get(f"/portal/attachments/{attachment.id}").status_code == 200
     assert applicant.get(f"/portal/applications/{application.id}/pdf").status_code == 200
     officer = client_of(app, users["officer"])
-    application.status = "submitted"  # as core.workflow's submit leaves it
+    application.status = "submitted"  # as core.review.workflow's submit leaves it
     db.session.commit()
     for url in draft_urls(application, attachment):
         assert officer.get(url).status_code == 200, url

@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError
 
 from conftest import BASE_CONFIG, PG_URL
 from core.app import create_app
-from core.extensions import db
+from core.platform.extensions import db
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

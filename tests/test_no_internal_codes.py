@@ -10,7 +10,7 @@ not contain, as a whole word, any code the project stores or passes around: appl
 statuses, workflow actions and step ids, audit action names, the states of batches, titles,
 subsidies, notices and objections, eligibility verdicts, roles, plugin codes
 (mile / kunming / …) and category codes.  Every code has its words in
-``core/admin/labels.py``.
+``core/platform/labels.py``.
 
 The one exception is marked in the page: an element with the class ``zc-config-code`` shows a
 code that the reader types somewhere else (the admin's ``ZHONGCHUANG_JURISDICTIONS`` setting,
@@ -26,13 +26,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from core import roles, workflow
-from core.admin import labels
-from core.audit import record
-from core.eligibility import INELIGIBLE, NO_POLICY, PENDING_REVIEW
-from core.extensions import db
-from core.jurisdictions import registry
-from core.models import (APPLICATION_STATUSES, AuditEvent, Batch, ExpertAssignment, NoticeEntry, Objection,
+from core.accounts import roles
+
+from core.review import workflow
+from core.platform import labels
+from core.platform.audit import record
+from core.eligibility.engine import INELIGIBLE, NO_POLICY, PENDING_REVIEW
+from core.platform.extensions import db
+from core.platform.jurisdictions import registry
+from core.platform.models import (APPLICATION_STATUSES, AuditEvent, Batch, ExpertAssignment, NoticeEntry, Objection,
                          PublicNotice, Recognition, ReviewRecord, SubsidyEntitlement)
 from tests.factories import make_application, make_org, make_space, make_user
 from tests.test_every_url import ROLES, client_as, urls_of, world  # noqa: F401  (the sweep's fixture)
@@ -51,7 +53,7 @@ def audit_actions_in_source() -> set[str]:
                 found.update(name.replace("{action}", a) for a in workflow.ACTIONS)
             elif "." in name or "_" in name:
                 found.add(name)
-    # written through a variable or a helper: admin views (core.admin.base), the CLI (core.cli_platform)
+    # written through a variable or a helper: admin views (core.accounts.admin_access), the CLI (core.cli_platform)
     return found | {"admin_create", "admin_update", "admin_delete", "user.create", "user.update"}
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core import public_notice
-from core.extensions import db
-from core.models import Attachment, AuditEvent, Objection, PublicNotice
+from core.notice import publication as public_notice
+from core.platform.extensions import db
+from core.platform.models import Attachment, AuditEvent, Objection, PublicNotice
 from tests.factories import pdf_bytes
 from tests.notice_helpers import logged_in, officer, published, set_today, token_of
 

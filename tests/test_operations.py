@@ -18,11 +18,11 @@ import pytest
 from sqlalchemy import delete, func, select
 from werkzeug.datastructures import FileStorage
 
-from core import uploads
+from core.platform import uploads
 from core.admin import dashboard
 from core.cli import cli
-from core.extensions import db
-from core.models import Application, Attachment, AuditEvent
+from core.platform.extensions import db
+from core.platform.models import Application, Attachment, AuditEvent
 from tests.factories import pdf_bytes
 from tests.portal_helpers import NEW_URL, TODAY, kunming_operator, open_call, page_form, upload, with_extra
 

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from conftest import csrf_token
-from core.extensions import db
-from core.models import User
+from core.platform.extensions import db
+from core.platform.models import User
 from core.plugins import ENTRY_POINT_GROUP, Registry, make_plugin_manager
 
 HERE = Path(__file__).resolve().parent

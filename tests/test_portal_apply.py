@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from core.admin import dashboard
-from core.extensions import db
-from core.models import (
+from core.platform.extensions import db
+from core.platform.models import (
     Application,
     Attachment,
     AuditEvent,
@@ -329,7 +329,7 @@ def test_pages_are_responsive_and_use_local_assets_only(app, operator):
 
 def test_a_returned_application_may_replace_a_material(app, operator):
     """Our choice: a revision may need a new proof, so a returned application's files may be replaced."""
-    from core import workflow
+    from core.review import workflow
     client, _, space = operator
     application = submitted(client, space)
     recommender = make_user("recommender", ("kunming",))

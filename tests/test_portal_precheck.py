@@ -8,12 +8,12 @@ from datetime import date
 
 import pytest
 
-from core import settings
+from core.bureau import settings
 from core.admin import dashboard
 from core.cli import cli
-from core.extensions import db
-from core.models import JurisdictionSetting, Resident
-from core.portal_space import ORGANISATION_KEYS, SPACE_KEYS, facts_of
+from core.platform.extensions import db
+from core.platform.models import JurisdictionSetting, Resident
+from core.intake.portal_space import ORGANISATION_KEYS, SPACE_KEYS, facts_of
 from factories import login, make_org, make_space, make_user
 from test_forms import FACTS
 

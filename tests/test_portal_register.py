@@ -7,9 +7,9 @@ import re
 from sqlalchemy import func, select
 
 from conftest import csrf_token
-from core.extensions import db
+from core.platform.extensions import db
 from core.facts import make_uscc
-from core.models import AuditEvent, Organisation, User
+from core.platform.models import AuditEvent, Organisation, User
 from factories import PASSWORD, login, make_application, make_org, make_space, make_user
 
 USCC = make_uscc("530102", "MA6X1234")
@@ -267,7 +267,7 @@ def test_login_page_links_to_registration_and_portal_links_to_my_pages(client):
 
 
 def test_change_password_follows_the_same_rule(client):
-    """Issue 12 item 8: the rule of core.passwords on the change page too, with the user's own login."""
+    """Issue 12 item 8: the rule of core.accounts.passwords on the change page too, with the user's own login."""
     user = make_user(role="applicant", organisation=make_org(), login="zhangsan@example.cn")
     login(client, user)
     token = csrf_token(client, "/account/password")
@@ -281,7 +281,7 @@ def test_change_password_follows_the_same_rule(client):
 
 
 def test_shipped_list_of_common_passwords():
-    from core import passwords
+    from core.accounts import passwords
     from core.demo import DEMO_PASSWORD
     common = passwords.common_passwords()
     assert len(common) > 40_000 and "password" in common and "qwertyuiop123" in common

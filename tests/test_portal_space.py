@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from conftest import CSRF_RE, csrf_token
-from core.extensions import db
+from core.platform.extensions import db
 from core.facts import parse_facts
-from core.models import AuditEvent, GraduatedEnterprise, Resident, Space, TeamMember
-from core.portal_space import facts_of
+from core.platform.models import AuditEvent, GraduatedEnterprise, Resident, Space, TeamMember
+from core.intake.portal_space import facts_of
 from factories import login, make_org, make_space, make_user
 from test_forms import FACTS, facts_formdata
 

@@ -1,4 +1,4 @@
-"""Materials uploads (issue 5 item 5): checked by content through core.uploads, size
+"""Materials uploads (issue 5 item 5): checked by content through core.platform.uploads, size
 limit on both sides of the boundary, the virus-scan hook, stored outside the web root
 under a generated name with its SHA-256, replaced and removed while a draft, served
 only to who may see the application — real HTTP, CSRF on, real database, real files."""
@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import func, select
 
 from core.admin import dashboard
-from core.extensions import db
-from core.models import Application, Attachment, AuditEvent, Batch, ExpertAssignment
+from core.platform.extensions import db
+from core.platform.models import Application, Attachment, AuditEvent, Batch, ExpertAssignment
 from tests.factories import login, make_user, pdf_bytes
 from tests.portal_helpers import NEW_URL, PDF, TODAY, kunming_operator, open_call, page_form, plain, upload, with_extra
 
@@ -172,7 +172,7 @@ def test_download_only_for_who_may_see_the_application(app, draft):
     officer = app.test_client()
     login(officer, make_user("officer", ("kunming",)))
     assert officer.get(url).status_code == 404
-    application.status = "submitted"  # as core.workflow's submit leaves it
+    application.status = "submitted"  # as core.review.workflow's submit leaves it
     db.session.commit()
     # …then the file, and a link on the case page
     assert officer.get(url).status_code == 200

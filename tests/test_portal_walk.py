@@ -24,8 +24,8 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from core.admin import dashboard
-from core.extensions import db
-from core.models import Application, GraduatedEnterprise, Resident, ReviewRecord, TeamMember
+from core.platform.extensions import db
+from core.platform.models import Application, GraduatedEnterprise, Resident, ReviewRecord, TeamMember
 from tests.factories import login, make_org, make_space, make_user
 from tests.portal_helpers import (
     NEW_URL,

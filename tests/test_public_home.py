@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from core import public_notice
-from core.extensions import db
-from core.models import AuditEvent, Objection
+from core.notice import publication as public_notice
+from core.platform.extensions import db
+from core.platform.models import AuditEvent, Objection
 from tests.factories import login, make_org, make_user
 from tests.notice_helpers import logged_in, officer, plain, published, set_today, token_of
 

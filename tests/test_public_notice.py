@@ -12,9 +12,13 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from core import public_notice, settings, workflow
-from core.extensions import db
-from core.models import Application, AuditEvent, NoticeEntry, Objection, PublicNotice, ReviewRecord
+from core.notice import publication as public_notice
+
+from core.bureau import settings
+
+from core.review import workflow
+from core.platform.extensions import db
+from core.platform.models import Application, AuditEvent, NoticeEntry, Objection, PublicNotice, ReviewRecord
 from tests.notice_helpers import at_step, logged_in, officer, plain, published, set_today, token_of
 
 
@@ -131,7 +135,7 @@ def test_public_pages_without_login_show_list_period_contact_not_objector_contac
 
 
 def test_public_page_of_a_disabled_jurisdiction_is_404(app):
-    from core.models import JurisdictionSetting
+    from core.platform.models import JurisdictionSetting
 
     notice, _, _ = published("kunming", date(2026, 9, 24))
     db.session.add(JurisdictionSetting(code="kunming", enabled=False))

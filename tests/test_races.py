@@ -15,9 +15,11 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from core import awards, workflow
-from core.extensions import db
-from core.models import Application, Call, Recognition, ReviewRecord, User
+from core.award import titles as awards
+
+from core.review import workflow
+from core.platform.extensions import db
+from core.platform.models import Application, Call, Recognition, ReviewRecord, User
 from tests.factories import make_application, make_user
 from tests.notice_helpers import at_step, officer
 

@@ -12,8 +12,8 @@ import sys
 
 import pytest
 
-from core import logs
-from core.errors import Refused
+from core.platform import logs
+from core.platform.errors import Refused
 from tests.factories import login, make_org, make_user
 
 

@@ -10,9 +10,9 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from conftest import csrf_token
-from core.extensions import db
-from core.models import AuditEvent, Resident
-from core.residents_import import HEADERS
+from core.platform.extensions import db
+from core.platform.models import AuditEvent, Resident
+from core.intake.residents_import import HEADERS
 from factories import login, make_org, make_space, make_user
 
 GOOD = [

@@ -10,10 +10,10 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from core.auth import UnknownLogins
-from core.extensions import db
-from core.models import AuditEvent, Objection
-from core.security import CONTENT_SECURITY_POLICY, limiter
+from core.accounts.auth import UnknownLogins
+from core.platform.extensions import db
+from core.platform.models import AuditEvent, Objection
+from core.platform.security import CONTENT_SECURITY_POLICY, limiter
 from tests.conftest import csrf_token
 from tests.factories import PASSWORD, make_org, make_user
 from tests.notice_helpers import logged_in, published, set_today, token_of
@@ -92,14 +92,14 @@ def test_the_objection_limit_reads_the_same_forwarded_address(app_factory, monke
 
 @pytest.mark.parametrize("value", ["one", "-1", "1.5"])
 def test_a_bad_number_of_trusted_proxies_is_refused_in_chinese(monkeypatch, value):
-    from core import config
+    from core.platform import config
     monkeypatch.setenv("ZHONGCHUANG_TRUSTED_PROXIES", value)
     with pytest.raises(ValueError, match="ZHONGCHUANG_TRUSTED_PROXIES 应为 0 或正整数"):
         config.trusted_proxies()
 
 
 def test_trusted_proxies_from_the_environment(monkeypatch):
-    from core import config
+    from core.platform import config
     monkeypatch.setenv("ZHONGCHUANG_TRUSTED_PROXIES", "2")
     assert config.trusted_proxies() == 2
     monkeypatch.delenv("ZHONGCHUANG_TRUSTED_PROXIES")
@@ -165,9 +165,10 @@ def test_no_inline_script_or_style_in_the_templates():
     """The policy allows no inline script, handler or style: none is left in our templates."""
     import re
     from pathlib import Path
-    root = Path(__file__).resolve().parents[1]
-    # templates/documents and the plugins' templates are PDF layouts for xhtml2pdf, never served as pages
-    pages = [p for p in (root / "templates").rglob("*.html") if "documents" not in p.parts]
+    from core.platform import template_folders
+    # the documents' templates and the plugins' templates are PDF layouts for xhtml2pdf, never served as pages
+    pages = [p for folder in template_folders.folders() for p in folder.rglob("*.html") if "documents" not in p.parts]
+    assert len(pages) > 40, "every folder of page templates is searched"
     for page in pages:
         html = page.read_text()
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), page

@@ -1,7 +1,7 @@
 """Sessions end on the server (issue 12 item 3; OWASP ASVS 4.0 V3.3): logout, a
 password change or reset, the idle and absolute timeouts, and the page 我的登录会话.
 
-The clock is moved by patching ``core.user_sessions.now``, the one clock of sign-in.
+The clock is moved by patching ``core.accounts.user_sessions.now``, the one clock of sign-in.
 """
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from core import user_sessions
-from core.extensions import db
-from core.models import AuditEvent, UserNotice, UserSession
+from core.accounts import user_sessions
+from core.platform.extensions import db
+from core.platform.models import AuditEvent, UserNotice, UserSession
 from tests.conftest import csrf_token
 from tests.factories import login, make_application, make_org, make_space, make_user, PASSWORD, SIGN_IN_T0, SignInClock
 

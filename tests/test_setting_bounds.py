@@ -14,12 +14,16 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from core import public_notice, settings, workflow
+from core.notice import publication as public_notice
+
+from core.bureau import settings
+
+from core.review import workflow
 from core.admin import dashboard
 from core.cli import cli
-from core.extensions import db
-from core.jurisdictions import registry
-from core.models import BureauPolicyVersion, BureauSetting, PublicNotice
+from core.platform.extensions import db
+from core.platform.jurisdictions import registry
+from core.platform.models import BureauPolicyVersion, BureauSetting, PublicNotice
 from tests.conftest import csrf_token
 from tests.factories import login, make_application, make_user
 

@@ -1,4 +1,4 @@
-"""core.settings: policy versions, parameters and criteria with the bureau's data
+"""core.bureau.settings: policy versions, parameters and criteria with the bureau's data
 applied, and the audited write operations — against a small plugin registered in a
 fixture (so the engine is tested apart from the real jurisdictions) and the real
 Yunnan plugin where the issue names it."""
@@ -9,9 +9,11 @@ from datetime import date
 import pytest
 from sqlalchemy import event, func, select
 
-from core import hookimpl, settings
-from core.extensions import db
-from core.models import AuditEvent, BureauCriterion, BureauPolicyVersion, BureauSetting, CalendarDay
+from core import hookimpl
+
+from core.bureau import settings
+from core.platform.extensions import db
+from core.platform.models import AuditEvent, BureauCriterion, BureauPolicyVersion, BureauSetting, CalendarDay
 from core.plugins import Registry, make_plugin_manager
 from core.policy import Category, Citation, Criterion, Jurisdiction, Parameter, PolicyVersion, SubsidyRule
 

@@ -11,10 +11,10 @@ from datetime import date
 
 from sqlalchemy import select
 
-from core import public_notice
+from core.notice import publication as public_notice
 from core.cli import cli
-from core.extensions import db
-from core.models import Application, AuditEvent, JurisdictionSetting, PublicNotice, ReviewRecord
+from core.platform.extensions import db
+from core.platform.models import Application, AuditEvent, JurisdictionSetting, PublicNotice, ReviewRecord
 from tests.notice_helpers import published
 
 
@@ -90,7 +90,7 @@ def test_two_closers_at_once_close_the_notice_once(app_factory, database_url):
     conditional UPDATE lets one win; the other is refused and writes nothing."""
     import threading
 
-    from core import workflow
+    from core.review import workflow
 
     app = app_factory()
     with app.app_context():

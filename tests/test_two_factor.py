@@ -5,7 +5,7 @@ reset, and the notices of each change.
 
 The admin's requirement is off in the test configuration (conftest.BASE_CONFIG) and
 turned on here.  Codes are computed from the secret at the patched clock
-(``core.user_sessions.now``), so no test waits for a 30-second step.
+(``core.accounts.user_sessions.now``), so no test waits for a 30-second step.
 """
 from __future__ import annotations
 
@@ -16,9 +16,11 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
-from core import settings, user_sessions
-from core.extensions import db
-from core.models import AuditEvent, RecoveryCode, UserNotice
+from core.bureau import settings
+
+from core.accounts import user_sessions
+from core.platform.extensions import db
+from core.platform.models import AuditEvent, RecoveryCode, UserNotice
 from tests.conftest import csrf_token
 from tests.factories import login, make_user, PASSWORD, SIGN_IN_T0, SignInClock
 
@@ -194,7 +196,7 @@ def test_admin_must_enrol_before_using_the_admin(app2fa, clock):
 
 
 def test_admin_requirement_is_on_by_default_in_production_config(tmp_path, monkeypatch):
-    from core.config import load
+    from core.platform.config import load
 
     assert load(tmp_path)["TWO_FACTOR_REQUIRED_FOR_ADMIN"] is True
 

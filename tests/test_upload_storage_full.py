@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core import uploads
+from core.platform import uploads
 from core.admin import dashboard
-from core.extensions import db
-from core.models import Application, Attachment, AuditEvent
+from core.platform.extensions import db
+from core.platform.models import Application, Attachment, AuditEvent
 from tests.factories import pdf_bytes
 from tests.portal_helpers import NEW_URL, TODAY, kunming_operator, open_call, page_form, upload, with_extra
 

@@ -14,9 +14,9 @@ from werkzeug.datastructures import FileStorage
 
 import pytest
 
-from core import uploads
+from core.platform import uploads
 from core.app import create_app
-from core.virus_scan import clamd
+from core.platform.virus_scan import clamd
 from tests.conftest import BASE_CONFIG
 from tests.factories import pdf_bytes
 

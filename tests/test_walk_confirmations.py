@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 
 from conftest import csrf_token
 from core.admin import dashboard
-from core.extensions import db
-from core.models import Application, AuditEvent, Batch, JurisdictionSetting, Recognition
+from core.platform.extensions import db
+from core.platform.models import Application, AuditEvent, Batch, JurisdictionSetting, Recognition
 from tests.factories import login, make_application, make_org, make_space, make_user
 from tests.test_batches import as_user, at_step, post, staff
 from tests.test_expert_review import batch_with
@@ -93,7 +93,7 @@ def test_concluding_the_batchs_expert_review_needs_the_confirmation_article_11(a
     db.session.expire_all()
     assert db.session.get(Batch, batch.id).status == "open"
     assert db.session.get(Application, application.id).current_step == "expert_review"
-    # with the box, the usual rules apply (no score yet: refused by core.batches)
+    # with the box, the usual rules apply (no score yet: refused by core.review.batches)
     refused = post(client, page, f"{page}/conclude", {"confirm": "yes"})
     assert refused.status_code == 400 and "尚有专家未评分" in refused.get_data(as_text=True)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from core.extensions import db
-from core.models import ExpertAssignment
+from core.platform.extensions import db
+from core.platform.models import ExpertAssignment
 from tests.test_batches import as_user, at_step, post, staff
 from tests.test_expert_review import batch_with
 

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core import workflow
+from core.review import workflow
 from core.admin import dashboard
-from core.extensions import db
-from core.models import Application, AuditEvent, Call, ReviewRecord, StepAssignment
+from core.platform.extensions import db
+from core.platform.models import Application, AuditEvent, Call, ReviewRecord, StepAssignment
 from tests.factories import login, make_application, make_org, make_space, make_user
 
 FACTS = json.loads((Path(__file__).parent / "data" / "kunming-comprehensive-service.json").read_text("utf-8"))

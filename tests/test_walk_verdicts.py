@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from core import batches
-from core.checklist import compute
-from core.models import Application
+from core.review import batches
+from core.eligibility.checklist import compute
+from core.platform.models import Application
 from tests.test_admin_checklist import (EXAMPLE, checklist_row, judge, kunming_application, logged_in, plain,
                                         two_expert_review)
 from tests.factories import make_application

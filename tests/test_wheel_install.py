@@ -88,17 +88,19 @@ def installed(workdir):
     (wheel,) = dist.glob("zhongchuang-*.whl")
 
     names = zipfile.ZipFile(wheel).namelist()
-    for name in ("templates/base.html", "templates/auth/login.html", "templates/auth/error.html",
-                 "templates/documents/base.html", "core/static/zc.css",
+    for name in ("templates/base.html", "core/accounts/templates/auth/login.html", "templates/auth/error.html",
+                 "core/documents/templates/documents/base.html", "core/intake/templates/portal/draft.html",
+                 "core/static/zc.css",
                  "core/translations/zh_Hans_CN/LC_MESSAGES/messages.mo", "core/migrations/env.py",
-                 "core/migrations/alembic.ini", "core/migrations/script.py.mako", "core/common-passwords.txt.gz",
+                 "core/migrations/alembic.ini", "core/migrations/script.py.mako", "core/accounts/common-passwords.txt.gz",
                  "plugins/mile/templates/mile_application.html"):
         assert name in names, f"the wheel lacks {name}"
-    shipped_templates = {p.relative_to(ROOT).as_posix() for p in (ROOT / "templates").rglob("*") if p.is_file()
-                         and "__pycache__" not in p.parts}
+    folders = [ROOT / "templates", *(ROOT / "core").glob("*/templates")]
+    shipped_templates = {p.relative_to(ROOT).as_posix() for folder in folders for p in folder.rglob("*")
+                         if p.is_file() and "__pycache__" not in p.parts}
     assert shipped_templates <= set(names), sorted(shipped_templates - set(names))
 
-    from core.documents import ensure_fonts, font_dir
+    from core.documents.render import ensure_fonts, font_dir
 
     ensure_fonts()  # the README's deployment step; the installed copy reads the same folder
     # Nothing of the checkout: with it on PYTHONPATH pip would take the checkout's metadata

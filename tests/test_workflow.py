@@ -1,4 +1,4 @@
-"""The workflow core (core/workflow.py): the steps come from the plugin, each is acted on
+"""The workflow core (core/review/workflow.py): the steps come from the plugin, each is acted on
 by its role within its jurisdiction, and every other move is refused with nothing
 written — on the real database."""
 from __future__ import annotations
@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core import settings, workflow
-from core.extensions import db
-from core.models import AuditEvent, Call, ReviewRecord
+from core.bureau import settings
+
+from core.review import workflow
+from core.platform.extensions import db
+from core.platform.models import AuditEvent, Call, ReviewRecord
 from tests.factories import make_application, make_org, make_space, make_user
 
 FACTS = json.loads((Path(__file__).parent / "data" / "kunming-comprehensive-service.json").read_text("utf-8"))

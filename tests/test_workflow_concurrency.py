@@ -9,10 +9,10 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from core import workflow
+from core.review import workflow
 from core.admin import dashboard
-from core.extensions import db
-from core.models import Application, AuditEvent, ReviewRecord, User
+from core.platform.extensions import db
+from core.platform.models import Application, AuditEvent, ReviewRecord, User
 from tests.factories import login, make_application, make_user
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

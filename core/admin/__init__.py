@@ -5,21 +5,21 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
-from core.admin.applicant_users import ApplicantUsersView
-from core.admin.batches import BatchView, CallView
-from core.admin.bureau import BureauCriterionView, BureauPolicyVersionView, BureauSettingView
-from core.admin.calendar import CalendarDayView, CalendarYearView
-from core.admin.case import CaseView
-from core.admin.checklist import ChecklistView
+from core.accounts.admin_applicant_users import ApplicantUsersView
+from core.review.admin_batches import BatchView, CallView
+from core.bureau.admin_settings import BureauCriterionView, BureauPolicyVersionView, BureauSettingView
+from core.bureau.admin_calendar import CalendarDayView, CalendarYearView
+from core.review.admin_case import CaseView
+from core.eligibility.admin_checklist import ChecklistView
 from core.admin.dashboard import DashboardView
-from core.admin.documents import DocumentsView
+from core.documents.admin_views import DocumentsView
 from core.admin.jurisdictions import JurisdictionsView
-from core.admin.notices import NoticeDeskView, NoticeView
+from core.notice.admin_notices import NoticeDeskView, NoticeView
 from core.admin.policy import PolicyView
-from core.admin.verification import OrganisationVerificationView
+from core.intake.admin_verification import OrganisationVerificationView
 from core.admin.views import (ApplicationView, AuditEventView, OrganisationView, RecognitionView, SpaceView,
                               SubsidyEntitlementView, UserView)
-from core.models import (Application, AuditEvent, BureauCriterion, BureauPolicyVersion, BureauSetting, Call, CalendarDay,
+from core.platform.models import (Application, AuditEvent, BureauCriterion, BureauPolicyVersion, BureauSetting, Call, CalendarDay,
                          Organisation, PublicNotice, Recognition, Space, SubsidyEntitlement, User)
 
 

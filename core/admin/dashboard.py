@@ -16,14 +16,16 @@ from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from core import roles, workflow
-from core.admin import labels
-from core.admin.base import StaffAccessMixin
-from core.extensions import db
-from core.jurisdictions import enabled, registry
-from core.models import Application
+from core.accounts import roles
+
+from core.review import workflow
+from core.platform import labels
+from core.accounts.admin_access import StaffAccessMixin
+from core.platform.extensions import db
+from core.platform.jurisdictions import enabled, registry
+from core.platform.models import Application
 from core.policy import Jurisdiction, PolicyVersion
-from core.scoping import application_criteria, visible_codes
+from core.accounts.scoping import application_criteria, visible_codes
 
 
 def today() -> date:

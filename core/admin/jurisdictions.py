@@ -7,7 +7,7 @@ jurisdiction everywhere; its records stay in the database untouched.
 Switching off is confirmed twice (issue 13): a static JS confirm() and a required
 "confirm" box the server checks; the row says how many applications and titles the
 jurisdiction holds.  Its applicants are not left without a word: "My applications"
-still lists their own applications there, with a notice (``core.portal``).
+still lists their own applications there, with a notice (``core.intake.portal``).
 """
 from __future__ import annotations
 
@@ -17,12 +17,14 @@ from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from core import audit, roles
-from core.admin import labels
-from core.admin.base import StaffAccessMixin
-from core.extensions import db
-from core.jurisdictions import admin_switches, allowed_codes, enabled_codes, registry
-from core.models import Application, JurisdictionSetting
+from core.platform import audit
+
+from core.accounts import roles
+from core.platform import labels
+from core.accounts.admin_access import StaffAccessMixin
+from core.platform.extensions import db
+from core.platform.jurisdictions import admin_switches, allowed_codes, enabled_codes, registry
+from core.platform.models import Application, JurisdictionSetting
 
 CONFIRM_REQUIRED = "停用前请勾选确认"
 

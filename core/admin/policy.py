@@ -6,7 +6,7 @@ document (read-only).
 bureau's), its categories, parameters with where each value comes from, criteria,
 review steps, 公示期, subsidy rules, assessment scheme and required materials, each
 with its citation.  Everything is read from the plugin registry and
-``core.settings`` (so a bureau's setting shows up at once); no city is named here.
+``core.bureau.settings`` (so a bureau's setting shows up at once); no city is named here.
 Any staff role may read it, within its jurisdictions; another jurisdiction is 404.
 """
 from __future__ import annotations
@@ -21,13 +21,18 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from core import settings, subsidies, workflow
-from core.admin import dashboard, labels
-from core.admin.base import StaffAccessMixin
-from core.jurisdictions import enabled, registry
+from core.bureau import settings
+
+from core.award import entitlements as subsidies
+
+from core.review import workflow
+from core.admin import dashboard
+from core.platform import labels
+from core.accounts.admin_access import StaffAccessMixin
+from core.platform.jurisdictions import enabled, registry
 from core.numbers import number_text
 from core.policy import Category, Criterion, PolicyVersion, ReviewStep, SupportDocument
-from core.scoping import visible_codes
+from core.accounts.scoping import visible_codes
 
 STEP_KIND_LABELS = {
     "recommendation": _l("Recommendation"),

@@ -1,7 +1,7 @@
 """The generic model views: organisations, spaces, applications, users, audit log.
 
 Almost only class attributes (the Flask-Admin ``examples/sqla`` habit); access and
-scoping live in :mod:`core.admin.base`.  Every label and choice that names a
+scoping live in :mod:`core.accounts.admin_access`.  Every label and choice that names a
 jurisdiction or category is read from the plugin registry at request time.
 """
 from __future__ import annotations
@@ -18,16 +18,22 @@ from wtforms import PasswordField, SelectField, SelectMultipleField
 from sqlalchemy import inspect
 from wtforms.validators import Email, Length, Optional, Regexp, ValidationError
 
-from core import account_notices, audit, roles, two_factor
-from core.admin import labels
-from core.admin.base import ScopedModelView, scoped_query_factory
-from core.admin.verification import verification_label
+from core.accounts import account_notices
+
+from core.platform import audit
+
+from core.accounts import roles
+
+from core.accounts import two_factor
+from core.platform import labels
+from core.accounts.admin_access import ScopedModelView, scoped_query_factory
+from core.intake.admin_verification import verification_label
 from core.facts import is_valid_uscc
-from core.jurisdictions import enabled_codes
-from core import passwords
-from core.extensions import db
-from core.models import Organisation, User, UserScope
-from core.scoping import (concerned_jurisdictions, managed_organisation_criteria, managed_space_criteria,
+from core.platform.jurisdictions import enabled_codes
+from core.accounts import passwords
+from core.platform.extensions import db
+from core.platform.models import Organisation, User, UserScope
+from core.accounts.scoping import (concerned_jurisdictions, managed_organisation_criteria, managed_space_criteria,
                           visible_codes)
 
 REGION = Regexp(r"^[0-9]{6}$", message=_l("A region code has six digits (GB/T 2260)."))
@@ -68,7 +74,7 @@ def fmt_batch_text(view, context, model, name):
 
 
 def fmt_batch(view, context, model, name):
-    """A link to the application's review batch (core.admin.batches)."""
+    """A link to the application's review batch (core.review.admin_batches)."""
     if model.batch is None:
         return ""
     return Markup('<a href="{}">{}</a>').format(url_for("batches.show", batch_id=model.batch_id),
@@ -113,7 +119,7 @@ def _event_application(model):
     """(jurisdiction, category) of the application an event is about, for its step names."""
     if model.object_type != "Application" or not (model.object_id or "").isdigit():
         return model.jurisdiction, None
-    from core.models import Application
+    from core.platform.models import Application
 
     application = db.session.get(Application, int(model.object_id))
     return (application.jurisdiction, application.category) if application else (model.jurisdiction, None)
@@ -168,7 +174,7 @@ COMMON_LABELS = {
 
 
 class OrganisationView(ScopedModelView):
-    # Organisations register themselves with their applicant account (core.portal_account);
+    # Organisations register themselves with their applicant account (core.accounts.portal_account);
     # an officer edits only one with an application in his jurisdictions.
     create_roles = ()
     edit_roles = (roles.OFFICER,)
@@ -426,7 +432,7 @@ class AuditEventView(ScopedModelView):
 
 
 class RecognitionView(ScopedModelView):
-    """The titles awarded (by the award step, ``core.awards``): read-only here, so a
+    """The titles awarded (by the award step, ``core.award.titles``): read-only here, so a
     title changes only through the workflow and its audit trail."""
 
     allowed_roles = (roles.ADMIN, roles.OFFICER, roles.LEADER)
@@ -458,7 +464,7 @@ class RecognitionView(ScopedModelView):
 
 def fmt_title_record(view, context, model, name):
     """The title an entitlement belongs to, by its certificate number and title (not its row id)."""
-    from core.models import Recognition
+    from core.platform.models import Recognition
 
     recognition = db.session.get(Recognition, model.recognition_id)
     return f"{recognition.certificate_number} {recognition.title}" if recognition else ""

@@ -8,7 +8,7 @@ from alembic import context
 # access to the values within the .ini file in use.
 config = context.config
 
-# Logging is the application's one configuration (core.logs, set by create_app before any
+# Logging is the application's one configuration (core.platform.logs, set by create_app before any
 # command runs): no fileConfig here, which would replace it and silence every logger made
 # before the migration ran.
 logger = logging.getLogger('alembic.env')

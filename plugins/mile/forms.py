@@ -19,7 +19,7 @@ from typing import ClassVar
 from wtforms import BooleanField
 
 from core import hookimpl
-from core.forms import (
+from core.facts.forms import (
     ChoiceField,
     CountField,
     DayField,
@@ -57,7 +57,7 @@ def _long(label: str, *validators, **kwargs) -> LongTextField:
 
 
 class TeamMemberRow(RowForm):
-    """团队成员: the first row is the 创办负责人, the others 成员 (columns named as core.models.TeamMember)."""
+    """团队成员: the first row is the 创办负责人, the others 成员 (columns named as core.platform.models.TeamMember)."""
 
     row_labels = ("创办负责人",)
     row_label = "成员"
@@ -73,7 +73,7 @@ class MileResidentRow(ResidentRow):
     """入驻企业或创业团队基本情况表: the printed columns first, then the facts criteria read.
 
     Every field is declared again so the columns come in the printed order; names
-    are those of core.models.Resident.
+    are those of core.platform.models.Resident.
     """
 
     name = _text("企业或创业团队名称")

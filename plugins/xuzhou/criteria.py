@@ -4,7 +4,7 @@
 《徐州市重点众创空间认定管理办法》（徐政发〔2015〕73号）, which we do not have.  So no
 threshold is encoded — not even registration in 徐州 (3203), which 12号 does not
 state.  One manual criterion stands for 73号's conditions; the bureau enters the
-thresholds it applies as bureau criteria (``core.models.BureauCriterion``), each
+thresholds it applies as bureau criteria (``core.platform.models.BureauCriterion``), each
 cited to the document it names.  Until it has, the answer warns that nothing else is
 checked (``PolicyVersion.criteria_document``).
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from wtforms.validators import ValidationError
 
 from core import hookimpl
-from core.forms import (
+from core.facts.forms import (
     DayField,
     FactsForm,
     LongTextField,

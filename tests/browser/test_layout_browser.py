@@ -20,8 +20,8 @@ from werkzeug.serving import make_server
 from core.app import create_app
 from core.cli import cli
 from core.demo import DEMO_PASSWORD, demo_login
-from core.extensions import db
-from core.models import Application, Space, User
+from core.platform.extensions import db
+from core.platform.models import Application, Space, User
 
 pytestmark = pytest.mark.browser
 

@@ -37,9 +37,9 @@ from core.admin import dashboard
 from core.app import create_app
 from core.cli import cli
 from core.demo import ADMIN_LOGIN, DEMO_PASSWORD, demo_login
-from core.extensions import db
+from core.platform.extensions import db
 from core.facts import make_uscc
-from core.models import Application, PublicNotice, Recognition
+from core.platform.models import Application, PublicNotice, Recognition
 from tests.factories import pdf_bytes
 
 pytestmark = pytest.mark.browser

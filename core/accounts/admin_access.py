@@ -1,0 +1,269 @@
+"""Access control for every admin page, in one place.
+
+``StaffAccessMixin``: who may open a page (logged-in staff, optionally only some
+roles).  Anonymous visitors go to the login page; anyone else gets 403.
+
+``ScopedModelView``: every read goes through ``core.accounts.scoping`` — the list, its
+count, the CSV export, the mass actions (``get_query``), and the single record
+behind details/edit/delete (``get_one``; Flask-Admin's default would fetch any id).
+Relationship dropdowns use :func:`scoped_query_factory`.  Seeing is not managing: edit
+and delete open, and every save must land, within ``write_scope`` (for organisations
+and spaces narrower than what is seen, ``core.accounts.scoping.managed_organisation_criteria``).
+Create, edit and delete are written to the audit log in the same transaction as the
+change, once per jurisdiction concerned (``audit_jurisdictions``).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Response, abort, flash, redirect, request, stream_with_context, url_for
+from flask_admin.actions import action
+from flask_admin.babel import lazy_gettext as admin_lazy_gettext
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.model import typefmt
+from flask_babel import gettext
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import func, inspect
+from wtforms.validators import ValidationError
+
+from core.platform import audit
+
+from core.accounts import roles
+
+from core.accounts import scoping
+from core.platform.labels import local_datetime
+from core.platform import exports
+from core.platform.exports import spreadsheet_safe
+from core.platform.extensions import db
+
+
+class AdminForm(FlaskForm):
+    """Flask-WTF's form: its csrf_token is the one CSRFProtect checks on every POST.
+    (Flask-Admin's ``SecureForm`` makes a WTForms session token that CSRFProtect refuses.)"""
+
+    def __init__(self, formdata=None, obj=None, **kwargs):
+        self._obj = obj  # Flask-Admin's Unique validator compares against the edited row
+        super().__init__(formdata=formdata, obj=obj, **kwargs)
+
+    def validate(self, extra_validators=None):
+        """Validate, then turn every lazy-translated error into a plain ``str`` in the
+        user's language: Flask-Admin's field template prints only ``str`` errors, so a
+        lazy one (``lazy_gettext``) would leave the bare "Failed to create record."."""
+        valid = super().validate(extra_validators=extra_validators)
+        for field in self:
+            field.process_errors = plain_errors(getattr(field, "process_errors", None) or [])
+            if isinstance(field.errors, list | tuple):
+                field.errors = plain_errors(field.errors)
+        return valid
+
+
+def plain_errors(errors):
+    """``errors`` with lazy strings rendered (nested lists and dicts of sub-forms kept)."""
+    return [e if isinstance(e, str | list | tuple | dict) else str(e) for e in errors]
+
+
+class StaffAccessMixin:
+    #: roles that may open the page (None: every staff role)
+    allowed_roles: tuple[str, ...] | None = None
+
+    def is_accessible(self) -> bool:
+        if not scoping.is_staff(current_user):
+            return False
+        return self.allowed_roles is None or current_user.role in self.allowed_roles
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path))
+        abort(403)
+
+
+def scoped_query_factory(model, order_by=None, criteria=None):
+    """A ``query_factory`` for a relationship field: only the rows the current user may
+    see, or those ``criteria(user)`` allows (e.g. the organisations he may manage)."""
+
+    def factory():
+        rule = criteria or (lambda user: scoping.criteria_for(model, user))
+        query = db.session.query(model).filter(rule(current_user))
+        return query.order_by(order_by if order_by is not None else model.id)
+
+    return factory
+
+
+def changed_fields(model) -> list[str]:
+    state = inspect(model)
+    return sorted(
+        attr.key for attr in state.attrs if attr.key != "password_hash" and attr.history.has_changes()
+    )
+
+
+def shanghai_time(view, value, name) -> str:
+    return local_datetime(value)
+
+
+# Every stored moment (UTC) is shown in Asia/Shanghai: lists, details and exports.
+LIST_TYPES = {**typefmt.BASE_FORMATTERS, datetime: shanghai_time}
+EXPORT_TYPES = {**typefmt.EXPORT_FORMATTERS, datetime: shanghai_time}
+DETAIL_TYPES = {**typefmt.DETAIL_FORMATTERS, datetime: shanghai_time}
+
+
+class ScopedModelView(StaffAccessMixin, ModelView):
+    form_base_class = AdminForm
+    column_type_formatters = LIST_TYPES
+    column_type_formatters_export = EXPORT_TYPES
+    column_type_formatters_detail = DETAIL_TYPES
+    page_size = 50
+    can_view_details = True
+    can_export = True
+    # CSV (with the UTF-8 mark Excel needs) and Excel workbooks; headers are the column labels.
+    export_types = ["csv", "xlsx"]
+
+    #: roles besides the admin that may create / edit / delete within their scope;
+    #: None: nobody, not even the admin (e.g. the append-only audit log)
+    create_roles: tuple[str, ...] | None = ()
+    edit_roles: tuple[str, ...] | None = ()
+    delete_roles: tuple[str, ...] | None = ()
+
+    def __init__(self, model, name=None, **kwargs):
+        super().__init__(model, db, name=name, **kwargs)
+
+    # Which buttons this user gets: read per request, never stored on the shared view.
+    def _may(self, allowed: tuple[str, ...] | None) -> bool:
+        if allowed is None or not current_user.is_authenticated:
+            return False
+        return current_user.role in (roles.ADMIN, *allowed)
+
+    @property
+    def can_create(self) -> bool:
+        return self._may(self.create_roles)
+
+    @property
+    def can_edit(self) -> bool:
+        return self._may(self.edit_roles)
+
+    @property
+    def can_delete(self) -> bool:
+        return self._may(self.delete_roles)
+
+    # --- every read is scoped ---
+    def scope(self):
+        return scoping.criteria_for(self.model, current_user)
+
+    def get_query(self):
+        return super().get_query().filter(self.scope())
+
+    def get_count_query(self):
+        return db.session.query(func.count("*")).select_from(self.model).filter(self.scope())
+
+    def write_scope(self):
+        """What this user may change; by default what he sees."""
+        return self.scope()
+
+    def get_one(self, id):
+        try:
+            key = int(id)
+        except (TypeError, ValueError):
+            return None
+        query = self.get_query()
+        if request.endpoint in (f"{self.endpoint}.edit_view", f"{self.endpoint}.delete_view"):
+            query = query.filter(self.write_scope())  # not his to change: "record does not exist"
+        return query.filter(self.model.id == key).one_or_none()
+
+    def writable(self, model) -> bool:
+        return db.session.query(self.model.id).filter(
+            self.model.id == model.id, self.scope(), self.write_scope()).one_or_none() is not None
+
+    def audit_jurisdictions(self, model) -> list[str] | None:
+        """The jurisdictions to tell of a change (asked before the change is flushed);
+        None: the record's own ``jurisdiction``."""
+        return None
+
+    @staticmethod
+    def _audit(action: str, model, concerned: list[str] | None, **detail):
+        if concerned is None:
+            audit.record(action, model, **detail)
+        else:
+            audit.record_for(concerned, action, model, **detail)
+
+    # --- exports (issue 13): Chinese headers, a BOM, xlsx, local time in the name ---
+    def get_export_name(self, export_type: str = "csv") -> str:
+        return exports.export_filename(str(self.name), export_type)
+
+    def _export_response(self, body, export_type: str, mimetype: str) -> Response:
+        when = exports.local_now()
+        filename = exports.export_filename(str(self.name), export_type, when)
+        fallback = exports.export_filename(self.endpoint, export_type, when)
+        return Response(body, mimetype=mimetype,
+                        headers={"Content-Disposition": exports.content_disposition(filename, fallback)})
+
+    def _export_rows(self):
+        _, data = self._export_data()
+        for row in data:
+            yield [self.get_export_value(row, name) for name, _ in self._export_columns]
+
+    def _export_headers(self) -> list[str]:
+        return [str(label) for _, label in self._export_columns]
+
+    def _export_csv(self, return_url):
+        import csv
+        import io
+
+        def generate():
+            out = io.StringIO()
+            writer = csv.writer(out)
+            out.write(exports.BOM)
+            writer.writerow(self._export_headers())
+            for row in self._export_rows():
+                writer.writerow(row)
+                yield out.getvalue()
+                out.seek(0)
+                out.truncate()
+            yield out.getvalue()
+
+        return self._export_response(stream_with_context(generate()), "csv", "text/csv")
+
+    def _export_tablib(self, export_type, return_url):
+        if export_type != "xlsx":
+            flash(gettext("Permission denied."), "error")
+            return redirect(return_url)
+        body = exports.xlsx_bytes(str(self.name), self._export_headers(), self._export_rows())
+        return self._export_response(body, "xlsx", exports.XLSX_MIMETYPE)
+
+    def get_export_value(self, model, name):
+        # Every exported cell: user text such as a name may start with = + - @.
+        return spreadsheet_safe(super().get_export_value(model, name))
+
+    @action("delete", admin_lazy_gettext("Delete"),
+            admin_lazy_gettext("Are you sure you want to delete selected records?"))
+    def action_delete(self, ids):
+        # Flask-Admin passes the ids as strings; PostgreSQL will not compare them with
+        # an integer key.  Through get_query, so only visible rows can go.
+        return super().action_delete(tuple(int(i) for i in ids if str(i).isdigit()))
+
+    def _get_filter_groups(self):
+        # Flask-Admin computes filter options once, at start-up; ours depend on the
+        # user and on the jurisdictions enabled now, so recompute them per request.
+        groups = super()._get_filter_groups()
+        for items in (groups or {}).values():
+            for item in items:
+                options = self._filter_args[item["arg"]][1].get_options(self)
+                item["options"] = [(k, str(v)) for k, v in options] if options else None
+        return groups
+
+    # --- every write is audited, in the same transaction ---
+    def on_model_change(self, form, model, is_created):
+        fields = changed_fields(model)
+        with db.session.no_autoflush:
+            concerned = self.audit_jurisdictions(model)
+        db.session.flush()  # the new row's id, for the audit event
+        if not self.writable(model):
+            # e.g. an officer moving a space out of his area, or adding one under an
+            # organisation of another bureau: refuse, roll back.
+            raise ValidationError(gettext("The record would fall outside what you may manage."))
+        self._audit("admin_create" if is_created else "admin_update", model, concerned, fields=fields)
+
+    def on_model_delete(self, model):
+        if not self.writable(model):
+            raise ValidationError(gettext("The record would fall outside what you may manage."))
+        self._audit("admin_delete", model, self.audit_jurisdictions(model), label=str(model)[:200])
+

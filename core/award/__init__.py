@@ -1,0 +1,1 @@
+"""The award: titles, certificate numbers, recognition records and subsidy entitlements."""

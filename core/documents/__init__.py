@@ -1,0 +1,1 @@
+"""Documents as PDF: the application form, the public notice and the certificate."""

@@ -1,0 +1,1 @@
+"""Intake: organisations, spaces, applications and their materials, and the applicant portal."""

@@ -1,0 +1,92 @@
+"""The public notices (公示), open to anyone without login: ``/notices/``, and the public
+home ``/`` that lists them (``home``, served as ``main.index``).
+
+The list shows the open notices and those closed recently, of the enabled
+jurisdictions; a notice's page shows the bureau, the spaces listed, the period with
+where its length comes from, the bureau's contact, and — while the period runs — the
+objection form (CSRF-protected; rate-limited per client address in
+``core.notice.publication``).  The objector's contact is never shown here.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+
+from core.notice import publication as public_notice
+from core.admin import dashboard
+from core.platform import labels
+from core.platform.audit import client_address
+from core.platform.models import PublicNotice
+from core.review.workflow import WorkflowError
+
+bp = Blueprint("public", __name__, url_prefix="/notices")
+
+FIELDS = ("name", "contact", "content", "application_id")
+
+
+def _notice_or_404(notice_id: int) -> PublicNotice:
+    notice = public_notice.public_notice(notice_id)
+    if notice is None:
+        abort(404)
+    return notice
+
+
+def _render(notice: PublicNotice, *, typed: dict | None = None, errors: dict | None = None, status: int = 200):
+    today = dashboard.today()
+    return render_template(
+        "public/notice.html", notice=notice, today=today, typed=typed or {}, errors=errors or {},
+        authority=public_notice.authority_of(notice.jurisdiction), labels=labels,
+        accepting=public_notice.accepts_objections(notice, today),
+        not_yet=today < notice.first_day,
+    ), status
+
+
+@bp.route("/")
+def index():
+    today = dashboard.today()
+    notices = public_notice.public_notices(today)
+    return render_template("public/index.html", notices=notices, today=today,
+                           authority_of=public_notice.authority_of, labels=labels)
+
+
+@bp.route("/<int:notice_id>")
+def show(notice_id: int):
+    return _render(_notice_or_404(notice_id))
+
+
+@bp.route("/<int:notice_id>/objections", methods=["POST"])
+def object_to(notice_id: int):
+    notice = _notice_or_404(notice_id)
+    typed = {k: request.form.get(k, "") for k in FIELDS}
+    application_id = typed["application_id"]
+    if application_id and not application_id.isdigit():
+        return _render(notice, typed=typed, errors={"application_id": "所选申报不在本公示中"}, status=400)
+    try:
+        objection = public_notice.file_objection(
+            notice, name=typed["name"], contact=typed["contact"], content=typed["content"],
+            application_id=int(application_id) if application_id else None,
+            upload=request.files.get("attachment"), client_address=client_address(),
+            today=dashboard.today(),
+        )
+    except public_notice.RateLimited as exc:
+        return _render(notice, typed=typed, errors={"form": exc.message}, status=429)
+    except WorkflowError as exc:
+        key = exc.key if exc.key in (*FIELDS, "attachment") else "form"
+        return _render(notice, typed=typed, errors={key: exc.message}, status=400)
+    flash(gettext("Your objection has been received. Receipt number: %(number)s — keep it to ask the bureau "
+                  "about your objection. The bureau will look into it and may contact you.",
+                  number=objection.receipt_number), "receipt")
+    return redirect(url_for(".show", notice_id=notice.id))
+
+
+def home():
+    """``/`` (endpoint ``main.index``): the public home — the notices under 公示 for anyone,
+    with a link to sign in; a signed-in user also finds the way to their own pages."""
+    from flask_login import current_user
+
+    from core.accounts.scoping import is_staff
+
+    today = dashboard.today()
+    return render_template("public/home.html", notices=public_notice.public_notices(today), today=today,
+                           authority_of=public_notice.authority_of,
+                           staff=current_user.is_authenticated and is_staff(current_user))

@@ -1,0 +1,127 @@
+"""Configuration from the environment, with a safe embedded default (SQLite)."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def private_dir(path: Path) -> Path:
+    """A folder only the service's own user may open (0700): the instance folder, the uploads."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.chmod(0o700)  # also a folder made before, or by mkdir's parents
+    return path
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write a new file readable by the service's own user only (0600), whatever the umask."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as stream:
+        stream.write(data)
+
+
+def private_sqlite_file(database_uri: str) -> None:
+    """Create the SQLite database file 0600 before SQLAlchemy opens it (SQLite gives its
+    journal the same mode); an existing one is narrowed to 0600."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_uri)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:" \
+            or url.database.startswith("file:"):
+        return
+    path = Path(url.database)
+    if path.exists():
+        path.chmod(0o600)
+    else:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+
+
+def _secret_key(instance_path: Path) -> str:
+    """ZHONGCHUANG_SECRET_KEY, or a random key kept in the instance folder so that
+    sessions survive restarts and several gunicorn workers agree."""
+    if os.environ.get("ZHONGCHUANG_SECRET_KEY"):
+        return os.environ["ZHONGCHUANG_SECRET_KEY"]
+    path = instance_path / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def trusted_proxies() -> int:
+    """ZHONGCHUANG_TRUSTED_PROXIES: how many reverse proxies in front of the application
+    may set X-Forwarded-For / X-Forwarded-Proto (0: none, the headers are ignored)."""
+    value = os.environ.get("ZHONGCHUANG_TRUSTED_PROXIES", "0").strip() or "0"
+    if not value.isdigit():
+        raise ValueError(f"ZHONGCHUANG_TRUSTED_PROXIES 应为 0 或正整数（可信反向代理的层数），实为 {value!r}")
+    return int(value)
+
+
+def min_free_mb() -> int:
+    """ZHONGCHUANG_MIN_FREE_MB: below this much free space in the upload folder ``/healthz``
+    answers 503 (a deployment setting, no policy sets it; our default 512 MB)."""
+    value = os.environ.get("ZHONGCHUANG_MIN_FREE_MB", "512").strip() or "512"
+    if not value.isascii() or not value.isdigit() or len(value) > 9:
+        raise ValueError(f"ZHONGCHUANG_MIN_FREE_MB 应为 0 至 999999999 的整数（兆字节），实为 {value[:40]!r}")
+    return int(value)
+
+
+def load(instance_path: Path) -> dict:
+    private_dir(instance_path)
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'zhongchuang.db'}"
+    if database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+    return {
+        "SECRET_KEY": _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "ZHONGCHUANG_JURISDICTIONS": os.environ.get("ZHONGCHUANG_JURISDICTIONS", ""),
+        "UPLOAD_FOLDER": os.environ.get("ZHONGCHUANG_UPLOAD_FOLDER", str(instance_path / "uploads")),
+        "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+        # Cookies: HttpOnly and SameSite always; Secure unless a plain-http demo says otherwise.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": env_bool("ZHONGCHUANG_SECURE_COOKIES", True),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": env_bool("ZHONGCHUANG_SECURE_COOKIES", True),
+        "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+        "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        # Login throttling (core.accounts.auth): after LOGIN_MAX_FAILURES failures in a row each next
+        # attempt must wait twice as long (1 s, 2 s, 4 s, ...), at most LOGIN_MAX_DELAY_SECONDS;
+        # failed attempts per client address are limited by Flask-Limiter.
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_MAX_DELAY_SECONDS": 15 * 60,
+        "LOGIN_FAILURES_PER_ADDRESS": "10 per minute; 100 per hour",
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STRATEGY": "moving-window",  # the last minute / hour, not a calendar window one can straddle
+        "RATELIMIT_STORAGE_URI": os.environ.get("ZHONGCHUANG_RATELIMIT_STORAGE_URL", "memory://"),
+        "TRUSTED_PROXIES": trusted_proxies(),
+        "HEALTH_MIN_FREE_MB": min_free_mb(),
+        # Sessions end on the server (core.accounts.user_sessions): after 30 idle minutes for staff
+        # (ASVS 3.3.2), after ZHONGCHUANG_APPLICANT_IDLE_MINUTES for applicants (our default:
+        # 8 h, a working day), and 12 h after login whatever the activity.
+        "SESSION_IDLE_MINUTES_STAFF": 30,
+        "SESSION_IDLE_MINUTES_APPLICANT": int(os.environ.get("ZHONGCHUANG_APPLICANT_IDLE_MINUTES", "480")),
+        "SESSION_ABSOLUTE_HOURS": 12,
+        # The admin signs in with a second factor (core.accounts.two_factor); only the test
+        # configuration turns this off, outside its two-factor tests.
+        "TWO_FACTOR_REQUIRED_FOR_ADMIN": True,
+        **_virus_scan(),
+    }
+
+
+def _virus_scan() -> dict:
+    """ClamAV through clamd when ``ZHONGCHUANG_CLAMD_SOCKET`` names its socket (core.platform.virus_scan)."""
+    socket_path = os.environ.get("ZHONGCHUANG_CLAMD_SOCKET")
+    if not socket_path:
+        return {}
+    from core.platform.virus_scan import clamd
+
+    return {"UPLOAD_VIRUS_SCAN": clamd(socket_path)}

@@ -1,0 +1,84 @@
+"""Cells of every CSV or Excel file the platform writes (CSV / formula injection).
+
+A spreadsheet runs a cell that starts with ``= + - @`` (or a tab or carriage return
+before one) as a formula: an organisation named ``=HYPERLINK(…)`` would become a link
+or a command in the officer's Excel.  Every exported cell goes through
+:func:`spreadsheet_safe` — the Flask-Admin exports (``core.accounts.admin_access``), the case
+timeline (``core.review.admin_case``) — which puts an apostrophe in front, the mark Excel and
+LibreOffice read as "text"; the value is otherwise unchanged.
+
+The files themselves (issue 13): a CSV starts with the UTF-8 byte-order mark, without which
+Excel reads the Chinese as GBK and shows it garbled; an ``.xlsx`` beside it needs no such
+care.  Files are named after the site's local date and time (Asia/Shanghai, the bureaus'
+clock — ``BABEL_DEFAULT_TIMEZONE``), never the server's UTC.
+"""
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value) -> str:
+    """``value`` as text that no spreadsheet runs as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+BOM = "\ufeff"
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def local_now() -> datetime:
+    """Now on the site's clock (Asia/Shanghai unless configured otherwise)."""
+    return datetime.now(ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai")))
+
+
+def export_filename(title: str, extension: str, when: datetime | None = None) -> str:
+    """``申报_2026-12-03_09-30-00.xlsx``: what the file is, then the local date and time."""
+    stamp = (when or local_now()).strftime("%Y-%m-%d_%H-%M-%S")
+    return f"{title}_{stamp}.{extension}"
+
+
+def content_disposition(filename: str, ascii_fallback: str) -> str:
+    """An attachment named in Chinese (RFC 6266 ``filename*``), with an ASCII name for old clients."""
+    return f"attachment; filename={ascii_fallback}; filename*=UTF-8''{quote(filename)}"
+
+
+def xlsx_bytes(sheet_title: str, headers: list[str], rows) -> bytes:
+    """One worksheet: a bold header row, then ``rows``; every cell through
+    :func:`spreadsheet_safe` and written as text, so nothing runs as a formula."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=_sheet_title(sheet_title))
+    bold = Font(bold=True)
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=spreadsheet_safe(header))
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=spreadsheet_safe(value))
+            cell.data_type = "s"  # text: openpyxl would otherwise read a leading = as a formula
+            cells.append(cell)
+        sheet.append(cells)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _sheet_title(title: str) -> str:
+    """Excel refuses sheet names over 31 characters or with any of ``[]:*?/\\``."""
+    cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in title).strip() or "Sheet1"
+    return cleaned[:31]

@@ -1,0 +1,386 @@
+"""Display names for codes stored in the database.
+
+Jurisdictions and categories come from the plugin registry (the core names no
+city); statuses, roles and levels are the core's own, translated by Flask-Babel.
+"""
+from __future__ import annotations
+
+from flask_babel import format_datetime, gettext
+from flask_babel import lazy_gettext as _l
+
+from core.accounts import roles
+from core.accounts.auth import utc
+from core.platform.jurisdictions import enabled, registry
+
+STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted"),
+    "in_review": _l("In review"),
+    "returned": _l("Returned for revision"),
+    "under_notice": _l("Under public notice"),
+    "recognised": _l("Recognised"),
+    "rejected": _l("Rejected"),
+    "withdrawn": _l("Withdrawn"),
+}
+
+LEVEL_LABELS = {
+    "county": _l("County level"),
+    "city": _l("City level"),
+    "province": _l("Provincial level"),
+}
+
+# Review batches (core.review.batches): open while applications are added and experts score.
+BATCH_STATUS_LABELS = {
+    "open": _l("Expert review in progress"),
+    "concluded": _l("Expert review concluded"),
+    "decided": _l("Decided by the leadership"),
+}
+
+# Titles awarded (core.award.titles).
+RECOGNITION_LEVEL_LABELS = {
+    "municipal": _l("Municipal"),
+    "county": _l("County level"),
+    "city": _l("City level"),
+    "provincial": _l("Provincial"),
+    "province": _l("Provincial level"),
+    "national": _l("National"),
+}
+RECOGNITION_STATUS_LABELS = {
+    "active": _l("Title in force"),
+    "rectification": _l("Under rectification"),
+    "revoked": _l("Revoked"),
+}
+
+# Subsidies owed under the plugins' subsidy rules.
+SUBSIDY_STATUS_LABELS = {
+    "pending": _l("To be paid"),
+    "paid": _l("Paid"),
+    "cancelled": _l("Cancelled"),
+}
+
+# Public notices (公示) and the objections to them.
+NOTICE_STATUS_LABELS = {"open": _l("Open"), "closed": _l("Closed")}
+OBJECTION_STATUS_LABELS = {"open": _l("Open"), "upheld": _l("Upheld"), "dismissed": _l("Dismissed")}
+
+# Jurisdictions switched on and off by the admin (core.admin.jurisdictions).
+SWITCH_LABELS = {"enabled": _l("Enabled"), "disabled": _l("Disabled")}
+
+# The record an audit event is about (AuditEvent.object_type: the model's class name).
+OBJECT_TYPE_LABELS = {
+    "Application": _l("Application"),
+    "Organisation": _l("Applicant organisation"),
+    "Space": _l("Maker space"),
+    "User": _l("User"),
+    "UserSession": _l("Sign-in session"),
+    "Batch": _l("Review batch"),
+    "Call": _l("Call for applications"),
+    "PublicNotice": _l("Public notice"),
+    "Objection": _l("Objection"),
+    "Recognition": _l("Title awarded"),
+    "SubsidyEntitlement": _l("Subsidy"),
+    "BureauSetting": _l("Bureau setting"),
+    "BureauPolicyVersion": _l("Policy version registered by the bureau"),
+    "BureauCriterion": _l("Criterion registered by the bureau"),
+    "CalendarDay": _l("Calendar day"),
+    "CalendarYear": _l("Calendar year"),
+    "JurisdictionSetting": _l("Jurisdiction"),
+    "Jurisdiction": _l("Jurisdiction"),
+    "Attachment": _l("Material"),
+    "ExpertAssignment": _l("Expert assignment"),
+    "demo": _l("Demonstration data"),
+    "-": "",
+}
+
+# The workflow's actions (core.review.workflow.ACTIONS): buttons, timeline, decisions.  The Chinese
+# words are the bureaus' own (core.review.workflow.ACTION_LABELS); English in English mode.
+WORKFLOW_ACTION_LABELS = {
+    "submit": _l("Submit the application"),
+    "withdraw": _l("Withdraw the application"),
+    "resubmit": _l("Resubmit after revision"),
+    "approve": _l("Approve"),
+    "return": _l("Return for revision"),
+    "reject": _l("Do not approve"),
+    "conclude_expert_review": _l("Conclude the expert review"),
+    "publish": _l("Publish the public notice"),
+    "objection_upheld": _l("Objection upheld"),
+    "close_notice": _l("Notice period over without objection"),
+    "award": _l("Award the title"),
+}
+
+# Every action written to the audit log (core.platform.audit.record callers), in words.
+AUDIT_ACTION_LABELS = {
+    "admin_create": _l("Record created"),
+    "admin_update": _l("Record changed"),
+    "admin_delete": _l("Record deleted"),
+    "application.created": _l("Application draft created"),
+    "application.facts_edited": _l("Application facts corrected"),
+    "application.material_uploaded": _l("Material uploaded"),
+    "application.material_removed": _l("Material removed"),
+    "application.certificate_title": _l("Title on the certificate changed"),
+    "batch.created": _l("Review batch created"),
+    "batch.application_added": _l("Application added to the batch"),
+    "batch.application_removed": _l("Application removed from the batch"),
+    "batch.expert_assigned": _l("Expert assigned"),
+    "batch.expert_review_concluded": _l("Expert review concluded"),
+    "batch.decided": _l("Leadership decision recorded"),
+    "bureau_setting.set": _l("Bureau setting changed"),
+    "bureau_policy_version.add": _l("Policy version registered"),
+    "bureau_criterion.add": _l("Criterion registered"),
+    "calendar_day.set": _l("Working day arrangement set"),
+    "calendar_year.set": _l("Holiday arrangement of a year set"),
+    "criteria.manual_judgement": _l("Criterion judged"),
+    "demo.load": _l("Demonstration data loaded"),
+    "expert.scored": _l("Expert scored"),
+    "expert.no_conflict_declared": _l("Expert declared no conflict of interest"),
+    "expert.conflict_declared": _l("Expert declared a conflict of interest"),
+    "jurisdiction_enabled": _l("Jurisdiction enabled"),
+    "jurisdiction_disabled": _l("Jurisdiction disabled"),
+    "login": _l("Signed in"),
+    "login_failed": _l("Sign-in failed"),
+    "login_delayed": _l("Sign-in delayed after failures"),
+    "login_password_ok": _l("Password accepted, second factor asked"),
+    "login_refused_waiting": _l("Sign-in refused: wait after failures"),
+    "logout": _l("Signed out"),
+    "unknown_login": _l("Sign-in with an unknown account"),
+    "notice.publish": _l("Public notice published"),
+    "notice.lengthen": _l("Public notice lengthened"),
+    "notice.close": _l("Public notice closed"),
+    "objection.file": _l("Objection filed"),
+    "objection.resolve": _l("Objection resolved"),
+    "organisation.register": _l("Organisation registered"),
+    "organisation.verify": _l("Business licence checked"),
+    "recognition.grant": _l("Title granted"),
+    "session.ended": _l("Sign-in session ended"),
+    "session.ended_others": _l("Other sign-in sessions ended"),
+    "space.create": _l("Maker space created"),
+    "space.update": _l("Maker space changed"),
+    "space.residents_import": _l("Residents imported"),
+    "user.create": _l("Account created"),
+    "user.update": _l("Account changed"),
+    "user.register": _l("Account registered"),
+    "user.register_refused": _l("Registration refused"),
+    "user.password_changed": _l("Password changed"),
+    "user.password_reset": _l("Password reset by the admin"),
+    "user.two_factor_enabled": _l("Two-factor sign-in enabled"),
+    "user.two_factor_disabled": _l("Two-factor sign-in disabled"),
+    "user.two_factor_reset": _l("Two-factor sign-in reset"),
+    "user.recovery_code_used": _l("Recovery code used"),
+    "user.recovery_codes_renewed": _l("Recovery codes renewed"),
+    "workflow.step_assigned": _l("Step assigned to a recommender"),
+    "system.restore": _l("Restored from a backup"),
+    "uploads.sweep": _l("Files without a record removed"),
+}
+
+# Keys of an audit event's detail, in words (the values stay as recorded).
+DETAIL_KEY_LABELS = {
+    "fields": _l("Fields"),
+    "step": _l("Step"),
+    "step_name": _l("Step"),
+    "jurisdictions": _l("Jurisdictions"),
+    "label": _l("Record"),
+    "meeting_on": _l("Meeting date"),
+    "minutes_ref": _l("Minutes reference"),
+    "material": _l("Material"),
+    "notice_id": _l("Public notice"),
+    "last_day": _l("Last day"),
+    "login": _l("Login"),
+    "organisation": _l("Applicant organisation"),
+    "changes": _l("Changes"),
+    "role": _l("Role"),
+    "via": _l("Through"),
+    "added": _l("Added"),
+    "verified": _l("Verified"),
+}
+
+ENTITY_TYPE_LABELS = {
+    "enterprise": _l("Enterprise"),
+    "institution": _l("Public institution"),
+    "other": _l("Other"),
+}
+
+
+def status_label(code: str | None) -> str:
+    return str(STATUS_LABELS.get(code, code or ""))
+
+
+def role_label(code: str | None) -> str:
+    return str(roles.ROLE_LABELS.get(code, code or ""))
+
+
+def jurisdiction_label(code: str | None) -> str:
+    """The name a plugin gives; the bare code when the plugin is gone."""
+    j = registry().installed().get(code or "")
+    return j.name if j else (code or "")
+
+
+def category_names(codes: list[str] | None = None) -> dict[tuple[str, str], str]:
+    """(jurisdiction, category code) → name, over every policy version of each plugin."""
+    reg = registry()
+    names: dict[tuple[str, str], str] = {}
+    for code in codes if codes is not None else list(reg.installed()):
+        for version in reg.policies(code):
+            for category in version.categories:
+                names.setdefault((code, category.code), category.name)
+    return names
+
+
+def category_label(jurisdiction: str | None, category: str | None) -> str:
+    if jurisdiction not in registry().installed():
+        return category or ""
+    return category_names([jurisdiction]).get((jurisdiction, category), category or "")
+
+
+def jurisdiction_choices(codes: list[str] | None = None) -> list[tuple[str, str]]:
+    found = enabled()
+    return [(c, j.name) for c, j in found.items() if codes is None or c in codes]
+
+
+def category_choices(codes: list[str]) -> list[tuple[str, str]]:
+    """Filter options: category codes shared by jurisdictions appear once, with every name."""
+    merged: dict[str, list[str]] = {}
+    for (j, code), name in category_names(codes).items():
+        label = f"{jurisdiction_label(j)} · {name}"
+        merged.setdefault(code, []).append(label)
+    return [(code, " / ".join(labels)) for code, labels in merged.items()]
+
+
+def local_datetime(value) -> str:
+    """A stored UTC moment shown in Asia/Shanghai (BABEL_DEFAULT_TIMEZONE)."""
+    if value is None:
+        return ""
+    return format_datetime(utc(value), "yyyy-MM-dd HH:mm:ss")
+
+
+def _lookup(table: dict, code) -> str:
+    if code is None:
+        return ""
+    return str(table.get(code, code))
+
+
+def batch_status_label(code: str | None) -> str:
+    return _lookup(BATCH_STATUS_LABELS, code)
+
+
+def recognition_level_label(code: str | None) -> str:
+    return _lookup(RECOGNITION_LEVEL_LABELS, code)
+
+
+def recognition_status_label(code: str | None) -> str:
+    return _lookup(RECOGNITION_STATUS_LABELS, code)
+
+
+def subsidy_status_label(code: str | None) -> str:
+    return _lookup(SUBSIDY_STATUS_LABELS, code)
+
+
+def notice_status_label(code: str | None) -> str:
+    return _lookup(NOTICE_STATUS_LABELS, code)
+
+
+def objection_status_label(code: str | None) -> str:
+    return _lookup(OBJECTION_STATUS_LABELS, code)
+
+
+def object_type_label(code: str | None) -> str:
+    return _lookup(OBJECT_TYPE_LABELS, code)
+
+
+def step_name(jurisdiction: str | None, category: str | None, code: str | None) -> str:
+    """The name the plugin gives a review step (any policy version), or "" when none."""
+    if not code:
+        return ""
+    reg = registry()
+    if jurisdiction not in reg.installed():
+        return ""
+    for version in reg.policies(jurisdiction):
+        cats = [c.code for c in version.categories]
+        for cat in ([category] if category in cats else []) + cats:
+            for step in reg.review_steps(jurisdiction, cat, version):
+                if step.code == code:
+                    return step.name
+    return ""
+
+
+def audit_action_label(action: str | None) -> str:
+    """An audit action in words: the workflow's own labels, then the table above."""
+    if not action:
+        return ""
+    from core.review import workflow  # workflow imports the admin package's neighbours
+
+    code = action.removeprefix("workflow.")
+    if code in WORKFLOW_ACTION_LABELS:
+        return str(WORKFLOW_ACTION_LABELS[code])
+    if code in workflow.ACTION_LABELS:
+        return workflow.ACTION_LABELS[code]
+    return _lookup(AUDIT_ACTION_LABELS, action)
+
+
+def state_label(state: str | None, jurisdiction: str | None = None, category: str | None = None) -> str:
+    """A from/to state of the audit log in words: ``status:step`` of an application
+    (``draft:-``: a draft, no step yet), or the state of a batch, notice, objection or
+    jurisdiction."""
+    if not state:
+        return ""
+    status, sep, step = state.partition(":")
+    if sep:
+        words = status_label(status)
+        name = step_name(jurisdiction, category, step) if step not in ("", "-") else ""
+        return f"{words} · {name}" if name else words
+    for table in (STATUS_LABELS, BATCH_STATUS_LABELS, NOTICE_STATUS_LABELS, OBJECTION_STATUS_LABELS,
+                  RECOGNITION_STATUS_LABELS, SWITCH_LABELS):
+        if state in table:
+            return str(table[state])
+    if state == "decided":
+        return str(BATCH_STATUS_LABELS["decided"])
+    return state
+
+
+def material_name(jurisdiction: str | None, category: str | None, code: str | None) -> str:
+    """The plugin's name of a required material, or "" when none."""
+    reg = registry()
+    if not code or jurisdiction not in reg.installed():
+        return ""
+    versions = reg.policies(jurisdiction)
+    categories = [category] if category else [c.code for v in versions for c in v.categories]
+    for cat in categories:
+        for material in reg.required_materials(jurisdiction, cat):
+            if material.code == code:
+                return material.name
+    return ""
+
+
+def detail_text(detail: dict | None, jurisdiction: str | None = None,
+                category: str | None = None) -> list[tuple[str, str]]:
+    """An audit event's detail as (words, value) pairs: known keys named, jurisdiction,
+    step, material and status codes turned into names, lists joined."""
+    out = []
+    for key, value in (detail or {}).items():
+        if key == "step" and "step_name" in (detail or {}):
+            continue
+        if key == "step" and isinstance(value, str):
+            value = step_name(jurisdiction, category, value)
+            if not value:
+                continue
+        elif key == "material" and isinstance(value, str):
+            value = material_name(jurisdiction, category, value) or value
+        elif key in ("status", "from_status", "to_status") and isinstance(value, str):
+            value = status_label(value)
+        elif key == "role" and isinstance(value, str):
+            value = role_label(value)
+        elif key == "jurisdiction" and isinstance(value, str):
+            value = jurisdiction_label(value)
+        elif key == "jurisdictions" and isinstance(value, list):
+            value = "、".join(jurisdiction_label(v) for v in value)
+        elif isinstance(value, list):
+            value = "、".join(str(v) for v in value)
+        elif isinstance(value, bool):
+            value = gettext("Yes") if value else gettext("No")
+        out.append((str(DETAIL_KEY_LABELS.get(key, key)), "" if value is None else str(value)))
+    return out
+
+
+def fact_label(key: str | None) -> str:
+    """A fact of the application (docs CONTRACTS §1) by its policy term, e.g. 众创空间（使用）总面积."""
+    from core import facts
+
+    return facts._LABELS.get(key or "", key or "")

@@ -1,0 +1,672 @@
+"""The data model for the whole life of a title: from organisation and space,
+through application and review, to recognition, subsidies and the years after.
+
+SQLAlchemy 2 typed mappings; one portable JSON type; enums kept as short strings
+(checked in code) so migrations stay the same on SQLite and PostgreSQL.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    false,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.mutable import MutableDict, MutableList
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from core.platform.extensions import db
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# --- people ------------------------------------------------------------------------
+
+
+class Organisation(TimestampMixin, db.Model):
+    """申报单位: the legal person that operates a space."""
+
+    __tablename__ = "organisations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    uscc: Mapped[str] = mapped_column(String(18), unique=True)
+    entity_type: Mapped[str] = mapped_column(String(32), default="enterprise")
+    registered_region: Mapped[str] = mapped_column(String(6))
+    legal_representative: Mapped[str | None] = mapped_column(String(100))
+    address: Mapped[str | None] = mapped_column(String(300))
+    contact_name: Mapped[str | None] = mapped_column(String(100))
+    contact_phone: Mapped[str | None] = mapped_column(String(50))
+    contact_email: Mapped[str | None] = mapped_column(String(200))
+    # Unverified (None) until an officer checks the business licence among its uploaded
+    # files (core.intake.organisations.verify): anyone may register any code first.
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True))
+    verified_attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id", use_alter=True))
+
+    spaces: Mapped[list[Space]] = relationship(back_populates="organisation")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(TimestampMixin, db.Model):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(200), unique=True)  # e-mail or phone
+    name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(32))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    region_prefix: Mapped[str | None] = mapped_column(String(6))  # a recommender's area
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set when an officer gives a temporary password (core.accounts.portal_account): changed at next login.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Two-factor sign-in (core.accounts.two_factor): the TOTP secret once enrolled, and the last
+    # time step accepted, so that one code is never accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+
+    organisation: Mapped[Organisation | None] = relationship(foreign_keys=[organisation_id])
+    scopes: Mapped[list[UserScope]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)  # scrypt, werkzeug's default
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def jurisdiction_codes(self) -> set[str]:
+        return {s.jurisdiction for s in self.scopes}
+
+    # Flask-Login
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.login}）"
+
+
+class UserSession(db.Model):
+    """A login, known to the server (core.accounts.user_sessions): the browser's cookie carries a
+    random token whose hash is kept here; logout, a password change, an idle or
+    absolute timeout end it, and an ended session is refused even with a copied cookie."""
+
+    __tablename__ = "user_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    client_address: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    end_reason: Mapped[str | None] = mapped_column(String(32))
+
+
+class RecoveryCode(db.Model):
+    """A one-time recovery code of the two-factor sign-in, stored hashed (core.accounts.two_factor)."""
+
+    __tablename__ = "recovery_codes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(300))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class UserNotice(db.Model):
+    """A notice to a user about his own account (password changed or reset, two-factor
+    sign-in changed), shown after his next login and on his account page; mail follows
+    with the notifications issue."""
+
+    __tablename__ = "user_notices"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    kind: Mapped[str] = mapped_column(String(64))
+    message: Mapped[str] = mapped_column(Text)
+    shown_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class UserScope(db.Model):
+    """A staff user's jurisdiction: nobody sees another jurisdiction's records."""
+
+    __tablename__ = "user_scopes"
+    __table_args__ = (UniqueConstraint("user_id", "jurisdiction"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    jurisdiction: Mapped[str] = mapped_column(String(32), index=True)
+
+    user: Mapped[User] = relationship(back_populates="scopes")
+
+
+# --- jurisdictions, bureau settings ------------------------------------------------
+
+
+class JurisdictionSetting(db.Model):
+    """The admin's on/off switch for an installed jurisdiction (absent row: on)."""
+
+    __tablename__ = "jurisdiction_settings"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class BureauSetting(db.Model):
+    """A value the policy leaves to the bureau (or a bureau's override of a policy
+    parameter), with the document the bureau names for it."""
+
+    __tablename__ = "bureau_settings"
+    __table_args__ = (UniqueConstraint("jurisdiction", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jurisdiction: Mapped[str] = mapped_column(String(32), index=True)
+    key: Mapped[str] = mapped_column(String(100))
+    # A fresh type instance: Mutable*.as_mutable(JSONType) elsewhere tracks every column
+    # sharing the JSONType object, and would refuse a scalar value here.
+    value: Mapped[Any] = mapped_column(JSON().with_variant(JSONB(), "postgresql"))
+    document: Mapped[str | None] = mapped_column(String(200))
+    article: Mapped[str | None] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class BureauPolicyVersion(db.Model):
+    """A policy version a bureau registers in the admin (e.g. a successor to a lapsed
+    one), reusing the criteria of the version it is ``based_on``."""
+
+    __tablename__ = "bureau_policy_versions"
+    __table_args__ = (UniqueConstraint("jurisdiction", "document"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jurisdiction: Mapped[str] = mapped_column(String(32), index=True)
+    document: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(300))
+    effective_from: Mapped[date] = mapped_column(Date)
+    effective_to: Mapped[date | None] = mapped_column(Date)
+    based_on: Mapped[str | None] = mapped_column(String(100))
+    notice_days: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class BureauCriterion(db.Model):
+    """An auto criterion a bureau enters as data where the encoded policy has none
+    (e.g. Xuzhou's thresholds from a document we do not have): a fact key of
+    CONTRACTS §1, a comparison and a threshold, cited to the document the bureau names."""
+
+    __tablename__ = "bureau_criteria"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jurisdiction: Mapped[str] = mapped_column(String(32), index=True)
+    category: Mapped[str | None] = mapped_column(String(32))  # None: every category
+    code: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    fact_key: Mapped[str] = mapped_column(String(64))
+    operator: Mapped[str] = mapped_column(String(8))  # >= | <= | == | true
+    threshold: Mapped[Any] = mapped_column(JSON().with_variant(JSONB(), "postgresql"))  # scalar: see BureauSetting.value
+    document: Mapped[str] = mapped_column(String(200))
+    article: Mapped[str | None] = mapped_column(String(100))
+    item: Mapped[str | None] = mapped_column(String(100))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class CalendarDay(db.Model):
+    """The bureau's working-day calendar, for years the holiday package does not know
+    yet, or corrections: a date and whether it is a working day."""
+
+    __tablename__ = "calendar_days"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    is_workday: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str | None] = mapped_column(String(200))
+
+
+class CalendarYear(db.Model):
+    """A year of the bureau's working-day calendar, and whether its arrangement (调休) has
+    been entered completely.  Only a complete year counts as known (CONTRACTS §3): the
+    entry of single days never does."""
+
+    __tablename__ = "calendar_years"
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    complete: Mapped[bool] = mapped_column(Boolean, default=False)
+    document: Mapped[str | None] = mapped_column(String(200))  # the State Council notice it follows
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+# --- spaces and applications -------------------------------------------------------
+
+
+class Space(TimestampMixin, db.Model):
+    """众创空间: described once by its operator (facts of CONTRACTS §1) and reused by
+    every application."""
+
+    __tablename__ = "spaces"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    region: Mapped[str] = mapped_column(String(6), index=True)
+    address: Mapped[str | None] = mapped_column(String(300))
+    opened_on: Mapped[date | None] = mapped_column(Date)
+    facts: Mapped[dict] = mapped_column(MutableDict.as_mutable(JSONType), default=dict)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    # Two tabs or two colleagues editing the same space: the later save is refused,
+    # not silently written over the earlier one (checked by every UPDATE).
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    organisation: Mapped[Organisation] = relationship(back_populates="spaces")
+    residents: Mapped[list[Resident]] = relationship(back_populates="space", cascade="all, delete-orphan")
+    graduates: Mapped[list[GraduatedEnterprise]] = relationship(
+        back_populates="space", cascade="all, delete-orphan"
+    )
+    team_members: Mapped[list[TeamMember]] = relationship(back_populates="space", cascade="all, delete-orphan")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Resident(db.Model):
+    """入驻企业或创业团队 (申报书 入驻企业或创业团队基本情况表)."""
+
+    __tablename__ = "residents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32), default="enterprise")  # team | enterprise
+    qualifying_field: Mapped[bool] = mapped_column(Boolean, default=False)
+    entered_on: Mapped[date] = mapped_column(Date)
+    established_on: Mapped[date | None] = mapped_column(Date)
+    registered_in_space: Mapped[bool] = mapped_column(Boolean, default=False)
+    main_product: Mapped[str | None] = mapped_column(String(200))
+    output_value_wan: Mapped[float | None] = mapped_column(Numeric(14, 2))
+    sales_wan: Mapped[float | None] = mapped_column(Numeric(14, 2))
+    employees: Mapped[int | None] = mapped_column(Integer)
+    phone: Mapped[str | None] = mapped_column(String(50))
+
+    space: Mapped[Space] = relationship(back_populates="residents")
+
+
+class GraduatedEnterprise(db.Model):
+    """已毕业企业或创业团队."""
+
+    __tablename__ = "graduated_enterprises"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    main_product: Mapped[str | None] = mapped_column(String(200))
+    entered_on: Mapped[date | None] = mapped_column(Date)
+    graduated_on: Mapped[date | None] = mapped_column(Date)
+    employees: Mapped[int | None] = mapped_column(Integer)
+    phone: Mapped[str | None] = mapped_column(String(50))
+
+    space: Mapped[Space] = relationship(back_populates="graduates")
+
+
+class TeamMember(db.Model):
+    """团队成员 (申报书 基本信息表): 创办负责人 and members."""
+
+    __tablename__ = "team_members"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    position: Mapped[str] = mapped_column(String(32), default="member")  # founder | member
+    phone: Mapped[str | None] = mapped_column(String(50))
+    speciality: Mapped[str | None] = mapped_column(String(100))
+    full_time: Mapped[bool] = mapped_column(Boolean, default=True)
+    services: Mapped[str | None] = mapped_column(String(300))
+
+    space: Mapped[Space] = relationship(back_populates="team_members")
+
+
+class Call(TimestampMixin, db.Model):
+    """A call for applications (申报通知) with open and close dates."""
+
+    __tablename__ = "calls"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jurisdiction: Mapped[str] = mapped_column(String(32), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    opens_on: Mapped[date] = mapped_column(Date)
+    closes_on: Mapped[date] = mapped_column(Date)
+    # Its own type instance: MutableDict.as_mutable(JSONType) below would otherwise
+    # claim this column too and refuse a list.
+    categories: Mapped[list] = mapped_column(MutableList.as_mutable(JSON().with_variant(JSONB(), "postgresql")),
+                                             default=list)
+
+
+class Batch(TimestampMixin, db.Model):
+    """A review batch (分批组织专家实地查验和集中评审), decided by the leadership."""
+
+    __tablename__ = "batches"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jurisdiction: Mapped[str] = mapped_column(String(32), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(32), default="open")
+    decision: Mapped[str | None] = mapped_column(String(32))
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    minutes_ref: Mapped[str | None] = mapped_column(String(200))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    applications: Mapped[list[Application]] = relationship(back_populates="batch")
+    experts: Mapped[list[ExpertAssignment]] = relationship(back_populates="batch", cascade="all, delete-orphan")
+
+
+class ExpertAssignment(db.Model):
+    """An expert invited to review one batch; sees only that batch's applications,
+    and only after declaring no conflict of interest."""
+
+    __tablename__ = "expert_assignments"
+    __table_args__ = (UniqueConstraint("batch_id", "expert_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id", ondelete="CASCADE"), index=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    no_conflict_declared_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A declared conflict of interest: the expert may not score this batch (core.review.batches).
+    conflict_declared_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    conflict_note: Mapped[str | None] = mapped_column(Text)
+
+    batch: Mapped[Batch] = relationship(back_populates="experts")
+    expert: Mapped[User] = relationship(foreign_keys=[expert_id])
+
+
+class StepAssignment(db.Model):
+    """An officer's assignment of an application's review step to a named recommender
+    (issue 13: no recommender's area covers the space, so nobody could act).  The
+    assignee sees the application and acts at the recommender's steps as if his area
+    covered it (``core.accounts.scoping``); every assignment is also an audit event."""
+
+    __tablename__ = "step_assignments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    step: Mapped[str] = mapped_column(String(64))
+    assignee_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    assignee: Mapped[User] = relationship(foreign_keys=[assignee_id])
+
+
+APPLICATION_STATUSES = (
+    "draft", "submitted", "in_review", "returned", "under_notice",
+    "recognised", "rejected", "withdrawn",
+)
+
+
+class Application(TimestampMixin, db.Model):
+    """One application of a space to one jurisdiction for one category, judged under
+    the policy version in force on its submission date."""
+
+    __tablename__ = "applications"
+    __table_args__ = (UniqueConstraint("jurisdiction", "official_number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jurisdiction: Mapped[str] = mapped_column(String(32), index=True)
+    category: Mapped[str] = mapped_column(String(32))
+    policy_document: Mapped[str | None] = mapped_column(String(100))
+    space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    call_id: Mapped[int | None] = mapped_column(ForeignKey("calls.id"))
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"))
+    status: Mapped[str] = mapped_column(String(32), default="draft", index=True)
+    current_step: Mapped[str | None] = mapped_column(String(64))
+    facts: Mapped[dict] = mapped_column(MutableDict.as_mutable(JSONType), default=dict)
+    form_data: Mapped[dict] = mapped_column(MutableDict.as_mutable(JSONType), default=dict)
+    official_number: Mapped[str | None] = mapped_column(String(64))  # 编号, by the bureau
+    # The title as the officer confirmed it before the award (core.award.titles); None: the
+    # policy's formula applied to the space's name.
+    certificate_title: Mapped[str | None] = mapped_column(String(200))
+    submitted_on: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    space: Mapped[Space] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+    batch: Mapped[Batch | None] = relationship(back_populates="applications")
+    call: Mapped[Call | None] = relationship()
+
+    # Optimistic locking: two officers acting at once, the second gets StaleDataError.
+    __mapper_args__ = {"version_id_col": version}
+
+    def __str__(self) -> str:
+        return f"#{self.id} {self.space.name if self.space else ''}"
+
+
+class Attachment(db.Model):
+    """An uploaded proof, stored outside the web root under a generated name."""
+
+    __tablename__ = "attachments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"), index=True)
+    material: Mapped[str | None] = mapped_column(String(64))
+    original_name: Mapped[str] = mapped_column(String(300))
+    stored_name: Mapped[str] = mapped_column(String(100), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(100))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReviewRecord(db.Model):
+    """What a reviewer did at a step: recommendation, scores, decision…"""
+
+    __tablename__ = "review_records"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    step: Mapped[str] = mapped_column(String(64))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    opinion: Mapped[str | None] = mapped_column(Text)
+    scores: Mapped[dict] = mapped_column(MutableDict.as_mutable(JSONType), default=dict)
+    judgements: Mapped[dict] = mapped_column(MutableDict.as_mutable(JSONType), default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PublicNotice(TimestampMixin, db.Model):
+    """公示: a batch's approved applications shown to the public for a period."""
+
+    __tablename__ = "public_notices"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jurisdiction: Mapped[str] = mapped_column(String(32), index=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("batches.id"))
+    title: Mapped[str] = mapped_column(String(300))
+    published_on: Mapped[date] = mapped_column(Date)
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    days: Mapped[int] = mapped_column(Integer)
+    period_source: Mapped[str | None] = mapped_column(String(300))
+    contact: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(32), default="open")
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    entries: Mapped[list[NoticeEntry]] = relationship(back_populates="notice", cascade="all, delete-orphan")
+
+
+class NoticeEntry(db.Model):
+    """An application listed on a public notice."""
+
+    __tablename__ = "notice_entries"
+    __table_args__ = (UniqueConstraint("notice_id", "application_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("public_notices.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+
+    notice: Mapped[PublicNotice] = relationship(back_populates="entries")
+    application: Mapped[Application] = relationship()
+
+
+class Objection(TimestampMixin, db.Model):
+    """异议: filed by anyone against a notice; contact visible to officers only."""
+
+    __tablename__ = "objections"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # 受理回执号 YY-YYYYMMDD-NNNN (YY 异议, the filing day, the objection's serial number):
+    # shown to the objector on submission and to officers with the objection.
+    receipt_number: Mapped[str | None] = mapped_column(String(32), unique=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("public_notices.id"), index=True)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"))
+    name: Mapped[str] = mapped_column(String(100))
+    contact: Mapped[str] = mapped_column(String(200))
+    content: Mapped[str] = mapped_column(Text)
+    attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
+    client_address: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(32), default="open")  # open | upheld | dismissed
+    resolution: Mapped[str | None] = mapped_column(Text)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+# --- after the title -----------------------------------------------------------------
+
+
+class Recognition(db.Model):
+    """The title awarded, with a certificate number unique per jurisdiction."""
+
+    __tablename__ = "recognitions"
+    __table_args__ = (UniqueConstraint("jurisdiction", "certificate_number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"), unique=True)
+    space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id"), index=True)
+    jurisdiction: Mapped[str] = mapped_column(String(32), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    certificate_number: Mapped[str] = mapped_column(String(64))
+    level: Mapped[str] = mapped_column(String(32))  # municipal | provincial | national
+    granted_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(32), default="active")  # active | rectification | revoked
+    revoked_on: Mapped[date | None] = mapped_column(Date)
+    revoked_reason: Mapped[str | None] = mapped_column(Text)
+
+    space: Mapped[Space] = relationship()
+
+
+class CertificateSequence(db.Model):
+    """The last certificate number issued per jurisdiction and year; incremented with
+    a conditional UPDATE so two awards at the same moment never share a number."""
+
+    __tablename__ = "certificate_sequences"
+    jurisdiction: Mapped[str] = mapped_column(String(32), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SubsidyEntitlement(TimestampMixin, db.Model):
+    """Money (or support without a fixed amount) owed for an event, pending payment."""
+
+    __tablename__ = "subsidy_entitlements"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recognition_id: Mapped[int] = mapped_column(ForeignKey("recognitions.id"), index=True)
+    jurisdiction: Mapped[str] = mapped_column(String(32), index=True)
+    rule_code: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(200))
+    amount_cny: Mapped[int | None] = mapped_column(Integer)
+    citation: Mapped[dict] = mapped_column(JSONType, default=dict)
+    note: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(32), default="pending")  # pending | paid | cancelled
+    paid_on: Mapped[date | None] = mapped_column(Date)
+
+
+class AnnualReport(db.Model):
+    """年度统计数据 filed by a recognised space."""
+
+    __tablename__ = "annual_reports"
+    __table_args__ = (UniqueConstraint("recognition_id", "year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recognition_id: Mapped[int] = mapped_column(ForeignKey("recognitions.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict] = mapped_column(MutableDict.as_mutable(JSONType), default=dict)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Assessment(db.Model):
+    """年度考核 of a recognised space."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (UniqueConstraint("recognition_id", "year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recognition_id: Mapped[int] = mapped_column(ForeignKey("recognitions.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    scores: Mapped[dict] = mapped_column(MutableDict.as_mutable(JSONType), default=dict)
+    total: Mapped[float | None] = mapped_column(Numeric(8, 2))
+    rank: Mapped[int | None] = mapped_column(Integer)
+    grade: Mapped[str | None] = mapped_column(String(32))  # excellent | good | qualified | unqualified
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+# --- the audit log -------------------------------------------------------------------
+
+
+class AuditEvent(db.Model):
+    """Every state change: who, when, from where, what, from-state, to-state.
+
+    Append-only: the ORM refuses updates and deletes (below) and the migration adds
+    database triggers that refuse them too.
+    """
+
+    __tablename__ = "audit_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor_name: Mapped[str | None] = mapped_column(String(200))
+    client_address: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    object_type: Mapped[str] = mapped_column(String(64))
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    jurisdiction: Mapped[str | None] = mapped_column(String(32), index=True)
+    from_state: Mapped[str | None] = mapped_column(String(64))
+    to_state: Mapped[str | None] = mapped_column(String(64))
+    opinion: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[dict] = mapped_column(JSONType, default=dict)
+
+
+class AppendOnlyError(RuntimeError):
+    pass
+
+
+@event.listens_for(AuditEvent, "before_update")
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse_audit_change(mapper, connection, target):
+    raise AppendOnlyError("审计日志只允许追加，不可修改或删除")

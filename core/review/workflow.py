@@ -1,0 +1,602 @@
+"""The review workflow: one state machine for every jurisdiction, driven by the review
+steps its plugin declares (``zc_review_steps``).
+
+An application is ``draft`` until submitted; then it sits at one step after another
+(``Application.current_step``) until it is recognised, returned for revision,
+rejected or withdrawn.  :func:`act` is the only code that changes an application's
+status or step: it checks who may do what (the step's role, within the actor's
+jurisdiction scope as ``core.accounts.scoping`` decides), refuses anything else whatever the
+request says, writes a ``ReviewRecord`` and an append-only audit event, and commits —
+or raises :class:`WorkflowError` having written nothing.
+
+Statuses: ``submitted`` (at the first step, untouched), ``in_review``, ``returned``,
+``under_notice`` (公示), ``recognised``, ``rejected``, ``withdrawn``.
+
+Two officers acting at once: ``Application.version`` is SQLAlchemy's optimistic
+version column, so the second UPDATE matches no row; that, and a stale
+``expected_version`` sent by a form, become :class:`StaleError`.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, NamedTuple
+
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from core.platform import audit
+
+from core.accounts import roles
+
+from core.bureau import settings
+from core.platform.errors import Refused
+from core.platform.extensions import db
+from core.facts import fact_value
+from core.platform.jurisdictions import registry
+from core.platform.models import Application, ReviewRecord
+from core.policy import Citation, PolicyVersion, ReviewStep
+from core.accounts.scoping import application_criteria
+
+__all__ = ["WorkflowError", "StaleError", "SYSTEM", "acting_role", "able_users", "unattended", "unattended_applications",
+           "assignable_recommenders", "assign_step", "substitute_refusal", "ACTIONS", "ACTION_LABELS", "STATUS_OF_ACTION",
+           "steps_of", "step_of", "StepProgress", "progress", "next_step", "meeting_requirement", "needs_meeting", "policy_of", "allowed_actions", "refusal", "act", "edit_facts"]
+
+# Step kinds at which the step's role decides: approve, return or reject.
+DECIDING_KINDS = ("recommendation", "initial_review", "decision")
+APPLICANT_ACTIONS = ("submit", "withdraw", "resubmit")
+ACTIONS = APPLICANT_ACTIONS + ("approve", "return", "reject", "conclude_expert_review", "publish",
+                               "objection_upheld", "close_notice", "award")
+# What the officer sees on buttons and in the timeline (Chinese: the bureau's words).
+ACTION_LABELS = {
+    "submit": "提交申报", "withdraw": "撤回申报", "resubmit": "修改后重新提交",
+    "approve": "通过", "return": "退回修改", "reject": "不予通过",
+    "conclude_expert_review": "结束专家评审", "publish": "发布公示",
+    "objection_upheld": "异议成立", "close_notice": "公示期满无异议", "award": "授予称号",
+}
+STATUS_OF_ACTION = {"withdraw": "withdrawn", "return": "returned", "reject": "rejected",
+                    "publish": "under_notice", "award": "recognised"}
+NEEDS_OPINION = ("return", "reject", "objection_upheld")
+ACTIVE = ("submitted", "in_review")
+
+
+class WorkflowError(Refused):
+    """A move refused: ``key`` names the action or field, ``message`` says why in Chinese."""
+
+    key_in_text = False
+
+
+class StaleError(WorkflowError):
+    def __init__(self) -> None:
+        super().__init__("version", "该申报刚刚已被他人办理，本次操作未保存；请刷新页面查看最新状态后再办理。")
+
+
+@dataclass(frozen=True)
+class _System:
+    """The actor of ``zhongchuang tick``: no user, no scope."""
+
+    id: None = None
+    role: str = "system"
+    is_authenticated: bool = False
+
+    def __str__(self) -> str:
+        return "system"
+
+
+SYSTEM = _System()
+
+
+# --- the steps of an application ------------------------------------------------------
+
+
+def policy_of(application: Application) -> PolicyVersion | None:
+    """The version the application is judged under: the one named at submission, else
+    the one in force today (a draft)."""
+    versions = settings.policies(application.jurisdiction)
+    if application.policy_document:
+        named = next((v for v in versions if v.document == application.policy_document), None)
+        if named is not None:
+            return named
+    return settings.policy_in_force(application.jurisdiction, application.submitted_on or date.today())
+
+
+def steps_of(application: Application, policy: PolicyVersion | None = None) -> list[ReviewStep]:
+    policy = policy or policy_of(application)
+    if policy is None:
+        return []
+    return registry().review_steps(application.jurisdiction, application.category, policy)
+
+
+def step_of(application: Application, code: str | None = None) -> ReviewStep | None:
+    code = code or application.current_step
+    return next((s for s in steps_of(application) if s.code == code), None) if code else None
+
+
+class StepProgress(NamedTuple):
+    step: ReviewStep
+    passed: bool
+    current: bool
+
+
+def progress(application: Application) -> list[StepProgress]:
+    """The plugin's steps in order, each passed, current or ahead: every one passed once
+    recognised; none current for a draft (no step reached) or a withdrawn application."""
+    steps = steps_of(application)
+    codes = [s.code for s in steps]
+    if application.status == "recognised":
+        here = len(steps)
+    elif application.current_step in codes:
+        here = codes.index(application.current_step)
+    else:
+        here = -1
+    return [StepProgress(s, i < here, i == here and application.status != "withdrawn") for i, s in enumerate(steps)]
+
+
+def next_step(application: Application) -> ReviewStep | None:
+    steps = steps_of(application)
+    codes = [s.code for s in steps]
+    if application.current_step not in codes:
+        return None
+    index = codes.index(application.current_step)
+    return steps[index + 1] if index + 1 < len(steps) else None
+
+
+BUREAU_REQUIREMENT = "本局要求"
+
+
+def meeting_requirement(code: str, step: ReviewStep | None) -> Citation | str | None:
+    """Why a leader's decision at ``step`` must record its meeting (date and minutes):
+    the policy's article where it names the meeting (``ReviewStep.meeting``, 弥勒
+    附件1 第七条 局务会), :data:`BUREAU_REQUIREMENT` where the bureau has turned on its
+    setting ``decision_meeting_record``, else None (nothing demanded)."""
+    if step is None or step.kind != "decision" or step.role != roles.LEADER:
+        return None
+    if step.meeting is not None:
+        return step.meeting
+    setting = settings.bureau_setting(code, settings.DECISION_MEETING)
+    return BUREAU_REQUIREMENT if setting is not None and setting.value is True else None
+
+
+def needs_meeting(code: str, step: ReviewStep | None) -> bool:
+    """Must the leader's decision at ``step`` record its meeting (see :func:`meeting_requirement`)?"""
+    return meeting_requirement(code, step) is not None
+
+
+def _last_decision_before(steps: list[ReviewStep], code: str) -> ReviewStep | None:
+    codes = [s.code for s in steps]
+    before = steps[:codes.index(code)] if code in codes else []
+    return next((s for s in reversed(before) if s.kind == "decision"), None)
+
+
+def _decision_passed(application: Application, steps: list[ReviewStep]) -> bool:
+    """Has the application got beyond a decision step (withdrawal no longer possible)?"""
+    codes = [s.code for s in steps]
+    if application.current_step not in codes:
+        return False
+    index = codes.index(application.current_step)
+    return any(s.kind == "decision" for s in steps[:index])
+
+
+# --- who may do what ------------------------------------------------------------------
+
+
+def _visible(application: Application, user) -> bool:
+    """The scope rule of core.accounts.scoping, asked of the database (never trusted from a form)."""
+    if application.id is None:
+        return False
+    return db.session.scalar(
+        select(Application.id).where(Application.id == application.id, application_criteria(user))
+    ) is not None
+
+
+def refusal(application: Application, action: str, actor, *, today: date | None = None,
+            detail: dict[str, Any] | None = None, substitute: bool = False) -> str | None:
+    """Why ``actor`` may not do ``action`` now (Chinese), or None when allowed.
+    Opinion and expected version are checked by :func:`act`, not here.  ``substitute``:
+    an officer acting in the recommender's place (:func:`substitute_refusal`)."""
+    today = today or date.today()
+    if action not in ACTIONS:
+        return f"未知的办理操作 {action!r}"
+    role = getattr(actor, "role", None)
+    status = application.status
+    if actor is SYSTEM:
+        if action != "close_notice":
+            return "系统任务只能结束期满的公示"
+    elif role == roles.ADMIN:
+        return "系统管理员不办理申报"
+    elif not _visible(application, actor):
+        return "无权办理该申报"
+    if action in APPLICANT_ACTIONS:
+        if role != roles.APPLICANT:
+            return "只有申报单位本身可以提交、撤回或重新提交申报"
+        return _applicant_refusal(application, action, today)
+    if role == roles.APPLICANT:
+        return "申报单位不能办理审核步骤"
+    step = step_of(application)
+    if step is None:
+        return "该申报当前不在任何审核步骤"
+    if action in ("approve", "return", "reject"):
+        if status not in ACTIVE:
+            from core.platform.labels import status_label  # words, not the stored code
+
+            return f"该申报当前状态为{status_label(status)}，不能{ACTION_LABELS[action]}"
+        if step.kind not in DECIDING_KINDS:
+            return f"“{step.name}”步骤不能直接{ACTION_LABELS[action]}"
+        if substitute:
+            return substitute_refusal(application, actor)
+        if role != step.role:
+            return f"“{step.name}”由{roles.ROLE_LABELS.get(step.role, step.role)}办理"
+        return None
+    if action == "conclude_expert_review":
+        if status not in ACTIVE or step.kind != "expert_review":
+            return "该申报不在专家评审步骤"
+        if role != roles.OFFICER:
+            return "专家评审由业务经办人员组织和结束"
+        from core.review import batches  # the batch module knows who was assigned
+
+        return batches.expert_review_incomplete(application)
+    if action == "publish":
+        if status not in ACTIVE or step.kind != "public_notice":
+            return "该申报不在公示步骤"
+        return None if role == roles.OFFICER else "公示由业务经办人员发布"
+    if action in ("objection_upheld", "close_notice"):
+        if status != "under_notice":
+            return "该申报不在公示中"
+        if actor is not SYSTEM and role != roles.OFFICER:
+            return "公示由业务经办人员办理"
+        if action == "objection_upheld" and not (detail or {}).get("reject") \
+                and _last_decision_before(steps_of(application), step.code) is None:
+            return "公示前没有可退回的审定步骤"
+        return None
+    if action == "award":
+        if status not in ACTIVE or step.kind != "award":
+            return "该申报不在授予称号步骤"
+        return None if role == roles.OFFICER else "称号由业务经办人员授予"
+    return f"不能办理 {action}"
+
+
+def _applicant_refusal(application: Application, action: str, today: date) -> str | None:
+    status = application.status
+    if action == "submit":
+        if status != "draft":
+            return "只有草稿可以提交"
+        if settings.policy_in_force(application.jurisdiction, today) is None:
+            return "今天没有有效的认定政策，暂不能提交申报"
+        from core.review import batches  # the intake rules: a call window, or all year round
+
+        return batches.submission_refusal(application, today)
+    if action == "resubmit":
+        return None if status == "returned" else "只有被退回修改的申报可以重新提交"
+    if action == "withdraw":
+        if status not in ("submitted", "in_review", "returned"):
+            return f"该申报当前状态为 {status}，不能撤回"
+        if _decision_passed(application, steps_of(application)):
+            return "审定之后不能撤回申报"
+        return None
+    return None
+
+
+def allowed_actions(application: Application, user, today: date | None = None) -> list[str]:
+    """The actions to offer ``user`` as buttons now (each still re-checked by :func:`act`).
+    Notice actions are offered on the notice pages, awards on the case page."""
+    offered = [a for a in ACTIONS if a not in ("publish", "objection_upheld", "close_notice")]
+    return [a for a in offered if refusal(application, a, user, today=today) is None]
+
+
+# --- the one way to move an application ---------------------------------------------------
+
+
+def _state(application: Application) -> str:
+    return f"{application.status}:{application.current_step or '-'}"
+
+
+def _target(application: Application, action: str, today: date, detail: dict[str, Any]) -> tuple[str, str | None]:
+    """(status, current step) after ``action``."""
+    steps = steps_of(application)
+    first = steps[0].code if steps else None
+    step = step_of(application)
+    if action == "submit":  # the steps of the version in force on the day of submission
+        steps = steps_of(application, settings.policy_in_force(application.jurisdiction, today))
+        return "submitted", steps[0].code if steps else None
+    if action == "resubmit":
+        back = (step.return_to if step and step.return_to else application.current_step) or first
+        return ("submitted" if back == first else "in_review"), back
+    if action in ("approve", "conclude_expert_review", "close_notice"):
+        following = next_step(application)
+        if following is None:  # the plugin declares no award step: the title comes now
+            return "recognised", None
+        return "in_review", following.code
+    if action == "objection_upheld":
+        if detail.get("reject"):
+            return "rejected", application.current_step
+        return "in_review", _last_decision_before(steps, application.current_step).code
+    if action == "award":
+        return "recognised", None
+    return STATUS_OF_ACTION[action], application.current_step
+
+
+@contextmanager
+def _stale_as_refusal():
+    """Another session moved the application first (its version check failed): nothing
+    of this session is kept, and the user is told so (StaleError)."""
+    try:
+        yield
+    except StaleDataError:
+        db.session.rollback()
+        raise StaleError() from None
+
+
+def act(application: Application, action: str, actor, *, opinion: str | None = None,
+        expected_version: int | None = None, expected_step: str | None = None, today: date | None = None,
+        detail: dict[str, Any] | None = None, commit: bool = True,
+        substitute_reason: str | None = None) -> ReviewRecord:
+    """Do ``action`` on ``application`` as ``actor`` (see the module docstring).
+    ``substitute_reason`` given (even empty): an officer acts in the recommender's
+    place at a step nobody can act on (:func:`substitute_refusal`); the reason is
+    required and recorded in the review record's audit event.
+
+    Any query below may autoflush a change the caller (or this function) made to a row
+    another session has meanwhile moved on: the whole body runs inside
+    :func:`_stale_as_refusal`, so a double-clicked 提交申报 or a raced award is told
+    "已被他人办理" (409) and never an HTTP 500 (issue 13)."""
+    with _stale_as_refusal():
+        return _act(application, action, actor, opinion=opinion, expected_version=expected_version,
+                    expected_step=expected_step, today=today, detail=detail, commit=commit,
+                    substitute_reason=substitute_reason)
+
+
+def _act(application: Application, action: str, actor, *, opinion: str | None, expected_version: int | None,
+         expected_step: str | None, today: date | None, detail: dict[str, Any] | None,
+         commit: bool, substitute_reason: str | None) -> ReviewRecord:
+    today = today or date.today()
+    detail = dict(detail or {})
+    opinion = (opinion or "").strip() or None
+    if expected_version is not None and int(expected_version) != application.version:
+        raise StaleError()
+    if expected_step is not None and (expected_step or None) != application.current_step:
+        raise StaleError()
+    substitute = substitute_reason is not None
+    if substitute:
+        if action not in ("approve", "return", "reject"):
+            raise WorkflowError(action, "代为办理只能通过、退回修改或不予通过")
+        reason_text = substitute_reason.strip()
+        if not reason_text:
+            raise WorkflowError("substitute_reason", "代为办理须填写代办理由")
+        if len(reason_text) > MAX_SUBSTITUTE_REASON:
+            raise WorkflowError("substitute_reason",
+                                f"代办理由不能超过 {MAX_SUBSTITUTE_REASON} 字，实为 {len(reason_text)} 字")
+        step_now = step_of(application)
+        detail.update(in_place_of=step_now.role if step_now else None, substitute_reason=reason_text)
+    reason = refusal(application, action, actor, today=today, detail=detail, substitute=substitute)
+    if reason:
+        raise WorkflowError(action, reason)
+    step = step_of(application)
+    if action in NEEDS_OPINION and not opinion:
+        raise WorkflowError("opinion", f"{ACTION_LABELS[action]}须填写理由")
+    if action == "approve" and step is not None and step.kind == "recommendation" and not opinion:
+        raise WorkflowError("opinion", "推荐须填写推荐意见")
+    if action == "approve" and not (detail.get("meeting_on") and detail.get("minutes_ref")):
+        required = meeting_requirement(application.jurisdiction, step)
+        if required is not None:
+            raise WorkflowError("meeting_on", f"审定须填写会议日期和纪要编号（依据：{required}）")
+    if opinion and len(opinion) > 5000:  # our choice: a page of text
+        raise WorkflowError("opinion", f"意见不能超过 5000 字，实为 {len(opinion)} 字")
+
+    before = _state(application)
+    status, current = _target(application, action, today, detail)
+    if action == "submit":
+        from core.review import batches
+
+        # Both looked up before the application is changed: no autoflush of a half-made change.
+        policy = settings.policy_in_force(application.jurisdiction, today)
+        call = batches.open_call(application.jurisdiction, application.category, today)
+        application.submitted_on = today
+        application.policy_document = policy.document
+        application.call_id = call.id if call is not None else None  # the call it answers (第八条)
+    application.status = status
+    application.current_step = current
+    record = ReviewRecord(application_id=application.id, step=step.code if step else (current or "-"),
+                          action=action, opinion=opinion, actor_id=getattr(actor, "id", None))
+    db.session.add(record)
+    db.session.flush()
+    audit.record(f"workflow.{action}", application, actor=None if actor is SYSTEM else actor,
+                 from_state=before, to_state=_state(application), opinion=opinion,
+                 step=step.code if step else None, step_name=step.name if step else None,
+                 citation=str(step.citation) if step else None, review_record=record.id, **detail)
+    if commit:
+        db.session.commit()
+    return record
+
+
+def edit_facts(application: Application, facts: dict[str, Any], actor, *, form_data: dict | None = None,
+               commit: bool = True) -> list[str]:
+    """Replace the facts (and form fields) of an application as its applicant, and return
+    the keys that changed.  A draft is edited freely; after submission only a returned
+    application may be, and each such edit is an audit event naming the keys changed
+    with their old and new values — the bureau sees what was revised."""
+    if getattr(actor, "role", None) != roles.APPLICANT or not _visible(application, actor):
+        raise WorkflowError("facts", "只有申报单位本身可以修改申报内容")
+    if application.status not in ("draft", "returned"):
+        raise WorkflowError("facts", "已提交的申报不能修改；被退回修改时才可修改后重新提交")
+    old = dict(application.facts or {})
+    changed = sorted(k for k in set(old) | set(facts) if fact_value(old, k) != fact_value(facts, k))
+    application.facts = dict(facts)
+    if form_data is not None:
+        application.form_data = dict(form_data)
+    if application.status != "draft" and changed:
+        audit.record("application.facts_edited", application, actor=actor, from_state=_state(application),
+                     to_state=_state(application),
+                     changes={k: {"old": old.get(k), "new": facts.get(k)} for k in changed})
+    if commit:
+        with _stale_as_refusal():
+            db.session.commit()
+    return changed
+
+
+# --- a step nobody can act on: warn, list, assign or act in the recommender's place ----------
+#
+# Issue 13: a 昆明 space in 530102 was submitted while the only recommender's area was
+# 530112 — nobody could act and the officer saw no buttons.  :func:`unattended` says so
+# (the applicant's page warns, the officer's dashboard lists it as 无人可办理); an officer of
+# the jurisdiction either assigns the step to a named recommender (:func:`assign_step`, a
+# ``StepAssignment`` that widens that recommender's scope to this application) or acts in
+# the recommender's place with a recorded reason (``act(..., substitute_reason=...)``).
+
+MAX_SUBSTITUTE_REASON = 2000  # our choice: as a judgement's note
+
+
+def acting_role(step: ReviewStep) -> str:
+    """Who acts at ``step``: its role where it decides, else the officer (who concludes
+    the expert review, publishes the notice and awards the title)."""
+    return step.role if step.kind in DECIDING_KINDS else roles.OFFICER
+
+
+def _covers(user, application: Application, assigned: set[int]) -> bool:
+    if user.role == roles.RECOMMENDER and user.region_prefix:
+        region = application.space.region if application.space is not None else ""
+        return region.startswith(user.region_prefix) or user.id in assigned
+    return True
+
+
+def _staff_of(code: str, role: str):
+    from core.platform.models import User, UserScope
+
+    return db.session.scalars(
+        select(User).join(UserScope, UserScope.user_id == User.id)
+        .where(User.role == role, User.active.is_(True), UserScope.jurisdiction == code).order_by(User.name, User.id)
+    ).unique().all()
+
+
+def _assigned_to(application_ids: list[int]) -> dict[int, set[int]]:
+    from core.platform.models import StepAssignment
+
+    found: dict[int, set[int]] = {}
+    if application_ids:
+        for app_id, user_id in db.session.execute(
+                select(StepAssignment.application_id, StepAssignment.assignee_id)
+                .where(StepAssignment.application_id.in_(application_ids))):
+            found.setdefault(app_id, set()).add(user_id)
+    return found
+
+
+def able_users(application: Application, step: ReviewStep | None = None, *, _staff=None, _assigned=None) -> list:
+    """The active users who can act at the application's current step: the acting role,
+    scoped to its jurisdiction, and — for a recommender with an area — whose area
+    covers the space or to whom the step was assigned."""
+    step = step or step_of(application)
+    if step is None:
+        return []
+    role = acting_role(step)
+    staff = _staff(application.jurisdiction, role) if _staff else _staff_of(application.jurisdiction, role)
+    assigned = (_assigned if _assigned is not None else _assigned_to([application.id])).get(application.id, set())
+    return [u for u in staff if _covers(u, application, assigned)]
+
+
+def unattended(application: Application, *, _staff=None, _assigned=None) -> str | None:
+    """Why nobody can act on ``application`` now (Chinese), or None: it waits at a step
+    and no active user can act there (:func:`able_users`)."""
+    if application.status not in ACTIVE:
+        return None
+    step = step_of(application)
+    if step is None:
+        return None
+    if able_users(application, step, _staff=_staff, _assigned=_assigned):
+        return None
+    role = acting_role(step)
+    label = roles.ROLE_LABELS.get(role, role)
+    if role == roles.RECOMMENDER:
+        region = application.space.region if application.space is not None else ""
+        return f"没有{label}账号的地区范围覆盖众创空间所在地区（{region}），“{step.name}”无人可以办理"
+    return f"本辖区没有可用的{label}账号，“{step.name}”无人可以办理"
+
+
+def unattended_applications(user) -> list[tuple[Application, str]]:
+    """The applications ``user`` may see on which nobody can act, oldest first, each
+    with the reason: the officer's dashboard lists them as 无人可办理."""
+    found = db.session.scalars(
+        select(Application).where(application_criteria(user), Application.status.in_(ACTIVE))
+        .order_by(Application.submitted_on, Application.id)
+    ).all()
+    cache: dict[tuple[str, str], list] = {}
+
+    def staff(code: str, role: str):
+        if (code, role) not in cache:
+            cache[(code, role)] = _staff_of(code, role)
+        return cache[(code, role)]
+
+    assigned = _assigned_to([a.id for a in found])
+    result = []
+    for application in found:
+        reason = unattended(application, _staff=staff, _assigned=assigned)
+        if reason:
+            result.append((application, reason))
+    return result
+
+
+def _officer_of(application: Application, actor) -> str | None:
+    if getattr(actor, "role", None) != roles.OFFICER:
+        return "只有本辖区的业务经办人员可以指派或代为办理"
+    if not _visible(application, actor):
+        return "无权办理该申报"
+    return None
+
+
+def substitute_refusal(application: Application, actor) -> str | None:
+    """Why ``actor`` may not act in the recommender's place on ``application`` now, or
+    None: an officer of its jurisdiction, at a recommender's step nobody can act on."""
+    refused = _officer_of(application, actor)
+    if refused:
+        return refused
+    step = step_of(application)
+    if application.status not in ACTIVE or step is None or step.kind not in DECIDING_KINDS \
+            or step.role != roles.RECOMMENDER:
+        return "该申报当前不在推荐单位办理的步骤，不能代为办理"
+    if unattended(application) is None:
+        return f"已有{roles.ROLE_LABELS[roles.RECOMMENDER]}可以办理“{step.name}”，业务经办人员不能代为办理"
+    return None
+
+
+def assignable_recommenders(application: Application) -> list:
+    """The recommenders an officer may assign the current step to: active, scoped to
+    the application's jurisdiction, not already able to act on it."""
+    able = {u.id for u in able_users(application)}
+    return [u for u in _staff_of(application.jurisdiction, roles.RECOMMENDER) if u.id not in able]
+
+
+def assign_step(application: Application, assignee_id: Any, actor, *, reason: str | None = None,
+                commit: bool = True):
+    """Assign the application's current recommender step to the recommender
+    ``assignee_id`` (an officer of its jurisdiction, while nobody can act on it): a
+    ``StepAssignment`` and an audit event, committed together, or WorkflowError and
+    nothing written."""
+    from core.platform.models import StepAssignment, User
+
+    refused = _officer_of(application, actor)
+    if refused:
+        raise WorkflowError("assignee", refused)
+    step = step_of(application)
+    if application.status not in ACTIVE or step is None or step.role != roles.RECOMMENDER \
+            or step.kind not in DECIDING_KINDS:
+        raise WorkflowError("assignee", "该申报当前不在推荐单位办理的步骤，无需指派")
+    if unattended(application) is None:
+        raise WorkflowError("assignee", f"已有{roles.ROLE_LABELS[roles.RECOMMENDER]}可以办理“{step.name}”，无需指派")
+    try:
+        user = db.session.get(User, int(assignee_id))
+    except (TypeError, ValueError):
+        user = None
+    if user is None or user.id not in {u.id for u in assignable_recommenders(application)}:
+        raise WorkflowError("assignee", "请选择本辖区在用的推荐单位账号")
+    reason = (reason or "").strip() or None
+    if reason and len(reason) > MAX_SUBSTITUTE_REASON:
+        raise WorkflowError("assign_reason", f"说明不能超过 {MAX_SUBSTITUTE_REASON} 字，实为 {len(reason)} 字")
+    assignment = StepAssignment(application_id=application.id, step=step.code, assignee_id=user.id,
+                                assigned_by_id=getattr(actor, "id", None), reason=reason)
+    db.session.add(assignment)
+    db.session.flush()
+    audit.record("workflow.step_assigned", application, actor=actor, from_state=_state(application),
+                 to_state=_state(application), opinion=reason, step=step.code, step_name=step.name,
+                 assignee=user.id, assignee_name=user.name, step_assignment=assignment.id)
+    if commit:
+        db.session.commit()
+    return assignment
