@@ -19,6 +19,7 @@ from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from core.app import create_app  # noqa: E402
+from core.platform import clock as platform_clock  # noqa: E402
 from core.platform.extensions import db  # noqa: E402
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
@@ -121,3 +122,23 @@ def csrf_token(client, url: str) -> str:
     match = CSRF_RE.search(html)
     assert match, f"no csrf_token on {url}"
     return match.group(1)
+
+
+@pytest.fixture(autouse=True)
+def _real_clock_after_each_test():
+    """The platform's one clock (core.platform.clock) is frozen by a test with
+    ``clock.freeze(day_or_moment)`` and runs again after it."""
+    yield
+    platform_clock.freeze(None)
+
+
+class FrozenDay(list):
+    """A one-item list holding the clock's frozen day: ``day[0] = d`` moves the clock to ``d``."""
+
+    def __init__(self, day):
+        super().__init__([day])
+        platform_clock.freeze(day)
+
+    def __setitem__(self, index, value):
+        super().__setitem__(index, value)
+        platform_clock.freeze(value)

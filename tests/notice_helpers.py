@@ -7,7 +7,7 @@ import re
 from datetime import date
 
 from core.notice import publication as public_notice
-from core.admin import dashboard
+from core.platform import clock
 from tests.factories import login, make_application, make_user
 
 DOCS = {"kunming": "昆科发〔2017〕55号", "mile": "弥政办发〔2017〕5号", "xuzhou": "徐政发〔2016〕12号"}
@@ -39,7 +39,7 @@ def token_of(client, url: str) -> str:
 
 def set_today(monkeypatch, day: date) -> None:
     """The day the pages believe it is (the admin and the public pages read it here)."""
-    monkeypatch.setattr(dashboard, "today", lambda: day)
+    clock.freeze(day)
 
 
 def published(jurisdiction: str = "kunming", day: date = date(2026, 9, 24), n: int = 1, user=None):

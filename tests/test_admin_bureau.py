@@ -16,7 +16,7 @@ from core.eligibility import engine as eligibility
 from core.notice import periods as notice
 
 from core.bureau import settings
-from core.admin import dashboard
+from core.platform import clock
 from core.platform.extensions import db
 from core.facts import parse_facts
 from core.platform.models import AuditEvent, BureauCriterion, BureauPolicyVersion, BureauSetting, CalendarDay
@@ -28,7 +28,7 @@ FACTS = json.loads((Path(__file__).parent / "data" / "kunming-comprehensive-serv
 
 @pytest.fixture(autouse=True)
 def today(monkeypatch):
-    monkeypatch.setattr(dashboard, "today", lambda: date(2026, 11, 23))
+    clock.freeze(date(2026, 11, 23))
 
 
 def client_for(app, role="officer", jurisdictions=("yunnan",), **fields):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from core.admin import dashboard
+from core.platform import clock
 from core.platform.extensions import db
 from core.platform.models import Application, AuditEvent, JurisdictionSetting
 from core.plugins import Registry, make_plugin_manager
@@ -72,7 +72,7 @@ def test_dashboard_officer_sees_only_his_jurisdiction_and_counts(app):
 # 云科规〔2021〕1号 第三十二条: in force 2021-04-04 … 2026-04-03.
 @pytest.mark.parametrize("day,in_force", [(date(2026, 4, 3), True), (date(2026, 4, 4), False)])
 def test_dashboard_policy_in_force_on_both_sides_of_expiry(app, monkeypatch, day, in_force):
-    monkeypatch.setattr(dashboard, "today", lambda: day)
+    clock.freeze(day)
     html = logged_in(app, "leader", ["yunnan"]).get("/admin/").get_data(as_text=True)
     yunnan = html[html.index('id="jurisdiction-yunnan"'):]
     assert ("云科规〔2021〕1号" in yunnan) is in_force

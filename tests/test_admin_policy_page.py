@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from core.bureau import settings
-from core.admin import dashboard
+from core.platform import clock
 from tests.factories import login, make_user
 
 DAY_IN_FORCE = date(2026, 3, 2)  # the Yunnan measures are still in force
@@ -18,7 +18,7 @@ DAY_LAPSED = date(2026, 11, 23)  # 云科规〔2021〕1号 lapsed after 2026-04-
 @pytest.fixture
 def on_day(monkeypatch):
     def set_day(day: date):
-        monkeypatch.setattr(dashboard, "today", lambda: day)
+        clock.freeze(day)
 
     set_day(DAY_LAPSED)
     return set_day

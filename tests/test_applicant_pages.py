@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.review import workflow
-from core.admin import dashboard
+from core.platform import clock
 from core.platform.extensions import db
 from core.platform.models import AuditEvent, Call, NoticeEntry, PublicNotice, Recognition, ReviewRecord
 from tests.factories import login, make_application, make_org, make_space, make_user
@@ -38,7 +38,7 @@ def buttons(html: str) -> list[str]:
 
 @pytest.fixture(autouse=True)
 def today(monkeypatch):
-    monkeypatch.setattr(dashboard, "today", lambda: TODAY)
+    clock.freeze(TODAY)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from core.bureau import settings
 
 from core.review import workflow
-from core.admin import dashboard
+from core.platform import clock
 from core.platform.extensions import db
 from core.platform.models import AuditEvent, Call, ReviewRecord
 from tests.factories import login, make_application, make_org, make_space, make_user
@@ -50,7 +50,7 @@ def events() -> int:
 
 @pytest.fixture(autouse=True)
 def today(monkeypatch):
-    monkeypatch.setattr(dashboard, "today", lambda: TODAY)
+    clock.freeze(TODAY)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ written — never accepted, never an HTTP 500.
 Our limits (docs/limits.md), the same as the command line's (``core.facts``): numbers
 finite and at most a billion (``MAX_QUANTITY``), region codes of six ASCII digits
 (GB/T 2260), names with a visible character, an opening day not after today (the site
-clock, ``core.admin.dashboard.today``)."""
+clock, ``core.platform.clock``)."""
 from __future__ import annotations
 
 import re
@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from conftest import CSRF_RE
-from core.admin import dashboard
+from core.platform import clock
 from core.platform.extensions import db
 from core.facts import MAX_QUANTITY
 from core.platform.models import AuditEvent, Space
@@ -27,7 +27,7 @@ TODAY = date(2026, 11, 23)
 
 @pytest.fixture(autouse=True)
 def site_today(monkeypatch):
-    monkeypatch.setattr(dashboard, "today", lambda: TODAY)
+    clock.freeze(TODAY)
 
 
 @pytest.fixture
@@ -126,7 +126,7 @@ def test_application_draft_saved_with_1e5000_keeps_the_typing_and_says_why(app, 
     from tests.portal_helpers import TODAY as IN_THE_CALL
     from tests.portal_helpers import NEW_URL, kunming_operator, open_call, page_form, with_extra
 
-    monkeypatch.setattr(dashboard, "today", lambda: IN_THE_CALL)  # 昆科发〔2017〕55号 第八条: within the call
+    clock.freeze(IN_THE_CALL)  # 昆科发〔2017〕55号 第八条: within the call
     open_call()
     client, _, space = kunming_operator(app)
     response = client.post(NEW_URL.format(space=space.id), data=with_extra(page_form(client, NEW_URL.format(space=space.id))))

@@ -5,7 +5,7 @@ leadership's decision, the public notice with an upheld objection (昆明) and a
 return-and-resubmit (弥勒), the notice closed after its period (by ``tick`` and by the
 officer), the award with the title as the policy words it and a certificate number.
 
-The pages take "today" from ``core.admin.dashboard.today``; the test moves that clock.
+The pages take "today" from the platform clock (``core.platform.clock``); the test moves it.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from core.admin import dashboard
+from tests.conftest import FrozenDay
 from core.cli import cli
 from core.demo import DEMO_PASSWORD, demo_login, load_demo
 from core.platform.extensions import db
@@ -172,8 +172,7 @@ def publish(officer: Person, application: Application, title: str) -> PublicNoti
 
 @pytest.fixture
 def clock(app, monkeypatch):
-    now = [START]
-    monkeypatch.setattr(dashboard, "today", lambda: now[0])
+    now = FrozenDay(START)
     return now
 
 

@@ -15,7 +15,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from core.admin import dashboard
+from core.platform import clock
 from core.platform.extensions import db
 from core.platform.models import Application, Attachment, Batch, ExpertAssignment
 from tests.factories import login, make_application, make_org, make_space, make_user
@@ -26,7 +26,7 @@ STAFF = ("officer", "leader", "recommender", "expert")
 
 @pytest.fixture(autouse=True)
 def today(monkeypatch):
-    monkeypatch.setattr(dashboard, "today", lambda: TODAY)
+    clock.freeze(TODAY)
 
 
 def client_of(app, user):

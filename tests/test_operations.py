@@ -19,7 +19,7 @@ from sqlalchemy import delete, func, select
 from werkzeug.datastructures import FileStorage
 
 from core.platform import uploads
-from core.admin import dashboard
+from core.platform import clock
 from core.cli import cli
 from core.platform.extensions import db
 from core.platform.models import Application, Attachment, AuditEvent
@@ -29,7 +29,7 @@ from tests.portal_helpers import NEW_URL, TODAY, kunming_operator, open_call, pa
 
 @pytest.fixture(autouse=True)
 def today(monkeypatch):
-    monkeypatch.setattr(dashboard, "today", lambda: TODAY)
+    clock.freeze(TODAY)
 
 
 def run(app, *args):

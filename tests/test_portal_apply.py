@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from core.admin import dashboard
+from tests.conftest import FrozenDay
 from core.platform.extensions import db
 from core.platform.models import (
     Application,
@@ -40,8 +40,7 @@ from tests.test_forms import FACTS
 
 @pytest.fixture(autouse=True)
 def today(monkeypatch):
-    now = [TODAY]
-    monkeypatch.setattr(dashboard, "today", lambda: now[0])
+    now = FrozenDay(TODAY)
     return now
 
 

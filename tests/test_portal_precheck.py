@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from core.bureau import settings
-from core.admin import dashboard
+from core.platform import clock
 from core.cli import cli
 from core.platform.extensions import db
 from core.platform.models import JurisdictionSetting, Resident
@@ -22,7 +22,7 @@ TODAY = date(2026, 11, 23)  # after 云科规〔2021〕1号 lapsed (2026-04-03)
 
 @pytest.fixture(autouse=True)
 def today(monkeypatch):
-    monkeypatch.setattr(dashboard, "today", lambda: TODAY)
+    clock.freeze(TODAY)
 
 
 def described_space(region: str, space_region: str | None = None, **changes):

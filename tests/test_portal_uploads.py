@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core.admin import dashboard
+from core.platform import clock
 from core.platform.extensions import db
 from core.platform.models import Application, Attachment, AuditEvent, Batch, ExpertAssignment
 from tests.factories import login, make_user, pdf_bytes
@@ -22,7 +22,7 @@ LIMIT = 2048  # a small UPLOAD_MAX_BYTES for the boundary
 
 @pytest.fixture(autouse=True)
 def today(monkeypatch):
-    monkeypatch.setattr(dashboard, "today", lambda: TODAY)
+    clock.freeze(TODAY)
 
 
 @pytest.fixture
@@ -201,7 +201,7 @@ def test_the_upload_folder_is_not_under_the_web_root(app):
 
 def test_a_request_over_the_request_limit_is_refused_in_chinese(app_factory, monkeypatch):
     """Beyond MAX_CONTENT_LENGTH the request is cut off before any check (nothing stored)."""
-    monkeypatch.setattr(dashboard, "today", lambda: TODAY)
+    clock.freeze(TODAY)
     app = app_factory({"MAX_CONTENT_LENGTH": 3 * 1024 * 1024})
     with app.app_context():
         open_call()

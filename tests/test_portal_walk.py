@@ -23,7 +23,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from core.admin import dashboard
+from core.platform import clock
 from core.platform.extensions import db
 from core.platform.models import Application, GraduatedEnterprise, Resident, ReviewRecord, TeamMember
 from tests.factories import login, make_org, make_space, make_user
@@ -47,7 +47,7 @@ MILE_URL = "/portal/applications/new?space={space}&jurisdiction=mile&category=co
 
 @pytest.fixture(autouse=True)
 def today(monkeypatch):
-    monkeypatch.setattr(dashboard, "today", lambda: TODAY)
+    clock.freeze(TODAY)
 
 
 def count(model) -> int:

@@ -19,7 +19,7 @@ from core.notice import publication as public_notice
 from core.bureau import settings
 
 from core.review import workflow
-from core.admin import dashboard
+from core.platform import clock
 from core.cli import cli
 from core.platform.extensions import db
 from core.platform.jurisdictions import registry
@@ -142,7 +142,7 @@ def test_stored_absurd_notice_days_the_cli_says_one_line_exit_2(app):
 
 def test_stored_absurd_notice_days_publishing_a_yunnan_notice_is_refused_not_500(app, monkeypatch):
     store_absurd()
-    monkeypatch.setattr(dashboard, "today", lambda: date(2026, 11, 2))
+    clock.freeze(date(2026, 11, 2))
     application = make_application("yunnan", registry().policies("yunnan")[0].categories[0].code,
                                    status="in_review", current_step="public_notice",
                                    policy_document="云科规〔2021〕1号")

@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.platform import uploads
-from core.admin import dashboard
+from core.platform import clock
 from core.platform.extensions import db
 from core.platform.models import Application, Attachment, AuditEvent
 from tests.factories import pdf_bytes
@@ -32,7 +32,7 @@ MATERIAL = "annual_plan"
 
 @pytest.fixture(autouse=True)
 def today(monkeypatch):
-    monkeypatch.setattr(dashboard, "today", lambda: TODAY)
+    clock.freeze(TODAY)
 
 
 @pytest.fixture

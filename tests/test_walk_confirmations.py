@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from conftest import csrf_token
-from core.admin import dashboard
+from core.platform import clock
 from core.platform.extensions import db
 from core.platform.models import Application, AuditEvent, Batch, JurisdictionSetting, Recognition
 from tests.factories import login, make_application, make_org, make_space, make_user
@@ -25,7 +25,7 @@ TODAY = date(2026, 10, 20)
 
 @pytest.fixture(autouse=True)
 def today(monkeypatch):
-    monkeypatch.setattr(dashboard, "today", lambda: TODAY)
+    clock.freeze(TODAY)
 
 
 def count(model) -> int:

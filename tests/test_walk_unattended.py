@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.review import workflow
-from core.admin import dashboard
+from core.platform import clock
 from core.platform.extensions import db
 from core.platform.models import Application, AuditEvent, Call, ReviewRecord, StepAssignment
 from tests.factories import login, make_application, make_org, make_space, make_user
@@ -34,7 +34,7 @@ def plain(html: str) -> str:
 
 @pytest.fixture(autouse=True)
 def today(monkeypatch):
-    monkeypatch.setattr(dashboard, "today", lambda: TODAY)
+    clock.freeze(TODAY)
 
 
 def count(model, *where) -> int:

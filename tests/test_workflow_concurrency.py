@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.review import workflow
-from core.admin import dashboard
+from core.platform import clock
 from core.platform.extensions import db
 from core.platform.models import Application, AuditEvent, ReviewRecord, User
 from tests.factories import login, make_application, make_user
@@ -73,7 +73,7 @@ def test_two_sessions_approving_at_once_store_one_transition(app, database_url):
 def test_second_officer_posting_the_same_page_is_told_in_chinese(app, monkeypatch):
     """Two officers have the page of a 弥勒 application at 呈报弥勒市人民政府认定 (the
     officer's step, 弥政办发〔2017〕5号 附件2 填报须知 六) open; both approve."""
-    monkeypatch.setattr(dashboard, "today", lambda: TODAY)
+    clock.freeze(TODAY)
     application = make_application("mile", "comprehensive", status="in_review",
                                    current_step="government_recognition", policy_document="弥政办发〔2017〕5号",
                                    submitted_on=date(2026, 9, 1))

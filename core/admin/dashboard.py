@@ -8,10 +8,7 @@ each linked to its case page where an officer assigns the step or acts in its pl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -19,18 +16,13 @@ from sqlalchemy import func, select
 from core.accounts import roles
 
 from core.review import workflow
-from core.platform import labels
+from core.platform import clock, labels
 from core.accounts.admin_access import StaffAccessMixin
 from core.platform.extensions import db
 from core.platform.jurisdictions import enabled, registry
 from core.platform.models import Application
 from core.policy import Jurisdiction, PolicyVersion
 from core.accounts.scoping import application_criteria, visible_codes
-
-
-def today() -> date:
-    """Today where the bureaus are (tests replace this function)."""
-    return datetime.now(ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))).date()
 
 
 @dataclass
@@ -59,7 +51,7 @@ def status_counts(user, code: str) -> list[tuple[str, str, int]]:
 def cards(user) -> list[Card]:
     reg = registry()
     on = enabled()
-    day = today()
+    day = clock.today()
     return [
         Card(
             jurisdiction=on[code],
@@ -77,5 +69,5 @@ class DashboardView(StaffAccessMixin, AdminIndexView):
         # 无人可办理: applications nobody can act on (issue 13), for those who can resolve them
         stuck = workflow.unattended_applications(current_user) \
             if current_user.role in (roles.OFFICER, roles.LEADER, roles.ADMIN) else []
-        return self.render("admin/dashboard.html", cards=cards(current_user), today=today(), stuck=stuck,
+        return self.render("admin/dashboard.html", cards=cards(current_user), today=clock.today(), stuck=stuck,
                            labels=labels, step_of=workflow.step_of)

@@ -26,7 +26,7 @@ from core.bureau import settings
 from core.award import entitlements as subsidies
 
 from core.review import workflow
-from core.admin import dashboard
+from core.platform import clock
 from core.platform import labels
 from core.accounts.admin_access import StaffAccessMixin
 from core.platform.jurisdictions import enabled, registry
@@ -182,7 +182,7 @@ def jurisdiction_page(code: str, today: date) -> dict:
 class PolicyView(StaffAccessMixin, BaseView):
     @expose("/")
     def index(self):
-        today = dashboard.today()
+        today = clock.today()
         rows = []
         for code in visible_codes(current_user):
             j = enabled()[code]
@@ -198,7 +198,7 @@ class PolicyView(StaffAccessMixin, BaseView):
     def show(self, code: str):
         if code not in visible_codes(current_user):
             abort(404)
-        today = dashboard.today()
+        today = clock.today()
         return self.render(
             "admin/policy.html", today=today, show_value=show_value, show_amount=show_amount,
             step_kinds=STEP_KIND_LABELS, sources=SOURCE_LABELS, labels=labels, **jurisdiction_page(code, today),

@@ -31,7 +31,7 @@ from core.notice import publication as public_notice
 from core.accounts import roles
 
 from core.bureau import settings
-from core.admin import dashboard
+from core.platform import clock
 from core.accounts.admin_access import AdminForm, StaffAccessMixin
 from core.bureau.admin_settings import BAD_DATE, BureauView, refuse, replace_parse_errors, required
 from core.platform.extensions import db
@@ -138,7 +138,7 @@ class CalendarYearView(StaffAccessMixin, BaseView):
 
     @expose("/")
     def index(self):
-        today = dashboard.today()
+        today = clock.today()
         calendar = settings.calendar()
         upcoming = [y for y in (today.year, today.year + 1) if not calendar.knows_year(y)]
         return self.render("admin/calendar_years.html", rows=_year_rows(), upcoming=upcoming,

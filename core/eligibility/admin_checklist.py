@@ -24,7 +24,7 @@ from core.eligibility import checklist
 from core.accounts import roles
 
 from core.accounts import scoping
-from core.admin import dashboard
+from core.platform import clock
 from core.platform import labels
 from core.accounts.admin_access import StaffAccessMixin
 from core.eligibility.engine import INELIGIBLE, NO_POLICY, PENDING_REVIEW
@@ -131,7 +131,7 @@ class ChecklistView(StaffAccessMixin, BaseView):
         return redirect(url_for("application.index_view"))
 
     def _render(self, application: Application, *, typed: dict | None = None, error=None, status: int = 200):
-        result = checklist.compute(application, dashboard.today(), viewer=current_user)
+        result = checklist.compute(application, clock.today(), viewer=current_user)
         refusal = checklist.judging_refusal(application, current_user) if may_judge(current_user) else None
         return self.render(
             "admin/checklist.html", c=result, app=application, may_judge=may_judge(current_user) and not refusal,
@@ -162,7 +162,7 @@ class ChecklistView(StaffAccessMixin, BaseView):
             elif name.startswith("note-") and name[len("note-"):] not in typed:
                 typed[name[len("note-"):]] = {"result": "", "note": value}
         try:
-            checklist.record_judgements(application, wanted, actor=current_user, today=dashboard.today())
+            checklist.record_judgements(application, wanted, actor=current_user, today=clock.today())
         except checklist.JudgementError as exc:
             db.session.rollback()
             return self._render(application, typed=typed, error=exc)
@@ -187,6 +187,6 @@ class VerdictSummary:
 
 def verdict_summary(application: Application, viewer=None) -> VerdictSummary:
     viewer = viewer if viewer is not None else current_user
-    c = checklist.compute(application, dashboard.today(), viewer=viewer)
+    c = checklist.compute(application, clock.today(), viewer=viewer)
     code = c.verdict if not (c.error or c.facts_error is not None) and c.verdict else "unjudged"
     return VerdictSummary(application.id, code, verdict_of(c), verdict_class(c))

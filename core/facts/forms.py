@@ -698,9 +698,9 @@ class FactsForm(FlaskForm):
                 f"公共办公（服务）场所面积不能大于众创空间总面积（{_to_decimal(total)} m²）")
 
     def validate_space_opened_on(self, field):
-        from core.admin import dashboard  # the site clock (a fixed day in tests and demos)
+        from core.platform import clock  # the site clock (a fixed day in tests and demos)
 
-        today = dashboard.today()
+        today = clock.today()
         if field.data is not None and field.data > today:
             raise ValidationError(f"成立（开始运营）日期 {field.data.isoformat()} 晚于今天（{today.isoformat()}）")
 

@@ -36,7 +36,7 @@ from core.bureau import settings
 from core.platform import uploads
 
 from core.review import workflow
-from core.admin import dashboard
+from core.platform import clock
 from core.platform import labels
 from core.platform.extensions import db
 from core.facts import FactsError, parse_facts
@@ -52,11 +52,6 @@ bp = Blueprint("portal", __name__, url_prefix="/portal")
 PAGE_ACTIONS = ("submit", "withdraw")
 # The key of Application.form_data that keeps a draft's invalid input as typed.
 TYPED = "_typed"
-
-
-def today():
-    """One "today" for the whole site (tests replace ``core.admin.dashboard.today``)."""
-    return dashboard.today()
 
 
 def applicant_required(view):
@@ -144,7 +139,7 @@ def dormant_applications(user) -> list[Application]:
 
 def _render_detail(application: Application, *, error: str | None = None, status: int = 200,
                    upload_errors: dict | None = None, confirm_error: str | None = None):
-    offered = [a for a in workflow.allowed_actions(application, current_user, today=today())
+    offered = [a for a in workflow.allowed_actions(application, current_user, today=clock.today())
                if a in PAGE_ACTIONS + ("resubmit",)]
     notice = current_notice(application) if application.status == "under_notice" else None
     active = application.status in ("submitted", "in_review", "under_notice")
@@ -181,7 +176,7 @@ def act(application_id: int):
             _check_confirmed()
             submit(application)
         else:
-            workflow.act(application, action, current_user, today=today())
+            workflow.act(application, action, current_user, today=clock.today())
     except NotConfirmed as exc:
         db.session.rollback()
         return _render_detail(application, confirm_error=exc.message, status=400)
@@ -227,7 +222,7 @@ def edit(application_id: int):
                 db.session.commit()
                 flash(gettext("Saved. Resubmit when the revision is complete."), "success")
                 return redirect(url_for(".edit", application_id=application.id))
-            workflow.act(application, "resubmit", current_user, today=today())
+            workflow.act(application, "resubmit", current_user, today=clock.today())
         except FactsError as exc:
             db.session.rollback()
             error, status = f"{exc.key}: {exc.message}" if exc.key else exc.message, 400
@@ -271,7 +266,7 @@ def choices_for(space: Space) -> list[tuple[Jurisdiction, PolicyVersion, list]]:
     and its categories (those the space may apply for)."""
     found = []
     for code, jurisdiction in enabled_for_space(space.region).items():
-        policy = settings.policy_in_force(code, today())
+        policy = settings.policy_in_force(code, clock.today())
         if policy is not None:
             found.append((jurisdiction, policy, list(policy.categories)))
     return found
@@ -484,7 +479,7 @@ def submit(application: Application) -> None:
     if missing:
         raise workflow.WorkflowError("materials", "以下必需的申报材料尚未上传：" + "；".join(
             f"{m.name}（{m.citation}）" for m in missing))
-    workflow.act(application, "submit", current_user, today=today())
+    workflow.act(application, "submit", current_user, today=clock.today())
 
 
 # --- materials ---------------------------------------------------------------------------

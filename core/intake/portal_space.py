@@ -37,7 +37,7 @@ from core.intake import residents_import
 from core.accounts import roles
 
 from core.platform import uploads
-from core.admin import dashboard
+from core.platform import clock
 from core.platform.extensions import db
 from core.facts import FactsError, parse_facts
 from core.facts.forms import (ChoiceField, CountField, DayField, FactsForm, HostedByOperatingUnitQuestion, RowForm, ResidentRow, Required, Section,
@@ -331,7 +331,7 @@ def precheck_page():
     if spaces:
         wanted = request.args.get("space", type=int)
         chosen = own_space(wanted) if wanted is not None else spaces[0]
-    result = precheck.compute(facts_of(chosen), chosen.region, dashboard.today()) if chosen else None
+    result = precheck.compute(facts_of(chosen), chosen.region, clock.today()) if chosen else None
     return render_template("portal/precheck.html", spaces=spaces, space=chosen, check=result,
                            apply_url=apply_url)
 

@@ -35,7 +35,7 @@ from core.accounts import scoping
 from core.platform import uploads
 
 from core.review import workflow
-from core.admin import dashboard
+from core.platform import clock
 from core.platform import labels
 from core.accounts.admin_access import ScopedModelView, StaffAccessMixin
 from core.accounts.auth import safe_next
@@ -72,7 +72,7 @@ class NoticeView(ScopedModelView):
 
 
 def _today():
-    return dashboard.today()
+    return clock.today()
 
 
 def _scoped_notice(notice_id: int) -> PublicNotice:

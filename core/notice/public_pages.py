@@ -13,7 +13,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext
 
 from core.notice import publication as public_notice
-from core.admin import dashboard
+from core.platform import clock
 from core.platform import labels
 from core.platform.audit import client_address
 from core.platform.models import PublicNotice
@@ -32,7 +32,7 @@ def _notice_or_404(notice_id: int) -> PublicNotice:
 
 
 def _render(notice: PublicNotice, *, typed: dict | None = None, errors: dict | None = None, status: int = 200):
-    today = dashboard.today()
+    today = clock.today()
     return render_template(
         "public/notice.html", notice=notice, today=today, typed=typed or {}, errors=errors or {},
         authority=public_notice.authority_of(notice.jurisdiction), labels=labels,
@@ -43,7 +43,7 @@ def _render(notice: PublicNotice, *, typed: dict | None = None, errors: dict | N
 
 @bp.route("/")
 def index():
-    today = dashboard.today()
+    today = clock.today()
     notices = public_notice.public_notices(today)
     return render_template("public/index.html", notices=notices, today=today,
                            authority_of=public_notice.authority_of, labels=labels)
@@ -66,7 +66,7 @@ def object_to(notice_id: int):
             notice, name=typed["name"], contact=typed["contact"], content=typed["content"],
             application_id=int(application_id) if application_id else None,
             upload=request.files.get("attachment"), client_address=client_address(),
-            today=dashboard.today(),
+            today=clock.today(),
         )
     except public_notice.RateLimited as exc:
         return _render(notice, typed=typed, errors={"form": exc.message}, status=429)
@@ -86,7 +86,7 @@ def home():
 
     from core.accounts.scoping import is_staff
 
-    today = dashboard.today()
+    today = clock.today()
     return render_template("public/home.html", notices=public_notice.public_notices(today), today=today,
                            authority_of=public_notice.authority_of,
                            staff=current_user.is_authenticated and is_staff(current_user))

@@ -29,7 +29,7 @@ from core.accounts import roles
 
 from core.review import workflow
 from core.eligibility import admin_checklist as checklist_view
-from core.admin import dashboard
+from core.platform import clock
 from core.platform import labels
 from core.accounts.admin_access import AdminForm, ScopedModelView, StaffAccessMixin
 from core.bureau.admin_settings import BAD_DATE, REQUIRED, fmt_jurisdiction, jurisdiction_choices, replace_parse_errors, required
@@ -162,7 +162,7 @@ class BatchView(StaffAccessMixin, BaseView):
             awaiting=batches.awaiting_decision(batch) if role == roles.LEADER else [],
             meeting_requirement=batches.meeting_requirement(batch) if role == roles.LEADER else None,
             may_conclude=role == roles.OFFICER and any(batches.is_expert_step(a) for a in batch.applications),
-            today=dashboard.today(),
+            today=clock.today(),
         )
         return self.render("admin/batch.html", **context), status
 
@@ -227,7 +227,7 @@ class BatchView(StaffAccessMixin, BaseView):
             # 结束专家评审 is asked twice: a static JS confirm() and this box (issue 13)
             message = "请勾选确认后再结束专家评审"
             return self._render(batch, error=batches.BatchError("confirm", message, {"confirm": message}), status=400)
-        return self._do(batch, lambda: batches.conclude(batch, current_user, today=dashboard.today()),
+        return self._do(batch, lambda: batches.conclude(batch, current_user, today=clock.today()),
                         gettext("Expert review concluded for the batch."))
 
     @expose("/<int:batch_id>/decide", methods=["POST"])
@@ -242,7 +242,7 @@ class BatchView(StaffAccessMixin, BaseView):
         typed = dict(form)
         return self._do(batch, lambda: batches.decide(batch, current_user, meeting_on=form.get("meeting_on"),
                                                       minutes_ref=form.get("minutes_ref"), choices=choices,
-                                                      today=dashboard.today()),
+                                                      today=clock.today()),
                         gettext("The meeting's decision is recorded."), typed=typed)
 
     # --- the expert's score sheet ---

@@ -29,7 +29,7 @@ from sqlalchemy import select
 
 from core.review import workflow
 from core.eligibility import admin_checklist as checklist_view
-from core.admin import dashboard
+from core.platform import clock
 from core.platform import labels
 from core.accounts.admin_access import StaffAccessMixin
 from core.admin.policy import STEP_KIND_LABELS
@@ -103,7 +103,7 @@ def _meeting_detail(application: Application, step, form) -> tuple[dict, dict]:
     except ValueError:
         errors["meeting_on"] = "请填写会议日期，格式为 YYYY-MM-DD，如 2026-11-02"
     else:
-        if day > dashboard.today():  # our choice: a decision records a meeting already held
+        if day > clock.today():  # our choice: a decision records a meeting already held
             errors["meeting_on"] = "会议日期不能晚于今天"
     if not minutes_ref:
         errors["minutes_ref"] = "请填写会议纪要编号"
@@ -140,7 +140,7 @@ class CaseView(StaffAccessMixin, BaseView):
 
     def _render(self, application: Application, *, typed: dict | None = None, error: str | None = None,
                 errors: dict | None = None, status: int = 200):
-        today = dashboard.today()
+        today = clock.today()
         step = workflow.step_of(application)
         offered = offered_actions(application, current_user, today)
         policy = workflow.policy_of(application)
@@ -187,7 +187,7 @@ class CaseView(StaffAccessMixin, BaseView):
             typed["in_place"] = "1"
         if "certificate_title" in form:
             typed["certificate_title"] = form.get("certificate_title", "")
-        today = dashboard.today()
+        today = clock.today()
         try:
             if action not in (*CASE_ACTIONS, TITLE_ACTION):
                 raise workflow.WorkflowError("action", "该操作不能在申报办理页面进行")

@@ -14,7 +14,7 @@ A screenshot is saved at each step into a folder under pytest's tmp path, printe
 the start (``pytest -s`` shows it).
 
 "Today" is the real date; the end of the public notice needs days to pass, so the
-test moves the pages' clock (``core.admin.dashboard.today``, the one the pages read)
+test moves the pages' clock (``core.platform.clock``, the one the pages read)
 past the notice's last day — a test-only override in this process.
 
 Skipped, saying why, only when chromium or the playwright package is missing
@@ -33,7 +33,7 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from core.admin import dashboard
+from tests.conftest import FrozenDay
 from core.app import create_app
 from core.cli import cli
 from core.demo import ADMIN_LOGIN, DEMO_PASSWORD, demo_login
@@ -70,15 +70,12 @@ def site(tmp_path_factory):
         upgrade()
     result = app.test_cli_runner().invoke(cli, ["demo"])
     assert result.exit_code == 0, result.output
-    clock = [date.today()]
-    patch = pytest.MonkeyPatch()
-    patch.setattr(dashboard, "today", lambda: clock[0])
+    clock = FrozenDay(date.today())
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield app, f"http://127.0.0.1:{server.server_port}", clock
     server.shutdown()
-    patch.undo()
     with app.app_context():
         db.engine.dispose()
 

@@ -1,0 +1,53 @@
+"""The platform's one clock: today and now where the bureaus are (Asia/Shanghai).
+
+Every "today" and "now" of the web, the CLI, ``tick`` and the engines comes from here, so that
+the server's own time zone (often UTC: eight hours of every day a different date) never decides
+a deadline.  Tests freeze it in one place (``freeze``; the ``clock`` fixture of tests/conftest.py).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timezone
+from zoneinfo import ZoneInfo
+
+ZONE = ZoneInfo("Asia/Shanghai")
+
+# A frozen day (the time of day still runs) or a frozen moment; None: the real clock.
+_frozen: date | datetime | None = None
+
+
+def now() -> datetime:
+    """This moment, aware, in Asia/Shanghai."""
+    real = datetime.now(ZONE)
+    if isinstance(_frozen, datetime):
+        return _frozen.astimezone(ZONE) if _frozen.tzinfo else _frozen.replace(tzinfo=ZONE)
+    if isinstance(_frozen, date):
+        return datetime.combine(_frozen, real.timetz())
+    return real
+
+
+def today() -> date:
+    """The date in Asia/Shanghai."""
+    return now().date()
+
+
+def utcnow() -> datetime:
+    """This moment in UTC, as the database stores timestamps."""
+    return now().astimezone(timezone.utc)
+
+
+def local(moment: datetime) -> datetime:
+    """A stored timestamp in Asia/Shanghai (SQLite hands back naive datetimes: they are UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(ZONE)
+
+
+def start_of(day: date) -> datetime:
+    """Midnight at the start of ``day`` in Asia/Shanghai."""
+    return datetime.combine(day, time.min, tzinfo=ZONE)
+
+
+def freeze(when: date | datetime | None) -> None:
+    """Tests and demos only: a fixed day (``date``) or moment (``datetime``); ``None`` unfreezes."""
+    global _frozen
+    _frozen = when
