@@ -1,5 +1,7 @@
 """The ``zhongchuang`` command: Flask's group over the app factory (so ``run`` and
-``db upgrade`` work) plus the platform's own commands, one module per idea."""
+``db upgrade`` work) plus the commands, each kept with its package (``core/<package>/cli.py``)
+and registered here; the site's own (plugins, create-user, demo; backup, restore, uploads
+sweep) are core.cli_platform and core.cli_operations."""
 from __future__ import annotations
 
 import sys
@@ -7,7 +9,12 @@ import sys
 import click
 from flask.cli import FlaskGroup
 
+from core import cli_operations, cli_platform
 from core.app import create_app
+from core.award import cli as cli_award
+from core.documents import cli as cli_documents
+from core.eligibility import cli as cli_eligibility
+from core.notice import cli as cli_notice
 
 
 def _create_app():
@@ -26,11 +33,7 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from core import cli_operations, cli_platform, cli_policy
-    from core.documents import cli as cli_documents
-    from core.notice import cli as cli_workflow
-
-    for module in (cli_platform, cli_policy, cli_workflow, cli_documents, cli_operations):
+    for module in (cli_platform, cli_eligibility, cli_notice, cli_award, cli_documents, cli_operations):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -35,7 +35,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
-from core.platform import audit
+from core.platform import audit, clock
 from core.platform.config import private_dir, private_sqlite_file
 from core.platform.extensions import db
 from core.platform.models import Attachment
@@ -178,7 +178,7 @@ def backup_command(dest: Path) -> None:
         private_dir(dest)
     except OSError as exc:
         _exit(f"DEST: 无法创建 {dest}（{exc.strerror}）", BAD_INPUT)
-    started = datetime.now(timezone.utc)
+    started = clock.utcnow()
     revision = _alembic_revision()
     pg_rows_before = None
     if backend == "postgresql":

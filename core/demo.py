@@ -28,7 +28,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.security import generate_password_hash
 
-from core.platform import audit
+from core.platform import audit, clock
 
 from core.bureau import settings
 from core.platform.extensions import db
@@ -264,7 +264,7 @@ def _ensure_call(code: str, juris, report: DemoReport, day: date | None = None) 
     """Where applications come only in answer to a call (``PolicyVersion.intake``), a
     call for the year of ``day`` (default today) open all that year, so an application
     can be submitted then."""
-    day = day or date.today()
+    day = day or clock.today()
     policy = settings.policy_in_force(code, day)
     if policy is None or policy.intake != "call":
         return
@@ -344,7 +344,7 @@ def _ensure_org_and_space(spec: DemoOrg, report: DemoReport) -> tuple[Organisati
                 {"name": f"{spec.resident_names[0]}（已毕业，演示）", "main_product": "软件与技术服务",
                  "entered_on": opened, "graduated_on": opened + timedelta(days=540), "employees": 25,
                  "phone": "0871-60000001"},
-            ] if opened + timedelta(days=540) < date.today() else [],
+            ] if opened + timedelta(days=540) < clock.today() else [],
         }
         data = SpaceForm.facts_to_data(facts, extra)
         data["space_opened_on"] = opened
@@ -428,7 +428,7 @@ class _Life:
     def __init__(self, spec: DemoApplication, organisation: Organisation, space: Space, juris, report: DemoReport):
         self.spec, self.organisation, self.space, self.juris, self.report = spec, organisation, space, juris, report
         self.code = juris.code
-        self.today = date.today()
+        self.today = clock.today()
         self.day = date.fromisoformat(spec.submitted_on) if spec.submitted_on else self.today
         self.app: Application | None = None
 

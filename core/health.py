@@ -43,9 +43,9 @@ def code_heads() -> set[str]:
     if heads is None:
         from alembic.script import ScriptDirectory
 
-        from core.app import MIGRATIONS
-
-        heads = set(ScriptDirectory(str(MIGRATIONS)).get_heads())
+        # The folder the app factory gave Flask-Migrate: asked of the app, not imported from
+        # core.app (which registers this blueprint).
+        heads = set(ScriptDirectory(str(current_app.extensions["migrate"].directory)).get_heads())
         current_app.extensions["zhongchuang.migration_heads"] = heads
     return heads
 

@@ -19,6 +19,7 @@ from core.bureau import settings
 from core.cli import cli
 from core.eligibility.engine import EvaluationError, evaluate, prepare
 from core.facts import parse_facts
+from core.platform import clock
 from core.plugins import Registry, make_plugin_manager
 from core.policy import Category, Citation, Criterion, Jurisdiction, Parameter, PolicyVersion
 
@@ -122,7 +123,7 @@ def test_tech_support_is_not_held_to_article_7(app):
 
 def test_as_of_defaults_to_today(app):
     result = run(app, "evaluate", "--jurisdiction", "kunming", "--category", "comprehensive_service", str(EXAMPLE))
-    assert json.loads(result.stdout)["as_of"] == date.today().isoformat()
+    assert json.loads(result.stdout)["as_of"] == clock.today().isoformat()
 
 
 def test_uscc_region_mismatch_is_a_warning_not_an_error(app, tmp_path):

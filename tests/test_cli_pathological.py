@@ -16,7 +16,8 @@ import pytest
 
 from core.documents import cli as cli_documents
 from core.cli import cli
-from core.cli_policy import MAX_JSON_DEPTH, BadInput, _facts_from_text
+from core.facts.facts_file import MAX_JSON_DEPTH, facts_from_text as _facts_from_text
+from core.platform.cli_input import BadInput
 from core.facts import MAX_QUANTITY, FactsError, parse_facts
 
 FACTS = json.loads((Path(__file__).parent / "data" / "kunming-comprehensive-service.json").read_text("utf-8"))

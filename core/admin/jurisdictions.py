@@ -17,14 +17,14 @@ from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from core.platform import audit
 
 from core.accounts import roles
 from core.platform import labels
 from core.accounts.admin_access import StaffAccessMixin
 from core.platform.extensions import db
 from core.platform.jurisdictions import admin_switches, allowed_codes, enabled_codes, registry
-from core.platform.models import Application, JurisdictionSetting
+from core.platform.jurisdictions import switch as switch_jurisdiction
+from core.platform.models import Application
 
 CONFIRM_REQUIRED = "停用前请勾选确认"
 
@@ -84,19 +84,9 @@ class JurisdictionsView(StaffAccessMixin, BaseView):
             flash(gettext("%(code)s is not enabled by the deployment setting and cannot be switched on here.",
                           code=code), "error")
             return redirect(url_for(".index"))
-        was_on = code in enabled_codes()
-        if not turn_on and was_on and request.form.get("confirm") != "yes":
+        if not turn_on and code in enabled_codes() and request.form.get("confirm") != "yes":
             return self._render(errors={code: CONFIRM_REQUIRED}, status=400)
-        setting = db.session.get(JurisdictionSetting, code) or JurisdictionSetting(code=code)
-        setting.enabled = turn_on
-        setting.updated_by_id = current_user.id
-        db.session.add(setting)
-        audit.record(
-            "jurisdiction_enabled" if turn_on else "jurisdiction_disabled",
-            object_type="Jurisdiction", object_id=code, jurisdiction=code,
-            from_state="enabled" if was_on else "disabled", to_state="enabled" if turn_on else "disabled",
-        )
-        db.session.commit()
+        switch_jurisdiction(code, turn_on, current_user.id)
         name = labels.jurisdiction_label(code)
         flash(gettext("%(name)s switched on.", name=name) if turn_on else gettext("%(name)s switched off.", name=name),
               "success")

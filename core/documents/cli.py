@@ -1,21 +1,21 @@
 """``zhongchuang render application`` (CONTRACTS §5): the jurisdiction's application
 form for a facts file, as a PDF.
 
-Bad input exactly as the policy commands (CONTRACTS §2, ``core.cli_policy``): one
+Bad input exactly as the policy commands (CONTRACTS §2, ``core.platform.cli_input``): one
 line on standard error naming the key or option, exit 2, nothing on standard output.
 """
 from __future__ import annotations
 
-from datetime import date
-
 import click
 from flask.cli import with_appcontext
 
+from core.bureau.settings import SettingsError
 from core.documents import render as documents
-from core.cli_policy import BadInput, OneLineCommand, _fail, _read_facts
 from core.eligibility.engine import EvaluationError, prepare
 from core.facts import FactsError
-from core.bureau.settings import SettingsError
+from core.facts.facts_file import read_facts
+from core.platform import clock
+from core.platform.cli_input import BadInput, OneLineCommand, fail
 
 
 # The most residents the printed 申报书 lists (ours, docs/limits.md): a real space has
@@ -38,16 +38,16 @@ def render_group() -> None:
 def render_application_command(jurisdiction: str, category: str, output: str, facts_file: str) -> None:
     """申请表 / 申报书 PDF for the facts of FACTS.json."""
     try:
-        facts = _read_facts(facts_file)
+        facts = read_facts(facts_file)
         if len(facts.residents) > MAX_RENDER_RESIDENTS:
             raise BadInput(f"residents: 入驻企业和创业团队 {len(facts.residents)} 家，超过申报书可打印的上限 "
                            f"{MAX_RENDER_RESIDENTS} 家（本系统的限制，见 docs/limits.md）；"
                            f"evaluate 不受此限")
         # The jurisdiction and category are checked as ``evaluate`` checks them.
-        prepare(jurisdiction, category, date.today())
+        prepare(jurisdiction, category, clock.today())
         pdf = documents.application_pdf(jurisdiction, category, facts.to_json_dict())
     except (BadInput, FactsError, EvaluationError, SettingsError) as exc:
-        _fail(" ".join(str(exc).split()))
+        fail(" ".join(str(exc).split()))
     except documents.DocumentError as exc:  # the renderer failed (e.g. its time limit): one line, exit 1
         click.echo(" ".join(f"render: 申报书未能生成（{exc}）".split()), err=True)
         raise click.exceptions.Exit(1) from None
@@ -55,7 +55,7 @@ def render_application_command(jurisdiction: str, category: str, output: str, fa
         with open(output, "wb") as f:
             f.write(pdf)
     except OSError as exc:
-        _fail(f"--output: 无法写入 {output}（{exc.strerror}）")
+        fail(f"--output: 无法写入 {output}（{exc.strerror}）")
 
 
 COMMANDS = [render_group]

@@ -1,4 +1,7 @@
-"""Workflow commands for cron: ``zhongchuang tick``.
+"""Notice commands: ``zhongchuang notice-period`` (CONTRACTS §3) and, for cron, ``tick``.
+
+``notice-period`` prints the public-notice period for a publication date as one JSON
+object; bad input is one line on standard error, exit 2 (core.platform.cli_input).
 
 ``tick`` closes every open public notice (of an enabled jurisdiction) whose period
 ended before today with no open objection, moving its applications to the award
@@ -10,17 +13,29 @@ closed (so cron reports it); 2 for a bad ``--today``.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
-from core.cli_policy import BadInput, OneLineCommand, _date, _fail
+from core.bureau.settings import SettingsError
+from core.eligibility.engine import EvaluationError
+from core.facts import FactsError
+from core.notice.periods import notice_period_for
 from core.notice.publication import close_due
+from core.platform import clock
+from core.platform.cli_input import BadInput, OneLineCommand, fail, parse_date, run
 
 log = logging.getLogger("zhongchuang.tick")
+
+
+@click.command("notice-period", cls=OneLineCommand)
+@click.option("--jurisdiction", required=True, help="辖区代码")
+@click.option("--published-on", "published_on", required=True, help="公示发布日期（YYYY-MM-DD）")
+@with_appcontext
+def notice_period_command(jurisdiction: str, published_on: str) -> None:
+    """计算公示期的起止日 / the public-notice period for a publication date."""
+    run(lambda: notice_period_for(jurisdiction, parse_date("--published-on", published_on)),
+        FactsError, EvaluationError, SettingsError)
 
 
 def _say(line: str) -> None:
@@ -34,13 +49,9 @@ def _say(line: str) -> None:
 def tick_command(today_text: str | None) -> None:
     """定时任务：结束期满且无未处理异议的公示 / close notices whose period has ended."""
     try:
-        if today_text is None:
-            zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai"))
-            today = datetime.now(zone).date()
-        else:
-            today = _date("--today", today_text)
+        today = clock.today() if today_text is None else parse_date("--today", today_text)
     except BadInput as exc:
-        _fail(str(exc))
+        fail(str(exc))
     result = close_due(today)
     for notice, moved in result.closed:
         ids = "、".join(f"#{a.id}" for a in moved) or "无"
@@ -60,4 +71,4 @@ def tick_command(today_text: str | None) -> None:
         raise click.exceptions.Exit(1)
 
 
-COMMANDS = [tick_command]
+COMMANDS = [notice_period_command, tick_command]

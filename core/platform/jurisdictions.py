@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from core.platform import audit
 from core.platform.extensions import db
 from core.location import space_within
 from core.platform.models import JurisdictionSetting
@@ -61,3 +62,19 @@ def enabled_for_space(region: str) -> dict[str, Jurisdiction]:
 
 def get_enabled(code: str) -> Jurisdiction | None:
     return enabled().get(code)
+
+
+def switch(code: str, turn_on: bool, by_id: int) -> None:
+    """The admin's switch for ``code`` (within the deployment setting): the row, its audit
+    event from the state before, and the commit — the one operation that writes it."""
+    was_on = code in enabled_codes()
+    setting = db.session.get(JurisdictionSetting, code) or JurisdictionSetting(code=code)
+    setting.enabled = turn_on
+    setting.updated_by_id = by_id
+    db.session.add(setting)
+    audit.record(
+        "jurisdiction_enabled" if turn_on else "jurisdiction_disabled",
+        object_type="Jurisdiction", object_id=code, jurisdiction=code,
+        from_state="enabled" if was_on else "disabled", to_state="enabled" if turn_on else "disabled",
+    )
+    db.session.commit()
