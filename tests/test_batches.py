@@ -1,6 +1,6 @@
 """Intake (calls and year-round), review batches and the leadership's decision
-(core/intake/calls.py, core/review/batches.py, experts.py, decisions.py, /admin/call, /admin/batches) — on the real database, over HTTP with
-CSRF on."""
+(core/intake/calls.py, core/review/batches.py, experts.py, decisions.py, /admin/call,
+/admin/batches) — on the real database, over HTTP with CSRF on."""
 from __future__ import annotations
 
 from datetime import date

@@ -1,4 +1,4 @@
-"""Expert review (core/review/batches.py, experts.py, /admin/batches): an expert sees only his batches,
+"""Expert review (core/review/batches.py and experts.py, /admin/batches): an expert sees only his batches,
 declares no conflict of interest before scoring, every dimension is checked, the
 officer sees the scores side by side with their means and concludes the whole batch
 in one transaction — on the real database, over HTTP with CSRF on."""
