@@ -47,7 +47,8 @@ class BatchError(Refused):
         self.errors = errors or {}
 
 
-
+# The bureau setting ``review_dimensions`` (the score sheet: core.review.score_sheet), checked
+# before it is saved.
 def check_review_dimensions(value: Any) -> None:
     """A bureau's ``review_dimensions``: a list of names (out of 100 each) or of
     {"name": ..., "max": ...}."""
@@ -68,7 +69,6 @@ def check_review_dimensions(value: Any) -> None:
         raise SettingsError("value", "评审打分维度名称重复")
 
 
-
 # --- batches ------------------------------------------------------------------------------
 
 
@@ -85,6 +85,7 @@ def visible_batch(batch_id: int, user) -> Batch | None:
 
 
 def require_role(user, *allowed: str) -> None:
+    """BatchError unless ``user`` has one of the ``allowed`` roles (every batch operation asks)."""
     if role_of(user) not in allowed:
         raise BatchError("role", f"该操作由{'、'.join(str(roles.ROLE_LABELS[r]) for r in allowed)}办理")
 
@@ -152,6 +153,7 @@ def candidates(batch: Batch, user) -> list[Application]:
 
 
 def require_application(application_id: Any, user) -> Application:
+    """The application ``user`` may handle, from a form's id, or BatchError."""
     try:
         key = int(application_id)
     except (TypeError, ValueError):
@@ -225,5 +227,6 @@ def assignment_of(batch: Batch, user) -> ExpertAssignment | None:
     return next((a for a in batch.experts if a.expert_id == getattr(user, "id", None)), None)
 
 
+# What the eligibility checklist (below review) asks of the experts of a batch.
 checklist.register_expert_panel(checklist.ExpertPanel(
     review_ended=expert_review_ended, awaited=able_experts, assignment_of=assignment_of))
