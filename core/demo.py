@@ -538,14 +538,14 @@ class _Life:
         workflow.act(self.app, "submit", self.applicant(), today=self.day)
 
     def decide_with_reason(self, status: str, step) -> None:
-        from core.review import batches
+        from core.review import decisions
         from core.review import workflow
 
         action, reason = DEMO_REASONS[status]
         actor = self.user(step.role)
         day = self.next_day()
         if step.kind == "decision" and step.role == LEADER and self.app.batch_id is not None:
-            batches.decide(db.session.get(Batch, self.app.batch_id), actor, meeting_on=day.isoformat(),
+            decisions.decide(db.session.get(Batch, self.app.batch_id), actor, meeting_on=day.isoformat(),
                            minutes_ref=f"{day.year}年局务会纪要第{day.month}期（演示）",
                            choices={self.app.id: (action, reason)}, today=day)
         else:
@@ -553,7 +553,7 @@ class _Life:
 
     def advance(self, step) -> None:
         from core.award import titles as awards
-        from core.review import batches
+        from core.review import decisions
         from core.notice import publication as public_notice
         from core.review import workflow
 
@@ -561,7 +561,7 @@ class _Life:
         if step.kind == "expert_review":
             self.expert_review(conclude=True)
         elif step.kind == "decision" and step.role == LEADER and self.app.batch_id is not None:
-            batches.decide(db.session.get(Batch, self.app.batch_id), self.user(LEADER), meeting_on=day.isoformat(),
+            decisions.decide(db.session.get(Batch, self.app.batch_id), self.user(LEADER), meeting_on=day.isoformat(),
                            minutes_ref=f"{day.year}年局务会纪要第{day.month}期（演示）",
                            choices={self.app.id: ("approve", OPINION)}, today=day)
         elif step.kind == "public_notice":
@@ -581,7 +581,8 @@ class _Life:
         """A batch of its own, the jurisdiction's demo expert assigned; he declares no
         conflict and (when the review is to end) fills the score sheet, then the officer
         concludes the review."""
-        from core.review import batches
+        from core.review import batches, experts
+        from core.review.score_sheet import review_dimensions
 
         officer, expert = self.user(OFFICER), self.user(EXPERT)
         batch = batches.create_batch(self.code, f"{self.day.year}年众创空间认定评审·{self.space.name}（演示）",
@@ -590,10 +591,10 @@ class _Life:
         batches.assign_expert(batch, expert.id, officer)
         if not conclude:
             return  # the expert has the declaration and the score sheet to do
-        batches.declare(batch, expert, conflict=False)
-        sheet, _ = batches.review_dimensions(self.code)
-        batches.score(batch, self.app.id, expert, {d.name: f"{d.max * 0.85:g}" for d in sheet}, SITE_VISIT)
-        batches.conclude(batch, officer, today=self.next_day())
+        experts.declare(batch, expert, conflict=False)
+        sheet, _ = review_dimensions(self.code)
+        experts.score(batch, self.app.id, expert, {d.name: f"{d.max * 0.85:g}" for d in sheet}, SITE_VISIT)
+        experts.conclude(batch, officer, today=self.next_day())
 
     def notice(self) -> None:
         """The public notice (公示): published by the officer; for the application still

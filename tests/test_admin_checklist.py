@@ -302,7 +302,7 @@ THEME = "kunming.service_theme"
 def two_expert_review(app, **facts_changes):
     """A 昆明 application at 第十一条's 专家现场调研、实地审核 step, in a batch with two experts
     who declared no conflict of interest; a browser for each judge and viewer."""
-    from core.review import batches
+    from core.review import batches, experts
     application = make_application("kunming", "comprehensive_service", facts=dict(EXAMPLE, **facts_changes),
                                    submitted_on=date(2026, 3, 2), status="in_review",
                                    current_step="expert_review", policy_document="昆科发〔2017〕55号")
@@ -313,7 +313,7 @@ def two_expert_review(app, **facts_changes):
     batches.add_application(batch, application.id, users["officer"])
     for expert in ("first", "second"):
         batches.assign_expert(batch, users[expert].id, users["officer"])
-        batches.declare(batch, users[expert], conflict=False)
+        experts.declare(batch, users[expert], conflict=False)
     return application, batch, clients, users
 
 
@@ -378,13 +378,13 @@ def test_a_revision_replaces_only_the_experts_own_judgement_article_11(app):
 def test_after_the_review_ends_experts_see_all_and_may_not_change_article_11(app):
     """昆科发〔2017〕55号 第十一条: once the officer concludes the batch's expert review, each
     expert sees the other's judgement and may no longer change his own."""
-    from core.review import batches
+    from core.review import batches, experts
     application, batch, clients, users = two_expert_review(app)
     assert judge(clients["first"], application, THEME, "pass", "甲：主题明确").status_code == 302
     assert judge(clients["second"], application, THEME, "fail", "乙：主题泛化").status_code == 302
     for expert, values in (("first", ("18", "16", "24", "21")), ("second", ("15", "17", "27", "25"))):
-        batches.score(batch, application.id, users[expert], dict(zip(SHEET, values)), "实地查验：与材料一致")
-    batches.conclude(batch, users["officer"], today=date(2026, 3, 20))
+        experts.score(batch, application.id, users[expert], dict(zip(SHEET, values)), "实地查验：与材料一致")
+    experts.conclude(batch, users["officer"], today=date(2026, 3, 20))
     first = checklist_row(clients["first"], application)
     assert "甲：主题明确" in first and "乙：主题泛化" in first and "意见不一" in plain(first)
     page = clients["first"].get(f"/admin/checklist/{application.id}").get_data(as_text=True)
@@ -400,11 +400,11 @@ def test_after_the_review_ends_experts_see_all_and_may_not_change_article_11(app
 def test_a_conflicted_expert_may_not_judge_and_is_not_awaited_article_11(app):
     """昆科发〔2017〕55号 第十一条: an expert who declared a conflict of interest records no
     judgement; the finding waits only for the experts without one."""
-    from core.review import batches
+    from core.review import batches, experts
     application, batch, clients, users = two_expert_review(app)
     third_client, third = logged_in(app, "expert")
     batches.assign_expert(batch, third.id, users["officer"])
-    batches.declare(batch, third, conflict=True, note="曾任该单位顾问")
+    experts.declare(batch, third, conflict=True, note="曾任该单位顾问")
     page = third_client.get(f"/admin/checklist/{application.id}").get_data(as_text=True)
     assert "利益冲突" in page and f'name="result-{THEME}"' not in page
     token = CSRF_RE.search(page).group(1)

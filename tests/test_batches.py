@@ -1,6 +1,6 @@
 """Intake (calls and year-round), review batches and the leadership's decision
-(core/review/batches.py, /admin/call, /admin/batches) — on the real database, over HTTP with
-CSRF on."""
+(core/intake/calls.py, core/review/batches.py, experts.py, decisions.py, /admin/call,
+/admin/batches) — on the real database, over HTTP with CSRF on."""
 from __future__ import annotations
 
 from datetime import date
@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from conftest import csrf_token
-from core.review import batches
+from core.intake import calls
+from core.review import batches, experts
 from core.bureau import settings
 from core.review import workflow
 from core.platform.extensions import db
@@ -73,17 +74,17 @@ def test_call_window_boundaries(app):
     db.session.commit()
     draft = make_application("kunming", "comprehensive_service", status="draft")
     for day in (date(2026, 10, 1), date(2026, 10, 31)):  # both end days accepted
-        assert batches.open_call("kunming", "comprehensive_service", day) is not None
-        assert batches.submission_refusal(draft, day) is None
+        assert calls.open_call("kunming", "comprehensive_service", day) is not None
+        assert calls.submission_refusal(draft, day) is None
     for day in (date(2026, 9, 30), date(2026, 11, 1)):  # the day before and after refused
-        assert batches.open_call("kunming", "comprehensive_service", day) is None
-        reason = batches.submission_refusal(draft, day)
+        assert calls.open_call("kunming", "comprehensive_service", day) is None
+        reason = calls.submission_refusal(draft, day)
         assert "第八条" in reason and "综合服务类" in reason
     # a category the call does not name is refused inside the window
     other = make_application("kunming", "tech_support", status="draft")
-    assert "技术支撑类" in batches.submission_refusal(other, date(2026, 10, 15))
+    assert "技术支撑类" in calls.submission_refusal(other, date(2026, 10, 15))
     # 弥勒 takes applications all year round: no call needed
-    assert batches.submission_refusal(make_application("mile", status="draft"), date(2026, 9, 30)) is None
+    assert calls.submission_refusal(make_application("mile", status="draft"), date(2026, 9, 30)) is None
 
 
 def test_submit_outside_the_call_writes_nothing(app):
@@ -172,8 +173,8 @@ def test_remove_refused_after_a_score(app):
     batch = batches.create_batch("mile", "批次", users["officer"])
     batches.add_application(batch, application.id, users["officer"])
     batches.assign_expert(batch, users["expert"].id, users["officer"])
-    batches.declare(batch, users["expert"], conflict=False)
-    batches.score(batch, application.id, users["expert"], {"场地与设施": "18", "运营管理团队": "15",
+    experts.declare(batch, users["expert"], conflict=False)
+    experts.score(batch, application.id, users["expert"], {"场地与设施": "18", "运营管理团队": "15",
                                                           "创业服务能力": "25", "孵化成效": "20"}, "实地查验属实")
     with pytest.raises(batches.BatchError) as refused:
         batches.remove_application(batch, application.id, users["officer"])

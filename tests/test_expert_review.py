@@ -1,4 +1,4 @@
-"""Expert review (core/review/batches.py, /admin/batches): an expert sees only his batches,
+"""Expert review (core/review/batches.py and experts.py, /admin/batches): an expert sees only his batches,
 declares no conflict of interest before scoring, every dimension is checked, the
 officer sees the scores side by side with their means and concludes the whole batch
 in one transaction — on the real database, over HTTP with CSRF on."""
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from core.review import batches
+from core.review import batches, experts
 
 from core.bureau import settings
 from core.platform.extensions import db
@@ -50,7 +50,7 @@ def test_expert_sees_only_his_batch(app):
     for foreign in (theirs, unbatched):
         assert client.get(f"/admin/checklist/{foreign.id}").status_code == 404
     # scoring an application of another batch: 404, nothing written
-    batches.declare(batch, users["expert"], conflict=False)
+    experts.declare(batch, users["expert"], conflict=False)
     page = f"/admin/batches/{batch.id}"
     for url in (f"/admin/batches/{other.id}/score/{theirs.id}", f"/admin/batches/{batch.id}/score/{theirs.id}"):
         assert post(client, page, url, scores_form("18", "18", "25", "25")).status_code == 404
@@ -83,14 +83,14 @@ def test_declare_before_scoring_and_conflict(app):
     assignment = db.session.scalars(select(ExpertAssignment).where(ExpertAssignment.expert_id == second.id)).one()
     assert assignment.conflict_declared_at is not None and assignment.no_conflict_declared_at is None
     # the only expert without a conflict has scored: complete
-    assert batches.expert_review_incomplete(application) is None
+    assert experts.expert_review_incomplete(application) is None
 
 
 def test_scoring_refusals_keep_what_was_typed(app):
     users = staff()
     application = at_step()
     batch = batch_with(users, [application], [users["expert"]])
-    batches.declare(batch, users["expert"], conflict=False)
+    experts.declare(batch, users["expert"], conflict=False)
     client = as_user(app, users["expert"])
     sheet = f"/admin/batches/{batch.id}/score/{application.id}"
     before = review_events()
@@ -121,7 +121,7 @@ def test_a_bureau_score_sheet_replaces_our_default(app):
                                 document="弥农科发〔2026〕1号", actor=users["officer"])
     application = at_step()
     batch = batch_with(users, [application], [users["expert"]])
-    batches.declare(batch, users["expert"], conflict=False)
+    experts.declare(batch, users["expert"], conflict=False)
     client = as_user(app, users["expert"])
     sheet = f"/admin/batches/{batch.id}/score/{application.id}"
     html = client.get(sheet).get_data(as_text=True)
@@ -144,10 +144,10 @@ def test_side_by_side_means_and_conclusion(app):
     refused = post(officer, page, f"{page}/conclude", {})
     assert refused.status_code == 400 and "尚有专家未评分" in refused.get_data(as_text=True)
     for expert in (users["expert"], second):
-        batches.declare(batch, expert, conflict=False)
-    batches.score(batch, first_app.id, users["expert"], dict(zip(SHEET, ("18", "16", "24", "21"))), "良好")
-    batches.score(batch, first_app.id, second, dict(zip(SHEET, ("15", "17", "27", "25"))), "较好")
-    batches.score(batch, second_app.id, users["expert"], dict(zip(SHEET, ("10", "10", "10", "10"))), "一般")
+        experts.declare(batch, expert, conflict=False)
+    experts.score(batch, first_app.id, users["expert"], dict(zip(SHEET, ("18", "16", "24", "21"))), "良好")
+    experts.score(batch, first_app.id, second, dict(zip(SHEET, ("15", "17", "27", "25"))), "较好")
+    experts.score(batch, second_app.id, users["expert"], dict(zip(SHEET, ("10", "10", "10", "10"))), "一般")
     html = officer.get(page).get_data(as_text=True)
     # means per dimension (16.5, 16.5, 25.5, 23) and the mean of the totals (79 and 84 → 81.5)
     for mean in ("16.5", "25.5", "23", "81.5", "79", "84"):
@@ -157,7 +157,7 @@ def test_side_by_side_means_and_conclusion(app):
     db.session.expire_all()
     assert first_app.current_step == second_app.current_step == "expert_review" and batch.status == "open"
     # the last score, then one transaction for the whole batch
-    batches.score(batch, second_app.id, second, dict(zip(SHEET, ("12", "12", "12", "12"))), "一般")
+    experts.score(batch, second_app.id, second, dict(zip(SHEET, ("12", "12", "12", "12"))), "一般")
     assert post(officer, page, f"{page}/conclude", {"confirm": "yes"}).status_code == 302
     db.session.expire_all()
     assert first_app.current_step == second_app.current_step == "bureau_decision"
@@ -173,6 +173,6 @@ def test_side_by_side_means_and_conclusion(app):
 def test_no_expert_means_incomplete(app):
     users = staff()
     application = at_step()
-    assert batches.expert_review_incomplete(application) == "该申报尚未编入评审批次"
+    assert experts.expert_review_incomplete(application) == "该申报尚未编入评审批次"
     batch_with(users, [application], [])
-    assert batches.expert_review_incomplete(application) == "该批次尚未指派评审专家"
+    assert experts.expert_review_incomplete(application) == "该批次尚未指派评审专家"

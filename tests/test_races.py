@@ -54,7 +54,8 @@ def loaded(app, application_id: int, user_id: int):
 
 def test_second_submit_of_a_stale_draft_is_told_already_handled_article_8(app):
     """Double click on 提交申报, the second request holding the draft as it was: before
-    issue 13 the autoflush inside batches.open_call raised StaleDataError (HTTP 500)."""
+    issue 13 the autoflush inside open_call (now core.intake.calls) raised StaleDataError
+    (HTTP 500)."""
     application_id, applicant_id = kunming_draft()
     late_ctx, late, late_actor = loaded(app, application_id, applicant_id)
     try:

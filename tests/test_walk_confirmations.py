@@ -93,7 +93,7 @@ def test_concluding_the_batchs_expert_review_needs_the_confirmation_article_11(a
     db.session.expire_all()
     assert db.session.get(Batch, batch.id).status == "open"
     assert db.session.get(Application, application.id).current_step == "expert_review"
-    # with the box, the usual rules apply (no score yet: refused by core.review.batches)
+    # with the box, the usual rules apply (no score yet: refused by core.review.experts)
     refused = post(client, page, f"{page}/conclude", {"confirm": "yes"})
     assert refused.status_code == 400 and "尚有专家未评分" in refused.get_data(as_text=True)
 

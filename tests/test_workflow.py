@@ -19,7 +19,7 @@ from tests.factories import make_application, make_org, make_space, make_user
 
 FACTS = json.loads((Path(__file__).parent / "data" / "kunming-comprehensive-service.json").read_text("utf-8"))
 TODAY = date(2026, 10, 20)  # 昆科发〔2017〕55号 in force
-MEETING = {"meeting_on": "2026-11-02", "minutes_ref": "局长办公会纪要〔2026〕12号"}
+MEETING = {"meeting_on": "2026-10-19", "minutes_ref": "局长办公会纪要〔2026〕12号"}
 
 
 def records() -> int:

@@ -26,6 +26,7 @@ from core.bureau import settings
 from core.award import entitlements as subsidies
 
 from core.review import workflow
+from core.review.workflow import STEP_KIND_LABELS
 from core.platform import clock
 from core.platform import labels
 from core.accounts.admin_access import StaffAccessMixin
@@ -33,15 +34,6 @@ from core.platform.jurisdictions import enabled, registry
 from core.numbers import number_text
 from core.policy import Category, Criterion, PolicyVersion, ReviewStep, SupportDocument
 from core.accounts.scoping import visible_codes
-
-STEP_KIND_LABELS = {
-    "recommendation": _l("Recommendation"),
-    "initial_review": _l("Initial review"),
-    "expert_review": _l("Expert review"),
-    "decision": _l("Decision"),
-    "public_notice": _l("Public notice"),
-    "award": _l("Award"),
-}
 
 SOURCE_LABELS = {
     "政策规定": _l("Set by the policy"),

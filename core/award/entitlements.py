@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from core.bureau import settings
+from core.platform import clock
 from core.eligibility.engine import EvaluationError, check_jurisdiction
 from core.platform.jurisdictions import registry
 from core.policy import PolicyVersion, SubsidyRule
@@ -88,7 +89,7 @@ def entitlements(code: str, event: str, level: str | None = None, grade: str | N
     _check_choice("event", event, EVENTS)
     _check_choice("level", level, LEVELS)
     _check_choice("grade", grade, GRADES)
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     data = settings.load_bureau_data(code)
     warnings: list[str] = []
     if policy is None:

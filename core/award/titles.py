@@ -35,7 +35,7 @@ from core.platform import audit
 
 from core.bureau import settings
 
-from core.review import workflow
+from core.review import award_desk, workflow
 from core.platform.extensions import db
 from core.platform.jurisdictions import registry
 from core.platform.models import Application, CertificateSequence, Recognition, SubsidyEntitlement
@@ -239,3 +239,9 @@ def grant(application: Application, actor, today: date) -> Recognition:
         db.session.rollback()
         raise
     return recognition
+
+
+# The case page (core.review, below award) reaches the award through this desk.
+award_desk.register(award_desk.AwardDesk(grant=grant, certificate_title=certificate_title,
+                                         proposed_title=proposed_title, set_certificate_title=set_certificate_title,
+                                         title_max=TITLE_MAX_LENGTH))

@@ -10,13 +10,13 @@ reported (the ``FactsError``, in Chinese), never a crash.
 criterion: his later record replaces his earlier one, never another judge's.  Who sees
 which (``visible_judges``): officers, leaders and the admin see every judgement side by
 side; an expert sees only his own until the expert review ends
-(``batches.expert_review_ended``), then all; a recommender sees none.  An expert records
+(the expert panel's ``review_ended``), then all; a recommender sees none.  An expert records
 only while the review of his batch is open and after declaring no conflict of interest
 (``judging_refusal``), so he cannot revise his judgement once he sees the others'.
 
 **Findings.**  A criterion's finding (``Row.finding``) is given only to a viewer who
 sees every judgement, so it reveals nothing hidden: it is settled when every expert awaited
-(``batches.able_experts`` of the application's batch) has judged — or, before any
+(the expert panel's ``awaited`` of the application's batch) has judged — or, before any
 expert is assigned, when an officer has — and is the judges' common result when they
 all agree, ``SPLIT`` (意见不一, shown side by side) when they do not.
 
@@ -34,18 +34,20 @@ when (``judging_refusal``).  The findings decide nothing by themselves: the
 leader decides at his step — but a viewer who sees every judgement sees the
 ``verdict`` follow the settled findings (``_fold_findings``): all 符合 → ``ELIGIBLE``,
 one 不符合 → ineligible; ``automatic_verdict`` stays what ``zhongchuang evaluate`` says.
+
+**The expert panel.**  Batches and experts belong to review, above eligibility: review
+registers what the checklist asks of them (:func:`register_expert_panel`, done by
+``core.review.batches`` at import; importing ``core.review`` loads it).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import select
 
 from core.platform import audit
-
-from core.review import batches
 
 from core.eligibility import engine as eligibility
 
@@ -59,7 +61,7 @@ from core.platform.models import Application, ReviewRecord, User
 from core.policy import Citation, PolicyVersion
 from core.accounts.scoping import AUDIT_ROLES, role_of
 
-__all__ = ["STEP", "ACTION", "RESULTS", "EXCEPTION", "SPLIT", "ELIGIBLE", "MAX_NOTE", "JudgementError", "Judgement", "Row",
+__all__ = ["ExpertPanel", "register_expert_panel", "STEP", "ACTION", "RESULTS", "EXCEPTION", "SPLIT", "ELIGIBLE", "MAX_NOTE", "JudgementError", "Judgement", "Row",
            "Checklist", "compute", "judgements_by_judge", "visible_judges", "judging_refusal", "record_judgements"]
 
 STEP = "criteria"
@@ -69,6 +71,29 @@ EXCEPTION = "exception"  # 例外（原则上条款）: only on a failed criteri
 SPLIT = "split"  # a finding: the judges do not agree (意见不一)
 ELIGIBLE = "eligible"  # a verdict: every automatic criterion met, every manual one found met
 MAX_NOTE = 2000  # our choice: long enough for an expert's paragraph
+
+
+@dataclass(frozen=True)
+class ExpertPanel:
+    """What the checklist asks of the expert review (registered by core.review.batches)."""
+
+    review_ended: Callable[[Application], bool]  # each expert may now see every judgement
+    awaited: Callable[[Any], list]  # a batch's expert assignments without a conflict of interest
+    assignment_of: Callable[[Any, Any], Any]  # (batch, user) → his ExpertAssignment, or None
+
+
+_panel: ExpertPanel | None = None
+
+
+def register_expert_panel(panel: ExpertPanel) -> None:
+    global _panel
+    _panel = panel
+
+
+def _experts() -> ExpertPanel:
+    if _panel is None:
+        raise LookupError("no expert panel registered: import core.review")
+    return _panel
 
 
 class JudgementError(Refused):
@@ -165,7 +190,7 @@ def visible_judges(application: Application, viewer) -> set[int] | None:
     if role in AUDIT_ROLES:
         return None
     if role == roles.EXPERT:
-        return None if batches.expert_review_ended(application) else {viewer.id}
+        return None if _experts().review_ended(application) else {viewer.id}
     return set()
 
 
@@ -185,7 +210,7 @@ def _judge_rows(rows: list[Row], application: Application, viewer) -> bool:
     what ``viewer`` may see; True when he sees everyone's."""
     judges = visible_judges(application, viewer)
     by_criterion = judgements_by_judge(application.id)
-    able = batches.able_experts(application.batch) if application.batch is not None else []
+    able = _experts().awaited(application.batch) if application.batch is not None else []
     for row in rows:
         if row.kind != "manual" and not row.as_a_rule:
             continue
@@ -267,20 +292,20 @@ def _fold_findings(checklist: Checklist) -> None:
 
 def judging_refusal(application: Application, actor) -> str | None:
     """Why ``actor``, an expert, may not record judgements on ``application`` now (in
-    Chinese), or None.  As for his scores (``batches.score``): he must be an expert of
+    Chinese), or None.  As for his scores (``core.review.experts.score``): he must be an expert of
     its batch who declared no conflict of interest, while the batch's review is open
     — once it ends he sees the others' judgements and may no longer change his own."""
     if role_of(actor) != roles.EXPERT:
         return None
     batch = application.batch
-    assignment = batches.assignment_of(batch, actor) if batch is not None else None
+    assignment = _experts().assignment_of(batch, actor) if batch is not None else None
     if assignment is None:
         return "您不是该申报所在评审批次的评审专家"
     if assignment.conflict_declared_at:
         return "您已申明与本批次存在利益冲突，不能作出判断"
     if not assignment.no_conflict_declared_at:
         return "请先在评审批次页声明与本批次申报单位不存在利益冲突，再作出判断"
-    if batches.expert_review_ended(application):
+    if _experts().review_ended(application):
         return "该申报的专家评审已结束，不能再修改判断"
     return None
 

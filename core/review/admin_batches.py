@@ -8,8 +8,9 @@ scoped to the officer's jurisdictions and audited by :class:`ScopedModelView`.
 applications waiting at an expert-review step, assigns experts, sees their scores
 side by side and concludes the expert review; the leader records the meeting's
 decision; an expert sees only his batches, declares (no) conflict of interest and
-fills in a score sheet per application.  Every operation is ``core.review.batches``'s, which
-checks the actor and writes nothing on refusal; a refused form keeps what was typed.
+fills in a score sheet per application.  Every operation is review's (``batches``,
+``experts``, ``decisions``; calls ``core.intake.calls``), which checks the actor and writes
+nothing on refusal; a refused form keeps what was typed.
 Experts do not see one another's scores (our choice: independent review).
 """
 from __future__ import annotations
@@ -23,18 +24,18 @@ from sqlalchemy import select
 from wtforms import DateField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import Length, ValidationError
 
-from core.review import batches
-
 from core.accounts import roles
 
-from core.review import workflow
+from core.intake import calls
+from core.review import batches, decisions, experts, workflow
+from core.review.score_sheet import review_dimensions
 from core.eligibility import admin_checklist as checklist_view
 from core.platform import clock
 from core.platform import labels
 from core.accounts.admin_access import AdminForm, ScopedModelView, StaffAccessMixin
 from core.bureau.admin_settings import BAD_DATE, REQUIRED, fmt_jurisdiction, jurisdiction_choices, replace_parse_errors, required
 from core.platform.extensions import db
-from core.platform.models import Application
+from core.platform.models import Application, Batch
 from core.accounts.scoping import application_criteria, visible_codes
 
 # --- calls --------------------------------------------------------------------------------
@@ -88,9 +89,9 @@ class CallView(ScopedModelView):
     def on_model_change(self, form, model, is_created):
         try:
             if model.jurisdiction not in visible_codes(current_user):
-                raise batches.BatchError("jurisdiction", f"无权为辖区 {model.jurisdiction or '（未选择）'} 发布申报通知")
-            batches.check_call(model.jurisdiction, model.opens_on, model.closes_on, list(model.categories or []))
-        except batches.BatchError as exc:
+                raise calls.CallError("jurisdiction", f"无权为辖区 {model.jurisdiction or '（未选择）'} 发布申报通知")
+            calls.check_call(model.jurisdiction, model.opens_on, model.closes_on, list(model.categories or []))
+        except calls.CallError as exc:
             field = getattr(form, exc.key, None)
             if field is not None:
                 field.errors = list(field.errors or []) + [exc.message]
@@ -115,7 +116,7 @@ class BatchView(StaffAccessMixin, BaseView):
         return batch
 
     def _render_list(self, *, error=None, typed=None, status=200):
-        found = db.session.scalars(batches.visible_batches(current_user).order_by(batches.Batch.id.desc())).all()
+        found = db.session.scalars(batches.visible_batches(current_user).order_by(Batch.id.desc())).all()
         # The ineligible applications of each batch, flagged in the list (issue 13).
         flagged = {b.id: [v for v in (checklist_view.verdict_summary(a, current_user)
                                       for a in sorted(b.applications, key=lambda a: a.id)) if v.flagged]
@@ -143,7 +144,7 @@ class BatchView(StaffAccessMixin, BaseView):
     def _render(self, batch, *, error=None, typed=None, status=200):
         user = current_user
         role = user.role
-        sheet, from_bureau = batches.review_dimensions(batch.jurisdiction)
+        sheet, from_bureau = review_dimensions(batch.jurisdiction)
         context = dict(
             batch=batch, labels=labels, error=error, typed=typed or {}, role=role, sheet=sheet,
             sheet_from_bureau=from_bureau, decision_label=decision_label, steps=workflow.step_of,
@@ -152,15 +153,15 @@ class BatchView(StaffAccessMixin, BaseView):
         )
         if role == roles.EXPERT:
             assignment = batches.assignment_of(batch, user)
-            mine = {a.id: batches.latest_scores(a).get(user.id) for a in batch.applications}
+            mine = {a.id: experts.latest_scores(a).get(user.id) for a in batch.applications}
             context.update(assignment=assignment, mine=mine)
             return self.render("admin/expert_batch.html", **context), status
         context.update(
-            table=batches.score_table(batch),
+            table=experts.score_table(batch),
             candidates=batches.candidates(batch, user) if role == roles.OFFICER else [],
             expert_candidates=batches.expert_candidates(batch) if role == roles.OFFICER else [],
-            awaiting=batches.awaiting_decision(batch) if role == roles.LEADER else [],
-            meeting_requirement=batches.meeting_requirement(batch) if role == roles.LEADER else None,
+            awaiting=decisions.awaiting_decision(batch) if role == roles.LEADER else [],
+            meeting_requirement=decisions.meeting_requirement(batch) if role == roles.LEADER else None,
             may_conclude=role == roles.OFFICER and any(batches.is_expert_step(a) for a in batch.applications),
             today=clock.today(),
         )
@@ -171,7 +172,7 @@ class BatchView(StaffAccessMixin, BaseView):
         return self._render(self._batch(batch_id))
 
     def _do(self, batch, operation, done_message: str, typed=None):
-        """Run an operation of core.review.batches; on refusal roll back and re-render with
+        """Run an operation of review (batches, experts, decisions); on refusal roll back and re-render with
         what was typed."""
         try:
             operation()
@@ -211,7 +212,7 @@ class BatchView(StaffAccessMixin, BaseView):
                                        {"conflict": "请选择“本人不存在利益冲突”或“本人存在利益冲突”"})
             return self._render(batch, error=error, typed=typed, status=400)
         try:
-            batches.declare(batch, current_user, conflict=choice == "yes", note=note)
+            experts.declare(batch, current_user, conflict=choice == "yes", note=note)
         except batches.BatchError as exc:
             db.session.rollback()
             if exc.key in ("note", "conflict") and not exc.errors:
@@ -227,7 +228,7 @@ class BatchView(StaffAccessMixin, BaseView):
             # 结束专家评审 is asked twice: a static JS confirm() and this box (issue 13)
             message = "请勾选确认后再结束专家评审"
             return self._render(batch, error=batches.BatchError("confirm", message, {"confirm": message}), status=400)
-        return self._do(batch, lambda: batches.conclude(batch, current_user, today=clock.today()),
+        return self._do(batch, lambda: experts.conclude(batch, current_user, today=clock.today()),
                         gettext("Expert review concluded for the batch."))
 
     @expose("/<int:batch_id>/decide", methods=["POST"])
@@ -240,7 +241,7 @@ class BatchView(StaffAccessMixin, BaseView):
                 app_id = int(key[len("decision-"):])
                 choices[app_id] = (value, form.get(f"opinion-{app_id}", ""))
         typed = dict(form)
-        return self._do(batch, lambda: batches.decide(batch, current_user, meeting_on=form.get("meeting_on"),
+        return self._do(batch, lambda: decisions.decide(batch, current_user, meeting_on=form.get("meeting_on"),
                                                       minutes_ref=form.get("minutes_ref"), choices=choices,
                                                       today=clock.today()),
                         gettext("The meeting's decision is recorded."), typed=typed)
@@ -256,8 +257,8 @@ class BatchView(StaffAccessMixin, BaseView):
         return found
 
     def _render_sheet(self, batch, application, *, error=None, typed=None, status=200):
-        sheet, from_bureau = batches.review_dimensions(batch.jurisdiction)
-        mine = batches.latest_scores(application).get(current_user.id)
+        sheet, from_bureau = review_dimensions(batch.jurisdiction)
+        mine = experts.latest_scores(application).get(current_user.id)
         if typed is None and mine is not None:
             typed = {**{d: str(v) for d, v in mine.scores.items()}, "notes": mine.opinion or ""}
         return self.render("admin/expert_score.html", batch=batch, app=application, sheet=sheet,
@@ -274,11 +275,11 @@ class BatchView(StaffAccessMixin, BaseView):
         application = self._scored_application(batch, application_id)
         if request.method == "GET":
             return self._render_sheet(batch, application)
-        sheet, _ = batches.review_dimensions(batch.jurisdiction)
+        sheet, _ = review_dimensions(batch.jurisdiction)
         typed = {d.name: request.form.get(f"score-{i}", "") for i, d in enumerate(sheet)}
         typed["notes"] = request.form.get("notes", "")
         try:
-            batches.score(batch, application.id, current_user, typed, typed["notes"])
+            experts.score(batch, application.id, current_user, typed, typed["notes"])
         except batches.BatchError as exc:
             db.session.rollback()
             return self._render_sheet(batch, application, error=exc, typed=typed, status=400)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from datetime import date
 
 from flask import Response, abort, flash, redirect, request, url_for
@@ -27,12 +26,11 @@ from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from core.review import workflow
+from core.review import award_desk, meetings, workflow
 from core.eligibility import admin_checklist as checklist_view
 from core.platform import clock
 from core.platform import labels
 from core.accounts.admin_access import StaffAccessMixin
-from core.admin.policy import STEP_KIND_LABELS
 from core.platform.exports import spreadsheet_safe
 from core.platform.extensions import db
 from core.platform.models import Application, AuditEvent, ReviewRecord, User
@@ -49,17 +47,16 @@ CONFIRMED_ACTIONS = ("conclude_expert_review", "award")
 CONFIRM_REQUIRED = "请勾选确认后再办理"
 # The actions an officer may take in the recommender's place (workflow.substitute_refusal).
 SUBSTITUTE_ACTIONS = ("approve", "return", "reject")
-
-
-
-
-# Saving the reviewed certificate title without awarding yet (core.award.titles).
+# Saving the reviewed certificate title without awarding yet (the award desk: core.award.titles).
 TITLE_ACTION = "certificate_title"
 
 
-def _title_max() -> int:
-    from core.award.titles import TITLE_MAX_LENGTH
-    return TITLE_MAX_LENGTH
+def _desk() -> award_desk.AwardDesk:
+    """The award package's desk; it registers itself when imported (core.review.award_desk)."""
+    found = award_desk.desk()
+    if found is None:
+        raise LookupError("no award desk registered: import core.award")
+    return found
 
 
 def offered_actions(application: Application, user, today: date) -> list[str]:
@@ -90,36 +87,20 @@ def review_records(application: Application) -> list[tuple[ReviewRecord, str]]:
     return [(record, name or "system") for record, name in rows]
 
 
-def _meeting_detail(application: Application, step, form) -> tuple[dict, dict]:
-    """(detail for act, field errors) from the meeting fields of a leader's decision,
-    where the policy or the bureau requires them (workflow.meeting_requirement)."""
-    if not workflow.needs_meeting(application.jurisdiction, step):
-        return {}, {}
-    errors = {}
-    meeting_on = form.get("meeting_on", "").strip()
-    minutes_ref = form.get("minutes_ref", "").strip()
-    try:
-        day = date.fromisoformat(meeting_on)
-    except ValueError:
-        errors["meeting_on"] = "请填写会议日期，格式为 YYYY-MM-DD，如 2026-11-02"
-    else:
-        if day > clock.today():  # our choice: a decision records a meeting already held
-            errors["meeting_on"] = "会议日期不能晚于今天"
-    if not minutes_ref:
-        errors["minutes_ref"] = "请填写会议纪要编号"
-    elif len(minutes_ref) > 200:
-        errors["minutes_ref"] = f"纪要编号不能超过 200 字，实为 {len(minutes_ref)} 字"
-    return {"meeting_on": meeting_on, "minutes_ref": minutes_ref}, errors
+def _meeting_detail(application: Application, step, form, today: date) -> tuple[dict, dict]:
+    """(detail for act, field errors) from the meeting fields of a decision, by the one
+    meeting rule (core.review.meetings)."""
+    required = meetings.meeting_requirement(application.jurisdiction, step)
+    return meetings.meeting_record(required, form.get("meeting_on"), form.get("minutes_ref"), today)
 
 
 def _award(application: Application, actor, today: date):
-    """The title, the certificate and the subsidies (core.award.titles) once that module is
-    installed; until then the bare transition."""
-    try:
-        from core.award import titles as awards
-    except ImportError:
+    """The title, the certificate and the subsidies (the award desk, core.award.titles) once
+    that package is loaded; until then the bare transition."""
+    desk = award_desk.desk()
+    if desk is None:
         return workflow.act(application, "award", actor, today=today)
-    return awards.grant(application, actor, today)
+    return desk.grant(application, actor, today)
 
 
 def _page_still_current(application: Application, form) -> int:
@@ -148,9 +129,9 @@ class CaseView(StaffAccessMixin, BaseView):
         stuck = workflow.unattended(application) if show_timeline else None
         may_substitute = stuck is not None and workflow.substitute_refusal(application, current_user) is None
         award_title = proposed = None
-        if "award" in offered:
-            from core.award import titles as awards
-            award_title, proposed = awards.certificate_title(application), awards.proposed_title(application)
+        desk = award_desk.desk()
+        if "award" in offered and desk is not None:
+            award_title, proposed = desk.certificate_title(application), desk.proposed_title(application)
         return self.render(
             "admin/case.html", app=application, step=step, steps=workflow.progress(application), offered=offered,
             meeting_requirement=workflow.meeting_requirement(application.jurisdiction, step)
@@ -158,14 +139,14 @@ class CaseView(StaffAccessMixin, BaseView):
             policy_document=application.policy_document or (policy.document if policy else None),
             events=timeline_events(application, current_user) if show_timeline else None,
             records=review_records(application) if show_timeline else None,
-            typed=typed or {}, error=error, errors=errors or {}, labels=labels, kinds=STEP_KIND_LABELS,
+            typed=typed or {}, error=error, errors=errors or {}, labels=labels, kinds=workflow.STEP_KIND_LABELS,
             action_label=action_label, button_classes=BUTTON_CLASSES,
             step_names={s.code: s.name for s in workflow.steps_of(application)},
             verdict=checklist_view.verdict_summary(application, current_user),
             stuck=stuck, may_substitute=may_substitute, substitute_actions=SUBSTITUTE_ACTIONS,
             assignable=workflow.assignable_recommenders(application) if may_substitute else [],
             confirmed_actions=CONFIRMED_ACTIONS,
-            award_title=award_title, proposed_title=proposed, title_max=_title_max(),
+            award_title=award_title, proposed_title=proposed, title_max=desk.title_max if desk is not None else None,
         ), status
 
     @expose("/")
@@ -195,7 +176,7 @@ class CaseView(StaffAccessMixin, BaseView):
             step = workflow.step_of(application)
             detail, errors = ({}, {})
             if action == "approve":
-                detail, errors = _meeting_detail(application, step, form)
+                detail, errors = _meeting_detail(application, step, form, today)
             if action in CONFIRMED_ACTIONS and form.get("confirm") != "yes":
                 refused = workflow.refusal(application, action, current_user, today=today)
                 if refused:  # a move not allowed at all is refused as such, not asked to confirm
@@ -205,8 +186,7 @@ class CaseView(StaffAccessMixin, BaseView):
                 return self._render(application, typed=typed, errors=errors,
                                     error="请按提示修改后重新提交", status=400)
             if action == TITLE_ACTION:
-                from core.award import titles as awards
-                awards.set_certificate_title(application, form.get("certificate_title"), current_user, today)
+                _desk().set_certificate_title(application, form.get("certificate_title"), current_user, today)
                 flash(gettext("The title on the certificate is saved."), "success")
                 return redirect(url_for(".show", application_id=application.id))
             if in_place:
@@ -215,9 +195,8 @@ class CaseView(StaffAccessMixin, BaseView):
                              today=today, substitute_reason=form.get("substitute_reason", ""))
             elif action == "award":
                 if "certificate_title" in form:  # the title as reviewed on the award form
-                    from core.award import titles as awards
-                    awards.set_certificate_title(application, form.get("certificate_title"), current_user, today,
-                                                 commit=False)
+                    _desk().set_certificate_title(application, form.get("certificate_title"), current_user, today,
+                                                  commit=False)
                 _award(application, current_user, today)
             else:
                 workflow.act(application, action, current_user, opinion=form.get("opinion"),

@@ -21,30 +21,44 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from core.platform import audit
+from flask_babel import lazy_gettext as _l
+
+from core.platform import audit, clock
 
 from core.accounts import roles
 
 from core.bureau import settings
+from core.intake import calls
 from core.platform.errors import Refused
 from core.platform.extensions import db
 from core.facts import fact_value
 from core.platform.jurisdictions import registry
 from core.platform.models import Application, ReviewRecord
-from core.policy import Citation, PolicyVersion, ReviewStep
+from core.policy import PolicyVersion, ReviewStep
 from core.accounts.scoping import application_criteria
+from core.review.meetings import meeting_record, meeting_requirement, needs_meeting
 
 __all__ = ["WorkflowError", "StaleError", "SYSTEM", "acting_role", "able_users", "unattended", "unattended_applications",
            "assignable_recommenders", "assign_step", "substitute_refusal", "ACTIONS", "ACTION_LABELS", "STATUS_OF_ACTION",
-           "steps_of", "step_of", "StepProgress", "progress", "next_step", "meeting_requirement", "needs_meeting", "policy_of", "allowed_actions", "refusal", "act", "edit_facts"]
+           "steps_of", "step_of", "StepProgress", "progress", "next_step", "meeting_requirement", "needs_meeting", "policy_of",
+           "allowed_actions", "refusal", "act", "edit_facts", "register_guard", "STEP_KIND_LABELS"]
 
 # Step kinds at which the step's role decides: approve, return or reject.
 DECIDING_KINDS = ("recommendation", "initial_review", "decision")
+# The kinds of step a plugin declares (``ReviewStep.kind``), as the policy and case pages name them.
+STEP_KIND_LABELS = {
+    "recommendation": _l("Recommendation"),
+    "initial_review": _l("Initial review"),
+    "expert_review": _l("Expert review"),
+    "decision": _l("Decision"),
+    "public_notice": _l("Public notice"),
+    "award": _l("Award"),
+}
 APPLICANT_ACTIONS = ("submit", "withdraw", "resubmit")
 ACTIONS = APPLICANT_ACTIONS + ("approve", "return", "reject", "conclude_expert_review", "publish",
                                "objection_upheld", "close_notice", "award")
@@ -98,7 +112,7 @@ def policy_of(application: Application) -> PolicyVersion | None:
         named = next((v for v in versions if v.document == application.policy_document), None)
         if named is not None:
             return named
-    return settings.policy_in_force(application.jurisdiction, application.submitted_on or date.today())
+    return settings.policy_in_force(application.jurisdiction, application.submitted_on or clock.today())
 
 
 def steps_of(application: Application, policy: PolicyVersion | None = None) -> list[ReviewStep]:
@@ -142,27 +156,6 @@ def next_step(application: Application) -> ReviewStep | None:
     return steps[index + 1] if index + 1 < len(steps) else None
 
 
-BUREAU_REQUIREMENT = "本局要求"
-
-
-def meeting_requirement(code: str, step: ReviewStep | None) -> Citation | str | None:
-    """Why a leader's decision at ``step`` must record its meeting (date and minutes):
-    the policy's article where it names the meeting (``ReviewStep.meeting``, 弥勒
-    附件1 第七条 局务会), :data:`BUREAU_REQUIREMENT` where the bureau has turned on its
-    setting ``decision_meeting_record``, else None (nothing demanded)."""
-    if step is None or step.kind != "decision" or step.role != roles.LEADER:
-        return None
-    if step.meeting is not None:
-        return step.meeting
-    setting = settings.bureau_setting(code, settings.DECISION_MEETING)
-    return BUREAU_REQUIREMENT if setting is not None and setting.value is True else None
-
-
-def needs_meeting(code: str, step: ReviewStep | None) -> bool:
-    """Must the leader's decision at ``step`` record its meeting (see :func:`meeting_requirement`)?"""
-    return meeting_requirement(code, step) is not None
-
-
 def _last_decision_before(steps: list[ReviewStep], code: str) -> ReviewStep | None:
     codes = [s.code for s in steps]
     before = steps[:codes.index(code)] if code in codes else []
@@ -176,6 +169,37 @@ def _decision_passed(application: Application, steps: list[ReviewStep]) -> bool:
         return False
     index = codes.index(application.current_step)
     return any(s.kind == "decision" for s in steps[:index])
+
+
+# --- guards registered from above -----------------------------------------------------
+#
+# The workflow knows the steps, not who was assigned to them: a module above it registers
+# a guard for an action (core.review.experts: every expert awaited has scored before
+# ``conclude_expert_review``), and :func:`refusal` asks the action's guards after its own
+# checks.  core/review/__init__.py imports the registering modules, so importing the
+# workflow loads them.  An action listed in GUARDED_ACTIONS with no guard registered is a
+# programming error (LookupError), never a silent pass.
+
+Guard = Callable[[Application], "str | None"]
+GUARDED_ACTIONS = ("conclude_expert_review",)
+_GUARDS: dict[str, list[Guard]] = {}
+
+
+def register_guard(action: str, guard: Guard) -> Guard:
+    """Ask ``guard(application)`` (a refusal in Chinese, or None) before ``action``."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown workflow action {action!r}")
+    guards = _GUARDS.setdefault(action, [])
+    key = (guard.__module__, guard.__qualname__)
+    guards[:] = [g for g in guards if (g.__module__, g.__qualname__) != key] + [guard]  # a reload replaces
+    return guard
+
+
+def _guard_refusal(action: str, application: Application) -> str | None:
+    guards = _GUARDS.get(action, [])
+    if not guards and action in GUARDED_ACTIONS:
+        raise LookupError(f"no guard registered for {action!r}: import core.review")
+    return next((reason for reason in (g(application) for g in guards) if reason), None)
 
 
 # --- who may do what ------------------------------------------------------------------
@@ -195,7 +219,7 @@ def refusal(application: Application, action: str, actor, *, today: date | None 
     """Why ``actor`` may not do ``action`` now (Chinese), or None when allowed.
     Opinion and expected version are checked by :func:`act`, not here.  ``substitute``:
     an officer acting in the recommender's place (:func:`substitute_refusal`)."""
-    today = today or date.today()
+    today = today or clock.today()
     if action not in ACTIONS:
         return f"未知的办理操作 {action!r}"
     role = getattr(actor, "role", None)
@@ -233,9 +257,7 @@ def refusal(application: Application, action: str, actor, *, today: date | None 
             return "该申报不在专家评审步骤"
         if role != roles.OFFICER:
             return "专家评审由业务经办人员组织和结束"
-        from core.review import batches  # the batch module knows who was assigned
-
-        return batches.expert_review_incomplete(application)
+        return _guard_refusal(action, application)
     if action == "publish":
         if status not in ACTIVE or step.kind != "public_notice":
             return "该申报不在公示步骤"
@@ -263,9 +285,7 @@ def _applicant_refusal(application: Application, action: str, today: date) -> st
             return "只有草稿可以提交"
         if settings.policy_in_force(application.jurisdiction, today) is None:
             return "今天没有有效的认定政策，暂不能提交申报"
-        from core.review import batches  # the intake rules: a call window, or all year round
-
-        return batches.submission_refusal(application, today)
+        return calls.submission_refusal(application, today)  # a call window, or all year round
     if action == "resubmit":
         return None if status == "returned" else "只有被退回修改的申报可以重新提交"
     if action == "withdraw":
@@ -349,7 +369,7 @@ def act(application: Application, action: str, actor, *, opinion: str | None = N
 def _act(application: Application, action: str, actor, *, opinion: str | None, expected_version: int | None,
          expected_step: str | None, today: date | None, detail: dict[str, Any] | None,
          commit: bool, substitute_reason: str | None) -> ReviewRecord:
-    today = today or date.today()
+    today = today or clock.today()
     detail = dict(detail or {})
     opinion = (opinion or "").strip() or None
     if expected_version is not None and int(expected_version) != application.version:
@@ -376,21 +396,21 @@ def _act(application: Application, action: str, actor, *, opinion: str | None, e
         raise WorkflowError("opinion", f"{ACTION_LABELS[action]}须填写理由")
     if action == "approve" and step is not None and step.kind == "recommendation" and not opinion:
         raise WorkflowError("opinion", "推荐须填写推荐意见")
-    if action == "approve" and not (detail.get("meeting_on") and detail.get("minutes_ref")):
-        required = meeting_requirement(application.jurisdiction, step)
-        if required is not None:
-            raise WorkflowError("meeting_on", f"审定须填写会议日期和纪要编号（依据：{required}）")
+    if action == "approve":  # the one meeting rule (core.review.meetings)
+        meeting, wrong = meeting_record(meeting_requirement(application.jurisdiction, step),
+                                        detail.get("meeting_on"), detail.get("minutes_ref"), today)
+        if wrong:
+            raise WorkflowError(next(iter(wrong)), "；".join(wrong.values()))
+        detail.update(meeting)
     if opinion and len(opinion) > 5000:  # our choice: a page of text
         raise WorkflowError("opinion", f"意见不能超过 5000 字，实为 {len(opinion)} 字")
 
     before = _state(application)
     status, current = _target(application, action, today, detail)
     if action == "submit":
-        from core.review import batches
-
         # Both looked up before the application is changed: no autoflush of a half-made change.
         policy = settings.policy_in_force(application.jurisdiction, today)
-        call = batches.open_call(application.jurisdiction, application.category, today)
+        call = calls.open_call(application.jurisdiction, application.category, today)
         application.submitted_on = today
         application.policy_document = policy.document
         application.call_id = call.id if call is not None else None  # the call it answers (第八条)
