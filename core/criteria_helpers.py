@@ -51,24 +51,40 @@ def at_least(param: str, fact: str | Measure, noun: str = "", unit: str = "", *,
     met_before, met_after = _split(met)
     short_before, short_after = _split(short)
 
+    # Four closures rather than one with branches: a check runs for every application,
+    # and an f-string writes an int without the call ``number=str`` would cost.
     if callable(fact):
         measure = fact
-
-        def check(facts, ctx):
-            least = ctx.params[param]
-            value, text = measure(facts, ctx)
-            if value >= least:
-                return True, f"{text}，{met_before}{number(least)}{unit}{met_after}"
-            return False, f"{text}，{short_before}{number(least)}{unit}{short_after}"
+        if number is str:
+            def check(facts, ctx):
+                least = ctx.params[param]
+                value, text = measure(facts, ctx)
+                if value >= least:
+                    return True, f"{text}，{met_before}{least}{unit}{met_after}"
+                return False, f"{text}，{short_before}{least}{unit}{short_after}"
+        else:
+            def check(facts, ctx):
+                least = ctx.params[param]
+                value, text = measure(facts, ctx)
+                if value >= least:
+                    return True, f"{text}，{met_before}{number(least)}{unit}{met_after}"
+                return False, f"{text}，{short_before}{number(least)}{unit}{short_after}"
     else:
         name = fact
-
-        def check(facts, ctx):
-            least = ctx.params[param]
-            value = getattr(facts, name)
-            if value >= least:
-                return True, f"{noun} {number(value)}{unit}，{met_before}{number(least)}{unit}{met_after}"
-            return False, f"{noun} {number(value)}{unit}，{short_before}{number(least)}{unit}{short_after}"
+        if number is str:
+            def check(facts, ctx):
+                least = ctx.params[param]
+                value = getattr(facts, name)
+                if value >= least:
+                    return True, f"{noun} {value}{unit}，{met_before}{least}{unit}{met_after}"
+                return False, f"{noun} {value}{unit}，{short_before}{least}{unit}{short_after}"
+        else:
+            def check(facts, ctx):
+                least = ctx.params[param]
+                value = getattr(facts, name)
+                if value >= least:
+                    return True, f"{noun} {number(value)}{unit}，{met_before}{number(least)}{unit}{met_after}"
+                return False, f"{noun} {number(value)}{unit}，{short_before}{number(least)}{unit}{short_after}"
 
     check.__qualname__ = check.__name__ = f"at_least({param!r})"
     return check
