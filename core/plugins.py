@@ -6,8 +6,11 @@ manager (kept in ``app.extensions["zhongchuang"]``) so test apps do not share st
 """
 from __future__ import annotations
 
+import importlib
 import importlib.metadata
 import logging
+import pkgutil
+import sys
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -30,6 +33,33 @@ log = logging.getLogger(__name__)
 
 class PluginError(RuntimeError):
     """A plugin answered something the core cannot accept (duplicate code or id…)."""
+
+
+def gather_hookimpls(package: str) -> list[str]:
+    """Import every submodule of ``package`` and set their hook implementations on it.
+
+    For a plugin laid out one module per hook (``plugins/kunming/criteria.py`` …): its
+    ``__init__`` is ``__all__ = gather_hookimpls(__name__)``.  The package module stays
+    what the entry point names and what pluggy registers; pluggy finds the hooks among
+    its attributes exactly as if they had been imported by hand, which a plugin may
+    still do.  Only functions marked ``@hookimpl`` and defined in the submodule itself
+    are taken (not ones it imports); two submodules defining the same hook is a
+    ``PluginError``, since pluggy would see only one of them.  Returns the names set,
+    sorted.
+    """
+    module = sys.modules[package]
+    marker = hookspecs.PROJECT + "_impl"
+    found: dict[str, str] = {}
+    for info in pkgutil.iter_modules(module.__path__):
+        sub = importlib.import_module(f"{package}.{info.name}")
+        for name, value in vars(sub).items():
+            if not hasattr(value, marker) or getattr(value, "__module__", None) != sub.__name__:
+                continue
+            if name in found:
+                raise PluginError(f"{package}: {found[name]} 与 {sub.__name__} 都实现了 {name}")
+            found[name] = sub.__name__
+            setattr(module, name, value)
+    return sorted(found)
 
 
 def make_plugin_manager(*, load_entry_points: bool = True) -> tuple[pluggy.PluginManager, dict[str, str]]:

@@ -4,11 +4,14 @@
 Each check is a pure function ``(facts, ctx) -> (passed, message)``: attribute reads
 and comparisons only (a benchmark runs 100 000 evaluations).  Thresholds come from
 ``ctx.params`` (the policy's Parameters after bureau overrides, see ``policy.py``).
+The conditions other plugins state too are built by ``core.criteria_helpers``; the
+comment above each says which article it encodes.
 """
 from core import hookimpl
+from core.criteria_helpers import at_least, at_least_one, legal_entity, public_area_share, qualifying_residents
 from core.facts import SERVICES
 from core.location import space_location_check
-from core.numbers import number_text, percent_text
+from core.numbers import number_text
 from core.policy import Citation, Criterion
 from core.workdays import full_months_between
 from plugins.kunming.policy import DOC, JURISDICTION
@@ -22,41 +25,23 @@ COMPREHENSIVE = ("comprehensive_service",)  # 第七条
 # --- 第五条: every category -------------------------------------------------------
 
 
-def check_legal_entity(facts, ctx):
-    """第五条（一）在昆明市区域内注册，具有独立法人资格的企事业单位."""
-    problems = []
-    if not JURISDICTION.covers(facts.registered_region):
-        problems.append(f"注册地 {facts.registered_region} 不在昆明市（5301）区域内")
-    if not facts.independent_legal_person:
-        problems.append("不具有独立法人资格")
-    if facts.entity_type not in ("enterprise", "institution"):
-        problems.append("单位性质为其他，不是企事业单位")
-    if problems:
-        return False, "；".join(problems)
-    kind = "企业" if facts.entity_type == "enterprise" else "事业单位"
-    return True, f"注册地 {facts.registered_region} 在昆明市区域内，具有独立法人资格的{kind}"
+# 第五条（一）在昆明市区域内注册，具有独立法人资格的企事业单位.
+check_legal_entity = legal_entity(JURISDICTION, "区域内")
 
 
-def check_operating_time(facts, ctx):
-    """第五条（三）众创空间成立时间在半年以上: 满6个月 by calendar months up to the as-of date."""
-    least = ctx.params["min_operating_months"]
+def _months_open(facts, ctx):
     months = full_months_between(facts.space_opened_on, ctx.as_of)
-    text = f"众创空间 {facts.space_opened_on.isoformat()} 成立，至 {ctx.as_of.isoformat()} 满 {months} 个月"
-    if months >= least:
-        return True, f"{text}，不少于 {least} 个月"
-    return False, f"{text}，不满 {least} 个月"
+    return months, f"众创空间 {facts.space_opened_on.isoformat()} 成立，至 {ctx.as_of.isoformat()} 满 {months} 个月"
 
 
-def check_mentors(facts, ctx):
-    """第五条（五）有提供创新创业辅导和孵化服务的导师团队.
+# 第五条（三）众创空间成立时间在半年以上: 满6个月 by calendar months up to the as-of date.
+check_operating_time = at_least("min_operating_months", _months_open, unit=" 个月", short="不满 {}")
 
-    The policy sets no size: "有" needs at least one mentor; whether they make a team
-    able to coach and incubate is the experts' call (kunming.mentor_team).
-    """
-    n = facts.mentors
-    if n >= 1:
-        return True, f"有专兼职创业导师 {n} 名"
-    return False, "没有创业导师"
+
+# 第五条（五）有提供创新创业辅导和孵化服务的导师团队.
+# The policy sets no size: "有" needs at least one mentor; whether they make a team
+# able to coach and incubate is the experts' call (kunming.mentor_team).
+check_mentors = at_least_one("mentors", "有专兼职创业导师 {} 名", "没有创业导师")
 
 
 def check_separate_accounting(facts, ctx):
@@ -93,24 +78,18 @@ def check_online_platform(facts, ctx):
 # --- 第七条: 综合服务类 -------------------------------------------------------------
 
 
-def check_area(facts, ctx):
-    """第七条（一）场地面积原则上在300平方米以上（300 itself passes)."""
-    least = ctx.params["min_area_m2"]
-    area = facts.total_area_m2
-    if area >= least:
-        return True, f"场地面积 {number_text(area)}㎡，不低于 {number_text(least)}㎡（原则上）"
-    return False, f"场地面积 {number_text(area)}㎡，低于 {number_text(least)}㎡（原则上；专家可记录例外及理由）"
+# 第七条（一）场地面积原则上在300平方米以上（300 itself passes).
+check_area = at_least("min_area_m2", "total_area_m2", "场地面积", "㎡", met="不低于 {}（原则上）",
+                      short="低于 {}（原则上；专家可记录例外及理由）", number=number_text)
+
+_lease_years = at_least("min_lease_years", "lease_years", "场地租赁，租赁期", " 年", number=number_text)
 
 
 def check_lease(facts, ctx):
     """第七条（一）自有或租赁，其中租赁期不少于3年."""
     if facts.premises_tenure == "owned":
         return True, "场地自有"
-    least = ctx.params["min_lease_years"]
-    years = facts.lease_years
-    if years >= least:
-        return True, f"场地租赁，租赁期 {number_text(years)} 年，不少于 {number_text(least)} 年"
-    return False, f"场地租赁，租赁期 {number_text(years)} 年，少于 {number_text(least)} 年"
+    return _lease_years(facts, ctx)
 
 
 def check_not_commercial(facts, ctx):
@@ -120,32 +99,13 @@ def check_not_commercial(facts, ctx):
     return True, "场地不是商业经营性场所"
 
 
-def check_public_area(facts, ctx):
-    """第七条（一）公共办公场所面积不得低于众创空间面积的10%（10% itself passes)."""
-    percent = ctx.params["min_public_area_percent"]
-    public, total = facts.public_area_m2, facts.total_area_m2
-    share = public / total if total else 0.0
-    text = f"公共办公场所 {number_text(public)}㎡，占众创空间面积 {percent_text(share, apart_from=percent / 100)}"
-    # Compared in whole percent so that 30㎡ of 300㎡ is exactly 10% (300 * 0.1 is not 30.0).
-    if round(public * 100 - total * percent, 6) >= 0:
-        return True, f"{text}，不低于 {number_text(percent)}%"
-    return False, f"{text}，低于 {number_text(percent)}%"
+# 第七条（一）公共办公场所面积不得低于众创空间面积的10%（10% itself passes).
+check_public_area = public_area_share("min_public_area_percent")
 
-
-def check_residents(facts, ctx):
-    """第七条（二）入驻10个（含）以上小微企业或创业团队，经营项目符合《国家重点支持的高新
-    技术领域》和昆明188重点产业要求.
-
-    The field requirement is put on the residents themselves, so only those meeting it
-    (``qualifying_field``) count towards the ten.
-    """
-    least = ctx.params["min_residents"]
-    total = len(facts.residents)
-    qualifying = sum(1 for r in facts.residents if r.qualifying_field)
-    text = f"入驻小微企业或创业团队 {total} 个，其中经营项目符合要求的 {qualifying} 个"
-    if qualifying >= least:
-        return True, f"{text}，不少于 {least} 个"
-    return False, f"{text}，少于 {least} 个"
+# 第七条（二）入驻10个（含）以上小微企业或创业团队，经营项目符合《国家重点支持的高新
+# 技术领域》和昆明188重点产业要求.  The field requirement is put on the residents
+# themselves, so only those meeting it (``qualifying_field``) count towards the ten.
+check_residents = at_least("min_residents", qualifying_residents, unit=" 个")
 
 
 def check_services(facts, ctx):
@@ -157,27 +117,16 @@ def check_services(facts, ctx):
     return True, "能提供" + "、".join(SERVICES.get(c, c) for c in required) + "服务"
 
 
-def check_events(facts, ctx):
-    """第七条（三）定期举办项目路演、沙龙、训练营等各类创新交流活动.
+# 第七条（三）定期举办项目路演、沙龙、训练营等各类创新交流活动.
+# The policy sets no number: at least one event in the last year is the floor a
+# regular programme cannot be below; whether it is regular is the experts' call.
+check_events = at_least_one("events_last_year", "近一年举办路演、沙龙、训练营等活动 {} 次",
+                            "近一年未举办路演、沙龙、训练营等活动")
 
-    The policy sets no number: at least one event in the last year is the floor a
-    regular programme cannot be below; whether it is regular is the experts' call.
-    """
-    n = facts.events_last_year
-    if n >= 1:
-        return True, f"近一年举办路演、沙龙、训练营等活动 {n} 次"
-    return False, "近一年未举办路演、沙龙、训练营等活动"
-
-
-def check_investors(facts, ctx):
-    """第七条（四）与天使投资、风险投资、私募基金、投资及担保机构等有合作关系.
-
-    No count is set: at least one partner; "长期稳定" is the experts' call.
-    """
-    n = facts.investor_partners
-    if n >= 1:
-        return True, f"与 {n} 家投资及担保机构有合作关系"
-    return False, "与天使投资、风险投资、私募基金、投资及担保机构等无合作关系"
+# 第七条（四）与天使投资、风险投资、私募基金、投资及担保机构等有合作关系.
+# No count is set: at least one partner; "长期稳定" is the experts' call.
+check_investors = at_least_one("investor_partners", "与 {} 家投资及担保机构有合作关系",
+                               "与天使投资、风险投资、私募基金、投资及担保机构等无合作关系")
 
 
 def _c(article: str, item: str) -> Citation:

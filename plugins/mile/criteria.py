@@ -3,6 +3,8 @@
 Each check is a pure function ``(facts, ctx) -> (passed, message)``: attribute reads
 and comparisons only (a benchmark runs 100 000 evaluations).  Thresholds come from
 ``ctx.params`` (the policy's Parameters after bureau overrides, see ``policy.py``).
+The conditions other plugins state too are built by ``core.criteria_helpers``; the
+comment above each says which article it encodes.
 
 Which items bind 专业型: 第五条 opens with "申请认定弥勒市众创空间的单位，应同时具备以下
 条件" and nothing in the text exempts 专业型 from any of （一）–（七）; its closing
@@ -11,6 +13,7 @@ them.  So both categories are held to （一）–（七） (the area "原则上
 alike), and 专业型 gets one more, manual criterion for that sentence.
 """
 from core import hookimpl
+from core.criteria_helpers import at_least, at_least_one, legal_entity, public_area_share, qualifying_residents
 from core.facts import MANAGEMENT_RULES, SERVICES
 from core.location import space_location_check
 from core.numbers import number_text, percent_text
@@ -28,59 +31,25 @@ def _cite(item: str | None) -> Citation:
 # --- （一） -------------------------------------------------------------------------
 
 
-def check_legal_entity(facts, ctx):
-    """（一）弥勒市境内注册的具有独立法人资格的企事业单位."""
-    problems = []
-    if not JURISDICTION.covers(facts.registered_region):
-        problems.append(f"注册地 {facts.registered_region} 不在弥勒市（532504）境内")
-    if not facts.independent_legal_person:
-        problems.append("不具有独立法人资格")
-    if facts.entity_type not in ("enterprise", "institution"):
-        problems.append("单位性质为其他，不是企事业单位")
-    if problems:
-        return False, "；".join(problems)
-    kind = "企业" if facts.entity_type == "enterprise" else "事业单位"
-    return True, f"注册地 {facts.registered_region} 在弥勒市境内，具有独立法人资格的{kind}"
+# （一）弥勒市境内注册的具有独立法人资格的企事业单位.
+check_legal_entity = legal_entity(JURISDICTION, "境内")
 
 
 # --- （二） -------------------------------------------------------------------------
 
 
-def check_area(facts, ctx):
-    """（二）面积原则上在200平方米以上（含200平方米）."""
-    least = ctx.params["min_area_m2"]
-    area = facts.total_area_m2
-    if area >= least:
-        return True, f"众创空间面积 {number_text(area)}㎡，不低于 {number_text(least)}㎡（原则上）"
-    return False, f"众创空间面积 {number_text(area)}㎡，低于 {number_text(least)}㎡（原则上；专家可记录例外及理由）"
+# （二）面积原则上在200平方米以上（含200平方米）.
+check_area = at_least("min_area_m2", "total_area_m2", "众创空间面积", "㎡", met="不低于 {}（原则上）",
+                      short="低于 {}（原则上；专家可记录例外及理由）", number=number_text)
 
+# （二）入驻10个（含10个）以上小微企业或创业团队.
+# The parenthesis says what the residents "应是": 科技类和创意设计类…经营项目符合
+# 《国家重点支持的高新技术领域》和现代服务业要求.  So only residents meeting it count
+# towards the ten (``qualifying_field``); others are there but do not make the number.
+check_residents = at_least("min_residents", qualifying_residents, unit=" 个")
 
-def check_residents(facts, ctx):
-    """（二）入驻10个（含10个）以上小微企业或创业团队.
-
-    The parenthesis says what the residents "应是": 科技类和创意设计类…经营项目符合
-    《国家重点支持的高新技术领域》和现代服务业要求.  So only residents meeting it count
-    towards the ten (``qualifying_field``); others are there but do not make the number.
-    """
-    least = ctx.params["min_residents"]
-    total = len(facts.residents)
-    qualifying = sum(1 for r in facts.residents if r.qualifying_field)
-    text = f"入驻小微企业或创业团队 {total} 个，其中经营项目符合要求的 {qualifying} 个"
-    if qualifying >= least:
-        return True, f"{text}，不少于 {least} 个"
-    return False, f"{text}，少于 {least} 个"
-
-
-def check_public_area(facts, ctx):
-    """（二）公共办公场所面积不得低于众创空间面积的10%（10% itself passes)."""
-    percent = ctx.params["min_public_area_percent"]
-    public, total = facts.public_area_m2, facts.total_area_m2
-    share = public / total if total else 0.0
-    text = f"公共办公场所 {number_text(public)}㎡，占众创空间面积 {percent_text(share, apart_from=percent / 100)}"
-    # Compared in whole percent so that 30㎡ of 300㎡ is exactly 10% (300 * 0.1 is not 30.0).
-    if round(public * 100 - total * percent, 6) >= 0:
-        return True, f"{text}，不低于 {number_text(percent)}%"
-    return False, f"{text}，低于 {number_text(percent)}%"
+# （二）公共办公场所面积不得低于众创空间面积的10%（10% itself passes).
+check_public_area = public_area_share("min_public_area_percent")
 
 
 # --- （三） -------------------------------------------------------------------------
@@ -121,13 +90,8 @@ def check_rent(facts, ctx):
 # --- （四）–（七） --------------------------------------------------------------------
 
 
-def check_management_staff(facts, ctx):
-    """（四）有至少5名以上管理服务人员（5 itself passes)."""
-    least = ctx.params["min_management_staff"]
-    staff = facts.management_staff
-    if staff >= least:
-        return True, f"管理服务人员 {staff} 名，不少于 {least} 名"
-    return False, f"管理服务人员 {staff} 名，少于 {least} 名"
+# （四）有至少5名以上管理服务人员（5 itself passes).
+check_management_staff = at_least("min_management_staff", "management_staff", "管理服务人员", " 名")
 
 
 def check_management_rules(facts, ctx):
@@ -150,16 +114,11 @@ def check_registration_service(facts, ctx):
     return True, "提供" + "、".join(SERVICES.get(c, c) for c in ctx.params["required_services"]) + "服务"
 
 
-def check_investors(facts, ctx):
-    """（七）与天使投资、风险投资、私募基金、投资及担保机构等有合作关系.
-
-    The policy sets no count: "有…合作关系" needs at least one; whether it is "良好"
-    is the experts' call.
-    """
-    n = facts.investor_partners
-    if n >= 1:
-        return True, f"与 {n} 家投资及担保机构有合作关系"
-    return False, "与天使投资、风险投资、私募基金、投资及担保机构等无合作关系"
+# （七）与天使投资、风险投资、私募基金、投资及担保机构等有合作关系.
+# The policy sets no count: "有…合作关系" needs at least one; whether it is "良好"
+# is the experts' call.
+check_investors = at_least_one("investor_partners", "与 {} 家投资及担保机构有合作关系",
+                               "与天使投资、风险投资、私募基金、投资及担保机构等无合作关系")
 
 
 CRITERIA = [

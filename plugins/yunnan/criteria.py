@@ -12,11 +12,12 @@ after 2026-04-03, and a successor a bureau registers must say which criteria it
 reuses (``based_on``) rather than inherit these silently.
 
 Checks are plain attribute reads and comparisons: a benchmark runs 100 000
-evaluations.
+evaluations.  The plain thresholds are built by ``core.criteria_helpers.at_least``.
 """
 from __future__ import annotations
 
 from core import hookimpl
+from core.criteria_helpers import at_least, at_least_one
 from core.facts import MANAGEMENT_RULES
 from core.numbers import number_text
 from core.policy import Citation, Criterion
@@ -63,20 +64,11 @@ def check_operating_months(facts, ctx):
 # --- 2. 不低于500平方米的使用总面积，不少于20个创业工位 -------------------------------
 
 
-def check_area(facts, ctx):
-    need = ctx.params["min_total_area_m2"]
-    area = facts.total_area_m2
-    if area >= need:
-        return True, f"使用总面积 {number_text(area)}㎡，不低于 {number_text(need)}㎡"
-    return False, f"使用总面积 {number_text(area)}㎡，低于 {number_text(need)}㎡"
+check_area = at_least("min_total_area_m2", "total_area_m2", "使用总面积", "㎡", met="不低于 {}", short="低于 {}",
+                      number=number_text)
 
 
-def check_workstations(facts, ctx):
-    need = ctx.params["min_workstations"]
-    have = facts.workstations
-    if have >= need:
-        return True, f"创业工位 {have} 个，不少于 {need} 个"
-    return False, f"创业工位 {have} 个，少于 {need} 个"
+check_workstations = at_least("min_workstations", "workstations", "创业工位", " 个")
 
 
 # --- 4. 有完善的运营管理制度 -----------------------------------------------------------
@@ -94,12 +86,8 @@ def check_management_rules(facts, ctx):
 # --- 5.–7. 每年的入驻、新企业或投融资、典型案例 ----------------------------------------
 
 
-def check_contracted_residents(facts, ctx):
-    need = ctx.params["min_contracted_residents"]
-    have = facts.contracted_residents_last_year
-    if have >= need:
-        return True, f"近一年协议入驻创业团队和企业 {have} 家，在 {need} 家以上"
-    return False, f"近一年协议入驻创业团队和企业 {have} 家，不足 {need} 家"
+check_contracted_residents = at_least("min_contracted_residents", "contracted_residents_last_year",
+                                      "近一年协议入驻创业团队和企业", " 家", met="在 {}以上", short="不足 {}")
 
 
 def check_new_enterprises_or_financing(facts, ctx):
@@ -119,31 +107,16 @@ def check_new_enterprises_or_financing(facts, ctx):
     return False, text + "，两项均未达到"
 
 
-def check_typical_cases(facts, ctx):
-    need = ctx.params["min_typical_cases"]
-    have = facts.typical_cases_last_year
-    if have >= need:
-        return True, f"近一年典型孵化案例 {have} 个，不少于 {need} 个"
-    return False, f"近一年典型孵化案例 {have} 个，少于 {need} 个"
+check_typical_cases = at_least("min_typical_cases", "typical_cases_last_year", "近一年典型孵化案例", " 个")
 
 
 # --- 8. 专职人员、创业导师 --------------------------------------------------------------
 
 
-def check_full_time_staff(facts, ctx):
-    need = ctx.params["min_full_time_staff"]
-    have = facts.full_time_staff
-    if have >= need:
-        return True, f"具备专业服务能力的专职人员 {have} 名，不少于 {need} 名"
-    return False, f"具备专业服务能力的专职人员 {have} 名，少于 {need} 名"
+check_full_time_staff = at_least("min_full_time_staff", "full_time_staff", "具备专业服务能力的专职人员", " 名")
 
 
-def check_mentors(facts, ctx):
-    need = ctx.params["min_mentors"]
-    have = facts.mentors
-    if have >= need:
-        return True, f"专兼职创业导师 {have} 名，不少于 {need} 名"
-    return False, f"专兼职创业导师 {have} 名，少于 {need} 名"
+check_mentors = at_least("min_mentors", "mentors", "专兼职创业导师", " 名")
 
 
 # --- 9. 投融资服务：种子基金、合作机构、实际投资项目 ------------------------------------
@@ -155,31 +128,19 @@ def check_seed_fund(facts, ctx):
     return False, "未设立种子基金"
 
 
-def check_investor_partners(facts, ctx):
-    # "与金融机构、投融资机构有合作": at least one partner; the policy sets no number.
-    have = facts.investor_partners
-    if have >= 1:
-        return True, f"与 {have} 家金融机构、投融资机构有合作"
-    return False, "未与金融机构、投融资机构建立合作"
+# "与金融机构、投融资机构有合作": at least one partner; the policy sets no number.
+check_investor_partners = at_least_one("investor_partners", "与 {} 家金融机构、投融资机构有合作",
+                                       "未与金融机构、投融资机构建立合作")
 
 
-def check_investment_projects(facts, ctx):
-    need = ctx.params["min_investment_projects"]
-    have = facts.investment_projects
-    if have >= need:
-        return True, f"实际投资项目 {have} 个，在 {need} 个以上"
-    return False, f"实际投资项目 {have} 个，不足 {need} 个"
+check_investment_projects = at_least("min_investment_projects", "investment_projects", "实际投资项目", " 个",
+                                     met="在 {}以上", short="不足 {}")
 
 
 # --- 10. 每年举办不少于8次活动 ----------------------------------------------------------
 
 
-def check_events(facts, ctx):
-    need = ctx.params["min_events"]
-    have = facts.events_last_year
-    if have >= need:
-        return True, f"近一年举办沙龙、路演、培训讲堂、创业训练营等活动 {have} 次，不少于 {need} 次"
-    return False, f"近一年举办沙龙、路演、培训讲堂、创业训练营等活动 {have} 次，少于 {need} 次"
+check_events = at_least("min_events", "events_last_year", "近一年举办沙龙、路演、培训讲堂、创业训练营等活动", " 次")
 
 
 # --- 服务对象及入驻时限要求 -------------------------------------------------------------
