@@ -4,11 +4,11 @@
 Each check is a pure function ``(facts, ctx) -> (passed, message)``: attribute reads
 and comparisons only (a benchmark runs 100 000 evaluations).  Thresholds come from
 ``ctx.params`` (the policy's Parameters after bureau overrides, see ``policy.py``).
-The conditions other plugins state too are built by ``core.criteria_helpers``; the
+The conditions other plugins state too are built by ``core.eligibility.checks``; the
 comment above each says which article it encodes.
 """
 from core import hookimpl
-from core.criteria_helpers import at_least, at_least_one, legal_entity, public_area_share, qualifying_residents
+from core.eligibility.checks import at_least, at_least_one, legal_entity, public_area_share, qualifying_residents
 from core.facts import SERVICES
 from core.location import space_location_check
 from core.numbers import number_text

@@ -3,7 +3,7 @@
 Each check is a pure function ``(facts, ctx) -> (passed, message)``: attribute reads
 and comparisons only (a benchmark runs 100 000 evaluations).  Thresholds come from
 ``ctx.params`` (the policy's Parameters after bureau overrides, see ``policy.py``).
-The conditions other plugins state too are built by ``core.criteria_helpers``; the
+The conditions other plugins state too are built by ``core.eligibility.checks``; the
 comment above each says which article it encodes.
 
 Which items bind 专业型: 第五条 opens with "申请认定弥勒市众创空间的单位，应同时具备以下
@@ -13,7 +13,7 @@ them.  So both categories are held to （一）–（七） (the area "原则上
 alike), and 专业型 gets one more, manual criterion for that sentence.
 """
 from core import hookimpl
-from core.criteria_helpers import at_least, at_least_one, legal_entity, public_area_share, qualifying_residents
+from core.eligibility.checks import at_least, at_least_one, legal_entity, public_area_share, qualifying_residents
 from core.facts import MANAGEMENT_RULES, SERVICES
 from core.location import space_location_check
 from core.numbers import number_text, percent_text

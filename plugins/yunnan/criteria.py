@@ -12,12 +12,12 @@ after 2026-04-03, and a successor a bureau registers must say which criteria it
 reuses (``based_on``) rather than inherit these silently.
 
 Checks are plain attribute reads and comparisons: a benchmark runs 100 000
-evaluations.  The plain thresholds are built by ``core.criteria_helpers.at_least``.
+evaluations.  The plain thresholds are built by ``core.eligibility.checks.at_least``.
 """
 from __future__ import annotations
 
 from core import hookimpl
-from core.criteria_helpers import at_least, at_least_one
+from core.eligibility.checks import at_least, at_least_one
 from core.facts import MANAGEMENT_RULES
 from core.numbers import number_text
 from core.policy import Citation, Criterion

@@ -1,4 +1,4 @@
-"""The shared checks of ``core.criteria_helpers`` and the hook gathering of
+"""The shared checks of ``core.eligibility.checks`` and the hook gathering of
 ``core.plugins.gather_hookimpls``.
 
 The helpers are tested on their own (plain objects stand for the facts: a check only
@@ -18,7 +18,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from core.criteria_helpers import at_least, at_least_one, legal_entity, public_area_share, qualifying_residents
+from core.eligibility.checks import at_least, at_least_one, legal_entity, public_area_share, qualifying_residents
 from core.facts import parse_facts
 from core.numbers import number_text
 from core.plugins import PluginError, Registry, gather_hookimpls, make_plugin_manager
