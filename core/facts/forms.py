@@ -66,6 +66,7 @@ from core.facts import (
     SERVICES,
     is_valid_uscc,
 )
+from core.platform.labels import ENTITY_TYPE_FORM_WORDS
 from core.policy import Citation
 
 __all__ = [
@@ -112,7 +113,7 @@ __all__ = [
 REQUIRED_MESSAGE = "请填写此项"
 
 # The tick boxes of 基本信息表: □企业 □事业 □其他.
-ENTITY_TYPE_LABELS = {"enterprise": "企业", "institution": "事业", "other": "其他"}
+ENTITY_TYPE_LABELS = ENTITY_TYPE_FORM_WORDS  # the form's own word "事业" (catalogue: wording on the form)
 PREMISES_TENURE_LABELS = {"owned": "自有", "leased": "租赁"}
 
 
