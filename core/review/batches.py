@@ -37,6 +37,8 @@ from core.accounts import roles
 from core.accounts import scoping
 
 from core.bureau import settings
+from core.bureau.data import REVIEW_DIMENSIONS
+from core.bureau.setting_checks import check_review_dimensions  # noqa: F401 - bureau's
 
 from core.review import workflow
 from core.platform.errors import Refused
@@ -44,7 +46,6 @@ from core.platform.extensions import db
 from core.platform.models import Application, Batch, Call, ExpertAssignment, ReviewRecord, User, utcnow
 from core.accounts.scoping import application_criteria, jurisdiction_criteria, role_of, visible_codes
 
-REVIEW_DIMENSIONS = "review_dimensions"
 SCORE = "score"
 
 
@@ -118,26 +119,6 @@ DEFAULT_DIMENSIONS = (
     Dimension("创业服务能力", 30),
     Dimension("孵化成效", 30),
 )
-
-
-def check_review_dimensions(value: Any) -> None:
-    """A bureau's ``review_dimensions``: a list of names (out of 100 each) or of
-    {"name": ..., "max": ...}."""
-    from core.bureau.settings import SettingsError
-
-    if not isinstance(value, list) or not value:
-        raise SettingsError("value", f"评审打分维度应为非空列表，如 [\"场地\", {{\"name\": \"服务\", \"max\": 30}}]，实为 {value!r}")
-    names = []
-    for item in value:
-        name, top = (item, 100) if isinstance(item, str) else (
-            (item.get("name"), item.get("max", 100)) if isinstance(item, dict) else (None, None))
-        if not isinstance(name, str) or not name.strip():
-            raise SettingsError("value", f"评审打分维度须有名称，实为 {item!r}")
-        if type(top) not in (int, float) or not math.isfinite(top) or top <= 0:
-            raise SettingsError("value", f"维度“{name}”的满分应为正数，实为 {top!r}")
-        names.append(name.strip())
-    if len(set(names)) != len(names):
-        raise SettingsError("value", "评审打分维度名称重复")
 
 
 def review_dimensions(code: str) -> tuple[list[Dimension], bool]:
