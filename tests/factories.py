@@ -9,7 +9,6 @@ import itertools
 import re
 from datetime import date, datetime, timedelta, timezone
 
-from core.platform import clock as platform_clock
 from core.platform.extensions import db
 from core.facts import make_uscc
 from core.platform.models import Application, Organisation, Space, User, UserScope
@@ -130,16 +129,14 @@ SIGN_IN_T0 = datetime(2026, 12, 7, 1, 0, tzinfo=timezone.utc)
 
 
 class SignInClock:
-    """The platform's one clock (``core.platform.clock``) frozen at a moment of sign-in, moved
-    by a test instead of sleeping: ``clock.at(moment)``; ``clock.code(secret)`` is the TOTP
-    code of that moment."""
+    """Sign-in's one clock (``core.accounts.user_sessions.now``), moved by a test instead of
+    sleeping: ``clock.at(moment)``; ``clock.code(secret)`` is the TOTP code of that moment."""
 
     def __init__(self, moment: datetime = SIGN_IN_T0) -> None:
-        self.at(moment)
+        self.moment = moment
 
     def at(self, moment: datetime) -> None:
         self.moment = moment
-        platform_clock.freeze(moment)
 
     def code(self, secret: str, offset_steps: int = 0) -> str:
         import pyotp

@@ -1,7 +1,7 @@
 """Sessions end on the server (issue 12 item 3; OWASP ASVS 4.0 V3.3): logout, a
 password change or reset, the idle and absolute timeouts, and the page 我的登录会话.
 
-The clock is moved by freezing ``core.platform.clock``, the one clock of sign-in.
+The clock is moved by patching ``core.accounts.user_sessions.now``, the one clock of sign-in.
 """
 from __future__ import annotations
 
@@ -21,8 +21,10 @@ T0 = SIGN_IN_T0
 
 
 @pytest.fixture
-def clock():
-    return SignInClock(T0)  # freezes the platform's clock; tests/conftest.py lets it run again after
+def clock(monkeypatch):
+    c = SignInClock(T0)
+    monkeypatch.setattr(user_sessions, "now", lambda: c.moment)
+    return c
 
 
 def copy_cookie(source, target) -> None:

@@ -4,8 +4,8 @@ used once, the admin forced to enrol, the bureau setting for other staff, the ad
 reset, and the notices of each change.
 
 The admin's requirement is off in the test configuration (conftest.BASE_CONFIG) and
-turned on here.  Codes are computed from the secret at the frozen clock
-(``core.platform.clock``), so no test waits for a 30-second step.
+turned on here.  Codes are computed from the secret at the patched clock
+(``core.accounts.user_sessions.now``), so no test waits for a 30-second step.
 """
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from core.bureau import settings
 
+from core.accounts import user_sessions
 from core.platform.extensions import db
 from core.platform.models import AuditEvent, RecoveryCode, UserNotice
 from tests.conftest import csrf_token
@@ -29,8 +30,10 @@ CODES_RE = re.compile(r"<li><code>([a-z2-9]{5}-[a-z2-9]{5})</code></li>")
 
 
 @pytest.fixture
-def clock():
-    return SignInClock(T0)  # freezes the platform's clock; tests/conftest.py lets it run again after
+def clock(monkeypatch):
+    c = SignInClock(T0)
+    monkeypatch.setattr(user_sessions, "now", lambda: c.moment)
+    return c
 
 
 @pytest.fixture

@@ -30,7 +30,6 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from core.accounts import account_notices
 
 from core.platform import audit
-from core.platform import clock
 
 from core.accounts import roles
 
@@ -83,7 +82,7 @@ def qr_svg(uri: str) -> str:
 
 
 def _step_now() -> int:
-    return int(clock.utcnow().timestamp()) // STEP_SECONDS
+    return int(user_sessions.now().timestamp()) // STEP_SECONDS
 
 
 def _matching_step(secret: str, code: str) -> int | None:
@@ -117,7 +116,7 @@ def enable(user: User, secret: str, code: str) -> list[str] | None:
     if step is None:
         return None
     user.totp_secret = secret
-    user.totp_enabled_at = clock.utcnow()
+    user.totp_enabled_at = user_sessions.now()
     user.totp_last_step = step
     codes = _new_recovery_codes(user)
     audit.record("user.two_factor_enabled", user, actor=user)
@@ -138,7 +137,7 @@ def _use_recovery_code(user: User, typed: str) -> bool:
                                                            RecoveryCode.used_at.is_(None))).all()
     for row in unused:
         if check_password_hash(row.code_hash, raw):
-            row.used_at = clock.utcnow()
+            row.used_at = user_sessions.now()
             left = len(unused) - 1
             audit.record("user.recovery_code_used", user, actor=user, remaining=left)
             account_notices.notify(user, account_notices.RECOVERY_CODE_USED,
