@@ -62,6 +62,7 @@ from core.facts import (
     MAX_QUANTITY,
     PROVINCE_CODES,
     RESIDENT_KEYS,
+    PREMISES_TENURES,
     RESIDENT_KINDS,
     SERVICES,
     is_valid_uscc,
@@ -114,7 +115,7 @@ REQUIRED_MESSAGE = "请填写此项"
 
 # The tick boxes of 基本信息表: □企业 □事业 □其他.
 ENTITY_TYPE_LABELS = ENTITY_TYPE_FORM_WORDS  # the form's own word "事业" (catalogue: wording on the form)
-PREMISES_TENURE_LABELS = {"owned": "自有", "leased": "租赁"}
+PREMISES_TENURE_LABELS = PREMISES_TENURES  # one definition: core.facts
 
 
 # ---------------------------------------------------------------------------

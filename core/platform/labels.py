@@ -274,14 +274,6 @@ FACT_LABELS = {
 }
 
 
-def status_label(code: str | None) -> str:
-    return str(STATUS_LABELS.get(code, code or ""))
-
-
-def role_label(code: str | None) -> str:
-    return str(ROLE_LABELS.get(code, code or ""))
-
-
 def jurisdiction_label(code: str | None) -> str:
     """The name a plugin gives; the bare code when the plugin is gone."""
     j = registry().installed().get(code or "")
@@ -337,6 +329,8 @@ def _labeller(table: dict):
     return lambda code: _lookup(table, code)
 
 
+status_label = _labeller(STATUS_LABELS)
+role_label = _labeller(ROLE_LABELS)
 batch_status_label = _labeller(BATCH_STATUS_LABELS)
 recognition_level_label = _labeller(RECOGNITION_LEVEL_LABELS)
 recognition_status_label = _labeller(RECOGNITION_STATUS_LABELS)
