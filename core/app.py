@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask, has_request_context, request, session
+from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from core.platform import config as config_module
@@ -13,6 +13,7 @@ from core.platform import logs
 from core.platform import models  # noqa: F401 - the tables, for migrations and the admin
 from core.platform import template_folders
 from core.platform.extensions import babel, csrf, db, login_manager, migrate
+from core.platform.i18n import select_locale
 from core.plugins import Registry, make_plugin_manager
 
 # Everything the app reads at run time is found from this package's own location, which
@@ -24,18 +25,6 @@ TEMPLATES = template_folders.SITE_TEMPLATES
 STATIC = PACKAGE / "static"
 TRANSLATIONS = PACKAGE / "translations"
 MIGRATIONS = PACKAGE / "migrations"
-LOCALES = ("zh_Hans_CN", "en")
-
-
-def select_locale() -> str:
-    if not has_request_context():  # CLI commands: Chinese
-        return "zh_Hans_CN"
-    chosen = session.get("lang")
-    if chosen in LOCALES:
-        return chosen
-    # Chinese first: English only when the browser asks for it and not for Chinese.
-    best = request.accept_languages.best_match(["zh", "en"]) if request else None
-    return "en" if best == "en" else "zh_Hans_CN"
 
 
 def instance_folder() -> Path:

@@ -117,7 +117,7 @@ def test_scoring_refusals_keep_what_was_typed(app):
 
 def test_a_bureau_score_sheet_replaces_our_default(app):
     users = staff()
-    settings.set_bureau_setting("mile", batches.REVIEW_DIMENSIONS, ["创新性", {"name": "示范性", "max": 50}],
+    settings.set_bureau_setting("mile", settings.REVIEW_DIMENSIONS, ["创新性", {"name": "示范性", "max": 50}],
                                 document="弥农科发〔2026〕1号", actor=users["officer"])
     application = at_step()
     batch = batch_with(users, [application], [users["expert"]])

@@ -41,7 +41,7 @@ from core.platform import audit
 from core.accounts import two_factor
 
 from core.accounts import user_sessions
-from core.app import LOCALES
+from core.platform.i18n import LOCALES
 from core.platform.extensions import db, login_manager
 from core.platform.models import User
 from core.accounts.scoping import is_staff

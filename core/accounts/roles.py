@@ -3,7 +3,7 @@
 A user has one role; staff roles are scoped to one or more jurisdictions
 (``UserScope``), the admin sees everything.
 """
-from flask_babel import lazy_gettext as _l
+from core.platform import labels
 
 APPLICANT = "applicant"
 RECOMMENDER = "recommender"
@@ -15,11 +15,5 @@ ADMIN = "admin"
 ROLES = (APPLICANT, RECOMMENDER, OFFICER, EXPERT, LEADER, ADMIN)
 STAFF_ROLES = (RECOMMENDER, OFFICER, EXPERT, LEADER, ADMIN)
 
-ROLE_LABELS = {
-    APPLICANT: _l("申报单位"),
-    RECOMMENDER: _l("推荐单位"),
-    OFFICER: _l("业务经办人员"),
-    EXPERT: _l("评审专家"),
-    LEADER: _l("局领导（局务会）"),
-    ADMIN: _l("系统管理员（省级）"),
-}
+# Their names: the label catalogue (core.platform.labels), one definition for every page.
+ROLE_LABELS = labels.ROLE_LABELS

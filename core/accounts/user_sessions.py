@@ -44,6 +44,9 @@ ABSOLUTE = "absolute_timeout"
 
 
 def now() -> datetime:
+    """Real elapsed time, not the bureau's day (``core.platform.clock``): session lifetimes and
+    TOTP steps are security durations, and a test or demo that freezes or moves the site's day
+    must not end everyone's sessions.  Tests move this clock with ``tests.factories.SignInClock``."""
     return datetime.now(timezone.utc)
 
 

@@ -34,6 +34,7 @@ from sqlalchemy.exc import IntegrityError
 from core.platform import audit
 
 from core.bureau import settings
+from core.bureau.setting_checks import DEFAULT_CERTIFICATE_FORMAT, check_certificate_format  # noqa: F401 - bureau's
 
 from core.review import award_desk, workflow
 from core.platform.extensions import db
@@ -46,26 +47,8 @@ __all__ = ["DEFAULT_CERTIFICATE_FORMAT", "LEVEL_OF_JURISDICTION", "TITLE_MAX_LEN
            "title_from_formula", "proposed_title", "check_title", "set_certificate_title", "certificate_format",
            "check_certificate_format", "next_number", "grant"]
 
-# Our default, not policy: e.g. 昆明市众创〔2026〕001号.  Fields: {name} (the
-# jurisdiction's name), {code}, {year}, {number}.
-DEFAULT_CERTIFICATE_FORMAT = "{name}众创〔{year}〕{number:03d}号"
 LEVEL_OF_JURISDICTION = {"county": "municipal", "city": "municipal", "province": "provincial"}
 PLACEHOLDER = "xxx"
-
-
-def check_certificate_format(value) -> None:
-    """Refuse a format that could repeat a number (no ``{year}`` or ``{number}``) or that
-    does not format."""
-    if not isinstance(value, str) or "{number" not in value or "{year" not in value:
-        raise settings.SettingsError("value", "证书编号格式须为文字，并包含 {year} 和 {number}（如 "
-                                     + DEFAULT_CERTIFICATE_FORMAT + "）")
-    try:
-        sample = value.format(name="某市", code="x", year=2026, number=1)
-    except (KeyError, IndexError, ValueError) as exc:
-        raise settings.SettingsError("value", f"证书编号格式无法使用：{exc}；可用 {{name}} {{code}} {{year}} {{number}}") \
-            from None
-    if len(sample) > 60:
-        raise settings.SettingsError("value", "证书编号过长（不超过 60 字）")
 
 
 def certificate_format(code: str) -> tuple[str, str]:

@@ -11,7 +11,7 @@ and leaders read it, to see why a period ends where it does.
   and per year a form for the whole arrangement (rest days, make-up working days, the
   notice it follows) with the mark "complete", which alone makes the year known.
 
-Writes go through ``core.bureau.settings`` (validated, audited, nothing written half).
+Writes go through ``core.bureau.operations`` (validated, audited, nothing written half).
 """
 from __future__ import annotations
 
@@ -26,27 +26,25 @@ from sqlalchemy import func, select
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
-from core.notice import publication as public_notice
-
 from core.accounts import roles
 
-from core.bureau import settings
+from core.bureau import data, operations
 from core.platform import clock
 from core.accounts.admin_access import AdminForm, StaffAccessMixin
 from core.bureau.admin_settings import BAD_DATE, BureauView, refuse, replace_parse_errors, required
 from core.platform.extensions import db
 from core.platform.models import CalendarDay, CalendarYear, User
-from core.bureau.settings import SettingsError
+from core.bureau.setting_checks import SettingsError
 from core.workdays import HOLIDAY_LAW, PACKAGE_YEARS, WorkdayCalendar, statutory_holidays
 
 READ_ROLES = (roles.ADMIN, roles.OFFICER, roles.LEADER)
 
 
 def _lengthen_open_notices() -> None:
-    """A calendar change may make an open notice's period longer: lengthen it now, and say so."""
-    for notice, old in public_notice.lengthen_open_notices(current_user):
-        flash(gettext("The period of the notice “%(title)s” now ends on %(day)s (it ended on %(old)s).",
-                      title=notice.title, day=notice.last_day.isoformat(), old=old.isoformat()), "warning")
+    """A calendar change may make an open notice's period longer: the notice package (a
+    registered listener) lengthens it now, and we say so."""
+    for message in operations.notify_calendar_changed(current_user):
+        flash(message, "warning")
 
 
 # --- single days ----------------------------------------------------------------------
@@ -91,7 +89,7 @@ class CalendarDayView(BureauView):
 
     def _save(self, form, day: date):
         try:
-            row = settings.set_calendar_day(day, form.is_workday.data == "1", note=form.note.data or None,
+            row = operations.set_calendar_day(day, form.is_workday.data == "1", note=form.note.data or None,
                                             actor=current_user)
         except SettingsError as exc:
             return refuse(form, exc)
@@ -139,19 +137,19 @@ class CalendarYearView(StaffAccessMixin, BaseView):
     @expose("/")
     def index(self):
         today = clock.today()
-        calendar = settings.calendar()
+        calendar = data.calendar()
         upcoming = [y for y in (today.year, today.year + 1) if not calendar.knows_year(y)]
         return self.render("admin/calendar_years.html", rows=_year_rows(), upcoming=upcoming,
                            package_years=PACKAGE_YEARS, may_edit=self._may_edit(),
-                           years=settings.CALENDAR_YEARS)
+                           years=operations.CALENDAR_YEARS)
 
     @expose("/go")
     def go(self):
         """The year typed in the index page's box → its page (a wrong year: back, with the reason)."""
         text = (request.args.get("year") or "").strip()
-        if not (text.isascii() and text.isdigit() and int(text) in settings.CALENDAR_YEARS):
-            flash(gettext("Enter a year between %(first)s and %(last)s.", first=settings.CALENDAR_YEARS.start,
-                          last=settings.CALENDAR_YEARS.stop - 1), "error")
+        if not (text.isascii() and text.isdigit() and int(text) in operations.CALENDAR_YEARS):
+            flash(gettext("Enter a year between %(first)s and %(last)s.", first=operations.CALENDAR_YEARS.start,
+                          last=operations.CALENDAR_YEARS.stop - 1), "error")
             return redirect(url_for(".index"))
         return redirect(url_for(".year", year=int(text)))
 
@@ -165,7 +163,7 @@ class CalendarYearView(StaffAccessMixin, BaseView):
 
     @expose("/<int:year>", methods=["GET"])
     def year(self, year: int):
-        if year not in settings.CALENDAR_YEARS:
+        if year not in operations.CALENDAR_YEARS:
             abort(404)
         days = db.session.scalars(select(CalendarDay).where(
             CalendarDay.day >= date(year, 1, 1), CalendarDay.day <= date(year, 12, 31)).order_by(CalendarDay.day)).all()
@@ -179,14 +177,14 @@ class CalendarYearView(StaffAccessMixin, BaseView):
     def save(self, year: int):
         if not self._may_edit():
             abort(403)
-        if year not in settings.CALENDAR_YEARS:
+        if year not in operations.CALENDAR_YEARS:
             abort(404)
         typed = {"rest_days": request.form.get("rest_days", ""), "workdays": request.form.get("workdays", ""),
                  "document": request.form.get("document", ""), "complete": request.form.get("complete") == "1"}
         try:
-            settings.set_calendar_year(
-                year, rest_days=settings.parse_calendar_lines(typed["rest_days"], "rest_days"),
-                workdays=settings.parse_calendar_lines(typed["workdays"], "workdays"),
+            operations.set_calendar_year(
+                year, rest_days=operations.parse_calendar_lines(typed["rest_days"], "rest_days"),
+                workdays=operations.parse_calendar_lines(typed["workdays"], "workdays"),
                 complete=typed["complete"], document=typed["document"], actor=current_user)
         except SettingsError as exc:
             db.session.rollback()

@@ -3,12 +3,12 @@ criteria entered as data (the working-day calendar is ``core.bureau.admin_calend
 
 Flask-Admin list views over the models (scoped to the user's jurisdictions by
 :class:`ScopedModelView`), with create and edit going through the audited
-operations of ``core.bureau.settings`` — the same ones the CLI uses — so a value is checked
+operations of ``core.bureau.operations`` — the same ones the CLI uses — so a value is checked
 the same way everywhere and nothing is written half: a refused value re-renders the
 form with what was typed and the reason in Chinese, and rolls back.
 
 Who: officers of the jurisdiction and the admin.  Registered versions and criteria are not edited
-or deleted here: ``core.bureau.settings`` has no such operation, and what was applied to an
+or deleted here: ``core.bureau.operations`` has no such operation, and what was applied to an
 application must stay traceable.
 """
 from __future__ import annotations
@@ -25,13 +25,13 @@ from wtforms.validators import Length, Optional, StopValidation
 
 from core.accounts import roles
 
-from core.bureau import settings
+from core.bureau import data, fact_catalogue, operations, setting_checks, versions
 from core.platform import labels
 from core.accounts.admin_access import AdminForm, ScopedModelView
 from core.platform.extensions import db
 from core.platform.jurisdictions import registry
 from core.accounts.scoping import visible_codes
-from core.bureau.settings import SettingsError
+from core.bureau.setting_checks import SettingsError
 
 BAD_DATE = _l("Enter a date as YYYY-MM-DD.")
 
@@ -105,7 +105,7 @@ def fmt_json(view, context, model, name):
 
 
 def fmt_setting_key(view, context, model, name):
-    known = settings.known_setting_keys(model.jurisdiction) if model.jurisdiction in registry().installed() else {}
+    known = data.known_setting_keys(model.jurisdiction) if model.jurisdiction in registry().installed() else {}
     label = known.get(model.key)
     return f"{label}（{model.key}）" if label else model.key
 
@@ -135,7 +135,7 @@ class BureauSettingForm(AdminForm):
 
 def _range_note(code: str, key: str) -> str:
     """The allowed range of a numeric setting, shown beside it (issue 13)."""
-    bound = settings.setting_bound(code, key)
+    bound = setting_checks.setting_bound(code, key)
     return gettext("; allowed %(range)s", range=bound.text()) if bound is not None else ""
 
 
@@ -143,7 +143,7 @@ def setting_choices() -> list[tuple[str, str]]:
     return [
         (f"{code}:{key}", f"{name} · {label}（{key}{_range_note(code, key)}）")
         for code, name in jurisdiction_choices()
-        for key, label in settings.known_setting_keys(code).items()
+        for key, label in data.known_setting_keys(code).items()
     ]
 
 
@@ -180,7 +180,7 @@ class BureauSettingView(BureauView):
         try:
             check_visible(code, "key")
             value = parse_value(form.value.data)
-            return settings.set_bureau_setting(
+            return operations.set_bureau_setting(
                 code, key, value, document=form.document.data.strip(), article=form.article.data or None,
                 note=form.note.data or None, actor=current_user)
         except SettingsError as exc:
@@ -232,7 +232,7 @@ class BureauPolicyVersionView(BureauView):
         form.jurisdiction.choices = jurisdiction_choices()
         form.based_on.choices = [
             (v.document, f"{name} · {v.document}《{v.title}》")
-            for code, name in form.jurisdiction.choices for v in settings.policies(code)
+            for code, name in form.jurisdiction.choices for v in versions.policies(code)
         ]
         return form
 
@@ -240,7 +240,7 @@ class BureauPolicyVersionView(BureauView):
         try:
             code = form.jurisdiction.data or ""
             check_visible(code)
-            return settings.add_bureau_policy_version(
+            return operations.add_bureau_policy_version(
                 code, document=form.document.data, title=form.title.data,
                 effective_from=form.effective_from.data, effective_to=form.effective_to.data,
                 based_on=form.based_on.data, notice_days=form.notice_days.data, note=form.note.data or None,
@@ -290,10 +290,10 @@ class BureauCriterionView(BureauView):
         codes = [c for c, _ in form.jurisdiction.choices]
         form.category.choices = [("", gettext("Every category"))] + labels.category_choices(codes)
         form.fact_key.choices = (
-            [(k, f"{label}（{unit}） {k}" if unit else f"{label} {k}") for k, (label, unit) in settings.NUMERIC_FACTS.items()]
-            + [(k, f"{label}（{gettext('yes/no')}） {k}") for k, label in settings.BOOL_FACTS.items()]
+            [(k, f"{label}（{unit}） {k}" if unit else f"{label} {k}") for k, (label, unit) in fact_catalogue.NUMERIC_FACTS.items()]
+            + [(k, f"{label}（{gettext('yes/no')}） {k}") for k, label in fact_catalogue.BOOL_FACTS.items()]
         )
-        form.operator.choices = [(k, f"{k} {word}") for k, word in settings.OPERATORS.items()]
+        form.operator.choices = [(k, f"{k} {word}") for k, word in fact_catalogue.OPERATORS.items()]
         return form
 
     def create_model(self, form):
@@ -302,7 +302,7 @@ class BureauCriterionView(BureauView):
             check_visible(code)
             raw = (form.threshold.data or "").strip()
             threshold = None if form.operator.data == "true" or not raw else parse_value(raw, "threshold")
-            return settings.add_bureau_criterion(
+            return operations.add_bureau_criterion(
                 code, category=form.category.data or None, crit_code=(form.code.data or "").strip(),
                 title=form.title.data, fact_key=form.fact_key.data, operator=form.operator.data,
                 threshold=threshold, document=form.document.data, article=form.article.data or None,

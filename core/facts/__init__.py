@@ -50,6 +50,7 @@ __all__ = [
     "make_uscc",
 ]
 from core.platform.errors import Refused
+from core.platform.labels import ENTITY_TYPE_LABELS, FACT_LABELS
 from core.numbers import number_text
 
 
@@ -70,7 +71,7 @@ class FactsError(Refused):
 # Code lists
 # ---------------------------------------------------------------------------
 
-ENTITY_TYPES: Mapping[str, str] = {"enterprise": "企业", "institution": "事业单位", "other": "其他"}
+ENTITY_TYPES: Mapping[str, object] = ENTITY_TYPE_LABELS  # the codes allowed; their words: the catalogue
 PREMISES_TENURES: Mapping[str, str] = {"owned": "自有", "leased": "租赁"}
 RESIDENT_KINDS: Mapping[str, str] = {"team": "创业团队", "enterprise": "企业"}
 
@@ -294,52 +295,8 @@ class Facts:
 # Parsing
 # ---------------------------------------------------------------------------
 
-# Chinese labels, used in error messages (the terms of the policies).
-_LABELS = {
-    "applicant_name": "申报单位名称",
-    "uscc": "统一社会信用代码",
-    "entity_type": "单位性质",
-    "independent_legal_person": "是否具有独立法人资格",
-    "registered_region": "注册地行政区划代码",
-    "space_name": "众创空间名称",
-    "space_region": "众创空间所在地行政区划代码",
-    "space_opened_on": "众创空间成立（开始运营）日期",
-    "total_area_m2": "众创空间总面积",
-    "public_area_m2": "公共办公场所面积",
-    "workstations": "创业工位数",
-    "premises_tenure": "场地自有或租赁",
-    "lease_years": "租赁期（年）",
-    "commercial_premises": "是否商业经营性场所",
-    "infrastructure_complete": "配套设施是否齐备",
-    "rent_ratio_year1": "第一年租金占市价比例",
-    "rent_ratio_year2": "第二年租金占市价比例",
-    "rent_ratio_year3": "第三年租金占市价比例",
-    "management_staff": "管理服务人员数",
-    "full_time_staff": "专职人员数",
-    "mentors": "创业导师数",
-    "management_rules": "已建立的管理制度",
-    "separate_accounting": "是否财务单独核算",
-    "hosted_by_operating_unit": "是否依托运营单位建设",
-    "services": "可提供的创新创业服务",
-    "investor_partners": "合作投资机构数",
-    "seed_fund": "是否设立种子基金",
-    "investment_projects": "实际投资项目数",
-    "online_platform": "是否有线上平台",
-    "rd_facilities": "是否有专业化研发设施",
-    "residents": "入驻企业和创业团队",
-    "contracted_residents_last_year": "近一年协议入驻数",
-    "new_enterprises_last_year": "近一年注册新企业数",
-    "financed_teams_last_year": "近一年获投融资团队数",
-    "typical_cases_last_year": "近一年典型孵化案例数",
-    "events_last_year": "近一年活动次数",
-    # residents[i].*
-    "name": "名称",
-    "kind": "类型",
-    "qualifying_field": "是否属于重点支持领域",
-    "entered_on": "入驻日期",
-    "established_on": "成立日期",
-    "registered_in_space": "是否注册在空间内",
-}
+# Chinese labels, used in error messages (the terms of the policies): the label catalogue's.
+_LABELS = FACT_LABELS
 
 _DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _REGION_RE = re.compile(r"[0-9]{6}")

@@ -62,10 +62,12 @@ from core.facts import (
     MAX_QUANTITY,
     PROVINCE_CODES,
     RESIDENT_KEYS,
+    PREMISES_TENURES,
     RESIDENT_KINDS,
     SERVICES,
     is_valid_uscc,
 )
+from core.platform.labels import ENTITY_TYPE_FORM_WORDS
 from core.policy import Citation
 
 __all__ = [
@@ -112,8 +114,8 @@ __all__ = [
 REQUIRED_MESSAGE = "请填写此项"
 
 # The tick boxes of 基本信息表: □企业 □事业 □其他.
-ENTITY_TYPE_LABELS = {"enterprise": "企业", "institution": "事业", "other": "其他"}
-PREMISES_TENURE_LABELS = {"owned": "自有", "leased": "租赁"}
+ENTITY_TYPE_LABELS = ENTITY_TYPE_FORM_WORDS  # the form's own word "事业" (catalogue: wording on the form)
+PREMISES_TENURE_LABELS = PREMISES_TENURES  # one definition: core.facts
 
 
 # ---------------------------------------------------------------------------

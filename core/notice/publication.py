@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import func, select, text, update
 
 from core.platform import audit
@@ -37,6 +38,7 @@ from core.review import workflow
 from core.platform.extensions import db
 from core.platform.jurisdictions import enabled_codes, registry
 from core.platform.models import Application, NoticeEntry, Objection, PublicNotice
+from core.bureau import operations as bureau_operations
 from core.bureau import settings
 from core.notice.periods import NoticeError, notice_period_for
 from core.workdays import notice_period
@@ -302,6 +304,16 @@ def lengthen_open_notices(actor=None) -> list[tuple[PublicNotice, date]]:
             lengthened.append((notice, old))
     db.session.commit()
     return lengthened
+
+
+def _calendar_changed(actor) -> list[str]:
+    """The admin changed the calendar (core.bureau's hook): lengthen the open notices, and say which."""
+    return [gettext("The period of the notice “%(title)s” now ends on %(day)s (it ended on %(old)s).",
+                    title=notice.title, day=notice.last_day.isoformat(), old=old.isoformat())
+            for notice, old in lengthen_open_notices(actor)]
+
+
+bureau_operations.calendar_changed.append(_calendar_changed)
 
 
 def close(notice: PublicNotice, actor, today: date) -> list[Application]:

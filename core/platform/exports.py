@@ -10,16 +10,15 @@ LibreOffice read as "text"; the value is otherwise unchanged.
 The files themselves (issue 13): a CSV starts with the UTF-8 byte-order mark, without which
 Excel reads the Chinese as GBK and shows it garbled; an ``.xlsx`` beside it needs no such
 care.  Files are named after the site's local date and time (Asia/Shanghai, the bureaus'
-clock — ``BABEL_DEFAULT_TIMEZONE``), never the server's UTC.
+clock — ``core.platform.clock``), never the server's UTC.
 """
 from __future__ import annotations
 
 import io
 from datetime import datetime
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
-from flask import current_app
+from core.platform import clock
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -35,8 +34,8 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 
 
 def local_now() -> datetime:
-    """Now on the site's clock (Asia/Shanghai unless configured otherwise)."""
-    return datetime.now(ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Shanghai")))
+    """Now on the site's clock (core.platform.clock: Asia/Shanghai)."""
+    return clock.now()
 
 
 def export_filename(title: str, extension: str, when: datetime | None = None) -> str:

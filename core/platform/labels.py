@@ -1,15 +1,17 @@
-"""Display names for codes stored in the database.
+"""The one catalogue of display names for codes shown to people.
 
-Jurisdictions and categories come from the plugin registry (the core names no
-city); statuses, roles and levels are the core's own, translated by Flask-Babel.
+States, steps, levels, statuses, roles, audit actions, entity types and fact names are the core's
+own, defined here once and translated by Flask-Babel (both languages); jurisdictions, categories,
+steps and materials come from the plugin registry (the core names no city).  This module imports
+nothing above the platform layer, so every package (the admin, the portal, the PDFs, the CLI) can
+read it.
 """
 from __future__ import annotations
 
 from flask_babel import format_datetime, gettext
 from flask_babel import lazy_gettext as _l
 
-from core.accounts import roles
-from core.accounts.auth import utc
+from core.platform.clock import local
 from core.platform.jurisdictions import enabled, registry
 
 STATUS_LABELS = {
@@ -21,6 +23,16 @@ STATUS_LABELS = {
     "recognised": _l("Recognised"),
     "rejected": _l("Rejected"),
     "withdrawn": _l("Withdrawn"),
+}
+
+# The roles of DESIGN.md (core.accounts.roles holds the codes), keyed by the stored code.
+ROLE_LABELS = {
+    "applicant": _l("申报单位"),
+    "recommender": _l("推荐单位"),
+    "officer": _l("业务经办人员"),
+    "expert": _l("评审专家"),
+    "leader": _l("局领导（局务会）"),
+    "admin": _l("系统管理员（省级）"),
 }
 
 LEVEL_LABELS = {
@@ -91,8 +103,8 @@ OBJECT_TYPE_LABELS = {
     "-": "",
 }
 
-# The workflow's actions (core.review.workflow.ACTIONS): buttons, timeline, decisions.  The Chinese
-# words are the bureaus' own (core.review.workflow.ACTION_LABELS); English in English mode.
+# The workflow's actions (core.review.workflow.ACTIONS): buttons, timeline, decisions; English in
+# English mode, the bureaus' own words (WORKFLOW_ACTION_WORDS) in Chinese.
 WORKFLOW_ACTION_LABELS = {
     "submit": _l("Submit the application"),
     "withdraw": _l("Withdraw the application"),
@@ -105,6 +117,16 @@ WORKFLOW_ACTION_LABELS = {
     "objection_upheld": _l("Objection upheld"),
     "close_notice": _l("Notice period over without objection"),
     "award": _l("Award the title"),
+}
+
+# The bureaus' own words for the workflow's actions, in Chinese whatever the page's language: the
+# workflow's refusals and the reasons it asks for are Chinese sentences (the zh translation of
+# WORKFLOW_ACTION_LABELS is the same words).  core.review.workflow.ACTION_LABELS is this table.
+WORKFLOW_ACTION_WORDS = {
+    "submit": "提交申报", "withdraw": "撤回申报", "resubmit": "修改后重新提交",
+    "approve": "通过", "return": "退回修改", "reject": "不予通过",
+    "conclude_expert_review": "结束专家评审", "publish": "发布公示",
+    "objection_upheld": "异议成立", "close_notice": "公示期满无异议", "award": "授予称号",
 }
 
 # Every action written to the audit log (core.platform.audit.record callers), in words.
@@ -192,19 +214,64 @@ DETAIL_KEY_LABELS = {
     "verified": _l("Verified"),
 }
 
+# The nature of an applicant organisation (facts: entity_type), as the admin and the pages show it.
 ENTITY_TYPE_LABELS = {
     "enterprise": _l("Enterprise"),
     "institution": _l("Public institution"),
     "other": _l("Other"),
 }
+# Wording on the form: the tick boxes of 弥勒 附件2 "众创空间基本信息表" print the form's own word
+# for the nature of the unit ("事业", not 事业单位); the application form (core.facts.forms) and the
+# PDF reproduce it exactly.
+ENTITY_TYPE_FORM_WORDS = {"enterprise": "企业", "institution": "事业", "other": "其他"}
 
-
-def status_label(code: str | None) -> str:
-    return str(STATUS_LABELS.get(code, code or ""))
-
-
-def role_label(code: str | None) -> str:
-    return str(roles.ROLE_LABELS.get(code, code or ""))
+# The facts of an application (docs CONTRACTS §1) by their policy terms, in Chinese: the names in
+# the facts' error messages (core.facts) and in the bureau's criteria forms.
+FACT_LABELS = {
+    "applicant_name": "申报单位名称",
+    "uscc": "统一社会信用代码",
+    "entity_type": "单位性质",
+    "independent_legal_person": "是否具有独立法人资格",
+    "registered_region": "注册地行政区划代码",
+    "space_name": "众创空间名称",
+    "space_region": "众创空间所在地行政区划代码",
+    "space_opened_on": "众创空间成立（开始运营）日期",
+    "total_area_m2": "众创空间总面积",
+    "public_area_m2": "公共办公场所面积",
+    "workstations": "创业工位数",
+    "premises_tenure": "场地自有或租赁",
+    "lease_years": "租赁期（年）",
+    "commercial_premises": "是否商业经营性场所",
+    "infrastructure_complete": "配套设施是否齐备",
+    "rent_ratio_year1": "第一年租金占市价比例",
+    "rent_ratio_year2": "第二年租金占市价比例",
+    "rent_ratio_year3": "第三年租金占市价比例",
+    "management_staff": "管理服务人员数",
+    "full_time_staff": "专职人员数",
+    "mentors": "创业导师数",
+    "management_rules": "已建立的管理制度",
+    "separate_accounting": "是否财务单独核算",
+    "hosted_by_operating_unit": "是否依托运营单位建设",
+    "services": "可提供的创新创业服务",
+    "investor_partners": "合作投资机构数",
+    "seed_fund": "是否设立种子基金",
+    "investment_projects": "实际投资项目数",
+    "online_platform": "是否有线上平台",
+    "rd_facilities": "是否有专业化研发设施",
+    "residents": "入驻企业和创业团队",
+    "contracted_residents_last_year": "近一年协议入驻数",
+    "new_enterprises_last_year": "近一年注册新企业数",
+    "financed_teams_last_year": "近一年获投融资团队数",
+    "typical_cases_last_year": "近一年典型孵化案例数",
+    "events_last_year": "近一年活动次数",
+    # residents[i].*
+    "name": "名称",
+    "kind": "类型",
+    "qualifying_field": "是否属于重点支持领域",
+    "entered_on": "入驻日期",
+    "established_on": "成立日期",
+    "registered_in_space": "是否注册在空间内",
+}
 
 
 def jurisdiction_label(code: str | None) -> str:
@@ -248,7 +315,7 @@ def local_datetime(value) -> str:
     """A stored UTC moment shown in Asia/Shanghai (BABEL_DEFAULT_TIMEZONE)."""
     if value is None:
         return ""
-    return format_datetime(utc(value), "yyyy-MM-dd HH:mm:ss")
+    return format_datetime(local(value), "yyyy-MM-dd HH:mm:ss")
 
 
 def _lookup(table: dict, code) -> str:
@@ -257,32 +324,20 @@ def _lookup(table: dict, code) -> str:
     return str(table.get(code, code))
 
 
-def batch_status_label(code: str | None) -> str:
-    return _lookup(BATCH_STATUS_LABELS, code)
+def _labeller(table: dict):
+    """A code → words function over one table of the catalogue (an unknown code shows as itself)."""
+    return lambda code: _lookup(table, code)
 
 
-def recognition_level_label(code: str | None) -> str:
-    return _lookup(RECOGNITION_LEVEL_LABELS, code)
-
-
-def recognition_status_label(code: str | None) -> str:
-    return _lookup(RECOGNITION_STATUS_LABELS, code)
-
-
-def subsidy_status_label(code: str | None) -> str:
-    return _lookup(SUBSIDY_STATUS_LABELS, code)
-
-
-def notice_status_label(code: str | None) -> str:
-    return _lookup(NOTICE_STATUS_LABELS, code)
-
-
-def objection_status_label(code: str | None) -> str:
-    return _lookup(OBJECTION_STATUS_LABELS, code)
-
-
-def object_type_label(code: str | None) -> str:
-    return _lookup(OBJECT_TYPE_LABELS, code)
+status_label = _labeller(STATUS_LABELS)
+role_label = _labeller(ROLE_LABELS)
+batch_status_label = _labeller(BATCH_STATUS_LABELS)
+recognition_level_label = _labeller(RECOGNITION_LEVEL_LABELS)
+recognition_status_label = _labeller(RECOGNITION_STATUS_LABELS)
+subsidy_status_label = _labeller(SUBSIDY_STATUS_LABELS)
+notice_status_label = _labeller(NOTICE_STATUS_LABELS)
+objection_status_label = _labeller(OBJECTION_STATUS_LABELS)
+object_type_label = _labeller(OBJECT_TYPE_LABELS)
 
 
 def step_name(jurisdiction: str | None, category: str | None, code: str | None) -> str:
@@ -302,16 +357,12 @@ def step_name(jurisdiction: str | None, category: str | None, code: str | None) 
 
 
 def audit_action_label(action: str | None) -> str:
-    """An audit action in words: the workflow's own labels, then the table above."""
+    """An audit action in words: the workflow's actions, then the table above."""
     if not action:
         return ""
-    from core.review import workflow  # workflow imports the admin package's neighbours
-
     code = action.removeprefix("workflow.")
     if code in WORKFLOW_ACTION_LABELS:
         return str(WORKFLOW_ACTION_LABELS[code])
-    if code in workflow.ACTION_LABELS:
-        return workflow.ACTION_LABELS[code]
     return _lookup(AUDIT_ACTION_LABELS, action)
 
 
@@ -381,6 +432,4 @@ def detail_text(detail: dict | None, jurisdiction: str | None = None,
 
 def fact_label(key: str | None) -> str:
     """A fact of the application (docs CONTRACTS §1) by its policy term, e.g. 众创空间（使用）总面积."""
-    from core import facts
-
-    return facts._LABELS.get(key or "", key or "")
+    return FACT_LABELS.get(key or "", key or "")

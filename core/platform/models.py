@@ -6,7 +6,7 @@ SQLAlchemy 2 typed mappings; one portable JSON type; enums kept as short strings
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -28,13 +28,14 @@ from sqlalchemy.ext.mutable import MutableDict, MutableList
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from core.platform import clock
 from core.platform.extensions import db
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 
 
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+# The default of every timestamp column: the platform's one clock, in UTC as stored.
+utcnow = clock.utcnow
 
 
 class TimestampMixin:

@@ -14,7 +14,6 @@ awaited and whether the expert review has ended through the panel registered her
 """
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from sqlalchemy import select
@@ -26,13 +25,13 @@ from core.accounts import roles
 from core.accounts import scoping
 
 from core.eligibility import checklist
+
 from core.review import workflow
 from core.platform.errors import Refused
 from core.platform.extensions import db
 from core.platform.models import Application, Batch, ExpertAssignment, ReviewRecord, User
 from core.accounts.scoping import application_criteria, jurisdiction_criteria, role_of, visible_codes
 
-REVIEW_DIMENSIONS = "review_dimensions"
 SCORE = "score"
 
 
@@ -45,28 +44,6 @@ class BatchError(Refused):
     def __init__(self, key: str, message: str, errors: dict[str, str] | None = None) -> None:
         super().__init__(key, message)
         self.errors = errors or {}
-
-
-# The bureau setting ``review_dimensions`` (the score sheet: core.review.score_sheet), checked
-# before it is saved.
-def check_review_dimensions(value: Any) -> None:
-    """A bureau's ``review_dimensions``: a list of names (out of 100 each) or of
-    {"name": ..., "max": ...}."""
-    from core.bureau.settings import SettingsError
-
-    if not isinstance(value, list) or not value:
-        raise SettingsError("value", f"评审打分维度应为非空列表，如 [\"场地\", {{\"name\": \"服务\", \"max\": 30}}]，实为 {value!r}")
-    names = []
-    for item in value:
-        name, top = (item, 100) if isinstance(item, str) else (
-            (item.get("name"), item.get("max", 100)) if isinstance(item, dict) else (None, None))
-        if not isinstance(name, str) or not name.strip():
-            raise SettingsError("value", f"评审打分维度须有名称，实为 {item!r}")
-        if type(top) not in (int, float) or not math.isfinite(top) or top <= 0:
-            raise SettingsError("value", f"维度“{name}”的满分应为正数，实为 {top!r}")
-        names.append(name.strip())
-    if len(set(names)) != len(names):
-        raise SettingsError("value", "评审打分维度名称重复")
 
 
 # --- batches ------------------------------------------------------------------------------

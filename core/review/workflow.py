@@ -37,6 +37,7 @@ from core.intake import calls
 from core.platform.errors import Refused
 from core.platform.extensions import db
 from core.facts import fact_value
+from core.platform import labels
 from core.platform.jurisdictions import registry
 from core.platform.models import Application, ReviewRecord
 from core.policy import PolicyVersion, ReviewStep
@@ -62,13 +63,8 @@ STEP_KIND_LABELS = {
 APPLICANT_ACTIONS = ("submit", "withdraw", "resubmit")
 ACTIONS = APPLICANT_ACTIONS + ("approve", "return", "reject", "conclude_expert_review", "publish",
                                "objection_upheld", "close_notice", "award")
-# What the officer sees on buttons and in the timeline (Chinese: the bureau's words).
-ACTION_LABELS = {
-    "submit": "提交申报", "withdraw": "撤回申报", "resubmit": "修改后重新提交",
-    "approve": "通过", "return": "退回修改", "reject": "不予通过",
-    "conclude_expert_review": "结束专家评审", "publish": "发布公示",
-    "objection_upheld": "异议成立", "close_notice": "公示期满无异议", "award": "授予称号",
-}
+# What the officer sees on buttons and in the timeline (Chinese: the bureau's words): the catalogue's.
+ACTION_LABELS = labels.WORKFLOW_ACTION_WORDS
 STATUS_OF_ACTION = {"withdraw": "withdrawn", "return": "returned", "reject": "rejected",
                     "publish": "under_notice", "award": "recognised"}
 NEEDS_OPINION = ("return", "reject", "objection_upheld")

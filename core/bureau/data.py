@@ -1,0 +1,158 @@
+"""The bureau's own data: the keys it may set and a jurisdiction's rows read once.
+
+A bureau adds, in the database, what the encoded policy leaves open or decides later
+(``BureauSetting``, ``BureauPolicyVersion``, ``BureauCriterion``, ``CalendarDay`` /
+``CalendarYear``).  The rows of a jurisdiction are read once into a :class:`BureauData`
+snapshot (plain values, no session), which a command passes around instead of querying
+per criterion.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from core.accounts.two_factor import STAFF_TWO_FACTOR
+from core.platform.extensions import db
+from core.platform.jurisdictions import registry
+from core.platform.models import BureauCriterion, BureauPolicyVersion, BureauSetting, CalendarDay, CalendarYear
+from core.workdays import WorkdayCalendar
+
+NOTICE_DAYS = "notice_days"
+# The format of certificate numbers: set by no policy, so a bureau setting (core.award.titles).
+CERTIFICATE_FORMAT = "certificate_format"
+# The expert review's score sheet: no policy names dimensions, so a bureau setting (core.review.batches).
+REVIEW_DIMENSIONS = "review_dimensions"
+# Whether a leader's decision records its meeting (date, minutes number) where the policy
+# names no meeting: the bureau's own requirement (本局要求), off by default (core.review.workflow).
+DECISION_MEETING = "decision_meeting_record"
+# Whether the bureau's staff (other than the admin, who always must) sign in with a second
+# factor: STAFF_TWO_FACTOR, defined where it is read (core.accounts.two_factor).
+__all__ = ["NOTICE_DAYS", "CERTIFICATE_FORMAT", "REVIEW_DIMENSIONS", "DECISION_MEETING", "STAFF_TWO_FACTOR",
+           "SettingValue", "BureauData", "load_bureau_data", "bureau_setting", "known_setting_keys", "calendar"]
+
+
+# --- the snapshot of a jurisdiction's bureau data -----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SettingValue:
+    """A bureau setting as read: the value and the document the bureau names for it."""
+
+    key: str
+    value: Any
+    document: str | None = None
+    article: str | None = None
+    note: str | None = None
+
+    def source(self) -> dict[str, Any]:
+        return {"kind": "bureau_setting", "key": self.key, "document": self.document,
+                "article": self.article, "note": self.note}
+
+
+@dataclass(frozen=True, slots=True)
+class _VersionRow:
+    document: str
+    title: str
+    effective_from: date
+    effective_to: date | None
+    based_on: str | None
+    notice_days: int | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _CriterionRow:
+    category: str | None
+    code: str
+    title: str
+    fact_key: str
+    operator: str
+    threshold: Any
+    document: str
+    article: str | None
+    item: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class BureauData:
+    """What the bureau of one jurisdiction has entered, read once."""
+
+    code: str
+    settings: dict[str, SettingValue]
+    versions: tuple[_VersionRow, ...]
+    criteria: tuple[_CriterionRow, ...]
+
+
+def _read(statement):
+    """Rows of a bureau table.  Before ``zhongchuang db upgrade`` there are none: the
+    read-only commands (evaluate, notice-period, subsidies) then answer from the
+    plugins alone, as on a deployment whose bureau has entered nothing."""
+    try:
+        return db.session.execute(statement).scalars().all()
+    except (OperationalError, ProgrammingError):
+        db.session.rollback()
+        if not sa_inspect(db.engine).has_table(BureauSetting.__tablename__):
+            return []
+        raise
+
+
+def load_bureau_data(code: str) -> BureauData:
+    """Read the bureau rows of ``code`` (three queries), detached from the session."""
+    settings = {
+        r.key: SettingValue(r.key, r.value, r.document, r.article, r.note)
+        for r in _read(select(BureauSetting).where(BureauSetting.jurisdiction == code))
+    }
+    versions = tuple(
+        _VersionRow(r.document, r.title, r.effective_from, r.effective_to, r.based_on, r.notice_days, r.note)
+        for r in _read(select(BureauPolicyVersion).where(BureauPolicyVersion.jurisdiction == code)
+                       .order_by(BureauPolicyVersion.effective_from))
+    )
+    crits = tuple(
+        _CriterionRow(r.category, r.code, r.title, r.fact_key, r.operator, r.threshold,
+                      r.document, r.article, r.item)
+        for r in _read(select(BureauCriterion).where(BureauCriterion.jurisdiction == code,
+                                                     BureauCriterion.active.is_(True))
+                       .order_by(BureauCriterion.id))
+    )
+    return BureauData(code, settings, versions, crits)
+
+
+def _data(code: str, data: BureauData | None) -> BureauData:
+    return data if data is not None and data.code == code else load_bureau_data(code)
+
+
+def bureau_setting(code: str, key: str, data: BureauData | None = None) -> SettingValue | None:
+    return _data(code, data).settings.get(key)
+
+
+def known_setting_keys(code: str) -> dict[str, str]:
+    """The keys a bureau may set for ``code`` → label: every parameter of any of its
+    versions, the public-notice period, and the subsidy amounts a rule lets it adjust."""
+    reg = registry()
+    keys: dict[str, str] = {NOTICE_DAYS: "公示期（天）", CERTIFICATE_FORMAT: "证书编号格式",
+                            REVIEW_DIMENSIONS: "专家评审打分维度",
+                            DECISION_MEETING: "本局要求：局领导审定时记录会议日期和纪要编号（是/否）",
+                            STAFF_TWO_FACTOR: "本局要求：本辖区工作人员登录须使用双因素认证（是/否）"}
+    for version in reg.policies(code):
+        for p in version.parameters:
+            keys.setdefault(p.key, p.label)
+        for rule in reg.subsidy_rules(code, version):
+            if rule.setting_key:
+                keys.setdefault(rule.setting_key, f"{rule.name}（金额，元{'；政策约数' if rule.approximate else ''}）")
+    return keys
+
+
+# --- the working-day calendar -----------------------------------------------------------
+
+
+def calendar() -> WorkdayCalendar:
+    """The Chinese working-day calendar with the bureau's entries applied: its days,
+    and the years whose arrangement it has marked complete."""
+    rows = _read(select(CalendarDay))
+    complete = _read(select(CalendarYear.year).where(CalendarYear.complete.is_(True)))
+    return WorkdayCalendar({r.day: r.is_workday for r in rows}, complete_years=complete)
