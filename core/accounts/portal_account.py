@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
@@ -34,7 +34,7 @@ from wtforms.validators import EqualTo, ValidationError
 
 from core.accounts import account_notices
 
-from core.platform import audit
+from core.platform import audit, clock
 
 from core.accounts import passwords
 
@@ -122,7 +122,7 @@ def registrations_per_hour() -> int:
 
 def registrations_from(address: str | None) -> int:
     """Registrations tried from ``address`` in the last hour, taken or refused."""
-    since = datetime.now(timezone.utc) - timedelta(hours=1)
+    since = clock.utcnow() - timedelta(hours=1)
     return db.session.scalar(select(func.count(AuditEvent.id)).where(
         AuditEvent.action.in_(REGISTRATION_ACTIONS), AuditEvent.client_address == address,
         AuditEvent.occurred_at >= since)) or 0

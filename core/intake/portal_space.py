@@ -42,7 +42,7 @@ from core.platform.extensions import db
 from core.facts import FactsError, parse_facts
 from core.facts.forms import (ChoiceField, CountField, DayField, FactsForm, HostedByOperatingUnitQuestion, RowForm, ResidentRow, Required, Section,
                         TableField, TextField, max_chars, non_negative)
-from core.platform.models import GraduatedEnterprise, Resident, Space, TeamMember, utcnow
+from core.platform.models import GraduatedEnterprise, Resident, Space, TeamMember
 from core.intake.portal import posted_version, space_extra, space_facts
 from core.accounts.scoping import space_criteria
 
@@ -262,7 +262,7 @@ def save_space(space: Space | None, org, form: SpaceForm, actor=None) -> Space:
         db.session.add(space)
     before = {} if creating else facts_of(space)
     _store(space, form)
-    space.updated_at = utcnow()  # written even when only its tables changed: the version moves on
+    space.updated_at = clock.utcnow()  # written even when only its tables changed: the version moves on
     db.session.flush()
     audit.record("space.create" if creating else "space.update", space, actor=actor,
                  changed=_changed_keys(before, facts_of(space)),
@@ -312,7 +312,7 @@ def import_residents(space_id: int):
             else:
                 for row in rows:
                     space.residents.append(Resident(**row))
-                space.updated_at = utcnow()  # the space row is written: its version moves on
+                space.updated_at = clock.utcnow()  # the space row is written: its version moves on
                 db.session.flush()
                 audit.record("space.residents_import", space, rows=len(rows), file=upload.filename[:200],
                              names=[r["name"] for r in rows][:50])

@@ -20,12 +20,12 @@ together, raising :class:`~core.review.workflow.WorkflowError`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, text, update
 
-from core.platform import audit
+from core.platform import audit, clock
 
 from core.accounts import roles
 
@@ -154,7 +154,7 @@ def one_address_at_a_time(client_address: str | None, purpose: str = "objection"
 
 
 def _recent_from(client_address: str | None) -> int:
-    since = datetime.now(timezone.utc) - timedelta(hours=1)
+    since = clock.utcnow() - timedelta(hours=1)
     return db.session.scalar(
         select(func.count(Objection.id)).where(Objection.client_address == (client_address or "-"),
                                                Objection.created_at >= since)
@@ -247,7 +247,7 @@ def resolve_objection(objection: Objection, outcome: str, reasons: str, actor, *
         objection.status = outcome
         objection.resolution = reasons
         objection.resolved_by_id = actor.id
-        objection.resolved_at = datetime.now(timezone.utc)
+        objection.resolved_at = clock.utcnow()
         audit.record("objection.resolve", objection, jurisdiction=notice.jurisdiction, actor=actor,
                      from_state="open", to_state=outcome, opinion=reasons, notice_id=notice.id,
                      application_id=target, reject=bool(reject) if outcome == "upheld" else None)
@@ -322,7 +322,7 @@ def close(notice: PublicNotice, actor, today: date) -> list[Application]:
         # Conditional: of two closers at once (two ticks, an officer and the tick), one wins.
         won = db.session.execute(
             update(PublicNotice).where(PublicNotice.id == notice.id, PublicNotice.status == "open")
-            .values(status="closed", closed_at=datetime.now(timezone.utc))
+            .values(status="closed", closed_at=clock.utcnow())
             .execution_options(synchronize_session=False)
         ).rowcount
         if won != 1:
