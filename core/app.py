@@ -82,7 +82,7 @@ def create_app(test_config: dict | None = None, *, registry: Registry | None = N
 
     from core.accounts import auth
 
-    from core.intake import portal
+    from core.review import applicant_pages as portal
 
     from core.notice import public_pages as public
     from core.admin import init_admin
