@@ -90,8 +90,8 @@ def create_app(test_config: dict | None = None, *, registry: Registry | None = N
     app.register_blueprint(auth.bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(portal.bp)
-    from core.accounts import portal_account
-    app.register_blueprint(portal_account.bp)
+    from core.intake import account_pages
+    app.register_blueprint(account_pages.bp)
     from core.accounts import account_security
     app.register_blueprint(account_security.bp)
     from core.intake import portal_space

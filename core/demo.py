@@ -7,7 +7,7 @@ is added, so running it twice adds nothing.  The facts of every demo space go
 through ``core.facts.parse_facts`` like any other input.
 
 Every demo organisation and its applicant account are registered as the registration
-page registers them (``core.accounts.portal_account.register_applicant``), and every demo space
+page registers them (``core.intake.registration.register_applicant``), and every demo space
 saved as 我的众创空间 saves it (``core.intake.spaces.save_space``); staff accounts are
 written directly (the admin's user form has no function to call; docs/demo.md).
 Every demo application is built through the operations its users trigger (``_Life``):
@@ -304,7 +304,7 @@ def _ensure_org_and_space(spec: DemoOrg, report: DemoReport) -> tuple[Organisati
     """The organisation registered as an applicant registers it (``register_applicant``,
     the registration page's operation), then its space saved as 我的众创空间 saves it
     (``save_space``), both through the users' own forms and checks."""
-    from core.accounts.portal_account import RegisterForm, register_applicant
+    from core.intake.registration import RegisterForm, register_applicant
     from core.intake.portal_space import SpaceForm
     from core.intake.spaces import save_space
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, update
 
 from core.platform import audit, clock
 
@@ -34,6 +34,7 @@ from core.accounts import scoping
 from core.platform import uploads
 
 from core.review import workflow
+from core.accounts.portal_account import one_address_at_a_time
 from core.platform.extensions import db
 from core.platform.jurisdictions import enabled_codes, registry
 from core.platform.models import Application, NoticeEntry, Objection, PublicNotice
@@ -141,16 +142,6 @@ def accepts_objections(notice: PublicNotice, today: date) -> bool:
 
 def objections_per_hour() -> int:
     return int(current_app.config.get("OBJECTIONS_PER_HOUR") or DEFAULT_OBJECTIONS_PER_HOUR)
-
-
-def one_address_at_a_time(client_address: str | None, purpose: str = "objection") -> None:
-    """Objections (or registrations) from one address are counted and stored one at a
-    time, so that two posted at the same instant cannot both slip under the limit.
-    PostgreSQL: a lock on the address held until this transaction ends.  SQLite has one
-    writer at a time: the row is written before it is counted again (see ``file_objection``)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-                           {"key": f"{purpose}:{client_address or '-'}"})
 
 
 def _recent_from(client_address: str | None) -> int:
