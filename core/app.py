@@ -99,6 +99,9 @@ def create_app(test_config: dict | None = None, *, registry: Registry | None = N
     app.register_blueprint(public.bp)
     from core.documents import views as documents_views
     app.register_blueprint(documents_views.bp)
+    from core.award import titles
+    from core.notice import awarding
+    awarding.register(titles.grant)  # the notice desk's award button (notice sits below award)
     init_admin(app)
     error_pages.init_app(app)
     from core import health
