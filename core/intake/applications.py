@@ -86,6 +86,13 @@ def fill_draft(application: Application, form, typed: dict) -> bool:
     return False
 
 
+def save_draft(application: Application, form, typed: dict) -> bool:
+    """``fill_draft`` and commit: the draft saved as it is (valid or as typed)."""
+    valid = fill_draft(application, form, typed)
+    db.session.commit()
+    return valid
+
+
 def start_draft(space: Space, code: str, category: str, facts: dict, form, typed: dict,
                 actor=None) -> tuple[Application, bool]:
     """Create the draft of ``space``'s application for ``category`` of ``code``, starting

@@ -308,11 +308,10 @@ def draft(application_id: int):
     try:
         if posted_version() != application.version:
             raise workflow.StaleError()
-        valid = drafts.fill_draft(application, form, _typed_input())
         if request.form.get("intent") != "submit":
-            db.session.commit()
-            _flash_saved(valid)
+            _flash_saved(drafts.save_draft(application, form, _typed_input()))
             return redirect(url_for(".draft", application_id=application.id))
+        valid = drafts.fill_draft(application, form, _typed_input())  # submitted with it, in one commit
         if not valid:
             raise workflow.WorkflowError("form", "填写有误，请按下方所列各项的提示修改后再提交")
         _check_confirmed()
