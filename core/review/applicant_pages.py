@@ -37,13 +37,13 @@ from core.platform import labels
 from core.platform.extensions import db
 from core.facts import FactsError, parse_facts
 from core.platform.jurisdictions import enabled, registry
-from core.platform.models import Application, Attachment, NoticeEntry, PublicNotice, Recognition, ReviewRecord, Space
+from core.platform.models import Application, Attachment, NoticeEntry, PublicNotice, Recognition, ReviewRecord
 from core.policy import Material
-from core.accounts.scoping import application_criteria, application_or_404, space_criteria
+from core.accounts.scoping import application_criteria, application_or_404
 from core.intake import applications as drafts, materials as files
 from core.intake.access import applicant_only, posted_version
 from core.intake.applications import TYPED, choices_for, dormant_applications
-from core.intake.portal_space import own_space
+from core.intake.portal_space import own_space, own_spaces
 from core.intake.materials import MATERIALS_EDITABLE, attached, materials_of
 from core.intake.spaces import space_extra, space_facts
 
@@ -246,7 +246,7 @@ _extra = drafts.extra_of
 def new_application():
     """Choose a space, a jurisdiction covering it and a category of the policy in force;
     then the jurisdiction's form, pre-filled from the space, saved as a draft."""
-    spaces = db.session.scalars(select(Space).where(space_criteria(current_user)).order_by(Space.id)).all()
+    spaces = own_spaces()
     space_id, code, category = (request.args.get(k) for k in ("space", "jurisdiction", "category"))
     if not (space_id and code and category):
         return render_template("portal/choose.html", spaces=spaces, choices_for=choices_for), 200
