@@ -71,7 +71,7 @@ def create_app(test_config: dict | None = None, *, registry: Registry | None = N
 
     from core.accounts import auth
 
-    from core.intake import portal
+    from core.review import applicant_pages as portal
 
     from core.notice import public_pages as public
     from core.admin import init_admin
@@ -79,8 +79,8 @@ def create_app(test_config: dict | None = None, *, registry: Registry | None = N
     app.register_blueprint(auth.bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(portal.bp)
-    from core.accounts import portal_account
-    app.register_blueprint(portal_account.bp)
+    from core.intake import account_pages
+    app.register_blueprint(account_pages.bp)
     from core.accounts import account_security
     app.register_blueprint(account_security.bp)
     from core.intake import portal_space
@@ -88,6 +88,9 @@ def create_app(test_config: dict | None = None, *, registry: Registry | None = N
     app.register_blueprint(public.bp)
     from core.documents import views as documents_views
     app.register_blueprint(documents_views.bp)
+    from core.award import titles
+    from core.notice import awarding
+    awarding.register(titles.grant)  # the notice desk's award button (notice sits below award)
     init_admin(app)
     error_pages.init_app(app)
     from core import health

@@ -7,8 +7,8 @@ is added, so running it twice adds nothing.  The facts of every demo space go
 through ``core.facts.parse_facts`` like any other input.
 
 Every demo organisation and its applicant account are registered as the registration
-page registers them (``core.accounts.portal_account.register_applicant``), and every demo space
-saved as 我的众创空间 saves it (``core.intake.portal_space.save_space``); staff accounts are
+page registers them (``core.intake.registration.register_applicant``), and every demo space
+saved as 我的众创空间 saves it (``core.intake.spaces.save_space``); staff accounts are
 written directly (the admin's user form has no function to call; docs/demo.md).
 Every demo application is built through the operations its users trigger (``_Life``):
 the draft, its materials uploaded as real PDFs, the submission, each review step as
@@ -304,8 +304,9 @@ def _ensure_org_and_space(spec: DemoOrg, report: DemoReport) -> tuple[Organisati
     """The organisation registered as an applicant registers it (``register_applicant``,
     the registration page's operation), then its space saved as 我的众创空间 saves it
     (``save_space``), both through the users' own forms and checks."""
-    from core.accounts.portal_account import RegisterForm, register_applicant
-    from core.intake.portal_space import SpaceForm, save_space
+    from core.intake.registration import RegisterForm, register_applicant
+    from core.intake.portal_space import SpaceForm
+    from core.intake.spaces import save_space
 
     org = db.session.scalar(select(Organisation).where(Organisation.uscc == spec.uscc))
     if org is None:
@@ -501,7 +502,7 @@ class _Life:
             self.advance(step)
 
     def draft(self) -> None:
-        from core.intake.portal import space_facts
+        from core.intake.spaces import space_facts
 
         applicant = self.applicant()
         app = Application(jurisdiction=self.code, category=self.spec.category, space=self.space,
@@ -517,7 +518,7 @@ class _Life:
     def materials(self, *, partial: bool) -> None:
         """Each required material as a real PDF (a draft: only the first, still to finish)."""
         from core.platform import uploads
-        from core.intake.portal import materials_of
+        from core.intake.materials import materials_of
 
         applicant = self.applicant()
         wanted = [m for m in materials_of(self.app) if m.required]

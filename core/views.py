@@ -1,6 +1,6 @@
 """The site's front pages: ``/`` is the public home (the notices under 公示, a link to
 sign in; for a signed-in user the way to the administration or the applicant's pages in
-:mod:`core.intake.portal`), built by :func:`core.notice.public_pages.home`."""
+:mod:`core.review.applicant_pages`), built by :func:`core.notice.public_pages.home`."""
 from flask import Blueprint
 from flask_babel import get_locale
 

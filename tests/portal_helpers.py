@@ -11,7 +11,7 @@ from datetime import date
 from werkzeug.datastructures import MultiDict
 
 from core.platform.extensions import db
-from core.platform.models import Call
+from core.platform.models import Application, Call
 from tests.factories import login, make_org, make_space, make_user, pdf_bytes
 from tests.test_forms import FACTS, KUNMING_EXTRA
 from tests.test_full_path import form_fields
@@ -74,3 +74,25 @@ def upload(client, application_id: int, code: str, content: bytes = PDF, name: s
     return client.post(f"/portal/applications/{application_id}/materials/{code}",
                        data={"csrf_token": token(html), "file": (io.BytesIO(content), name)},
                        content_type="multipart/form-data")
+
+
+def new_draft(client, space, **changes) -> Application:
+    """A draft made as the applicant makes one: the new-application page, pre-filled from
+    ``space``, posted (with ``changes`` to its fields)."""
+    url = NEW_URL.format(space=space.id)
+    data = with_extra(page_form(client, url))
+    for key, value in changes.items():
+        data.setlist(key, [value])
+    response = client.post(url, data=data)
+    assert response.status_code == 302, plain(response.get_data(as_text=True))[:500]
+    application_id = int(response.location.split("/")[-2])
+    assert response.location.endswith(f"/portal/applications/{application_id}/draft")
+    return db.session.get(Application, application_id)
+
+
+def kunming_draft(app):
+    """A 昆明 operator's client and his new draft, inside an open call."""
+    open_call()
+    client, _user, space = kunming_operator(app)
+    return client, new_draft(client, space)
+

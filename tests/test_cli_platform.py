@@ -93,7 +93,7 @@ def test_demo_facts_pass_the_contract_and_cover_every_state(app):
     assert run(app, "demo").exit_code == 0
     spaces = db.session.scalars(select(Space)).all()
     assert len(spaces) == 12
-    from core.intake.portal_space import facts_of
+    from core.intake.spaces import facts_of
 
     for space in spaces:  # saved as 我的众创空间 saves a space: its §1 facts put back together
         facts = parse_facts(facts_of(space))

@@ -177,7 +177,7 @@ def clock(app, monkeypatch):
 
 
 def test_kunming_and_mile_from_submission_to_the_title(app, clock):
-    from core.intake.portal import space_facts
+    from core.intake.spaces import space_facts
 
     load_demo()
     # 昆明: 滇池创客空间 (综合服务型) sits submitted at 县区初审 in the demo; its operator is

@@ -22,9 +22,9 @@ from core.platform import uploads
 from core.platform import clock
 from core.cli import cli
 from core.platform.extensions import db
-from core.platform.models import Application, Attachment, AuditEvent
+from core.platform.models import Attachment, AuditEvent
 from tests.factories import pdf_bytes
-from tests.portal_helpers import NEW_URL, TODAY, kunming_operator, open_call, page_form, upload, with_extra
+from tests.portal_helpers import TODAY, kunming_draft, upload
 
 
 @pytest.fixture(autouse=True)
@@ -64,11 +64,7 @@ def orphan_written_without_commit(app, content: bytes = None) -> Path:
 
 @pytest.fixture
 def draft(app):
-    open_call()
-    client, _user, space = kunming_operator(app)
-    url = NEW_URL.format(space=space.id)
-    response = client.post(url, data=with_extra(page_form(client, url)))
-    return client, db.session.get(Application, int(response.location.split("/")[-2]))
+    return kunming_draft(app)
 
 
 # --- uploads sweep -----------------------------------------------------------------------------

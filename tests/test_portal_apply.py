@@ -28,12 +28,12 @@ from tests.portal_helpers import (
     REQUIRED_KUNMING,
     TODAY,
     kunming_operator,
+    new_draft,
     open_call,
     page_form,
     plain,
     token,
     upload,
-    with_extra,
 )
 from tests.test_forms import FACTS
 
@@ -48,18 +48,6 @@ def today(monkeypatch):
 def operator(app):
     open_call()
     return kunming_operator(app)
-
-
-def new_draft(client, space, **changes) -> Application:
-    url = NEW_URL.format(space=space.id)
-    data = with_extra(page_form(client, url))
-    for key, value in changes.items():
-        data.setlist(key, [value])
-    response = client.post(url, data=data)
-    assert response.status_code == 302, plain(response.get_data(as_text=True))[:500]
-    application_id = int(response.location.split("/")[-2])
-    assert response.location.endswith(f"/portal/applications/{application_id}/draft")
-    return db.session.get(Application, application_id)
 
 
 def count(model) -> int:

@@ -13,7 +13,7 @@ from core.platform import clock
 from core.cli import cli
 from core.platform.extensions import db
 from core.platform.models import JurisdictionSetting, Resident
-from core.intake.portal_space import ORGANISATION_KEYS, SPACE_KEYS, facts_of
+from core.intake.spaces import ORGANISATION_KEYS, SPACE_KEYS, facts_of
 from factories import login, make_org, make_space, make_user
 from test_forms import FACTS
 

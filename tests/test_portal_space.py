@@ -12,7 +12,7 @@ from conftest import CSRF_RE, csrf_token
 from core.platform.extensions import db
 from core.facts import parse_facts
 from core.platform.models import AuditEvent, GraduatedEnterprise, Resident, Space, TeamMember
-from core.intake.portal_space import facts_of
+from core.intake.spaces import facts_of
 from factories import login, make_org, make_space, make_user
 from test_forms import FACTS, facts_formdata
 

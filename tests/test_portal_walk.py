@@ -31,13 +31,13 @@ from tests.portal_helpers import (
     NEW_URL,
     REQUIRED_KUNMING,
     TODAY,
+    kunming_draft as new_kunming_draft,
     kunming_operator,
     open_call,
     page_form,
     plain,
     token,
     upload,
-    with_extra,
 )
 from tests.test_forms import FACTS, MILE_EXTRA
 from tests.test_full_path import form_fields
@@ -234,12 +234,7 @@ def test_kunming_service_team_starts_from_the_team_members(app):
 
 @pytest.fixture
 def kunming_draft(app):
-    open_call()
-    client, user, space = kunming_operator(app)
-    url = NEW_URL.format(space=space.id)
-    response = client.post(url, data=with_extra(page_form(client, url)))
-    assert response.status_code == 302
-    return client, db.session.get(Application, int(response.location.split("/")[-2]))
+    return new_kunming_draft(app)
 
 
 def test_every_error_in_the_summary_links_to_its_field(app, kunming_draft):

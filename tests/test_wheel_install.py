@@ -89,7 +89,7 @@ def installed(workdir):
 
     names = zipfile.ZipFile(wheel).namelist()
     for name in ("templates/base.html", "core/accounts/templates/auth/login.html", "templates/auth/error.html",
-                 "core/documents/templates/documents/base.html", "core/intake/templates/portal/draft.html",
+                 "core/documents/templates/documents/base.html", "core/review/templates/portal/draft.html",
                  "core/static/zc.css",
                  "core/translations/zh_Hans_CN/LC_MESSAGES/messages.mo", "core/migrations/env.py",
                  "core/migrations/alembic.ini", "core/migrations/script.py.mako", "core/accounts/common-passwords.txt.gz",

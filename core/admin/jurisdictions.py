@@ -7,7 +7,7 @@ jurisdiction everywhere; its records stay in the database untouched.
 Switching off is confirmed twice (issue 13): a static JS confirm() and a required
 "confirm" box the server checks; the row says how many applications and titles the
 jurisdiction holds.  Its applicants are not left without a word: "My applications"
-still lists their own applications there, with a notice (``core.intake.portal``).
+still lists their own applications there, with a notice (``core.review.applicant_pages``).
 """
 from __future__ import annotations
 

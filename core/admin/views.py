@@ -174,7 +174,7 @@ COMMON_LABELS = {
 
 
 class OrganisationView(ScopedModelView):
-    # Organisations register themselves with their applicant account (core.accounts.portal_account);
+    # Organisations register themselves with their applicant account (core.intake.registration);
     # an officer edits only one with an application in his jurisdictions.
     create_roles = ()
     edit_roles = (roles.OFFICER,)

@@ -21,21 +21,21 @@ from core.notice import publication as public_notice
 from core.documents.render import pdf_response
 from core.platform.extensions import db
 from core.platform.models import Application, Recognition
-from core.intake.portal import applicant_required
+from core.intake.access import applicant_only
 from core.accounts.scoping import application_criteria, application_or_404
 
 bp = Blueprint("pdf", __name__)
 
 
 @bp.route("/portal/applications/<int:application_id>/pdf")
-@applicant_required
+@applicant_only(staff_to_admin=True)
 def application_pdf(application_id: int):
     application = application_or_404(application_id)
     return pdf_response(documents.pdf_of_application(application), f"application-{application.id}.pdf")
 
 
 @bp.route("/portal/certificates/<int:recognition_id>/pdf")
-@applicant_required
+@applicant_only(staff_to_admin=True)
 def certificate_pdf(recognition_id: int):
     recognition = db.session.scalars(select(Recognition).where(
         Recognition.id == recognition_id,

@@ -16,11 +16,9 @@ among the files it uploaded and confirmed that the name and code match.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from sqlalchemy import select, update
 
-from core.platform import audit
+from core.platform import audit, clock
 
 from core.accounts import roles
 from core.platform.errors import Refused
@@ -67,7 +65,7 @@ def verify(organisation: Organisation, attachment_id: int | None, actor) -> None
     licence = files.get(attachment_id)
     if licence is None:
         raise VerificationRefused("attachment_id", "请选择该单位上传的营业执照（或法人证书）文件")
-    now = datetime.now(timezone.utc)
+    now = clock.utcnow()
     done = db.session.execute(
         update(Organisation).where(Organisation.id == organisation.id, Organisation.verified_at.is_(None))
         .values(verified_at=now, verified_by_id=actor.id, verified_attachment_id=licence.id)

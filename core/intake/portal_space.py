@@ -17,40 +17,32 @@ one transaction with its audit event.
 """
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.routing import BuildError
 from wtforms import BooleanField
 from wtforms.validators import ValidationError
 
-from core.platform import audit
-
 from core.eligibility import precheck
 
 from core.intake import residents_import
 
-from core.accounts import roles
-
 from core.platform import uploads
 from core.platform import clock
 from core.platform.extensions import db
-from core.facts import FactsError, parse_facts
+from core.facts import FactsError
 from core.facts.forms import (ChoiceField, CountField, DayField, FactsForm, HostedByOperatingUnitQuestion, RowForm, ResidentRow, Required, Section,
                         TableField, TextField, max_chars, non_negative)
-from core.platform.models import GraduatedEnterprise, Resident, Space, TeamMember, utcnow
-from core.intake.portal import posted_version, space_extra, space_facts
+from core.platform.models import Space
+from core.intake.access import applicant_only, posted_version
+from core.intake.spaces import facts_of, import_residents as add_residents, save_space, space_extra, TEAM_POSITIONS
 from core.accounts.scoping import space_criteria
 
 bp = Blueprint("portal_space", __name__, url_prefix="/portal")
 
-# Facts kept in their own columns rather than in Space.facts.
-ORGANISATION_KEYS = ("applicant_name", "uscc", "entity_type", "registered_region")
-SPACE_KEYS = ("space_name", "space_region", "space_opened_on")
 TABLES = ("residents", "graduates", "team_members")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -79,7 +71,7 @@ class GraduateRow(RowForm):
             raise ValidationError("毕业日期不能早于入驻日期")
 
 
-POSITIONS = {"founder": "创办负责人", "member": "成员"}
+POSITIONS = TEAM_POSITIONS  # one place for the labels: core.intake.spaces
 
 
 class TeamMemberRow(RowForm):
@@ -103,17 +95,9 @@ class SpaceForm(FactsForm, HostedByOperatingUnitQuestion):
 # --- facts of a space -------------------------------------------------------------
 
 
-def facts_of(space: Space) -> dict:
-    """The CONTRACTS §1 object of ``space``: what an application is pre-filled with
-    (``core.intake.portal.space_facts``, the one place that assembles it), residents always listed."""
-    facts = space_facts(space)
-    facts.setdefault("residents", [])
-    return facts
-
-
 def _form_data(space: Space) -> dict:
     """The space's form drawn from what it holds: the same assembly an application's form
-    is pre-filled from (``core.intake.portal.space_facts`` and ``space_extra``)."""
+    is pre-filled from (``core.intake.spaces.space_facts`` and ``space_extra``)."""
     return SpaceForm.facts_to_data(facts_of(space), space_extra(space))
 
 
@@ -122,57 +106,19 @@ def _blank_facts(org) -> dict:
             "registered_region": org.registered_region, "space_region": org.registered_region}
 
 
-def _store(space: Space, form: SpaceForm) -> None:
-    """Copy the validated form onto the organisation, the space and its rows."""
-    facts = form.to_facts()
-    org = space.organisation
-    org.name, org.entity_type, org.registered_region = (
-        facts["applicant_name"], facts["entity_type"], facts["registered_region"])
-    space.name, space.region, space.opened_on = facts["space_name"], facts["space_region"], form.space_opened_on.data
-    space.facts = {k: v for k, v in facts.items() if k not in ORGANISATION_KEYS + SPACE_KEYS + ("residents",)}
-    space.residents = [
-        Resident(name=e.form.name.data, kind=e.form.kind.data, qualifying_field=bool(e.form.qualifying_field.data),
-                 entered_on=e.form.entered_on.data, established_on=e.form.established_on.data,
-                 registered_in_space=bool(e.form.registered_in_space.data), main_product=e.form.main_product.data or None,
-                 employees=e.form.employees.data, phone=e.form.phone.data or None)
-        for e in form.residents.entries]
-    space.graduates = [
-        GraduatedEnterprise(name=e.form.name.data, main_product=e.form.main_product.data or None,
-                            entered_on=e.form.entered_on.data, graduated_on=e.form.graduated_on.data,
-                            employees=e.form.employees.data, phone=e.form.phone.data or None)
-        for e in form.graduates.entries]
-    space.team_members = [
-        TeamMember(name=e.form.name.data, position=e.form.position.data, phone=e.form.phone.data or None,
-                   speciality=e.form.speciality.data or None, full_time=bool(e.form.full_time.data),
-                   services=e.form.services.data or None)
-        for e in form.team_members.entries]
-
-
-def _changed_keys(before: dict, after: dict) -> list[str]:
-    return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-
-
 # --- access ------------------------------------------------------------------------
-
-
-def applicant_only(view):
-    """Applicants only: anonymous → login, anyone else 403 (staff use the admin)."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if current_user.role != roles.APPLICANT:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 def own_spaces() -> list[Space]:
     return db.session.scalars(select(Space).where(space_criteria(current_user)).order_by(Space.id)).all()
 
 
-def own_space(space_id: int) -> Space:
+def own_space(space_id) -> Space:
+    """One of the user's organisation's spaces (``space_id`` as posted or routed), else 404."""
+    try:
+        space_id = int(space_id)
+    except (TypeError, ValueError):
+        abort(404)
     found = db.session.scalars(select(Space).where(Space.id == space_id, space_criteria(current_user))).one_or_none()
     if found is None:
         abort(404)
@@ -249,29 +195,6 @@ def _render_form(form: SpaceForm, space: Space | None, error: str | None, versio
                            expected_version=drawn_from or (space.version if space else ""))
 
 
-def save_space(space: Space | None, org, form: SpaceForm, actor=None) -> Space:
-    """Create (``space`` None) or update a space of ``org`` from a validated ``SpaceForm``,
-    without HTTP: the facts checked by ``parse_facts`` (the contract every stored fact
-    obeys; ``FactsError`` before anything is written), copied onto the organisation, the
-    space and its rows, the audit event ``space.create`` or ``space.update`` (``actor``:
-    by default the logged-in user), committed.  The view and ``core.demo`` both call it."""
-    parse_facts(form.to_facts())
-    creating = space is None
-    if creating:
-        space = Space(organisation=org, name=form.space_name.data, region=form.space_region.data)
-        db.session.add(space)
-    before = {} if creating else facts_of(space)
-    _store(space, form)
-    space.updated_at = utcnow()  # written even when only its tables changed: the version moves on
-    db.session.flush()
-    audit.record("space.create" if creating else "space.update", space, actor=actor,
-                 changed=_changed_keys(before, facts_of(space)),
-                 residents=len(space.residents), graduates=len(space.graduates),
-                 team_members=len(space.team_members))
-    db.session.commit()
-    return space
-
-
 @bp.route("/space/new", methods=["GET", "POST"])
 @applicant_only
 def new_space():
@@ -310,13 +233,7 @@ def import_residents(space_id: int):
             except residents_import.ImportRefused as exc:
                 errors = exc.errors
             else:
-                for row in rows:
-                    space.residents.append(Resident(**row))
-                space.updated_at = utcnow()  # the space row is written: its version moves on
-                db.session.flush()
-                audit.record("space.residents_import", space, rows=len(rows), file=upload.filename[:200],
-                             names=[r["name"] for r in rows][:50])
-                db.session.commit()
+                add_residents(space, rows, upload.filename)
                 flash(gettext("%(n)s residents imported.", n=len(rows)), "success")
                 return redirect(url_for(".edit_space", space_id=space.id))
     return render_template("portal/space_import.html", space=space, errors=errors,

@@ -9,7 +9,7 @@
   form of each open objection and the close button.
 
 Every read is scoped (``core.accounts.scoping``); every write goes through
-``core.notice.publication`` / ``core.award.titles``, which check the role and scope again and
+``core.notice.publication`` / ``core.award.titles`` (through ``core.notice.awarding``), which check the role and scope again and
 refuse with a Chinese message shown on the page with what was typed.
 Leaders and the admin may read these pages; only officers act.
 """
@@ -24,9 +24,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from core.award import titles as awards
-
-from core.notice import publication as public_notice
+from core.notice import awarding, publication as public_notice
 
 from core.accounts import roles
 
@@ -221,7 +219,7 @@ class NoticeDeskView(StaffAccessMixin, BaseView):
                 if refused:
                     raise workflow.WorkflowError("award", refused)
                 return self._index(typed={"award_unconfirmed": application.id}, status=400)
-            recognition = awards.grant(application, current_user, _today())
+            recognition = awarding.grant(application, current_user, _today())
         except workflow.StaleError as exc:  # another officer awarded first: the same 409 as the case page
             db.session.rollback()
             return self._index(error=exc.message, status=409)

@@ -20,13 +20,13 @@ together, raising :class:`~core.review.workflow.WorkflowError`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import func, select, text, update
 
-from core.platform import audit
+from core.platform import audit, clock
 
 from core.accounts import roles
 
@@ -35,6 +35,7 @@ from core.accounts import scoping
 from core.platform import uploads
 
 from core.review import workflow
+from core.accounts.portal_account import one_address_at_a_time
 from core.platform.extensions import db
 from core.platform.jurisdictions import enabled_codes, registry
 from core.platform.models import Application, NoticeEntry, Objection, PublicNotice
@@ -145,18 +146,8 @@ def objections_per_hour() -> int:
     return int(current_app.config.get("OBJECTIONS_PER_HOUR") or DEFAULT_OBJECTIONS_PER_HOUR)
 
 
-def one_address_at_a_time(client_address: str | None, purpose: str = "objection") -> None:
-    """Objections (or registrations) from one address are counted and stored one at a
-    time, so that two posted at the same instant cannot both slip under the limit.
-    PostgreSQL: a lock on the address held until this transaction ends.  SQLite has one
-    writer at a time: the row is written before it is counted again (see ``file_objection``)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-                           {"key": f"{purpose}:{client_address or '-'}"})
-
-
 def _recent_from(client_address: str | None) -> int:
-    since = datetime.now(timezone.utc) - timedelta(hours=1)
+    since = clock.utcnow() - timedelta(hours=1)
     return db.session.scalar(
         select(func.count(Objection.id)).where(Objection.client_address == (client_address or "-"),
                                                Objection.created_at >= since)
@@ -249,7 +240,7 @@ def resolve_objection(objection: Objection, outcome: str, reasons: str, actor, *
         objection.status = outcome
         objection.resolution = reasons
         objection.resolved_by_id = actor.id
-        objection.resolved_at = datetime.now(timezone.utc)
+        objection.resolved_at = clock.utcnow()
         audit.record("objection.resolve", objection, jurisdiction=notice.jurisdiction, actor=actor,
                      from_state="open", to_state=outcome, opinion=reasons, notice_id=notice.id,
                      application_id=target, reject=bool(reject) if outcome == "upheld" else None)
@@ -334,7 +325,7 @@ def close(notice: PublicNotice, actor, today: date) -> list[Application]:
         # Conditional: of two closers at once (two ticks, an officer and the tick), one wins.
         won = db.session.execute(
             update(PublicNotice).where(PublicNotice.id == notice.id, PublicNotice.status == "open")
-            .values(status="closed", closed_at=datetime.now(timezone.utc))
+            .values(status="closed", closed_at=clock.utcnow())
             .execution_options(synchronize_session=False)
         ).rowcount
         if won != 1:

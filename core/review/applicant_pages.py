@@ -1,4 +1,4 @@
-"""The applicant's pages (``/portal/``).
+"""The applicant's application pages (``/portal/``): the applicant's face of the review.
 
 * ``/portal/`` — the own applications; ``/portal/applications/new`` — choose a space, an
   enabled jurisdiction covering it and a category of the policy in force, then fill the
@@ -13,12 +13,12 @@
 * ``/portal/attachments/<id>`` — a material's file for whoever may see its application.
 
 Every query goes through ``core.accounts.scoping`` (another organisation's application is a
-404), every move through ``core.review.workflow``, every file through ``core.platform.uploads``.
+404), every move through ``core.review.workflow``; drafts, new applications and materials are
+written by intake's operations (``core.intake.applications``, ``core.intake.materials``).
+The pages are thin: parse the request, call an operation, render.  The spaces and the
+pre-check are intake's own pages (``core.intake.portal_space``).
 """
 from __future__ import annotations
-
-import copy
-from functools import wraps
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext
@@ -27,11 +27,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from core.platform import audit
-
 from core.accounts import roles
-
-from core.bureau import settings
 
 from core.platform import uploads
 
@@ -40,31 +36,24 @@ from core.platform import clock
 from core.platform import labels
 from core.platform.extensions import db
 from core.facts import FactsError, parse_facts
-from core.platform.jurisdictions import enabled, enabled_codes, enabled_for_space, registry
-from core.platform.models import Application, Attachment, NoticeEntry, PublicNotice, Recognition, ReviewRecord, Space
-from core.policy import Jurisdiction, Material, PolicyVersion
-from core.accounts.scoping import application_criteria, application_or_404, space_criteria
+from core.platform.jurisdictions import enabled, registry
+from core.platform.models import Application, Attachment, NoticeEntry, PublicNotice, Recognition, ReviewRecord
+from core.policy import Material
+from core.accounts.scoping import application_criteria, application_or_404
+from core.intake import applications as drafts, materials as files
+from core.intake.access import applicant_only, posted_version
+from core.intake.applications import TYPED, choices_for, dormant_applications
+from core.intake.portal_space import own_space, own_spaces
+from core.intake.materials import MATERIALS_EDITABLE, attached, materials_of
+from core.intake.spaces import space_extra, space_facts
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
+# Staff who reach an application page are sent to the admin (core.intake.access).
+applicant_page = applicant_only(staff_to_admin=True)
 
 # The actions the detail page offers as buttons (submitting goes through the draft page,
 # which checks the materials; resubmitting through the edit page).
 PAGE_ACTIONS = ("submit", "withdraw")
-# The key of Application.form_data that keeps a draft's invalid input as typed.
-TYPED = "_typed"
-
-
-def applicant_required(view):
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if current_user.role != roles.APPLICANT:
-            if current_user.role in roles.STAFF_ROLES:
-                return redirect(url_for("admin.index"))
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 def last_reasons(application: Application) -> ReviewRecord | None:
@@ -114,7 +103,7 @@ def _check_confirmed() -> None:
 
 
 @bp.route("/")
-@applicant_required
+@applicant_page
 def index():
     applications = db.session.scalars(
         select(Application).where(application_criteria(current_user)).order_by(Application.id.desc())
@@ -122,19 +111,6 @@ def index():
     return render_template("portal/index.html", applications=applications, labels=labels,
                            step_of=workflow.step_of, dormant=dormant_applications(current_user),
                            recognition_of=recognition_of)
-
-
-def dormant_applications(user) -> list[Application]:
-    """The organisation's own applications in jurisdictions switched off on this platform
-    (core.platform.jurisdictions): hidden everywhere else, listed here with a notice so that a
-    recognised space's title does not vanish without a word (issue 13)."""
-    if user.organisation_id is None:
-        return []
-    return db.session.scalars(
-        select(Application).where(Application.organisation_id == user.organisation_id,
-                                  Application.jurisdiction.not_in(enabled_codes()))
-        .order_by(Application.id.desc())
-    ).all()
 
 
 def _render_detail(application: Application, *, error: str | None = None, status: int = 200,
@@ -157,13 +133,13 @@ def _render_detail(application: Application, *, error: str | None = None, status
 
 
 @bp.route("/applications/<int:application_id>")
-@applicant_required
+@applicant_page
 def application(application_id: int):
     return _render_detail(application_or_404(application_id))
 
 
 @bp.route("/applications/<int:application_id>/act", methods=["POST"])
-@applicant_required
+@applicant_page
 def act(application_id: int):
     application = application_or_404(application_id)
     action = request.form.get("action", "")
@@ -188,17 +164,8 @@ def act(application_id: int):
     return redirect(url_for(".application", application_id=application.id))
 
 
-def posted_version() -> int:
-    """The version the posted form was drawn from (``expected_version``); a missing or
-    forged one can only be stale."""
-    try:
-        return int(request.form.get("expected_version"))
-    except (TypeError, ValueError):
-        return -1
-
-
 @bp.route("/applications/<int:application_id>/edit", methods=["GET", "POST"])
-@applicant_required
+@applicant_page
 def edit(application_id: int):
     """Edit the facts of a returned application on its jurisdiction's form and resubmit
     (or only save).  Facts and resubmission are one transaction."""
@@ -240,89 +207,8 @@ def edit(application_id: int):
 
 # --- a new application: choose, fill, save as draft ------------------------------------
 
-# An application still open for the same space, jurisdiction and category: no second one
-# (our choice — the bureau would otherwise receive duplicates).
-OPEN_STATUSES = ("draft", "submitted", "in_review", "returned", "under_notice", "recognised")
-# Materials may be replaced or removed while the applicant may still change the file
-# (a draft; our choice: also a returned application, whose revision may need a new proof).
-MATERIALS_EDITABLE = ("draft", "returned")
 # What the form posts besides its fields: not kept as typed input.
 NOT_TYPED = ("csrf_token", "intent", "expected_version", "confirm_submit")
-
-
-def own_space(space_id) -> Space:
-    try:
-        space_id = int(space_id)
-    except (TypeError, ValueError):
-        abort(404)
-    found = db.session.scalars(select(Space).where(Space.id == space_id, space_criteria(current_user))).one_or_none()
-    if found is None:
-        abort(404)
-    return found
-
-
-def choices_for(space: Space) -> list[tuple[Jurisdiction, PolicyVersion, list]]:
-    """The enabled jurisdictions the space lies in, each with the policy in force today
-    and its categories (those the space may apply for)."""
-    found = []
-    for code, jurisdiction in enabled_for_space(space.region).items():
-        policy = settings.policy_in_force(code, clock.today())
-        if policy is not None:
-            found.append((jurisdiction, policy, list(policy.categories)))
-    return found
-
-
-def space_facts(space: Space) -> dict:
-    """The facts an application starts from: the space's stored facts (CONTRACTS §1),
-    with the organisation's and the space's own columns and the residents' table over
-    them, so an application shows what the applicant keeps under "my space"."""
-    facts = copy.deepcopy(dict(space.facts or {}))
-    org = space.organisation
-    facts.update(applicant_name=org.name, uscc=org.uscc, registered_region=org.registered_region,
-                 space_name=space.name, space_region=space.region)
-    facts.setdefault("entity_type", org.entity_type)
-    if space.opened_on:
-        facts["space_opened_on"] = space.opened_on.isoformat()
-    if space.residents:
-        facts["residents"] = [{
-            "name": r.name, "kind": r.kind, "qualifying_field": bool(r.qualifying_field),
-            "entered_on": r.entered_on.isoformat(),
-            "established_on": r.established_on.isoformat() if r.established_on else None,
-            "registered_in_space": bool(r.registered_in_space),
-        } for r in space.residents]
-    return facts
-
-
-def space_extra(space: Space) -> dict:
-    """What "my space" holds beyond the facts of §1, as the ``extra`` of
-    ``FactsForm.from_facts``: each resident's further columns (主要产品, 从业人数, 联系电话,
-    产值, 销售额; in the order of ``space_facts``' residents), the graduated enterprises,
-    the team members (创办负责人 first) and the address.  A form takes the keys it has
-    fields for and ignores the others, so every jurisdiction's form is pre-filled with
-    everything the space holds that it asks (docs/portal-space.md, "Pre-filled from my space")."""
-    extra: dict = {"residents": [{
-        "main_product": r.main_product, "employees": r.employees, "phone": r.phone,
-        "output_value_wan": r.output_value_wan, "sales_wan": r.sales_wan,
-    } for r in space.residents]}
-    extra["graduates"] = [{
-        "name": g.name, "main_product": g.main_product, "entered_on": g.entered_on,
-        "graduated_on": g.graduated_on, "employees": g.employees, "phone": g.phone,
-    } for g in space.graduates]
-    members = sorted(space.team_members, key=lambda m: m.position != "founder")  # stable: stored order kept
-    extra["team_members"] = [{
-        "name": m.name, "position": m.position, "phone": m.phone, "speciality": m.speciality,
-        "full_time": bool(m.full_time), "services": m.services,
-    } for m in members]
-    # 昆明's 服务团队及主要负责人 (昆科发〔2017〕55号 第五条（四）): the same people, 职务 in words;
-    # the columns the space does not keep (行业背景…) are left for the applicant.
-    extra["service_team"] = [{"name": m.name, "position": TEAM_POSITIONS.get(m.position, "")} for m in members]
-    if space.address:
-        extra["space_address"] = space.address
-    return extra
-
-
-# 职务 of a team member in words (core.intake.portal_space.POSITIONS keeps the same labels for its choice).
-TEAM_POSITIONS = {"founder": "创办负责人", "member": "成员"}
 
 
 def _form_class(code: str, category: str):
@@ -352,36 +238,15 @@ def _form_for_draft(application: Application, *, posted: bool = False):
     return form_class.from_facts(application.facts or {}, _extra(application), formdata=None)
 
 
-def _extra(application: Application) -> dict:
-    return {k: v for k, v in (application.form_data or {}).items() if k != TYPED}
-
-
-def _save_form(application: Application, form) -> bool:
-    """Store the form in the draft (uncommitted): valid input as facts and form data,
-    invalid input as typed.  Returns whether it was valid."""
-    if form.validate():
-        facts = form.to_facts()
-        try:
-            parse_facts(facts)
-        except FactsError as exc:
-            field = form._fields.get(exc.key) if exc.key else None
-            if field is None:
-                form.form_errors.append(f"{exc.key}: {exc.message}" if exc.key else exc.message)
-            else:
-                field.errors = list(field.errors) + [exc.message]
-        else:
-            workflow.edit_facts(application, facts, current_user, form_data=form.extra_data(), commit=False)
-            return True
-    application.form_data = {**_extra(application), TYPED: _typed_input()}
-    return False
+_extra = drafts.extra_of
 
 
 @bp.route("/applications/new", methods=["GET", "POST"])
-@applicant_required
+@applicant_page
 def new_application():
     """Choose a space, a jurisdiction covering it and a category of the policy in force;
     then the jurisdiction's form, pre-filled from the space, saved as a draft."""
-    spaces = db.session.scalars(select(Space).where(space_criteria(current_user)).order_by(Space.id)).all()
+    spaces = own_spaces()
     space_id, code, category = (request.args.get(k) for k in ("space", "jurisdiction", "category"))
     if not (space_id and code and category):
         return render_template("portal/choose.html", spaces=spaces, choices_for=choices_for), 200
@@ -390,9 +255,7 @@ def new_application():
     if (code, category) not in offered:
         return render_template("portal/choose.html", spaces=spaces, choices_for=choices_for,
                                error="所选辖区或类别不适用于该众创空间（辖区须已启用、覆盖众创空间所在地，类别须属于现行政策）"), 400
-    existing = db.session.scalars(select(Application).where(
-        Application.space_id == space.id, Application.jurisdiction == code, Application.category == category,
-        Application.status.in_(OPEN_STATUSES), application_criteria(current_user))).first()
+    existing = drafts.open_application(space, code, category, current_user)
     if existing is not None:
         flash(gettext("This space already has an application for this title; here it is."), "info")
         return redirect(url_for(".application", application_id=existing.id))
@@ -401,13 +264,8 @@ def new_application():
     facts = space_facts(space)
     form = form_class.from_facts(facts, space_extra(space))
     if request.method == "POST":  # CSRFProtect has checked the token of every POST
-        application = Application(jurisdiction=code, category=category, space=space,
-                                  organisation=space.organisation, status="draft", facts=facts, form_data={})
-        db.session.add(application)
-        db.session.flush()
-        valid = _save_form(application, form)
-        audit.record("application.created", application, from_state=None, to_state="draft:-")
-        db.session.commit()
+        application, valid = drafts.start_draft(space, code, category, facts, form, _typed_input(),
+                                                actor=current_user)
         _flash_saved(valid)
         return redirect(url_for(".draft", application_id=application.id))
     return render_template("portal/draft.html", app=None, space=space, form=form, jurisdiction=jurisdiction,
@@ -435,7 +293,7 @@ def _render_draft(application: Application, form, *, error: str | None = None,
 
 
 @bp.route("/applications/<int:application_id>/draft", methods=["GET", "POST"])
-@applicant_required
+@applicant_page
 def draft(application_id: int):
     """Fill the draft: save at any time (typed input kept), or submit — which freezes
     the facts as submitted (workflow ``submit``: policy version and date)."""
@@ -450,11 +308,10 @@ def draft(application_id: int):
     try:
         if posted_version() != application.version:
             raise workflow.StaleError()
-        valid = _save_form(application, form)
         if request.form.get("intent") != "submit":
-            db.session.commit()
-            _flash_saved(valid)
+            _flash_saved(drafts.save_draft(application, form, _typed_input()))
             return redirect(url_for(".draft", application_id=application.id))
+        valid = drafts.fill_draft(application, form, _typed_input())  # submitted with it, in one commit
         if not valid:
             raise workflow.WorkflowError("form", "填写有误，请按下方所列各项的提示修改后再提交")
         _check_confirmed()
@@ -475,7 +332,7 @@ def submit(application: Application) -> None:
     """Submit through the workflow (which freezes policy version and date, and checks the
     call window) once every required material has a file (our choice: the portal refuses
     an incomplete submission rather than leaving it to the officer's initial review)."""
-    missing = missing_materials(application)
+    missing = files.missing_materials(application)
     if missing:
         raise workflow.WorkflowError("materials", "以下必需的申报材料尚未上传：" + "；".join(
             f"{m.name}（{m.citation}）" for m in missing))
@@ -483,23 +340,6 @@ def submit(application: Application) -> None:
 
 
 # --- materials ---------------------------------------------------------------------------
-
-
-def materials_of(application: Application) -> list[Material]:
-    """The materials the jurisdiction's plugin asks for (e.g. 昆科发〔2017〕55号 第九条)."""
-    return registry().required_materials(application.jurisdiction, application.category)
-
-
-def attached(application: Application) -> dict[str, Attachment]:
-    """The file of each material slot (one per slot: a new upload replaces it)."""
-    rows = db.session.scalars(select(Attachment).where(Attachment.application_id == application.id)
-                              .order_by(Attachment.id)).all()
-    return {a.material: a for a in rows}
-
-
-def missing_materials(application: Application) -> list[Material]:
-    have = attached(application)
-    return [m for m in materials_of(application) if m.required and m.code not in have]
 
 
 @bp.app_template_global()
@@ -514,12 +354,6 @@ def _material_or_404(application: Application, code: str) -> Material:
     if found is None:
         abort(404)
     return found
-
-
-def _materials_refusal(application: Application) -> str | None:
-    if application.status not in MATERIALS_EDITABLE:
-        return "已提交的申报不能更换或删除申报材料"
-    return None
 
 
 # The outcome of the last upload or removal, kept in the session across the redirect so
@@ -551,63 +385,28 @@ def _page_after_materials(application: Application, code: str, message: str, *, 
 
 
 @bp.route("/applications/<int:application_id>/materials/<code>", methods=["POST"])
-@applicant_required
+@applicant_page
 def upload(application_id: int, code: str):
     """Upload (or replace) the file of one material; checked by core.platform.uploads."""
     application = application_or_404(application_id)
     material = _material_or_404(application, code)
-    refused = _materials_refusal(application)
-    if refused:
-        return _page_after_materials(application, code, refused)
-    file = request.files.get("file")
-    if file is None or not file.filename:
-        return _page_after_materials(application, code, "请选择要上传的文件")
-    saved = None
     try:
-        saved = uploads.save(file, key=code, actor=current_user, application_id=application.id, material=code)
-        replaced = db.session.scalars(select(Attachment).where(
-            Attachment.application_id == application.id, Attachment.material == code,
-            Attachment.id != saved.id)).all()
-        for previous in replaced:
-            db.session.delete(previous)
-        audit.record("application.material_uploaded", application, from_state=application.status,
-                     to_state=application.status, material=code, material_name=material.name,
-                     file=saved.original_name, sha256=saved.sha256, size=saved.size,
-                     replaced=[p.sha256 for p in replaced])
-        db.session.commit()
-    except uploads.UploadError as exc:
-        db.session.rollback()
+        files.attach(application, material, request.files.get("file"), actor=current_user)
+    except (uploads.UploadError, files.MaterialRefused) as exc:
         return _page_after_materials(application, code, exc.message)
-    except Exception as exc:
-        db.session.rollback()
-        uploads.discard(saved)
-        if not uploads.is_storage_full(exc):  # e.g. SQLite's "database or disk is full" at commit
-            raise
-        uploads.log_storage_full(exc, f"upload of material {code} (commit)")
-        return _page_after_materials(application, code, uploads.STORAGE_FULL)
-    for previous in replaced:
-        uploads.discard(previous)
     return _page_after_materials(application, code, gettext("File uploaded: %(name)s.", name=material.name),
                                  ok=True)
 
 
 @bp.route("/applications/<int:application_id>/materials/<code>/remove", methods=["POST"])
-@applicant_required
+@applicant_page
 def remove_material(application_id: int, code: str):
     application = application_or_404(application_id)
     material = _material_or_404(application, code)
-    refused = _materials_refusal(application)
-    if refused:
-        return _page_after_materials(application, code, refused)
-    found = attached(application).get(code)
-    if found is None:
-        return _page_after_materials(application, code, "该材料尚未上传文件")
-    db.session.delete(found)
-    audit.record("application.material_removed", application, from_state=application.status,
-                 to_state=application.status, material=code, material_name=material.name,
-                 file=found.original_name, sha256=found.sha256)
-    db.session.commit()
-    uploads.discard(found)
+    try:
+        files.detach(application, material, actor=current_user)
+    except files.MaterialRefused as exc:
+        return _page_after_materials(application, code, exc.message)
     return _page_after_materials(application, code, gettext("File removed: %(name)s.", name=material.name),
                                  ok=True)
 
