@@ -88,9 +88,8 @@ def create_app(test_config: dict | None = None, *, registry: Registry | None = N
     app.register_blueprint(public.bp)
     from core.documents import views as documents_views
     app.register_blueprint(documents_views.bp)
-    from core.award import titles
-    from core.notice import awarding
-    awarding.register(titles.grant)  # the notice desk's award button (notice sits below award)
+    import core.award  # noqa: F401 - registers the award desk the case page and the notice desk use
+    import core.review  # noqa: F401 - registers the workflow's guards and the checklist's expert panel
     init_admin(app)
     error_pages.init_app(app)
     from core import health

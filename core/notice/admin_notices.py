@@ -9,7 +9,7 @@
   form of each open objection and the close button.
 
 Every read is scoped (``core.accounts.scoping``); every write goes through
-``core.notice.publication`` / ``core.award.titles`` (through ``core.notice.awarding``), which check the role and scope again and
+``core.notice.publication`` / ``core.award.titles`` (through the award desk, ``core.review.award_desk``), which check the role and scope again and
 refuse with a Chinese message shown on the page with what was typed.
 Leaders and the admin may read these pages; only officers act.
 """
@@ -24,7 +24,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
 
-from core.notice import awarding, publication as public_notice
+from core.notice import publication as public_notice
 
 from core.accounts import roles
 
@@ -32,7 +32,7 @@ from core.accounts import scoping
 
 from core.platform import uploads
 
-from core.review import workflow
+from core.review import award_desk, workflow
 from core.platform import clock
 from core.platform import labels
 from core.accounts.admin_access import ScopedModelView, StaffAccessMixin
@@ -67,6 +67,14 @@ class NoticeView(ScopedModelView):
         "jurisdiction": lambda v, c, m, n: labels.jurisdiction_label(m.jurisdiction),
         "status": lambda v, c, m, n: str(STATUS_LABELS.get(m.status, m.status)),
     }
+
+
+def _award_desk() -> award_desk.AwardDesk:
+    """The award package's desk (it registers itself when imported: core.review.award_desk)."""
+    desk = award_desk.desk()
+    if desk is None:
+        raise RuntimeError("no award desk registered (core.award.titles)")
+    return desk
 
 
 def _today():
@@ -219,7 +227,7 @@ class NoticeDeskView(StaffAccessMixin, BaseView):
                 if refused:
                     raise workflow.WorkflowError("award", refused)
                 return self._index(typed={"award_unconfirmed": application.id}, status=400)
-            recognition = awarding.grant(application, current_user, _today())
+            recognition = _award_desk().grant(application, current_user, _today())
         except workflow.StaleError as exc:  # another officer awarded first: the same 409 as the case page
             db.session.rollback()
             return self._index(error=exc.message, status=409)

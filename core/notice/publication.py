@@ -24,7 +24,7 @@ from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import gettext
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, update
 
 from core.platform import audit, clock
 
