@@ -1,14 +1,22 @@
 """Shared fixtures: a real database (SQLite always, PostgreSQL too when
 TEST_DATABASE_URL is set), the schema built by the migrations, real HTTP through the
-Flask test client with CSRF on."""
+Flask test client with CSRF on.
+
+Under pytest-xdist (``make test`` runs ``-n auto``) every worker is its own process with
+its own instance folder, SQLite template and PostgreSQL database (``<db>_gw0``, …), so
+two workers never share a database."""
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 import re
 import shutil
 import tempfile
 
+import jinja2
 import pytest
+import werkzeug.security
 
 # Keep the secret key and uploads of test apps out of the work tree.
 os.environ.setdefault("ZHONGCHUANG_INSTANCE", tempfile.mkdtemp(prefix="zc-test-instance-"))
@@ -17,14 +25,74 @@ os.environ.pop("DATABASE_URL", None)
 
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 
 from core.app import create_app  # noqa: E402
 from core.extensions import db  # noqa: E402
 
+# The xdist worker's id ("gw0", "gw1", …); "master" when pytest runs in one process.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "master")
+
+
+def worker_database_url(url: str | None) -> str | None:
+    """The worker's own PostgreSQL database: ``…/test`` becomes ``…/test_gw0`` under
+    xdist (created by ``pg_url`` when missing); unchanged without xdist."""
+    if not url or WORKER == "master":
+        return url
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{WORKER}").render_as_string(hide_password=False)
+
+
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 if PG_URL and PG_URL.startswith("postgresql://"):
     PG_URL = "postgresql+psycopg://" + PG_URL[len("postgresql://"):]
+PG_URL = worker_database_url(PG_URL)
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+# Building a test app cheaply, without changing what it does:
+# - scrypt (werkzeug's password hash, ~0.15 s a call) was 40 % of a web test's time. The key
+#   derivation is a pure function of (method, salt, password), so remembering its answers in
+#   this process changes no result: a stored hash checked again with the same password, or
+#   checked right after it was made, costs nothing the second time.
+werkzeug.security._hash_internal = functools.lru_cache(maxsize=4096)(werkzeug.security._hash_internal)
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Jinja's compiled templates kept for the whole session (each test app has its own
+    environment, which compiled every page anew: ~15 % of a web test's time).  The key
+    holds what compilation depends on — the template's file, and the environment's syntax,
+    extensions, filters and tests — and Jinja itself checks the source's checksum."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    @staticmethod
+    def _environment_key(env: jinja2.Environment) -> str:
+        autoescape = getattr(env.autoescape, "__func__", env.autoescape)
+        parts = (env.block_start_string, env.block_end_string, env.variable_start_string, env.variable_end_string,
+                 env.comment_start_string, env.comment_end_string, env.line_statement_prefix,
+                 env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks, env.newline_sequence,
+                 env.keep_trailing_newline, env.optimized, env.is_async, env.finalize is not None,
+                 getattr(autoescape, "__qualname__", repr(autoescape)), tuple(sorted(env.extensions)),
+                 tuple(sorted((k, getattr(v, "jinja_pass_arg", None)) for k, v in env.filters.items())),
+                 tuple(sorted((k, getattr(v, "jinja_pass_arg", None)) for k, v in env.tests.items())))
+        return hashlib.sha1(repr(parts).encode()).hexdigest()
+
+    def get_bucket(self, environment, name, filename, source):
+        bucket = jinja2.bccache.Bucket(environment, self.get_cache_key(name, filename) + self._environment_key(environment),
+                                       self.get_source_checksum(source))
+        self.load_bytecode(bucket)
+        return bucket
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = _CompiledTemplates()
 
 # The admin's two-factor requirement (on in production) is off here so that the tests of
 # other features log the admin in with a password; tests/test_two_factor.py turns it on.
@@ -46,8 +114,22 @@ def sqlite_template(tmp_path_factory) -> str:
     return str(path)
 
 
+def _create_database_if_missing(url: str) -> None:
+    """CREATE DATABASE the worker's database, through the ``postgres`` maintenance database."""
+    name = make_url(url).database
+    admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}) is None:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def pg_url() -> str:
+    if WORKER != "master":
+        _create_database_if_missing(PG_URL)
     engine = create_engine(PG_URL)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
@@ -90,6 +172,7 @@ def app_factory(database_url, tmp_path):
              **(config or {})},
             **kwargs,
         )
+        app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
         made.append(app)
         return app
 
