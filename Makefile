@@ -45,7 +45,7 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	sh scripts/setup_pdf_tools.sh $(BIN)/python
 	bash scripts/setup_browser.sh
-	$(BIN)/python -m pytest -q -n auto --dist loadfile --durations=20
+	$(BIN)/python -m pytest -q -n auto --dist loadfile --no-loadscope-reorder --durations=20
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

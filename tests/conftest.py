@@ -204,3 +204,23 @@ def csrf_token(client, url: str) -> str:
     match = CSRF_RE.search(html)
     assert match, f"no csrf_token on {url}"
     return match.group(1)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under xdist (``make test`` gives ``--no-loadscope-reorder``), the files that build
+    something slow — a virtual environment, a browser — go first and the others follow,
+    largest first: started last, a one-test build of several minutes would leave one
+    worker running alone at the end.  One process keeps the collection order."""
+    if WORKER == "master":
+        return
+
+    def file_of(item) -> str:
+        return item.nodeid.split("::")[0]
+
+    per_file: dict[str, int] = {}
+    slow_files: set[str] = set()
+    for item in items:
+        per_file[file_of(item)] = per_file.get(file_of(item), 0) + 1
+        if item.get_closest_marker("slow") or item.get_closest_marker("browser"):
+            slow_files.add(file_of(item))
+    items.sort(key=lambda item: (file_of(item) not in slow_files, -per_file[file_of(item)]))
