@@ -37,10 +37,15 @@ run: $(VENV)/.installed
 # The browser test (tests/browser) drives Debian's chromium: installed by
 # scripts/setup_browser.sh with apt-get when missing (root with apt); without it that
 # test is skipped and says why.
+# One pytest worker per core (-n auto), each with its own SQLite template, instance folder and
+# PostgreSQL database (<db>_gw0, …: tests/conftest.py).  --dist loadfile keeps a file's tests on
+# one worker, so a module-scoped fixture (the wheel's venv, the browser's server and demo
+# database, a plugin's registry) is built once rather than once per worker.  The 20 slowest
+# tests are printed at the end of every run.
 test: $(VENV)/.installed-test
 	sh scripts/setup_pdf_tools.sh $(BIN)/python
 	bash scripts/setup_browser.sh
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile --no-loadscope-reorder --durations=20
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

@@ -1,14 +1,22 @@
 """Shared fixtures: a real database (SQLite always, PostgreSQL too when
 TEST_DATABASE_URL is set), the schema built by the migrations, real HTTP through the
-Flask test client with CSRF on."""
+Flask test client with CSRF on.
+
+Under pytest-xdist (``make test`` runs ``-n auto``) every worker is its own process with
+its own instance folder, SQLite template and PostgreSQL database (``<db>_gw0``, …), so
+two workers never share a database."""
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 import re
 import shutil
 import tempfile
 
+import jinja2
 import pytest
+import werkzeug.security
 
 # Keep the secret key and uploads of test apps out of the work tree.
 os.environ.setdefault("ZHONGCHUANG_INSTANCE", tempfile.mkdtemp(prefix="zc-test-instance-"))
@@ -17,15 +25,77 @@ os.environ.pop("DATABASE_URL", None)
 
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 
 from core.app import create_app  # noqa: E402
 from core.platform import clock as platform_clock  # noqa: E402
 from core.platform.extensions import db  # noqa: E402
 
+# The xdist worker's id ("gw0", "gw1", …); "master" when pytest runs in one process.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "master")
+
+
+def worker_database_url(url: str | None) -> str | None:
+    """The worker's own PostgreSQL database: ``…/test`` becomes ``…/test_gw0`` under
+    xdist (created by ``pg_url`` when missing); unchanged without xdist."""
+    if not url or WORKER == "master":
+        return url
+    parsed = make_url(url)
+    return parsed.set(database=f"{parsed.database}_{WORKER}").render_as_string(hide_password=False)
+
+
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 if PG_URL and PG_URL.startswith("postgresql://"):
     PG_URL = "postgresql+psycopg://" + PG_URL[len("postgresql://"):]
+PG_URL = worker_database_url(PG_URL)
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+# Building a test app cheaply, without changing what it does:
+# - scrypt (werkzeug's password hash, ~0.15 s a call) was 40 % of a web test's time. The key
+#   derivation is a pure function of (method, salt, password), so remembering its answers in
+#   this process changes no result: a stored hash checked again with the same password, or
+#   checked right after it was made, costs nothing the second time.
+#   (Guarded: this file is imported both as ``conftest`` and as ``tests.conftest``.)
+if not hasattr(werkzeug.security._hash_internal, "cache_info"):
+    werkzeug.security._hash_internal = functools.lru_cache(maxsize=4096)(werkzeug.security._hash_internal)
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Jinja's compiled templates kept for the whole session (each test app has its own
+    environment, which compiled every page anew: ~15 % of a web test's time).  The key
+    holds what compilation depends on — the template's file, and the environment's syntax,
+    extensions, filters and tests — and Jinja itself checks the source's checksum."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    @staticmethod
+    def _environment_key(env: jinja2.Environment) -> str:
+        autoescape = getattr(env.autoescape, "__func__", env.autoescape)
+        parts = (env.block_start_string, env.block_end_string, env.variable_start_string, env.variable_end_string,
+                 env.comment_start_string, env.comment_end_string, env.line_statement_prefix,
+                 env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks, env.newline_sequence,
+                 env.keep_trailing_newline, env.optimized, env.is_async, env.finalize is not None,
+                 getattr(autoescape, "__qualname__", repr(autoescape)), tuple(sorted(env.extensions)),
+                 tuple(sorted((k, getattr(v, "jinja_pass_arg", None)) for k, v in env.filters.items())),
+                 tuple(sorted((k, getattr(v, "jinja_pass_arg", None)) for k, v in env.tests.items())))
+        return hashlib.sha1(repr(parts).encode()).hexdigest()
+
+    def get_bucket(self, environment, name, filename, source):
+        bucket = jinja2.bccache.Bucket(environment, self.get_cache_key(name, filename) + self._environment_key(environment),
+                                       self.get_source_checksum(source))
+        self.load_bytecode(bucket)
+        return bucket
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = _CompiledTemplates()
 
 # The admin's two-factor requirement (on in production) is off here so that the tests of
 # other features log the admin in with a password; tests/test_two_factor.py turns it on.
@@ -47,8 +117,22 @@ def sqlite_template(tmp_path_factory) -> str:
     return str(path)
 
 
+def _create_database_if_missing(url: str) -> None:
+    """CREATE DATABASE the worker's database, through the ``postgres`` maintenance database."""
+    name = make_url(url).database
+    admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}) is None:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def pg_url() -> str:
+    if WORKER != "master":
+        _create_database_if_missing(PG_URL)
     engine = create_engine(PG_URL)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
@@ -64,8 +148,25 @@ def _empty_postgres(url: str) -> None:
         tables = conn.execute(
             text("SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'")
         ).scalars().all()
-        # TRUNCATE fires no row triggers, so the append-only audit log can be emptied between tests.
-        conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        # TRUNCATE writes a new file for every table it names (~10 ms each, ~0.4 s for all), and a
+        # test writes to a few of them: only the tables that hold rows are truncated, and the
+        # sequences of the others that were used are restarted.  The end state is the same as
+        # truncating them all with RESTART IDENTITY: every table empty, every owned sequence anew.
+        holds_rows = conn.execute(text("SELECT " + ", ".join(f'EXISTS (SELECT 1 FROM "{t}")' for t in tables))).one()
+        full = [t for t, rows in zip(tables, holds_rows) if rows]
+        if full:
+            # TRUNCATE fires no row triggers, so the append-only audit log can be emptied between tests.
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in full) + " RESTART IDENTITY CASCADE"))
+        used = conn.execute(text(
+            "SELECT s.sequencename FROM pg_sequences s"
+            " JOIN pg_class c ON c.relname = s.sequencename AND c.relkind = 'S'"
+            " JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = s.schemaname"
+            " JOIN pg_depend d ON d.objid = c.oid AND d.deptype IN ('a', 'i')"
+            " JOIN pg_class t ON t.oid = d.refobjid"
+            " WHERE s.schemaname = 'public' AND s.last_value IS NOT NULL AND t.relname = ANY(:tables)"
+        ), {"tables": list(tables)}).scalars().all()
+        for sequence in used:
+            conn.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
     engine.dispose()
 
 
@@ -91,6 +192,7 @@ def app_factory(database_url, tmp_path):
              **(config or {})},
             **kwargs,
         )
+        app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
         made.append(app)
         return app
 
@@ -142,3 +244,23 @@ class FrozenDay(list):
     def __setitem__(self, index, value):
         super().__setitem__(index, value)
         platform_clock.freeze(value)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under xdist (``make test`` gives ``--no-loadscope-reorder``), the files that build
+    something slow — a virtual environment, a browser — go first and the others follow,
+    largest first: started last, a one-test build of several minutes would leave one
+    worker running alone at the end.  One process keeps the collection order."""
+    if WORKER == "master":
+        return
+
+    def file_of(item) -> str:
+        return item.nodeid.split("::")[0]
+
+    per_file: dict[str, int] = {}
+    slow_files: set[str] = set()
+    for item in items:
+        per_file[file_of(item)] = per_file.get(file_of(item), 0) + 1
+        if item.get_closest_marker("slow") or item.get_closest_marker("browser"):
+            slow_files.add(file_of(item))
+    items.sort(key=lambda item: (file_of(item) not in slow_files, -per_file[file_of(item)]))

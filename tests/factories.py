@@ -5,6 +5,7 @@ may call them freely.
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from datetime import date, datetime, timedelta, timezone
@@ -75,10 +76,19 @@ def make_user(role: str = "officer", jurisdictions: tuple[str, ...] | list[str] 
         scopes=[UserScope(jurisdiction=code) for code in jurisdictions],
         **fields,
     )
-    user.set_password(password)
+    user.password_hash = _password_hash(password)
     db.session.add(user)
     db.session.commit()
     return user
+
+
+@functools.lru_cache(maxsize=None)
+def _password_hash(password: str) -> str:
+    """One hash per password, made by ``User.set_password``, shared by every user made here
+    (as the demo's users share one): scrypt was the slowest part of a test's setup."""
+    holder = User()
+    holder.set_password(password)
+    return holder.password_hash
 
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

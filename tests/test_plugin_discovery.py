@@ -100,12 +100,14 @@ def test_without_entry_points_nothing_is_installed():
     assert Registry(pm).installed() == {}
 
 
+@pytest.mark.slow  # builds and pip-installs a package (the session's fifth_site / broken_site)
 def test_the_fifth_package_stays_out_of_the_virtual_environment(fifth_site):
     assert (fifth_site / "zc_dali.py").exists()
     assert any(p.name.startswith("zc_dali-0.1.0.dist-info") for p in fifth_site.iterdir())
     assert "dali" not in {ep.name for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)}
 
 
+@pytest.mark.slow
 def test_a_fifth_jurisdiction_installed_as_a_package_is_discovered(with_fifth):
     ep = next(ep for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP) if ep.name == "dali")
     assert ep.value == "zc_dali" and ep.dist.name == "zc-dali"
@@ -119,6 +121,7 @@ def test_a_fifth_jurisdiction_installed_as_a_package_is_discovered(with_fifth):
     assert [v.document for v in registry.policies("dali")] == ["大理州测试〔2024〕1号"]
 
 
+@pytest.mark.slow
 def test_the_fifth_jurisdiction_in_the_plugins_command(fifth_site, tmp_path):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(fifth_site), os.environ.get("PYTHONPATH", "")]),
            "ZHONGCHUANG_INSTANCE": str(tmp_path / "instance")}
@@ -149,6 +152,7 @@ def login_as_admin(client) -> None:
     assert response.status_code == 302, response.get_data(as_text=True)
 
 
+@pytest.mark.slow
 def test_the_fifth_jurisdiction_on_the_admin_dashboard(with_fifth, app_factory):
     app = app_factory()  # built after the package is on sys.path: discovers five
     assert "dali" in app.extensions["zhongchuang"].installed()
@@ -161,6 +165,7 @@ def test_the_fifth_jurisdiction_on_the_admin_dashboard(with_fifth, app_factory):
             assert name in html
 
 
+@pytest.mark.slow
 def test_a_broken_plugin_is_reported_and_the_others_load(broken_site, with_fifth, monkeypatch):
     monkeypatch.syspath_prepend(str(broken_site))
     pm, broken = make_plugin_manager()
@@ -169,6 +174,7 @@ def test_a_broken_plugin_is_reported_and_the_others_load(broken_site, with_fifth
     assert set(Registry(pm, broken).installed()) == BUILT_INS | {"dali"}
 
 
+@pytest.mark.slow
 def test_a_broken_plugin_in_the_plugins_command(broken_site, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(broken_site), "ZHONGCHUANG_INSTANCE": str(tmp_path / "instance")}
     env.pop("DATABASE_URL", None)
