@@ -51,7 +51,7 @@ clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache
 
 # The dependency rule of docs/architecture.md: import-linter's contracts of pyproject.toml
-# (also run by tests/test_architecture.py).
+# (also run by tests/unit/test_architecture.py).
 .PHONY: lint-imports
 lint-imports: $(VENV)/.installed-test
 	$(BIN)/lint-imports --no-cache

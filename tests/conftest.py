@@ -98,7 +98,7 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 COMPILED_TEMPLATES = _CompiledTemplates()
 
 # The admin's two-factor requirement (on in production) is off here so that the tests of
-# other features log the admin in with a password; tests/test_two_factor.py turns it on.
+# other features log the admin in with a password; tests/web/test_two_factor.py turns it on.
 BASE_CONFIG = {"TESTING": True, "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False,
                "TWO_FACTOR_REQUIRED_FOR_ADMIN": False}
 

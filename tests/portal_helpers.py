@@ -13,8 +13,8 @@ from werkzeug.datastructures import MultiDict
 from core.platform.extensions import db
 from core.platform.models import Application, Call
 from tests.factories import login, make_org, make_space, make_user, pdf_bytes
-from tests.test_forms import FACTS, KUNMING_EXTRA
-from tests.test_full_path import form_fields
+from tests.domain.test_forms import FACTS, KUNMING_EXTRA
+from tests.domain.test_full_path import form_fields
 
 TODAY = date(2026, 10, 20)  # 昆科发〔2017〕55号 in force, inside the call below
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

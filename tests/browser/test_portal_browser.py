@@ -106,7 +106,7 @@ def unexpected_violations() -> list[str]:
     """All but one kind: Flask-Admin 2.2's list templates still print onclick attributes,
     which chromium reports as it parses them; core/static/zc-admin.js binds their
     behaviour instead (test_flask_admin_lists_work_...). Our own templates have none
-    (tests/test_security.py checks them)."""
+    (tests/web/test_security.py checks them)."""
     return [v for v in CSP_VIOLATIONS if not ("/admin/" in v.split(": ")[0] and FLASK_ADMIN_HANDLER in v)]
 
 

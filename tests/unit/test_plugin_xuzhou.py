@@ -1,0 +1,165 @@
+"""徐州市 plugin: 徐政发〔2016〕12号 encoded as data, checked against the text.
+
+The opinion's recognition criteria live in 徐政发〔2015〕73号, which we do not have:
+these tests pin down that nothing of it is invented — one manual criterion, no
+threshold, no registration check; only where the space is (a city's title) — and that the money of 五（一） and the duties of 五（五）
+are as printed.  Pure tests through the installed plugins.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from core.plugins import Registry, make_plugin_manager
+from core.policy import STEP_KINDS
+from plugins.xuzhou import assessment, criteria, materials, steps, subsidies
+from plugins.xuzhou.policy import DOC, POLICY_2016
+
+SUPPORT = "五、保障措施"
+
+
+@pytest.fixture(scope="module")
+def registry():
+    pm, broken = make_plugin_manager()
+    assert "xuzhou" not in broken
+    return Registry(pm, broken)
+
+
+def entitlements(rules, event, level=None, grade=None):
+    return [(r.code, r.amount_cny) for r in rules if r.matches(event, level=level, grade=grade)]
+
+
+def test_policy_in_force_from_18_february_2016(registry):
+    assert registry.policy_in_force("xuzhou", date(2016, 2, 18)) is POLICY_2016
+    assert registry.policy_in_force("xuzhou", date(2016, 2, 17)) is None
+    assert registry.policy_in_force("xuzhou", date(2030, 1, 1)) is POLICY_2016
+
+
+def test_wu_5_a_manual_criterion_referring_to_73_and_the_space_in_xuzhou(registry):
+    """五（五）: recognition follows 徐政发〔2015〕73号 (manual); the space lies in 徐州 (auto)."""
+    found = registry.criteria("xuzhou", "key", POLICY_2016)
+    assert [(c.id, c.kind) for c in found] == [("xuzhou.space_location", "auto"),
+                                                ("xuzhou.recognition_conditions", "manual")]
+    location, conditions = found
+    assert conditions.check is None
+    assert "徐政发〔2015〕73号" in conditions.title
+    for c in found:
+        assert (c.citation.document, c.citation.article, c.citation.item) == (DOC, SUPPORT, "（五）")
+    assert POLICY_2016.criteria_document == "徐政发〔2015〕73号"
+
+
+@pytest.mark.parametrize(("space_region", "registered_region", "passes"), [
+    ("320302", "530112", True),   # in 徐州 (鼓楼区), operator registered elsewhere: 12号 asks nothing of that
+    ("320311", "320311", True),
+    ("530112", "320302", False),  # a 昆明 space of a 徐州-registered operator
+    ("321002", "321002", False),  # 扬州: 3210, not 3203
+])
+def test_wu_5_space_must_lie_in_xuzhou_3203(space_region, registered_region, passes):
+    """五（五）市重点众创空间 (a title of the city of 徐州): the space lies in 徐州 (3203xx)."""
+    import copy
+    import json
+    from pathlib import Path
+
+    from core.facts import make_uscc, parse_facts
+    from core.policy import CheckContext
+
+    data = json.loads((Path(__file__).parent.parent / "data" / "kunming-comprehensive-service.json").read_text("utf-8"))
+    data = copy.deepcopy(data) | {"space_region": space_region, "registered_region": registered_region,
+                                  "uscc": make_uscc(registered_region)}
+    check = criteria.CRITERIA[0].check
+    passed, message = check(parse_facts(data), CheckContext(date(2026, 11, 23), {}))
+    assert passed is passes
+    assert space_region in message and ("不在徐州市" in message) is not passes
+
+
+def test_no_invented_thresholds_or_registration_check():
+    # 12号 sets no threshold and does not require registration in 徐州 (3203): the one auto
+    # criterion reads where the space is, nothing else.
+    autos = [c for c in criteria.CRITERIA if c.kind == "auto"]
+    assert [c.id for c in autos] == ["xuzhou.space_location"]
+    assert not any("registered" in c.id or "legal" in c.id for c in criteria.CRITERIA)
+    by_key = {p.key: p for p in POLICY_2016.parameters}
+    assert set(by_key) == {"evaluation_award_cny", "notice_days"}
+    notice = by_key["notice_days"]
+    assert notice.value is None and notice.bureau_setting
+    assert POLICY_2016.notice_days is None
+
+
+def test_other_category_and_other_jurisdiction_get_nothing(registry):
+    assert registry.criteria("xuzhou", "provincial", POLICY_2016) == []
+    assert criteria.zc_criteria(jurisdiction="yunnan", category="key", policy=POLICY_2016) is None
+    assert steps.zc_review_steps(jurisdiction="kunming", category="key", policy=POLICY_2016) is None
+    assert subsidies.zc_subsidy_rules(jurisdiction="mile", policy=POLICY_2016) is None
+    assert assessment.zc_assessment_scheme(jurisdiction="yunnan", policy=POLICY_2016) is None
+    assert materials.zc_required_materials(jurisdiction="yunnan", category="key") is None
+
+
+def test_wu_1_one_time_awards_500000_400000_300000_by_level(registry):
+    rules = registry.subsidy_rules("xuzhou", POLICY_2016)
+    fixed = {"national": 500_000, "provincial": 400_000, "municipal": 300_000}
+    for level, amount in fixed.items():
+        found = entitlements(rules, "recognized", level=level)
+        assert (f"xuzhou.award_{level}", amount) in found
+        # the one fixed amount plus the operating subsidy without an amount
+        assert sorted(a for _, a in found if a is not None) == [amount]
+        assert ("xuzhou.operating_subsidy", None) in found
+    assert entitlements(rules, "recognized", level="county") == [("xuzhou.operating_subsidy", None)]
+
+
+def test_wu_1_evaluation_award_about_200000_for_excellent_or_good_only(registry):
+    rules = registry.subsidy_rules("xuzhou", POLICY_2016)
+    for grade in ("excellent", "good"):
+        assert entitlements(rules, "evaluated", grade=grade) == [("xuzhou.evaluation_award", 200_000)]
+    for grade in ("qualified", "unqualified"):
+        assert entitlements(rules, "evaluated", grade=grade) == []
+    award = next(r for r in rules if r.code == "xuzhou.evaluation_award")
+    assert award.setting_key == "evaluation_award_cny"
+    assert "左右" in award.note and "调整" in award.note
+    param = next(p for p in POLICY_2016.parameters if p.key == award.setting_key)
+    assert param.value == award.amount_cny and param.citation == award.citation
+
+
+def test_wu_1_operating_subsidies_have_no_fixed_amount(registry):
+    rules = registry.subsidy_rules("xuzhou", POLICY_2016)
+    operating = next(r for r in rules if r.code == "xuzhou.operating_subsidy")
+    assert operating.amount_cny is None and operating.note
+    for word in ("运行补助", "房租", "宽带网络", "公共软件", "公共技术服务平台"):
+        assert word in operating.name
+
+
+def test_every_subsidy_rule_cites_wu_1(registry):
+    for r in registry.subsidy_rules("xuzhou", POLICY_2016):
+        assert (r.citation.document, r.citation.article, r.citation.item) == (DOC, SUPPORT, "（一）")
+
+
+def test_review_steps_generic_cited_to_wu_5_with_note(registry):
+    found = registry.review_steps("xuzhou", "key", POLICY_2016)
+    assert [(s.code, s.role, s.kind) for s in found] == [
+        ("recommend", "recommender", "recommendation"),
+        ("expert_review", "expert", "expert_review"),
+        ("decide", "leader", "decision"),
+        ("public_notice", "officer", "public_notice"),
+        ("award", "officer", "award"),
+    ]
+    for s in found:
+        assert s.kind in STEP_KINDS
+        assert (s.citation.document, s.citation.item) == (DOC, "（五）")
+        assert "徐政发〔2015〕73号" in s.note
+        assert s.days is None
+
+
+def test_assessment_duties_of_wu_5(registry):
+    scheme = registry.assessment_scheme("xuzhou", POLICY_2016)
+    assert (scheme.citation.document, scheme.citation.article, scheme.citation.item) == (DOC, SUPPORT, "（五）")
+    assert scheme.dimensions == ()  # the indicator system is the bureau's; 12号 sets none
+    texts = [t for t, _ in scheme.duties]
+    assert any("统计报表制度" in t for t in texts)
+    assert any("评价指标体系" in t and "动态管理" in t for t in texts)
+    assert any("徐政发〔2015〕73号" in t for t in texts)
+    for _, citation in scheme.duties:
+        assert citation.document == DOC and citation.article == SUPPORT
+
+
+def test_no_materials_known(registry):
+    assert registry.required_materials("xuzhou", "key") == []
