@@ -232,6 +232,19 @@ def _real_clock_after_each_test():
     ``clock.freeze(day_or_moment)`` and runs again after it."""
     yield
     platform_clock.freeze(None)
+    platform_clock.freeze_instant(None)
+
+
+class MovedInstant(list):
+    """A one-item list holding sign-in's moment (``clock.instant``): ``now[0] = m`` moves it."""
+
+    def __init__(self, moment):
+        super().__init__([moment])
+        platform_clock.freeze_instant(moment)
+
+    def __setitem__(self, index, value):
+        super().__setitem__(index, value)
+        platform_clock.freeze_instant(value)
 
 
 class FrozenDay(list):

@@ -139,14 +139,18 @@ SIGN_IN_T0 = datetime(2026, 12, 7, 1, 0, tzinfo=timezone.utc)
 
 
 class SignInClock:
-    """Sign-in's one clock (``core.accounts.user_sessions.now``), moved by a test instead of
-    sleeping: ``clock.at(moment)``; ``clock.code(secret)`` is the TOTP code of that moment."""
+    """Sign-in's time (``core.platform.clock.instant``), moved by a test instead of
+    sleeping: ``clock.at(moment)``; ``clock.code(secret)`` is the TOTP code of that moment.
+    tests/conftest.py lets real time run again after each test."""
 
     def __init__(self, moment: datetime = SIGN_IN_T0) -> None:
-        self.moment = moment
+        self.at(moment)
 
     def at(self, moment: datetime) -> None:
+        from core.platform import clock
+
         self.moment = moment
+        clock.freeze_instant(moment)
 
     def code(self, secret: str, offset_steps: int = 0) -> str:
         import pyotp

@@ -13,10 +13,10 @@ from datetime import timezone
 from flask_babel import format_datetime
 from sqlalchemy import select
 
+from core.platform import clock
 from core.platform.extensions import db
 from core.platform.models import User, UserNotice
 from core.accounts import user_sessions
-from core.accounts.user_sessions import now
 
 PASSWORD_CHANGED = "password_changed"
 PASSWORD_RESET = "password_reset"
@@ -29,7 +29,7 @@ RECOVERY_CODES_RENEWED = "recovery_codes_renewed"
 
 def notify(user: User, kind: str, message: str) -> UserNotice:
     """Add a notice for ``user`` (the caller commits, with the change it reports)."""
-    notice = UserNotice(user_id=user.id, kind=kind, created_at=now(), message=message)
+    notice = UserNotice(user_id=user.id, kind=kind, created_at=clock.instant(), message=message)
     db.session.add(notice)
     return notice
 
@@ -46,7 +46,7 @@ def take_unshown(user: User) -> list[str]:
     """The notices ``user`` has not seen yet, marked as seen (the caller commits)."""
     rows = db.session.scalars(select(UserNotice).where(UserNotice.user_id == user.id, UserNotice.shown_at.is_(None))
                               .order_by(UserNotice.id)).all()
-    moment = now()
+    moment = clock.instant()
     for row in rows:
         row.shown_at = moment
     return [text(row) for row in rows]

@@ -42,6 +42,7 @@ from core.accounts import two_factor
 
 from core.accounts import user_sessions
 from core.platform.i18n import LOCALES
+from core.platform import clock
 from core.platform.extensions import db, login_manager
 from core.platform.models import User
 from core.accounts.scoping import is_staff
@@ -80,11 +81,6 @@ def utc(moment: datetime | None) -> datetime | None:
     if moment is not None and moment.tzinfo is None:
         return moment.replace(tzinfo=timezone.utc)
     return moment
-
-
-def utcnow() -> datetime:
-    """The login throttle's clock: sign-in's one clock (a test moves it instead of sleeping)."""
-    return user_sessions.now()
 
 
 def delay_after(failures: int) -> int:
@@ -178,7 +174,7 @@ class LoginOutcome:
 def attempt_login(login: str, password: str) -> LoginOutcome:
     """Check the credentials, throttle failures, audit, commit.  Every path does the
     same password-hash work once, so the time taken does not tell them apart."""
-    now = utcnow()
+    now = clock.instant()
     user = find_user(login)
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
@@ -270,7 +266,7 @@ def fresh_session() -> None:
 
 def too_many_from_this_address(request_limit):
     """Flask-Limiter's breach of LOGIN_FAILURES_PER_ADDRESS: the login page, 429."""
-    seconds = max(1, math.ceil(request_limit.reset_at - utcnow().timestamp()))
+    seconds = max(1, math.ceil(request_limit.reset_at - clock.instant().timestamp()))
     return make_response(render_template("auth/login.html", form=LoginForm(), error=waiting_message(seconds)), 429)
 
 
@@ -288,7 +284,7 @@ def login():
         user = outcome.user
         if user is not None and two_factor.enabled(user):
             fresh_session()
-            session[PENDING_KEY] = {"user": user.id, "since": user_sessions.now().timestamp(),
+            session[PENDING_KEY] = {"user": user.id, "since": clock.instant().timestamp(),
                                     "next": target if is_safe_target(target) else None}
             return redirect(url_for("auth.second_factor"))
         if user is not None:
@@ -320,7 +316,7 @@ class SecondFactorForm(FlaskForm):
 def second_factor():
     """The step after the password for a user with two-factor sign-in."""
     pending = session.get(PENDING_KEY)
-    now = utcnow()
+    now = clock.instant()
     user = db.session.get(User, pending.get("user")) if isinstance(pending, dict) else None
     if (user is None or not user.active or not two_factor.enabled(user) or seconds_left(user.locked_until, now)
             or now.timestamp() - pending.get("since", 0) > SECOND_FACTOR_SECONDS):

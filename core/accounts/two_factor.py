@@ -34,6 +34,7 @@ from core.platform import audit
 from core.accounts import roles
 
 from core.accounts import user_sessions
+from core.platform import clock
 from core.platform.extensions import db
 from core.platform.models import BureauSetting, RecoveryCode, User
 
@@ -82,7 +83,7 @@ def qr_svg(uri: str) -> str:
 
 
 def _step_now() -> int:
-    return int(user_sessions.now().timestamp()) // STEP_SECONDS
+    return int(clock.instant().timestamp()) // STEP_SECONDS
 
 
 def _matching_step(secret: str, code: str) -> int | None:
@@ -116,7 +117,7 @@ def enable(user: User, secret: str, code: str) -> list[str] | None:
     if step is None:
         return None
     user.totp_secret = secret
-    user.totp_enabled_at = user_sessions.now()
+    user.totp_enabled_at = clock.instant()
     user.totp_last_step = step
     codes = _new_recovery_codes(user)
     audit.record("user.two_factor_enabled", user, actor=user)
@@ -137,7 +138,7 @@ def _use_recovery_code(user: User, typed: str) -> bool:
                                                            RecoveryCode.used_at.is_(None))).all()
     for row in unused:
         if check_password_hash(row.code_hash, raw):
-            row.used_at = user_sessions.now()
+            row.used_at = clock.instant()
             left = len(unused) - 1
             audit.record("user.recovery_code_used", user, actor=user, remaining=left)
             account_notices.notify(user, account_notices.RECOVERY_CODE_USED,

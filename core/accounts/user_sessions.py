@@ -12,7 +12,8 @@ token must name a row of the same user that is neither ended nor expired:
   ``SESSION_IDLE_MINUTES_APPLICANT``, our default 8 h) and an absolute lifetime
   (``SESSION_ABSOLUTE_HOURS``, 12 h) end it at the first request after.
 
-``now()`` is the clock of sign-in (sessions and TOTP codes): tests move it here.
+Sign-in's time is ``core.platform.clock.instant()``: real elapsed time (a frozen site day
+does not end sessions).
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from sqlalchemy import select, update
 from core.platform import audit
 
 from core.accounts import roles
+from core.platform import clock
 from core.platform.extensions import db
 from core.platform.models import User, UserSession
 
@@ -41,13 +43,6 @@ PASSWORD_RESET = "password_reset"
 TWO_FACTOR_CHANGED = "two_factor_changed"
 IDLE = "idle_timeout"
 ABSOLUTE = "absolute_timeout"
-
-
-def now() -> datetime:
-    """Real elapsed time, not the bureau's day (``core.platform.clock``): session lifetimes and
-    TOTP steps are security durations, and a test or demo that freezes or moves the site's day
-    must not end everyone's sessions.  Tests move this clock with ``tests.factories.SignInClock``."""
-    return datetime.now(timezone.utc)
 
 
 def _utc(moment: datetime) -> datetime:
@@ -71,7 +66,7 @@ def absolute_limit() -> timedelta:
 def start(user: User) -> UserSession:
     """A new session for ``user`` (just logged in): its token goes into the cookie."""
     token = secrets.token_urlsafe(32)
-    moment = now()
+    moment = clock.instant()
     row = UserSession(token_hash=_hash(token), user_id=user.id, created_at=moment, last_seen_at=moment,
                       client_address=audit.client_address(),
                       user_agent=(request.user_agent.string or "")[:300] if has_request_context() else None)
@@ -105,7 +100,7 @@ def check_current(user: User) -> str | None:
         return "unknown"
     if row.ended_at is not None:
         return row.end_reason or "ended"
-    moment = now()
+    moment = clock.instant()
     reason = expiry_reason(row, user, moment)
     if reason:
         end(row, reason, moment)
@@ -119,7 +114,7 @@ def check_current(user: User) -> str | None:
 
 def end(row: UserSession, reason: str, moment: datetime | None = None) -> None:
     if row.ended_at is None:
-        row.ended_at = moment or now()
+        row.ended_at = moment or clock.instant()
         row.end_reason = reason
 
 
@@ -135,7 +130,7 @@ def end_all(user: User, reason: str, *, keep_current: bool = False) -> int:
     the caller commits.  Returns how many were ended."""
     statement = (update(UserSession)
                  .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
-                 .values(ended_at=now(), end_reason=reason))
+                 .values(ended_at=clock.instant(), end_reason=reason))
     current = current_row() if keep_current and has_request_context() else None
     if current is not None:
         statement = statement.where(UserSession.id != current.id)
@@ -144,7 +139,7 @@ def end_all(user: User, reason: str, *, keep_current: bool = False) -> int:
 
 def active_sessions(user: User) -> list[UserSession]:
     """The sessions of ``user`` still open and not timed out, newest activity first."""
-    moment = now()
+    moment = clock.instant()
     rows = db.session.scalars(select(UserSession).where(UserSession.user_id == user.id,
                                                         UserSession.ended_at.is_(None))
                               .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())).all()

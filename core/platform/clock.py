@@ -13,6 +13,7 @@ ZONE = ZoneInfo("Asia/Shanghai")
 
 # A frozen day (the time of day still runs) or a frozen moment; None: the real clock.
 _frozen: date | datetime | None = None
+_instant: datetime | None = None  # a moved instant() (tests of sign-in), None: real time
 
 
 def now() -> datetime:
@@ -45,6 +46,20 @@ def local(moment: datetime) -> datetime:
 def start_of(day: date) -> datetime:
     """Midnight at the start of ``day`` in Asia/Shanghai."""
     return datetime.combine(day, time.min, tzinfo=ZONE)
+
+
+def instant() -> datetime:
+    """Real elapsed time, in UTC, for security durations: session lifetimes, the login
+    throttle, two-factor code steps.  It is not the bureau's day: a test or demo that freezes
+    or moves the day (``freeze``) must not end everyone's sessions.  Tests move it with
+    ``freeze_instant``."""
+    return _instant if _instant is not None else datetime.now(timezone.utc)
+
+
+def freeze_instant(moment: datetime | None) -> None:
+    """Tests only: the moment ``instant()`` answers (aware); ``None``: real time again."""
+    global _instant
+    _instant = moment
 
 
 def freeze(when: date | datetime | None) -> None:

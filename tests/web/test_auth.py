@@ -11,7 +11,7 @@ from core.accounts import auth
 from core.platform import models
 from core.platform.extensions import db
 from core.platform.models import AuditEvent, User
-from tests.conftest import csrf_token
+from tests.conftest import MovedInstant, csrf_token
 from tests.factories import PASSWORD, login, make_org, make_user
 
 FAILED = "登录失败"
@@ -73,11 +73,10 @@ NO_ADDRESS_LIMIT = {"LOGIN_FAILURES_PER_ADDRESS": "1000 per minute"}  # the per-
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    """The login throttle's clock, moved by the test instead of sleeping."""
-    now = [datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)]
-    monkeypatch.setattr(auth, "utcnow", lambda: now[0])
-    return now
+def clock():
+    """The login throttle's clock (``core.platform.clock.instant``), moved by the test instead
+    of sleeping: ``clock[0] = moment``."""
+    return MovedInstant(datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc))
 
 
 def answer(response) -> str:

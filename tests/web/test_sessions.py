@@ -1,7 +1,7 @@
 """Sessions end on the server (issue 12 item 3; OWASP ASVS 4.0 V3.3): logout, a
 password change or reset, the idle and absolute timeouts, and the page 我的登录会话.
 
-The clock is moved by patching ``core.accounts.user_sessions.now``, the one clock of sign-in.
+The clock of sign-in (``core.platform.clock.instant``) is moved with ``tests.factories.SignInClock``.
 """
 from __future__ import annotations
 
@@ -21,10 +21,8 @@ T0 = SIGN_IN_T0
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    c = SignInClock(T0)
-    monkeypatch.setattr(user_sessions, "now", lambda: c.moment)
-    return c
+def clock():
+    return SignInClock(T0)
 
 
 def copy_cookie(source, target) -> None:

@@ -5,7 +5,7 @@ reset, and the notices of each change.
 
 The admin's requirement is off in the test configuration (conftest.BASE_CONFIG) and
 turned on here.  Codes are computed from the secret at the patched clock
-(``core.accounts.user_sessions.now``), so no test waits for a 30-second step.
+(``core.platform.clock.instant``), so no test waits for a 30-second step.
 """
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from sqlalchemy import select
 
 from core.bureau import settings
 
-from core.accounts import user_sessions
 from core.platform.extensions import db
 from core.platform.models import AuditEvent, RecoveryCode, UserNotice
 from tests.conftest import csrf_token
@@ -30,10 +29,8 @@ CODES_RE = re.compile(r"<li><code>([a-z2-9]{5}-[a-z2-9]{5})</code></li>")
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    c = SignInClock(T0)
-    monkeypatch.setattr(user_sessions, "now", lambda: c.moment)
-    return c
+def clock():
+    return SignInClock(T0)
 
 
 @pytest.fixture
