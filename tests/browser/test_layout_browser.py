@@ -9,19 +9,14 @@ Screenshots go to ``artifacts/screenshots/`` (CI keeps that folder).  Skipped, s
 why, only when chromium or the playwright package is missing."""
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from core.app import create_app
-from core.cli import cli
 from core.demo import DEMO_PASSWORD, demo_login
 from core.platform.extensions import db
-from core.platform.models import Application, Space, User
+from core.platform.models import Application, Space
 
 pytestmark = pytest.mark.browser
 
@@ -34,25 +29,6 @@ if not CHROMIUM.exists():
                 "with apt-get as root)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed "
                                "(pip install -e '.[test]')")
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("layout")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'zhongchuang.sqlite'}",
-                      "UPLOAD_FOLDER": str(folder / "uploads"),
-                      "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False})
-    with app.app_context():
-        upgrade()
-    result = app.test_cli_runner().invoke(cli, ["demo"])
-    assert result.exit_code == 0, result.output
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +61,7 @@ def overflow(page) -> int:
 
 @pytest.mark.parametrize("locale", ["zh_Hans_CN", "en"])
 def test_staff_navbar_is_one_line_at_1366(site, browser, locale):
-    _, base = site
+    _, base, _ = site
     for role in ("officer", "recommender", "expert", "leader"):
         context, page = person(browser, base, 1366, demo_login(role, "kunming"))
         page.goto(base + f"/lang/{locale}?next=/admin/")
@@ -108,7 +84,7 @@ def application_of(app, space: str) -> int:
 
 
 def test_no_sideways_scroll_on_a_375_px_phone(site, browser):
-    app, base = site
+    app, base, _ = site
     with app.app_context():
         space_id = db.session.scalar(select(Space.id).where(Space.name == "滇池创客空间"))
     kunming = application_of(app, "滇池创客空间")
@@ -137,7 +113,7 @@ def test_no_sideways_scroll_on_a_375_px_phone(site, browser):
 
 @pytest.mark.parametrize("width", [375, 1366])
 def test_password_boxes_keep_their_width_after_a_registration_error(site, browser, width):
-    _, base = site
+    _, base, _ = site
     context, page = person(browser, base, width)
     page.goto(base + "/register")
     widths = [page.locator(f'[name="{n}"]').evaluate("e => e.getBoundingClientRect().width")

@@ -23,19 +23,13 @@ Skipped, saying why, only when chromium or the playwright package is missing
 from __future__ import annotations
 
 import json
-import threading
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pyotp
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
-from tests.conftest import FrozenDay
-from core.app import create_app
-from core.cli import cli
 from core.demo import ADMIN_LOGIN, DEMO_PASSWORD, demo_login
 from core.platform.extensions import db
 from core.facts import make_uscc
@@ -57,27 +51,6 @@ if not CHROMIUM.exists():
                 "with apt-get as root)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed "
                                "(pip install -e '.[test]')")
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """(app, base URL, clock): the real app served on a free port, demo data loaded."""
-    folder = tmp_path_factory.mktemp("browser")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'zhongchuang.sqlite'}",
-                      "UPLOAD_FOLDER": str(folder / "uploads"),
-                      "SESSION_COOKIE_SECURE": False, "REMEMBER_COOKIE_SECURE": False})
-    with app.app_context():
-        upgrade()
-    result = app.test_cli_runner().invoke(cli, ["demo"])
-    assert result.exit_code == 0, result.output
-    clock = FrozenDay(date.today())
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}", clock
-    server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
 
 
 @pytest.fixture(scope="module")
