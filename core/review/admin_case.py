@@ -157,6 +157,17 @@ class CaseView(StaffAccessMixin, BaseView):
     def show(self, application_id: int):
         return self._render(application_or_404(application_id))
 
+    def _refused(self, application: Application, exc: workflow.WorkflowError, typed: dict, fields: dict):
+        """The case page again after a refused move, nothing written: 409 when someone else
+        dealt with the application first (StaleError), else 400 with the message next to its
+        field (``fields``: the refusal's key -> the form field that shows it)."""
+        db.session.rollback()
+        if isinstance(exc, workflow.StaleError):
+            db.session.refresh(application)
+            return self._render(application, error=exc.message, status=409)
+        errors = {fields[exc.key]: exc.message} if exc.key in fields else {}
+        return self._render(application, typed=typed, errors=errors, error=exc.message, status=400)
+
     @expose("/<int:application_id>/act", methods=["POST"])
     def act(self, application_id: int):
         application = application_or_404(application_id)
@@ -202,16 +213,10 @@ class CaseView(StaffAccessMixin, BaseView):
                 workflow.act(application, action, current_user, opinion=form.get("opinion"),
                              expected_version=expected_version, expected_step=application.current_step,
                              today=today, detail=detail)
-        except workflow.StaleError as exc:
-            db.session.rollback()
-            db.session.refresh(application)
-            return self._render(application, error=exc.message, status=409)
         except workflow.WorkflowError as exc:
-            db.session.rollback()
-            errors = {exc.key: exc.message} if exc.key in ("opinion", "substitute_reason", "certificate_title") else {}
-            if in_place and "opinion" in errors:
-                errors = {"substitute_opinion": exc.message}
-            return self._render(application, typed=typed, errors=errors, error=exc.message, status=400)
+            fields = {"opinion": "substitute_opinion" if in_place else "opinion",
+                      "substitute_reason": "substitute_reason", "certificate_title": "certificate_title"}
+            return self._refused(application, exc, typed, fields)
         flash(gettext("Done: %(action)s.", action=action_label(action)), "success")
         return redirect(url_for(".show", application_id=application.id))
 
@@ -225,14 +230,8 @@ class CaseView(StaffAccessMixin, BaseView):
             _page_still_current(application, form)
             assignment = workflow.assign_step(application, typed["assignee"], current_user,
                                               reason=typed["assign_reason"])
-        except workflow.StaleError as exc:
-            db.session.rollback()
-            db.session.refresh(application)
-            return self._render(application, error=exc.message, status=409)
         except workflow.WorkflowError as exc:
-            db.session.rollback()
-            errors = {exc.key: exc.message} if exc.key in ("assignee", "assign_reason") else {}
-            return self._render(application, typed=typed, errors=errors, error=exc.message, status=400)
+            return self._refused(application, exc, typed, {"assignee": "assignee", "assign_reason": "assign_reason"})
         flash(gettext("Step assigned to %(name)s.", name=assignment.assignee.name), "success")
         return redirect(url_for(".show", application_id=application.id))
 
