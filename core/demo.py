@@ -474,7 +474,7 @@ class _Life:
 
     # -- the story -------------------------------------------------------------------------
     def run(self) -> None:
-        from core.review import workflow
+        from core.review import moves, steps, workflow
 
         target = self.spec.status
         self.draft()
@@ -485,8 +485,8 @@ class _Life:
         if target == "withdrawn":
             workflow.act(self.app, "withdraw", self.applicant(), today=self.next_day())
             return
-        while self.app.status in workflow.ACTIVE:  # until the step where the demo state is reached
-            step = workflow.step_of(self.app)
+        while self.app.status in moves.ACTIVE:  # until the step where the demo state is reached
+            step = steps.step_of(self.app)
             if target == "submitted" or step is None:
                 return
             if target == "returned" and DEMO_REASONS["returned"][0] in workflow.allowed_actions(
@@ -556,7 +556,7 @@ class _Life:
         from core.award import titles as awards
         from core.review import decisions
         from core.notice import publication as public_notice
-        from core.review import workflow
+        from core.review import meetings, workflow
 
         day = self.next_day()
         if step.kind == "expert_review":
@@ -573,7 +573,7 @@ class _Life:
             self.report.added["recognitions"] += 1
         else:  # recommendation, initial review, a decision by an officer
             detail = {}
-            if workflow.meeting_requirement(self.code, step) is not None:
+            if meetings.meeting_requirement(self.code, step) is not None:
                 detail = {"meeting_on": day.isoformat(), "minutes_ref": f"{day.year}年局务会纪要第{day.month}期（演示）"}
             opinion = RECOMMEND if step.kind in ("recommendation", "initial_review") else OPINION
             workflow.act(self.app, "approve", self.user(step.role), opinion=opinion, today=day, detail=detail)
@@ -629,6 +629,6 @@ class _Life:
 
 
 def _policy_of(application: Application):
-    from core.review import workflow
+    from core.review import steps
 
-    return workflow.policy_of(application)
+    return steps.policy_of(application)

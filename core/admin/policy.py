@@ -25,8 +25,8 @@ from core.bureau import settings
 
 from core.award import entitlements as subsidies
 
-from core.review import workflow
-from core.review.workflow import STEP_KIND_LABELS
+from core.review import meetings
+from core.review.steps import STEP_KIND_LABELS
 from core.platform import clock
 from core.platform import labels
 from core.accounts.admin_access import StaffAccessMixin
@@ -194,5 +194,5 @@ class PolicyView(StaffAccessMixin, BaseView):
         return self.render(
             "admin/policy.html", today=today, show_value=show_value, show_amount=show_amount,
             step_kinds=STEP_KIND_LABELS, sources=SOURCE_LABELS, labels=labels, **jurisdiction_page(code, today),
-            meeting_requirement=lambda step: workflow.meeting_requirement(code, step),
+            meeting_requirement=lambda step: meetings.meeting_requirement(code, step),
         )

@@ -14,7 +14,7 @@ from core.award import titles as awards
 
 from core.bureau import settings
 
-from core.review import workflow
+from core.review import moves, steps
 from core.platform.extensions import db
 from core.platform.models import (Application, AuditEvent, CertificateSequence, Recognition, ReviewRecord,
                          SubsidyEntitlement)
@@ -78,11 +78,11 @@ def test_bureau_certificate_format_is_used_and_a_bad_one_refused(app):
 def test_award_refused_when_not_at_the_award_step_writes_nothing(app):
     user = officer("kunming")
     application = at_step("kunming", step="public_notice", status="under_notice")
-    with pytest.raises(workflow.WorkflowError, match="授予称号步骤"):
+    with pytest.raises(moves.WorkflowError, match="授予称号步骤"):
         awards.grant(application, user, TODAY)
-    with pytest.raises(workflow.WorkflowError):  # a leader does not award
+    with pytest.raises(moves.WorkflowError):  # a leader does not award
         awards.grant(at_step("kunming", step="award"), officer("kunming", role="leader"), TODAY)
-    with pytest.raises(workflow.WorkflowError):  # nor another jurisdiction's officer
+    with pytest.raises(moves.WorkflowError):  # nor another jurisdiction's officer
         awards.grant(at_step("kunming", step="award"), officer("mile"), TODAY)
     assert count(Recognition) == 0 and count(SubsidyEntitlement) == 0 and count(CertificateSequence) == 0
 
@@ -91,7 +91,7 @@ def test_award_twice_refused(app):
     user = officer("kunming")
     application = at_step("kunming", step="award")
     awards.grant(application, user, TODAY)
-    with pytest.raises(workflow.WorkflowError):
+    with pytest.raises(moves.WorkflowError):
         awards.grant(db.session.get(Application, application.id), user, TODAY)
     assert count(Recognition) == 1
     assert db.session.get(CertificateSequence, ("kunming", 2026)).last_number == 1
@@ -160,7 +160,7 @@ def test_two_awards_at_the_same_moment_get_different_numbers(app_factory, databa
 
                 application = db.session.get(Application, application_id)
                 actor = db.session.get(User, user_id)
-                workflow.steps_of(application)  # warm up outside the race
+                steps.steps_of(application)  # warm up outside the race
                 barrier.wait(timeout=10)
                 results[application_id] = awards.grant(application, actor, TODAY).certificate_number
             except Exception as exc:  # noqa: BLE001 - reported below

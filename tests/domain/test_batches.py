@@ -12,7 +12,7 @@ from conftest import csrf_token
 from core.intake import calls
 from core.review import batches, experts
 from core.bureau import settings
-from core.review import workflow
+from core.review import moves, workflow
 from core.platform.extensions import db
 from core.platform.jurisdictions import registry
 from core.platform.models import Application, AuditEvent, Batch, Call, ReviewRecord
@@ -93,7 +93,7 @@ def test_submit_outside_the_call_writes_nothing(app):
     db.session.commit()
     draft = make_application("kunming", "comprehensive_service", status="draft")
     applicant = make_user("applicant", organisation=draft.organisation)
-    with pytest.raises(workflow.WorkflowError) as refused:
+    with pytest.raises(moves.WorkflowError) as refused:
         workflow.act(draft, "submit", applicant, today=date(2026, 11, 1))
     assert "申报通知" in refused.value.message
     assert draft.status == "draft" and count(ReviewRecord) == 0

@@ -18,7 +18,7 @@ from core.notice import publication as public_notice
 
 from core.bureau import settings
 
-from core.review import workflow
+from core.review import moves
 from core.platform import clock
 from core.cli import cli
 from core.platform.extensions import db
@@ -147,7 +147,7 @@ def test_stored_absurd_notice_days_publishing_a_yunnan_notice_is_refused_not_500
                                    status="in_review", current_step="public_notice",
                                    policy_document="云科规〔2021〕1号")
     user = make_user("officer", ("yunnan",))
-    with pytest.raises(workflow.WorkflowError) as refused:
+    with pytest.raises(moves.WorkflowError) as refused:
         public_notice.publish([application], user, date(2026, 11, 2), "公示", "省科技厅 0871-1")
     assert "超出允许范围" in refused.value.message
     assert count(PublicNotice) == 0
