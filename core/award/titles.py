@@ -33,7 +33,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.platform import audit
 
-from core.bureau import settings
+from core.bureau import data as bureau_data
 from core.bureau.setting_checks import DEFAULT_CERTIFICATE_FORMAT, check_certificate_format  # noqa: F401 - bureau's
 
 from core.review import award_desk, moves, steps, workflow
@@ -53,7 +53,7 @@ PLACEHOLDER = "xxx"
 
 def certificate_format(code: str) -> tuple[str, str]:
     """(format, where it comes from) for ``code``."""
-    setting = settings.bureau_setting(code, settings.CERTIFICATE_FORMAT)
+    setting = bureau_data.bureau_setting(code, bureau_data.CERTIFICATE_FORMAT)
     if setting is not None:
         return setting.value, "主管部门设置（certificate_format）"
     return DEFAULT_CERTIFICATE_FORMAT, "系统默认格式（政策未规定编号格式）"

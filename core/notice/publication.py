@@ -40,7 +40,7 @@ from core.platform.extensions import db
 from core.platform.jurisdictions import enabled_codes, registry
 from core.platform.models import Application, NoticeEntry, Objection, PublicNotice
 from core.bureau import operations as bureau_operations
-from core.bureau import settings
+from core.bureau import data as bureau_data
 from core.notice.periods import NoticeError, notice_period_for
 from core.workdays import notice_period
 from core.policy import Citation
@@ -273,7 +273,7 @@ def lengthen_to_calendar(notice: PublicNotice, actor=None) -> date | None:
     day (audited, not committed) or None."""
     if notice.status != "open":
         return None
-    period = notice_period(notice.published_on, notice.days, settings.calendar())
+    period = notice_period(notice.published_on, notice.days, bureau_data.calendar())
     if period.last_day <= notice.last_day:
         return None
     old = notice.last_day

@@ -229,7 +229,7 @@ class CaseView(StaffAccessMixin, BaseView):
         try:
             _page_still_current(application, form)
             assignment = attendance.assign_step(application, typed["assignee"], current_user,
-                                              reason=typed["assign_reason"])
+                                                reason=typed["assign_reason"])
         except moves.WorkflowError as exc:
             return self._refused(application, exc, typed, {"assignee": "assignee", "assign_reason": "assign_reason"})
         flash(gettext("Step assigned to %(name)s.", name=assignment.assignee.name), "success")

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 
 from core.award import titles as awards
 
-from core.bureau import settings
+from core.bureau import setting_checks
+from core.bureau import operations as bureau_operations
 
 from core.review import moves, steps
 from core.platform.extensions import db
@@ -65,12 +66,12 @@ def test_mile_title_puts_the_space_name_in_place_of_xxx(app):
 
 
 def test_bureau_certificate_format_is_used_and_a_bad_one_refused(app):
-    with pytest.raises(settings.SettingsError, match="year"):
-        settings.set_bureau_setting("kunming", "certificate_format", "KM-{number}")
-    with pytest.raises(settings.SettingsError):
-        settings.set_bureau_setting("kunming", "certificate_format", "{year}-{number}-{oops}")
-    settings.set_bureau_setting("kunming", "certificate_format", "昆科众创〔{year}〕第{number:04d}号",
-                                document="昆科发〔2026〕9号")
+    with pytest.raises(setting_checks.SettingsError, match="year"):
+        bureau_operations.set_bureau_setting("kunming", "certificate_format", "KM-{number}")
+    with pytest.raises(setting_checks.SettingsError):
+        bureau_operations.set_bureau_setting("kunming", "certificate_format", "{year}-{number}-{oops}")
+    bureau_operations.set_bureau_setting("kunming", "certificate_format", "昆科众创〔{year}〕第{number:04d}号",
+                                         document="昆科发〔2026〕9号")
     recognition = awards.grant(at_step("kunming", step="award"), officer("kunming"), TODAY)
     assert recognition.certificate_number == "昆科众创〔2026〕第0001号"
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core.bureau import settings
+from core.bureau import setting_checks
+from core.bureau import operations as bureau_operations
 
 from core.review import meetings, moves, steps, workflow
 from core.platform.extensions import db
@@ -139,7 +140,7 @@ def test_withdraw_before_a_decision_only(kunming):
 def test_leader_decision_needs_meeting_when_the_bureau_requires_it_and_no_withdrawal_after_it(kunming):
     """昆科发〔2017〕55号 第十一条 names no meeting: with the bureau's setting decision_meeting_record
     on (本局要求), the leader's decision records the meeting's date and minutes."""
-    settings.set_bureau_setting("kunming", "decision_meeting_record", True)
+    bureau_operations.set_bureau_setting("kunming", "decision_meeting_record", True)
     application, users = kunming
     workflow.act(application, "submit", users["applicant"], today=TODAY)
     application.current_step = "bureau_decision"  # as if the experts had concluded
@@ -167,7 +168,7 @@ def test_kunming_decision_without_meeting_record_by_default_article_11(kunming):
     application.current_step, application.status = "bureau_decision", "in_review"
     db.session.commit()
     assert meetings.meeting_requirement("kunming", steps.step_of(application)) is None
-    settings.set_bureau_setting("kunming", "decision_meeting_record", False)
+    bureau_operations.set_bureau_setting("kunming", "decision_meeting_record", False)
     workflow.act(application, "approve", users["leader"], today=TODAY)
     assert application.current_step == "public_notice"
     assert "minutes_ref" not in events("workflow.approve")[-1].detail
@@ -179,14 +180,14 @@ def test_mile_decision_needs_its_bureau_meeting_by_the_policy_article_7(app):
     from plugins.mile.steps import STEPS
 
     step = next(s for s in STEPS if s.code == "bureau_decision")
-    settings.set_bureau_setting("mile", "decision_meeting_record", False)
+    bureau_operations.set_bureau_setting("mile", "decision_meeting_record", False)
     required = meetings.meeting_requirement("mile", step)
     assert str(required) == "弥政办发〔2017〕5号 附件1 第七条"
 
 
 def test_decision_meeting_setting_takes_yes_or_no_only(app):
-    with pytest.raises(settings.SettingsError) as refused:
-        settings.set_bureau_setting("kunming", "decision_meeting_record", "yes")
+    with pytest.raises(setting_checks.SettingsError) as refused:
+        bureau_operations.set_bureau_setting("kunming", "decision_meeting_record", "yes")
     assert "是/否" in refused.value.message
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from core.notice import publication as public_notice
 
-from core.bureau import settings
+from core.bureau import operations as bureau_operations
 
 from core.review import moves, workflow
 from core.platform.extensions import db
@@ -70,7 +70,7 @@ def test_xuzhou_without_a_bureau_setting_is_refused_then_uses_the_setting(app):
     assert db.session.scalar(select(func.count()).select_from(PublicNotice)) == 0
     db.session.refresh(application)
     assert application.status == "in_review"
-    settings.set_bureau_setting("xuzhou", "notice_days", 5, document="徐科发〔2026〕1号")
+    bureau_operations.set_bureau_setting("xuzhou", "notice_days", 5, document="徐科发〔2026〕1号")
     notice = public_notice.publish([application], user, date(2026, 3, 2), "公示", "市科技局")
     assert notice.days == 5 and notice.last_day == date(2026, 3, 9)  # 03-07 is a Saturday → Monday 03-09
     assert notice.period_source == "主管部门设置（notice_days），依据：徐科发〔2026〕1号"
