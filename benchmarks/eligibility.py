@@ -39,7 +39,7 @@ os.environ.pop("ZHONGCHUANG_JURISDICTIONS", None)
 
 from flask_migrate import upgrade  # noqa: E402
 
-from core.bureau import settings  # noqa: E402
+from core.bureau import operations as bureau_operations  # noqa: E402
 from core.app import create_app  # noqa: E402
 from core.eligibility.engine import INELIGIBLE, PENDING_REVIEW, prepare  # noqa: E402
 from core.facts import make_uscc, parse_facts  # noqa: E402
@@ -156,8 +156,8 @@ XUZHOU_BUREAU = (  # (code, fact key, operator, threshold) — also hard-coded i
 
 def enter_bureau_data() -> None:
     for crit_code, key, op, threshold in XUZHOU_BUREAU:
-        settings.add_bureau_criterion("xuzhou", category="key", crit_code=crit_code, title=key, fact_key=key,
-                                      operator=op, threshold=threshold, document="徐政发〔2015〕73号（基准测试数据）")
+        bureau_operations.add_bureau_criterion("xuzhou", category="key", crit_code=crit_code, title=key, fact_key=key,
+                                               operator=op, threshold=threshold, document="徐政发〔2015〕73号（基准测试数据）")
 
 
 # --- the hand-written yardstick: the same thresholds, hard-coded ----------------------------

@@ -30,7 +30,9 @@ from werkzeug.security import generate_password_hash
 
 from core.platform import audit, clock
 
-from core.bureau import settings
+from core.bureau import versions
+from core.bureau import data as bureau_data
+from core.bureau import operations as bureau_operations
 from core.platform.extensions import db
 from core.facts import make_uscc, parse_facts
 from core.platform.jurisdictions import enabled, registry
@@ -265,7 +267,7 @@ def _ensure_call(code: str, juris, report: DemoReport, day: date | None = None) 
     call for the year of ``day`` (default today) open all that year, so an application
     can be submitted then."""
     day = day or clock.today()
-    policy = settings.policy_in_force(code, day)
+    policy = versions.policy_in_force(code, day)
     if policy is None or policy.intake != "call":
         return
     title = f"{day.year}年度{juris.name}众创空间认定申报通知（演示）"
@@ -474,7 +476,7 @@ class _Life:
 
     # -- the story -------------------------------------------------------------------------
     def run(self) -> None:
-        from core.review import workflow
+        from core.review import moves, steps, workflow
 
         target = self.spec.status
         self.draft()
@@ -485,8 +487,8 @@ class _Life:
         if target == "withdrawn":
             workflow.act(self.app, "withdraw", self.applicant(), today=self.next_day())
             return
-        while self.app.status in workflow.ACTIVE:  # until the step where the demo state is reached
-            step = workflow.step_of(self.app)
+        while self.app.status in moves.ACTIVE:  # until the step where the demo state is reached
+            step = steps.step_of(self.app)
             if target == "submitted" or step is None:
                 return
             if target == "returned" and DEMO_REASONS["returned"][0] in workflow.allowed_actions(
@@ -556,7 +558,7 @@ class _Life:
         from core.award import titles as awards
         from core.review import decisions
         from core.notice import publication as public_notice
-        from core.review import workflow
+        from core.review import meetings, workflow
 
         day = self.next_day()
         if step.kind == "expert_review":
@@ -573,7 +575,7 @@ class _Life:
             self.report.added["recognitions"] += 1
         else:  # recommendation, initial review, a decision by an officer
             detail = {}
-            if workflow.meeting_requirement(self.code, step) is not None:
+            if meetings.meeting_requirement(self.code, step) is not None:
                 detail = {"meeting_on": day.isoformat(), "minutes_ref": f"{day.year}年局务会纪要第{day.month}期（演示）"}
             opinion = RECOMMEND if step.kind in ("recommendation", "initial_review") else OPINION
             workflow.act(self.app, "approve", self.user(step.role), opinion=opinion, today=day, detail=detail)
@@ -602,17 +604,16 @@ class _Life:
         under notice today an open objection (with its receipt number); for a recognised
         one an objection dismissed with reasons, and the notice closed after its period."""
         from core.notice import publication as public_notice
-        from core.bureau import settings as bureau
 
         officer = self.user(OFFICER)
         recognised = self.spec.status == "recognised"
         day = self.day if recognised else self.today
-        if bureau.bureau_setting(self.code, bureau.NOTICE_DAYS) is None:
+        if bureau_data.bureau_setting(self.code, bureau_data.NOTICE_DAYS) is None:
             try:
                 public_notice.notice_period_for(self.code, day, policy=_policy_of(self.app))
             except Exception:  # the policy sets no period: the bureau sets one (as on its settings page)
-                bureau.set_bureau_setting(self.code, bureau.NOTICE_DAYS, NOTICE_DAYS_DEMO, actor=officer,
-                                          note="（演示）政策未规定公示期，本局设定")
+                bureau_operations.set_bureau_setting(self.code, bureau_data.NOTICE_DAYS, NOTICE_DAYS_DEMO,
+                                                     actor=officer, note="（演示）政策未规定公示期，本局设定")
         notice = public_notice.publish([self.app], officer, day, f"{self.juris.name}众创空间认定结果公示（演示）",
                                        f"{self.juris.authority}（演示）0000-00000000")
         self.report.added["notices"] += 1
@@ -629,6 +630,6 @@ class _Life:
 
 
 def _policy_of(application: Application):
-    from core.review import workflow
+    from core.review import steps
 
-    return workflow.policy_of(application)
+    return steps.policy_of(application)

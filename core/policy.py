@@ -69,7 +69,7 @@ class Parameter:
     """A number a rule reads, kept as dated, referenced data (the OpenFisca habit).
 
     ``value`` None with ``bureau_setting=True`` means the policy sets no number: the
-    bureau must enter it (see ``core.bureau.settings``); code never invents one.
+    bureau must enter it (see ``core.bureau.data``); code never invents one.
     """
 
     key: str

@@ -97,7 +97,7 @@ def application_criteria(user) -> ColumnElement[bool]:
     in_jurisdiction = in_jurisdiction & (Application.status != DRAFT)
     if role == roles.RECOMMENDER and user.region_prefix:
         in_area = select(Space.id).where(Space.region.startswith(user.region_prefix, autoescape=True))
-        # or assigned to him by an officer when no recommender's area covered it (core.review.workflow.assign_step)
+        # or assigned to him by an officer when no recommender's area covered it (core.review.attendance.assign_step)
         assigned = select(StepAssignment.application_id).where(StepAssignment.assignee_id == user.id)
         return in_jurisdiction & (Application.space_id.in_(in_area) | Application.id.in_(assigned))
     if role == roles.EXPERT:  # only the batches he is assigned to (core.review.batches)

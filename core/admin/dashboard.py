@@ -2,7 +2,7 @@
 
 Iterates the registry, so a jurisdiction installed as a separate package appears
 here with no change in core.  Above the cards, for officers, leaders and the admin:
-the applications nobody can act on (无人可办理, ``workflow.unattended_applications``),
+the applications nobody can act on (无人可办理, ``attendance.unattended_applications``),
 each linked to its case page where an officer assigns the step or acts in its place.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from core.accounts import roles
 
-from core.review import workflow
+from core.review import attendance, steps
 from core.platform import clock, labels
 from core.accounts.admin_access import StaffAccessMixin
 from core.platform.extensions import db
@@ -67,7 +67,7 @@ class DashboardView(StaffAccessMixin, AdminIndexView):
     @expose("/")
     def index(self):
         # 无人可办理: applications nobody can act on (issue 13), for those who can resolve them
-        stuck = workflow.unattended_applications(current_user) \
+        stuck = attendance.unattended_applications(current_user) \
             if current_user.role in (roles.OFFICER, roles.LEADER, roles.ADMIN) else []
         return self.render("admin/dashboard.html", cards=cards(current_user), today=clock.today(), stuck=stuck,
-                           labels=labels, step_of=workflow.step_of)
+                           labels=labels, step_of=steps.step_of)

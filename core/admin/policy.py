@@ -6,7 +6,7 @@ document (read-only).
 bureau's), its categories, parameters with where each value comes from, criteria,
 review steps, 公示期, subsidy rules, assessment scheme and required materials, each
 with its citation.  Everything is read from the plugin registry and
-``core.bureau.settings`` (so a bureau's setting shows up at once); no city is named here.
+``core.bureau`` (so a bureau's setting shows up at once); no city is named here.
 Any staff role may read it, within its jurisdictions; another jurisdiction is 404.
 """
 from __future__ import annotations
@@ -21,12 +21,14 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from core.bureau import settings
+from core.bureau import bureau_criteria
+from core.bureau import data as bureau_data
+from core.bureau import versions as policy_versions
 
 from core.award import entitlements as subsidies
 
-from core.review import workflow
-from core.review.workflow import STEP_KIND_LABELS
+from core.review import meetings
+from core.review.steps import STEP_KIND_LABELS
 from core.platform import clock
 from core.platform import labels
 from core.accounts.admin_access import StaffAccessMixin
@@ -89,17 +91,17 @@ def version_status(v: PolicyVersion | SupportDocument, today: date) -> str:
     return "future" if today < v.effective_from else "lapsed"
 
 
-def notice_row(code: str, v: PolicyVersion, data: settings.BureauData) -> dict:
+def notice_row(code: str, v: PolicyVersion, data: bureau_data.BureauData) -> dict:
     """公示期 of a version: the policy's own, else the bureau's setting, else unset."""
     if v.notice_days is not None:
         return {"days": v.notice_days, "source": "政策规定", "citation": v.notice_citation or None}
-    setting = data.settings.get(settings.NOTICE_DAYS)
+    setting = data.settings.get(bureau_data.NOTICE_DAYS)
     if setting is not None:
         return {"days": setting.value, "source": "局设置", "setting": setting}
     return {"days": None, "source": "待局设置"}
 
 
-def subsidy_row(rule, data: settings.BureauData) -> dict:
+def subsidy_row(rule, data: bureau_data.BureauData) -> dict:
     found = subsidies.entitlement(rule, data)
     when = [subsidies.EVENTS.get(rule.event, rule.event)]
     when += [subsidies.LEVELS.get(x, x) for x in rule.levels or ()]
@@ -118,26 +120,26 @@ class SupportPage:
     subsidies: list[dict]
 
 
-def support_pages(code: str, data: settings.BureauData, today: date) -> list[SupportPage]:
+def support_pages(code: str, data: bureau_data.BureauData, today: date) -> list[SupportPage]:
     by_document: dict[SupportDocument, list] = {}
     for rule in subsidies.own_document_rules(code, data):
         by_document.setdefault(rule.support, []).append(subsidy_row(rule, data))
     return [SupportPage(d, version_status(d, today), rows) for d, rows in by_document.items()]
 
 
-def version_page(code: str, v: PolicyVersion, data: settings.BureauData, today: date) -> VersionPage:
+def version_page(code: str, v: PolicyVersion, data: bureau_data.BureauData, today: date) -> VersionPage:
     reg = registry()
-    base = settings.base_policy(code, v, data)
+    base = policy_versions.base_policy(code, v, data)
     page = VersionPage(
         version=v, base=base, is_bureau=any(r.document == v.document for r in data.versions),
-        status=version_status(v, today), parameters=settings.parameter_rows(code, v, data),
+        status=version_status(v, today), parameters=policy_versions.parameter_rows(code, v, data),
         notice=notice_row(code, v, data),
     )
     bureau_ids = {f"{code}.bureau.{r.code}" for r in data.criteria}
     for category in v.categories:
         page.categories.append(CategoryPage(
             category=category,
-            criteria=settings.criteria(code, category.code, v, data),
+            criteria=bureau_criteria.criteria(code, category.code, v, data),
             bureau_ids=bureau_ids,
             steps=reg.review_steps(code, category.code, base),
             materials=reg.required_materials(code, category.code),
@@ -150,8 +152,8 @@ def version_page(code: str, v: PolicyVersion, data: settings.BureauData, today: 
 
 def jurisdiction_page(code: str, today: date) -> dict:
     j = enabled()[code]
-    data = settings.load_bureau_data(code)
-    versions = [version_page(code, v, data, today) for v in settings.policies(code, data)]
+    data = bureau_data.load_bureau_data(code)
+    versions = [version_page(code, v, data, today) for v in policy_versions.policies(code, data)]
     in_force = next((p for p in versions if p.status == "in_force"), None)
     supports = support_pages(code, data, today)
     return {
@@ -164,10 +166,10 @@ def jurisdiction_page(code: str, today: date) -> dict:
         "lapsed": in_force is None and any(p.status == "lapsed" for p in versions),
         "unused_settings": [s for k, s in data.settings.items()
                             if all(k != p["key"] for vp in versions for p in vp.parameters)
-                            and k != settings.NOTICE_DAYS
+                            and k != bureau_data.NOTICE_DAYS
                             and all(s is not r["setting"] for vp in versions for r in vp.subsidies)
                             and all(s is not r["setting"] for sp in supports for r in sp.subsidies)],
-        "setting_labels": settings.known_setting_keys(code),
+        "setting_labels": bureau_data.known_setting_keys(code),
     }
 
 
@@ -178,11 +180,11 @@ class PolicyView(StaffAccessMixin, BaseView):
         rows = []
         for code in visible_codes(current_user):
             j = enabled()[code]
-            data = settings.load_bureau_data(code)
+            data = bureau_data.load_bureau_data(code)
             rows.append({
                 "j": j, "level": str(labels.LEVEL_LABELS.get(j.level, j.level)),
-                "in_force": settings.policy_in_force(code, today, data),
-                "nearest": settings.nearest_policy(code, today, data),
+                "in_force": policy_versions.policy_in_force(code, today, data),
+                "nearest": policy_versions.nearest_policy(code, today, data),
             })
         return self.render("admin/policy_index.html", rows=rows, today=today)
 
@@ -194,5 +196,5 @@ class PolicyView(StaffAccessMixin, BaseView):
         return self.render(
             "admin/policy.html", today=today, show_value=show_value, show_amount=show_amount,
             step_kinds=STEP_KIND_LABELS, sources=SOURCE_LABELS, labels=labels, **jurisdiction_page(code, today),
-            meeting_requirement=lambda step: workflow.meeting_requirement(code, step),
+            meeting_requirement=lambda step: meetings.meeting_requirement(code, step),
         )

@@ -6,7 +6,7 @@ import click
 from flask.cli import with_appcontext
 
 from core.award.entitlements import EVENTS, GRADES, LEVELS, entitlements
-from core.bureau.settings import SettingsError
+from core.bureau.setting_checks import SettingsError
 from core.eligibility.engine import EvaluationError
 from core.facts import FactsError
 from core.platform.cli_input import BadInput, OneLineCommand, parse_date, run

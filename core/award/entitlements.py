@@ -16,7 +16,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from core.bureau import settings
+from core.bureau import versions
+from core.bureau import data as bureau_data
 from core.platform import clock
 from core.eligibility.engine import EvaluationError, check_jurisdiction
 from core.platform.jurisdictions import registry
@@ -34,7 +35,7 @@ def _check_choice(key: str, value: str | None, choices: dict[str, str]) -> None:
         raise EvaluationError(key, f"无效的取值 {value}（可用：{'、'.join(choices)}）")
 
 
-def entitlement(rule: SubsidyRule, data: settings.BureauData) -> dict[str, Any]:
+def entitlement(rule: SubsidyRule, data: bureau_data.BureauData) -> dict[str, Any]:
     """One rule as an entitlement: its amount (the bureau's where it may set one).
     An approximate figure (左右) is marked ``approximate`` while the bureau has not set
     its own amount."""
@@ -57,20 +58,20 @@ def entitlement(rule: SubsidyRule, data: settings.BureauData) -> dict[str, Any]:
     return found
 
 
-def own_document_rules(code: str, data: settings.BureauData) -> list[SubsidyRule]:
+def own_document_rules(code: str, data: bureau_data.BureauData) -> list[SubsidyRule]:
     """The rules of ``code`` bound to their own support document, whatever their
     window.  The hook is asked for each recognition version (never with None: a
     plugin's contract is a PolicyVersion); a rule met twice counts once."""
     found: dict[str, SubsidyRule] = {}
     reg = registry()
-    for version in settings.policies(code, data):
-        for rule in reg.subsidy_rules(code, settings.base_policy(code, version, data)):
+    for version in versions.policies(code, data):
+        for rule in reg.subsidy_rules(code, versions.base_policy(code, version, data)):
             if rule.support is not None:
                 found.setdefault(rule.code, rule)
     return list(found.values())
 
 
-def _answer(rules: list[SubsidyRule], data: settings.BureauData, event: str, level: str | None,
+def _answer(rules: list[SubsidyRule], data: bureau_data.BureauData, event: str, level: str | None,
             grade: str | None) -> tuple[list[dict[str, Any]], int]:
     items = [entitlement(r, data) for r in rules if r.matches(event, level, grade)]
     return items, sum(e["amount_cny"] for e in items if e["amount_cny"] is not None)
@@ -90,12 +91,12 @@ def entitlements(code: str, event: str, level: str | None = None, grade: str | N
     _check_choice("level", level, LEVELS)
     _check_choice("grade", grade, GRADES)
     as_of = as_of or clock.today()
-    data = settings.load_bureau_data(code)
+    data = bureau_data.load_bureau_data(code)
     warnings: list[str] = []
     if policy is None:
-        policy = settings.policy_in_force(code, as_of, data)
+        policy = versions.policy_in_force(code, as_of, data)
     if policy is None:
-        nearest = settings.nearest_policy(code, as_of, data)
+        nearest = versions.nearest_policy(code, as_of, data)
         own = [r for r in own_document_rules(code, data) if r.in_force_on(as_of)]
         documents = list(dict.fromkeys(r.support.document for r in own))  # type: ignore[union-attr]
         warnings.append(f"{as_of.isoformat()} {code} 无有效政策"
@@ -105,6 +106,6 @@ def entitlements(code: str, event: str, level: str | None = None, grade: str | N
         items, total = _answer(own, data, event, level, grade)
         return {"entitlements": items, "total_cny": total, "policy": nearest.to_dict() if nearest else None,
                 "warnings": warnings}
-    rules = registry().subsidy_rules(code, settings.base_policy(code, policy, data))
+    rules = registry().subsidy_rules(code, versions.base_policy(code, policy, data))
     items, total = _answer([r for r in rules if r.in_force_on(as_of)], data, event, level, grade)
     return {"entitlements": items, "total_cny": total, "policy": policy.to_dict(), "warnings": warnings}

@@ -33,15 +33,15 @@ from sqlalchemy.exc import IntegrityError
 
 from core.platform import audit
 
-from core.bureau import settings
+from core.bureau import data as bureau_data
 from core.bureau.setting_checks import DEFAULT_CERTIFICATE_FORMAT, check_certificate_format  # noqa: F401 - bureau's
 
-from core.review import award_desk, workflow
+from core.review import award_desk, moves, steps, workflow
 from core.platform.extensions import db
 from core.platform.jurisdictions import registry
 from core.platform.models import Application, CertificateSequence, Recognition, SubsidyEntitlement
 from core.award.entitlements import entitlements
-from core.review.workflow import WorkflowError
+from core.review.moves import WorkflowError
 
 __all__ = ["DEFAULT_CERTIFICATE_FORMAT", "LEVEL_OF_JURISDICTION", "TITLE_MAX_LENGTH", "title_for",
            "title_from_formula", "proposed_title", "check_title", "set_certificate_title", "certificate_format",
@@ -53,7 +53,7 @@ PLACEHOLDER = "xxx"
 
 def certificate_format(code: str) -> tuple[str, str]:
     """(format, where it comes from) for ``code``."""
-    setting = settings.bureau_setting(code, settings.CERTIFICATE_FORMAT)
+    setting = bureau_data.bureau_setting(code, bureau_data.CERTIFICATE_FORMAT)
     if setting is not None:
         return setting.value, "主管部门设置（certificate_format）"
     return DEFAULT_CERTIFICATE_FORMAT, "系统默认格式（政策未规定编号格式）"
@@ -93,7 +93,7 @@ def title_for(application: Application, award_title: str) -> str:
 def proposed_title(application: Application) -> str | None:
     """The title the policy gives this application's space, or None if its policy
     names no title."""
-    policy = workflow.policy_of(application)
+    policy = steps.policy_of(application)
     if policy is None or not policy.award_title:
         return None
     return title_for(application, policy.award_title)
@@ -173,12 +173,12 @@ def _awarded_meanwhile(application: Application, loaded_version: int) -> bool:
 
 def grant(application: Application, actor, today: date) -> Recognition:
     """Award the title to ``application`` (at its award step) as ``actor``: one commit,
-    or :class:`~core.review.workflow.WorkflowError` with nothing written."""
+    or :class:`~core.review.moves.WorkflowError` with nothing written."""
     loaded_version = application.version
     reason = workflow.refusal(application, "award", actor, today=today)
     if reason:
         raise WorkflowError("award", reason)
-    policy = workflow.policy_of(application)
+    policy = steps.policy_of(application)
     juris = registry().installed().get(application.jurisdiction)
     if policy is None or juris is None or not policy.award_title:
         raise WorkflowError("award", "政策未规定所授称号，不能授予")
@@ -216,7 +216,7 @@ def grant(application: Application, actor, today: date) -> Recognition:
         if _awarded_meanwhile(application, loaded_version):
             # Another officer awarded it first (the unique application of a recognition):
             # the same answer as every other race, 409 "已被他人办理" (issue 13).
-            raise workflow.StaleError() from None
+            raise moves.StaleError() from None
         raise WorkflowError("award", "证书编号与已有编号重复，请检查证书编号格式") from None
     except Exception:
         db.session.rollback()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from core.bureau.settings import SettingsError
+from core.bureau.setting_checks import SettingsError
 from core.documents import render as documents
 from core.eligibility.engine import EvaluationError, prepare
 from core.facts import FactsError

@@ -367,12 +367,12 @@ def notice_pdf(notice) -> bytes:
 def certificate_citation(recognition) -> str | None:
     """Where the title comes from, as the certificate prints it: the policy (title and
     document number) and article under which the application was judged."""
-    from core.review import workflow
+    from core.review import steps
     from core.platform.extensions import db
     from core.platform.models import Application
 
     application = db.session.get(Application, recognition.application_id) if recognition.application_id else None
-    policy = workflow.policy_of(application) if application is not None else None
+    policy = steps.policy_of(application) if application is not None else None
     if policy is None:
         return None
     citation = policy.award_citation

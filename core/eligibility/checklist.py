@@ -53,7 +53,8 @@ from core.eligibility import engine as eligibility
 
 from core.accounts import roles
 
-from core.bureau import settings
+from core.bureau import bureau_criteria, versions
+from core.bureau import data as bureau_data
 from core.platform.errors import Refused
 from core.platform.extensions import db
 from core.facts import FactsError, parse_facts
@@ -233,11 +234,11 @@ def compute(application: Application, today: date, *, viewer) -> Checklist:
     except eligibility.EvaluationError as exc:
         checklist.error = exc.message
         return checklist
-    data = settings.load_bureau_data(code)
-    policy = settings.policy_in_force(code, as_of, data)
+    data = bureau_data.load_bureau_data(code)
+    policy = versions.policy_in_force(code, as_of, data)
     checklist.policy = policy
     if policy is None:
-        checklist.nearest = settings.nearest_policy(code, as_of, data)
+        checklist.nearest = versions.nearest_policy(code, as_of, data)
         checklist.verdict = eligibility.NO_POLICY
         return checklist
     checklist.is_bureau_version = any(v.document == policy.document for v in data.versions)
@@ -245,7 +246,7 @@ def compute(application: Application, today: date, *, viewer) -> Checklist:
         known = "、".join(f"{c.name}（{c.code}）" for c in policy.categories)
         checklist.error = f"{policy.document} 没有认定类别 {category}（可用：{known}）"
         return checklist
-    criteria = settings.criteria(code, category, policy, data)
+    criteria = bureau_criteria.criteria(code, category, policy, data)
     bureau_ids = {f"{code}.bureau.{r.code}" for r in data.criteria}
     checklist.rows = [Row(c.id, c.title, c.kind, c.citation, c.id in bureau_ids, as_a_rule=c.as_a_rule)
                       for c in criteria]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from core.bureau.settings import SettingsError
+from core.bureau.setting_checks import SettingsError
 from core.eligibility.engine import EvaluationError, prepare
 from core.facts import FactsError
 from core.facts.facts_file import read_facts

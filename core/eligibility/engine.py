@@ -1,7 +1,7 @@
 """The eligibility engine: the answer of CONTRACTS §2 for a jurisdiction, a category,
 the facts and a date.
 
-Knows no city: it asks ``core.bureau.settings`` for the policy version in force on the as-of
+Knows no city: it asks ``core.bureau`` (``versions``, ``bureau_criteria``) for the policy version in force on the as-of
 date, its parameters (after the bureau's overrides) and its criteria (the plugins'
 and the bureau's), and runs each auto criterion's pure check.  An expired policy is
 never applied: when no version is in force the verdict says so and names the nearest.
@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from core.bureau import settings
+from core.bureau import bureau_criteria, versions
+from core.bureau import data as bureau_data
 from core.platform.errors import Refused
 from core.facts import Facts
 from core.platform.jurisdictions import enabled_codes, registry
@@ -145,7 +146,8 @@ def _compile(c: Criterion) -> _Compiled:
     )
 
 
-def _criteria_warnings(code: str, category: str, policy: PolicyVersion, data: settings.BureauData) -> tuple[str, ...]:
+def _criteria_warnings(code: str, category: str, policy: PolicyVersion,
+                       data: bureau_data.BureauData) -> tuple[str, ...]:
     """A policy whose criteria are in a document the platform does not have checks nothing
     of them until the bureau enters criteria of its own: say so, never a silent "pass"."""
     if policy.criteria_document is None or any(r.category in (None, category) for r in data.criteria):
@@ -164,7 +166,7 @@ def _check_category(code: str, category: str, policy: PolicyVersion) -> None:
 
 def prepare(code: str, category: str, as_of: date, *, policy: PolicyVersion | None = None,
             params: dict[str, Any] | None = None, criteria: list[Criterion] | None = None,
-            data: settings.BureauData | None = None) -> Prepared:
+            data: bureau_data.BureauData | None = None) -> Prepared:
     """Resolve once what every evaluation of (``code``, ``category``, ``as_of``) needs.
 
     ``policy`` / ``params`` / ``criteria`` may be given (an application judged under
@@ -173,19 +175,19 @@ def prepare(code: str, category: str, as_of: date, *, policy: PolicyVersion | No
     """
     check_jurisdiction(code)
     if data is None:
-        data = settings.load_bureau_data(code)
+        data = bureau_data.load_bureau_data(code)
     if policy is None:
-        policy = settings.policy_in_force(code, as_of, data)
+        policy = versions.policy_in_force(code, as_of, data)
     if policy is None:
-        nearest = settings.nearest_policy(code, as_of, data)
+        nearest = versions.nearest_policy(code, as_of, data)
         if nearest is not None:
             _check_category(code, category, nearest)
         return Prepared(code, category, as_of, None, nearest, (), None)
     _check_category(code, category, policy)
     if params is None:
-        params = settings.parameters(code, policy, data)
+        params = versions.parameters(code, policy, data)
     if criteria is None:
-        criteria = settings.criteria(code, category, policy, data)
+        criteria = bureau_criteria.criteria(code, category, policy, data)
     compiled = tuple(_compile(c) for c in criteria)
     return Prepared(
         code, category, as_of, policy, None, compiled, CheckContext(as_of=as_of, params=params),

@@ -2,7 +2,7 @@
 missing.
 
 For every *enabled* jurisdiction the space lies in (``core.location.space_within``,
-the rule the criteria on the space's location apply too), under the policy version in force today (``core.bureau.settings``,
+the rule the criteria on the space's location apply too), under the policy version in force today (``core.bureau``,
 with the bureau's versions, parameters and criteria): each category of that policy
 judged by the eligibility engine — the verdict and every criterion with its result,
 message and citation; manual criteria are for the experts.  A jurisdiction with no
@@ -16,7 +16,8 @@ from datetime import date
 
 from core.eligibility import engine as eligibility
 
-from core.bureau import settings
+from core.bureau import bureau_criteria, versions
+from core.bureau import data as bureau_data
 from core.facts import Facts, FactsError, parse_facts
 from core.platform.jurisdictions import enabled_for_space
 from core.policy import Citation, PolicyVersion
@@ -64,9 +65,9 @@ class Precheck:
 
 
 def _judge(code: str, category, policy: PolicyVersion, facts: Facts, today: date,
-           data: settings.BureauData) -> CategoryResult:
+           data: bureau_data.BureauData) -> CategoryResult:
     result = CategoryResult(category.code, category.name)
-    criteria = settings.criteria(code, category.code, policy, data)
+    criteria = bureau_criteria.criteria(code, category.code, policy, data)
     titles = {c.id: c.title for c in criteria}
     citations = {c.id: c.citation for c in criteria}
     try:
@@ -96,11 +97,11 @@ def compute(facts_data: dict, region: str, today: date) -> Precheck:
     except FactsError as exc:
         check.facts_error = exc
     for code, jurisdiction in covering:
-        data = settings.load_bureau_data(code)
-        policy = settings.policy_in_force(code, today, data)
+        data = bureau_data.load_bureau_data(code)
+        policy = versions.policy_in_force(code, today, data)
         entry = JurisdictionResult(code, jurisdiction.name, policy)
         if policy is None:
-            entry.nearest = settings.nearest_policy(code, today, data)
+            entry.nearest = versions.nearest_policy(code, today, data)
         else:
             for category in policy.categories:
                 if facts is None:

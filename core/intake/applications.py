@@ -15,7 +15,7 @@ from core.platform.extensions import db
 from core.platform.jurisdictions import enabled_codes, enabled_for_space
 from core.platform.models import Application, Space
 from core.policy import Jurisdiction, PolicyVersion
-from core.bureau import settings
+from core.bureau import versions
 from core.facts import FactsError, parse_facts
 from core.accounts.scoping import application_criteria
 
@@ -31,7 +31,7 @@ def choices_for(space: Space) -> list[tuple[Jurisdiction, PolicyVersion, list]]:
     and its categories (those the space may apply for)."""
     found = []
     for code, jurisdiction in enabled_for_space(space.region).items():
-        policy = settings.policy_in_force(code, clock.today())
+        policy = versions.policy_in_force(code, clock.today())
         if policy is not None:
             found.append((jurisdiction, policy, list(policy.categories)))
     return found

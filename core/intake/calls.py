@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from core.bureau import settings
+from core.bureau import versions
 from core.platform.errors import Refused
 from core.platform.extensions import db
 from core.platform.models import Application, Call
@@ -35,7 +35,7 @@ def open_call(code: str, category: str, day: date) -> Call | None:
 
 def submission_refusal(application: Application, day: date) -> str | None:
     """Why ``application`` may not be submitted on ``day`` for want of an open call."""
-    policy = settings.policy_in_force(application.jurisdiction, day)
+    policy = versions.policy_in_force(application.jurisdiction, day)
     if policy is None or policy.intake != "call":
         return None
     if open_call(application.jurisdiction, application.category, day) is not None:
@@ -55,7 +55,7 @@ def check_call(code: str, opens_on: date | None, closes_on: date | None, categor
         raise CallError("closes_on", "请填写受理截止日期")
     if closes_on < opens_on:
         raise CallError("closes_on", f"受理截止日期 {closes_on} 早于开始日期 {opens_on}")
-    known = {c.code for v in settings.policies(code) for c in v.categories}
+    known = {c.code for v in versions.policies(code) for c in v.categories}
     if not categories:
         raise CallError("categories", "请至少选择一个受理的类别")
     unknown = [c for c in categories if c not in known]

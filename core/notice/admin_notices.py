@@ -32,7 +32,7 @@ from core.accounts import scoping
 
 from core.platform import uploads
 
-from core.review import award_desk, workflow
+from core.review import award_desk, moves, steps, workflow
 from core.platform import clock
 from core.platform import labels
 from core.accounts.admin_access import ScopedModelView, StaffAccessMixin
@@ -97,7 +97,7 @@ def _at_step_kind(kind: str, statuses: tuple[str, ...]) -> list[Application]:
         select(Application).where(Application.status.in_(statuses), scoping.application_criteria(current_user))
         .order_by(Application.jurisdiction, Application.id)
     ).all()
-    return [a for a in rows if (step := workflow.step_of(a)) is not None and step.kind == kind]
+    return [a for a in rows if (step := steps.step_of(a)) is not None and step.kind == kind]
 
 
 def _upcoming_periods(ready: list[Application], today) -> list[dict]:
@@ -130,7 +130,7 @@ class NoticeDeskView(StaffAccessMixin, BaseView):
         return self.render(
             "admin/notices.html", ready=ready, upcoming=_upcoming_periods(ready, _today()),
             awaiting=_at_step_kind("award", ("in_review",)), may_act=may_act, typed=typed or {}, error=error,
-            labels=labels, workflow=workflow, award_url=award_url, authority_of=public_notice.authority_of,
+            labels=labels, steps=steps, award_url=award_url, authority_of=public_notice.authority_of,
         ), status
 
     @expose("/")
@@ -144,7 +144,7 @@ class NoticeDeskView(StaffAccessMixin, BaseView):
         applications = [scoping.application_or_404(i) for i in ids]
         try:
             notice = public_notice.publish(applications, current_user, _today(), typed["title"], typed["contact"])
-        except workflow.WorkflowError as exc:
+        except moves.WorkflowError as exc:
             return self._index(typed=typed, error=exc.message, status=400)
         flash(gettext("The notice has been published."), "success")
         return redirect(url_for(".show", notice_id=notice.id))
@@ -182,7 +182,7 @@ class NoticeDeskView(StaffAccessMixin, BaseView):
             public_notice.resolve_objection(
                 objection, typed["outcome"], typed["reasons"], current_user, today=_today(),
                 application_id=int(chosen) if chosen.isdigit() else None, reject=typed["reject"])
-        except workflow.WorkflowError as exc:
+        except moves.WorkflowError as exc:
             return self._show(notice, typed={objection.id: typed},
                               error={"objection": objection.id, "message": exc.message}, status=400)
         flash(gettext("The objection has been resolved."), "success")
@@ -193,7 +193,7 @@ class NoticeDeskView(StaffAccessMixin, BaseView):
         notice = _scoped_notice(notice_id)
         try:
             moved = public_notice.close(notice, current_user, _today())
-        except workflow.WorkflowError as exc:
+        except moves.WorkflowError as exc:
             return self._show(notice, error={"close": exc.message}, status=400)
         flash(gettext("The notice has been closed; %(n)s application(s) moved to the award step.", n=len(moved)),
               "success")
@@ -219,19 +219,19 @@ class NoticeDeskView(StaffAccessMixin, BaseView):
         expected = request.form.get("expected_version", "")
         try:
             if expected.isdigit() and int(expected) != application.version:
-                raise workflow.StaleError()
+                raise moves.StaleError()
             if request.form.get("confirm") != "yes":
                 # 授予称号 is asked twice: a static JS confirm() and this box (issue 13);
                 # a move not allowed at all is refused as such
                 refused = workflow.refusal(application, "award", current_user, today=_today())
                 if refused:
-                    raise workflow.WorkflowError("award", refused)
+                    raise moves.WorkflowError("award", refused)
                 return self._index(typed={"award_unconfirmed": application.id}, status=400)
             recognition = _award_desk().grant(application, current_user, _today())
-        except workflow.StaleError as exc:  # another officer awarded first: the same 409 as the case page
+        except moves.StaleError as exc:  # another officer awarded first: the same 409 as the case page
             db.session.rollback()
             return self._index(error=exc.message, status=409)
-        except workflow.WorkflowError as exc:
+        except moves.WorkflowError as exc:
             db.session.rollback()
             flash(exc.message, "error")
             return redirect(back)

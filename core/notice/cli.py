@@ -17,7 +17,7 @@ import logging
 import click
 from flask.cli import with_appcontext
 
-from core.bureau.settings import SettingsError
+from core.bureau.setting_checks import SettingsError
 from core.eligibility.engine import EvaluationError
 from core.facts import FactsError
 from core.notice.periods import notice_period_for

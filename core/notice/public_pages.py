@@ -17,7 +17,7 @@ from core.platform import clock
 from core.platform import labels
 from core.platform.audit import client_address
 from core.platform.models import PublicNotice
-from core.review.workflow import WorkflowError
+from core.review.moves import WorkflowError
 
 bp = Blueprint("public", __name__, url_prefix="/notices")
 

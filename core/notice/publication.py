@@ -15,7 +15,7 @@
 
 Each operation is one transaction: the workflow acts are made with ``commit=False``
 and committed with the notice, its audit events and the objection — or rolled back
-together, raising :class:`~core.review.workflow.WorkflowError`.
+together, raising :class:`~core.review.moves.WorkflowError`.
 """
 from __future__ import annotations
 
@@ -34,17 +34,17 @@ from core.accounts import scoping
 
 from core.platform import uploads
 
-from core.review import workflow
+from core.review import moves, steps, workflow
 from core.accounts.portal_account import one_address_at_a_time
 from core.platform.extensions import db
 from core.platform.jurisdictions import enabled_codes, registry
 from core.platform.models import Application, NoticeEntry, Objection, PublicNotice
 from core.bureau import operations as bureau_operations
-from core.bureau import settings
+from core.bureau import data as bureau_data
 from core.notice.periods import NoticeError, notice_period_for
 from core.workdays import notice_period
 from core.policy import Citation
-from core.review.workflow import WorkflowError
+from core.review.moves import WorkflowError
 
 __all__ = ["DEFAULT_OBJECTIONS_PER_HOUR", "publish", "file_objection", "resolve_objection", "close",
            "close_due", "open_objections", "accepts_objections", "source_text", "RateLimited"]
@@ -101,7 +101,7 @@ def publish(applications: list[Application], actor, today: date, title: str, con
         reason = workflow.refusal(application, "publish", actor, today=today)
         if reason:
             raise WorkflowError("applications", f"申报 #{application.id}：{reason}")
-    policies = {workflow.policy_of(a) for a in applications}
+    policies = {steps.policy_of(a) for a in applications}
     if len(policies) != 1:
         raise WorkflowError("applications", "所选申报适用不同的政策版本，公示期可能不同：请分开公示")
     try:
@@ -273,7 +273,7 @@ def lengthen_to_calendar(notice: PublicNotice, actor=None) -> date | None:
     day (audited, not committed) or None."""
     if notice.status != "open":
         return None
-    period = notice_period(notice.published_on, notice.days, settings.calendar())
+    period = notice_period(notice.published_on, notice.days, bureau_data.calendar())
     if period.last_day <= notice.last_day:
         return None
     old = notice.last_day
@@ -329,7 +329,7 @@ def close(notice: PublicNotice, actor, today: date) -> list[Application]:
             .execution_options(synchronize_session=False)
         ).rowcount
         if won != 1:
-            raise workflow.StaleError()
+            raise moves.StaleError()
         for entry in notice.entries:
             if entry.application.status == "under_notice":
                 workflow.act(entry.application, "close_notice", actor, today=today,

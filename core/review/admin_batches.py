@@ -27,7 +27,7 @@ from wtforms.validators import Length, ValidationError
 from core.accounts import roles
 
 from core.intake import calls
-from core.review import batches, decisions, experts, workflow
+from core.review import batches, decisions, experts, steps
 from core.review.score_sheet import review_dimensions
 from core.eligibility import admin_checklist as checklist_view
 from core.platform import clock
@@ -147,7 +147,7 @@ class BatchView(StaffAccessMixin, BaseView):
         sheet, from_bureau = review_dimensions(batch.jurisdiction)
         context = dict(
             batch=batch, labels=labels, error=error, typed=typed or {}, role=role, sheet=sheet,
-            sheet_from_bureau=from_bureau, decision_label=decision_label, steps=workflow.step_of,
+            sheet_from_bureau=from_bureau, decision_label=decision_label, steps=steps.step_of,
             errors=error.errors if error else {},
             verdicts={a.id: checklist_view.verdict_summary(a, user) for a in batch.applications},
         )

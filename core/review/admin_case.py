@@ -26,7 +26,7 @@ from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from core.review import award_desk, meetings, workflow
+from core.review import attendance, award_desk, meetings, moves, steps, workflow
 from core.eligibility import admin_checklist as checklist_view
 from core.platform import clock
 from core.platform import labels
@@ -45,7 +45,7 @@ BUTTON_CLASSES = {"approve": "btn-success", "return": "btn-warning", "reject": "
 # server checks (so it holds without JavaScript, and for a forged post).
 CONFIRMED_ACTIONS = ("conclude_expert_review", "award")
 CONFIRM_REQUIRED = "请勾选确认后再办理"
-# The actions an officer may take in the recommender's place (workflow.substitute_refusal).
+# The actions an officer may take in the recommender's place (attendance.substitute_refusal).
 SUBSTITUTE_ACTIONS = ("approve", "return", "reject")
 # Saving the reviewed certificate title without awarding yet (the award desk: core.award.titles).
 TITLE_ACTION = "certificate_title"
@@ -109,9 +109,9 @@ def _page_still_current(application: Application, form) -> int:
     try:
         expected_version = int(form.get("expected_version", ""))
     except ValueError:
-        raise workflow.StaleError() from None
+        raise moves.StaleError() from None
     if expected_version != application.version or (form.get("expected_step") or None) != application.current_step:
-        raise workflow.StaleError()
+        raise moves.StaleError()
     return expected_version
 
 
@@ -122,29 +122,29 @@ class CaseView(StaffAccessMixin, BaseView):
     def _render(self, application: Application, *, typed: dict | None = None, error: str | None = None,
                 errors: dict | None = None, status: int = 200):
         today = clock.today()
-        step = workflow.step_of(application)
+        step = steps.step_of(application)
         offered = offered_actions(application, current_user, today)
-        policy = workflow.policy_of(application)
+        policy = steps.policy_of(application)
         show_timeline = current_user.role in AUDIT_ROLES
-        stuck = workflow.unattended(application) if show_timeline else None
-        may_substitute = stuck is not None and workflow.substitute_refusal(application, current_user) is None
+        stuck = attendance.unattended(application) if show_timeline else None
+        may_substitute = stuck is not None and attendance.substitute_refusal(application, current_user) is None
         award_title = proposed = None
         desk = award_desk.desk()
         if "award" in offered and desk is not None:
             award_title, proposed = desk.certificate_title(application), desk.proposed_title(application)
         return self.render(
-            "admin/case.html", app=application, step=step, steps=workflow.progress(application), offered=offered,
-            meeting_requirement=workflow.meeting_requirement(application.jurisdiction, step)
+            "admin/case.html", app=application, step=step, steps=steps.progress(application), offered=offered,
+            meeting_requirement=meetings.meeting_requirement(application.jurisdiction, step)
             if "approve" in offered else None, policy=policy,
             policy_document=application.policy_document or (policy.document if policy else None),
             events=timeline_events(application, current_user) if show_timeline else None,
             records=review_records(application) if show_timeline else None,
-            typed=typed or {}, error=error, errors=errors or {}, labels=labels, kinds=workflow.STEP_KIND_LABELS,
+            typed=typed or {}, error=error, errors=errors or {}, labels=labels, kinds=steps.STEP_KIND_LABELS,
             action_label=action_label, button_classes=BUTTON_CLASSES,
-            step_names={s.code: s.name for s in workflow.steps_of(application)},
+            step_names={s.code: s.name for s in steps.steps_of(application)},
             verdict=checklist_view.verdict_summary(application, current_user),
             stuck=stuck, may_substitute=may_substitute, substitute_actions=SUBSTITUTE_ACTIONS,
-            assignable=workflow.assignable_recommenders(application) if may_substitute else [],
+            assignable=attendance.assignable_recommenders(application) if may_substitute else [],
             confirmed_actions=CONFIRMED_ACTIONS,
             award_title=award_title, proposed_title=proposed, title_max=desk.title_max if desk is not None else None,
         ), status
@@ -157,12 +157,12 @@ class CaseView(StaffAccessMixin, BaseView):
     def show(self, application_id: int):
         return self._render(application_or_404(application_id))
 
-    def _refused(self, application: Application, exc: workflow.WorkflowError, typed: dict, fields: dict):
+    def _refused(self, application: Application, exc: moves.WorkflowError, typed: dict, fields: dict):
         """The case page again after a refused move, nothing written: 409 when someone else
         dealt with the application first (StaleError), else 400 with the message next to its
         field (``fields``: the refusal's key -> the form field that shows it)."""
         db.session.rollback()
-        if isinstance(exc, workflow.StaleError):
+        if isinstance(exc, moves.StaleError):
             db.session.refresh(application)
             return self._render(application, error=exc.message, status=409)
         errors = {fields[exc.key]: exc.message} if exc.key in fields else {}
@@ -182,16 +182,16 @@ class CaseView(StaffAccessMixin, BaseView):
         today = clock.today()
         try:
             if action not in (*CASE_ACTIONS, TITLE_ACTION):
-                raise workflow.WorkflowError("action", "该操作不能在申报办理页面进行")
+                raise moves.WorkflowError("action", "该操作不能在申报办理页面进行")
             expected_version = _page_still_current(application, form)
-            step = workflow.step_of(application)
+            step = steps.step_of(application)
             detail, errors = ({}, {})
             if action == "approve":
                 detail, errors = _meeting_detail(application, step, form, today)
             if action in CONFIRMED_ACTIONS and form.get("confirm") != "yes":
                 refused = workflow.refusal(application, action, current_user, today=today)
                 if refused:  # a move not allowed at all is refused as such, not asked to confirm
-                    raise workflow.WorkflowError(action, refused)
+                    raise moves.WorkflowError(action, refused)
                 errors[f"confirm-{action}"] = CONFIRM_REQUIRED
             if errors:
                 return self._render(application, typed=typed, errors=errors,
@@ -213,7 +213,7 @@ class CaseView(StaffAccessMixin, BaseView):
                 workflow.act(application, action, current_user, opinion=form.get("opinion"),
                              expected_version=expected_version, expected_step=application.current_step,
                              today=today, detail=detail)
-        except workflow.WorkflowError as exc:
+        except moves.WorkflowError as exc:
             fields = {"opinion": "substitute_opinion" if in_place else "opinion",
                       "substitute_reason": "substitute_reason", "certificate_title": "certificate_title"}
             return self._refused(application, exc, typed, fields)
@@ -222,15 +222,15 @@ class CaseView(StaffAccessMixin, BaseView):
 
     @expose("/<int:application_id>/assign", methods=["POST"])
     def assign(self, application_id: int):
-        """Assign a step nobody can act on to a named recommender (workflow.assign_step)."""
+        """Assign a step nobody can act on to a named recommender (attendance.assign_step)."""
         application = application_or_404(application_id)
         form = request.form
         typed = {"assignee": form.get("assignee", ""), "assign_reason": form.get("assign_reason", "")}
         try:
             _page_still_current(application, form)
-            assignment = workflow.assign_step(application, typed["assignee"], current_user,
-                                              reason=typed["assign_reason"])
-        except workflow.WorkflowError as exc:
+            assignment = attendance.assign_step(application, typed["assignee"], current_user,
+                                                reason=typed["assign_reason"])
+        except moves.WorkflowError as exc:
             return self._refused(application, exc, typed, {"assignee": "assignee", "assign_reason": "assign_reason"})
         flash(gettext("Step assigned to %(name)s.", name=assignment.assignee.name), "success")
         return redirect(url_for(".show", application_id=application.id))

@@ -31,7 +31,7 @@ from core.accounts import roles
 
 from core.platform import uploads
 
-from core.review import workflow
+from core.review import attendance, moves, steps, workflow
 from core.platform import clock
 from core.platform import labels
 from core.platform.extensions import db
@@ -78,8 +78,8 @@ def recognition_of(application: Application) -> Recognition | None:
     return db.session.scalars(select(Recognition).where(Recognition.application_id == application.id)).first()
 
 
-def _stale_or_refused(exc: workflow.WorkflowError) -> int:
-    return 409 if isinstance(exc, workflow.StaleError) else 400
+def _stale_or_refused(exc: moves.WorkflowError) -> int:
+    return 409 if isinstance(exc, moves.StaleError) else 400
 
 
 # 提交申报 is asked twice: a tick box beside the button, checked here (so it holds without
@@ -88,7 +88,7 @@ def _stale_or_refused(exc: workflow.WorkflowError) -> int:
 CONFIRM_FIELD = "confirm_submit"
 
 
-class NotConfirmed(workflow.WorkflowError):
+class NotConfirmed(moves.WorkflowError):
     """提交申报 without the tick: nothing is submitted, what was typed stays on the page."""
 
     def __init__(self):
@@ -109,7 +109,7 @@ def index():
         select(Application).where(application_criteria(current_user)).order_by(Application.id.desc())
     ).all()
     return render_template("portal/index.html", applications=applications, labels=labels,
-                           step_of=workflow.step_of, dormant=dormant_applications(current_user),
+                           step_of=steps.step_of, dormant=dormant_applications(current_user),
                            recognition_of=recognition_of)
 
 
@@ -120,15 +120,15 @@ def _render_detail(application: Application, *, error: str | None = None, status
     notice = current_notice(application) if application.status == "under_notice" else None
     active = application.status in ("submitted", "in_review", "under_notice")
     return render_template(
-        "portal/application.html", app=application, step=workflow.step_of(application), offered=offered,
-        steps=workflow.progress(application), next_step=workflow.next_step(application) if active else None,
+        "portal/application.html", app=application, step=steps.step_of(application), offered=offered,
+        steps=steps.progress(application), next_step=steps.next_step(application) if active else None,
         reasons=last_reasons(application), notice=notice, recognition=recognition_of(application),
         materials=materials_of(application), attached=attached(application),
         editable=application.status in MATERIALS_EDITABLE, confirm_error=confirm_error,
         error=error, labels=labels, action_labels={a: labels.audit_action_label(a) for a in workflow.ACTION_LABELS},
         role_label=labels.role_label,
         **_material_notes(application, upload_errors),
-        unattended=workflow.unattended(application) is not None,  # issue 13: warn, say what happens next
+        unattended=attendance.unattended(application) is not None,  # issue 13: warn, say what happens next
     ), status
 
 
@@ -145,9 +145,9 @@ def act(application_id: int):
     action = request.form.get("action", "")
     try:
         if action not in PAGE_ACTIONS:
-            raise workflow.WorkflowError("action", "该操作不能在此页面进行")
+            raise moves.WorkflowError("action", "该操作不能在此页面进行")
         if posted_version() != application.version:
-            raise workflow.StaleError()
+            raise moves.StaleError()
         if action == "submit":
             _check_confirmed()
             submit(application)
@@ -156,7 +156,7 @@ def act(application_id: int):
     except NotConfirmed as exc:
         db.session.rollback()
         return _render_detail(application, confirm_error=exc.message, status=400)
-    except workflow.WorkflowError as exc:
+    except moves.WorkflowError as exc:
         db.session.rollback()
         db.session.refresh(application)
         return _render_detail(application, error=exc.message, status=_stale_or_refused(exc))
@@ -183,7 +183,7 @@ def edit(application_id: int):
             facts = form.to_facts()
             parse_facts(facts)  # the contract every stored fact obeys
             if posted_version() != application.version:
-                raise workflow.StaleError()
+                raise moves.StaleError()
             workflow.edit_facts(application, facts, current_user, form_data=form.extra_data(), commit=False)
             if request.form.get("intent") == "save":
                 db.session.commit()
@@ -193,7 +193,7 @@ def edit(application_id: int):
         except FactsError as exc:
             db.session.rollback()
             error, status = f"{exc.key}: {exc.message}" if exc.key else exc.message, 400
-        except workflow.WorkflowError as exc:
+        except moves.WorkflowError as exc:
             db.session.rollback()
             db.session.refresh(application)
             error, status = exc.message, _stale_or_refused(exc)
@@ -307,20 +307,20 @@ def draft(application_id: int):
         return _render_draft(application, form)
     try:
         if posted_version() != application.version:
-            raise workflow.StaleError()
+            raise moves.StaleError()
         if request.form.get("intent") != "submit":
             _flash_saved(drafts.save_draft(application, form, _typed_input()))
             return redirect(url_for(".draft", application_id=application.id))
         valid = drafts.fill_draft(application, form, _typed_input())  # submitted with it, in one commit
         if not valid:
-            raise workflow.WorkflowError("form", "填写有误，请按下方所列各项的提示修改后再提交")
+            raise moves.WorkflowError("form", "填写有误，请按下方所列各项的提示修改后再提交")
         _check_confirmed()
         submit(application)
     except NotConfirmed as exc:
         db.session.rollback()
         db.session.refresh(application)
         return _render_draft(application, form, confirm_error=exc.message, status=400)
-    except workflow.WorkflowError as exc:
+    except moves.WorkflowError as exc:
         db.session.rollback()
         db.session.refresh(application)
         return _render_draft(application, form, error=exc.message, status=_stale_or_refused(exc))
@@ -334,7 +334,7 @@ def submit(application: Application) -> None:
     an incomplete submission rather than leaving it to the officer's initial review)."""
     missing = files.missing_materials(application)
     if missing:
-        raise workflow.WorkflowError("materials", "以下必需的申报材料尚未上传：" + "；".join(
+        raise moves.WorkflowError("materials", "以下必需的申报材料尚未上传：" + "；".join(
             f"{m.name}（{m.citation}）" for m in missing))
     workflow.act(application, "submit", current_user, today=clock.today())
 

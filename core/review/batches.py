@@ -26,7 +26,7 @@ from core.accounts import scoping
 
 from core.eligibility import checklist
 
-from core.review import workflow
+from core.review import moves, steps
 from core.platform.errors import Refused
 from core.platform.extensions import db
 from core.platform.models import Application, Batch, ExpertAssignment, ReviewRecord, User
@@ -85,14 +85,14 @@ def create_batch(code: str, name: str, actor) -> Batch:
 
 
 def is_expert_step(application: Application) -> bool:
-    step = workflow.step_of(application)
-    return step is not None and step.kind == "expert_review" and application.status in workflow.ACTIVE
+    step = steps.step_of(application)
+    return step is not None and step.kind == "expert_review" and application.status in moves.ACTIVE
 
 
 def expert_step_code(application: Application) -> str | None:
     """The code of the plugin's expert-review step for ``application`` (the scores stay
     readable after the application has moved on)."""
-    return next((s.code for s in workflow.steps_of(application) if s.kind == "expert_review"), None)
+    return next((s.code for s in steps.steps_of(application) if s.kind == "expert_review"), None)
 
 
 def expert_review_ended(application: Application) -> bool:
@@ -124,7 +124,7 @@ def candidates(batch: Batch, user) -> list[Application]:
     found = db.session.scalars(
         select(Application).where(application_criteria(user), Application.jurisdiction == batch.jurisdiction,
                                   Application.batch_id.is_(None),
-                                  Application.status.in_(workflow.ACTIVE)).order_by(Application.id)
+                                  Application.status.in_(moves.ACTIVE)).order_by(Application.id)
     ).all()
     return [a for a in found if is_expert_step(a)]
 

@@ -15,7 +15,7 @@ from core.platform import audit
 
 from core.accounts import roles
 
-from core.review import meetings, workflow
+from core.review import meetings, moves, steps, workflow
 from core.review.batches import BatchError, require_role
 from core.platform import clock
 from core.platform.extensions import db
@@ -29,8 +29,8 @@ def awaiting_decision(batch: Batch) -> list[Application]:
     """The batch's applications at a decision step that the leader decides."""
     found = []
     for application in sorted(batch.applications, key=lambda a: a.id):
-        step = workflow.step_of(application)
-        if application.status in workflow.ACTIVE and step is not None and step.kind == "decision" \
+        step = steps.step_of(application)
+        if application.status in moves.ACTIVE and step is not None and step.kind == "decision" \
                 and step.role == roles.LEADER:
             found.append(application)
     return found
@@ -40,7 +40,7 @@ def meeting_requirement(batch: Batch):
     """The policy's article or 本局要求 demanding the meeting record of the batch's
     decision (``meetings.meeting_requirement``), None when nothing demands it."""
     for application in awaiting_decision(batch):
-        required = meetings.meeting_requirement(batch.jurisdiction, workflow.step_of(application))
+        required = meetings.meeting_requirement(batch.jurisdiction, steps.step_of(application))
         if required is not None:
             return required
     return None
@@ -71,7 +71,7 @@ def decide(batch: Batch, actor, *, meeting_on: str | None, minutes_ref: str | No
             try:
                 workflow.act(application, action, actor, opinion=opinion, today=today, commit=False,
                              detail={**detail, "batch": batch.id})
-            except workflow.WorkflowError as exc:
+            except moves.WorkflowError as exc:
                 raise BatchError(f"decision-{application.id}",
                                  f"申报 #{application.id}：{exc.message}；本批次审定均未保存") from None
         actions = {choices[a.id][0] for a in pending}

@@ -20,7 +20,7 @@ from core.platform import audit
 
 from core.accounts import roles
 
-from core.review import workflow
+from core.review import moves, workflow
 from core.review.batches import (BatchError, require_role, require_application, able_experts, assignment_of,
                                  is_expert_step, scored, SCORE)
 from core.review.score_sheet import parse_scores, review_dimensions
@@ -154,7 +154,7 @@ def conclude(batch: Batch, actor, today: date | None = None) -> list[Application
             try:
                 workflow.act(application, "conclude_expert_review", actor, today=today, commit=False,
                              detail={"batch": batch.id})
-            except workflow.WorkflowError as exc:
+            except moves.WorkflowError as exc:
                 raise BatchError("batch", f"申报 #{application.id}：{exc.message}；本批次均未结束评审") from None
         batch.status = "concluded"
         audit.record("batch.expert_review_concluded", batch, actor=actor, from_state="open", to_state="concluded",

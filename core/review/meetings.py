@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from core.accounts import roles
-from core.bureau import settings
+from core.bureau import data as bureau_data
 from core.policy import Citation, ReviewStep
 
 BUREAU_REQUIREMENT = "本局要求"
@@ -27,7 +27,7 @@ def meeting_requirement(code: str, step: ReviewStep | None) -> Citation | str | 
         return None
     if step.meeting is not None:
         return step.meeting
-    setting = settings.bureau_setting(code, settings.DECISION_MEETING)
+    setting = bureau_data.bureau_setting(code, bureau_data.DECISION_MEETING)
     return BUREAU_REQUIREMENT if setting is not None and setting.value is True else None
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from core.bureau import settings
+from core.bureau import data as bureau_data
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ DEFAULT_DIMENSIONS = (
 
 def review_dimensions(code: str) -> tuple[list[Dimension], bool]:
     """The score sheet of ``code`` and whether it is the bureau's (False: our default)."""
-    setting = settings.bureau_setting(code, settings.REVIEW_DIMENSIONS)
+    setting = bureau_data.bureau_setting(code, bureau_data.REVIEW_DIMENSIONS)
     if setting is None or not setting.value:
         return list(DEFAULT_DIMENSIONS), False
     sheet = [Dimension(i.strip(), 100) if isinstance(i, str) else Dimension(i["name"].strip(), i.get("max", 100))

@@ -15,51 +15,35 @@ Statuses: ``submitted`` (at the first step, untouched), ``in_review``, ``returne
 Two officers acting at once: ``Application.version`` is SQLAlchemy's optimistic
 version column, so the second UPDATE matches no row; that, and a stale
 ``expected_version`` sent by a form, become :class:`StaleError`.
+
+The other jobs live beside it: the steps of an application in :mod:`core.review.steps`,
+a step nobody can act on in :mod:`core.review.attendance`, and what all three share
+(``WorkflowError``, ``StaleError``, ``ACTIVE``) in :mod:`core.review.moves`.
 """
 from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable, NamedTuple
+from typing import Any, Callable
 
-from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from flask_babel import lazy_gettext as _l
-
-from core.platform import audit, clock
-
 from core.accounts import roles
-
-from core.bureau import settings
-from core.intake import calls
-from core.platform.errors import Refused
-from core.platform.extensions import db
+from core.bureau import versions
 from core.facts import fact_value
-from core.platform import labels
-from core.platform.jurisdictions import registry
+from core.intake import calls
+from core.platform import audit, clock, labels
+from core.platform.extensions import db
 from core.platform.models import Application, ReviewRecord
-from core.policy import PolicyVersion, ReviewStep
-from core.accounts.scoping import application_criteria
-from core.review.meetings import meeting_record, meeting_requirement, needs_meeting
+from core.review.attendance import MAX_SUBSTITUTE_REASON, substitute_refusal
+from core.review.meetings import meeting_record, meeting_requirement
+from core.review.moves import ACTIVE, StaleError, WorkflowError, state_of, visible
+from core.review.steps import DECIDING_KINDS, decision_passed, last_decision_before, next_step, step_of, steps_of
 
-__all__ = ["WorkflowError", "StaleError", "SYSTEM", "acting_role", "able_users", "unattended", "unattended_applications",
-           "assignable_recommenders", "assign_step", "substitute_refusal", "ACTIONS", "ACTION_LABELS", "STATUS_OF_ACTION",
-           "steps_of", "step_of", "StepProgress", "progress", "next_step", "meeting_requirement", "needs_meeting", "policy_of",
-           "allowed_actions", "refusal", "act", "edit_facts", "register_guard", "STEP_KIND_LABELS"]
+__all__ = ["SYSTEM", "ACTIONS", "ACTION_LABELS", "STATUS_OF_ACTION", "allowed_actions", "refusal", "act", "edit_facts",
+           "register_guard"]
 
-# Step kinds at which the step's role decides: approve, return or reject.
-DECIDING_KINDS = ("recommendation", "initial_review", "decision")
-# The kinds of step a plugin declares (``ReviewStep.kind``), as the policy and case pages name them.
-STEP_KIND_LABELS = {
-    "recommendation": _l("Recommendation"),
-    "initial_review": _l("Initial review"),
-    "expert_review": _l("Expert review"),
-    "decision": _l("Decision"),
-    "public_notice": _l("Public notice"),
-    "award": _l("Award"),
-}
 APPLICANT_ACTIONS = ("submit", "withdraw", "resubmit")
 ACTIONS = APPLICANT_ACTIONS + ("approve", "return", "reject", "conclude_expert_review", "publish",
                                "objection_upheld", "close_notice", "award")
@@ -68,18 +52,6 @@ ACTION_LABELS = labels.WORKFLOW_ACTION_WORDS
 STATUS_OF_ACTION = {"withdraw": "withdrawn", "return": "returned", "reject": "rejected",
                     "publish": "under_notice", "award": "recognised"}
 NEEDS_OPINION = ("return", "reject", "objection_upheld")
-ACTIVE = ("submitted", "in_review")
-
-
-class WorkflowError(Refused):
-    """A move refused: ``key`` names the action or field, ``message`` says why in Chinese."""
-
-    key_in_text = False
-
-
-class StaleError(WorkflowError):
-    def __init__(self) -> None:
-        super().__init__("version", "该申报刚刚已被他人办理，本次操作未保存；请刷新页面查看最新状态后再办理。")
 
 
 @dataclass(frozen=True)
@@ -95,76 +67,6 @@ class _System:
 
 
 SYSTEM = _System()
-
-
-# --- the steps of an application ------------------------------------------------------
-
-
-def policy_of(application: Application) -> PolicyVersion | None:
-    """The version the application is judged under: the one named at submission, else
-    the one in force today (a draft)."""
-    versions = settings.policies(application.jurisdiction)
-    if application.policy_document:
-        named = next((v for v in versions if v.document == application.policy_document), None)
-        if named is not None:
-            return named
-    return settings.policy_in_force(application.jurisdiction, application.submitted_on or clock.today())
-
-
-def steps_of(application: Application, policy: PolicyVersion | None = None) -> list[ReviewStep]:
-    policy = policy or policy_of(application)
-    if policy is None:
-        return []
-    return registry().review_steps(application.jurisdiction, application.category, policy)
-
-
-def step_of(application: Application, code: str | None = None) -> ReviewStep | None:
-    code = code or application.current_step
-    return next((s for s in steps_of(application) if s.code == code), None) if code else None
-
-
-class StepProgress(NamedTuple):
-    step: ReviewStep
-    passed: bool
-    current: bool
-
-
-def progress(application: Application) -> list[StepProgress]:
-    """The plugin's steps in order, each passed, current or ahead: every one passed once
-    recognised; none current for a draft (no step reached) or a withdrawn application."""
-    steps = steps_of(application)
-    codes = [s.code for s in steps]
-    if application.status == "recognised":
-        here = len(steps)
-    elif application.current_step in codes:
-        here = codes.index(application.current_step)
-    else:
-        here = -1
-    return [StepProgress(s, i < here, i == here and application.status != "withdrawn") for i, s in enumerate(steps)]
-
-
-def next_step(application: Application) -> ReviewStep | None:
-    steps = steps_of(application)
-    codes = [s.code for s in steps]
-    if application.current_step not in codes:
-        return None
-    index = codes.index(application.current_step)
-    return steps[index + 1] if index + 1 < len(steps) else None
-
-
-def _last_decision_before(steps: list[ReviewStep], code: str) -> ReviewStep | None:
-    codes = [s.code for s in steps]
-    before = steps[:codes.index(code)] if code in codes else []
-    return next((s for s in reversed(before) if s.kind == "decision"), None)
-
-
-def _decision_passed(application: Application, steps: list[ReviewStep]) -> bool:
-    """Has the application got beyond a decision step (withdrawal no longer possible)?"""
-    codes = [s.code for s in steps]
-    if application.current_step not in codes:
-        return False
-    index = codes.index(application.current_step)
-    return any(s.kind == "decision" for s in steps[:index])
 
 
 # --- guards registered from above -----------------------------------------------------
@@ -201,15 +103,6 @@ def _guard_refusal(action: str, application: Application) -> str | None:
 # --- who may do what ------------------------------------------------------------------
 
 
-def _visible(application: Application, user) -> bool:
-    """The scope rule of core.accounts.scoping, asked of the database (never trusted from a form)."""
-    if application.id is None:
-        return False
-    return db.session.scalar(
-        select(Application.id).where(Application.id == application.id, application_criteria(user))
-    ) is not None
-
-
 def refusal(application: Application, action: str, actor, *, today: date | None = None,
             detail: dict[str, Any] | None = None, substitute: bool = False) -> str | None:
     """Why ``actor`` may not do ``action`` now (Chinese), or None when allowed.
@@ -225,7 +118,7 @@ def refusal(application: Application, action: str, actor, *, today: date | None 
             return "系统任务只能结束期满的公示"
     elif role == roles.ADMIN:
         return "系统管理员不办理申报"
-    elif not _visible(application, actor):
+    elif not visible(application, actor):
         return "无权办理该申报"
     if action in APPLICANT_ACTIONS:
         if role != roles.APPLICANT:
@@ -264,7 +157,7 @@ def refusal(application: Application, action: str, actor, *, today: date | None 
         if actor is not SYSTEM and role != roles.OFFICER:
             return "公示由业务经办人员办理"
         if action == "objection_upheld" and not (detail or {}).get("reject") \
-                and _last_decision_before(steps_of(application), step.code) is None:
+                and last_decision_before(steps_of(application), step.code) is None:
             return "公示前没有可退回的审定步骤"
         return None
     if action == "award":
@@ -279,7 +172,7 @@ def _applicant_refusal(application: Application, action: str, today: date) -> st
     if action == "submit":
         if status != "draft":
             return "只有草稿可以提交"
-        if settings.policy_in_force(application.jurisdiction, today) is None:
+        if versions.policy_in_force(application.jurisdiction, today) is None:
             return "今天没有有效的认定政策，暂不能提交申报"
         return calls.submission_refusal(application, today)  # a call window, or all year round
     if action == "resubmit":
@@ -287,7 +180,7 @@ def _applicant_refusal(application: Application, action: str, today: date) -> st
     if action == "withdraw":
         if status not in ("submitted", "in_review", "returned"):
             return f"该申报当前状态为 {status}，不能撤回"
-        if _decision_passed(application, steps_of(application)):
+        if decision_passed(application, steps_of(application)):
             return "审定之后不能撤回申报"
         return None
     return None
@@ -303,17 +196,13 @@ def allowed_actions(application: Application, user, today: date | None = None) -
 # --- the one way to move an application ---------------------------------------------------
 
 
-def _state(application: Application) -> str:
-    return f"{application.status}:{application.current_step or '-'}"
-
-
 def _target(application: Application, action: str, today: date, detail: dict[str, Any]) -> tuple[str, str | None]:
     """(status, current step) after ``action``."""
     steps = steps_of(application)
     first = steps[0].code if steps else None
     step = step_of(application)
     if action == "submit":  # the steps of the version in force on the day of submission
-        steps = steps_of(application, settings.policy_in_force(application.jurisdiction, today))
+        steps = steps_of(application, versions.policy_in_force(application.jurisdiction, today))
         return "submitted", steps[0].code if steps else None
     if action == "resubmit":
         back = (step.return_to if step and step.return_to else application.current_step) or first
@@ -326,7 +215,7 @@ def _target(application: Application, action: str, today: date, detail: dict[str
     if action == "objection_upheld":
         if detail.get("reject"):
             return "rejected", application.current_step
-        return "in_review", _last_decision_before(steps, application.current_step).code
+        return "in_review", last_decision_before(steps, application.current_step).code
     if action == "award":
         return "recognised", None
     return STATUS_OF_ACTION[action], application.current_step
@@ -401,11 +290,11 @@ def _act(application: Application, action: str, actor, *, opinion: str | None, e
     if opinion and len(opinion) > 5000:  # our choice: a page of text
         raise WorkflowError("opinion", f"意见不能超过 5000 字，实为 {len(opinion)} 字")
 
-    before = _state(application)
+    before = state_of(application)
     status, current = _target(application, action, today, detail)
     if action == "submit":
         # Both looked up before the application is changed: no autoflush of a half-made change.
-        policy = settings.policy_in_force(application.jurisdiction, today)
+        policy = versions.policy_in_force(application.jurisdiction, today)
         call = calls.open_call(application.jurisdiction, application.category, today)
         application.submitted_on = today
         application.policy_document = policy.document
@@ -417,7 +306,7 @@ def _act(application: Application, action: str, actor, *, opinion: str | None, e
     db.session.add(record)
     db.session.flush()
     audit.record(f"workflow.{action}", application, actor=None if actor is SYSTEM else actor,
-                 from_state=before, to_state=_state(application), opinion=opinion,
+                 from_state=before, to_state=state_of(application), opinion=opinion,
                  step=step.code if step else None, step_name=step.name if step else None,
                  citation=str(step.citation) if step else None, review_record=record.id, **detail)
     if commit:
@@ -431,7 +320,7 @@ def edit_facts(application: Application, facts: dict[str, Any], actor, *, form_d
     the keys that changed.  A draft is edited freely; after submission only a returned
     application may be, and each such edit is an audit event naming the keys changed
     with their old and new values — the bureau sees what was revised."""
-    if getattr(actor, "role", None) != roles.APPLICANT or not _visible(application, actor):
+    if getattr(actor, "role", None) != roles.APPLICANT or not visible(application, actor):
         raise WorkflowError("facts", "只有申报单位本身可以修改申报内容")
     if application.status not in ("draft", "returned"):
         raise WorkflowError("facts", "已提交的申报不能修改；被退回修改时才可修改后重新提交")
@@ -441,178 +330,10 @@ def edit_facts(application: Application, facts: dict[str, Any], actor, *, form_d
     if form_data is not None:
         application.form_data = dict(form_data)
     if application.status != "draft" and changed:
-        audit.record("application.facts_edited", application, actor=actor, from_state=_state(application),
-                     to_state=_state(application),
+        audit.record("application.facts_edited", application, actor=actor, from_state=state_of(application),
+                     to_state=state_of(application),
                      changes={k: {"old": old.get(k), "new": facts.get(k)} for k in changed})
     if commit:
         with _stale_as_refusal():
             db.session.commit()
     return changed
-
-
-# --- a step nobody can act on: warn, list, assign or act in the recommender's place ----------
-#
-# Issue 13: a 昆明 space in 530102 was submitted while the only recommender's area was
-# 530112 — nobody could act and the officer saw no buttons.  :func:`unattended` says so
-# (the applicant's page warns, the officer's dashboard lists it as 无人可办理); an officer of
-# the jurisdiction either assigns the step to a named recommender (:func:`assign_step`, a
-# ``StepAssignment`` that widens that recommender's scope to this application) or acts in
-# the recommender's place with a recorded reason (``act(..., substitute_reason=...)``).
-
-MAX_SUBSTITUTE_REASON = 2000  # our choice: as a judgement's note
-
-
-def acting_role(step: ReviewStep) -> str:
-    """Who acts at ``step``: its role where it decides, else the officer (who concludes
-    the expert review, publishes the notice and awards the title)."""
-    return step.role if step.kind in DECIDING_KINDS else roles.OFFICER
-
-
-def _covers(user, application: Application, assigned: set[int]) -> bool:
-    if user.role == roles.RECOMMENDER and user.region_prefix:
-        region = application.space.region if application.space is not None else ""
-        return region.startswith(user.region_prefix) or user.id in assigned
-    return True
-
-
-def _staff_of(code: str, role: str):
-    from core.platform.models import User, UserScope
-
-    return db.session.scalars(
-        select(User).join(UserScope, UserScope.user_id == User.id)
-        .where(User.role == role, User.active.is_(True), UserScope.jurisdiction == code).order_by(User.name, User.id)
-    ).unique().all()
-
-
-def _assigned_to(application_ids: list[int]) -> dict[int, set[int]]:
-    from core.platform.models import StepAssignment
-
-    found: dict[int, set[int]] = {}
-    if application_ids:
-        for app_id, user_id in db.session.execute(
-                select(StepAssignment.application_id, StepAssignment.assignee_id)
-                .where(StepAssignment.application_id.in_(application_ids))):
-            found.setdefault(app_id, set()).add(user_id)
-    return found
-
-
-def able_users(application: Application, step: ReviewStep | None = None, *, _staff=None, _assigned=None) -> list:
-    """The active users who can act at the application's current step: the acting role,
-    scoped to its jurisdiction, and — for a recommender with an area — whose area
-    covers the space or to whom the step was assigned."""
-    step = step or step_of(application)
-    if step is None:
-        return []
-    role = acting_role(step)
-    staff = _staff(application.jurisdiction, role) if _staff else _staff_of(application.jurisdiction, role)
-    assigned = (_assigned if _assigned is not None else _assigned_to([application.id])).get(application.id, set())
-    return [u for u in staff if _covers(u, application, assigned)]
-
-
-def unattended(application: Application, *, _staff=None, _assigned=None) -> str | None:
-    """Why nobody can act on ``application`` now (Chinese), or None: it waits at a step
-    and no active user can act there (:func:`able_users`)."""
-    if application.status not in ACTIVE:
-        return None
-    step = step_of(application)
-    if step is None:
-        return None
-    if able_users(application, step, _staff=_staff, _assigned=_assigned):
-        return None
-    role = acting_role(step)
-    label = roles.ROLE_LABELS.get(role, role)
-    if role == roles.RECOMMENDER:
-        region = application.space.region if application.space is not None else ""
-        return f"没有{label}账号的地区范围覆盖众创空间所在地区（{region}），“{step.name}”无人可以办理"
-    return f"本辖区没有可用的{label}账号，“{step.name}”无人可以办理"
-
-
-def unattended_applications(user) -> list[tuple[Application, str]]:
-    """The applications ``user`` may see on which nobody can act, oldest first, each
-    with the reason: the officer's dashboard lists them as 无人可办理."""
-    found = db.session.scalars(
-        select(Application).where(application_criteria(user), Application.status.in_(ACTIVE))
-        .order_by(Application.submitted_on, Application.id)
-    ).all()
-    cache: dict[tuple[str, str], list] = {}
-
-    def staff(code: str, role: str):
-        if (code, role) not in cache:
-            cache[(code, role)] = _staff_of(code, role)
-        return cache[(code, role)]
-
-    assigned = _assigned_to([a.id for a in found])
-    result = []
-    for application in found:
-        reason = unattended(application, _staff=staff, _assigned=assigned)
-        if reason:
-            result.append((application, reason))
-    return result
-
-
-def _officer_of(application: Application, actor) -> str | None:
-    if getattr(actor, "role", None) != roles.OFFICER:
-        return "只有本辖区的业务经办人员可以指派或代为办理"
-    if not _visible(application, actor):
-        return "无权办理该申报"
-    return None
-
-
-def substitute_refusal(application: Application, actor) -> str | None:
-    """Why ``actor`` may not act in the recommender's place on ``application`` now, or
-    None: an officer of its jurisdiction, at a recommender's step nobody can act on."""
-    refused = _officer_of(application, actor)
-    if refused:
-        return refused
-    step = step_of(application)
-    if application.status not in ACTIVE or step is None or step.kind not in DECIDING_KINDS \
-            or step.role != roles.RECOMMENDER:
-        return "该申报当前不在推荐单位办理的步骤，不能代为办理"
-    if unattended(application) is None:
-        return f"已有{roles.ROLE_LABELS[roles.RECOMMENDER]}可以办理“{step.name}”，业务经办人员不能代为办理"
-    return None
-
-
-def assignable_recommenders(application: Application) -> list:
-    """The recommenders an officer may assign the current step to: active, scoped to
-    the application's jurisdiction, not already able to act on it."""
-    able = {u.id for u in able_users(application)}
-    return [u for u in _staff_of(application.jurisdiction, roles.RECOMMENDER) if u.id not in able]
-
-
-def assign_step(application: Application, assignee_id: Any, actor, *, reason: str | None = None,
-                commit: bool = True):
-    """Assign the application's current recommender step to the recommender
-    ``assignee_id`` (an officer of its jurisdiction, while nobody can act on it): a
-    ``StepAssignment`` and an audit event, committed together, or WorkflowError and
-    nothing written."""
-    from core.platform.models import StepAssignment, User
-
-    refused = _officer_of(application, actor)
-    if refused:
-        raise WorkflowError("assignee", refused)
-    step = step_of(application)
-    if application.status not in ACTIVE or step is None or step.role != roles.RECOMMENDER \
-            or step.kind not in DECIDING_KINDS:
-        raise WorkflowError("assignee", "该申报当前不在推荐单位办理的步骤，无需指派")
-    if unattended(application) is None:
-        raise WorkflowError("assignee", f"已有{roles.ROLE_LABELS[roles.RECOMMENDER]}可以办理“{step.name}”，无需指派")
-    try:
-        user = db.session.get(User, int(assignee_id))
-    except (TypeError, ValueError):
-        user = None
-    if user is None or user.id not in {u.id for u in assignable_recommenders(application)}:
-        raise WorkflowError("assignee", "请选择本辖区在用的推荐单位账号")
-    reason = (reason or "").strip() or None
-    if reason and len(reason) > MAX_SUBSTITUTE_REASON:
-        raise WorkflowError("assign_reason", f"说明不能超过 {MAX_SUBSTITUTE_REASON} 字，实为 {len(reason)} 字")
-    assignment = StepAssignment(application_id=application.id, step=step.code, assignee_id=user.id,
-                                assigned_by_id=getattr(actor, "id", None), reason=reason)
-    db.session.add(assignment)
-    db.session.flush()
-    audit.record("workflow.step_assigned", application, actor=actor, from_state=_state(application),
-                 to_state=_state(application), opinion=reason, step=step.code, step_name=step.name,
-                 assignee=user.id, assignee_name=user.name, step_assignment=assignment.id)
-    if commit:
-        db.session.commit()
-    return assignment

@@ -15,7 +15,8 @@ import pytest
 
 from core import hookimpl
 
-from core.bureau import settings
+from core.bureau import bureau_criteria
+from core.bureau import operations as bureau_operations
 from core.cli import cli
 from core.eligibility.engine import EvaluationError, evaluate, prepare
 from core.facts import parse_facts
@@ -159,7 +160,7 @@ def test_yunnan_after_2026_04_03_has_no_policy_in_force(app):
 
 
 def test_yunnan_successor_registered_by_the_bureau_applies(app):
-    settings.add_bureau_policy_version(
+    bureau_operations.add_bureau_policy_version(
         "yunnan", document="云科规〔2026〕5号", title="云南省众创空间认定管理办法（2026年修订）",
         effective_from=date(2026, 6, 1), based_on="云科规〔2021〕1号")
     gap = json.loads(run(app, "evaluate", "--jurisdiction", "yunnan", "--category", "provincial",
@@ -340,7 +341,7 @@ def test_engine_boundary_and_manual_criterion(testland):
 
 
 def test_bureau_override_changes_the_threshold(testland):
-    settings.set_bureau_setting("testland", "min_mentors", 4, document="测科局〔2024〕1号")
+    bureau_operations.set_bureau_setting("testland", "min_mentors", 4, document="测科局〔2024〕1号")
     answer = evaluate("testland", "basic", parse_facts(example() | {"mentors": 3}), date(2026, 11, 23))
     assert answer["verdict"] == "ineligible" and "门槛 4 名" in answer["criteria"][0]["message"]
 
@@ -358,7 +359,7 @@ def test_given_policy_params_and_criteria_are_used(testland):
     facts = parse_facts(example() | {"mentors": 3})
     answer = evaluate("testland", "basic", facts, date(2026, 11, 23), params={"min_mentors": 5})
     assert answer["verdict"] == "ineligible"
-    only_manual = [c for c in settings.criteria("testland", "basic", Testland.POLICY) if c.kind == "manual"]
+    only_manual = [c for c in bureau_criteria.criteria("testland", "basic", Testland.POLICY) if c.kind == "manual"]
     answer = evaluate("testland", "basic", parse_facts(example() | {"mentors": 0}), date(2026, 11, 23),
                       criteria=only_manual)
     assert answer["verdict"] == "eligible_pending_review"

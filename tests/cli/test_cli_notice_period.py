@@ -13,7 +13,7 @@ from datetime import date
 
 import pytest
 
-from core.bureau import settings
+from core.bureau import operations as bureau_operations
 from core.cli import cli
 from core.notice.periods import NoticeError, notice_period_for
 
@@ -107,7 +107,7 @@ def test_2027_counts_statutory_holidays_and_warns(app, code, published_on, first
 
 def test_one_bureau_day_for_2027_is_applied_but_keeps_the_warning(app):
     """CONTRACTS §3: "A bureau's entry of a single day never makes a year known"."""
-    settings.set_calendar_day(date(2027, 1, 4), False, note="假设的调休")
+    bureau_operations.set_calendar_day(date(2027, 1, 4), False, note="假设的调休")
     answer = period(app, "kunming", "2026-12-25")
     assert answer["last_day"] == "2027-01-05"  # the entered rest day applies
     assert len(answer["warnings"]) == 1 and "2027" in answer["warnings"][0]
@@ -115,9 +115,9 @@ def test_one_bureau_day_for_2027_is_applied_but_keeps_the_warning(app):
 
 def test_marking_2027_complete_removes_the_warning(app):
     """CONTRACTS §3: a year whose arrangement the bureau has marked complete is known."""
-    settings.set_calendar_year(2027, rest_days=[(date(2027, 2, 9), "春节调休")],
-                               workdays=[(date(2027, 2, 20), "春节调休上班")], complete=True,
-                               document="国务院办公厅关于2027年部分节假日安排的通知")
+    bureau_operations.set_calendar_year(2027, rest_days=[(date(2027, 2, 9), "春节调休")],
+                                        workdays=[(date(2027, 2, 20), "春节调休上班")], complete=True,
+                                        document="国务院办公厅关于2027年部分节假日安排的通知")
     assert period(app, "kunming", "2026-12-25")["warnings"] == []
     answer = period(app, "kunming", "2027-01-29")
     assert (answer["last_day"], answer["warnings"]) == ("2027-02-10", [])  # 02-09 entered as a rest day
@@ -126,7 +126,7 @@ def test_marking_2027_complete_removes_the_warning(app):
 
 
 def test_a_2027_arrangement_saved_incomplete_keeps_the_warning(app):
-    settings.set_calendar_year(2027, rest_days=[(date(2027, 2, 9), None)], workdays=[], complete=False)
+    bureau_operations.set_calendar_year(2027, rest_days=[(date(2027, 2, 9), None)], workdays=[], complete=False)
     answer = period(app, "kunming", "2027-01-29")
     assert answer["last_day"] == "2027-02-10"
     assert len(answer["warnings"]) == 1
@@ -149,8 +149,8 @@ def test_yunnan_without_bureau_setting_is_an_error(app):
 
 
 def test_yunnan_with_bureau_setting_says_where_it_comes_from(app):
-    settings.set_bureau_setting("yunnan", "notice_days", 7, document="云科办发〔2026〕12号",
-                                article="三", note="省级众创空间认定结果公示期")
+    bureau_operations.set_bureau_setting("yunnan", "notice_days", 7, document="云科办发〔2026〕12号",
+                                         article="三", note="省级众创空间认定结果公示期")
     answer = period(app, "yunnan", "2026-03-02")
     assert (answer["days"], answer["first_day"], answer["last_day"]) == (7, "2026-03-03", "2026-03-09")
     assert answer["source"] == {"kind": "bureau_setting", "key": "notice_days", "document": "云科办发〔2026〕12号",
@@ -159,7 +159,7 @@ def test_yunnan_with_bureau_setting_says_where_it_comes_from(app):
 
 
 def test_yunnan_after_the_policy_lapsed_says_so(app):
-    settings.set_bureau_setting("yunnan", "notice_days", 7, document="云科办发〔2026〕12号")
+    bureau_operations.set_bureau_setting("yunnan", "notice_days", 7, document="云科办发〔2026〕12号")
     answer = period(app, "yunnan", "2026-09-30")
     assert answer["last_day"] == "2026-10-08"
     assert any("无有效政策" in w and "云科规〔2021〕1号" in w for w in answer["warnings"])
@@ -167,13 +167,13 @@ def test_yunnan_after_the_policy_lapsed_says_so(app):
 
 def test_bureau_setting_does_not_override_a_policy_period(app):
     """Where the policy fixes the period (昆明 7 天), it is the policy's number."""
-    settings.set_bureau_setting("kunming", "notice_days", 10, document="昆科局内部通知")
+    bureau_operations.set_bureau_setting("kunming", "notice_days", 10, document="昆科局内部通知")
     answer = period(app, "kunming", "2026-11-16")
     assert answer["days"] == 7 and answer["source"]["kind"] == "policy"
 
 
 def test_xuzhou_uses_its_bureau_setting(app):
-    settings.set_bureau_setting("xuzhou", "notice_days", 5, document="徐科发〔2026〕1号")
+    bureau_operations.set_bureau_setting("xuzhou", "notice_days", 5, document="徐科发〔2026〕1号")
     answer = period(app, "xuzhou", "2026-09-30")
     assert (answer["days"], answer["last_day"]) == (5, "2026-10-08")
     assert answer["source"]["kind"] == "bureau_setting"

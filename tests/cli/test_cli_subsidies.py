@@ -10,7 +10,7 @@ import pytest
 
 from core import hookimpl
 
-from core.bureau import settings
+from core.bureau import operations as bureau_operations
 from core.cli import cli
 from core.plugins import Registry, make_plugin_manager
 from core.policy import Category, Citation, Jurisdiction, PolicyVersion, SubsidyRule
@@ -85,8 +85,8 @@ def test_xuzhou_fixed_recognition_awards_are_not_approximate(app):
 
 
 def test_xuzhou_evaluation_award_adjusted_by_the_bureau(app):
-    settings.set_bureau_setting("xuzhou", "evaluation_award_cny", 180_000, document="徐科发〔2026〕8号",
-                                note="2026年度评价奖补")
+    bureau_operations.set_bureau_setting("xuzhou", "evaluation_award_cny", 180_000, document="徐科发〔2026〕8号",
+                                         note="2026年度评价奖补")
     answer = subsidies(app, "--jurisdiction", "xuzhou", "--event", "evaluated", "--grade", "good")
     (e,) = answer["entitlements"]
     assert e["amount_cny"] == 180_000 and answer["total_cny"] == 180_000
@@ -107,7 +107,7 @@ def test_mile_assessment_subsidy_amount_is_the_bureaus(app):
     (e,) = answer["entitlements"]
     assert e["amount_cny"] is None and answer["total_cny"] == 0
     assert e["citation"] == {"document": "弥政办发〔2017〕5号", "article": "第十五条", "item": None}
-    settings.set_bureau_setting("mile", "assessment_subsidy_cny", 30_000, document="弥科发〔2026〕2号")
+    bureau_operations.set_bureau_setting("mile", "assessment_subsidy_cny", 30_000, document="弥科发〔2026〕2号")
     answer = subsidies(app, "--jurisdiction", "mile", "--event", "evaluated", "--grade", "excellent")
     assert answer["entitlements"][0]["amount_cny"] == 30_000 and answer["total_cny"] == 30_000
 

@@ -90,7 +90,7 @@ def test_two_closers_at_once_close_the_notice_once(app_factory, database_url):
     conditional UPDATE lets one win; the other is refused and writes nothing."""
     import threading
 
-    from core.review import workflow
+    from core.review import moves, workflow
 
     app = app_factory()
     with app.app_context():
@@ -106,7 +106,7 @@ def test_two_closers_at_once_close_the_notice_once(app_factory, database_url):
                 _ = [e.application.status for e in row.entries]  # loaded before the race
                 barrier.wait(timeout=10)
                 outcomes.append(len(public_notice.close(row, workflow.SYSTEM, date(2026, 10, 9))))
-            except workflow.WorkflowError as exc:
+            except moves.WorkflowError as exc:
                 outcomes.append(exc.key)
             finally:
                 db.session.remove()

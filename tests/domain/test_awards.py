@@ -12,9 +12,10 @@ from sqlalchemy import func, select
 
 from core.award import titles as awards
 
-from core.bureau import settings
+from core.bureau import setting_checks
+from core.bureau import operations as bureau_operations
 
-from core.review import workflow
+from core.review import moves, steps
 from core.platform.extensions import db
 from core.platform.models import (Application, AuditEvent, CertificateSequence, Recognition, ReviewRecord,
                          SubsidyEntitlement)
@@ -65,12 +66,12 @@ def test_mile_title_puts_the_space_name_in_place_of_xxx(app):
 
 
 def test_bureau_certificate_format_is_used_and_a_bad_one_refused(app):
-    with pytest.raises(settings.SettingsError, match="year"):
-        settings.set_bureau_setting("kunming", "certificate_format", "KM-{number}")
-    with pytest.raises(settings.SettingsError):
-        settings.set_bureau_setting("kunming", "certificate_format", "{year}-{number}-{oops}")
-    settings.set_bureau_setting("kunming", "certificate_format", "昆科众创〔{year}〕第{number:04d}号",
-                                document="昆科发〔2026〕9号")
+    with pytest.raises(setting_checks.SettingsError, match="year"):
+        bureau_operations.set_bureau_setting("kunming", "certificate_format", "KM-{number}")
+    with pytest.raises(setting_checks.SettingsError):
+        bureau_operations.set_bureau_setting("kunming", "certificate_format", "{year}-{number}-{oops}")
+    bureau_operations.set_bureau_setting("kunming", "certificate_format", "昆科众创〔{year}〕第{number:04d}号",
+                                         document="昆科发〔2026〕9号")
     recognition = awards.grant(at_step("kunming", step="award"), officer("kunming"), TODAY)
     assert recognition.certificate_number == "昆科众创〔2026〕第0001号"
 
@@ -78,11 +79,11 @@ def test_bureau_certificate_format_is_used_and_a_bad_one_refused(app):
 def test_award_refused_when_not_at_the_award_step_writes_nothing(app):
     user = officer("kunming")
     application = at_step("kunming", step="public_notice", status="under_notice")
-    with pytest.raises(workflow.WorkflowError, match="授予称号步骤"):
+    with pytest.raises(moves.WorkflowError, match="授予称号步骤"):
         awards.grant(application, user, TODAY)
-    with pytest.raises(workflow.WorkflowError):  # a leader does not award
+    with pytest.raises(moves.WorkflowError):  # a leader does not award
         awards.grant(at_step("kunming", step="award"), officer("kunming", role="leader"), TODAY)
-    with pytest.raises(workflow.WorkflowError):  # nor another jurisdiction's officer
+    with pytest.raises(moves.WorkflowError):  # nor another jurisdiction's officer
         awards.grant(at_step("kunming", step="award"), officer("mile"), TODAY)
     assert count(Recognition) == 0 and count(SubsidyEntitlement) == 0 and count(CertificateSequence) == 0
 
@@ -91,7 +92,7 @@ def test_award_twice_refused(app):
     user = officer("kunming")
     application = at_step("kunming", step="award")
     awards.grant(application, user, TODAY)
-    with pytest.raises(workflow.WorkflowError):
+    with pytest.raises(moves.WorkflowError):
         awards.grant(db.session.get(Application, application.id), user, TODAY)
     assert count(Recognition) == 1
     assert db.session.get(CertificateSequence, ("kunming", 2026)).last_number == 1
@@ -160,7 +161,7 @@ def test_two_awards_at_the_same_moment_get_different_numbers(app_factory, databa
 
                 application = db.session.get(Application, application_id)
                 actor = db.session.get(User, user_id)
-                workflow.steps_of(application)  # warm up outside the race
+                steps.steps_of(application)  # warm up outside the race
                 barrier.wait(timeout=10)
                 results[application_id] = awards.grant(application, actor, TODAY).certificate_number
             except Exception as exc:  # noqa: BLE001 - reported below

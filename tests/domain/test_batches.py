@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from conftest import csrf_token
 from core.intake import calls
 from core.review import batches, experts
-from core.bureau import settings
-from core.review import workflow
+from core.bureau import operations as bureau_operations
+from core.review import moves, workflow
 from core.platform.extensions import db
 from core.platform.jurisdictions import registry
 from core.platform.models import Application, AuditEvent, Batch, Call, ReviewRecord
@@ -93,7 +93,7 @@ def test_submit_outside_the_call_writes_nothing(app):
     db.session.commit()
     draft = make_application("kunming", "comprehensive_service", status="draft")
     applicant = make_user("applicant", organisation=draft.organisation)
-    with pytest.raises(workflow.WorkflowError) as refused:
+    with pytest.raises(moves.WorkflowError) as refused:
         workflow.act(draft, "submit", applicant, today=date(2026, 11, 1))
     assert "申报通知" in refused.value.message
     assert draft.status == "draft" and count(ReviewRecord) == 0
@@ -246,7 +246,7 @@ def test_kunming_batch_decision_meeting_optional_by_default_article_11(app, clie
 
 def test_kunming_batch_decision_needs_minutes_when_the_bureau_requires_it(app, client):
     """With decision_meeting_record on (本局要求, no article of 昆科发〔2017〕55号), the minutes are required."""
-    settings.set_bureau_setting("kunming", "decision_meeting_record", True)
+    bureau_operations.set_bureau_setting("kunming", "decision_meeting_record", True)
     batch, application = kunming_batch_at_decision()
     login(client, make_user("leader", ("kunming",)))
     show = f"/admin/batches/{batch.id}"

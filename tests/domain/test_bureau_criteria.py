@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from core.bureau import settings
+from core.bureau import operations as bureau_operations
 from core.cli import cli
 from core.eligibility.engine import evaluate
 from core.facts import parse_facts
@@ -35,15 +35,15 @@ def result_of(answer, crit_id):
 
 @pytest.fixture
 def xuzhou_thresholds(app):
-    settings.add_bureau_criterion("xuzhou", category="key", crit_code="area", title="众创空间面积",
-                                  fact_key="total_area_m2", operator=">=", threshold=500,
-                                  document=DOC73, article="第五条", item="（一）")
-    settings.add_bureau_criterion("xuzhou", category=None, crit_code="online", title="线上服务平台",
-                                  fact_key="online_platform", operator="true",
-                                  document=DOC73, article="第五条", item="（三）")
-    settings.add_bureau_criterion("xuzhou", category="key", crit_code="rent2", title="第二年租金",
-                                  fact_key="rent_ratio_year2", operator="<=", threshold=0.3,
-                                  document=DOC73, article="第五条", item="（二）")
+    bureau_operations.add_bureau_criterion("xuzhou", category="key", crit_code="area", title="众创空间面积",
+                                           fact_key="total_area_m2", operator=">=", threshold=500,
+                                           document=DOC73, article="第五条", item="（一）")
+    bureau_operations.add_bureau_criterion("xuzhou", category=None, crit_code="online", title="线上服务平台",
+                                           fact_key="online_platform", operator="true",
+                                           document=DOC73, article="第五条", item="（三）")
+    bureau_operations.add_bureau_criterion("xuzhou", category="key", crit_code="rent2", title="第二年租金",
+                                           fact_key="rent_ratio_year2", operator="<=", threshold=0.3,
+                                           document=DOC73, article="第五条", item="（二）")
     return app
 
 
@@ -82,9 +82,9 @@ def test_plugin_manual_criterion_is_kept_alongside(xuzhou_thresholds):
 
 
 def test_equality_on_a_yes_no_fact(app):
-    settings.add_bureau_criterion("xuzhou", category="key", crit_code="not_commercial", title="非商业经营性场所",
-                                  fact_key="commercial_premises", operator="==", threshold=False,
-                                  document=DOC73, article="第五条", item="（四）")
+    bureau_operations.add_bureau_criterion("xuzhou", category="key", crit_code="not_commercial", title="非商业经营性场所",
+                                           fact_key="commercial_premises", operator="==", threshold=False,
+                                           document=DOC73, article="第五条", item="（四）")
     assert result_of(evaluate("xuzhou", "key", facts(commercial_premises=False), AS_OF),
                      "xuzhou.bureau.not_commercial")["result"] == "pass"
     assert result_of(evaluate("xuzhou", "key", facts(commercial_premises=True), AS_OF),
@@ -117,11 +117,11 @@ def test_wu_5_a_kunming_space_evaluated_as_xuzhou_is_ineligible(app):
 
 def test_once_the_bureau_entered_a_criterion_the_warning_goes(app):
     """徐政发〔2016〕12号 五（五）: one criterion of the bureau for 重点众创空间 and the warning goes."""
-    settings.add_bureau_criterion("kunming", category=None, crit_code="online", title="别的辖区的条件",
-                                  fact_key="online_platform", operator="true", document="昆科发〔2026〕1号")
+    bureau_operations.add_bureau_criterion("kunming", category=None, crit_code="online", title="别的辖区的条件",
+                                           fact_key="online_platform", operator="true", document="昆科发〔2026〕1号")
     assert any(NO_CRITERIA in w for w in evaluate("xuzhou", "key", facts(), AS_OF)["warnings"])
-    settings.add_bureau_criterion("xuzhou", category=None, crit_code="online", title="线上服务平台",
-                                  fact_key="online_platform", operator="true", document=DOC73)
+    bureau_operations.add_bureau_criterion("xuzhou", category=None, crit_code="online", title="线上服务平台",
+                                           fact_key="online_platform", operator="true", document=DOC73)
     answer = evaluate("xuzhou", "key", facts(), AS_OF)
     assert answer["warnings"] == [] and answer["verdict"] == "eligible_pending_review"
 
@@ -133,9 +133,9 @@ def test_other_jurisdictions_get_no_such_warning(app):
 
 def test_bureau_criterion_added_to_an_encoded_jurisdiction(app):
     """A bureau may add a condition to a jurisdiction whose policy is encoded (昆明)."""
-    settings.add_bureau_criterion("kunming", category="comprehensive_service", crit_code="workstations",
-                                  title="创业工位", fact_key="workstations", operator=">=", threshold=50,
-                                  document="昆科发〔2026〕1号", article="第三条")
+    bureau_operations.add_bureau_criterion("kunming", category="comprehensive_service", crit_code="workstations",
+                                           title="创业工位", fact_key="workstations", operator=">=", threshold=50,
+                                           document="昆科发〔2026〕1号", article="第三条")
     answer = evaluate("kunming", "comprehensive_service", facts(workstations=49, space_region="530112"), AS_OF)
     crit = result_of(answer, "kunming.bureau.workstations")
     assert crit["result"] == "fail" and answer["verdict"] == "ineligible"

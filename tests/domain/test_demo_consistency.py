@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from core.review import workflow
+from core.review import moves, steps
 from core.cli import cli
 from core.platform.extensions import db
 from core.platform.jurisdictions import registry
@@ -57,7 +57,7 @@ def test_every_demo_application_is_consistent_with_its_own_records(app):
         assert len({f.material for f in files}) == len(files), label  # one file per material
         if a.status == "draft":
             assert timeline == [] and a.submitted_on is None and a.current_step is None, label
-            assert all(p.passed is False and p.current is False for p in workflow.progress(a)), label
+            assert all(p.passed is False and p.current is False for p in steps.progress(a)), label
             continue
         # 昆科发〔2017〕55号 第九条 / 弥政办发〔2017〕5号 第六条: submitted with every required material
         assert sorted(f.material for f in files if f.material in required) == sorted(required), label
@@ -65,15 +65,15 @@ def test_every_demo_application_is_consistent_with_its_own_records(app):
         assert a.submitted_on is not None and a.policy_document, label
         # a step is ticked only when its record is in the timeline
         acted = {r.step for r in timeline}
-        for progress in workflow.progress(a):
+        for progress in steps.progress(a):
             if progress.passed:
                 assert progress.step.code in acted, (label, progress.step.code)
-        if a.status in workflow.ACTIVE:
-            assert workflow.step_of(a) is not None, label
+        if a.status in moves.ACTIVE:
+            assert steps.step_of(a) is not None, label
         if a.status in ("returned", "rejected"):
             assert timeline[-1].action == {"returned": "return", "rejected": "reject"}[a.status], label
             assert timeline[-1].opinion.startswith("（演示）"), label
-        if a.status == "in_review" and workflow.step_of(a).kind == "expert_review":
+        if a.status == "in_review" and steps.step_of(a).kind == "expert_review":
             batch = db.session.get(Batch, a.batch_id)
             assert batch is not None and batch.status == "open", label
             assert db.session.scalar(select(func.count()).select_from(ExpertAssignment)
@@ -92,9 +92,9 @@ def test_every_demo_application_is_consistent_with_its_own_records(app):
             assert owed >= 1, label  # awards.grant: the entitlements of the recognized event
             assert "recognition.grant" in db.session.scalars(select(AuditEvent.action).where(
                 AuditEvent.object_type == "Recognition", AuditEvent.object_id == str(recognition.id))).all(), label
-            assert {"expert_review", "public_notice"} <= {s.kind for s in workflow.steps_of(a)
+            assert {"expert_review", "public_notice"} <= {s.kind for s in steps.steps_of(a)
                                                            if s.code in acted}, label
-            assert all(p.passed for p in workflow.progress(a)), label
+            assert all(p.passed for p in steps.progress(a)), label
             assert recognition.granted_on >= a.submitted_on, label
 
 
@@ -108,7 +108,7 @@ def test_demo_4_submitted_has_its_materials_and_8_has_a_timeline(app):
     yunnan = db.session.scalar(select(Application).where(Application.jurisdiction == "yunnan",
                                                          Application.status == "in_review"))
     assert [r.action for r in records(yunnan)][:2] == ["submit", "approve"]
-    assert [p.passed for p in workflow.progress(yunnan)][:2] == [True, False]
+    assert [p.passed for p in steps.progress(yunnan)][:2] == [True, False]
 
 
 def test_demo_upload_files_exist_for_every_attachment(app):

@@ -1,5 +1,5 @@
 """Issue 13: a double-clicked 提交申报 and two officers awarding the same title at once
-are answered "已被他人办理" (workflow.StaleError, 409 on the pages), never an HTTP 500
+are answered "已被他人办理" (moves.StaleError, 409 on the pages), never an HTTP 500
 (StaleDataError in an autoflush) or "请检查证书编号格式".
 
 The intake rule raced on is 昆科发〔2017〕55号 第八条 (a 昆明 application is submitted
@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from core.award import titles as awards
 
-from core.review import workflow
+from core.review import moves, steps, workflow
 from core.platform.extensions import db
 from core.platform.models import Application, Call, Recognition, ReviewRecord, User
 from tests.factories import make_application, make_user
@@ -48,7 +48,7 @@ def loaded(app, application_id: int, user_id: int):
     ctx.push()
     application = db.session.get(Application, application_id)
     actor = db.session.get(User, user_id)
-    workflow.steps_of(application)  # warm the plugin lookups outside the race
+    steps.steps_of(application)  # warm the plugin lookups outside the race
     return ctx, application, actor
 
 
@@ -63,7 +63,7 @@ def test_second_submit_of_a_stale_draft_is_told_already_handled_article_8(app):
         workflow.act(first, "submit", first_actor, today=TODAY)
         db.session.remove()
         first_ctx.pop()
-        with pytest.raises(workflow.StaleError) as told:
+        with pytest.raises(moves.StaleError) as told:
             workflow.act(late, "submit", late_actor, today=TODAY)
         assert "已被他人办理" in told.value.message
     finally:
@@ -86,7 +86,7 @@ def test_losing_officer_of_a_stale_award_is_told_already_handled_not_the_number_
         awards.grant(first, first_actor, TODAY)
         db.session.remove()
         first_ctx.pop()
-        with pytest.raises(workflow.StaleError) as told:
+        with pytest.raises(moves.StaleError) as told:
             awards.grant(late, late_actor, TODAY)
         assert "已被他人办理" in told.value.message and "编号格式" not in told.value.message
     finally:
@@ -107,11 +107,11 @@ def race(app, application_id: int, user_ids: list[int], do) -> list[str]:
             try:
                 application = db.session.get(Application, application_id)
                 actor = db.session.get(User, user_id)
-                workflow.steps_of(application)
+                steps.steps_of(application)
                 both_loaded.wait()
                 do(application, actor)
                 outcome.append("stored")
-            except workflow.WorkflowError as exc:
+            except moves.WorkflowError as exc:
                 outcome.append(exc.message)
             except Exception as exc:  # noqa: BLE001 - an HTTP 500 in production: the test fails on it
                 outcome.append(f"{type(exc).__name__}: {exc}")
@@ -132,7 +132,7 @@ def test_double_click_submit_race_on_postgresql_article_8(app, database_url):
     application_id, applicant_id = kunming_draft()
     outcome = race(app, application_id, [applicant_id, applicant_id],
                    lambda application, actor: workflow.act(application, "submit", actor, today=TODAY))
-    assert outcome == ["stored", workflow.StaleError().message], outcome
+    assert outcome == ["stored", moves.StaleError().message], outcome
     assert stored(application_id, "submit") == 1
 
 
@@ -143,6 +143,6 @@ def test_award_race_on_postgresql_the_loser_is_told_already_handled(app, databas
     users = [officer("kunming").id, officer("kunming").id]
     outcome = race(app, application_id, users,
                    lambda application, actor: awards.grant(application, actor, TODAY))
-    assert outcome == ["stored", workflow.StaleError().message], outcome
+    assert outcome == ["stored", moves.StaleError().message], outcome
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Recognition)) == 1

@@ -1,5 +1,5 @@
-"""core.bureau.settings: policy versions, parameters and criteria with the bureau's data
-applied, and the audited write operations — against a small plugin registered in a
+"""core.bureau (versions, data, bureau_criteria, operations): policy versions, parameters and
+criteria with the bureau's data applied, and the audited write operations — against a small plugin registered in a
 fixture (so the engine is tested apart from the real jurisdictions) and the real
 Yunnan plugin where the issue names it."""
 from __future__ import annotations
@@ -11,7 +11,10 @@ from sqlalchemy import event, func, select
 
 from core import hookimpl
 
-from core.bureau import settings
+from core.bureau import bureau_criteria, setting_checks
+from core.bureau import data as bureau_data
+from core.bureau import operations as bureau_operations
+from core.bureau import versions as policy_versions
 from core.platform.extensions import db
 from core.platform.models import AuditEvent, BureauCriterion, BureauPolicyVersion, BureauSetting, CalendarDay
 from core.plugins import Registry, make_plugin_manager
@@ -84,26 +87,26 @@ def testland(app_factory):
 
 
 def test_plugin_versions_without_bureau_data(testland):
-    assert [v.document for v in settings.policies("testland")] == [DOC, DOC2]
-    assert settings.policy_in_force("testland", date(2022, 12, 31)).document == DOC
-    assert settings.policy_in_force("testland", date(2023, 1, 1)).document == DOC2
-    assert settings.policy_in_force("testland", date(2019, 12, 31)) is None
-    assert settings.nearest_policy("testland", date(2019, 12, 31)).document == DOC
+    assert [v.document for v in policy_versions.policies("testland")] == [DOC, DOC2]
+    assert policy_versions.policy_in_force("testland", date(2022, 12, 31)).document == DOC
+    assert policy_versions.policy_in_force("testland", date(2023, 1, 1)).document == DOC2
+    assert policy_versions.policy_in_force("testland", date(2019, 12, 31)) is None
+    assert policy_versions.nearest_policy("testland", date(2019, 12, 31)).document == DOC
 
 
 def test_parameters_follow_the_version(testland):
-    v1, v2 = settings.policies("testland")
-    assert settings.parameters("testland", v1)["min_area_m2"] == 300
-    assert settings.parameters("testland", v2)["min_area_m2"] == 500
-    assert settings.parameters("testland", v1)["notice_days"] is None
+    v1, v2 = policy_versions.policies("testland")
+    assert policy_versions.parameters("testland", v1)["min_area_m2"] == 300
+    assert policy_versions.parameters("testland", v2)["min_area_m2"] == 500
+    assert policy_versions.parameters("testland", v1)["notice_days"] is None
 
 
 def test_bureau_setting_overrides_a_parameter_and_says_so(testland):
-    v1 = settings.policies("testland")[0]
-    settings.set_bureau_setting("testland", "min_area_m2", 350, document="测科局〔2021〕3号",
-                                article="第二条", note="提高门槛")
-    assert settings.parameters("testland", v1)["min_area_m2"] == 350
-    rows = {r["key"]: r for r in settings.parameter_rows("testland", v1)}
+    v1 = policy_versions.policies("testland")[0]
+    bureau_operations.set_bureau_setting("testland", "min_area_m2", 350, document="测科局〔2021〕3号",
+                                         article="第二条", note="提高门槛")
+    assert policy_versions.parameters("testland", v1)["min_area_m2"] == 350
+    rows = {r["key"]: r for r in policy_versions.parameter_rows("testland", v1)}
     assert rows["min_area_m2"]["source"] == "局设置"
     assert rows["min_area_m2"]["value"] == 350 and rows["min_area_m2"]["policy_value"] == 300
     assert rows["min_area_m2"]["document"] == "测科局〔2021〕3号" and rows["min_area_m2"]["note"] == "提高门槛"
@@ -113,8 +116,8 @@ def test_bureau_setting_overrides_a_parameter_and_says_so(testland):
 
 
 def test_setting_writes_an_audit_event_with_old_and_new_value(testland):
-    settings.set_bureau_setting("testland", "min_area_m2", 350, document="测科局〔2021〕3号")
-    settings.set_bureau_setting("testland", "min_area_m2", 400, document="测科局〔2022〕1号")
+    bureau_operations.set_bureau_setting("testland", "min_area_m2", 350, document="测科局〔2021〕3号")
+    bureau_operations.set_bureau_setting("testland", "min_area_m2", 400, document="测科局〔2022〕1号")
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "bureau_setting.set")
                                 .order_by(AuditEvent.id)).all()
     assert [(e.detail["old"], e.detail["new"]) for e in events] == [(None, 350), (350, 400)]
@@ -138,8 +141,8 @@ def test_setting_writes_an_audit_event_with_old_and_new_value(testland):
     ],
 )
 def test_bad_setting_is_refused_in_chinese_and_nothing_is_written(testland, key, value, named):
-    with pytest.raises(settings.SettingsError) as err:
-        settings.set_bureau_setting("testland", key, value, document="测科局〔2021〕3号")
+    with pytest.raises(setting_checks.SettingsError) as err:
+        bureau_operations.set_bureau_setting("testland", key, value, document="测科局〔2021〕3号")
     assert err.value.key == named
     assert "\n" not in str(err.value) and any("\u4e00" <= ch <= "\u9fff" for ch in err.value.message)
     assert db.session.scalar(select(func.count()).select_from(BureauSetting)) == 0
@@ -147,24 +150,24 @@ def test_bad_setting_is_refused_in_chinese_and_nothing_is_written(testland, key,
 
 
 def test_good_settings_of_each_kind(testland):
-    settings.set_bureau_setting("testland", "max_rent_ratio_year2", 0.25)
-    settings.set_bureau_setting("testland", "required_services", ["registration", "legal"])
-    settings.set_bureau_setting("testland", "notice_days", 10)
-    settings.set_bureau_setting("testland", "award_cny", 80_000)
-    data = settings.load_bureau_data("testland")
+    bureau_operations.set_bureau_setting("testland", "max_rent_ratio_year2", 0.25)
+    bureau_operations.set_bureau_setting("testland", "required_services", ["registration", "legal"])
+    bureau_operations.set_bureau_setting("testland", "notice_days", 10)
+    bureau_operations.set_bureau_setting("testland", "award_cny", 80_000)
+    data = bureau_data.load_bureau_data("testland")
     assert {k: v.value for k, v in data.settings.items()} == {
         "max_rent_ratio_year2": 0.25, "required_services": ["registration", "legal"],
         "notice_days": 10, "award_cny": 80_000}
 
 
 def test_known_setting_keys_include_subsidy_amounts(testland):
-    keys = settings.known_setting_keys("testland")
+    keys = bureau_data.known_setting_keys("testland")
     assert {"notice_days", "min_area_m2", "award_cny"} <= set(keys)
 
 
 def test_unknown_jurisdiction_is_refused(testland):
-    with pytest.raises(settings.SettingsError) as err:
-        settings.set_bureau_setting("atlantis", "notice_days", 7)
+    with pytest.raises(setting_checks.SettingsError) as err:
+        bureau_operations.set_bureau_setting("atlantis", "notice_days", 7)
     assert err.value.key == "jurisdiction"
 
 
@@ -172,30 +175,30 @@ def test_unknown_jurisdiction_is_refused(testland):
 
 
 def test_bureau_version_reuses_the_based_on_version(testland):
-    settings.add_bureau_policy_version(
+    bureau_operations.add_bureau_policy_version(
         "testland", document="测科发〔2026〕2号", title="测试市众创空间认定办法（2026）",
         effective_from=date(2026, 6, 1), based_on=DOC, note="沿用2020年条件")
-    versions = settings.policies("testland")
+    versions = policy_versions.policies("testland")
     assert [v.document for v in versions] == [DOC, DOC2, "测科发〔2026〕2号"]
     # The open-ended 2023 version ends the day before the bureau's version starts.
     assert versions[1].effective_to == date(2026, 5, 31)
-    new = settings.policy_in_force("testland", date(2026, 6, 1))
+    new = policy_versions.policy_in_force("testland", date(2026, 6, 1))
     assert new.document == "测科发〔2026〕2号" and new.effective_to is None
     assert new.categories == Testland.V1.categories
-    assert settings.parameters("testland", new)["min_area_m2"] == 300
+    assert policy_versions.parameters("testland", new)["min_area_m2"] == 300
     assert new.notice_days == 5 and new.notice_citation == Citation(DOC, "第九条")  # inherited, cited to its source
-    assert settings.base_policy("testland", new).document == DOC
+    assert policy_versions.base_policy("testland", new).document == DOC
     # Its criteria are those of the version it is based on.
-    assert [c.id for c in settings.criteria("testland", "basic", new)] == ["testland.area"]
+    assert [c.id for c in bureau_criteria.criteria("testland", "basic", new)] == ["testland.area"]
     event_ = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "bureau_policy_version.add"))
     assert event_.detail["based_on"] == DOC and event_.jurisdiction == "testland"
 
 
 def test_bureau_version_with_its_own_notice_period(testland):
-    settings.add_bureau_policy_version(
+    bureau_operations.add_bureau_policy_version(
         "testland", document="测科发〔2026〕2号", title="新办法", effective_from=date(2026, 6, 1),
         based_on=DOC2, notice_days=10)
-    new = settings.policy_in_force("testland", date(2027, 1, 1))
+    new = policy_versions.policy_in_force("testland", date(2027, 1, 1))
     assert (new.notice_days, new.notice_citation) == (10, Citation("测科发〔2026〕2号"))
 
 
@@ -215,8 +218,8 @@ def test_bureau_version_with_its_own_notice_period(testland):
 )
 def test_bad_bureau_version_is_refused(testland, kwargs, named):
     args = dict(title="新办法", based_on=DOC) | kwargs
-    with pytest.raises(settings.SettingsError) as err:
-        settings.add_bureau_policy_version("testland", **args)
+    with pytest.raises(setting_checks.SettingsError) as err:
+        bureau_operations.add_bureau_policy_version("testland", **args)
     assert err.value.key == named
     assert db.session.scalar(select(func.count()).select_from(BureauPolicyVersion)) == 0
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 0
@@ -225,15 +228,15 @@ def test_bad_bureau_version_is_refused(testland, kwargs, named):
 def test_yunnan_successor_registered_by_the_bureau(app):
     """云科规〔2021〕1号 lapsed after 2026-04-03 (附则); a successor from 2026-06-01
     based on it applies its conditions from that day, and nothing applies between."""
-    settings.add_bureau_policy_version(
+    bureau_operations.add_bureau_policy_version(
         "yunnan", document="云科规〔2026〕3号", title="云南省众创空间认定管理办法（2026）",
         effective_from=date(2026, 6, 1), based_on="云科规〔2021〕1号")
-    assert settings.policy_in_force("yunnan", date(2026, 4, 3)).document == "云科规〔2021〕1号"
-    assert settings.policy_in_force("yunnan", date(2026, 5, 31)) is None
-    assert settings.nearest_policy("yunnan", date(2026, 5, 31)).document == "云科规〔2026〕3号"
-    new = settings.policy_in_force("yunnan", date(2026, 11, 23))
+    assert policy_versions.policy_in_force("yunnan", date(2026, 4, 3)).document == "云科规〔2021〕1号"
+    assert policy_versions.policy_in_force("yunnan", date(2026, 5, 31)) is None
+    assert policy_versions.nearest_policy("yunnan", date(2026, 5, 31)).document == "云科规〔2026〕3号"
+    new = policy_versions.policy_in_force("yunnan", date(2026, 11, 23))
     assert new.document == "云科规〔2026〕3号" and new.replaces == "云科规〔2021〕1号"
-    ids = [c.id for c in settings.criteria("yunnan", "provincial", new)]
+    ids = [c.id for c in bureau_criteria.criteria("yunnan", "provincial", new)]
     assert "yunnan.area" in ids and "yunnan.events" in ids
 
 
@@ -243,18 +246,18 @@ def test_yunnan_successor_registered_by_the_bureau(app):
 def _criterion(**kwargs):
     args = dict(category="basic", crit_code="min_mentors", title="创业导师", fact_key="mentors",
                 operator=">=", threshold=3, document="测科发〔2015〕73号", article="第六条", item="（二）")
-    return settings.add_bureau_criterion("testland", **(args | kwargs))
+    return bureau_operations.add_bureau_criterion("testland", **(args | kwargs))
 
 
 def test_bureau_criterion_becomes_an_auto_criterion_with_the_bureaus_citation(testland):
     _criterion()
-    v2 = settings.policies("testland")[1]
-    crits = settings.criteria("testland", "basic", v2)
+    v2 = policy_versions.policies("testland")[1]
+    crits = bureau_criteria.criteria("testland", "basic", v2)
     assert [c.id for c in crits] == ["testland.area2", "testland.bureau.min_mentors"]
     added = crits[-1]
     assert added.kind == "auto" and added.citation == Citation("测科发〔2015〕73号", "第六条", "（二）")
     # Only for its category.
-    assert [c.id for c in settings.criteria("testland", "pro", v2)] == ["testland.area2"]
+    assert [c.id for c in bureau_criteria.criteria("testland", "pro", v2)] == ["testland.area2"]
     row = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "bureau_criterion.add"))
     assert row.detail["fact_key"] == "mentors" and row.detail["threshold"] == 3
 
@@ -263,8 +266,8 @@ def test_inactive_bureau_criterion_is_not_applied(testland):
     row = _criterion()
     row.active = False
     db.session.commit()
-    v2 = settings.policies("testland")[1]
-    assert [c.id for c in settings.criteria("testland", "basic", v2)] == ["testland.area2"]
+    v2 = policy_versions.policies("testland")[1]
+    assert [c.id for c in bureau_criteria.criteria("testland", "basic", v2)] == ["testland.area2"]
 
 
 @pytest.mark.parametrize(
@@ -288,7 +291,7 @@ def test_inactive_bureau_criterion_is_not_applied(testland):
     ],
 )
 def test_bad_bureau_criterion_is_refused(testland, kwargs, named):
-    with pytest.raises(settings.SettingsError) as err:
+    with pytest.raises(setting_checks.SettingsError) as err:
         _criterion(**kwargs)
     assert err.value.key == named
     assert any("\u4e00" <= ch <= "\u9fff" for ch in err.value.message)
@@ -297,7 +300,7 @@ def test_bad_bureau_criterion_is_refused(testland, kwargs, named):
 
 def test_duplicate_bureau_criterion_code_is_refused(testland):
     _criterion()
-    with pytest.raises(settings.SettingsError) as err:
+    with pytest.raises(setting_checks.SettingsError) as err:
         _criterion(threshold=5)
     assert err.value.key == "code"
 
@@ -307,21 +310,21 @@ def test_duplicate_bureau_criterion_code_is_refused(testland):
 
 def test_calendar_days_entered_by_the_bureau(app):
     # 2027 is unknown to the holiday package: the bureau enters a make-up Sunday.
-    assert settings.calendar().is_workday(date(2027, 9, 26)) is False
-    settings.set_calendar_day(date(2027, 9, 26), True, note="国庆调休上班")
-    cal = settings.calendar()
+    assert bureau_data.calendar().is_workday(date(2027, 9, 26)) is False
+    bureau_operations.set_calendar_day(date(2027, 9, 26), True, note="国庆调休上班")
+    cal = bureau_data.calendar()
     # a single day applies, but never makes its year known (CONTRACTS §3)
     assert cal.is_workday(date(2027, 9, 26)) is True and not cal.knows_year(2027)
-    settings.set_calendar_day(date(2027, 9, 26), False)
-    assert settings.calendar().is_workday(date(2027, 9, 26)) is False
+    bureau_operations.set_calendar_day(date(2027, 9, 26), False)
+    assert bureau_data.calendar().is_workday(date(2027, 9, 26)) is False
     assert db.session.scalar(select(func.count()).select_from(CalendarDay)) == 1
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "calendar_day.set")).all()
     assert [(e.detail["old"], e.detail["new"]) for e in events] == [(None, True), (True, False)]
 
 
 def test_bad_calendar_value_is_refused(app):
-    with pytest.raises(settings.SettingsError):
-        settings.set_calendar_day(date(2027, 9, 26), "yes")
+    with pytest.raises(setting_checks.SettingsError):
+        bureau_operations.set_calendar_day(date(2027, 9, 26), "yes")
 
 
 # --- reading once --------------------------------------------------------------------------
@@ -334,12 +337,12 @@ def test_bureau_rows_are_read_once_per_snapshot(testland):
     listener = lambda *args: statements.append(args[2])  # noqa: E731
     event.listen(engine, "before_cursor_execute", listener)
     try:
-        data = settings.load_bureau_data("testland")
+        data = bureau_data.load_bureau_data("testland")
         loaded = len(statements)
         for day in (date(2021, 1, 1), date(2024, 1, 1)) * 50:
-            policy = settings.policy_in_force("testland", day, data)
-            settings.parameters("testland", policy, data)
-            settings.criteria("testland", "basic", policy, data)
+            policy = policy_versions.policy_in_force("testland", day, data)
+            policy_versions.parameters("testland", policy, data)
+            bureau_criteria.criteria("testland", "basic", policy, data)
     finally:
         event.remove(engine, "before_cursor_execute", listener)
     assert loaded == 3

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from core.review import workflow
+from core.review import moves, workflow
 from core.platform import clock
 from core.platform.extensions import db
 from core.platform.models import Application, AuditEvent, ReviewRecord, User
@@ -53,7 +53,7 @@ def test_two_sessions_approving_at_once_store_one_transition(app, database_url):
                 both_loaded.wait()  # both hold version 1 before either writes
                 workflow.act(mine, "approve", actor, opinion=f"同意（{user_id}）", today=TODAY)
                 outcome[str(user_id)] = "stored"
-            except workflow.StaleError as exc:
+            except moves.StaleError as exc:
                 outcome[str(user_id)] = exc.message
             finally:
                 db.session.remove()
@@ -63,8 +63,8 @@ def test_two_sessions_approving_at_once_store_one_transition(app, database_url):
         t.start()
     for t in threads:
         t.join(60)
-    assert sorted(outcome.values(), key=len) == ["stored", workflow.StaleError().message], outcome
-    assert "已被他人办理" in workflow.StaleError().message
+    assert sorted(outcome.values(), key=len) == ["stored", moves.StaleError().message], outcome
+    assert "已被他人办理" in moves.StaleError().message
     assert stored(application.id) == (1, 1, 2)
     db.session.refresh(application)
     assert (application.status, application.current_step) == ("in_review", "district_recommend")

@@ -15,7 +15,8 @@ from core.eligibility import engine as eligibility
 
 from core.notice import periods as notice
 
-from core.bureau import settings
+from core.bureau import data as bureau_data
+from core.bureau import operations as bureau_operations
 from core.platform import clock
 from core.platform.extensions import db
 from core.facts import parse_facts
@@ -82,7 +83,7 @@ def test_yunnan_notice_days_through_the_form(app):
 
 def test_setting_edit_changes_value_and_is_audited(app):
     client = client_for(app)
-    settings.set_bureau_setting("yunnan", "notice_days", 7, document="云科函〔2026〕12号")
+    bureau_operations.set_bureau_setting("yunnan", "notice_days", 7, document="云科函〔2026〕12号")
     row_id = db.session.scalars(select(BureauSetting.id)).one()
     url = f"/admin/bureausetting/edit/?id={row_id}"
     page = client.get(url).get_data(as_text=True)
@@ -140,7 +141,7 @@ def test_mile_and_xuzhou_amount_settings(app):
 
 
 def test_officer_sees_only_own_jurisdiction_settings(app):
-    settings.set_bureau_setting("xuzhou", "notice_days", 5, document="徐科发〔2026〕1号")
+    bureau_operations.set_bureau_setting("xuzhou", "notice_days", 5, document="徐科发〔2026〕1号")
     row_id = db.session.scalars(select(BureauSetting.id)).one()
     client = client_for(app, jurisdictions=("yunnan",))
     listing = client.get("/admin/bureausetting/").get_data(as_text=True)
@@ -294,6 +295,6 @@ def test_calendar_day_admin_only(app):
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(CalendarDay, date(2027, 10, 9)).is_workday is False
-    assert settings.calendar().is_workday(date(2027, 10, 9)) is False
+    assert bureau_data.calendar().is_workday(date(2027, 10, 9)) is False
     bad = post_form(client, "/admin/calendarday/new/", {"day": "2027-02-30", "is_workday": "1"})
     assert bad.status_code == 200 and "请按 YYYY-MM-DD" in bad.get_data(as_text=True)

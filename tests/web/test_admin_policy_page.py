@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from core.bureau import settings
+from core.bureau import operations as bureau_operations
 from core.platform import clock
 from tests.factories import login, make_user
 
@@ -111,7 +111,7 @@ def test_xuzhou_evaluation_award_labelled_approximate_with_its_reading(app, admi
     assert "适用解读 “给予20万元左右的奖补”是约数" in row
     national = plain(html.split('id="subsidy-xuzhou.award_national"', 1)[1].split("</tr>", 1)[0])
     assert "政策约数" not in national
-    settings.set_bureau_setting("xuzhou", "evaluation_award_cny", 180_000, document="徐科发〔2026〕8号")
+    bureau_operations.set_bureau_setting("xuzhou", "evaluation_award_cny", 180_000, document="徐科发〔2026〕8号")
     html = text_of(admin_client.get("/admin/policy/xuzhou"))
     row = plain(html.split('id="subsidy-xuzhou.evaluation_award"', 1)[1].split("</tr>", 1)[0])
     assert "180000 元" in row and "局设置" in row and "政策约数" not in row.split("适用解读")[0]
@@ -134,8 +134,8 @@ def test_yunnan_in_force_then_lapsed(admin_client, on_day):
 
 
 def test_bureau_setting_shows_with_its_source(app, admin_client):
-    settings.set_bureau_setting("yunnan", "notice_days", 10, document="云科函〔2026〕9号", article="二",
-                                note="按厅务会决定")
+    bureau_operations.set_bureau_setting("yunnan", "notice_days", 10, document="云科函〔2026〕9号", article="二",
+                                         note="按厅务会决定")
     text = plain(text_of(admin_client.get("/admin/policy/yunnan")))
     assert "公示期 10 天 · 局设置 （云科函〔2026〕9号 二）" in text
     assert "按厅务会决定" in text
@@ -224,7 +224,7 @@ def test_decision_meeting_record_shown_as_policy_for_mile_and_bureau_setting_els
     assert "审定会议记录（日期、纪要编号）的依据： 弥政办发〔2017〕5号 附件1 第七条" in mile
     kunming = plain(text_of(admin_client.get("/admin/policy/kunming")))
     assert "审定会议记录：不要求" in kunming and "本局要求" not in kunming
-    settings.set_bureau_setting("kunming", "decision_meeting_record", True, note="局务会议事规则")
+    bureau_operations.set_bureau_setting("kunming", "decision_meeting_record", True, note="局务会议事规则")
     kunming = plain(text_of(admin_client.get("/admin/policy/kunming")))
     assert "审定会议记录（日期、纪要编号）：本局要求 本局要求" in kunming
     assert "本局要求：局领导审定时记录会议日期和纪要编号" in kunming  # listed among the bureau's settings

@@ -2,7 +2,7 @@
 
 A year counts as known only when the calendar package carries it, or when the bureau has
 entered its arrangement and marked it complete; single days never make it known.  The
-operation (core.bureau.settings.set_calendar_year), the admin page (/admin/calendar/, real HTTP,
+operation (core.bureau.operations.set_calendar_year), the admin page (/admin/calendar/, real HTTP,
 CSRF on) and the warning on the notice desk, on a real database.
 """
 from __future__ import annotations
@@ -14,11 +14,12 @@ from sqlalchemy import func, select
 
 from core.notice import publication as public_notice
 
-from core.bureau import settings
+from core.bureau import data as bureau_data
+from core.bureau import operations as bureau_operations
 from core.cli import cli
 from core.platform.extensions import db
 from core.platform.models import AuditEvent, CalendarDay, CalendarYear
-from core.bureau.settings import SettingsError
+from core.bureau.setting_checks import SettingsError
 from tests.notice_helpers import at_step, logged_in, officer, plain, published, set_today, token_of
 from tests.factories import make_user
 
@@ -40,14 +41,14 @@ def events(action: str) -> list[AuditEvent]:
 
 
 def test_a_year_entered_in_one_go_replaces_its_earlier_days_and_is_audited(app):
-    settings.set_calendar_day(D("2027-01-04"), False, note="误录")
-    settings.set_calendar_day(D("2028-01-03"), False)  # another year: untouched
-    settings.set_calendar_year(2027, rest_days=[(D("2027-02-09"), "春节调休"), (D("2027-02-10"), "春节调休")],
-                               workdays=[(D("2027-02-20"), "春节调休上班")], complete=True, document=NOTICE_2027)
+    bureau_operations.set_calendar_day(D("2027-01-04"), False, note="误录")
+    bureau_operations.set_calendar_day(D("2028-01-03"), False)  # another year: untouched
+    bureau_operations.set_calendar_year(2027, rest_days=[(D("2027-02-09"), "春节调休"), (D("2027-02-10"), "春节调休")],
+                                        workdays=[(D("2027-02-20"), "春节调休上班")], complete=True, document=NOTICE_2027)
     assert days_of(2027) == {"2027-02-09": False, "2027-02-10": False, "2027-02-20": True}
     assert days_of(2028) == {"2028-01-03": False}
     assert db.session.get(CalendarYear, 2027).complete is True
-    cal = settings.calendar()
+    cal = bureau_data.calendar()
     assert cal.knows_year(2027) and not cal.knows_year(2028)
     (event,) = events("calendar_year.set")
     assert event.object_id == "2027"
@@ -57,9 +58,9 @@ def test_a_year_entered_in_one_go_replaces_its_earlier_days_and_is_audited(app):
 
 
 def test_unmarking_a_year_makes_it_unknown_again(app):
-    settings.set_calendar_year(2027, rest_days=[], workdays=[], complete=True, document=NOTICE_2027)
-    settings.set_calendar_year(2027, rest_days=[], workdays=[], complete=False)
-    assert not settings.calendar().knows_year(2027)
+    bureau_operations.set_calendar_year(2027, rest_days=[], workdays=[], complete=True, document=NOTICE_2027)
+    bureau_operations.set_calendar_year(2027, rest_days=[], workdays=[], complete=False)
+    assert not bureau_data.calendar().knows_year(2027)
     assert [e.detail["complete"] for e in events("calendar_year.set")] == [True, False]
 
 
@@ -73,11 +74,11 @@ def test_unmarking_a_year_makes_it_unknown_again(app):
     ({"complete": "yes"}, "complete"),
 ])
 def test_refused_arrangements_write_nothing(app, kwargs, key):
-    settings.set_calendar_day(D("2027-01-04"), False)
+    bureau_operations.set_calendar_day(D("2027-01-04"), False)
     wanted = {"year": 2027, "rest_days": [], "workdays": [], "complete": False, "document": None} | kwargs
     year = wanted.pop("year")
     with pytest.raises(SettingsError) as refused:
-        settings.set_calendar_year(year, **wanted)
+        bureau_operations.set_calendar_year(year, **wanted)
     assert refused.value.key == key
     db.session.rollback()
     assert days_of(2027) == {"2027-01-04": False}
@@ -86,14 +87,14 @@ def test_refused_arrangements_write_nothing(app, kwargs, key):
 
 
 def test_years_2000_and_2100_are_the_bounds_accepted(app):
-    settings.set_calendar_year(2000, rest_days=[], workdays=[], complete=False)
-    settings.set_calendar_year(2100, rest_days=[], workdays=[], complete=False)
+    bureau_operations.set_calendar_year(2000, rest_days=[], workdays=[], complete=False)
+    bureau_operations.set_calendar_year(2100, rest_days=[], workdays=[], complete=False)
     assert {r.year for r in db.session.scalars(select(CalendarYear))} == {2000, 2100}
 
 
 def test_parse_calendar_lines_reads_days_ranges_and_notes():
     text = "2027-02-09 春节调休\n\n2027-02-10~2027-02-11 春节调休\n 2027-04-06 \n2027-05-03～2027-05-03"
-    assert settings.parse_calendar_lines(text, "rest_days") == [
+    assert bureau_operations.parse_calendar_lines(text, "rest_days") == [
         (D("2027-02-09"), "春节调休"), (D("2027-02-10"), "春节调休"), (D("2027-02-11"), "春节调休"),
         (D("2027-04-06"), None), (D("2027-05-03"), None)]
 
@@ -106,7 +107,7 @@ def test_parse_calendar_lines_reads_days_ranges_and_notes():
 ])
 def test_parse_calendar_lines_names_the_bad_line(text, words):
     with pytest.raises(SettingsError) as refused:
-        settings.parse_calendar_lines(text, "workdays")
+        bureau_operations.parse_calendar_lines(text, "workdays")
     assert refused.value.key == "workdays"
     for word in words:
         assert word in refused.value.message
@@ -132,7 +133,7 @@ def test_admin_enters_2027_on_the_page_and_the_year_becomes_known(app, monkeypat
     assert response.status_code == 302
     assert days_of(2027) == {"2027-02-09": False, "2027-02-10": False, "2027-02-11": False,
                              "2027-02-20": True, "2027-02-21": True}
-    assert settings.calendar().knows_year(2027)
+    assert bureau_data.calendar().knows_year(2027)
     again = client.get("/admin/calendar/2027").get_data(as_text=True)
     assert "2027-02-09 春节调休" in again and 'checked' in again  # the form shows what is stored
     assert len(events("calendar_year.set")) == 1
@@ -158,7 +159,7 @@ def test_complete_without_the_notice_is_refused_next_to_the_field(app):
         "document": "", "complete": "1"})
     assert response.status_code == 400
     assert 'id="document-error"' in response.get_data(as_text=True)
-    assert not settings.calendar().knows_year(2027)
+    assert not bureau_data.calendar().knows_year(2027)
 
 
 def test_post_without_csrf_is_refused(app):
@@ -210,7 +211,7 @@ def test_notice_desk_warns_when_todays_period_runs_into_an_unknown_year(app, mon
     text = plain(html)
     assert 'id="upcoming-kunming"' in html
     assert "2026-12-26" in text and "2027-01-04" in text and "调休" in text
-    settings.set_calendar_year(2027, rest_days=[], workdays=[], complete=True, document=NOTICE_2027)
+    bureau_operations.set_calendar_year(2027, rest_days=[], workdays=[], complete=True, document=NOTICE_2027)
     assert 'id="upcoming-kunming"' not in client.get("/admin/notices/").get_data(as_text=True)
 
 
@@ -243,7 +244,7 @@ def test_entering_the_year_lengthens_an_open_notice_and_says_so(app, monkeypatch
 
 def test_tick_lengthens_instead_of_closing_then_closes_after_the_new_last_day(app):
     notice, applications, _ = published("kunming", D("2026-12-25"))
-    settings.set_calendar_day(D("2027-01-04"), False, note="元旦调休")  # entered after publication
+    bureau_operations.set_calendar_day(D("2027-01-04"), False, note="元旦调休")  # entered after publication
     runner = app.test_cli_runner()
     result = runner.invoke(cli, ["tick", "--today", "2027-01-05"])
     assert result.exit_code == 0, result.stderr
@@ -257,10 +258,10 @@ def test_tick_lengthens_instead_of_closing_then_closes_after_the_new_last_day(ap
 
 
 def test_a_published_period_is_never_shortened(app):
-    settings.set_calendar_day(D("2027-01-04"), False)
+    bureau_operations.set_calendar_day(D("2027-01-04"), False)
     notice, _, _ = published("kunming", D("2026-12-25"))
     assert notice.last_day == D("2027-01-05")
-    settings.set_calendar_day(D("2027-01-04"), True)  # the entry is corrected away
+    bureau_operations.set_calendar_day(D("2027-01-04"), True)  # the entry is corrected away
     assert public_notice.lengthen_open_notices() == []
     db.session.refresh(notice)
     assert notice.last_day == D("2027-01-05")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core.bureau import settings
+from core.bureau import operations as bureau_operations
 
 from core.review import workflow
 from core.platform import clock
@@ -268,7 +268,7 @@ def at_decision(app):
 def test_leader_decision_needs_meeting_date_and_minutes_when_the_bureau_requires_it(app, at_decision):
     """昆科发〔2017〕55号 第十一条 names no meeting: the bureau's setting decision_meeting_record
     (本局要求) makes the form ask for the meeting's date and minutes, labelled as such."""
-    settings.set_bureau_setting("kunming", "decision_meeting_record", True)
+    bureau_operations.set_bureau_setting("kunming", "decision_meeting_record", True)
     application, leader = at_decision
     client = client_of(app, leader)
     _, html = page(client, application)

@@ -115,18 +115,19 @@ def vocabulary_strings() -> set[str]:
     select cannot carry lang="zh" per option): the facts by their policy terms (CONTRACTS §1),
     the comparisons of a registered criterion, the names of the bureau settings."""
     from core import facts
-    from core.bureau import settings
+    from core.bureau import fact_catalogue, setting_checks
+    from core.bureau import data as bureau_data
 
     found: set[str] = set()
     seen: set[int] = set()
     _strings(facts._LABELS, found, seen)
-    _strings(settings.OPERATORS, found, seen)
-    _strings(settings.NUMERIC_FACTS, found, seen)
-    _strings(settings.BOOL_FACTS, found, seen)
+    _strings(fact_catalogue.OPERATORS, found, seen)
+    _strings(fact_catalogue.NUMERIC_FACTS, found, seen)
+    _strings(fact_catalogue.BOOL_FACTS, found, seen)
     for code in registry().installed():
-        _strings(settings.known_setting_keys(code), found, seen)
-        for key in settings.known_setting_keys(code):  # a numeric setting's range: numbers and the unit
-            bound = settings.setting_bound(code, key)
+        _strings(bureau_data.known_setting_keys(code), found, seen)
+        for key in bureau_data.known_setting_keys(code):  # a numeric setting's range: numbers and the unit
+            bound = setting_checks.setting_bound(code, key)
             if bound is not None:
                 found.add(bound.text())
     return found

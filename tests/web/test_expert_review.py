@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 
 from core.review import batches, experts
 
-from core.bureau import settings
+from core.bureau import data as bureau_data
+from core.bureau import operations as bureau_operations
 from core.platform.extensions import db
 from core.platform.models import BureauSetting, ExpertAssignment, ReviewRecord
 from tests.factories import make_user
@@ -117,8 +118,8 @@ def test_scoring_refusals_keep_what_was_typed(app):
 
 def test_a_bureau_score_sheet_replaces_our_default(app):
     users = staff()
-    settings.set_bureau_setting("mile", settings.REVIEW_DIMENSIONS, ["创新性", {"name": "示范性", "max": 50}],
-                                document="弥农科发〔2026〕1号", actor=users["officer"])
+    bureau_operations.set_bureau_setting("mile", bureau_data.REVIEW_DIMENSIONS, ["创新性", {"name": "示范性", "max": 50}],
+                                         document="弥农科发〔2026〕1号", actor=users["officer"])
     application = at_step()
     batch = batch_with(users, [application], [users["expert"]])
     experts.declare(batch, users["expert"], conflict=False)

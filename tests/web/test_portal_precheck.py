@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from core.bureau import settings
+from core.bureau import operations as bureau_operations
 from core.platform import clock
 from core.cli import cli
 from core.platform.extensions import db
@@ -171,9 +171,9 @@ def test_xuzhou_wu_5_without_bureau_criteria_warns_on_the_page_and_in_the_cli(ap
     answer = evaluate_cli(app, tmp_path, "xuzhou", "key", facts_of(space))
     assert answer["verdict"] == "eligible_pending_review" and warning.group(1) in answer["warnings"]
 
-    settings.add_bureau_criterion("xuzhou", category="key", crit_code="area", title="众创空间面积",
-                                  fact_key="total_area_m2", operator=">=", threshold=500,
-                                  document="徐政发〔2015〕73号", article="第五条", item="（一）")
+    bureau_operations.add_bureau_criterion("xuzhou", category="key", crit_code="area", title="众创空间面积",
+                                           fact_key="total_area_m2", operator=">=", threshold=500,
+                                           document="徐政发〔2015〕73号", article="第五条", item="（一）")
     html = client.get(f"/portal/precheck?space={space.id}").get_data(as_text=True)
     assert 'id="criteria-warning-xuzhou-key"' not in html
     assert "自动判断的条件均已满足" in html.split('id="category-xuzhou-key"', 1)[1]

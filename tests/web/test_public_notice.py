@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 
 from core.notice import publication as public_notice
 
-from core.bureau import settings
+from core.bureau import operations as bureau_operations
 
-from core.review import workflow
+from core.review import moves, workflow
 from core.platform.extensions import db
 from core.platform.models import Application, AuditEvent, NoticeEntry, Objection, PublicNotice, ReviewRecord
 from tests.notice_helpers import at_step, logged_in, officer, plain, published, set_today, token_of
@@ -64,13 +64,13 @@ def test_mile_notice_is_15_days_article_7(app):
 def test_xuzhou_without_a_bureau_setting_is_refused_then_uses_the_setting(app):
     user = officer("xuzhou")
     application = at_step("xuzhou")
-    with pytest.raises(workflow.WorkflowError) as refused:
+    with pytest.raises(moves.WorkflowError) as refused:
         public_notice.publish([application], user, date(2026, 3, 2), "公示", "市科技局")
     assert "notice_days" in refused.value.message
     assert db.session.scalar(select(func.count()).select_from(PublicNotice)) == 0
     db.session.refresh(application)
     assert application.status == "in_review"
-    settings.set_bureau_setting("xuzhou", "notice_days", 5, document="徐科发〔2026〕1号")
+    bureau_operations.set_bureau_setting("xuzhou", "notice_days", 5, document="徐科发〔2026〕1号")
     notice = public_notice.publish([application], user, date(2026, 3, 2), "公示", "市科技局")
     assert notice.days == 5 and notice.last_day == date(2026, 3, 9)  # 03-07 is a Saturday → Monday 03-09
     assert notice.period_source == "主管部门设置（notice_days），依据：徐科发〔2026〕1号"
@@ -107,7 +107,7 @@ def test_officer_of_another_jurisdiction_cannot_publish_or_see(app, monkeypatch)
     assert stranger.get(f"/admin/notices/{notice.id}").status_code == 404
     assert f"/admin/notices/{notice.id}" not in stranger.get("/admin/publicnotice/").get_data(as_text=True)
     # The service refuses too, whatever calls it.
-    with pytest.raises(workflow.WorkflowError):
+    with pytest.raises(moves.WorkflowError):
         public_notice.publish([application], db.session.merge(officer("mile")), date(2026, 9, 24), "t", "c")
     # An applicant is sent away from the admin.
     assert app.test_client().get("/admin/notices/").status_code == 302
@@ -178,7 +178,7 @@ def test_close_refused_on_last_day_and_with_open_objection_accepted_the_day_afte
     actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert {"objection.resolve", "notice.close", "workflow.close_notice"} <= set(actions)
     # Closing twice is refused.
-    with pytest.raises(workflow.WorkflowError):
+    with pytest.raises(moves.WorkflowError):
         public_notice.close(notice, db.session.merge(user), date(2026, 10, 9))
 
 
@@ -227,7 +227,7 @@ def test_upheld_objection_with_reject_rejects_the_application(app):
     objection = public_notice.file_objection(notice, name="某公司", contact="c@example.cn", content="不是独立法人",
                                              today=date(2026, 3, 5), client_address="10.0.0.5")
     # An objection against the notice as a whole: the officer names the application.
-    with pytest.raises(workflow.WorkflowError, match="须指明"):
+    with pytest.raises(moves.WorkflowError, match="须指明"):
         public_notice.resolve_objection(objection, "upheld", "属实", user, today=date(2026, 3, 5))
     public_notice.resolve_objection(objection, "upheld", "属实", user, today=date(2026, 3, 5),
                                     application_id=application.id, reject=True)

@@ -16,9 +16,11 @@ from sqlalchemy import func, select
 
 from core.notice import publication as public_notice
 
-from core.bureau import settings
+from core.bureau import setting_checks, versions
+from core.bureau import data as bureau_data
+from core.bureau import operations as bureau_operations
 
-from core.review import workflow
+from core.review import moves
 from core.platform import clock
 from core.cli import cli
 from core.platform.extensions import db
@@ -45,13 +47,13 @@ def post_setting(app, value: str, target: str = "yunnan:notice_days"):
 def test_every_numeric_setting_has_a_range_holding_the_policy_value(app):
     for code in registry().installed():
         declared = {p.key: p.value for v in registry().policies(code) for p in v.parameters}
-        for key in settings.known_setting_keys(code):
-            bound = settings.setting_bound(code, key)
+        for key in bureau_data.known_setting_keys(code):
+            bound = setting_checks.setting_bound(code, key)
             value = declared.get(key)
-            if isinstance(value, (bool, tuple, list)) or key in (settings.CERTIFICATE_FORMAT,
-                                                                    settings.REVIEW_DIMENSIONS,
-                                                                    settings.DECISION_MEETING,
-                                                                    settings.STAFF_TWO_FACTOR):
+            if isinstance(value, (bool, tuple, list)) or key in (bureau_data.CERTIFICATE_FORMAT,
+                                                                 bureau_data.REVIEW_DIMENSIONS,
+                                                                 bureau_data.DECISION_MEETING,
+                                                                 bureau_data.STAFF_TWO_FACTOR):
                 continue
             assert bound is not None, (code, key)
             assert bound.reason, (code, key)
@@ -60,7 +62,7 @@ def test_every_numeric_setting_has_a_range_holding_the_policy_value(app):
 
 
 def test_notice_days_range_reason_cites_the_policies_that_set_one(app):
-    bound = settings.setting_bound("yunnan", settings.NOTICE_DAYS)
+    bound = setting_checks.setting_bound("yunnan", bureau_data.NOTICE_DAYS)
     assert (bound.low, bound.high) == (1, 60)
     assert "局设置范围" in bound.reason
     assert "昆科发〔2017〕55号 第十一条 7 天" in bound.reason and "弥政办发〔2017〕5号" in bound.reason
@@ -75,10 +77,10 @@ def test_notice_days_range_reason_cites_the_policies_that_set_one(app):
 ])
 def test_yunnan_boundaries_on_both_sides(app, key, low, high):
     for good in (low, high):
-        settings.set_bureau_setting("yunnan", key, good, document="云科函〔2026〕12号")
+        bureau_operations.set_bureau_setting("yunnan", key, good, document="云科函〔2026〕12号")
     for bad in (low - 1, high + 1, HUGE):
-        with pytest.raises(settings.SettingsError) as refused:
-            settings.set_bureau_setting("yunnan", key, bad, document="云科函〔2026〕12号")
+        with pytest.raises(setting_checks.SettingsError) as refused:
+            bureau_operations.set_bureau_setting("yunnan", key, bad, document="云科函〔2026〕12号")
         assert refused.value.key == "value"
         if bad > high:  # below the lowest the kind's own message says it ("应为正整数")
             assert f"应在 {low} 至 " in refused.value.message, refused.value.message
@@ -86,14 +88,14 @@ def test_yunnan_boundaries_on_both_sides(app, key, low, high):
 
 
 def test_amount_and_percent_boundaries(app):
-    settings.set_bureau_setting("xuzhou", "evaluation_award_cny", 10_000_000, document="徐科发〔2026〕3号")
-    settings.set_bureau_setting("xuzhou", "evaluation_award_cny", 0, document="徐科发〔2026〕3号")
+    bureau_operations.set_bureau_setting("xuzhou", "evaluation_award_cny", 10_000_000, document="徐科发〔2026〕3号")
+    bureau_operations.set_bureau_setting("xuzhou", "evaluation_award_cny", 0, document="徐科发〔2026〕3号")
     for bad in (-1, 10_000_001):
-        with pytest.raises(settings.SettingsError):
-            settings.set_bureau_setting("xuzhou", "evaluation_award_cny", bad, document="徐科发〔2026〕3号")
-    settings.set_bureau_setting("kunming", "min_public_area_percent", 100, document="昆科函〔2026〕1号")
-    with pytest.raises(settings.SettingsError):
-        settings.set_bureau_setting("kunming", "min_public_area_percent", 100.5, document="昆科函〔2026〕1号")
+        with pytest.raises(setting_checks.SettingsError):
+            bureau_operations.set_bureau_setting("xuzhou", "evaluation_award_cny", bad, document="徐科发〔2026〕3号")
+    bureau_operations.set_bureau_setting("kunming", "min_public_area_percent", 100, document="昆科函〔2026〕1号")
+    with pytest.raises(setting_checks.SettingsError):
+        bureau_operations.set_bureau_setting("kunming", "min_public_area_percent", 100.5, document="昆科函〔2026〕1号")
 
 
 def test_the_huge_notice_days_through_the_form_is_refused_in_chinese_and_kept(app):
@@ -116,15 +118,15 @@ def test_the_form_shows_each_range(app):
 
 def test_a_bureau_version_notice_days_is_bounded(app):
     for bad in (0, 61, HUGE):
-        with pytest.raises(settings.SettingsError) as refused:
-            settings.add_bureau_policy_version("yunnan", document="云科规〔2026〕1号", title="新办法",
-                                               effective_from=date(2027, 1, 1), based_on="云科规〔2021〕1号",
-                                               notice_days=bad)
+        with pytest.raises(setting_checks.SettingsError) as refused:
+            bureau_operations.add_bureau_policy_version("yunnan", document="云科规〔2026〕1号", title="新办法",
+                                                        effective_from=date(2027, 1, 1), based_on="云科规〔2021〕1号",
+                                                        notice_days=bad)
         assert refused.value.key == "notice_days"
     assert count(BureauPolicyVersion) == 0
 
 
-def store_absurd(key: str = settings.NOTICE_DAYS, value=HUGE, code: str = "yunnan") -> None:
+def store_absurd(key: str = bureau_data.NOTICE_DAYS, value=HUGE, code: str = "yunnan") -> None:
     """A value written before the ranges existed (straight into the table)."""
     db.session.add(BureauSetting(jurisdiction=code, key=key, value=value, document="云科函〔2026〕12号"))
     db.session.commit()
@@ -147,7 +149,7 @@ def test_stored_absurd_notice_days_publishing_a_yunnan_notice_is_refused_not_500
                                    status="in_review", current_step="public_notice",
                                    policy_document="云科规〔2021〕1号")
     user = make_user("officer", ("yunnan",))
-    with pytest.raises(workflow.WorkflowError) as refused:
+    with pytest.raises(moves.WorkflowError) as refused:
         public_notice.publish([application], user, date(2026, 11, 2), "公示", "省科技厅 0871-1")
     assert "超出允许范围" in refused.value.message
     assert count(PublicNotice) == 0
@@ -156,8 +158,8 @@ def test_stored_absurd_notice_days_publishing_a_yunnan_notice_is_refused_not_500
 def test_stored_absurd_parameter_is_not_applied_and_the_policy_row_says_so(app):
     store_absurd("min_operating_months", HUGE)
     policy = registry().policies("yunnan")[0]
-    assert settings.parameters("yunnan", policy)["min_operating_months"] == 12  # the policy's own
-    row = next(r for r in settings.parameter_rows("yunnan", policy) if r["key"] == "min_operating_months")
+    assert versions.parameters("yunnan", policy)["min_operating_months"] == 12  # the policy's own
+    row = next(r for r in versions.parameter_rows("yunnan", policy) if r["key"] == "min_operating_months")
     assert row["source"] == "政策规定" and "超出允许范围" in row["note"]
     client = app.test_client()
     assert login(client, make_user("officer", ["yunnan"])).status_code == 302

@@ -16,7 +16,9 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
-from core.bureau import settings
+from core.bureau import setting_checks
+from core.bureau import data as bureau_data
+from core.bureau import operations as bureau_operations
 
 from core.platform.extensions import db
 from core.platform.models import AuditEvent, RecoveryCode, UserNotice
@@ -202,15 +204,15 @@ def test_other_staff_must_enrol_when_their_bureau_says_so(app, client, clock):
     officer = make_user("officer", ["kunming"])
     login(client, officer)
     assert client.get("/admin/").status_code == 200  # off by default
-    settings.set_bureau_setting("kunming", settings.STAFF_TWO_FACTOR, True, note="本局要求")
+    bureau_operations.set_bureau_setting("kunming", bureau_data.STAFF_TWO_FACTOR, True, note="本局要求")
     response = client.get("/admin/")
     assert response.status_code == 302 and response.location.endswith("/account/two-factor")
     # another bureau's staff and applicants are not concerned
     other = app.test_client()
     login(other, make_user("officer", ["mile"]))
     assert other.get("/admin/").status_code == 200
-    with pytest.raises(settings.SettingsError):
-        settings.set_bureau_setting("kunming", settings.STAFF_TWO_FACTOR, "yes")
+    with pytest.raises(setting_checks.SettingsError):
+        bureau_operations.set_bureau_setting("kunming", bureau_data.STAFF_TWO_FACTOR, "yes")
 
 
 def test_disable_needs_password_and_code_and_is_notified(app, client, clock):

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core.review import workflow
+from core.review import attendance, workflow
 from core.platform import clock
 from core.platform.extensions import db
 from core.platform.models import Application, AuditEvent, Call, ReviewRecord, StepAssignment
@@ -95,7 +95,7 @@ def test_no_warning_when_a_recommender_covers_the_district_article_10(app, prefi
     """The boundary: a recommender whose area is exactly 530102, the city 5301, or the
     whole jurisdiction can act — no warning, nothing listed."""
     application, users = submitted(recommender_prefix=prefix)
-    assert workflow.unattended(application) is None
+    assert attendance.unattended(application) is None
     html = browser(app, users["applicant"]).get(f"/portal/applications/{application.id}").get_data(as_text=True)
     assert 'id="unattended-warning"' not in html
     assert 'id="unattended"' not in browser(app, users["officer"]).get("/admin/").get_data(as_text=True)
@@ -105,7 +105,7 @@ def test_an_inactive_recommender_does_not_count(app):
     application, users = submitted(recommender_prefix="530102")
     users["recommender"].active = False
     db.session.commit()
-    assert "530102" in workflow.unattended(application)
+    assert "530102" in attendance.unattended(application)
 
 
 def test_dashboard_lists_it_as_nobody_can_act_within_scope_only(app):
@@ -153,7 +153,7 @@ def test_officer_assigns_the_step_to_a_named_recommender_audited(app):
     # now the recommender sees it with his buttons; nobody else is warned any more
     html = recommender.get(f"/admin/case/{application.id}").get_data(as_text=True)
     assert re.findall(r'name="action" value="([a-z_]+)"', html) == ["approve", "return", "reject"]
-    assert workflow.unattended(application) is None
+    assert attendance.unattended(application) is None
     assert 'id="unattended"' not in officer.get("/admin/").get_data(as_text=True)
     page = browser(app, users["applicant"]).get(f"/portal/applications/{application.id}").get_data(as_text=True)
     assert 'id="unattended-warning"' not in page

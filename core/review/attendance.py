@@ -1,0 +1,187 @@
+"""A step nobody can act on: who acts at a step, who is able to now, why nobody is, and
+what an officer may do then (assign the step, or act in the recommender's place).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from core.accounts import roles
+from core.accounts.scoping import application_criteria
+from core.platform import audit
+from core.platform.extensions import db
+from core.platform.models import Application
+from core.policy import ReviewStep
+from core.review.moves import ACTIVE, WorkflowError, state_of, visible
+from core.review.steps import DECIDING_KINDS, step_of
+
+__all__ = ["MAX_SUBSTITUTE_REASON", "acting_role", "able_users", "unattended", "unattended_applications",
+           "substitute_refusal", "assignable_recommenders", "assign_step"]
+
+# --- a step nobody can act on: warn, list, assign or act in the recommender's place ----------
+#
+# Issue 13: a 昆明 space in 530102 was submitted while the only recommender's area was
+# 530112 — nobody could act and the officer saw no buttons.  :func:`unattended` says so
+# (the applicant's page warns, the officer's dashboard lists it as 无人可办理); an officer of
+# the jurisdiction either assigns the step to a named recommender (:func:`assign_step`, a
+# ``StepAssignment`` that widens that recommender's scope to this application) or acts in
+# the recommender's place with a recorded reason (``act(..., substitute_reason=...)``).
+
+MAX_SUBSTITUTE_REASON = 2000  # our choice: as a judgement's note
+
+
+def acting_role(step: ReviewStep) -> str:
+    """Who acts at ``step``: its role where it decides, else the officer (who concludes
+    the expert review, publishes the notice and awards the title)."""
+    return step.role if step.kind in DECIDING_KINDS else roles.OFFICER
+
+
+def _covers(user, application: Application, assigned: set[int]) -> bool:
+    if user.role == roles.RECOMMENDER and user.region_prefix:
+        region = application.space.region if application.space is not None else ""
+        return region.startswith(user.region_prefix) or user.id in assigned
+    return True
+
+
+def _staff_of(code: str, role: str):
+    from core.platform.models import User, UserScope
+
+    return db.session.scalars(
+        select(User).join(UserScope, UserScope.user_id == User.id)
+        .where(User.role == role, User.active.is_(True), UserScope.jurisdiction == code).order_by(User.name, User.id)
+    ).unique().all()
+
+
+def _assigned_to(application_ids: list[int]) -> dict[int, set[int]]:
+    from core.platform.models import StepAssignment
+
+    found: dict[int, set[int]] = {}
+    if application_ids:
+        for app_id, user_id in db.session.execute(
+                select(StepAssignment.application_id, StepAssignment.assignee_id)
+                .where(StepAssignment.application_id.in_(application_ids))):
+            found.setdefault(app_id, set()).add(user_id)
+    return found
+
+
+def able_users(application: Application, step: ReviewStep | None = None, *, _staff=None, _assigned=None) -> list:
+    """The active users who can act at the application's current step: the acting role,
+    scoped to its jurisdiction, and — for a recommender with an area — whose area
+    covers the space or to whom the step was assigned."""
+    step = step or step_of(application)
+    if step is None:
+        return []
+    role = acting_role(step)
+    staff = _staff(application.jurisdiction, role) if _staff else _staff_of(application.jurisdiction, role)
+    assigned = (_assigned if _assigned is not None else _assigned_to([application.id])).get(application.id, set())
+    return [u for u in staff if _covers(u, application, assigned)]
+
+
+def unattended(application: Application, *, _staff=None, _assigned=None) -> str | None:
+    """Why nobody can act on ``application`` now (Chinese), or None: it waits at a step
+    and no active user can act there (:func:`able_users`)."""
+    if application.status not in ACTIVE:
+        return None
+    step = step_of(application)
+    if step is None:
+        return None
+    if able_users(application, step, _staff=_staff, _assigned=_assigned):
+        return None
+    role = acting_role(step)
+    label = roles.ROLE_LABELS.get(role, role)
+    if role == roles.RECOMMENDER:
+        region = application.space.region if application.space is not None else ""
+        return f"没有{label}账号的地区范围覆盖众创空间所在地区（{region}），“{step.name}”无人可以办理"
+    return f"本辖区没有可用的{label}账号，“{step.name}”无人可以办理"
+
+
+def unattended_applications(user) -> list[tuple[Application, str]]:
+    """The applications ``user`` may see on which nobody can act, oldest first, each
+    with the reason: the officer's dashboard lists them as 无人可办理."""
+    found = db.session.scalars(
+        select(Application).where(application_criteria(user), Application.status.in_(ACTIVE))
+        .order_by(Application.submitted_on, Application.id)
+    ).all()
+    cache: dict[tuple[str, str], list] = {}
+
+    def staff(code: str, role: str):
+        if (code, role) not in cache:
+            cache[(code, role)] = _staff_of(code, role)
+        return cache[(code, role)]
+
+    assigned = _assigned_to([a.id for a in found])
+    result = []
+    for application in found:
+        reason = unattended(application, _staff=staff, _assigned=assigned)
+        if reason:
+            result.append((application, reason))
+    return result
+
+
+def _officer_of(application: Application, actor) -> str | None:
+    if getattr(actor, "role", None) != roles.OFFICER:
+        return "只有本辖区的业务经办人员可以指派或代为办理"
+    if not visible(application, actor):
+        return "无权办理该申报"
+    return None
+
+
+def substitute_refusal(application: Application, actor) -> str | None:
+    """Why ``actor`` may not act in the recommender's place on ``application`` now, or
+    None: an officer of its jurisdiction, at a recommender's step nobody can act on."""
+    refused = _officer_of(application, actor)
+    if refused:
+        return refused
+    step = step_of(application)
+    if application.status not in ACTIVE or step is None or step.kind not in DECIDING_KINDS \
+            or step.role != roles.RECOMMENDER:
+        return "该申报当前不在推荐单位办理的步骤，不能代为办理"
+    if unattended(application) is None:
+        return f"已有{roles.ROLE_LABELS[roles.RECOMMENDER]}可以办理“{step.name}”，业务经办人员不能代为办理"
+    return None
+
+
+def assignable_recommenders(application: Application) -> list:
+    """The recommenders an officer may assign the current step to: active, scoped to
+    the application's jurisdiction, not already able to act on it."""
+    able = {u.id for u in able_users(application)}
+    return [u for u in _staff_of(application.jurisdiction, roles.RECOMMENDER) if u.id not in able]
+
+
+def assign_step(application: Application, assignee_id: Any, actor, *, reason: str | None = None,
+                commit: bool = True):
+    """Assign the application's current recommender step to the recommender
+    ``assignee_id`` (an officer of its jurisdiction, while nobody can act on it): a
+    ``StepAssignment`` and an audit event, committed together, or WorkflowError and
+    nothing written."""
+    from core.platform.models import StepAssignment, User
+
+    refused = _officer_of(application, actor)
+    if refused:
+        raise WorkflowError("assignee", refused)
+    step = step_of(application)
+    if application.status not in ACTIVE or step is None or step.role != roles.RECOMMENDER \
+            or step.kind not in DECIDING_KINDS:
+        raise WorkflowError("assignee", "该申报当前不在推荐单位办理的步骤，无需指派")
+    if unattended(application) is None:
+        raise WorkflowError("assignee", f"已有{roles.ROLE_LABELS[roles.RECOMMENDER]}可以办理“{step.name}”，无需指派")
+    try:
+        user = db.session.get(User, int(assignee_id))
+    except (TypeError, ValueError):
+        user = None
+    if user is None or user.id not in {u.id for u in assignable_recommenders(application)}:
+        raise WorkflowError("assignee", "请选择本辖区在用的推荐单位账号")
+    reason = (reason or "").strip() or None
+    if reason and len(reason) > MAX_SUBSTITUTE_REASON:
+        raise WorkflowError("assign_reason", f"说明不能超过 {MAX_SUBSTITUTE_REASON} 字，实为 {len(reason)} 字")
+    assignment = StepAssignment(application_id=application.id, step=step.code, assignee_id=user.id,
+                                assigned_by_id=getattr(actor, "id", None), reason=reason)
+    db.session.add(assignment)
+    db.session.flush()
+    audit.record("workflow.step_assigned", application, actor=actor, from_state=state_of(application),
+                 to_state=state_of(application), opinion=reason, step=step.code, step_name=step.name,
+                 assignee=user.id, assignee_name=user.name, step_assignment=assignment.id)
+    if commit:
+        db.session.commit()
+    return assignment
