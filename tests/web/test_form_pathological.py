@@ -20,7 +20,7 @@ from core.platform.extensions import db
 from core.facts import MAX_QUANTITY
 from core.platform.models import AuditEvent, Space
 from factories import login, make_org, make_user
-from test_portal_space import space_form
+from tests.web.test_portal_space import space_form
 
 TODAY = date(2026, 11, 23)
 

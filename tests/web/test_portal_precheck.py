@@ -15,7 +15,7 @@ from core.platform.extensions import db
 from core.platform.models import JurisdictionSetting, Resident
 from core.intake.spaces import ORGANISATION_KEYS, SPACE_KEYS, facts_of
 from factories import login, make_org, make_space, make_user
-from test_forms import FACTS
+from tests.domain.test_forms import FACTS
 
 TODAY = date(2026, 11, 23)  # after 云科规〔2021〕1号 lapsed (2026-04-03)
 

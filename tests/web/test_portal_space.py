@@ -14,7 +14,7 @@ from core.facts import parse_facts
 from core.platform.models import AuditEvent, GraduatedEnterprise, Resident, Space, TeamMember
 from core.intake.spaces import facts_of
 from factories import login, make_org, make_space, make_user
-from test_forms import FACTS, facts_formdata
+from tests.domain.test_forms import FACTS, facts_formdata
 
 
 @pytest.fixture
@@ -238,7 +238,7 @@ def test_adding_a_row_keeps_the_version_the_page_was_drawn_from(client, applican
 def test_a_residents_import_moves_the_version_on(client, applicant):
     """An import changes only the residents' rows; a form drawn before it must not
     write the old list back over the imported rows."""
-    from test_residents_import import GOOD, upload, workbook
+    from tests.web.test_residents_import import GOOD, upload, workbook
 
     login(client, applicant)
     client.post("/portal/space/new", data=space_form(client, "/portal/space/new"))
