@@ -24,7 +24,6 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path

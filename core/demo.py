@@ -35,7 +35,7 @@ from core.bureau import data as bureau_data
 from core.bureau import operations as bureau_operations
 from core.platform.extensions import db
 from core.facts import make_uscc, parse_facts
-from core.platform.jurisdictions import enabled, registry
+from core.platform.jurisdictions import enabled
 from core.platform.models import (
     Application,
     Batch,
@@ -557,7 +557,6 @@ class _Life:
     def advance(self, step) -> None:
         from core.award import titles as awards
         from core.review import decisions
-        from core.notice import publication as public_notice
         from core.review import meetings, workflow
 
         day = self.next_day()

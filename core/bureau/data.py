@@ -25,10 +25,10 @@ from core.workdays import WorkdayCalendar
 NOTICE_DAYS = "notice_days"
 # The format of certificate numbers: set by no policy, so a bureau setting (core.award.titles).
 CERTIFICATE_FORMAT = "certificate_format"
-# The expert review's score sheet: no policy names dimensions, so a bureau setting (core.review.batches).
+# The expert review's score sheet: no policy names dimensions, so a bureau setting (core.review.score_sheet).
 REVIEW_DIMENSIONS = "review_dimensions"
 # Whether a leader's decision records its meeting (date, minutes number) where the policy
-# names no meeting: the bureau's own requirement (本局要求), off by default (core.review.workflow).
+# names no meeting: the bureau's own requirement (本局要求), off by default (core.review.meetings).
 DECISION_MEETING = "decision_meeting_record"
 # Whether the bureau's staff (other than the admin, who always must) sign in with a second
 # factor: STAFF_TWO_FACTOR, defined where it is read (core.accounts.two_factor).
