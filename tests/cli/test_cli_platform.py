@@ -300,7 +300,7 @@ def test_roles_offered_by_create_user_are_the_roles():
 
 @pytest.mark.parametrize("login", [ADMIN_LOGIN, "officer@kunming.demo", "applicant@mile.demo"])
 def test_the_documented_demo_logins_log_in(app, login):
-    from conftest import csrf_token
+    from tests.conftest import csrf_token
 
     assert run(app, "demo").exit_code == 0
     client = app.test_client()

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from conftest import csrf_token
+from tests.conftest import csrf_token
 from core.intake import calls
 from core.review import batches, experts
 from core.bureau import operations as bureau_operations

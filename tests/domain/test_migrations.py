@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from conftest import BASE_CONFIG, PG_URL
+from tests.conftest import BASE_CONFIG, PG_URL
 from core.app import create_app
 from core.platform.extensions import db
 

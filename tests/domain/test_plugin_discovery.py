@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import csrf_token
+from tests.conftest import csrf_token
 from core.platform.extensions import db
 from core.platform.models import User
 from core.plugins import ENTRY_POINT_GROUP, Registry, make_plugin_manager

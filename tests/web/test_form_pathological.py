@@ -14,7 +14,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from conftest import CSRF_RE
+from tests.conftest import CSRF_RE
 from core.platform import clock
 from core.platform.extensions import db
 from core.facts import MAX_QUANTITY

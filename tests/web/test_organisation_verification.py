@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from conftest import csrf_token
+from tests.conftest import csrf_token
 from core.platform.extensions import db
 from core.platform.models import Attachment, AuditEvent, Organisation
 from tests.factories import REGIONS, login, make_application, make_org, make_space, make_user

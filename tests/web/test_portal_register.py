@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import func, select
 
-from conftest import csrf_token
+from tests.conftest import csrf_token
 from core.platform.extensions import db
 from core.facts import make_uscc
 from core.platform.models import AuditEvent, Organisation, User

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
-from conftest import CSRF_RE, csrf_token
+from tests.conftest import CSRF_RE, csrf_token
 from core.platform.extensions import db
 from core.facts import parse_facts
 from core.platform.models import AuditEvent, GraduatedEnterprise, Resident, Space, TeamMember

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
-from conftest import csrf_token
+from tests.conftest import csrf_token
 from core.platform.extensions import db
 from core.platform.models import AuditEvent, Resident
 from core.intake.residents_import import HEADERS

@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from conftest import csrf_token
+from tests.conftest import csrf_token
 from core.platform import clock
 from core.platform.extensions import db
 from core.platform.models import Application, AuditEvent, Batch, JurisdictionSetting, Recognition
