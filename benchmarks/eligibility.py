@@ -14,7 +14,11 @@ spread over the four jurisdictions and their categories, then measures in one ru
 Every engine verdict is checked against the hand-written one, so the yardstick is
 known to apply the same rules.  Run:
 
-    .venv/bin/python benchmarks/eligibility.py [--n 100000] [--rounds 3]
+    .venv/bin/python benchmarks/eligibility.py [--n 100000] [--rounds 5]
+
+The rounds are interleaved (each round runs every measure once, in turn) and the ratio is
+taken per round, both sides measured in that round: the median of those is the figure, so
+that a machine whose speed drifts during the run does not favour one side.
 
 The database is a fresh SQLite file in a temporary folder, migrated, with the three
 bureau criteria a 徐州 bureau might enter (the plugin encodes none of 73号, see
@@ -26,6 +30,7 @@ import argparse
 import os
 import platform
 import random
+import statistics
 import sys
 import tempfile
 import time
@@ -264,19 +269,27 @@ HAND = {
 # --- measuring ---------------------------------------------------------------------------------
 
 
-def best_of(rounds: int, fn) -> float:
-    best = float("inf")
+def interleaved(rounds: int, measures: dict) -> dict[str, list[float]]:
+    """Each round runs every measure once, in turn (A B C … A B C …), so that a machine whose
+    speed drifts during the run weighs on every side alike; the seconds of each round."""
+    seconds: dict[str, list[float]] = {name: [] for name in measures}
     for _ in range(rounds):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
+        for name, fn in measures.items():
+            start = time.perf_counter()
+            fn()
+            seconds[name].append(time.perf_counter() - start)
+    return seconds
+
+
+def round_ratios(seconds: dict[str, list[float]], engine: str, hand: str) -> list[float]:
+    """The ratio engine / hand-written of each round (both measured in that round)."""
+    return [e / h for e, h in zip(seconds[engine], seconds[hand])]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="zc-bench-db-")
@@ -335,16 +348,18 @@ def main() -> None:
             for _, _, data in jobs_raw:
                 parse_facts(data)
 
-        timings = {name: best_of(args.rounds, fn) for name, fn in (
-            ("engine_full", engine_full), ("engine_verdict", engine_verdict), ("hand", hand_verdict),
-            ("parse_engine_full", parse_engine_full), ("parse_engine_verdict", parse_engine_verdict),
-            ("parse_hand", parse_hand), ("parse_only", parse_only),
-        )}
+        seconds = interleaved(args.rounds, {
+            "engine_full": engine_full, "engine_verdict": engine_verdict, "hand": hand_verdict,
+            "parse_engine_full": parse_engine_full, "parse_engine_verdict": parse_engine_verdict,
+            "parse_hand": parse_hand, "parse_only": parse_only,
+        })
+        timings = {name: min(values) for name, values in seconds.items()}
 
     n = args.n
     rate = {k: n / v for k, v in timings.items()}
     print(f"Python {platform.python_version()} on {platform.machine()} ({platform.processor() or platform.system()}), "
-          f"{n} applications, best of {args.rounds} rounds, as of {AS_OF}")
+          f"{n} applications, {args.rounds} interleaved rounds (the table: best round), as of {AS_OF}; "
+          f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} before the run")
     print(f"generated in {generated:.1f} s; prepare (policy, parameters, criteria of {len(TARGETS)} targets, "
           f"bureau data read once each) {prepare_seconds * 1000:.1f} ms")
     per = {t: sum(1 for c, k, _ in apps if (c, k) == t) for t in TARGETS}
@@ -367,11 +382,14 @@ def main() -> None:
     for label, key in rows:
         print(f"{label:58} {rate[key]:>10,.0f} {timings[key] / n * 1e6:>8.1f}")
     print()
-    print("ratios engine / hand-written (time; goal ≤ 3):")
-    print(f"  evaluate only,    verdict vs verdict:      {timings['engine_verdict'] / timings['hand']:.2f}")
-    print(f"  evaluate only,    full answer vs verdict:  {timings['engine_full'] / timings['hand']:.2f}")
-    print(f"  parse + evaluate, verdict vs verdict:      {timings['parse_engine_verdict'] / timings['parse_hand']:.2f}")
-    print(f"  parse + evaluate, full answer vs verdict:  {timings['parse_engine_full'] / timings['parse_hand']:.2f}")
+    print("ratios engine / hand-written (time; goal ≤ 3 for verdict vs verdict), per round, both sides in that round:")
+    print(f"  {'':42} {'median':>7} {'min':>6} {'max':>6}")
+    for label, engine, hand in (("evaluate only,    verdict vs verdict", "engine_verdict", "hand"),
+                                ("evaluate only,    full answer vs verdict", "engine_full", "hand"),
+                                ("parse + evaluate, verdict vs verdict", "parse_engine_verdict", "parse_hand"),
+                                ("parse + evaluate, full answer vs verdict", "parse_engine_full", "parse_hand")):
+        ratios = round_ratios(seconds, engine, hand)
+        print(f"  {label:42} {statistics.median(ratios):>7.2f} {min(ratios):>6.2f} {max(ratios):>6.2f}")
 
 
 if __name__ == "__main__":
