@@ -15,6 +15,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -443,7 +444,11 @@ class Application(TimestampMixin, db.Model):
     the policy version in force on its submission date."""
 
     __tablename__ = "applications"
-    __table_args__ = (UniqueConstraint("jurisdiction", "official_number"),)
+    __table_args__ = (
+        UniqueConstraint("jurisdiction", "official_number"),
+        # the dashboard's GROUP BY status per jurisdiction (core.admin.dashboard; migration 0013)
+        Index("ix_applications_jurisdiction_status", "jurisdiction", "status"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     jurisdiction: Mapped[str] = mapped_column(String(32), index=True)
     category: Mapped[str] = mapped_column(String(32))
@@ -648,6 +653,8 @@ class AuditEvent(db.Model):
     """
 
     __tablename__ = "audit_events"
+    # the case timeline's filter (core.review.admin_case.timeline_events; migration 0013)
+    __table_args__ = (Index("ix_audit_events_object_type_object_id", "object_type", "object_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
