@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import tempfile
+import uuid
 
 import jinja2
 import pytest
@@ -277,3 +278,35 @@ def pytest_collection_modifyitems(config, items):
         if item.get_closest_marker("slow") or item.get_closest_marker("browser"):
             slow_files.add(file_of(item))
     items.sort(key=lambda item: (file_of(item) not in slow_files, -per_file[file_of(item)]))
+
+
+# A brand-new empty database per test, for the tests that migrate up and down
+# (tests/domain/test_migrations.py, test_lookup_indexes.py) without touching the shared schema.
+@pytest.fixture(params=["sqlite", "postgresql"])
+def scratch_url(request, tmp_path):
+    """A brand-new empty database: a SQLite file, or a PostgreSQL database created
+    for this test and dropped after it."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"
+        return
+    if not PG_URL:
+        pytest.skip("TEST_DATABASE_URL not set")
+    name = f"zc_migr_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(make_url(PG_URL).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def migrating_app(scratch_url):
+    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": scratch_url})
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()

@@ -4,20 +4,16 @@ timeline's query and the dashboard's count query, exactly as the app sends them,
 planned on them (EXPLAIN names the index)."""
 from __future__ import annotations
 
-import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, event, insert, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import event, insert, inspect, text
 
 from core.admin.dashboard import status_counts
-from core.app import create_app
 from core.platform.extensions import db
 from core.platform.models import Application, AuditEvent
 from core.review.admin_case import timeline_events
-from tests.conftest import BASE_CONFIG, PG_URL
 from tests.factories import make_application, make_space, make_user
 
 TIMELINE_INDEX = "ix_audit_events_object_type_object_id"
@@ -26,41 +22,11 @@ DASHBOARD_INDEX = "ix_applications_jurisdiction_status"
 
 # ---------------------------------------------------------------- exist after upgrade, gone after downgrade
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def scratch_app(request, tmp_path):
-    """An app on a brand-new empty database of its own (as in test_migrations), so that
-    downgrading leaves the shared test schema alone."""
-    if request.param == "sqlite":
-        url, drop = f"sqlite:///{tmp_path / 'indexes.sqlite'}", None
-    else:
-        if not PG_URL:
-            pytest.skip("TEST_DATABASE_URL not set")
-        name = f"zc_idx_{uuid.uuid4().hex[:12]}"
-        admin = create_engine(make_url(PG_URL).set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-
-        def drop():
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
-    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
-    try:
-        with app.app_context():
-            yield app
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        if drop:
-            drop()
-
-
 def indexes(table: str) -> dict[str, list[str]]:
     return {ix["name"]: ix["column_names"] for ix in inspect(db.engine).get_indexes(table)}
 
 
-def test_indexes_exist_after_upgrade_and_go_with_downgrade(scratch_app):
+def test_indexes_exist_after_upgrade_and_go_with_downgrade(migrating_app):
     upgrade()
     assert indexes("audit_events")[TIMELINE_INDEX] == ["object_type", "object_id"]
     assert indexes("applications")[DASHBOARD_INDEX] == ["jurisdiction", "status"]

@@ -7,50 +7,15 @@
 """
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
-from tests.conftest import BASE_CONFIG, PG_URL
-from core.app import create_app
 from core.platform.extensions import db
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def scratch_url(request, tmp_path):
-    """A brand-new empty database: a SQLite file, or a PostgreSQL database created
-    for this test and dropped after it."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'migrations.sqlite'}"
-        return
-    if not PG_URL:
-        pytest.skip("TEST_DATABASE_URL not set")
-    name = f"zc_migr_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(make_url(PG_URL).set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-@pytest.fixture
-def migrating_app(scratch_url):
-    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": scratch_url})
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def alembic_config(app):
