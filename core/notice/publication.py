@@ -25,6 +25,7 @@ from datetime import date, timedelta
 from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload, selectinload
 
 from core.platform import audit, clock
 
@@ -402,6 +403,10 @@ def public_notices(today: date) -> list[PublicNotice]:
 
 
 def public_notice(notice_id: int) -> PublicNotice | None:
+    """A notice of an enabled jurisdiction, its entries read with their applications' spaces
+    and organisations in one more statement (the page lists them all: no query per entry)."""
     return db.session.scalars(
         select(PublicNotice).where(PublicNotice.id == notice_id, PublicNotice.jurisdiction.in_(enabled_codes()))
+        .options(selectinload(PublicNotice.entries).joinedload(NoticeEntry.application)
+                 .options(joinedload(Application.space), joinedload(Application.organisation)))
     ).one_or_none()
