@@ -44,8 +44,7 @@ def create_app(test_config: dict | None = None, *, registry: Registry | None = N
         static_folder=str(STATIC),
     )
     # The layout first, then each domain package's own pages (core.platform.template_folders).
-    app.jinja_loader = ChoiceLoader([FileSystemLoader(str(TEMPLATES)),
-                                     *(FileSystemLoader(str(f)) for f in template_folders.folders()[1:])])
+    app.jinja_loader = ChoiceLoader([FileSystemLoader(str(folder)) for folder in template_folders.folders()])
     app.config.update(config_module.load(instance_path))
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS)
     if test_config:

@@ -236,28 +236,28 @@ def _real_clock_after_each_test():
     platform_clock.freeze_instant(None)
 
 
-class MovedInstant(list):
-    """A one-item list holding sign-in's moment (``clock.instant``): ``now[0] = m`` moves it."""
+class _MovedClock(list):
+    """A one-item list holding what the clock is frozen at: ``clock[0] = value`` moves it."""
 
-    def __init__(self, moment):
-        super().__init__([moment])
-        platform_clock.freeze_instant(moment)
+    freeze = staticmethod(platform_clock.freeze)
 
-    def __setitem__(self, index, value):
-        super().__setitem__(index, value)
-        platform_clock.freeze_instant(value)
-
-
-class FrozenDay(list):
-    """A one-item list holding the clock's frozen day: ``day[0] = d`` moves the clock to ``d``."""
-
-    def __init__(self, day):
-        super().__init__([day])
-        platform_clock.freeze(day)
+    def __init__(self, value):
+        super().__init__([value])
+        self.freeze(value)
 
     def __setitem__(self, index, value):
         super().__setitem__(index, value)
-        platform_clock.freeze(value)
+        self.freeze(value)
+
+
+class FrozenDay(_MovedClock):
+    """The clock's day (``clock.today``): ``day[0] = d`` moves it to ``d``."""
+
+
+class MovedInstant(_MovedClock):
+    """Sign-in's moment (``clock.instant``): ``now[0] = m`` moves it."""
+
+    freeze = staticmethod(platform_clock.freeze_instant)
 
 
 def pytest_collection_modifyitems(config, items):

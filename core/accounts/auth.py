@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, g, make_response, redirect, render_template, request, session, url_for
@@ -76,13 +76,6 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
-def utc(moment: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes for timezone-aware columns; they are UTC."""
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment
-
-
 def delay_after(failures: int) -> int:
     """Seconds the next attempt must wait after ``failures`` failures in a row: none
     before ``LOGIN_MAX_FAILURES``, then 1, 2, 4, ... up to ``LOGIN_MAX_DELAY_SECONDS``."""
@@ -93,7 +86,7 @@ def delay_after(failures: int) -> int:
 
 
 def seconds_left(until: datetime | None, now: datetime) -> int:
-    until = utc(until)
+    until = clock.as_utc(until)
     return 0 if until is None or until <= now else math.ceil((until - now).total_seconds())
 
 

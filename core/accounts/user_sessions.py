@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from flask import current_app, has_request_context, request, session
 from sqlalchemy import select, update
@@ -44,10 +44,6 @@ TWO_FACTOR_CHANGED = "two_factor_changed"
 IDLE = "idle_timeout"
 ABSOLUTE = "absolute_timeout"
 
-
-def _utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes for timezone-aware columns; they are UTC."""
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
 
 
 def _hash(token: str) -> str:
@@ -85,9 +81,9 @@ def current_row() -> UserSession | None:
 
 def expiry_reason(row: UserSession, user: User, moment: datetime) -> str | None:
     """IDLE or ABSOLUTE when ``row`` has timed out at ``moment``, else None."""
-    if moment - _utc(row.created_at) >= absolute_limit():
+    if moment - clock.as_utc(row.created_at) >= absolute_limit():
         return ABSOLUTE
-    if moment - _utc(row.last_seen_at) >= idle_limit(user):
+    if moment - clock.as_utc(row.last_seen_at) >= idle_limit(user):
         return IDLE
     return None
 
@@ -106,7 +102,7 @@ def check_current(user: User) -> str | None:
         end(row, reason, moment)
         db.session.commit()
         return reason
-    if moment - _utc(row.last_seen_at) >= TOUCH_EVERY:
+    if moment - clock.as_utc(row.last_seen_at) >= TOUCH_EVERY:
         row.last_seen_at = moment
         db.session.commit()
     return None

@@ -69,14 +69,6 @@ class NoticeView(ScopedModelView):
     }
 
 
-def _award_desk() -> award_desk.AwardDesk:
-    """The award package's desk (it registers itself when imported: core.review.award_desk)."""
-    desk = award_desk.desk()
-    if desk is None:
-        raise RuntimeError("no award desk registered (core.award.titles)")
-    return desk
-
-
 def _today():
     return clock.today()
 
@@ -227,7 +219,7 @@ class NoticeDeskView(StaffAccessMixin, BaseView):
                 if refused:
                     raise moves.WorkflowError("award", refused)
                 return self._index(typed={"award_unconfirmed": application.id}, status=400)
-            recognition = _award_desk().grant(application, current_user, _today())
+            recognition = award_desk.required().grant(application, current_user, _today())
         except moves.StaleError as exc:  # another officer awarded first: the same 409 as the case page
             db.session.rollback()
             return self._index(error=exc.message, status=409)

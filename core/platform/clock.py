@@ -36,11 +36,17 @@ def utcnow() -> datetime:
     return now().astimezone(timezone.utc)
 
 
+def as_utc(moment: datetime | None) -> datetime | None:
+    """A stored timestamp, aware: SQLite hands back naive datetimes for timezone-aware
+    columns, and they are UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment
+
+
 def local(moment: datetime) -> datetime:
-    """A stored timestamp in Asia/Shanghai (SQLite hands back naive datetimes: they are UTC)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(ZONE)
+    """A stored timestamp in Asia/Shanghai."""
+    return as_utc(moment).astimezone(ZONE)
 
 
 def start_of(day: date) -> datetime:

@@ -51,14 +51,6 @@ SUBSTITUTE_ACTIONS = ("approve", "return", "reject")
 TITLE_ACTION = "certificate_title"
 
 
-def _desk() -> award_desk.AwardDesk:
-    """The award package's desk; it registers itself when imported (core.review.award_desk)."""
-    found = award_desk.desk()
-    if found is None:
-        raise LookupError("no award desk registered: import core.award")
-    return found
-
-
 def offered_actions(application: Application, user, today: date) -> list[str]:
     """The buttons: ``workflow.allowed_actions`` narrowed to this page."""
     offered = set(workflow.allowed_actions(application, user, today=today))
@@ -197,7 +189,8 @@ class CaseView(StaffAccessMixin, BaseView):
                 return self._render(application, typed=typed, errors=errors,
                                     error="请按提示修改后重新提交", status=400)
             if action == TITLE_ACTION:
-                _desk().set_certificate_title(application, form.get("certificate_title"), current_user, today)
+                award_desk.required().set_certificate_title(application, form.get("certificate_title"),
+                                                            current_user, today)
                 flash(gettext("The title on the certificate is saved."), "success")
                 return redirect(url_for(".show", application_id=application.id))
             if in_place:
@@ -206,8 +199,8 @@ class CaseView(StaffAccessMixin, BaseView):
                              today=today, substitute_reason=form.get("substitute_reason", ""))
             elif action == "award":
                 if "certificate_title" in form:  # the title as reviewed on the award form
-                    _desk().set_certificate_title(application, form.get("certificate_title"), current_user, today,
-                                                  commit=False)
+                    award_desk.required().set_certificate_title(application, form.get("certificate_title"),
+                                                                current_user, today, commit=False)
                 _award(application, current_user, today)
             else:
                 workflow.act(application, action, current_user, opinion=form.get("opinion"),

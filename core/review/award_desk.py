@@ -35,3 +35,10 @@ def register(desk: AwardDesk) -> None:
 def desk() -> AwardDesk | None:
     """The registered award desk, or None (the award is then the bare transition)."""
     return _desk
+
+
+def required() -> AwardDesk:
+    """The registered award desk, for a page that cannot work without it."""
+    if _desk is None:
+        raise LookupError("no award desk registered: import core.award")
+    return _desk
