@@ -8,6 +8,7 @@ read it.
 """
 from __future__ import annotations
 
+from flask import g, has_request_context
 from flask_babel import format_datetime, gettext
 from flask_babel import lazy_gettext as _l
 
@@ -274,14 +275,40 @@ FACT_LABELS = {
 }
 
 
+def _per_request(key, compute):
+    """``compute()``, asked once per request: a list or an export names the same few
+    jurisdictions, categories and steps for every row, and each answer is a round of
+    plugin hooks.  Plugins answer the same within a request (they are registered when the
+    app is built), so the memo cannot go stale; outside a request nothing is kept."""
+    if not has_request_context():
+        return compute()
+    memo = g.get("_zc_label_memo")
+    if memo is None or memo[0] is not registry():  # a test may build a second app in one context
+        memo = g._zc_label_memo = (registry(), {})
+    try:
+        return memo[1][key]
+    except KeyError:
+        value = memo[1][key] = compute()
+        return value
+
+
+def _installed() -> dict:
+    return _per_request("installed", lambda: registry().installed())
+
+
 def jurisdiction_label(code: str | None) -> str:
     """The name a plugin gives; the bare code when the plugin is gone."""
-    j = registry().installed().get(code or "")
+    j = _installed().get(code or "")
     return j.name if j else (code or "")
 
 
 def category_names(codes: list[str] | None = None) -> dict[tuple[str, str], str]:
     """(jurisdiction, category code) → name, over every policy version of each plugin."""
+    return dict(_per_request(("category_names", tuple(codes) if codes is not None else None),
+                             lambda: _category_names(codes)))
+
+
+def _category_names(codes: list[str] | None) -> dict[tuple[str, str], str]:
     reg = registry()
     names: dict[tuple[str, str], str] = {}
     for code in codes if codes is not None else list(reg.installed()):
@@ -292,9 +319,10 @@ def category_names(codes: list[str] | None = None) -> dict[tuple[str, str], str]
 
 
 def category_label(jurisdiction: str | None, category: str | None) -> str:
-    if jurisdiction not in registry().installed():
+    if jurisdiction not in _installed():
         return category or ""
-    return category_names([jurisdiction]).get((jurisdiction, category), category or "")
+    names = _per_request(("category_names", (jurisdiction,)), lambda: _category_names([jurisdiction]))
+    return names.get((jurisdiction, category), category or "")
 
 
 def jurisdiction_choices(codes: list[str] | None = None) -> list[tuple[str, str]]:
@@ -344,8 +372,13 @@ def step_name(jurisdiction: str | None, category: str | None, code: str | None) 
     """The name the plugin gives a review step (any policy version), or "" when none."""
     if not code:
         return ""
+    return _per_request(("step_name", jurisdiction, category, code),
+                        lambda: _step_name(jurisdiction, category, code))
+
+
+def _step_name(jurisdiction: str | None, category: str | None, code: str) -> str:
     reg = registry()
-    if jurisdiction not in reg.installed():
+    if jurisdiction not in _installed():
         return ""
     for version in reg.policies(jurisdiction):
         cats = [c.code for c in version.categories]
@@ -388,8 +421,15 @@ def state_label(state: str | None, jurisdiction: str | None = None, category: st
 
 def material_name(jurisdiction: str | None, category: str | None, code: str | None) -> str:
     """The plugin's name of a required material, or "" when none."""
+    if not code:
+        return ""
+    return _per_request(("material_name", jurisdiction, category, code),
+                        lambda: _material_name(jurisdiction, category, code))
+
+
+def _material_name(jurisdiction: str | None, category: str | None, code: str) -> str:
     reg = registry()
-    if not code or jurisdiction not in reg.installed():
+    if jurisdiction not in _installed():
         return ""
     versions = reg.policies(jurisdiction)
     categories = [category] if category else [c.code for v in versions for c in v.categories]
