@@ -96,10 +96,13 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        from core.platform.models import on_this_database
+
+        args = {"include_object": on_this_database(connection.dialect.name), **conf_args}
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
-            **conf_args
+            **args
         )
 
         with context.begin_transaction():

@@ -35,6 +35,23 @@ from core.platform.extensions import db
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 
 
+def trigram_index(table: str, column: str) -> Index:
+    """A GIN trigram index on PostgreSQL for the admin lists' ``ILIKE '%…%'`` search
+    (migration 0014); no index on SQLite, which has no such kind."""
+    return Index(f"ix_{table}_{column}_trgm", column, postgresql_using="gin",
+                 postgresql_ops={column: "gin_trgm_ops"}).ddl_if(dialect="postgresql")
+
+
+def on_this_database(dialect: str):
+    """Alembic's ``include_object`` for comparing models with a database of ``dialect``:
+    Alembic does not read ``ddl_if``, so the trigram indexes are left out off PostgreSQL."""
+
+    def include(obj, name, type_, reflected, compare_to) -> bool:
+        return not (type_ == "index" and (name or "").endswith("_trgm") and dialect != "postgresql")
+
+    return include
+
+
 # The default of every timestamp column: the platform's one clock, in UTC as stored.
 utcnow = clock.utcnow
 
@@ -50,6 +67,7 @@ class Organisation(TimestampMixin, db.Model):
     """申报单位: the legal person that operates a space."""
 
     __tablename__ = "organisations"
+    __table_args__ = (trigram_index("organisations", "name"), trigram_index("organisations", "uscc"))
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     uscc: Mapped[str] = mapped_column(String(18), unique=True)
@@ -74,6 +92,7 @@ class Organisation(TimestampMixin, db.Model):
 
 class User(TimestampMixin, db.Model):
     __tablename__ = "users"
+    __table_args__ = (trigram_index("users", "login"), trigram_index("users", "name"))
     id: Mapped[int] = mapped_column(primary_key=True)
     login: Mapped[str] = mapped_column(String(200), unique=True)  # e-mail or phone
     name: Mapped[str] = mapped_column(String(100))
@@ -285,6 +304,7 @@ class Space(TimestampMixin, db.Model):
     every application."""
 
     __tablename__ = "spaces"
+    __table_args__ = (trigram_index("spaces", "name"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -448,6 +468,7 @@ class Application(TimestampMixin, db.Model):
         UniqueConstraint("jurisdiction", "official_number"),
         # the dashboard's GROUP BY status per jurisdiction (core.admin.dashboard; migration 0013)
         Index("ix_applications_jurisdiction_status", "jurisdiction", "status"),
+        trigram_index("applications", "official_number"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     jurisdiction: Mapped[str] = mapped_column(String(32), index=True)
@@ -573,7 +594,8 @@ class Recognition(db.Model):
     """The title awarded, with a certificate number unique per jurisdiction."""
 
     __tablename__ = "recognitions"
-    __table_args__ = (UniqueConstraint("jurisdiction", "certificate_number"),)
+    __table_args__ = (UniqueConstraint("jurisdiction", "certificate_number"),
+                      trigram_index("recognitions", "certificate_number"), trigram_index("recognitions", "title"))
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"), unique=True)
     space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id"), index=True)
@@ -654,7 +676,9 @@ class AuditEvent(db.Model):
 
     __tablename__ = "audit_events"
     # the case timeline's filter (core.review.admin_case.timeline_events; migration 0013)
-    __table_args__ = (Index("ix_audit_events_object_type_object_id", "object_type", "object_id"),)
+    __table_args__ = (Index("ix_audit_events_object_type_object_id", "object_type", "object_id"),
+                      trigram_index("audit_events", "actor_name"), trigram_index("audit_events", "action"),
+                      trigram_index("audit_events", "object_id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

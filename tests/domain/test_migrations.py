@@ -16,6 +16,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from core.platform.extensions import db
+from core.platform.models import on_this_database
 
 
 def alembic_config(app):
@@ -32,7 +33,8 @@ def model_tables() -> set[str]:
 
 def schema_differences() -> list:
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": False})
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": False,
+                                                         "include_object": on_this_database(conn.dialect.name)})
         return compare_metadata(context, db.metadata)
 
 
