@@ -190,7 +190,7 @@ def app_factory(database_url, tmp_path):
     def make(config: dict | None = None, **kwargs):
         app = create_app(
             {**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, "UPLOAD_FOLDER": str(tmp_path / "uploads"),
-             **(config or {})},
+             "RENDERED_FOLDER": str(tmp_path / "rendered"), **(config or {})},
             **kwargs,
         )
         app.jinja_env.bytecode_cache = COMPILED_TEMPLATES

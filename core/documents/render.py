@@ -35,6 +35,7 @@ from flask import current_app
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from wtforms.fields import BooleanField, FieldList, FormField, RadioField, SelectFieldBase
 
+from core.documents import store
 from core.facts.forms import DayField, LinesField, MonthField, PercentField
 from core.numbers import number_text
 
@@ -83,6 +84,10 @@ def _cut(weight: int, target: Path) -> None:
     partial = target.with_suffix(f".{os.getpid()}.part")
     static.save(partial)
     partial.replace(target)  # atomic: a concurrent reader never sees half a font
+
+
+def fonts_ready() -> bool:
+    return all((font_dir() / name).is_file() for name, _weight in FONT_FILES.values())
 
 
 def ensure_fonts() -> dict[str, Path]:
@@ -337,31 +342,52 @@ def application_form(jurisdiction: str, category: str, facts: dict, form_data: d
     return ApplicationDocument(jurisdiction, category, form, official_number)
 
 
-def application_pdf(jurisdiction: str, category: str, facts: dict, form_data: dict | None = None,
-                    official_number: str | None = None) -> bytes:
+def application_html(jurisdiction: str, category: str, facts: dict, form_data: dict | None = None,
+                     official_number: str | None = None) -> str:
     from core.platform import labels
 
     document = application_form(jurisdiction, category, facts, form_data, official_number)
-    html = template_for(jurisdiction, "application").render(
+    return template_for(jurisdiction, "application").render(
         doc=document, form=document.form, authority=_authority(jurisdiction),
         category_label=labels.category_label(jurisdiction, category), **font_context())
-    return render_html(html)
+
+
+def application_pdf(jurisdiction: str, category: str, facts: dict, form_data: dict | None = None,
+                    official_number: str | None = None) -> bytes:
+    """The form for a facts file (``zhongchuang render``): rendered every time, not kept."""
+    return render_html(application_html(jurisdiction, category, facts, form_data, official_number))
 
 
 def pdf_of_application(application) -> bytes:
     facts = dict(application.facts or application.space.facts or {})
     form_data = {k: v for k, v in (application.form_data or {}).items() if not k.startswith("_")}
-    return application_pdf(application.jurisdiction, application.category, facts, form_data,
-                           application.official_number)
+    html = application_html(application.jurisdiction, application.category, facts, form_data,
+                            application.official_number)
+    return store.kept("application", application.id, html, render_html)
+
+
+def notice_html(notice) -> str:
+    from core.platform import labels
+
+    return template_for(notice.jurisdiction, "notice").render(
+        notice=notice, authority=_authority(notice.jurisdiction),
+        category_label=labels.category_label, **font_context())
 
 
 def notice_pdf(notice) -> bytes:
-    from core.platform import labels
+    return store.kept("notice", notice.id, notice_html(notice), render_html)
 
-    html = template_for(notice.jurisdiction, "notice").render(
-        notice=notice, authority=_authority(notice.jurisdiction),
-        category_label=labels.category_label, **font_context())
-    return render_html(html)
+
+def prerender_notice(notice) -> None:
+    """Render a notice just published into the store, so that its first public download
+    is a file read.  Skipped while the fonts are not cut yet (that takes a minute and
+    belongs to ``scripts/setup_pdf_tools.sh``); never fails the publication."""
+    if not fonts_ready():
+        return
+    try:
+        notice_pdf(notice)
+    except Exception:  # the download renders it again, and says what went wrong then
+        log.exception("notice %s: the PDF was not rendered ahead", notice.id)
 
 
 def certificate_citation(recognition) -> str | None:
@@ -385,7 +411,7 @@ def certificate_pdf(recognition) -> bytes:
         recognition=recognition, space=recognition.space, organisation=recognition.space.organisation,
         authority=_authority(recognition.jurisdiction), citation=certificate_citation(recognition),
         **font_context())
-    return render_html(html)
+    return store.kept("certificate", recognition.id, html, render_html)
 
 
 def pdf_response(pdf: bytes, filename: str):

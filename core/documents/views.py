@@ -16,7 +16,6 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core.documents import render as documents
-
 from core.notice import publication as public_notice
 from core.documents.render import pdf_response
 from core.platform.extensions import db
@@ -25,6 +24,9 @@ from core.intake.access import applicant_only
 from core.accounts.scoping import application_criteria, application_or_404
 
 bp = Blueprint("pdf", __name__)
+
+# A notice just published is rendered into the store, so its first public download is a file read.
+public_notice.published.append(documents.prerender_notice)
 
 
 @bp.route("/portal/applications/<int:application_id>/pdf")

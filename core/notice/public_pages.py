@@ -9,8 +9,10 @@ objection form (CSRF-protected; rate-limited per client address in
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, Response, abort, flash, make_response, redirect, render_template, request, session,
+                   url_for)
 from flask_babel import gettext
+from flask_login import current_user
 
 from core.notice import publication as public_notice
 from core.platform import clock
@@ -31,22 +33,44 @@ def _notice_or_404(notice_id: int) -> PublicNotice:
     return notice
 
 
+def revalidated(html: str, *, alike_for_all: bool) -> Response:
+    """A public page that any cache must check again before showing (a notice changes: it
+    is lengthened, closed, its spaces renamed), language and sign-in deciding its words.
+    A page alike for every anonymous visitor — no form with a CSRF token, no message, no
+    cookie written — carries the ETag of its bytes, and an unchanged one answers 304."""
+    response = make_response(html)
+    response.vary.update(("Cookie", "Accept-Language"))
+    if alike_for_all and not current_user.is_authenticated and not session.modified:
+        response.headers["Cache-Control"] = "no-cache"
+        response.add_etag()
+        response.make_conditional(request)
+    else:
+        response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
 def _render(notice: PublicNotice, *, typed: dict | None = None, errors: dict | None = None, status: int = 200):
     today = clock.today()
-    return render_template(
+    accepting = public_notice.accepts_objections(notice, today)
+    # Named once per category, not once per entry.
+    category_of = {category: labels.category_label(notice.jurisdiction, category)
+                   for category in {e.application.category for e in notice.entries}}
+    html = render_template(
         "public/notice.html", notice=notice, today=today, typed=typed or {}, errors=errors or {},
-        authority=public_notice.authority_of(notice.jurisdiction), labels=labels,
-        accepting=public_notice.accepts_objections(notice, today),
-        not_yet=today < notice.first_day,
-    ), status
+        authority=public_notice.authority_of(notice.jurisdiction), category_of=category_of,
+        accepting=accepting, not_yet=today < notice.first_day,
+    )
+    if status != 200:
+        return html, status
+    return revalidated(html, alike_for_all=not accepting)
 
 
 @bp.route("/")
 def index():
     today = clock.today()
     notices = public_notice.public_notices(today)
-    return render_template("public/index.html", notices=notices, today=today,
-                           authority_of=public_notice.authority_of, labels=labels)
+    return revalidated(render_template("public/index.html", notices=notices, today=today,
+                                       authority_of=public_notice.authority_of), alike_for_all=True)
 
 
 @bp.route("/<int:notice_id>")
@@ -82,11 +106,10 @@ def object_to(notice_id: int):
 def home():
     """``/`` (endpoint ``main.index``): the public home — the notices under 公示 for anyone,
     with a link to sign in; a signed-in user also finds the way to their own pages."""
-    from flask_login import current_user
-
     from core.accounts.scoping import is_staff
 
     today = clock.today()
-    return render_template("public/home.html", notices=public_notice.public_notices(today), today=today,
-                           authority_of=public_notice.authority_of,
-                           staff=current_user.is_authenticated and is_staff(current_user))
+    return revalidated(render_template("public/home.html", notices=public_notice.public_notices(today),
+                                       today=today, authority_of=public_notice.authority_of,
+                                       staff=current_user.is_authenticated and is_staff(current_user)),
+                       alike_for_all=True)

@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, load_only
 
 from core.platform import audit, clock
 
@@ -38,8 +38,8 @@ from core.platform import uploads
 from core.review import moves, steps, workflow
 from core.accounts.portal_account import one_address_at_a_time
 from core.platform.extensions import db
-from core.platform.jurisdictions import enabled_codes, registry
-from core.platform.models import Application, NoticeEntry, Objection, PublicNotice
+from core.platform.jurisdictions import allowed_codes, enabled_codes, registry
+from core.platform.models import Application, JurisdictionSetting, NoticeEntry, Objection, PublicNotice
 from core.bureau import operations as bureau_operations
 from core.bureau import data as bureau_data
 from core.notice.periods import NoticeError, notice_period_for
@@ -82,6 +82,11 @@ def _text(key: str, value: str | None, label: str, limit: int) -> str:
 
 
 # --- publishing --------------------------------------------------------------------------
+
+# Called with each notice once its publication is committed: ``core.documents`` registers the
+# rendering of its PDF ahead of the first download (the notice package does not import it).
+published: list = []
+
 
 
 def publish(applications: list[Application], actor, today: date, title: str, contact: str, *,
@@ -133,6 +138,9 @@ def publish(applications: list[Application], actor, today: date, title: str, con
         if commit:
             db.session.rollback()
         raise
+    if commit:
+        for hook in published:
+            hook(notice)
     return notice
 
 
@@ -391,22 +399,35 @@ def authority_of(code: str) -> str:
     return juris.authority if juris else code
 
 
+def _enabled(column):
+    """``jurisdictions.enabled_codes()`` as a condition of the same statement (the public pages
+    read in one): allowed by the deployment, and not switched off by the admin (no row: on)."""
+    switched_off = select(JurisdictionSetting.code).where(JurisdictionSetting.enabled.is_(False))
+    return column.in_(allowed_codes()) & column.not_in(switched_off)
+
+
 def public_notices(today: date) -> list[PublicNotice]:
     """Open notices, and those closed in the last ``RECENTLY_CLOSED_DAYS`` days, of the
-    enabled jurisdictions — newest first."""
+    enabled jurisdictions — newest first; one statement, only the columns the list shows."""
     recent = today - timedelta(days=RECENTLY_CLOSED_DAYS)
     return db.session.scalars(
-        select(PublicNotice).where(PublicNotice.jurisdiction.in_(enabled_codes()),
+        select(PublicNotice).where(_enabled(PublicNotice.jurisdiction),
                                    (PublicNotice.status == "open") | (PublicNotice.last_day >= recent))
+        .options(load_only(PublicNotice.jurisdiction, PublicNotice.title, PublicNotice.published_on,
+                           PublicNotice.first_day, PublicNotice.last_day, PublicNotice.status))
         .order_by(PublicNotice.published_on.desc(), PublicNotice.id.desc())
     ).all()
 
 
 def public_notice(notice_id: int) -> PublicNotice | None:
-    """A notice of an enabled jurisdiction, its entries read with their applications' spaces
-    and organisations in one more statement (the page lists them all: no query per entry)."""
+    """A notice of an enabled jurisdiction with its entries, their applications' spaces and
+    organisations, in one statement (the page lists them all: no query per entry), the
+    entries in the order they were published."""
     return db.session.scalars(
-        select(PublicNotice).where(PublicNotice.id == notice_id, PublicNotice.jurisdiction.in_(enabled_codes()))
-        .options(selectinload(PublicNotice.entries).joinedload(NoticeEntry.application)
-                 .options(joinedload(Application.space), joinedload(Application.organisation)))
-    ).one_or_none()
+        select(PublicNotice).where(PublicNotice.id == notice_id, _enabled(PublicNotice.jurisdiction))
+        .outerjoin(PublicNotice.entries).outerjoin(NoticeEntry.application)
+        .outerjoin(Application.space).outerjoin(Application.organisation)
+        .options(contains_eager(PublicNotice.entries).contains_eager(NoticeEntry.application)
+                 .options(contains_eager(Application.space), contains_eager(Application.organisation)))
+        .order_by(NoticeEntry.id)
+    ).unique().one_or_none()
