@@ -11,10 +11,14 @@ The files themselves (issue 13): a CSV starts with the UTF-8 byte-order mark, wi
 Excel reads the Chinese as GBK and shows it garbled; an ``.xlsx`` beside it needs no such
 care.  Files are named after the site's local date and time (Asia/Shanghai, the bureaus'
 clock — ``core.platform.clock``), never the server's UTC.
+
+Issue 15: a large workbook is streamed (:func:`xlsx_stream`) from a temporary file,
+never held whole in memory.
 """
 from __future__ import annotations
 
 import io
+import tempfile
 from datetime import datetime
 from urllib.parse import quote
 
@@ -31,6 +35,7 @@ def spreadsheet_safe(value) -> str:
 
 BOM = "\ufeff"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_CHUNK_BYTES = 256 * 1024
 
 
 def local_now() -> datetime:
@@ -50,8 +55,27 @@ def content_disposition(filename: str, ascii_fallback: str) -> str:
 
 
 def xlsx_bytes(sheet_title: str, headers: list[str], rows) -> bytes:
-    """One worksheet: a bold header row, then ``rows``; every cell through
-    :func:`spreadsheet_safe` and written as text, so nothing runs as a formula."""
+    """The whole workbook of :func:`write_xlsx` in memory: for small files only."""
+    out = io.BytesIO()
+    write_xlsx(out, sheet_title, headers, rows)
+    return out.getvalue()
+
+
+def xlsx_stream(sheet_title: str, headers: list[str], rows, chunk_bytes: int = XLSX_CHUNK_BYTES):
+    """The workbook of :func:`write_xlsx` as chunks of bytes, for a streamed response: it is
+    written to an anonymous temporary file (openpyxl's write-only mode keeps no rows in
+    memory), then read back a chunk at a time; the file is gone once the stream ends or
+    is closed early (a client that hangs up)."""
+    with tempfile.TemporaryFile(prefix="zhongchuang-export-") as out:
+        write_xlsx(out, sheet_title, headers, rows)
+        out.seek(0)
+        while chunk := out.read(chunk_bytes):
+            yield chunk
+
+
+def write_xlsx(out, sheet_title: str, headers: list[str], rows) -> None:
+    """One worksheet into the binary file ``out``: a bold header row, then ``rows``; every
+    cell through :func:`spreadsheet_safe` and written as text, so nothing runs as a formula."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -72,9 +96,7 @@ def xlsx_bytes(sheet_title: str, headers: list[str], rows) -> bytes:
             cell.data_type = "s"  # text: openpyxl would otherwise read a leading = as a formula
             cells.append(cell)
         sheet.append(cells)
-    out = io.BytesIO()
     book.save(out)
-    return out.getvalue()
 
 
 def _sheet_title(title: str) -> str:
