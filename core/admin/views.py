@@ -278,6 +278,8 @@ class ApplicationView(ScopedModelView):
         "batch": fmt_batch,
     }
     column_formatters_export = {**column_formatters, "batch": fmt_batch_text}
+    export_memo = {"jurisdiction": ("jurisdiction",), "category": ("jurisdiction", "category"),
+                   "status": ("status",), "current_step": ("jurisdiction", "category", "current_step")}
     column_filters = (
         FilterEqual(column="jurisdiction", name=_l("Jurisdiction"), options=visible_jurisdiction_options),
         FilterEqual(column="category", name=_l("Category"), options=visible_category_options),
@@ -423,6 +425,7 @@ class AuditEventView(ScopedModelView):
     column_formatters = {"jurisdiction": fmt_jurisdiction, "detail": fmt_detail, "action": fmt_action,
                          "object_type": fmt_object_type, "from_state": fmt_from_state, "to_state": fmt_to_state}
     column_formatters_export = {**column_formatters, "detail": fmt_detail_text}
+    export_memo = {"jurisdiction": ("jurisdiction",), "action": ("action",), "object_type": ("object_type",)}
     column_filters = (
         FilterEqual(column="jurisdiction", name=_l("Jurisdiction"), options=visible_jurisdiction_options),
         FilterEqual(column="action", name=_l("Action"), options=audit_action_options),
@@ -463,6 +466,7 @@ class RecognitionView(ScopedModelView):
         "status": lambda v, c, m, n: labels.recognition_status_label(m.status),
     }
     column_formatters_export = column_formatters
+    export_memo = {"jurisdiction": ("jurisdiction",), "level": ("level",), "status": ("status",)}
     column_filters = (
         FilterEqual(column="jurisdiction", name=_l("Jurisdiction"), options=visible_jurisdiction_options),
     )
@@ -499,6 +503,7 @@ class SubsidyEntitlementView(ScopedModelView):
         "recognition_id": fmt_title_record,
     }
     column_formatters_export = column_formatters
+    export_memo = {"jurisdiction": ("jurisdiction",), "status": ("status",)}
     column_details_exclude_list = ("rule_code",)  # the rule's name is the Support column
     column_filters = (
         FilterEqual(column="jurisdiction", name=_l("Jurisdiction"), options=visible_jurisdiction_options),
