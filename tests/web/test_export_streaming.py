@@ -26,7 +26,7 @@ from core.facts import make_uscc
 from core.platform import audit
 from core.platform.exports import BOM, XLSX_CHUNK_BYTES, XLSX_MIMETYPE, xlsx_stream
 from core.platform.extensions import db
-from core.platform.models import Application, Organisation, Recognition, Space, SubsidyEntitlement
+from core.platform.models import Application, Call, Organisation, Recognition, Space, SubsidyEntitlement
 from tests.factories import REGIONS, login, make_user
 
 _serial = itertools.count(1)
@@ -228,3 +228,21 @@ def test_every_export_has_exactly_flask_admins_own_rows(app, query):
                     filled.add(view.endpoint)
     assert filled >= ({"application", "subsidyentitlement"} if query == "?search=NO-0" else
                       {"application", "auditevent", "space", "organisation", "recognition", "subsidyentitlement"})
+
+
+def test_export_eager_loads_a_relationship_once_per_chunk(app, admin_client, monkeypatch):
+    """A formatter reading a relationship no column joins (here the application's call)."""
+    view = view_of(app, "application")
+    monkeypatch.setattr(view, "export_eager", ("call",))
+    monkeypatch.setattr(view, "export_chunk_rows", 4)
+    monkeypatch.setitem(view.column_formatters_export, "official_number", lambda v, c, m, n: m.call.title)
+    call = Call(jurisdiction="kunming", title="=昆明申报通知", opens_on=date(2026, 1, 1), closes_on=date(2026, 2, 1),
+                categories=["comprehensive_service"])
+    db.session.add(call)
+    add_units(10)
+    Application.query.update({"call_id": call.id})
+    db.session.commit()
+    with statements() as seen:
+        rows = csv_rows(admin_client.get("/admin/application/export/csv/").get_data())
+    assert [r[rows[0].index("受理编号")] for r in rows[1:]] == ["'=昆明申报通知"] * 10
+    assert sum(1 for s in seen if re.search(r"FROM calls\b", s)) == 3  # chunks of 4, 4 and 2 rows
