@@ -15,6 +15,7 @@ change, once per jurisdiction concerned (``audit_jurisdictions``).
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import islice
 
 from flask import Response, abort, flash, redirect, request, stream_with_context, url_for
 from flask_admin.actions import action
@@ -242,10 +243,15 @@ class ScopedModelView(StaffAccessMixin, ModelView):
             if col in dict(self._export_columns) and formatter.__name__ == "inner":  # as Flask-Admin refuses
                 raise NotImplementedError(f"Macros are not implemented in export. Column: {col}")
         cells = [self._export_cell(name) for name, _ in self._export_columns]
-        for models in _chunked(self.export_query(), self.export_chunk_rows):
-            held = self.export_prefetch(models)
-            yield [[cell(model) for cell in cells] for model in models]
-            del held  # what was prefetched goes with its chunk
+        rows = iter(self.export_query())
+        while True:
+            with exports.collector_paused():
+                models = list(islice(rows, self.export_chunk_rows))
+                if not models:
+                    return
+                chunk = _formatted(models, cells, held=self.export_prefetch(models))
+                del models
+            yield chunk
 
     def _export_cell(self, name):
         """``model -> exported cell`` of the column ``name``, memoised as ``export_memo`` says."""
@@ -341,13 +347,7 @@ def _json_columns(mapper) -> list:
             if len(prop.columns) == 1 and isinstance(prop.columns[0].type, JSON)]
 
 
-def _chunked(rows, size: int):
-    """Lists of at most ``size`` items of the iterable ``rows``."""
-    chunk = []
-    for row in rows:
-        chunk.append(row)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+def _formatted(models: list, cells: list, held) -> list[list]:
+    """The exported cells of ``models``; ``held`` (what ``export_prefetch`` loaded) stays
+    referenced, so in the session's identity map, until they are formatted."""
+    return [[cell(model) for cell in cells] for model in models]

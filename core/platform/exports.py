@@ -17,8 +17,11 @@ never held whole in memory.
 """
 from __future__ import annotations
 
+import gc
 import io
 import tempfile
+import threading
+from contextlib import contextmanager
 from datetime import datetime
 from urllib.parse import quote
 
@@ -97,6 +100,35 @@ def write_xlsx(out, sheet_title: str, headers: list[str], rows) -> None:
             cells.append(cell)
         sheet.append(cells)
     book.save(out)
+
+
+_pause_lock = threading.Lock()
+_pauses = 0
+_collector_was_enabled = False
+
+
+@contextmanager
+def collector_paused():
+    """Python's cycle collector held off while a chunk of an export is built.
+
+    The chunk's ORM rows are freed by reference counting; the collector, triggered by
+    their allocations, would scan the whole heap again and again (measured: a 100,000-row
+    export took twice as long, and no garbage was found).  Only the building of a chunk is
+    covered, never the wait for a client between chunks; pauses in several threads are
+    counted, and the last one out restores the collector as it was."""
+    global _pauses, _collector_was_enabled
+    with _pause_lock:
+        if _pauses == 0:
+            _collector_was_enabled = gc.isenabled()
+            gc.disable()
+        _pauses += 1
+    try:
+        yield
+    finally:
+        with _pause_lock:
+            _pauses -= 1
+            if _pauses == 0 and _collector_was_enabled:
+                gc.enable()
 
 
 def _sheet_title(title: str) -> str:

@@ -10,6 +10,7 @@ statements counted with a SQLAlchemy ``before_cursor_execute`` listener.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import itertools
 import re
@@ -24,7 +25,7 @@ from sqlalchemy import event
 
 from core.facts import make_uscc
 from core.platform import audit
-from core.platform.exports import BOM, XLSX_CHUNK_BYTES, XLSX_MIMETYPE, xlsx_stream
+from core.platform.exports import BOM, XLSX_CHUNK_BYTES, XLSX_MIMETYPE, collector_paused, xlsx_stream
 from core.platform.extensions import db
 from core.platform.models import Application, Call, Organisation, Recognition, Space, SubsidyEntitlement
 from tests.factories import REGIONS, login, make_user
@@ -246,3 +247,34 @@ def test_export_eager_loads_a_relationship_once_per_chunk(app, admin_client, mon
         rows = csv_rows(admin_client.get("/admin/application/export/csv/").get_data())
     assert [r[rows[0].index("受理编号")] for r in rows[1:]] == ["'=昆明申报通知"] * 10
     assert sum(1 for s in seen if re.search(r"FROM calls\b", s)) == 3  # chunks of 4, 4 and 2 rows
+
+
+def test_the_cycle_collector_is_paused_only_while_a_chunk_is_built(app, kunming_client, monkeypatch):
+    add_units(5)
+    monkeypatch.setattr(view_of(app, "application"), "export_chunk_rows", 2)
+    assert gc.isenabled()
+    response = kunming_client.get("/admin/application/export/csv/", buffered=False)
+    between = []
+    for _ in response.response:
+        between.append(gc.isenabled())  # never held while the client is being served
+    response.close()
+    assert between == [True] * 4  # the headers, then chunks of 2, 2 and 1 rows
+
+
+def test_collector_pauses_nest_and_leave_the_collector_as_it_was():
+    assert gc.isenabled()
+    with collector_paused():
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer pause still holds
+    assert gc.isenabled()
+    with pytest.raises(ZeroDivisionError), collector_paused():
+        1 / 0
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # it was off: left off
+    finally:
+        gc.enable()
