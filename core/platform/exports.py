@@ -22,6 +22,7 @@ import io
 import tempfile
 import threading
 from contextlib import contextmanager
+from itertools import islice
 from datetime import datetime
 from urllib.parse import quote
 
@@ -39,6 +40,7 @@ def spreadsheet_safe(value) -> str:
 BOM = "\ufeff"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLSX_CHUNK_BYTES = 256 * 1024
+XLSX_BATCH_ROWS = 1000
 
 
 def local_now() -> datetime:
@@ -92,13 +94,19 @@ def write_xlsx(out, sheet_title: str, headers: list[str], rows) -> None:
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
-    for row in rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=spreadsheet_safe(value))
-            cell.data_type = "s"  # text: openpyxl would otherwise read a leading = as a formula
-            cells.append(cell)
-        sheet.append(cells)
+    rows = iter(rows)
+    while True:
+        with collector_paused():  # the cells are garbage as soon as written: see collector_paused
+            batch = list(islice(rows, XLSX_BATCH_ROWS))
+            for row in batch:
+                cells = []
+                for value in row:
+                    cell = WriteOnlyCell(sheet, value=spreadsheet_safe(value))
+                    cell.data_type = "s"  # text: openpyxl would otherwise read a leading = as a formula
+                    cells.append(cell)
+                sheet.append(cells)
+        if not batch:
+            break
     book.save(out)
 
 
