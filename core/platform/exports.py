@@ -13,7 +13,7 @@ care.  Files are named after the site's local date and time (Asia/Shanghai, the 
 clock — ``core.platform.clock``), never the server's UTC.
 
 Issue 15: a large workbook is streamed (:func:`xlsx_stream`) from a temporary file,
-never held whole in memory.
+never held whole in memory; an export builds each chunk under :func:`collector_paused`.
 """
 from __future__ import annotations
 
