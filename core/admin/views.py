@@ -15,7 +15,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
 from wtforms import PasswordField, SelectField, SelectMultipleField
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import load_only
 from wtforms.validators import Email, Length, Optional, Regexp, ValidationError
 
 from core.accounts import account_notices
@@ -32,7 +33,7 @@ from core.facts import is_valid_uscc
 from core.platform.jurisdictions import enabled_codes
 from core.accounts import passwords
 from core.platform.extensions import db
-from core.platform.models import Organisation, User, UserScope
+from core.platform.models import Application, Organisation, Recognition, User, UserScope
 from core.accounts.scoping import (concerned_jurisdictions, managed_organisation_criteria, managed_space_criteria,
                           visible_codes)
 
@@ -119,8 +120,6 @@ def _event_application(model):
     """(jurisdiction, category) of the application an event is about, for its step names."""
     if model.object_type != "Application" or not (model.object_id or "").isdigit():
         return model.jurisdiction, None
-    from core.platform.models import Application
-
     application = db.session.get(Application, int(model.object_id))
     return (application.jurisdiction, application.category) if application else (model.jurisdiction, None)
 
@@ -279,6 +278,8 @@ class ApplicationView(ScopedModelView):
         "batch": fmt_batch,
     }
     column_formatters_export = {**column_formatters, "batch": fmt_batch_text}
+    export_memo = {"jurisdiction": ("jurisdiction",), "category": ("jurisdiction", "category"),
+                   "status": ("status",), "current_step": ("jurisdiction", "category", "current_step")}
     column_filters = (
         FilterEqual(column="jurisdiction", name=_l("Jurisdiction"), options=visible_jurisdiction_options),
         FilterEqual(column="category", name=_l("Category"), options=visible_category_options),
@@ -424,11 +425,19 @@ class AuditEventView(ScopedModelView):
     column_formatters = {"jurisdiction": fmt_jurisdiction, "detail": fmt_detail, "action": fmt_action,
                          "object_type": fmt_object_type, "from_state": fmt_from_state, "to_state": fmt_to_state}
     column_formatters_export = {**column_formatters, "detail": fmt_detail_text}
+    export_memo = {"jurisdiction": ("jurisdiction",), "action": ("action",), "object_type": ("object_type",)}
     column_filters = (
         FilterEqual(column="jurisdiction", name=_l("Jurisdiction"), options=visible_jurisdiction_options),
         FilterEqual(column="action", name=_l("Action"), options=audit_action_options),
         FilterEqual(column="object_type", name=_l("Record type"), options=object_type_options),
     )
+
+    def export_prefetch(self, rows):
+        """The applications the events are about (their step names), one query per chunk."""
+        ids = {int(e.object_id) for e in rows
+               if e.object_type == "Application" and (e.object_id or "").isdigit() and len(e.object_id) < 10}
+        return db.session.scalars(select(Application).where(Application.id.in_(ids)).options(
+            load_only(Application.jurisdiction, Application.category))).all() if ids else []
 
 
 class RecognitionView(ScopedModelView):
@@ -457,6 +466,7 @@ class RecognitionView(ScopedModelView):
         "status": lambda v, c, m, n: labels.recognition_status_label(m.status),
     }
     column_formatters_export = column_formatters
+    export_memo = {"jurisdiction": ("jurisdiction",), "level": ("level",), "status": ("status",)}
     column_filters = (
         FilterEqual(column="jurisdiction", name=_l("Jurisdiction"), options=visible_jurisdiction_options),
     )
@@ -464,8 +474,6 @@ class RecognitionView(ScopedModelView):
 
 def fmt_title_record(view, context, model, name):
     """The title an entitlement belongs to, by its certificate number and title (not its row id)."""
-    from core.platform.models import Recognition
-
     recognition = db.session.get(Recognition, model.recognition_id)
     return f"{recognition.certificate_number} {recognition.title}" if recognition else ""
 
@@ -495,9 +503,15 @@ class SubsidyEntitlementView(ScopedModelView):
         "recognition_id": fmt_title_record,
     }
     column_formatters_export = column_formatters
+    export_memo = {"jurisdiction": ("jurisdiction",), "status": ("status",)}
     column_details_exclude_list = ("rule_code",)  # the rule's name is the Support column
     column_filters = (
         FilterEqual(column="jurisdiction", name=_l("Jurisdiction"), options=visible_jurisdiction_options),
         FilterEqual(column="status", name=_l("Status"), options=lambda: [
             (code, str(label)) for code, label in labels.SUBSIDY_STATUS_LABELS.items()]),
     )
+
+    def export_prefetch(self, rows):
+        """The titles the entitlements belong to (fmt_title_record), one query per chunk."""
+        ids = {e.recognition_id for e in rows if e.recognition_id is not None}
+        return db.session.scalars(select(Recognition).where(Recognition.id.in_(ids))).all() if ids else []

@@ -11,10 +11,18 @@ The files themselves (issue 13): a CSV starts with the UTF-8 byte-order mark, wi
 Excel reads the Chinese as GBK and shows it garbled; an ``.xlsx`` beside it needs no such
 care.  Files are named after the site's local date and time (Asia/Shanghai, the bureaus'
 clock — ``core.platform.clock``), never the server's UTC.
+
+Issue 15: a large workbook is streamed (:func:`xlsx_stream`) from a temporary file,
+never held whole in memory; an export builds each chunk under :func:`collector_paused`.
 """
 from __future__ import annotations
 
+import gc
 import io
+import tempfile
+import threading
+from contextlib import contextmanager
+from itertools import islice
 from datetime import datetime
 from urllib.parse import quote
 
@@ -31,6 +39,8 @@ def spreadsheet_safe(value) -> str:
 
 BOM = "\ufeff"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_CHUNK_BYTES = 256 * 1024
+XLSX_BATCH_ROWS = 1000
 
 
 def local_now() -> datetime:
@@ -50,8 +60,27 @@ def content_disposition(filename: str, ascii_fallback: str) -> str:
 
 
 def xlsx_bytes(sheet_title: str, headers: list[str], rows) -> bytes:
-    """One worksheet: a bold header row, then ``rows``; every cell through
-    :func:`spreadsheet_safe` and written as text, so nothing runs as a formula."""
+    """The whole workbook of :func:`write_xlsx` in memory: for small files only."""
+    out = io.BytesIO()
+    write_xlsx(out, sheet_title, headers, rows)
+    return out.getvalue()
+
+
+def xlsx_stream(sheet_title: str, headers: list[str], rows, chunk_bytes: int = XLSX_CHUNK_BYTES):
+    """The workbook of :func:`write_xlsx` as chunks of bytes, for a streamed response: it is
+    written to an anonymous temporary file (openpyxl's write-only mode keeps no rows in
+    memory), then read back a chunk at a time; the file is gone once the stream ends or
+    is closed early (a client that hangs up)."""
+    with tempfile.TemporaryFile(prefix="zhongchuang-export-") as out:
+        write_xlsx(out, sheet_title, headers, rows)
+        out.seek(0)
+        while chunk := out.read(chunk_bytes):
+            yield chunk
+
+
+def write_xlsx(out, sheet_title: str, headers: list[str], rows) -> None:
+    """One worksheet into the binary file ``out``: a bold header row, then ``rows``; every
+    cell through :func:`spreadsheet_safe` and written as text, so nothing runs as a formula."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -65,16 +94,49 @@ def xlsx_bytes(sheet_title: str, headers: list[str], rows) -> bytes:
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
-    for row in rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=spreadsheet_safe(value))
-            cell.data_type = "s"  # text: openpyxl would otherwise read a leading = as a formula
-            cells.append(cell)
-        sheet.append(cells)
-    out = io.BytesIO()
+    rows = iter(rows)
+    while True:
+        with collector_paused():  # the cells are garbage as soon as written: see collector_paused
+            batch = list(islice(rows, XLSX_BATCH_ROWS))
+            for row in batch:
+                cells = []
+                for value in row:
+                    cell = WriteOnlyCell(sheet, value=spreadsheet_safe(value))
+                    cell.data_type = "s"  # text: openpyxl would otherwise read a leading = as a formula
+                    cells.append(cell)
+                sheet.append(cells)
+        if not batch:
+            break
     book.save(out)
-    return out.getvalue()
+
+
+_pause_lock = threading.Lock()
+_pauses = 0
+_collector_was_enabled = False
+
+
+@contextmanager
+def collector_paused():
+    """Python's cycle collector held off while a chunk of an export is built.
+
+    The chunk's ORM rows are freed by reference counting; the collector, triggered by
+    their allocations, would scan the whole heap again and again (measured: a 100,000-row
+    export took twice as long, and no garbage was found).  Only the building of a chunk is
+    covered, never the wait for a client between chunks; pauses in several threads are
+    counted, and the last one out restores the collector as it was."""
+    global _pauses, _collector_was_enabled
+    with _pause_lock:
+        if _pauses == 0:
+            _collector_was_enabled = gc.isenabled()
+            gc.disable()
+        _pauses += 1
+    try:
+        yield
+    finally:
+        with _pause_lock:
+            _pauses -= 1
+            if _pauses == 0 and _collector_was_enabled:
+                gc.enable()
 
 
 def _sheet_title(title: str) -> str:
