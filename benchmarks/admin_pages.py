@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -52,8 +53,8 @@ def main() -> int:
             (f"list, status filter ({STATUS})", officer, f"/admin/application/?{STATUS_FILTER_ARG}={STATUS}",
              yard, f"/applications/?{scope}&status={STATUS}"),
             ("list, page 500", officer, "/admin/application/?page=499", yard, f"/applications/?{scope}&page=499"),
-            (f"list, search ({SEARCH})", officer, f"/admin/application/?search={harness.quote(SEARCH)}",
-             yard, f"/applications/?{scope}&search={harness.quote(SEARCH)}"),
+            (f"list, search ({SEARCH})", officer, f"/admin/application/?search={quote(SEARCH)}",
+             yard, f"/applications/?{scope}&search={quote(SEARCH)}"),
             ("dashboard, officer", officer, "/admin/", None, None),
             ("dashboard, admin", admin, "/admin/", None, None),
             (f"case page (application {case_id})", officer, f"/admin/case/{case_id}", None, None),

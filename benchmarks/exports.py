@@ -66,7 +66,7 @@ def download(client: harness.Client, path: str, result: Downloads) -> None:
                          f"({type(exc).__name__})")
         return
     if reply.status != 200:
-        result.failed = f"HTTP {reply.status}"
+        result.failed = f"HTTP {reply.status} after {time.perf_counter() - start:.0f} s"
         return
     result.times.append(time.perf_counter() - start)
     result.size, result.lines = counted["bytes"], counted["lines"]
