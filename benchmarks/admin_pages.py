@@ -23,7 +23,6 @@ from harness import fill  # noqa: E402
 
 STATUS = "in_review"  # the status filter measured (the largest list after the whole one)
 SEARCH = "星火"  # one of fill.WORDS: in about one space or organisation name in fifteen
-STATUS_FILTER_ARG = "flt0_2"  # Flask-Admin's URL argument of ApplicationView's third filter (status)
 
 
 def case_application(db: str, code: str) -> int:
@@ -48,9 +47,10 @@ def main() -> int:
         admin = harness.sign_in(project.port, fill.ADMIN_LOGIN, args.db)
         yard = harness.Client(bare.port)
         scope = f"scope={code}"
+        status_filter = harness.status_filter_arg(officer)  # flt0_2 today
         pairs = [
             ("list, first page", officer, "/admin/application/", yard, f"/applications/?{scope}"),
-            (f"list, status filter ({STATUS})", officer, f"/admin/application/?{STATUS_FILTER_ARG}={STATUS}",
+            (f"list, status filter ({STATUS})", officer, f"/admin/application/?{status_filter}={STATUS}",
              yard, f"/applications/?{scope}&status={STATUS}"),
             ("list, page 500", officer, "/admin/application/?page=499", yard, f"/applications/?{scope}&page=499"),
             (f"list, search ({SEARCH})", officer, f"/admin/application/?search={quote(SEARCH)}",

@@ -27,7 +27,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import harness  # noqa: E402
 from harness import fill  # noqa: E402
 
-STATUS_FILTER_ARG = "flt0_2"  # Flask-Admin's URL argument of ApplicationView's status filter
 
 
 def status_near(db: str, code: str, target: int = 1000) -> tuple[str, int]:
@@ -62,11 +61,13 @@ def download(client: harness.Client, path: str, result: Downloads) -> None:
         reply = client.get(path, sink=sink)
     except (OSError, http.client.HTTPException) as exc:
         client.close()
-        result.failed = (f"cut after {time.perf_counter() - start:.0f} s, {counted['bytes'] / 1e6:.1f} MB "
-                         f"({type(exc).__name__})")
+        elapsed = time.perf_counter() - start
+        result.failed = (f"cut after {elapsed:.0f} s, {counted['bytes'] / 1e6:.1f} MB "
+                         f"({type(exc).__name__}){harness.cut(elapsed)}")
         return
     if reply.status != 200:
-        result.failed = f"HTTP {reply.status} after {time.perf_counter() - start:.0f} s"
+        elapsed = time.perf_counter() - start
+        result.failed = f"HTTP {reply.status} after {elapsed:.0f} s{harness.cut(elapsed)}"
         return
     result.times.append(time.perf_counter() - start)
     result.size, result.lines = counted["bytes"], counted["lines"]
@@ -149,9 +150,10 @@ def main() -> int:
     # One sign-in each, reused by every fresh server: the session lives in the database and the
     # cookie is signed with the same key (an admin code is accepted once per 30-second step).
     with harness.project_server(args.db, 1, args.timeout) as project:
-        officer = harness.sign_in(project.port, fill.officer_login(code)).cookies
+        signed_in = harness.sign_in(project.port, fill.officer_login(code))
+        officer, status_filter = signed_in.cookies, harness.status_filter_arg(signed_in)
         admin = harness.sign_in(project.port, fill.ADMIN_LOGIN, args.db).cookies
-    flt = f"?{STATUS_FILTER_ARG}={status}"
+    flt = f"?{status_filter}={status}"
     rows = []
     rows += measure(args, f"CSV, {code} officer, status {status} ({small:,} rows)", officer,
                     f"/admin/application/export/csv/{flt}", f"/applications/export.csv?scope={code}&status={status}",

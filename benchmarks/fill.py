@@ -91,7 +91,13 @@ def psycopg_url(url: str) -> str:
 
 
 def project_app(url: str):
+    import os
+    import tempfile
+
     from core.app import create_app
+
+    # the app's instance folder (a secret key file) out of the work tree, unless one is set
+    os.environ.setdefault("ZHONGCHUANG_INSTANCE", tempfile.mkdtemp(prefix="zc-fill-instance-"))
 
     return create_app({"SQLALCHEMY_DATABASE_URI": url, "SESSION_COOKIE_SECURE": False})
 

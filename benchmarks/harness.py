@@ -35,6 +35,12 @@ import fill  # noqa: E402  (beside this file)
 HOST = "127.0.0.1"
 SECRET_KEY = "bench-secret-key-0123456789abcdef0123456789abcdef"
 OFFICER_JURISDICTION = "kunming"  # the officer whose pages are measured
+WORKER_TIMEOUT = 30  # gunicorn's --timeout of the run (set by ``arguments``)
+
+
+def cut(elapsed: float) -> str:
+    """What a failure after ``elapsed`` seconds most likely was."""
+    return " (worker timeout)" if elapsed >= WORKER_TIMEOUT - 0.5 else ""
 
 
 # --- command line ----------------------------------------------------------------------------
@@ -51,6 +57,8 @@ def arguments(description: str, n: int = 30, add=None) -> argparse.Namespace:
     if add:
         add(parser)
     args = parser.parse_args()
+    global WORKER_TIMEOUT
+    WORKER_TIMEOUT = args.timeout
     if args.quick:
         args.n = min(args.n, 5)
     return args
@@ -222,8 +230,10 @@ class Client:
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         for attempt in (1, 2):
+            reused = self.conn is not None
             if self.conn is None:
                 self.conn = http.client.HTTPConnection(HOST, self.port, timeout=self.timeout)
+            sent = time.monotonic()
             try:
                 self.conn.request(method, path, body=body, headers=headers)
                 reply = self.conn.getresponse()
@@ -236,7 +246,9 @@ class Client:
                 break
             except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
                 self.close()
-                if attempt == 2:
+                # once more only for a kept-alive connection the server had closed meanwhile (an
+                # answer at once); never for a request the server dropped midway (a worker timeout)
+                if attempt == 2 or not reused or time.monotonic() - sent > 1:
                     raise
         for name, value in reply.getheaders():
             if name.lower() == "set-cookie":
@@ -333,7 +345,7 @@ def timed(client: Client, path: str, timing: Timing, expect: int = 200) -> None:
     elapsed = time.perf_counter() - start
     timing.size, timing.status = len(reply.body), reply.status
     if reply.status != expect:
-        timing.failed = f"HTTP {reply.status} after {elapsed:.1f} s"
+        timing.failed = f"HTTP {reply.status} after {elapsed:.1f} s{cut(elapsed)}"
         return
     timing.times.append(elapsed)
 
@@ -387,6 +399,22 @@ def latency_rows(results) -> list[list[str]]:
         rows.append([label, *side(a), *side(b), ratio(a.median, b.median if b else None),
                      f"{a.size:,}", f"{b.size:,}" if b else "—"])
     return rows
+
+
+FILTERS_RE = re.compile(r'<div id="filter-groups-data"[^>]*>(.*?)</div>', re.S)
+
+
+def status_filter_arg(client: Client, path: str = "/admin/application/") -> str:
+    """Flask-Admin's URL argument of the list's status filter (``flt0_<arg>``), read from the
+    filter data the list page carries, so a reordering of the filters does not break the URL."""
+    import json
+
+    match = FILTERS_RE.search(client.get(path).text)
+    for group in json.loads(match.group(1)).values() if match else ():
+        for flt in group:
+            if any(option[0] == "in_review" for option in flt.get("options") or ()):
+                return f"flt0_{flt['arg']}"
+    sys.exit(f"no status filter on {path}")
 
 
 LIST_COUNT_RE = re.compile(r"列表 \((\d+)\)")
