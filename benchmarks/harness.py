@@ -65,7 +65,7 @@ def arguments(description: str, n: int = 30, add=None) -> argparse.Namespace:
 
 
 def require_filled(url: str) -> dict:
-    """The counts of the filled database, or one line and exit status 2."""
+    """The counts of the filled database, or one line and exit status 1."""
     import psycopg
 
     try:
