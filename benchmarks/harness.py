@@ -118,6 +118,7 @@ class Server:
     port: int = 0
     process: subprocess.Popen | None = None
     folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="zc-bench-")))
+    scratch: tuple = ()  # more folders of this server's, removed with its log when it stops
 
     def start(self, ready_path: str = "/healthz") -> "Server":
         self.port = free_port()
@@ -139,7 +140,7 @@ class Server:
             except OSError:
                 pass
             time.sleep(0.3)
-        self.stop()
+        self.stop(keep_log=True)
         sys.exit(f"{self.name} did not answer within 120 s; its log: {self.folder / 'gunicorn.log'}")
 
     def worker_pids(self) -> list[int]:
@@ -168,7 +169,7 @@ class Server:
                 peaks.append(int(match.group(1)) / 1024)
         return max(peaks, default=0.0)
 
-    def stop(self) -> None:
+    def stop(self, keep_log: bool = False) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -177,6 +178,8 @@ class Server:
                 self.process.kill()
                 self.process.wait()
         self.process = None
+        for folder in [*([] if keep_log else [self.folder]), *self.scratch]:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def __enter__(self):
         return self
@@ -191,7 +194,8 @@ def project_server(db: str, workers: int = 2, timeout: int = 30, extra: tuple = 
     env = {"DATABASE_URL": db, "ZHONGCHUANG_SECRET_KEY": SECRET_KEY, "ZHONGCHUANG_SECURE_COOKIES": "0",
            "ZHONGCHUANG_INSTANCE": str(instance), "ZHONGCHUANG_UPLOAD_FOLDER": str(instance / "uploads"),
            "PYTHONPATH": str(ROOT)}
-    return Server("the project", "core.app:create_app()", env, workers, timeout, extra).start("/healthz")
+    return Server("the project", "core.app:create_app()", env, workers, timeout, extra,
+                  scratch=(instance,)).start("/healthz")
 
 
 def bare_server(db: str, workers: int = 2, timeout: int = 30, extra: tuple = ()) -> Server:
