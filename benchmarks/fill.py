@@ -219,11 +219,13 @@ class Rows:
         }
 
     # applications, batches, recognitions
-    def applications(self) -> None:
+    def application_rows(self):
+        """The applications, one row at a time (COPY takes them as they come: a hundred thousand
+        rows of JSON are never all in memory); recognitions and each one's history kept."""
         rng = self.rng
         statuses, weights = list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values())
-        self.batches: dict[tuple[str, int], int] = {}
-        self.history: list[tuple] = []  # (application id, jurisdiction, category, status, step, submitted_on)
+        self.history: list[tuple] = []  # (application id, jurisdiction, status, step, steps, submitted_on)
+        self.under_notice: list[tuple] = []  # (application id, jurisdiction, batch id)
         official = {code: 0 for code in JURISDICTIONS}
         certificates: dict[tuple[str, int], int] = {}
         n_orgs = self.n["organisations"]
@@ -252,11 +254,10 @@ class Rows:
             created = datetime.combine(submitted or date(2026, 6, 1), datetime.min.time(), UTC) \
                 - timedelta(days=rng.randint(1, 30))
             facts = self.application_facts(org)
-            self.tables["applications"].append((
-                i, created, code, category, policy["document"] if submitted else None, org, org, None, batch,
-                status, step, json.dumps(facts, ensure_ascii=False),
-                json.dumps(self.form_data(self.space_name[org]), ensure_ascii=False), number, None, submitted,
-                created + timedelta(days=rng.randint(0, 200)), 1))
+            yield (i, created, code, category, policy["document"] if submitted else None, org, org, None, batch,
+                   status, step, json.dumps(facts, ensure_ascii=False),
+                   json.dumps(self.form_data(self.space_name[org]), ensure_ascii=False), number, None, submitted,
+                   created + timedelta(days=rng.randint(0, 200)), 1)
             if status == "recognised":
                 granted = submitted + timedelta(days=rng.randint(60, 150))
                 key = (code, granted.year)
@@ -267,6 +268,8 @@ class Rows:
                     f"{CERT_PREFIX[code]}众创〔{granted.year}〕{certificates[key]:05d}号", LEVEL[code], granted,
                     "active", None, None))
             self.history.append((i, code, status, step, steps, submitted))
+            if status == "under_notice":
+                self.under_notice.append((i, code, batch))
 
     def application_facts(self, org: int) -> dict:
         """The space's facts at the time of application, a few numbers moved."""
@@ -286,16 +289,23 @@ class Rows:
         return None
 
     def batch(self, code: str, year: int, k: int) -> int:
-        key = (code, year * 10 + k)
-        if key not in self.batches:
-            batch_id = len(self.batches) + 1
-            self.batches[key] = batch_id
-            decided = year < 2026
-            self.tables["batches"].append((
-                batch_id, datetime(year, 3 * k, 1, tzinfo=UTC), code, f"{year}年第{k}批",
-                "decided" if decided else "open", "approved" if decided else None,
-                date(year, 3 * k + 2, 15) if decided else None, f"{year}年局务会第{k}次" if decided else None, None))
-        return self.batches[key]
+        return self.batches[(code, year * 10 + k)]
+
+    def all_batches(self) -> None:
+        """Two review batches a year per jurisdiction, made before the applications that cite them."""
+        self.batches: dict[tuple[str, int], int] = {}
+        for code in JURISDICTIONS:
+            first, last = YEARS[code]
+            for year in range(first, last + 1):
+                for k in (1, 2):
+                    batch_id = len(self.batches) + 1
+                    self.batches[(code, year * 10 + k)] = batch_id
+                    decided = year < 2026
+                    self.tables["batches"].append((
+                        batch_id, datetime(year, 3 * k, 1, tzinfo=UTC), code, f"{year}年第{k}批",
+                        "decided" if decided else "open", "approved" if decided else None,
+                        date(year, 3 * k + 2, 15) if decided else None, f"{year}年局务会第{k}次" if decided else None,
+                        None))
 
     # audit events
     def audit_events(self, officers: dict[str, tuple[int, str]]) -> None:
@@ -351,17 +361,16 @@ class Rows:
     def notices(self) -> None:
         published = self.today - timedelta(days=2)
         for n, code in enumerate(JURISDICTIONS, 1):
-            entries = [row for row in self.tables["applications"] if row[2] == code and row[9] == "under_notice"]
-            entries = entries[:NOTICE_ENTRIES]
-            batch = entries[0][8] if entries else None
+            entries = [entry for entry in self.under_notice if entry[1] == code][:NOTICE_ENTRIES]
+            batch = entries[0][2] if entries else None
             name = self.policies[code]["name"]
             self.tables["public_notices"].append((
                 n, datetime.combine(published, datetime.min.time(), UTC), code, batch,
                 f"关于{published.year}年第{n}批{name}众创空间认定结果的公示", published, published + timedelta(days=1),
                 published + timedelta(days=21), 15, "政策规定的公示期（工作日）", f"{name}科技局 0871-0000000{n}", "open",
                 None))
-            for row in entries:
-                self.tables["notice_entries"].append((len(self.tables["notice_entries"]) + 1, n, row[0]))
+            for entry in entries:
+                self.tables["notice_entries"].append((len(self.tables["notice_entries"]) + 1, n, entry[0]))
 
     def users(self) -> dict[str, tuple[int, str]]:
         from werkzeug.security import generate_password_hash
@@ -385,11 +394,13 @@ class Rows:
                     officers[code] = (user_id, f"{name}（{login}）")
         return officers
 
-    def build(self) -> None:
-        officers = self.users()
+    def before_applications(self) -> None:
+        self.officers = self.users()
         self.organisations()
-        self.applications()
-        self.audit_events(officers)
+        self.all_batches()
+
+    def after_applications(self) -> None:
+        self.audit_events(self.officers)
         self.notices()
 
 
@@ -429,13 +440,13 @@ def schema_exists(conn) -> bool:
     return conn.execute("SELECT to_regclass('public.applications')").fetchone()[0] is not None
 
 
-def copy_rows(conn, table: str, rows: list[tuple]) -> None:
+def copy_rows(conn, table: str, rows) -> None:
     columns = COLUMNS[table]
     with conn.cursor() as cur:
         with cur.copy(f'COPY "{table}" ({", ".join(columns)}) FROM STDIN') as copy:
             for row in rows:
                 copy.write_row(row)
-        if "id" in columns and rows:
+        if "id" in columns:
             cur.execute(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), (SELECT max(id) FROM \"{table}\"))")
 
 
@@ -464,10 +475,14 @@ def fill(url: str, *, reset: bool = False, scale: float = 1.0, quiet: bool = Fal
     migrate(app)
     say(f"migrated ({time.perf_counter() - started:.1f} s)")
     rows = Rows(scale, policy_data(app), date.today())
-    rows.build()
-    say(f"rows generated ({time.perf_counter() - started:.1f} s)")
-    with psycopg.connect(psycopg_url(url)) as conn:
-        for table in COLUMNS:
+    rows.before_applications()
+    with psycopg.connect(psycopg_url(url)) as conn:  # one transaction: all or nothing
+        for table in ("users", "user_scopes", "organisations", "spaces", "batches"):
+            copy_rows(conn, table, rows.tables[table])
+        copy_rows(conn, "applications", rows.application_rows())
+        say(f"organisations, spaces, applications copied ({time.perf_counter() - started:.1f} s)")
+        rows.after_applications()
+        for table in ("recognitions", "audit_events", "public_notices", "notice_entries"):
             copy_rows(conn, table, rows.tables[table])
         conn.commit()
     with psycopg.connect(psycopg_url(url), autocommit=True) as conn:
