@@ -55,3 +55,15 @@ clean:
 .PHONY: lint-imports
 lint-imports: $(VENV)/.installed-test
 	$(BIN)/lint-imports --no-cache
+
+# The province-scale benchmarks of issue 15 (docs/benchmarks.md): wrk, gunicorn and the font
+# (scripts/setup_bench.sh), BENCH_DB filled once (benchmarks/fill.py: about a minute;
+# left alone when already filled), then the three benchmarks, each printing its tables.
+BENCH_DB ?= postgresql://postgres@127.0.0.1:5432/bench
+.PHONY: bench
+bench: | $(BIN)/python
+	sh scripts/setup_bench.sh $(VENV)
+	$(BIN)/python benchmarks/fill.py --db $(BENCH_DB)
+	$(BIN)/python benchmarks/admin_pages.py --db $(BENCH_DB)
+	$(BIN)/python benchmarks/exports.py --db $(BENCH_DB)
+	$(BIN)/python benchmarks/public_pages.py --db $(BENCH_DB)
