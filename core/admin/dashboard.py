@@ -68,6 +68,6 @@ class DashboardView(StaffAccessMixin, AdminIndexView):
     def index(self):
         # 无人可办理: applications nobody can act on (issue 13), for those who can resolve them
         stuck = attendance.unattended_applications(current_user) \
-            if current_user.role in (roles.OFFICER, roles.LEADER, roles.ADMIN) else []
+            if current_user.role in (roles.OFFICER, roles.LEADER, roles.ADMIN) else attendance.Unattended(0, [])
         return self.render("admin/dashboard.html", cards=cards(current_user), today=clock.today(), stuck=stuck,
                            labels=labels, step_of=steps.step_of)

@@ -3,20 +3,23 @@ what an officer may do then (assign the step, or act in the recommender's place)
 """
 from __future__ import annotations
 
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, exists, func, not_, or_, select
+from sqlalchemy.orm import defer, joinedload
 
 from core.accounts import roles
 from core.accounts.scoping import application_criteria
 from core.platform import audit
 from core.platform.extensions import db
-from core.platform.models import Application
+from core.platform.models import Application, Space, StepAssignment
 from core.policy import ReviewStep
 from core.review.moves import ACTIVE, WorkflowError, state_of, visible
 from core.review.steps import DECIDING_KINDS, step_of
 
-__all__ = ["MAX_SUBSTITUTE_REASON", "acting_role", "able_users", "unattended", "unattended_applications",
+__all__ = ["MAX_SUBSTITUTE_REASON", "SHOWN_UNATTENDED", "Unattended", "acting_role", "able_users", "unattended",
+           "unattended_applications",
            "substitute_refusal", "assignable_recommenders", "assign_step"]
 
 # --- a step nobody can act on: warn, list, assign or act in the recommender's place ----------
@@ -88,35 +91,85 @@ def unattended(application: Application, *, _staff=None, _assigned=None) -> str 
         return None
     if able_users(application, step, _staff=_staff, _assigned=_assigned):
         return None
-    role = acting_role(step)
+    region = application.space.region if application.space is not None else ""
+    return _reason(acting_role(step), step, region)
+
+
+#: how many of them the dashboard lists, oldest first (our choice; the count shows them all)
+SHOWN_UNATTENDED = 50
+
+
+class Unattended(NamedTuple):
+    count: int
+    oldest: list[tuple[Application, str]]  # (application, why), oldest first
+
+
+def unattended_applications(user, limit: int | None = SHOWN_UNATTENDED) -> Unattended:
+    """The applications ``user`` may see on which nobody can act, with the reason (the
+    officer's dashboard lists them as 无人可办理): how many, and the ``limit`` oldest.
+
+    Who can act depends on an application's step (jurisdiction, category, policy, current
+    step), and for a recommender with an area on the space's region and the step's
+    assignments; so the active applications are grouped by step in one statement, each
+    step is judged once, and only a step whose recommenders all have areas asks the
+    database which of its applications none of them covers.  Nothing is loaded whole but
+    the applications listed (a province has tens of thousands active)."""
+    version = case((Application.policy_document.is_(None), Application.submitted_on))
+    groups = db.session.execute(
+        select(Application.jurisdiction, Application.category, Application.policy_document, version,
+               Application.current_step, Application.status)
+        .where(application_criteria(user), Application.status.in_(ACTIVE))
+        .group_by(Application.jurisdiction, Application.category, Application.policy_document, version,
+                  Application.current_step, Application.status)
+    ).all()
+    acting = {}  # group → (step, role)
+    uncovered = []  # conditions on Application: the groups (or parts) nobody covers
+    for group in groups:
+        jurisdiction, category, document, submitted_on, current_step, status = group
+        step = step_of(SimpleNamespace(jurisdiction=jurisdiction, category=category, policy_document=document,
+                                       submitted_on=submitted_on, current_step=current_step))
+        if step is None:
+            continue
+        same = and_(Application.jurisdiction == jurisdiction, Application.category == category,
+                    _same(Application.policy_document, document), _same(version, submitted_on),
+                    _same(Application.current_step, current_step), Application.status == status)
+        role = acting_role(step)
+        acting[tuple(group)] = (step, role)
+        staff = _staff_of(jurisdiction, role)
+        if not staff:
+            uncovered.append(same)
+        elif role == roles.RECOMMENDER and all(u.region_prefix for u in staff):
+            covered = or_(*(Space.region.startswith(u.region_prefix, autoescape=True) for u in staff),
+                          exists().where(StepAssignment.application_id == Application.id,
+                                         StepAssignment.assignee_id.in_([u.id for u in staff])))
+            uncovered.append(and_(same, not_(covered)))
+    if not uncovered:
+        return Unattended(0, [])
+    stuck = (select(Application.id).outerjoin(Space, Space.id == Application.space_id)
+             .where(application_criteria(user), Application.status.in_(ACTIVE), or_(*uncovered)))
+    count = db.session.scalar(select(func.count()).select_from(stuck.subquery()))
+    shown = db.session.scalars(
+        select(Application).options(defer(Application.facts), defer(Application.form_data),
+                                    joinedload(Application.space).defer(Space.facts))
+        .where(Application.id.in_(stuck)).order_by(Application.submitted_on, Application.id).limit(limit)
+    ).all()
+    oldest = []
+    for a in shown:
+        step, role = acting[(a.jurisdiction, a.category, a.policy_document,
+                             a.submitted_on if a.policy_document is None else None, a.current_step, a.status)]
+        oldest.append((a, _reason(role, step, a.space.region if a.space is not None else "")))
+    return Unattended(count, oldest)
+
+
+def _same(column, value):
+    return column.is_(None) if value is None else column == value
+
+
+def _reason(role: str, step: ReviewStep, region: str) -> str:
     label = roles.ROLE_LABELS.get(role, role)
     if role == roles.RECOMMENDER:
-        region = application.space.region if application.space is not None else ""
         return f"没有{label}账号的地区范围覆盖众创空间所在地区（{region}），“{step.name}”无人可以办理"
     return f"本辖区没有可用的{label}账号，“{step.name}”无人可以办理"
-
-
-def unattended_applications(user) -> list[tuple[Application, str]]:
-    """The applications ``user`` may see on which nobody can act, oldest first, each
-    with the reason: the officer's dashboard lists them as 无人可办理."""
-    found = db.session.scalars(
-        select(Application).where(application_criteria(user), Application.status.in_(ACTIVE))
-        .order_by(Application.submitted_on, Application.id)
-    ).all()
-    cache: dict[tuple[str, str], list] = {}
-
-    def staff(code: str, role: str):
-        if (code, role) not in cache:
-            cache[(code, role)] = _staff_of(code, role)
-        return cache[(code, role)]
-
-    assigned = _assigned_to([a.id for a in found])
-    result = []
-    for application in found:
-        reason = unattended(application, _staff=staff, _assigned=assigned)
-        if reason:
-            result.append((application, reason))
-    return result
 
 
 def _officer_of(application: Application, actor) -> str | None:
