@@ -30,7 +30,7 @@ from sqlalchemy import JSON, String, Unicode, cast, func, inspect, or_, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 from wtforms.validators import ValidationError
 
-from core.platform import audit, row_actions
+from core.platform import audit, list_rows
 
 from core.accounts import roles
 
@@ -132,7 +132,7 @@ class ScopedModelView(StaffAccessMixin, ModelView):
         super().__init__(model, db, name=name, **kwargs)
 
     def render(self, template, **kwargs):
-        return super().render(template, zc_row_actions=row_actions.row_actions, **kwargs)
+        return super().render(template, zc_row_actions=list_rows.row_actions, zc_cells=list_rows.cells, **kwargs)
 
     # Which buttons this user gets: read per request, never stored on the shared view.
     def _may(self, allowed: tuple[str, ...] | None) -> bool:

@@ -349,7 +349,8 @@ def local_datetime(value) -> str:
 def _lookup(table: dict, code) -> str:
     if code is None:
         return ""
-    return str(table.get(code, code))
+    # a lazy string is translated on every str(): once per request is enough for a list's rows
+    return _per_request(("label", id(table), code), lambda: str(table.get(code, code)))
 
 
 def _labeller(table: dict):

@@ -1,7 +1,7 @@
 """The admin list reads and renders what it shows, no more (issue 15), through real HTTP
 on SQLite and PostgreSQL:
 
-- the row actions, rendered once per page (core.platform.row_actions), are exactly the
+- the row actions, rendered once per page (core.platform.list_rows), are exactly the
   markup Flask-Admin's macros give each row — also when the stand-in key occurs elsewhere
   on the page and the rows fall back to the macros;
 - the list query leaves out the JSON documents no column shows, and its number of
@@ -19,7 +19,7 @@ from markupsafe import Markup
 from sqlalchemy import event
 
 from core.accounts.admin_access import ScopedModelView
-from core.platform import row_actions
+from core.platform import list_rows
 from core.platform.extensions import db
 from tests.factories import login, make_application, make_org, make_space, make_user
 
@@ -68,7 +68,7 @@ def normalised(markup: str) -> str:
     "/admin/application/",
     "/admin/application/?search=昆明",
     # the stand-in key in the return address: the page falls back to the macros, row by row
-    f"/admin/application/?note={row_actions._STAND_IN}",
+    f"/admin/application/?note={list_rows._STAND_IN}",
 ])
 def test_row_actions_are_the_macros_markup(client, url):
     ids = kunming_applications(3)
@@ -80,8 +80,21 @@ def test_row_actions_are_the_macros_markup(client, url):
         assert f'href="/admin/case/{key}"' in markup and f'href="/admin/checklist/{key}"' in markup
         assert f'name="id" type="hidden" value="{key}"' in markup
         assert f"details/?id={key}&amp;" in markup
-        assert row_actions._CHECK not in markup
-        assert (row_actions._STAND_IN in markup) == (row_actions._STAND_IN in url)  # only in the return address
+        assert list_rows._CHECK not in markup
+        assert (list_rows._STAND_IN in markup) == (list_rows._STAND_IN in url)  # only in the return address
+
+
+@pytest.mark.parametrize("url", ["/admin/application/", "/admin/organisation/", "/admin/space/"])
+def test_cells_are_the_macros_cells(client, url):
+    ids = kunming_applications(3)
+    make_space(make_org("<b>不转义就出错</b>", region="530102"), "=HYPERLINK(1)")
+    cells = re.compile(r'<td class="col-([a-z_.]+)">\s*(.*?)\s*</td>', re.S)
+    ours = cells.findall(client.get(url).get_data(as_text=True))
+    theirs = cells.findall(macro_rendered(client, url))
+    assert len(ours) == len(theirs) >= 3
+    assert ours == theirs
+    if url == "/admin/application/":
+        assert ("id", str(max(ids))) in ours and ("status", "已提交") in ours
 
 
 def test_rows_fall_back_when_an_action_reads_more_than_the_key(app, client, monkeypatch):

@@ -1,4 +1,5 @@
-"""A list page's row actions, rendered once per request instead of once per row.
+"""A list page's rows with less template work: the row actions rendered once per request
+instead of once per row, and the cells written by one function per row.
 
 Flask-Admin renders each row's buttons (view, edit, delete with its CSRF form, the
 view's extra links) through Jinja macros and ``url_for``: half of an officer's list page
@@ -7,6 +8,12 @@ rendered once with a stand-in key and each row gets that markup with its own key
 A second stand-in checks that the key appears nowhere else in the markup (a search term
 or return address containing it, an action that reads other fields of the row); if it
 does, the row is rendered the ordinary way.
+
+The cells: Flask-Admin's row block asks, per cell, whether the column is editable in
+place and then for its value, two template calls each; half of what was left of the page.
+:func:`cells` asks the view for each value (formatters, type formatters, choices: all of
+Flask-Admin's ``get_list_value``) and writes the ``<td>`` itself.  A view with columns
+editable in place keeps Flask-Admin's block (``admin/zc_model_list.html``).
 """
 from __future__ import annotations
 
@@ -61,3 +68,13 @@ def row_actions(context, actions, key, row) -> Markup:
     if template is None:
         return Markup(_render(context, actions, key, row))
     return Markup(template.replace(_STAND_IN, str(escape(key))))
+
+
+@pass_context
+def cells(context, row) -> Markup:
+    """The row's ``<td class="col-…">`` cells, values escaped as ``{{ }}`` would."""
+    view = context.resolve("admin_view")
+    value = view.get_list_value
+    # Plain concatenation with escape(): Markup.format's parsing cost more than the cells.
+    return Markup("".join(f'<td class="col-{escape(name)}">{escape(value(context, row, name))}</td>'
+                          for name, _ in context.resolve("list_columns")))
