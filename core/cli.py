@@ -40,11 +40,12 @@ def _one_line_on_bad_setting(factory):
     except ValueError as exc:  # core.platform.errors.Refused and the checks of core.platform.config
         click.echo(" ".join(str(exc).split()), err=True)
         sys.exit(2)
-    # The modules and the app live as long as the process: out of the collector's sight from
-    # here on (no collection can free them, and none at exit walks them); the command's own
-    # objects are collected as usual (main() turned collection off for the start-up).
-    gc.freeze()
-    gc.enable()
+    if not gc.isenabled():  # main() turned collection off for the start-up (not so under a test runner)
+        # The modules and the app live as long as the process: out of the collector's sight
+        # from here on (no collection can free them, and none at exit walks them again); the
+        # command's own objects are collected as usual.
+        gc.freeze()
+        gc.enable()
     return app
 
 

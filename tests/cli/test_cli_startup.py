@@ -27,14 +27,15 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "tests" / "data" / "kunming-comprehensive-service.json"
 EVALUATE = ["evaluate", "--jurisdiction", "kunming", "--category", "comprehensive_service", "--as-of", "2026-11-23"]
 # The command's own entry (core.cli:main, as the console script runs it), then the names of
-# every module the process imported, written to the file named by $MODULES_OUT.
-PROBE = ("import json, os, sys\n"
+# every module the process imported and whether garbage collection was on at the end,
+# written to the file named by $MODULES_OUT.
+PROBE = ("import gc, json, os, sys\n"
          "from core.cli import main\n"
          "try:\n"
          "    main()\n"
          "finally:\n"
          "    with open(os.environ['MODULES_OUT'], 'w') as f:\n"
-         "        json.dump(sorted(sys.modules), f)\n")
+         "        json.dump(sorted(sys.modules) + (['<gc on>'] if gc.isenabled() else []), f)\n")
 # What no command but ``render`` (PDFs), the exports and ``db``/``run`` (the site) needs.
 NEVER_FOR_POLICY = ("flask_admin", "xhtml2pdf", "reportlab", "alembic", "flask_migrate", "openpyxl", "pypdf",
                     "flask_limiter", "core.admin", "core.accounts.auth", "core.documents.render")
@@ -68,6 +69,7 @@ def test_evaluate_answers_without_the_site_pdfs_spreadsheets_or_migrations(comma
     # It did run on the app, the database and the plugins (the probe does see modules).
     assert {"flask", "flask_sqlalchemy", "core.app", "core.eligibility.engine", "plugins.kunming"} <= modules
     assert "core.notice.publication" not in modules and "core.cli_operations" not in modules
+    assert "<gc on>" in modules  # collection, off for the start-up, is back on once the app is built
 
 
 @pytest.mark.parametrize("args", [
@@ -162,7 +164,7 @@ def test_tick_on_the_core_app_moves_the_application_to_the_award_step(app, datab
     proc, modules = zhongchuang(env, "tick", "--today", "2026-10-09")
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[-1] == "tick 2026-10-09: 1 notice(s) closed, 0 waiting on objections, 0 failed"
-    assert "flask_admin" not in modules and "alembic" not in modules
+    assert "flask_admin" not in modules and "alembic" not in modules and "<gc on>" in modules
     assert db.session.scalar(select(PublicNotice.status).where(PublicNotice.id == notice_id)) == "closed"
     moved = db.session.get(Application, application_id)
     assert (moved.status, moved.current_step) == ("in_review", "award")
