@@ -8,12 +8,15 @@ each), so a machine whose speed drifts does not favour one side. Printed, for th
 and for the CPU time (user + system, steadier on a busy machine): each side's median, the
 ratio of the medians and the median of the per-round ratios. Goal: ≤ 1.5× (wall time).
 
-    .venv/bin/python benchmarks/cli.py [--rounds 10] [--database-url URL]
+    .venv/bin/python benchmarks/cli.py [--rounds 10] [--database-url URL] [--checkout PATH]
+                                       [--no-bytecode-cache]
 
 The database is a fresh SQLite file in a temporary folder, migrated by ``zhongchuang db
 upgrade`` (no bureau data: the plugin's policy answers alone); ``--database-url`` takes an
 existing, migrated database instead (e.g. PostgreSQL). ``--checkout`` measures another
-checkout of the project (the commit before a change, say).
+checkout of the project (the commit before a change, say). The project's bytecode is compiled
+once (into the scratch folder) and reused, as in an installed package; ``--no-bytecode-cache``
+measures with PYTHONDONTWRITEBYTECODE=1, which compiles the project's sources in every run.
 """
 from __future__ import annotations
 
@@ -66,20 +69,26 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--database-url", default=None, help="a migrated database (default: a fresh SQLite file)")
     parser.add_argument("--checkout", type=Path, default=ROOT, help="the checkout to measure (e.g. another worktree)")
+    parser.add_argument("--no-bytecode-cache", action="store_true",
+                        help="PYTHONDONTWRITEBYTECODE=1: compile the project's sources on every run")
     options = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="zc-bench-cli-"))
     env = {k: v for k, v in os.environ.items()
            if k not in ("ZHONGCHUANG_JURISDICTIONS", "FLASK_APP", "PYTHONDONTWRITEBYTECODE")}
-    # Compiled bytecode, as an installed package has it, kept out of the checkout: without it
-    # every run would compile the project's sources (the libraries' come with their wheels).
-    env["PYTHONPYCACHEPREFIX"] = str(scratch / "pycache")
+    if options.no_bytecode_cache:  # every run compiles the project's sources, as the issue measured
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    else:
+        # Compiled bytecode, as an installed package has it (pip compiles at install), kept in
+        # the scratch folder, not the checkout (the warm-up runs fill it, for the libraries too).
+        env["PYTHONPYCACHEPREFIX"] = str(scratch / "pycache")
     env.update(PYTHONPATH=str(options.checkout.resolve()), ZHONGCHUANG_INSTANCE=str(scratch / "instance"),
                DATABASE_URL=options.database_url or f"sqlite:///{scratch / 'bench.sqlite'}")
     if options.database_url is None:
         _run([*ZHONGCHUANG, "db", "upgrade"], env)
 
-    print(f"{options.checkout.resolve()}: python {platform.python_version()}, {os.cpu_count()} CPUs, "
+    print(f"{options.checkout.resolve()}: {'no bytecode cache, ' if options.no_bytecode_cache else ''}"
+          f"python {platform.python_version()}, {os.cpu_count()} CPUs, "
           f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} before the run")
     _run(EVALUATE, env), _run(FLOOR, env)  # warm-up: bytecode caches, the file system's
     project, floor = [], []
