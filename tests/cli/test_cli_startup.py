@@ -168,3 +168,16 @@ def test_tick_on_the_core_app_moves_the_application_to_the_award_step(app, datab
     assert db.session.scalar(select(PublicNotice.status).where(PublicNotice.id == notice_id)) == "closed"
     moved = db.session.get(Application, application_id)
     assert (moved.status, moved.current_step) == ("in_review", "award")
+
+
+def test_demo_on_the_core_app_renders_its_notices_ahead_as_the_site_does(command_env, tmp_path):
+    """``demo`` publishes notices; the hook that renders a published notice's PDF into the store
+    is registered by core.documents.views, which the core app does not import: the command does."""
+    from core.documents.render import fonts_ready
+
+    proc, modules = zhongchuang(command_env, "demo")
+    assert proc.returncode == 0, proc.stderr
+    assert "core.documents.views" in modules and "flask_admin" not in modules
+    if not fonts_ready():
+        pytest.skip("the cut fonts are missing (scripts/setup_pdf_tools.sh): nothing is rendered ahead")
+    assert list((tmp_path / "instance" / "rendered" / "notice").glob("*/*.pdf"))
