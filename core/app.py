@@ -12,7 +12,7 @@ from core.platform import error_pages
 from core.platform import logs
 from core.platform import models  # noqa: F401 - the tables, for migrations and the admin
 from core.platform import template_folders
-from core.platform.extensions import babel, csrf, db, login_manager, migrate
+from core.platform.extensions import babel, csrf, db, login_manager
 from core.platform.i18n import select_locale
 from core.plugins import Registry, make_plugin_manager
 
@@ -33,7 +33,10 @@ def instance_folder() -> Path:
     return Path(os.environ.get("ZHONGCHUANG_INSTANCE") or Path.cwd() / "instance").resolve()
 
 
-def create_app(test_config: dict | None = None, *, registry: Registry | None = None) -> Flask:
+def create_app(test_config: dict | None = None, *, registry: Registry | None = None, web: bool = True) -> Flask:
+    """The site; with ``web=False`` the core app the commands run on (issue 15): configuration,
+    logging, the database, translations, the plugin registry and the registrations — no pages,
+    no admin, no migrations (``zhongchuang db`` and ``run`` take the site)."""
     if not (TEMPLATES / "base.html").is_file():
         raise RuntimeError(f"the page templates are missing from {TEMPLATES}: reinstall the package")
     instance_path = instance_folder()
@@ -59,8 +62,19 @@ def create_app(test_config: dict | None = None, *, registry: Registry | None = N
     app.extensions["zhongchuang"] = registry
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(MIGRATIONS))
     babel.init_app(app, locale_selector=select_locale)
+    import core.award  # noqa: F401 - registers the award desk the case page, the notice desk and tick use
+    import core.review  # noqa: F401 - registers the workflow's guards and the checklist's expert panel
+    if web:
+        _init_web(app)
+    return app
+
+
+def _init_web(app: Flask) -> None:
+    """What only the site needs: migrations, sign-in, CSRF, security headers, the pages, the admin."""
+    from flask_migrate import Migrate  # imports Alembic: only here, not for the commands
+
+    Migrate(app, db, directory=str(MIGRATIONS), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
     from core.platform import security
@@ -87,10 +101,7 @@ def create_app(test_config: dict | None = None, *, registry: Registry | None = N
     app.register_blueprint(public.bp)
     from core.documents import views as documents_views
     app.register_blueprint(documents_views.bp)
-    import core.award  # noqa: F401 - registers the award desk the case page and the notice desk use
-    import core.review  # noqa: F401 - registers the workflow's guards and the checklist's expert panel
     init_admin(app)
     error_pages.init_app(app)
     from core import health
     app.register_blueprint(health.bp)
-    return app

@@ -5,6 +5,7 @@ with nothing written to the database.
 """
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 import unicodedata
@@ -181,6 +182,10 @@ def create_user_command(login, name, role, jurisdictions, organisation_uscc, reg
 def demo_command() -> None:
     """载入演示数据（可重复运行） / load demo data (idempotent)."""
     from core.demo import DEMO_PASSWORD, load_demo
+    # The demo publishes notices: their PDFs rendered ahead, as the site does. The hook is
+    # registered by core.documents.views (core.notice.publication.published), which the core
+    # app the commands run on does not import.
+    importlib.import_module("core.documents.views")
 
     report = load_demo()
     added = "，".join(f"{k} {v}" for k, v in report.added.items())

@@ -21,7 +21,6 @@ from core.bureau.setting_checks import SettingsError
 from core.eligibility.engine import EvaluationError
 from core.facts import FactsError
 from core.notice.periods import notice_period_for
-from core.notice.publication import close_due
 from core.platform import clock
 from core.platform.cli_input import BadInput, OneLineCommand, fail, parse_date, run
 
@@ -48,6 +47,10 @@ def _say(line: str) -> None:
 @with_appcontext
 def tick_command(today_text: str | None) -> None:
     """定时任务：结束期满且无未处理异议的公示 / close notices whose period has ended."""
+    # Here, not at the top: publication brings the uploads and the workflow, which
+    # ``notice-period`` never needs (issue 15: a command imports what it runs).
+    from core.notice.publication import close_due
+
     try:
         today = clock.today() if today_text is None else parse_date("--today", today_text)
     except BadInput as exc:

@@ -1,9 +1,11 @@
-"""Flask extensions, created here and bound in ``create_app`` (never holding an app)."""
+"""Flask extensions, created here and bound in ``create_app`` (never holding an app).
+
+Flask-Migrate is not among them: it imports Alembic, which only the site needs (``zhongchuang
+db``), so ``core.app`` creates it there and the commands start without it (issue 15)."""
 import json
 
 from flask_babel import Babel
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
@@ -29,7 +31,6 @@ def dumps_json(obj) -> str:
 
 
 db = SQLAlchemy(model_class=Base, engine_options={"json_serializer": dumps_json})
-migrate = Migrate(render_as_batch=True)
 babel = Babel()
 login_manager = LoginManager()
 csrf = CSRFProtect()
