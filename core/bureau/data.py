@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from core.accounts.two_factor import STAFF_TWO_FACTOR
+from core.platform import request_memo
 from core.platform.extensions import db
 from core.platform.jurisdictions import registry
 from core.platform.models import BureauCriterion, BureauPolicyVersion, BureauSetting, CalendarDay, CalendarYear
@@ -101,7 +102,16 @@ def _read(statement):
         raise
 
 
+request_memo.watch(BureauSetting.__tablename__, BureauPolicyVersion.__tablename__, BureauCriterion.__tablename__)
+
+
 def load_bureau_data(code: str) -> BureauData:
+    """The bureau rows of ``code``, read once per request (core.platform.request_memo;
+    the operations that write them empty the memo)."""
+    return request_memo.remember(("bureau_data", code), lambda: _load_bureau_data(code))
+
+
+def _load_bureau_data(code: str) -> BureauData:
     """Read the bureau rows of ``code`` (three queries), detached from the session."""
     settings = {
         r.key: SettingValue(r.key, r.value, r.document, r.article, r.note)
