@@ -7,7 +7,7 @@ from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 from sqlalchemy import and_, case, exists, func, not_, or_, select
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm import defer, joinedload, lazyload
 
 from core.accounts import roles
 from core.accounts.scoping import application_criteria
@@ -51,7 +51,7 @@ def _staff_of(code: str, role: str):
     from core.platform.models import User, UserScope
 
     return db.session.scalars(
-        select(User).join(UserScope, UserScope.user_id == User.id)
+        select(User).join(UserScope, UserScope.user_id == User.id).options(lazyload(User.scopes))  # not used here
         .where(User.role == role, User.active.is_(True), UserScope.jurisdiction == code).order_by(User.name, User.id)
     ).unique().all()
 
