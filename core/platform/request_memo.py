@@ -41,6 +41,16 @@ def remember(key: Hashable, compute: Callable[[], T]) -> T:
     return store[key]
 
 
+def active() -> bool:
+    """Whether there is a memo here (inside a request)."""
+    return has_request_context()
+
+
+def holds(key: Hashable) -> bool:
+    store = _store()
+    return store is not None and key in store
+
+
 def forget() -> None:
     """Empty this request's memo (after a write to what it holds)."""
     if has_request_context():
