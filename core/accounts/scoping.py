@@ -106,23 +106,24 @@ def application_criteria(user) -> ColumnElement[bool]:
     return in_jurisdiction
 
 
-def visible_application(application_id, user) -> Application | None:
+def visible_application(application_id, user, options=()) -> Application | None:
     """The application ``application_id`` if ``user`` may see it, else None — the one
-    lookup behind every page that takes an application id from a URL or a form."""
+    lookup behind every page that takes an application id from a URL or a form.
+    ``options``: loader options of the page (what it shows, loaded in the same statement)."""
     from core.platform.extensions import db
 
     return db.session.scalars(
-        select(Application).where(Application.id == application_id, application_criteria(user))
-    ).one_or_none()
+        select(Application).options(*options).where(Application.id == application_id, application_criteria(user))
+    ).unique().one_or_none()
 
 
-def application_or_404(application_id) -> Application:
+def application_or_404(application_id, options=()) -> Application:
     """:func:`visible_application` for the logged-in user, or the 404 page — the same
     answer as for an id that does not exist, so nothing tells the two apart."""
     from flask import abort
     from flask_login import current_user
 
-    found = visible_application(application_id, current_user)
+    found = visible_application(application_id, current_user, options)
     if found is None:
         abort(404)
     return found

@@ -37,13 +37,20 @@ class Card:
         return sum(n for _, _, n in self.counts)
 
 
-def status_counts(user, code: str) -> list[tuple[str, str, int]]:
-    rows = db.session.execute(
-        select(Application.status, func.count())
-        .where(application_criteria(user), Application.jurisdiction == code)
-        .group_by(Application.status)
-    ).all()
-    found = dict(rows)
+def status_counts(user) -> dict[str, list[tuple[str, str, int]]]:
+    """jurisdiction → (status code, label, number) of the applications ``user`` may see:
+    one grouped statement for every card, answered from ix_applications_jurisdiction_status."""
+    found: dict[str, dict[str, int]] = {}
+    for code, status, number in db.session.execute(
+        select(Application.jurisdiction, Application.status, func.count())
+        .where(application_criteria(user))
+        .group_by(Application.jurisdiction, Application.status)
+    ):
+        found.setdefault(code, {})[status] = number
+    return {code: _ordered(by_status) for code, by_status in found.items()}
+
+
+def _ordered(found: dict[str, int]) -> list[tuple[str, str, int]]:
     ordered = [s for s in labels.STATUS_LABELS if s in found] + sorted(s for s in found if s not in labels.STATUS_LABELS)
     return [(s, labels.status_label(s), found[s]) for s in ordered]
 
@@ -52,12 +59,13 @@ def cards(user) -> list[Card]:
     reg = registry()
     on = enabled()
     day = clock.today()
+    counts = status_counts(user)
     return [
         Card(
             jurisdiction=on[code],
             level_label=str(labels.LEVEL_LABELS.get(on[code].level, on[code].level)),
             policy=reg.policy_in_force(code, day),
-            counts=status_counts(user, code),
+            counts=counts.get(code, []),
         )
         for code in visible_codes(user)
     ]

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from core.accounts.two_factor import STAFF_TWO_FACTOR
+from core.platform import request_memo
 from core.platform.extensions import db
 from core.platform.jurisdictions import registry
 from core.platform.models import BureauCriterion, BureauPolicyVersion, BureauSetting, CalendarDay, CalendarYear
@@ -33,7 +34,7 @@ DECISION_MEETING = "decision_meeting_record"
 # Whether the bureau's staff (other than the admin, who always must) sign in with a second
 # factor: STAFF_TWO_FACTOR, defined where it is read (core.accounts.two_factor).
 __all__ = ["NOTICE_DAYS", "CERTIFICATE_FORMAT", "REVIEW_DIMENSIONS", "DECISION_MEETING", "STAFF_TWO_FACTOR",
-           "SettingValue", "BureauData", "load_bureau_data", "bureau_setting", "known_setting_keys", "calendar"]
+           "SettingValue", "BureauData", "load_bureau_data", "prefetch_bureau_data", "bureau_setting", "known_setting_keys", "calendar"]
 
 
 # --- the snapshot of a jurisdiction's bureau data -----------------------------------
@@ -101,25 +102,44 @@ def _read(statement):
         raise
 
 
+request_memo.watch(BureauSetting.__tablename__, BureauPolicyVersion.__tablename__, BureauCriterion.__tablename__)
+
+
 def load_bureau_data(code: str) -> BureauData:
-    """Read the bureau rows of ``code`` (three queries), detached from the session."""
-    settings = {
-        r.key: SettingValue(r.key, r.value, r.document, r.article, r.note)
-        for r in _read(select(BureauSetting).where(BureauSetting.jurisdiction == code))
-    }
-    versions = tuple(
-        _VersionRow(r.document, r.title, r.effective_from, r.effective_to, r.based_on, r.notice_days, r.note)
-        for r in _read(select(BureauPolicyVersion).where(BureauPolicyVersion.jurisdiction == code)
-                       .order_by(BureauPolicyVersion.effective_from))
-    )
-    crits = tuple(
-        _CriterionRow(r.category, r.code, r.title, r.fact_key, r.operator, r.threshold,
-                      r.document, r.article, r.item)
-        for r in _read(select(BureauCriterion).where(BureauCriterion.jurisdiction == code,
-                                                     BureauCriterion.active.is_(True))
-                       .order_by(BureauCriterion.id))
-    )
-    return BureauData(code, settings, versions, crits)
+    """The bureau rows of ``code``, read once per request (core.platform.request_memo;
+    the operations that write them empty the memo)."""
+    return request_memo.remember(("bureau_data", code), lambda: _load_bureau_data([code])[code])
+
+
+def prefetch_bureau_data(codes) -> None:
+    """Read the bureau rows of every jurisdiction in ``codes`` at once (three queries, not
+    three per jurisdiction) into this request's memo, for a page that shows them all;
+    outside a request it reads nothing."""
+    if not request_memo.active():
+        return
+    missing = [c for c in codes if not request_memo.holds(("bureau_data", c))]
+    if missing:
+        for code, data in _load_bureau_data(missing).items():
+            request_memo.remember(("bureau_data", code), lambda data=data: data)
+
+
+def _load_bureau_data(codes: list[str]) -> dict[str, BureauData]:
+    """Read the bureau rows of ``codes`` (three queries), detached from the session."""
+    settings: dict[str, dict[str, SettingValue]] = {c: {} for c in codes}
+    for r in _read(select(BureauSetting).where(BureauSetting.jurisdiction.in_(codes))):
+        settings[r.jurisdiction][r.key] = SettingValue(r.key, r.value, r.document, r.article, r.note)
+    versions: dict[str, list[_VersionRow]] = {c: [] for c in codes}
+    for r in _read(select(BureauPolicyVersion).where(BureauPolicyVersion.jurisdiction.in_(codes))
+                   .order_by(BureauPolicyVersion.effective_from)):
+        versions[r.jurisdiction].append(_VersionRow(r.document, r.title, r.effective_from, r.effective_to,
+                                                    r.based_on, r.notice_days, r.note))
+    crits: dict[str, list[_CriterionRow]] = {c: [] for c in codes}
+    for r in _read(select(BureauCriterion).where(BureauCriterion.jurisdiction.in_(codes),
+                                                 BureauCriterion.active.is_(True))
+                   .order_by(BureauCriterion.id)):
+        crits[r.jurisdiction].append(_CriterionRow(r.category, r.code, r.title, r.fact_key, r.operator, r.threshold,
+                                                   r.document, r.article, r.item))
+    return {c: BureauData(c, settings[c], tuple(versions[c]), tuple(crits[c])) for c in codes}
 
 
 def _data(code: str, data: BureauData | None) -> BureauData:

@@ -14,7 +14,7 @@ from core.bureau.fact_catalogue import BOOL_FACTS, NUMERIC_FACTS
 from core.bureau.setting_checks import (NOTICE_DAYS_MAX, SettingsError, _check_setting_value, _is_number, _short,
                                         setting_bound)
 from core.bureau.versions import policies
-from core.platform import audit
+from core.platform import audit, request_memo
 from core.platform.extensions import db
 from core.platform.jurisdictions import registry
 from core.platform.models import BureauCriterion, BureauPolicyVersion, BureauSetting, CalendarDay, CalendarYear
@@ -28,6 +28,7 @@ def _require_installed(code: str) -> None:
 def _commit() -> None:
     try:
         db.session.commit()
+        request_memo.forget()
     except IntegrityError as exc:
         db.session.rollback()
         raise SettingsError("document", "与已有记录重复") from exc
@@ -50,6 +51,7 @@ def set_bureau_setting(
     row.value, row.document, row.article, row.note = value, document, article, note
     row.updated_by_id = getattr(actor, "id", None)
     db.session.flush()
+    request_memo.forget()  # this request reads the bureau's data afresh
     audit.record("bureau_setting.set", row, actor=actor, key=key, old=old, new=value,
                  document=document, article=article, note=note)
     if commit:
@@ -98,6 +100,7 @@ def add_bureau_policy_version(
     )
     db.session.add(row)
     db.session.flush()
+    request_memo.forget()  # this request reads the bureau's data afresh
     audit.record("bureau_policy_version.add", row, actor=actor, document=row.document, based_on=based_on,
                  effective_from=effective_from.isoformat(),
                  effective_to=effective_to.isoformat() if effective_to else None, notice_days=notice_days)
@@ -157,6 +160,7 @@ def add_bureau_criterion(
     )
     db.session.add(row)
     db.session.flush()
+    request_memo.forget()  # this request reads the bureau's data afresh
     audit.record("bureau_criterion.add", row, actor=actor, code=crit_code, fact_key=fact_key,
                  operator=operator, threshold=row.threshold, document=row.document, article=article, item=item)
     if commit:
@@ -176,6 +180,7 @@ def set_calendar_day(day: date, is_workday: bool, *, note: str | None = None, ac
         db.session.add(row)
     row.is_workday, row.note = is_workday, note
     db.session.flush()
+    request_memo.forget()  # this request reads the bureau's data afresh
     audit.record("calendar_day.set", object_type="CalendarDay", object_id=day.isoformat(), actor=actor,
                  old=old, new=is_workday, note=note)
     if commit:
@@ -267,6 +272,7 @@ def set_calendar_year(
         db.session.add(row)
     row.complete, row.document, row.updated_by_id = complete, document, getattr(actor, "id", None)
     db.session.flush()
+    request_memo.forget()  # this request reads the bureau's data afresh
     audit.record("calendar_year.set", object_type="CalendarYear", object_id=year, actor=actor,
                  old_complete=old_complete, complete=complete, document=document, old_days=old_days,
                  days={d.isoformat(): w for d, (w, _) in sorted(wanted.items())})

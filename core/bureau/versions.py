@@ -6,8 +6,9 @@ import dataclasses
 from datetime import date, timedelta
 from typing import Any
 
-from core.bureau.data import BureauData, _data, _VersionRow
+from core.bureau.data import BureauData, _data, _VersionRow, load_bureau_data
 from core.bureau.setting_checks import out_of_bound
+from core.platform import request_memo
 from core.platform.jurisdictions import registry
 from core.policy import Citation, PolicyVersion
 
@@ -46,8 +47,14 @@ def _bases(code: str, data: BureauData) -> dict[str, str]:
 
 
 def policies(code: str, data: BureauData | None = None) -> list[PolicyVersion]:
-    """The versions of ``code``'s policy, the plugin's and the bureau's, by start date."""
-    data = _data(code, data)
+    """The versions of ``code``'s policy, the plugin's and the bureau's, by start date;
+    once per request from the request's bureau data (core.platform.request_memo)."""
+    if data is None or data.code != code:
+        return list(request_memo.remember(("policies", code), lambda: _policies(code, load_bureau_data(code))))
+    return _policies(code, data)
+
+
+def _policies(code: str, data: BureauData) -> list[PolicyVersion]:
     plugin_versions = registry().policies(code)
     if not data.versions:
         return plugin_versions

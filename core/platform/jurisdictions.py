@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from core.platform import audit
+from core.platform import audit, request_memo
 from core.platform.extensions import db
 from core.location import space_within
 from core.platform.models import JurisdictionSetting
@@ -34,7 +34,15 @@ def allowed_codes() -> list[str]:
     return [code for code in installed if code in wanted]
 
 
+request_memo.watch(JurisdictionSetting.__tablename__)
+
+
 def admin_switches() -> dict[str, bool]:
+    """The admin's switches (code → on), read once per request (core.platform.request_memo)."""
+    return dict(request_memo.remember("jurisdiction_switches", _read_switches))
+
+
+def _read_switches() -> dict[str, bool]:
     try:
         rows = db.session.execute(select(JurisdictionSetting.code, JurisdictionSetting.enabled)).all()
     except (OperationalError, ProgrammingError):
@@ -72,9 +80,11 @@ def switch(code: str, turn_on: bool, by_id: int) -> None:
     setting.enabled = turn_on
     setting.updated_by_id = by_id
     db.session.add(setting)
+    request_memo.forget()
     audit.record(
         "jurisdiction_enabled" if turn_on else "jurisdiction_disabled",
         object_type="Jurisdiction", object_id=code, jurisdiction=code,
         from_state="enabled" if was_on else "disabled", to_state="enabled" if turn_on else "disabled",
     )
     db.session.commit()
+    request_memo.forget()

@@ -25,6 +25,7 @@ from flask_admin import BaseView, expose
 from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, lazyload
 
 from core.review import attendance, award_desk, meetings, moves, steps, workflow
 from core.eligibility import admin_checklist as checklist_view
@@ -33,7 +34,7 @@ from core.platform import labels
 from core.accounts.admin_access import StaffAccessMixin
 from core.platform.exports import spreadsheet_safe
 from core.platform.extensions import db
-from core.platform.models import Application, AuditEvent, ReviewRecord, User
+from core.platform.models import Application, AuditEvent, Batch, ExpertAssignment, ReviewRecord, User
 from core.accounts.scoping import AUDIT_ROLES, application_or_404, audit_criteria
 
 # What the case page offers; publishing and the notice's outcomes are done on the
@@ -49,11 +50,18 @@ CONFIRM_REQUIRED = "请勾选确认后再办理"
 SUBSTITUTE_ACTIONS = ("approve", "return", "reject")
 # Saving the reviewed certificate title without awarding yet (the award desk: core.award.titles).
 TITLE_ACTION = "certificate_title"
+# What the page shows of the application, read with it in one statement: its space and
+# organisation, and its batch's experts (the checklist's awaited judges).  The experts'
+# scopes are not shown: left lazy rather than selected for nothing.
+CASE_LOADS = (joinedload(Application.space), joinedload(Application.organisation),
+              joinedload(Application.batch).joinedload(Batch.experts).joinedload(ExpertAssignment.expert)
+              .options(lazyload(User.scopes)))
 
 
 def offered_actions(application: Application, user, today: date) -> list[str]:
-    """The buttons: ``workflow.allowed_actions`` narrowed to this page."""
-    offered = set(workflow.allowed_actions(application, user, today=today))
+    """The buttons: ``workflow.allowed_actions`` narrowed to this page (whose application
+    was read under the user's scope: ``application_or_404``)."""
+    offered = set(workflow.allowed_actions(application, user, today=today, loaded_in_scope=True))
     return [a for a in CASE_ACTIONS if a in offered]
 
 
@@ -147,7 +155,7 @@ class CaseView(StaffAccessMixin, BaseView):
 
     @expose("/<int:application_id>")
     def show(self, application_id: int):
-        return self._render(application_or_404(application_id))
+        return self._render(application_or_404(application_id, CASE_LOADS))
 
     def _refused(self, application: Application, exc: moves.WorkflowError, typed: dict, fields: dict):
         """The case page again after a refused move, nothing written: 409 when someone else

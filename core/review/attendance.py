@@ -3,14 +3,16 @@ what an officer may do then (assign the step, or act in the recommender's place)
 """
 from __future__ import annotations
 
+import functools
 from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 from sqlalchemy import and_, case, exists, func, not_, or_, select
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm import defer, joinedload, lazyload
 
 from core.accounts import roles
 from core.accounts.scoping import application_criteria
+from core.bureau.data import prefetch_bureau_data
 from core.platform import audit
 from core.platform.extensions import db
 from core.platform.models import Application, Space, StepAssignment
@@ -51,7 +53,7 @@ def _staff_of(code: str, role: str):
     from core.platform.models import User, UserScope
 
     return db.session.scalars(
-        select(User).join(UserScope, UserScope.user_id == User.id)
+        select(User).join(UserScope, UserScope.user_id == User.id).options(lazyload(User.scopes))  # not used here
         .where(User.role == role, User.active.is_(True), UserScope.jurisdiction == code).order_by(User.name, User.id)
     ).unique().all()
 
@@ -122,6 +124,8 @@ def unattended_applications(user, limit: int | None = SHOWN_UNATTENDED) -> Unatt
         .group_by(Application.jurisdiction, Application.category, Application.policy_document, version,
                   Application.current_step, Application.status)
     ).all()
+    prefetch_bureau_data({g.jurisdiction for g in groups})  # their policies: three statements for all, not three each
+    staff_of = functools.cache(_staff_of)  # one read per jurisdiction and role, not one per step
     acting = {}  # group → (step, role)
     uncovered = []  # conditions on Application: the groups (or parts) nobody covers
     for group in groups:
@@ -135,7 +139,7 @@ def unattended_applications(user, limit: int | None = SHOWN_UNATTENDED) -> Unatt
                     _same(Application.current_step, current_step), Application.status == status)
         role = acting_role(step)
         acting[tuple(group)] = (step, role)
-        staff = _staff_of(jurisdiction, role)
+        staff = staff_of(jurisdiction, role)
         if not staff:
             uncovered.append(same)
         elif role == roles.RECOMMENDER and all(u.region_prefix for u in staff):

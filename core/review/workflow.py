@@ -22,6 +22,7 @@ a step nobody can act on in :mod:`core.review.attendance`, and what all three sh
 """
 from __future__ import annotations
 
+import functools
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -108,6 +109,13 @@ def refusal(application: Application, action: str, actor, *, today: date | None 
     """Why ``actor`` may not do ``action`` now (Chinese), or None when allowed.
     Opinion and expected version are checked by :func:`act`, not here.  ``substitute``:
     an officer acting in the recommender's place (:func:`substitute_refusal`)."""
+    return _refusal(application, action, actor, today=today, detail=detail, substitute=substitute,
+                    seen=lambda: visible(application, actor))
+
+
+def _refusal(application: Application, action: str, actor, *, today: date | None,
+             detail: dict[str, Any] | None, substitute: bool, seen: Callable[[], bool]) -> str | None:
+    """:func:`refusal`, the scope rule asked through ``seen`` (the database, when needed)."""
     today = today or clock.today()
     if action not in ACTIONS:
         return f"未知的办理操作 {action!r}"
@@ -118,7 +126,7 @@ def refusal(application: Application, action: str, actor, *, today: date | None 
             return "系统任务只能结束期满的公示"
     elif role == roles.ADMIN:
         return "系统管理员不办理申报"
-    elif not visible(application, actor):
+    elif not seen():
         return "无权办理该申报"
     if action in APPLICANT_ACTIONS:
         if role != roles.APPLICANT:
@@ -186,11 +194,17 @@ def _applicant_refusal(application: Application, action: str, today: date) -> st
     return None
 
 
-def allowed_actions(application: Application, user, today: date | None = None) -> list[str]:
+def allowed_actions(application: Application, user, today: date | None = None, *,
+                    loaded_in_scope: bool = False) -> list[str]:
     """The actions to offer ``user`` as buttons now (each still re-checked by :func:`act`).
-    Notice actions are offered on the notice pages, awards on the case page."""
+    Notice actions are offered on the notice pages, awards on the case page.
+    ``loaded_in_scope``: the caller read ``application`` under ``user``'s scope in this
+    request (``scoping.application_or_404``), so the scope is not asked again."""
     offered = [a for a in ACTIONS if a not in ("publish", "objection_upheld", "close_notice")]
-    return [a for a in offered if refusal(application, a, user, today=today) is None]
+    # the scope asked once, not once per button
+    seen = (lambda: True) if loaded_in_scope else functools.cache(lambda: visible(application, user))
+    return [a for a in offered
+            if _refusal(application, a, user, today=today, detail=None, substitute=False, seen=seen) is None]
 
 
 # --- the one way to move an application ---------------------------------------------------
