@@ -8,10 +8,10 @@ read it.
 """
 from __future__ import annotations
 
-from flask import g, has_request_context
 from flask_babel import format_datetime, gettext
 from flask_babel import lazy_gettext as _l
 
+from core.platform import request_memo
 from core.platform.clock import local
 from core.platform.jurisdictions import enabled, registry
 
@@ -276,20 +276,11 @@ FACT_LABELS = {
 
 
 def _per_request(key, compute):
-    """``compute()``, asked once per request: a list or an export names the same few
-    jurisdictions, categories and steps for every row, and each answer is a round of
-    plugin hooks.  Plugins answer the same within a request (they are registered when the
-    app is built), so the memo cannot go stale; outside a request nothing is kept."""
-    if not has_request_context():
-        return compute()
-    memo = g.get("_zc_label_memo")
-    if memo is None or memo[0] is not registry():  # a test may build a second app in one context
-        memo = g._zc_label_memo = (registry(), {})
-    try:
-        return memo[1][key]
-    except KeyError:
-        value = memo[1][key] = compute()
-        return value
+    """``compute()``, asked once per request (core.platform.request_memo): a list or an
+    export names the same few jurisdictions, categories, steps and statuses for every row,
+    and each answer is a round of plugin hooks or a translation.  Plugins answer the same
+    within a request (they are registered when the app is built)."""
+    return request_memo.remember(("labels", key), compute)
 
 
 def _installed() -> dict:

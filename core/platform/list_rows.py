@@ -17,9 +17,10 @@ editable in place keeps Flask-Admin's block (``admin/zc_model_list.html``).
 """
 from __future__ import annotations
 
-from flask import g, request
 from jinja2 import pass_context
 from markupsafe import Markup, escape
+
+from core.platform import request_memo
 
 # Two keys no record has: their digits do not occur in anything else on the page.
 _STAND_IN = "880880880880880881"
@@ -57,14 +58,8 @@ def _template(context, actions):
 @pass_context
 def row_actions(context, actions, key, row) -> Markup:
     """The markup of ``actions`` for the row ``row`` whose (escaped) key is ``key``."""
-    # Per request: g outlives a request when a test keeps an app context open around several.
-    owner, memo = g.get("_zc_row_actions", (None, None))
-    if owner is not request._get_current_object():
-        owner, memo = g._zc_row_actions = (request._get_current_object(), {})
-    ident = tuple(id(action) for action in actions)
-    if ident not in memo:
-        memo[ident] = _template(context, actions)
-    template = memo[ident]
+    ident = tuple(id(action) for action in actions)  # the view's actions of this request
+    template = request_memo.remember(("row_actions", ident), lambda: _template(context, actions))
     if template is None:
         return Markup(_render(context, actions, key, row))
     return Markup(template.replace(_STAND_IN, str(escape(key))))
