@@ -8,6 +8,7 @@ two workers never share a database."""
 from __future__ import annotations
 
 import functools
+from contextlib import contextmanager
 import hashlib
 import os
 import re
@@ -25,7 +26,7 @@ os.environ.pop("ZHONGCHUANG_JURISDICTIONS", None)
 os.environ.pop("DATABASE_URL", None)
 
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import create_engine, event, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from core.app import create_app  # noqa: E402
@@ -310,3 +311,19 @@ def migrating_app(scratch_url):
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@contextmanager
+def sent_statements(with_parameters: bool = False):
+    """Every statement the app sends to the database inside the block, in order: the SQL
+    text, or with ``with_parameters`` (SQL, parameters) as sent (to EXPLAIN it again)."""
+    sent: list = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        sent.append((statement, parameters) if with_parameters else statement)
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        yield sent
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)

@@ -8,12 +8,13 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import event, insert, inspect, text
+from sqlalchemy import insert, inspect, text
 
 from core.admin.dashboard import status_counts
 from core.platform.extensions import db
 from core.platform.models import Application, AuditEvent
 from core.review.admin_case import timeline_events
+from tests.conftest import sent_statements
 from tests.factories import make_application, make_space, make_user
 
 TIMELINE_INDEX = "ix_audit_events_object_type_object_id"
@@ -71,21 +72,13 @@ def filled(app):
 def plan_of(run, table: str) -> str:
     """The EXPLAIN of the one statement on ``table`` that ``run()`` sends, captured as sent
     (SQL and parameters); the others (the enabled jurisdictions' settings) are left aside."""
-    sent = []
-
-    def capture(conn, cursor, statement, parameters, context, executemany):
-        sent.append((statement, parameters))
-
     connection = db.session.connection()
     # A few thousand rows fit in a few dozen pages, where a sequential scan costs least however
     # selective the filter; switching it off (for this transaction only) asks whether the
     # query *can* use the index, which is what a table of 100 k rows makes it prefer.
     connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
-    event.listen(db.engine, "before_cursor_execute", capture)
-    try:
+    with sent_statements(with_parameters=True) as sent:
         run()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", capture)
     on_table = [(statement, parameters) for statement, parameters in sent if f"\nFROM {table}" in statement]
     assert len(on_table) == 1, sent
     statement, parameters = on_table[0]

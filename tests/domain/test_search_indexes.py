@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import pytest
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import event, insert, inspect, text
+from sqlalchemy import insert, inspect, text
 
 from core.platform.extensions import db
 from core.platform.models import Application, Organisation, Space
+from tests.conftest import sent_statements
 from tests.factories import login, make_user
 
 TRIGRAM_INDEXES = {
@@ -74,16 +75,8 @@ def filled(app):
 def plans_of(client, url: str, table: str) -> list[str]:
     """EXPLAIN of each statement on ``table`` the page sends (SQL and parameters as sent),
     with sequential scans switched off: can the query use the index (as 100 k rows make it)."""
-    sent = []
-
-    def capture(conn, cursor, statement, parameters, context, executemany):
-        sent.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", capture)
-    try:
+    with sent_statements(with_parameters=True) as sent:
         assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", capture)
     on_table = [(s, p) for s, p in sent if f"\nFROM {table}" in s and "ILIKE" in s]
     assert on_table, sent
     with db.engine.connect() as conn:

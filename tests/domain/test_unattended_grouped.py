@@ -12,13 +12,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from core.platform import clock
 from core.platform.extensions import db
 from core.platform.models import Application, Call, StepAssignment
 from core.review import attendance, workflow
 from core.review.moves import ACTIVE
+from tests.conftest import sent_statements
 from tests.factories import make_application, make_org, make_space, make_user
 
 FACTS = json.loads((Path(__file__).parent.parent / "data" / "kunming-comprehensive-service.json").read_text("utf-8"))
@@ -105,19 +106,12 @@ def test_limit_shows_the_oldest_and_counts_all(province):
 
 def test_statements_do_not_grow_with_the_applications(province):
     officer, apps = province
-    seen = []
-    listener = lambda *a: seen.append(1)  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with sent_statements() as few:
         grouped(officer)
-        few = len(seen)
-        seen.clear()
-        applicants = {}
-        for region in ("530102", "530181", "530102", "530112"):
-            submit(region, applicants)
-        db.session.expire_all()
-        seen.clear()
+    applicants = {}
+    for region in ("530102", "530181", "530102", "530112"):
+        submit(region, applicants)
+    db.session.expire_all()
+    with sent_statements() as more:
         grouped(officer)
-        assert len(seen) == few
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
+    assert len(more) == len(few)

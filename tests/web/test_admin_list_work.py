@@ -16,11 +16,11 @@ import re
 import pytest
 from flask_admin.model.template import BaseListRowAction
 from markupsafe import Markup
-from sqlalchemy import event
 
 from core.accounts.admin_access import ScopedModelView
 from core.platform import list_rows
 from core.platform.extensions import db
+from tests.conftest import sent_statements
 from tests.factories import login, make_application, make_org, make_space, make_user
 
 
@@ -129,16 +129,8 @@ def test_an_action_answering_plain_text_is_escaped_as_jinja_would(app, client, m
 
 
 def statements_of(client, url: str) -> list[str]:
-    seen = []
-
-    def note(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", note)
-    try:
+    with sent_statements() as seen:
         assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", note)
     return seen
 
 

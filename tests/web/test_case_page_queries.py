@@ -12,11 +12,10 @@ request (core.platform.request_memo).
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import func, insert, select
 
 from core.bureau import data as bureau_data
 from core.bureau import operations as bureau_operations
@@ -27,6 +26,7 @@ from core.accounts.scoping import application_criteria
 from core.platform.models import (Application, Attachment, AuditEvent, BureauSetting, ExpertAssignment, ReviewRecord,
                                   Space, User)
 from core.review import attendance, steps
+from tests.conftest import sent_statements
 from tests.factories import login, make_space, make_user
 
 TODAY = date(2026, 11, 2)  # the demo's day: its recognised applications have every record a case gathers
@@ -41,19 +41,7 @@ def today():
     clock.freeze(TODAY)
 
 
-@contextmanager
-def statements():
-    """Every statement the app sends inside the block, in order."""
-    sent: list[str] = []
-
-    def capture(conn, cursor, statement, parameters, context, executemany):
-        sent.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", capture)
-    try:
-        yield sent
-    finally:
-        event.remove(db.engine, "before_cursor_execute", capture)
+statements = sent_statements
 
 
 def reading(sent: list[str], table: str) -> list[str]:

@@ -14,20 +14,19 @@ import gc
 import io
 import itertools
 import re
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
 from flask_admin.contrib.sqla import ModelView
 from flask_login import login_user
 from openpyxl import load_workbook
-from sqlalchemy import event
 
 from core.facts import make_uscc
 from core.platform import audit
 from core.platform.exports import BOM, XLSX_CHUNK_BYTES, XLSX_MIMETYPE, collector_paused, xlsx_stream
 from core.platform.extensions import db
 from core.platform.models import Application, Call, Organisation, Recognition, Space, SubsidyEntitlement
+from tests.conftest import sent_statements
 from tests.factories import REGIONS, login, make_user
 
 _serial = itertools.count(1)
@@ -56,19 +55,7 @@ def add_units(count: int, jurisdiction: str = "kunming", status: str = "submitte
     db.session.commit()
 
 
-@contextmanager
-def statements():
-    """The SQL text of every statement sent to the database inside the block."""
-    seen: list[str] = []
-
-    def listen(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", listen)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listen)
+statements = sent_statements
 
 
 def csv_rows(body: bytes) -> list[list[str]]:

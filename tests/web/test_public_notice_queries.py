@@ -5,25 +5,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import event
-
 from core.platform.extensions import db
+from tests.conftest import sent_statements
 from tests.notice_helpers import published, set_today
 
 
 def statements_for(client, url: str) -> tuple[int, str]:
     """How many SQL statements the request ran, and the page."""
     db.session.expunge_all()  # nothing read before: the page loads what it shows
-    seen = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with sent_statements() as seen:
         html = client.get(url).get_data(as_text=True)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     return len(seen), html
 
 
