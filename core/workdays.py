@@ -26,7 +26,6 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 import chinese_calendar as _cc
-from lunar_python import Lunar
 
 __all__ = [
     "add_months",
@@ -117,6 +116,8 @@ def statutory_holidays(year: int) -> dict[date, str]:
     """
     if year < _HOLIDAY_LAW_FROM_YEAR:
         return {}
+    from lunar_python import Lunar  # here: a command that counts no days does not load the lunar tables
+
     days: dict[date, str] = {}
 
     def rest(day: date, name: str) -> None:

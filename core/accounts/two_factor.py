@@ -22,7 +22,6 @@ import hmac
 import secrets
 
 import pyotp
-import segno
 from flask import current_app
 from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -79,6 +78,8 @@ def provisioning_uri(user: User, secret: str) -> str:
 
 def qr_svg(uri: str) -> str:
     """The QR code of ``uri`` as an inline ``<svg>`` element (no image request, no script)."""
+    import segno  # here: only the enrolment page draws one
+
     return segno.make(uri, error="m").svg_inline(scale=5, border=2)
 
 
