@@ -39,7 +39,7 @@ class Card:
 
 def status_counts(user) -> dict[str, list[tuple[str, str, int]]]:
     """jurisdiction → (status code, label, number) of the applications ``user`` may see:
-    one grouped statement for every card, answered from ix_applications_jurisdiction_status."""
+    one grouped statement for every card, answered from ix_applications_step_groups (its first two columns)."""
     found: dict[str, dict[str, int]] = {}
     for code, status, number in db.session.execute(
         select(Application.jurisdiction, Application.status, func.count())

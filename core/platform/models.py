@@ -466,9 +466,11 @@ class Application(TimestampMixin, db.Model):
     __tablename__ = "applications"
     __table_args__ = (
         UniqueConstraint("jurisdiction", "official_number"),
-        # the dashboard's GROUP BY status per jurisdiction (core.admin.dashboard; migration 0013)
-        Index("ix_applications_jurisdiction_status", "jurisdiction", "status"),
         trigram_index("applications", "official_number"),
+        # the dashboard: its counts by (jurisdiction, status) (core.admin.dashboard) and its 无人可办理
+        # grouped by what fixes the step (core.review.attendance); migration 0015, replacing 0013's
+        Index("ix_applications_step_groups", "jurisdiction", "status", "category", "policy_document", "current_step",
+              "submitted_on"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     jurisdiction: Mapped[str] = mapped_column(String(32), index=True)

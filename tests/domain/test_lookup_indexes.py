@@ -1,7 +1,7 @@
-"""The lookup indexes of migration 0013 (issue 15): they exist after ``upgrade`` and are
-gone after a downgrade to 0012, on SQLite and PostgreSQL; and on PostgreSQL the case
-timeline's query and the dashboard's count query, exactly as the app sends them, are
-planned on them (EXPLAIN names the index)."""
+"""The lookup indexes of migrations 0013 and 0015 (issue 15): they exist after ``upgrade`` and are
+gone after a downgrade past their migration, on SQLite and PostgreSQL (0015's replaces 0013's
+dashboard index); and on PostgreSQL the case timeline's query and the dashboard's count and
+step-group queries, exactly as the app sends them, are planned on them (EXPLAIN names the index)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -11,6 +11,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import insert, inspect, text
 
 from core.admin.dashboard import status_counts
+from core.review.attendance import unattended_applications
 from core.platform.extensions import db
 from core.platform.models import Application, AuditEvent
 from core.review.admin_case import timeline_events
@@ -19,6 +20,7 @@ from tests.factories import make_application, make_space, make_user
 
 TIMELINE_INDEX = "ix_audit_events_object_type_object_id"
 DASHBOARD_INDEX = "ix_applications_jurisdiction_status"
+STEP_GROUPS_INDEX = "ix_applications_step_groups"
 
 
 # ---------------------------------------------------------------- exist after upgrade, gone after downgrade
@@ -28,13 +30,13 @@ def indexes(table: str) -> dict[str, list[str]]:
 
 
 def test_indexes_exist_after_upgrade_and_go_with_downgrade(migrating_app):
-    upgrade()
+    upgrade(revision="0013_lookup_indexes")
     assert indexes("audit_events")[TIMELINE_INDEX] == ["object_type", "object_id"]
     assert indexes("applications")[DASHBOARD_INDEX] == ["jurisdiction", "status"]
     downgrade(revision="0012_objection_receipts")
     assert TIMELINE_INDEX not in indexes("audit_events")
     assert DASHBOARD_INDEX not in indexes("applications")
-    upgrade()
+    upgrade(revision="0013_lookup_indexes")
     assert TIMELINE_INDEX in indexes("audit_events") and DASHBOARD_INDEX in indexes("applications")
 
 
@@ -94,4 +96,30 @@ def test_case_timeline_uses_its_index(filled):
 def test_dashboard_counts_use_their_index(filled):
     officer, _ = filled
     plan = plan_of(lambda: status_counts(officer), "applications")
-    assert DASHBOARD_INDEX in plan, plan
+    assert STEP_GROUPS_INDEX in plan, plan  # migration 0015's, led by (jurisdiction, status)
+
+
+# ---------------------------------------------------------------- migration 0015: the dashboard's step groups
+
+def test_step_groups_index_exists_after_upgrade_and_goes_with_downgrade(migrating_app):
+    upgrade()
+    assert indexes("applications")[STEP_GROUPS_INDEX] == [
+        "jurisdiction", "status", "category", "policy_document", "current_step", "submitted_on"]
+    assert DASHBOARD_INDEX not in indexes("applications")  # replaced: its two columns lead the new one
+    downgrade(revision="0014_search_trigrams")
+    assert STEP_GROUPS_INDEX not in indexes("applications") and DASHBOARD_INDEX in indexes("applications")
+    upgrade()
+    assert STEP_GROUPS_INDEX in indexes("applications") and DASHBOARD_INDEX not in indexes("applications")
+
+
+def test_unattended_groups_are_read_from_their_index(filled):
+    """The grouping statement of core.review.attendance.unattended_applications, as sent,
+    is answered from the index alone (an index-only scan: no row of the table is read)."""
+    officer, _ = filled
+    connection = db.session.connection()
+    connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+    with sent_statements(with_parameters=True) as sent:
+        unattended_applications(officer)
+    (statement, parameters), = [(s, p) for s, p in sent if "GROUP BY applications.jurisdiction" in s]
+    plan = "\n".join(connection.exec_driver_sql("EXPLAIN " + statement, parameters).scalars())
+    assert f"Index Only Scan using {STEP_GROUPS_INDEX}" in plan, plan
