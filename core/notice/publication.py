@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import contains_eager, load_only
+from sqlalchemy.orm import contains_eager, defer, load_only
 
 from core.platform import audit, clock
 
@@ -39,7 +39,7 @@ from core.review import moves, steps, workflow
 from core.accounts.portal_account import one_address_at_a_time
 from core.platform.extensions import db
 from core.platform.jurisdictions import allowed_codes, enabled_codes, registry
-from core.platform.models import Application, JurisdictionSetting, NoticeEntry, Objection, PublicNotice
+from core.platform.models import Application, JurisdictionSetting, NoticeEntry, Objection, PublicNotice, Space
 from core.bureau import operations as bureau_operations
 from core.bureau import data as bureau_data
 from core.notice.periods import NoticeError, notice_period_for
@@ -428,6 +428,8 @@ def public_notice(notice_id: int) -> PublicNotice | None:
         .outerjoin(PublicNotice.entries).outerjoin(NoticeEntry.application)
         .outerjoin(Application.space).outerjoin(Application.organisation)
         .options(contains_eager(PublicNotice.entries).contains_eager(NoticeEntry.application)
-                 .options(contains_eager(Application.space), contains_eager(Application.organisation)))
+                 .options(defer(Application.facts), defer(Application.form_data),  # the notice shows neither
+                          contains_eager(Application.space).defer(Space.facts),
+                          contains_eager(Application.organisation)))
         .order_by(NoticeEntry.id)
     ).unique().one_or_none()

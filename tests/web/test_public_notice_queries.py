@@ -107,3 +107,18 @@ def test_a_signed_in_visitor_gets_private_pages_without_etag(app, monkeypatch):
         response = client.get(url)
         assert response.status_code == 200 and user.name in response.get_data(as_text=True)
         assert response.headers["Cache-Control"] == "private, no-cache" and "ETag" not in response.headers
+
+
+def test_the_notice_page_reads_no_json_document(app, monkeypatch):
+    """The facts and forms of the listed applications and spaces are not on the page: not read
+    (issue 15: decoding them was most of the page's time at 40 entries)."""
+    notice, applications, _ = published(n=3)
+    set_today(monkeypatch, date(2026, 9, 25))
+    db.session.expunge_all()
+    with sent_statements() as seen:
+        html = app.test_client().get(f"/notices/{notice.id}").get_data(as_text=True)
+    (statement,) = seen
+    for column in ("applications.facts", "applications.form_data", "spaces.facts", "spaces_1.facts"):
+        assert column not in statement, column
+    assert "organisations" in statement and "spaces" in statement
+    assert all(a.space.name in html for a in applications)
