@@ -32,6 +32,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from core.app import create_app  # noqa: E402
 from core.platform import clock as platform_clock  # noqa: E402
 from core.platform.extensions import db  # noqa: E402
+from core.plugins import Registry, make_plugin_manager  # noqa: E402
 
 # The xdist worker's id ("gw0", "gw1", …); "master" when pytest runs in one process.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "master")
@@ -327,3 +328,14 @@ def sent_statements(with_parameters: bool = False):
         yield sent
     finally:
         event.remove(db.engine, "before_cursor_execute", capture)
+
+
+@contextmanager
+def app_with_only(app_factory, plugin, name: str):
+    """An app whose plugin registry holds ``plugin`` alone (no installed jurisdiction), inside
+    its application context: a made-up jurisdiction for a test."""
+    pm, _ = make_plugin_manager(load_entry_points=False)
+    pm.register(plugin, name=name)
+    app = app_factory(registry=Registry(pm))
+    with app.app_context():
+        yield app

@@ -17,12 +17,12 @@ from core import hookimpl
 
 from core.bureau import bureau_criteria
 from core.bureau import operations as bureau_operations
-from core.cli import cli
 from core.eligibility.engine import EvaluationError, evaluate, prepare
 from core.facts import parse_facts
 from core.platform import clock
-from core.plugins import Registry, make_plugin_manager
 from core.policy import Category, Citation, Criterion, Jurisdiction, Parameter, PolicyVersion
+from tests.cli_helpers import assert_bad_input, run
+from tests.conftest import app_with_only
 
 DATA = Path(__file__).parent.parent / "data"
 EXAMPLE = DATA / "kunming-comprehensive-service.json"
@@ -37,23 +37,6 @@ def write(tmp_path, data, name="facts.json") -> str:
     path = tmp_path / name
     path.write_text(json.dumps(data, ensure_ascii=False) if not isinstance(data, str) else data, encoding="utf-8")
     return str(path)
-
-
-def run(app, *args):
-    result = app.test_cli_runner().invoke(cli, list(args))
-    return result
-
-
-def assert_bad_input(result, *named):
-    """Exit 2, nothing on stdout, exactly one line on stderr naming each of ``named``."""
-    assert result.exit_code == 2, (result.stdout, result.stderr)
-    assert result.stdout == ""
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    for word in named:
-        assert word in lines[0], lines[0]
-    assert "Traceback" not in result.stderr
-    return lines[0]
 
 
 # --- the example of the contract ---------------------------------------------------------
@@ -321,10 +304,7 @@ class Testland:
 
 @pytest.fixture
 def testland(app_factory):
-    pm, _ = make_plugin_manager(load_entry_points=False)
-    pm.register(Testland(), name="testland")
-    app = app_factory(registry=Registry(pm))
-    with app.app_context():
+    with app_with_only(app_factory, Testland(), "testland") as app:
         yield app
 
 

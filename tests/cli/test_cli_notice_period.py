@@ -14,12 +14,8 @@ from datetime import date
 import pytest
 
 from core.bureau import operations as bureau_operations
-from core.cli import cli
 from core.notice.periods import NoticeError, notice_period_for
-
-
-def run(app, *args):
-    return app.test_cli_runner().invoke(cli, list(args))
+from tests.cli_helpers import assert_bad_input, run
 
 
 def period(app, code, published_on):
@@ -27,15 +23,6 @@ def period(app, code, published_on):
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
     return json.loads(result.stdout)
-
-
-def assert_bad_input(result, *named):
-    assert result.exit_code == 2, (result.stdout, result.stderr)
-    assert result.stdout == ""
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    for word in named:
-        assert word in lines[0]
 
 
 # --- 昆科发〔2017〕55号 第十一条: 公示 7 天 ----------------------------------------------------

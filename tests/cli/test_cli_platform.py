@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core.cli import cli
 from core.demo import ADMIN_LOGIN, APPLICATIONS, DEMO_PASSWORD, ORGS, demo_login
 from core.platform.extensions import db
 from core.facts import is_valid_uscc, parse_facts
@@ -29,13 +28,10 @@ from core.platform.models import (
 )
 from core.plugins import Registry
 from core.accounts.roles import ROLES
+from tests.cli_helpers import run
 from tests.factories import login, make_user
 
 COUNTED = (User, UserScope, Organisation, Space, Resident, Application, Recognition, PublicNotice, AuditEvent)
-
-
-def run(app, *args, input=None):
-    return app.test_cli_runner().invoke(cli, list(args), input=input)
 
 
 def counts() -> dict[str, int]:

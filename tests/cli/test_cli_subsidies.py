@@ -11,16 +11,12 @@ import pytest
 from core import hookimpl
 
 from core.bureau import operations as bureau_operations
-from core.cli import cli
-from core.plugins import Registry, make_plugin_manager
 from core.policy import Category, Citation, Jurisdiction, PolicyVersion, SubsidyRule
 from core.award.entitlements import entitlements
+from tests.cli_helpers import assert_bad_input, run
+from tests.conftest import app_with_only
 
 XUZHOU = {"document": "徐政发〔2016〕12号", "article": "五、保障措施", "item": "（一）"}
-
-
-def run(app, *args):
-    return app.test_cli_runner().invoke(cli, list(args))
 
 
 def subsidies(app, *args):
@@ -36,15 +32,6 @@ def subsidies(app, *args):
 
 def fixed(answer):
     return [(e["amount_cny"], e["citation"]) for e in answer["entitlements"] if e["amount_cny"] is not None]
-
-
-def assert_bad_input(result, *named):
-    assert result.exit_code == 2, (result.stdout, result.stderr)
-    assert result.stdout == ""
-    lines = result.stderr.splitlines()
-    assert len(lines) == 1, result.stderr
-    for word in named:
-        assert word in lines[0]
 
 
 def test_kunming_recognition_100000_article_13(app):
@@ -244,10 +231,7 @@ class Testland:
 
 @pytest.fixture
 def testland(app_factory):
-    pm, _ = make_plugin_manager(load_entry_points=False)
-    pm.register(Testland(), name="testland")
-    app = app_factory(registry=Registry(pm))
-    with app.app_context():
+    with app_with_only(app_factory, Testland(), "testland") as app:
         yield app
 
 

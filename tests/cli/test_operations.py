@@ -20,9 +20,9 @@ from werkzeug.datastructures import FileStorage
 
 from core.platform import uploads
 from core.platform import clock
-from core.cli import cli
 from core.platform.extensions import db
 from core.platform.models import Attachment, AuditEvent
+from tests.cli_helpers import run
 from tests.factories import pdf_bytes
 from tests.portal_helpers import TODAY, kunming_draft, upload
 
@@ -30,12 +30,6 @@ from tests.portal_helpers import TODAY, kunming_draft, upload
 @pytest.fixture(autouse=True)
 def today(monkeypatch):
     clock.freeze(TODAY)
-
-
-def run(app, *args):
-    """The command through Flask's CLI runner (Click 8.2+: ``stdout`` and ``stderr`` apart,
-    ``output`` both)."""
-    return app.test_cli_runner().invoke(cli, list(args))
 
 
 def folder_of(app) -> Path:

@@ -17,8 +17,8 @@ from core.bureau import operations as bureau_operations
 from core.bureau import versions as policy_versions
 from core.platform.extensions import db
 from core.platform.models import AuditEvent, BureauCriterion, BureauPolicyVersion, BureauSetting, CalendarDay
-from core.plugins import Registry, make_plugin_manager
 from core.policy import Category, Citation, Criterion, Jurisdiction, Parameter, PolicyVersion, SubsidyRule
+from tests.conftest import app_with_only
 
 DOC = "测科发〔2020〕1号"
 DOC2 = "测科发〔2023〕9号"
@@ -79,10 +79,7 @@ class Testland:
 
 @pytest.fixture
 def testland(app_factory):
-    pm, _ = make_plugin_manager(load_entry_points=False)
-    pm.register(Testland(), name="testland")
-    app = app_factory(registry=Registry(pm))
-    with app.app_context():
+    with app_with_only(app_factory, Testland(), "testland") as app:
         yield app
 
 
