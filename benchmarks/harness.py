@@ -477,29 +477,33 @@ def _wrk(port, path, cookies, connections, seconds) -> Throughput:
     return Throughput(rate, p50_ms, errors, "wrk")
 
 
+def load_loop(port: int, path: str, cookies: dict | None, going, times: list[float], errors: list[int],
+              lock: threading.Lock) -> None:
+    """One client requesting ``path`` without pause while ``going()``: the seconds of each 200
+    answer go to ``times``, anything else counts in ``errors[0]``."""
+    client = Client(port, cookies)
+    while going():
+        start = time.perf_counter()
+        try:
+            ok = client.get(path).status == 200
+        except OSError:
+            ok = False
+            client.close()
+        with lock:
+            if ok:
+                times.append(time.perf_counter() - start)
+            else:
+                errors[0] += 1
+    client.close()
+
+
 def _threads(port, path, cookies, connections, seconds) -> Throughput:
     stop = time.monotonic() + seconds
     times: list[float] = []
     errors = [0]
     lock = threading.Lock()
-
-    def run():
-        client = Client(port, cookies)
-        while time.monotonic() < stop:
-            start = time.perf_counter()
-            try:
-                ok = client.get(path).status == 200
-            except OSError:
-                ok = False
-                client.close()
-            with lock:
-                if ok:
-                    times.append(time.perf_counter() - start)
-                else:
-                    errors[0] += 1
-        client.close()
-
-    threads = [threading.Thread(target=run) for _ in range(connections)]
+    args = (port, path, cookies, lambda: time.monotonic() < stop, times, errors, lock)
+    threads = [threading.Thread(target=load_loop, args=args) for _ in range(connections)]
     began = time.monotonic()
     for t in threads:
         t.start()

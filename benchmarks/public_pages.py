@@ -47,23 +47,8 @@ def under_pdf_load(port: int, notice: int, n: int) -> tuple[harness.Timing, list
     failures = [0]
     lock = threading.Lock()
 
-    def render_loop():
-        client = harness.Client(port)
-        while not stop.is_set():
-            start = time.perf_counter()
-            try:
-                ok = client.get(f"/notices/{notice}/pdf").status == 200
-            except OSError:
-                ok = False
-                client.close()
-            with lock:
-                if ok:
-                    renders.append(time.perf_counter() - start)
-                else:
-                    failures[0] += 1
-        client.close()
-
-    threads = [threading.Thread(target=render_loop) for _ in range(PDF_CLIENTS)]
+    args = (port, f"/notices/{notice}/pdf", None, lambda: not stop.is_set(), renders, failures, lock)
+    threads = [threading.Thread(target=harness.load_loop, args=args) for _ in range(PDF_CLIENTS)]
     for t in threads:
         t.start()
     time.sleep(2)  # every PDF client has a request in the queue
