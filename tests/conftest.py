@@ -339,3 +339,11 @@ def app_with_only(app_factory, plugin, name: str):
     app = app_factory(registry=Registry(pm))
     with app.app_context():
         yield app
+
+
+def installed_registry(code: str) -> Registry:
+    """The registry of the installed plugins (entry points), with ``code``'s plugin loaded
+    without error: what the plugin tests ask through."""
+    pm, broken = make_plugin_manager()
+    assert code not in broken, broken.get(code)
+    return Registry(pm, broken)

@@ -156,3 +156,12 @@ class SignInClock:
         import pyotp
 
         return pyotp.TOTP(secret).at(self.moment + timedelta(seconds=30 * offset_steps))
+
+
+def team_residents(qualifying: int, other: int = 0) -> list[dict]:
+    """Residents as the facts list them (CONTRACTS §1): ``qualifying`` teams in a field the
+    policy supports, then ``other`` teams outside it; all entered 2025-03-01, registered in the space."""
+    def one(i, q):
+        return {"name": f"团队{i}", "kind": "team", "qualifying_field": q, "entered_on": "2025-03-01",
+                "established_on": None, "registered_in_space": True}
+    return [one(i, True) for i in range(qualifying)] + [one(qualifying + i, False) for i in range(other)]

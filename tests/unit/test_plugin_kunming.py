@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from core.facts import parse_facts
-from core.plugins import Registry, make_plugin_manager
 from core.policy import STEP_KINDS, CheckContext
 from plugins.kunming import assessment, criteria, materials, steps, subsidies
 from plugins.kunming.criteria import CRITERIA
 from plugins.kunming.policy import DOC, POLICY_2017
+from tests.conftest import installed_registry
+from tests.factories import team_residents
 
 BASE = json.loads((Path(__file__).parent.parent / "data" / "kunming-comprehensive-service.json").read_text("utf-8"))
 AS_OF = date(2026, 11, 23)
@@ -32,18 +33,9 @@ def check(criterion_id, as_of=AS_OF, params=None, **changes):
     return BY_ID[criterion_id].check(make_facts(**changes), CheckContext(as_of, params or PARAMS))
 
 
-def residents(qualifying, other=0):
-    def one(i, q):
-        return {"name": f"团队{i}", "kind": "team", "qualifying_field": q, "entered_on": "2025-03-01",
-                "established_on": None, "registered_in_space": True}
-    return [one(i, True) for i in range(qualifying)] + [one(qualifying + i, False) for i in range(other)]
-
-
 @pytest.fixture(scope="module")
 def registry():
-    pm, broken = make_plugin_manager()
-    assert "kunming" not in broken
-    return Registry(pm, broken)
+    return installed_registry("kunming")
 
 
 # --- 第五条 (all categories) --------------------------------------------------------
@@ -209,10 +201,10 @@ def test_kunming_art7_1_public_area_10_percent_passes_below_fails():
 
 
 def test_kunming_art7_2_ten_qualifying_residents_pass_nine_fail():
-    passed, message = check("kunming.residents", residents=residents(10))
+    passed, message = check("kunming.residents", residents=team_residents(10))
     assert passed and "符合要求的 10 个，不少于 10 个" in message
     # Nine qualifying do not make ten even with more residents that do not qualify.
-    passed, message = check("kunming.residents", residents=residents(9, other=3))
+    passed, message = check("kunming.residents", residents=team_residents(9, other=3))
     assert not passed
     assert message == "入驻小微企业或创业团队 12 个，其中经营项目符合要求的 9 个，少于 10 个"
 
@@ -288,7 +280,7 @@ def test_kunming_art7_does_not_bind_tech_support(registry):
     """A 技术支撑类 space with 50㎡, no lease, 2 residents and no events still passes every auto
     criterion: 第七条 binds 综合服务类 only, 第六条 the other way round."""
     small = make_facts(total_area_m2=50, public_area_m2=0, lease_years=1, commercial_premises=True,
-                       residents=residents(2), services=[], events_last_year=0, investor_partners=0)
+                       residents=team_residents(2), services=[], events_last_year=0, investor_partners=0)
     assert all(ok for ok, _ in auto_results(registry, "tech_support", small).values())
     assert not all(ok for ok, _ in auto_results(registry, "comprehensive_service", small).values())
     no_lab = make_facts(rd_facilities=False, online_platform=False)

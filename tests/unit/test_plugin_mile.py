@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 
 from core.facts import make_uscc, parse_facts
-from core.plugins import Registry, make_plugin_manager
 from core.policy import STEP_KINDS, CheckContext
 from plugins.mile import assessment, criteria, materials, steps, subsidies
 from plugins.mile.criteria import CRITERIA
 from plugins.mile.policy import DOC, POLICY_2017
+from tests.conftest import installed_registry
+from tests.factories import team_residents
 
 # The Kunming example moved to 弥勒市 (532504): every auto criterion of 第五条 passes.
 BASE = json.loads((Path(__file__).parent.parent / "data" / "kunming-comprehensive-service.json").read_text("utf-8"))
@@ -35,18 +36,9 @@ def check(criterion_id, params=None, **changes):
     return BY_ID[criterion_id].check(make_facts(**changes), CheckContext(AS_OF, params or PARAMS))
 
 
-def residents(qualifying, other=0):
-    def one(i, q):
-        return {"name": f"团队{i}", "kind": "team", "qualifying_field": q, "entered_on": "2025-03-01",
-                "established_on": None, "registered_in_space": True}
-    return [one(i, True) for i in range(qualifying)] + [one(qualifying + i, False) for i in range(other)]
-
-
 @pytest.fixture(scope="module")
 def registry():
-    pm, broken = make_plugin_manager()
-    assert "mile" not in broken
-    return Registry(pm, broken)
+    return installed_registry("mile")
 
 
 # --- 第五条（一） --------------------------------------------------------------------
@@ -102,10 +94,10 @@ def test_mile_art5_2_area_200_passes_below_fails():
 
 
 def test_mile_art5_2_ten_qualifying_residents_pass_nine_fail():
-    passed, message = check("mile.residents", residents=residents(10))
+    passed, message = check("mile.residents", residents=team_residents(10))
     assert passed and message == "入驻小微企业或创业团队 10 个，其中经营项目符合要求的 10 个，不少于 10 个"
     # Residents outside 高新技术领域 / 现代服务业 do not count towards the ten.
-    passed, message = check("mile.residents", residents=residents(9, other=5))
+    passed, message = check("mile.residents", residents=team_residents(9, other=5))
     assert not passed and "14 个，其中经营项目符合要求的 9 个，少于 10 个" in message
 
 

@@ -11,19 +11,17 @@ from datetime import date
 
 import pytest
 
-from core.plugins import Registry, make_plugin_manager
 from core.policy import STEP_KINDS
 from plugins.xuzhou import assessment, criteria, materials, steps, subsidies
 from plugins.xuzhou.policy import DOC, POLICY_2016
+from tests.conftest import installed_registry
 
 SUPPORT = "五、保障措施"
 
 
 @pytest.fixture(scope="module")
 def registry():
-    pm, broken = make_plugin_manager()
-    assert "xuzhou" not in broken
-    return Registry(pm, broken)
+    return installed_registry("xuzhou")
 
 
 def entitlements(rules, event, level=None, grade=None):

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from core.facts import parse_facts
-from core.plugins import Registry, make_plugin_manager
 from core.policy import STEP_KINDS, CheckContext, PolicyVersion
 from plugins.yunnan import assessment, criteria, materials, steps, subsidies
 from plugins.yunnan.policy import CONDITIONS, DOC, MANAGEMENT, POLICY_2021, RESIDENT_RULES
+from tests.conftest import installed_registry
 
 BASE = json.loads((Path(__file__).parent.parent / "data" / "kunming-comprehensive-service.json").read_text("utf-8"))
 AS_OF = date(2025, 12, 1)  # inside 2021-04-04 … 2026-04-03
@@ -48,9 +48,7 @@ def passes(criterion_id, f, as_of=AS_OF):
 
 @pytest.fixture(scope="module")
 def registry():
-    pm, broken = make_plugin_manager()
-    assert "yunnan" not in broken
-    return Registry(pm, broken)
+    return installed_registry("yunnan")
 
 
 # --- the sample space meets every auto condition --------------------------------------
