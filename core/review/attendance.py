@@ -58,19 +58,12 @@ def _staff_of(code: str, role: str):
     ).unique().all()
 
 
-def _assigned_to(application_ids: list[int]) -> dict[int, set[int]]:
-    from core.platform.models import StepAssignment
-
-    found: dict[int, set[int]] = {}
-    if application_ids:
-        for app_id, user_id in db.session.execute(
-                select(StepAssignment.application_id, StepAssignment.assignee_id)
-                .where(StepAssignment.application_id.in_(application_ids))):
-            found.setdefault(app_id, set()).add(user_id)
-    return found
+def _assigned_to(application: Application) -> set[int]:
+    return set(db.session.scalars(select(StepAssignment.assignee_id)
+                                  .where(StepAssignment.application_id == application.id)))
 
 
-def able_users(application: Application, step: ReviewStep | None = None, *, _staff=None, _assigned=None) -> list:
+def able_users(application: Application, step: ReviewStep | None = None) -> list:
     """The active users who can act at the application's current step: the acting role,
     scoped to its jurisdiction, and — for a recommender with an area — whose area
     covers the space or to whom the step was assigned."""
@@ -78,12 +71,11 @@ def able_users(application: Application, step: ReviewStep | None = None, *, _sta
     if step is None:
         return []
     role = acting_role(step)
-    staff = _staff(application.jurisdiction, role) if _staff else _staff_of(application.jurisdiction, role)
-    assigned = (_assigned if _assigned is not None else _assigned_to([application.id])).get(application.id, set())
-    return [u for u in staff if _covers(u, application, assigned)]
+    assigned = _assigned_to(application)
+    return [u for u in _staff_of(application.jurisdiction, role) if _covers(u, application, assigned)]
 
 
-def unattended(application: Application, *, _staff=None, _assigned=None) -> str | None:
+def unattended(application: Application) -> str | None:
     """Why nobody can act on ``application`` now (Chinese), or None: it waits at a step
     and no active user can act there (:func:`able_users`)."""
     if application.status not in ACTIVE:
@@ -91,7 +83,7 @@ def unattended(application: Application, *, _staff=None, _assigned=None) -> str 
     step = step_of(application)
     if step is None:
         return None
-    if able_users(application, step, _staff=_staff, _assigned=_assigned):
+    if able_users(application, step):
         return None
     region = application.space.region if application.space is not None else ""
     return _reason(acting_role(step), step, region)
@@ -212,7 +204,7 @@ def assign_step(application: Application, assignee_id: Any, actor, *, reason: st
     ``assignee_id`` (an officer of its jurisdiction, while nobody can act on it): a
     ``StepAssignment`` and an audit event, committed together, or WorkflowError and
     nothing written."""
-    from core.platform.models import StepAssignment, User
+    from core.platform.models import User
 
     refused = _officer_of(application, actor)
     if refused:
