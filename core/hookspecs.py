@@ -171,6 +171,26 @@ def zc_assessment_scheme(jurisdiction, policy):
 
 
 @hookspec
+def zc_statistics_form(jurisdiction, year):
+    """The annual statistics return (年度统计数据) of ``jurisdiction`` for ``year`` (int).
+
+    Returns a :class:`core.policy.StatisticsForm`.  Collected: the core starts from its
+    default return (modelled on the 火炬 statistics of 众创空间, money in 千元); an answer
+    with ``replaces=True`` is the whole form instead (one plugin may replace it), any other
+    answer adds sections, fields and rules and gives the citation of the article that asks
+    for the statistics and who checks a return.
+
+    Example::
+
+        @hookimpl
+        def zc_statistics_form(jurisdiction, year):
+            if jurisdiction == "xuzhou":
+                return StatisticsForm(jurisdiction="xuzhou",
+                                      citation=Citation("徐政发〔2016〕12号", "五", "（五）"))
+    """
+
+
+@hookspec
 def zc_document_templates(jurisdiction):
     """Jinja templates for the jurisdiction's documents.
 

@@ -24,6 +24,7 @@ from core.policy import (
     Material,
     PolicyVersion,
     ReviewStep,
+    StatisticsForm,
     SubsidyRule,
 )
 
@@ -164,6 +165,11 @@ class Registry:
 
     def assessment_scheme(self, code: str, policy: PolicyVersion) -> AssessmentScheme | None:
         return self.pm.hook.zc_assessment_scheme(jurisdiction=code, policy=policy)
+
+    def statistics_forms(self, code: str, year: int) -> list[StatisticsForm]:
+        """Every answer to ``zc_statistics_form``, the latest registered first (the core
+        assembles the return from them: core.monitoring.forms)."""
+        return [f for f in self.pm.hook.zc_statistics_form(jurisdiction=code, year=year) if f is not None]
 
     def application_form(self, code: str, category: str):
         return self.pm.hook.zc_application_form(jurisdiction=code, category=category)

@@ -288,3 +288,81 @@ class AssessmentScheme:
     removal_after_failed_years: int | None = None
     ranking: bool = False
     duties: tuple[tuple[str, Citation], ...] = field(default=())
+
+
+# --- the annual statistics return (年度统计数据) -----------------------------------------
+
+#: how a field of the return is entered: a count (non-negative whole number), money in 千元
+#: or an area in square metres (non-negative, two decimals at most), or text
+STATISTICS_KINDS = ("count", "money", "area", "text")
+
+
+@dataclass(frozen=True, slots=True)
+class StatisticsField:
+    """One figure of the return.  ``key`` is its name in a return file (CONTRACTS §7),
+    ``label`` the Chinese column header, ``unit`` what it counts (个, 人, 千元, 平方米)."""
+
+    key: str
+    label: str
+    kind: str = "count"
+    unit: str = ""
+    help: str = ""
+    required: bool = True
+    #: where the prefilled value comes from when there is no return of last year: a key of
+    #: the space's facts (CONTRACTS §1), e.g. ``"area_sqm"``
+    from_fact: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StatisticsSection:
+    code: str
+    title: str
+    fields: tuple[StatisticsField, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StatisticsRule:
+    """A consistency check of a return, as data.
+
+    ``test`` is one of:
+
+    * ``"at_most"`` — ``field`` ≤ ``other``, or ≤ the sum of ``parts`` (e.g. 服务收入 ≤ 总收入);
+    * ``"at_least"`` — ``field`` ≥ ``other`` (团队人员数 ≥ 团队数);
+    * ``"together"`` — ``field`` > 0 exactly when ``other`` > 0 (投融资总额 and 获得投融资数);
+    * ``"sum_at_most"`` — the sum of ``parts`` ≤ ``field`` (收入构成 ≤ 总收入);
+    * ``"growth"`` — ``field`` at most ``factor`` times last year's and at least
+      1/``factor`` of it (a warning: the applicant explains).
+
+    ``severity`` "error" blocks submission, "warning" asks for an explanation.
+    ``citation`` where a document sets the rule; None for a plain consistency check."""
+
+    id: str
+    test: str
+    field: str
+    message: str
+    other: str | None = None
+    parts: tuple[str, ...] = ()
+    factor: float | None = None
+    severity: str = "error"
+    citation: Citation | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StatisticsForm:
+    """The annual return of a jurisdiction for one year (hook ``zc_statistics_form``).
+
+    A plugin answering with ``replaces=True`` gives the whole form; any other answer adds
+    its sections (new sections, or fields appended to a section of the same code) and
+    rules to the core's default return.  ``citation`` is the article that asks for the
+    statistics.  ``checked_by`` names who checks a return for this jurisdiction's titles:
+    ``"officer"`` (the jurisdiction's own bureau) or ``"region"`` (the bureau of the
+    space's 州（市） or district, a recommender whose area covers the space; 云南)."""
+
+    jurisdiction: str
+    citation: Citation | None = None
+    sections: tuple[StatisticsSection, ...] = ()
+    rules: tuple[StatisticsRule, ...] = ()
+    replaces: bool = False
+    checked_by: str = "officer"
+    checked_by_citation: Citation | None = None
+    note: str = ""

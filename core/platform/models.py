@@ -639,16 +639,98 @@ class SubsidyEntitlement(TimestampMixin, db.Model):
     paid_on: Mapped[date | None] = mapped_column(Date)
 
 
-class AnnualReport(db.Model):
-    """年度统计数据 filed by a recognised space."""
+class StatisticsWindow(TimestampMixin, db.Model):
+    """The filing window a bureau opens for the returns of one year: its deadline is the
+    bureau's (no policy sets one).  ``closed_at`` is set when the window is closed and the
+    titles without an accepted return were marked 未填报 (``StatisticsMiss``)."""
 
-    __tablename__ = "annual_reports"
+    __tablename__ = "statistics_windows"
+    __table_args__ = (UniqueConstraint("jurisdiction", "year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jurisdiction: Mapped[str] = mapped_column(String(32), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    opens_on: Mapped[date] = mapped_column(Date)
+    deadline: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class StatisticsReturn(TimestampMixin, db.Model):
+    """年度统计数据: one return per space and year, read by every jurisdiction where the
+    space holds a live title (core.monitoring.returns)."""
+
+    __tablename__ = "statistics_returns"
+    __table_args__ = (UniqueConstraint("space_id", "year"), Index("ix_statistics_returns_year_status", "year", "status"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(32), default="draft")  # draft | submitted | returned | accepted
+    data: Mapped[dict] = mapped_column(MutableDict.as_mutable(JSONType), default=dict)
+    # the applicant's explanation of each warning, by rule id
+    explanations: Mapped[dict] = mapped_column(MutableDict.as_mutable(JSONType), default=dict)
+    # the year-end resident list, taken from 我的众创空间 when the return is submitted
+    residents: Mapped[list] = mapped_column(MutableList.as_mutable(JSONType), default=list)
+    # the jurisdiction whose bureau checks it, fixed at submission (core.monitoring.returns.checking_jurisdiction)
+    checking_jurisdiction: Mapped[str | None] = mapped_column(String(32), index=True)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    return_reason: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    space: Mapped[Space] = relationship()
+
+
+class StatisticsMiss(TimestampMixin, db.Model):
+    """未填报: a title without an accepted return for a year whose window has closed.
+    ``excused`` with ``reason`` is the 特殊原因 an officer recorded (CONTRACTS §6)."""
+
+    __tablename__ = "statistics_misses"
     __table_args__ = (UniqueConstraint("recognition_id", "year"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     recognition_id: Mapped[int] = mapped_column(ForeignKey("recognitions.id"), index=True)
+    jurisdiction: Mapped[str] = mapped_column(String(32), index=True)
     year: Mapped[int] = mapped_column(Integer)
-    data: Mapped[dict] = mapped_column(MutableDict.as_mutable(JSONType), default=dict)
-    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    excused: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str | None] = mapped_column(Text)
+    excused_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    excused_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    recognition: Mapped[Recognition] = relationship()
+
+
+class ChangeReport(TimestampMixin, db.Model):
+    """A change of the conditions of recognition (运营主体、面积范围、场地位置) reported by
+    a space with a live title (core.monitoring.changes)."""
+
+    __tablename__ = "change_reports"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recognition_id: Mapped[int] = mapped_column(ForeignKey("recognitions.id"), index=True)
+    jurisdiction: Mapped[str] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # operator | area | location
+    changed_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    description: Mapped[str] = mapped_column(Text)
+    attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
+    # draft | reported | forwarded | accepted | recheck | returned
+    status: Mapped[str] = mapped_column(String(32), default="draft")
+    reported_on: Mapped[date | None] = mapped_column(Date)
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    check_opinion: Mapped[str | None] = mapped_column(Text)
+    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decision_opinion: Mapped[str | None] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    recognition: Mapped[Recognition] = relationship()
 
 
 class Assessment(db.Model):
