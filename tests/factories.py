@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from core.platform.extensions import db
 from core.facts import make_uscc
-from core.platform.models import Application, Organisation, Space, User, UserScope
+from core.platform.models import Application, Organisation, Recognition, Space, User, UserScope
 
 PASSWORD = "Passw0rd-测试用例"  # core.accounts.passwords: 12+ characters, not a common one
 _counter = itertools.count(1)
@@ -64,6 +64,23 @@ def make_application(jurisdiction: str = "mile", category: str = "comprehensive"
     db.session.add(application)
     db.session.commit()
     return application
+
+
+def make_title(jurisdiction: str = "mile", space: Space | None = None, granted_on: date = date(2024, 6, 1),
+               status: str = "active", **fields) -> Recognition:
+    """A title (Recognition) of ``jurisdiction`` for ``space``, with the recognised
+    application it came from: what the award leaves behind (core.award.titles.grant)."""
+    space = space or make_space(region=REGIONS.get(jurisdiction, "532504"))
+    application = make_application(jurisdiction, space=space, status="recognised",
+                                   submitted_on=granted_on - timedelta(days=60))
+    n = next(_counter)
+    title = Recognition(application_id=application.id, space_id=space.id, jurisdiction=jurisdiction,
+                        title=fields.pop("title", f"{space.name}"), certificate_number=f"T{n:06d}",
+                        level=fields.pop("level", "provincial" if jurisdiction == "yunnan" else "municipal"),
+                        granted_on=granted_on, status=status, **fields)
+    db.session.add(title)
+    db.session.commit()
+    return title
 
 
 def make_user(role: str = "officer", jurisdictions: tuple[str, ...] | list[str] = (), login: str | None = None,
