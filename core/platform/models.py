@@ -669,8 +669,9 @@ class StatisticsReturn(TimestampMixin, db.Model):
     data: Mapped[dict] = mapped_column(MutableDict.as_mutable(JSONType), default=dict)
     # the applicant's explanation of each warning, by rule id
     explanations: Mapped[dict] = mapped_column(MutableDict.as_mutable(JSONType), default=dict)
-    # the year-end resident list, taken from 我的众创空间 when the return is submitted
-    residents: Mapped[list] = mapped_column(MutableList.as_mutable(JSONType), default=list)
+    # the year-end resident list, taken from 我的众创空间 when the return is submitted; always
+    # assigned whole (a fresh type instance: as_mutable(JSONType) would track it as a dict)
+    residents: Mapped[list] = mapped_column(JSON().with_variant(JSONB(), "postgresql"), default=list)
     # the jurisdiction whose bureau checks it, fixed at submission (core.monitoring.returns.checking_jurisdiction)
     checking_jurisdiction: Mapped[str | None] = mapped_column(String(32), index=True)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
