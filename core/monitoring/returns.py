@@ -219,7 +219,7 @@ def save_draft(space: Space, year: int, raw: dict[str, Any], explanations: dict[
     found.data = rules.as_json(values)
     found.explanations = notes
     db.session.flush()
-    audit.record_for(_codes(space.id), "statistics_draft", found, to_state=found.status, year=year, actor=user)
+    audit.record_for(_codes(space.id), "statistics.draft_saved", found, to_state=found.status, year=year, actor=user)
     db.session.commit()
     return found
 
@@ -252,7 +252,7 @@ def submit(space: Space, year: int, raw: dict[str, Any], explanations: dict[str,
     found.submitted_by_id = getattr(user, "id", None)
     found.return_reason = None
     db.session.flush()
-    audit.record_for(_codes(space.id), "statistics_submit", found, from_state=before, to_state="submitted",
+    audit.record_for(_codes(space.id), "statistics.submitted", found, from_state=before, to_state="submitted",
                      year=year, actor=user)
     db.session.commit()
     return found
@@ -276,7 +276,7 @@ def accept(statistics_return: StatisticsReturn, user, expected_version: int | No
     statistics_return.decided_at = clock.now()
     statistics_return.decided_by_id = user.id
     db.session.flush()
-    audit.record_for(_codes(statistics_return.space_id), "statistics_accept", statistics_return,
+    audit.record_for(_codes(statistics_return.space_id), "statistics.accepted", statistics_return,
                      from_state="submitted", to_state="accepted", year=statistics_return.year, actor=user)
     db.session.commit()
 
@@ -294,7 +294,7 @@ def send_back(statistics_return: StatisticsReturn, reason: str, user, expected_v
     statistics_return.decided_at = clock.now()
     statistics_return.decided_by_id = user.id
     db.session.flush()
-    audit.record_for(_codes(statistics_return.space_id), "statistics_return", statistics_return,
+    audit.record_for(_codes(statistics_return.space_id), "statistics.returned", statistics_return,
                      from_state="submitted", to_state="returned", opinion=reason, year=statistics_return.year,
                      actor=user)
     db.session.commit()

@@ -67,7 +67,7 @@ def open_window(code: str, year: int, opens_on: date, deadline: date, user, note
     except IntegrityError:  # opened at the same moment by a colleague
         db.session.rollback()
         raise FieldErrors({"year": f"{year} 年度的填报已开启"}) from None
-    audit.record("statistics_window_open", opened, to_state="open", year=year, opens_on=opens_on.isoformat(),
+    audit.record("statistics_window.opened", opened, to_state="open", year=year, opens_on=opens_on.isoformat(),
                  deadline=deadline.isoformat(), actor=user)
     db.session.commit()
     return opened
@@ -82,8 +82,8 @@ def change_deadline(opened: StatisticsWindow, deadline: date | None, user) -> No
         raise FieldErrors({"deadline": "截止日期不能早于开始填报日期"})
     before = opened.deadline
     opened.deadline = deadline
-    audit.record("statistics_deadline", opened, from_state=before.isoformat(), to_state=deadline.isoformat(),
-                 year=opened.year, actor=user)
+    audit.record("statistics_window.deadline_changed", opened, year=opened.year, before=before.isoformat(),
+                 deadline=deadline.isoformat(), actor=user)
     db.session.commit()
 
 
@@ -169,7 +169,7 @@ def close_window(opened: StatisticsWindow, user) -> int:
                                       year=opened.year, excused=False))
         marked += 1
     opened.closed_at = clock.now()
-    audit.record("statistics_window_close", opened, from_state="open", to_state="closed", year=opened.year,
+    audit.record("statistics_window.closed", opened, from_state="open", to_state="closed", year=opened.year,
                  missing=marked, actor=user)
     db.session.commit()
     return marked
@@ -187,7 +187,7 @@ def excuse(miss: StatisticsMiss, reason: str, user) -> None:
     miss.reason = reason
     miss.excused_by_id = user.id
     miss.excused_at = clock.now()
-    audit.record("statistics_excuse", miss, from_state=before, to_state="excused", opinion=reason,
+    audit.record("statistics.excused", miss, from_state=before, to_state="excused", opinion=reason,
                  year=miss.year, actor=user)
     db.session.commit()
 

@@ -75,6 +75,19 @@ SUBSIDY_STATUS_LABELS = {
 NOTICE_STATUS_LABELS = {"open": _l("Open"), "closed": _l("Closed")}
 OBJECTION_STATUS_LABELS = {"open": _l("Open"), "upheld": _l("Upheld"), "dismissed": _l("Dismissed")}
 
+# The years after recognition (core.monitoring): a year's return, its filing window, a
+# year not filed; the residents listed in a return.
+STATISTICS_STATUS_LABELS = {
+    "none": _l("Not started"),
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted, awaiting the bureau's check"),
+    "returned": _l("Returned for correction"),
+    "accepted": _l("Accepted"),
+    "missing": _l("Not filed"),
+    "excused": _l("Not filed, for a special reason"),
+}
+RESIDENT_KIND_LABELS = {"team": _l("Start-up team"), "enterprise": _l("Enterprise")}
+
 # Jurisdictions switched on and off by the admin (core.admin.jurisdictions).
 SWITCH_LABELS = {"enabled": _l("Enabled"), "disabled": _l("Disabled")}
 
@@ -100,6 +113,9 @@ OBJECT_TYPE_LABELS = {
     "Jurisdiction": _l("Jurisdiction"),
     "Attachment": _l("Material"),
     "ExpertAssignment": _l("Expert assignment"),
+    "StatisticsReturn": _l("Annual statistics return"),
+    "StatisticsWindow": _l("Statistics filing period"),
+    "StatisticsMiss": _l("Year not filed"),
     "demo": _l("Demonstration data"),
     "-": "",
 }
@@ -178,6 +194,14 @@ AUDIT_ACTION_LABELS = {
     "space.create": _l("Maker space created"),
     "space.update": _l("Maker space changed"),
     "space.residents_import": _l("Residents imported"),
+    "statistics.draft_saved": _l("Statistics draft saved"),
+    "statistics.submitted": _l("Statistics submitted"),
+    "statistics.accepted": _l("Statistics accepted"),
+    "statistics.returned": _l("Statistics returned for correction"),
+    "statistics.excused": _l("Special reason recorded for a year not filed"),
+    "statistics_window.opened": _l("Statistics filing opened"),
+    "statistics_window.deadline_changed": _l("Statistics deadline changed"),
+    "statistics_window.closed": _l("Statistics filing closed"),
     "user.create": _l("Account created"),
     "user.update": _l("Account changed"),
     "user.register": _l("Account registered"),
@@ -213,6 +237,11 @@ DETAIL_KEY_LABELS = {
     "via": _l("Through"),
     "added": _l("Added"),
     "verified": _l("Verified"),
+    "year": _l("Year"),
+    "opens_on": _l("Opens on"),
+    "deadline": _l("Deadline"),
+    "before": _l("Before"),
+    "missing": _l("Titles marked not filed"),
 }
 
 # The nature of an applicant organisation (facts: entity_type), as the admin and the pages show it.
@@ -358,6 +387,8 @@ subsidy_status_label = _labeller(SUBSIDY_STATUS_LABELS)
 notice_status_label = _labeller(NOTICE_STATUS_LABELS)
 objection_status_label = _labeller(OBJECTION_STATUS_LABELS)
 object_type_label = _labeller(OBJECT_TYPE_LABELS)
+statistics_status_label = _labeller(STATISTICS_STATUS_LABELS)
+resident_kind_label = _labeller(RESIDENT_KIND_LABELS)
 
 
 def step_name(jurisdiction: str | None, category: str | None, code: str | None) -> str:
@@ -403,7 +434,7 @@ def state_label(state: str | None, jurisdiction: str | None = None, category: st
         name = step_name(jurisdiction, category, step) if step not in ("", "-") else ""
         return f"{words} · {name}" if name else words
     for table in (STATUS_LABELS, BATCH_STATUS_LABELS, NOTICE_STATUS_LABELS, OBJECTION_STATUS_LABELS,
-                  RECOGNITION_STATUS_LABELS, SWITCH_LABELS):
+                  RECOGNITION_STATUS_LABELS, SWITCH_LABELS, STATISTICS_STATUS_LABELS):
         if state in table:
             return str(table[state])
     if state == "decided":

@@ -48,6 +48,11 @@ from core.intake.materials import MATERIALS_EDITABLE, attached, materials_of
 from core.intake.spaces import space_extra, space_facts
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
+
+# What a recognised space still owes, shown as tasks on the portal's first page: each
+# registered callable (core.monitoring registers the annual return) takes the user and
+# returns a list of ``{"id", "text", "url", "overdue": bool}``.
+PORTAL_TASKS: list = []
 # Staff who reach an application page are sent to the admin (core.intake.access).
 applicant_page = applicant_only(staff_to_admin=True)
 
@@ -108,9 +113,10 @@ def index():
     applications = db.session.scalars(
         select(Application).where(application_criteria(current_user)).order_by(Application.id.desc())
     ).all()
+    tasks = [task for tasks_of in PORTAL_TASKS for task in tasks_of(current_user)]
     return render_template("portal/index.html", applications=applications, labels=labels,
                            step_of=steps.step_of, dormant=dormant_applications(current_user),
-                           recognition_of=recognition_of)
+                           recognition_of=recognition_of, tasks=tasks)
 
 
 def _render_detail(application: Application, *, error: str | None = None, status: int = 200,

@@ -47,7 +47,7 @@ def test_kunming_第四条_one_return_read_by_both_titles_checked_by_the_city(ap
     assert filed.status == "submitted" and filed.checking_jurisdiction == "kunming"
     assert filed.data["financing_total"] == 2500.5
     # one row, audited for both bureaus that read it
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "statistics_submit")).all()
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "statistics.submitted")).all()
     assert sorted(e.jurisdiction for e in events) == ["kunming", "yunnan"]
     yunnan_officer = make_user("officer", ["yunnan"])
     assert not returns.may_check(yunnan_officer, filed)

@@ -27,7 +27,7 @@ from core.platform.audit import record
 from core.platform.extensions import db
 from core.platform.models import (Application, Attachment, AuditEvent, Batch, BureauSetting, Call, ExpertAssignment,
                          NoticeEntry, Objection, Organisation, PublicNotice, Recognition, Space,
-                         SubsidyEntitlement, User, UserSession)
+                         StatisticsMiss, StatisticsReturn, StatisticsWindow, SubsidyEntitlement, User, UserSession)
 from tests.factories import login, make_application, make_org, make_space, make_user
 
 # Marks that only the foreign records carry: none may appear on a page the user is shown.
@@ -81,7 +81,13 @@ def world(app):
     foreign_session = UserSession(token_hash="f" * 64, user_id=foreign_applicant.id, user_agent="外域保密浏览器")
     setting = BureauSetting(jurisdiction="mile", key="certificate_format", value="弥科{year}{seq:03d}",
                             document="外域保密通知")
-    db.session.add_all([entitlement, setting, foreign_session])
+    statistics_window = StatisticsWindow(jurisdiction="mile", year=2025, opens_on=date(2026, 1, 5),
+                                         deadline=date(2026, 3, 31), note="外域保密填报通知")
+    statistics_return = StatisticsReturn(space_id=space.id, year=2025, status="submitted", data={"teams_served": 7},
+                                         explanations={"teams_growth": "外域保密说明"}, checking_jurisdiction="mile")
+    miss = StatisticsMiss(recognition_id=recognition.id, jurisdiction="mile", year=2024)
+    db.session.add_all([entitlement, setting, foreign_session, statistics_window, statistics_return, miss])
+    db.session.flush()
     record("admin_update", foreign, secret="外域保密审计")
     db.session.commit()
 
@@ -110,6 +116,7 @@ def world(app):
         "application_id": foreign.id, "batch_id": batch.id, "notice_id": notice.id, "objection_id": objection.id,
         "attachment_id": attachment.id, "recognition_id": recognition.id, "space_id": space.id,
         "organisation_id": org.id, "user_id": foreign_applicant.id, "session_id": foreign_session.id, "year": 2027, "code": "mile", "export_type": "csv",
+        "return_id": statistics_return.id, "window_id": statistics_window.id, "miss_id": miss.id,
     }
     # Flask-Admin model views: the foreign row of each model, for ?id=
     model_ids = {
@@ -145,6 +152,9 @@ def foreign_snapshot(world) -> dict:
         "calls": rows(Call, Call.jurisdiction == "mile"),
         "settings": rows(BureauSetting, BureauSetting.jurisdiction == "mile"),
         "sessions": rows(UserSession, UserSession.id == world["ids"]["session_id"]),
+        "statistics": rows(StatisticsReturn, StatisticsReturn.id == world["ids"]["return_id"]),
+        "windows": rows(StatisticsWindow, StatisticsWindow.jurisdiction == "mile"),
+        "misses": rows(StatisticsMiss, StatisticsMiss.jurisdiction == "mile"),
     }
 
 
