@@ -27,6 +27,7 @@ from core.bureau import versions as policy_versions
 
 from core.award import entitlements as subsidies
 
+from core.monitoring import forms as statistics_forms
 from core.review import meetings
 from core.review.steps import STEP_KIND_LABELS
 from core.platform import clock
@@ -170,6 +171,7 @@ def jurisdiction_page(code: str, today: date) -> dict:
                             and all(s is not r["setting"] for vp in versions for r in vp.subsidies)
                             and all(s is not r["setting"] for sp in supports for r in sp.subsidies)],
         "setting_labels": bureau_data.known_setting_keys(code),
+        "statistics": statistics_forms.form_for(code, today.year - 1),
     }
 
 

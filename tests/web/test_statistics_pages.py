@@ -171,3 +171,16 @@ def test_another_jurisdiction_sees_nothing_and_may_do_nothing(app, people):
     other = make_space(region="530102")
     stranger = signed_in(app, make_user("applicant", organisation_id=other.organisation_id))
     assert stranger.get(f"/portal/statistics/{people['space'].id}/2026").status_code == 404
+
+
+@pytest.mark.parametrize("code, cited", [("yunnan", "云科规〔2021〕1号"), ("kunming", "第四条"),
+                                         ("mile", "弥政办发〔2017〕5号"), ("xuzhou", "徐政发〔2016〕12号")])
+def test_policy_page_cites_the_duty_to_file_and_shows_the_deadline_as_a_bureau_setting(app, code, cited):
+    """云科规〔2021〕1号 认定与管理, 昆科发〔2017〕55号 第四条, 弥政办发〔2017〕5号 三（四）,
+    徐政发〔2016〕12号 五（五）: each asks for statistics; none sets a deadline."""
+    client = signed_in(app, make_user("officer", [code]))
+    page = client.get(f"/admin/policy/{code}").get_data(as_text=True)
+    card = page[page.index('id="statistics-policy"'):]
+    card = card[:card.index('id="statistics-rules"')]
+    assert cited in card and "本局设定" in card
+    assert ("州（市）" in card) == (code == "yunnan")
