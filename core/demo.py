@@ -42,9 +42,12 @@ from core.platform.models import (
     Call,
     Organisation,
     Space,
+    StatisticsMiss,
     User,
     UserScope,
 )
+from core.monitoring import returns as statistics_returns
+from core.monitoring import windows as statistics_windows
 from core.accounts.roles import ADMIN, APPLICANT, EXPERT, LEADER, OFFICER, RECOMMENDER, ROLE_LABELS
 
 DEMO_PASSWORD = "zhongchuang-demo"  # 12+ characters, not in core/common-passwords.txt.gz
@@ -219,7 +222,7 @@ class DemoReport:
 
     added: dict[str, int] = field(default_factory=lambda: {
         "users": 0, "organisations": 0, "spaces": 0, "residents": 0, "applications": 0, "recognitions": 0, "notices": 0,
-        "calls": 0,
+        "calls": 0, "statistics_windows": 0, "statistics_returns": 0,
     })
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (login, role label, jurisdiction)
     password_hash: str = ""
@@ -255,6 +258,7 @@ def load_demo() -> DemoReport:
             _ensure_application(spec, organisation, space, jurisdictions[spec.jurisdiction], report)
     for code, juris in jurisdictions.items():
         _ensure_call(code, juris, report)
+    _ensure_statistics(report)
 
     if report.changed:
         audit.record("demo.load", object_type="demo", added=report.added)
@@ -632,3 +636,93 @@ def _policy_of(application: Application):
     from core.review import steps
 
     return steps.policy_of(application)
+
+
+# --- the years after recognition: annual statistics -------------------------------------
+
+# The demo's returns: (space, jurisdiction) → what happened to the return of the year before
+# last (``"earlier"``) and of last year (``"last"``).  Every state of the feature is shown:
+# two years of returns accepted (翠湖, 昆明), a year not filed with a special reason recorded
+# and a late filer (红塔, 云南), a return sent back for correction (泉山, 徐州), a draft with
+# days left (湖泉, 弥勒, whose title dates from last year).
+STATISTICS_PLAN = {
+    "kunming": ("翠湖云创空间", {"earlier": "accepted", "last": "accepted"}),
+    "yunnan": ("红塔创新谷", {"earlier": "excused", "last": "late"}),
+    "xuzhou": ("泉山创客空间", {"earlier": "accepted", "last": "returned"}),
+    "mile": ("湖泉众创空间", {"last": "draft"}),
+}
+STATISTICS_EXCUSE = "当年5月至8月场地整体改造、暂停运营，经州（市）科技局核实（演示）"
+STATISTICS_RETURN_REASON = "投融资总额与所附凭证合计不符，请核对后重新填报（演示）"
+
+
+def demo_figures(space: Space, year: int) -> dict:
+    """Plausible figures of a return, different per space and year, passing every check."""
+    seed = space.id * 7 + (year % 100)
+    teams, startups = 8 + seed % 9, 12 + seed % 11
+    income = 2400 + 37 * (seed % 13)
+    return {
+        "area_m2": space.facts.get("total_area_m2", 1000), "workstations": space.facts.get("workstations", 80),
+        "service_staff": space.facts.get("management_staff", 6), "mentors": space.facts.get("mentors", 5),
+        "teams_served": teams, "team_members": teams * 3, "startups_served": startups,
+        "startup_jobs": startups * 6, "new_enterprises": 3 + seed % 4, "financed": 2, "financing_total": 1850.5,
+        "events": 24 + seed % 10, "trainings": 10, "investment_events": 4,
+        "income_total": income, "income_services": income // 3, "income_rent": income // 4,
+        "income_investment": 120, "income_subsidies": 300, "operating_cost": income - 200,
+        "ip_valid": 18 + seed % 7, "invention_patents": 2, "graduated": 2, "listed": 0,
+    }
+
+
+def _ensure_statistics(report: DemoReport) -> None:
+    """Filing windows and returns, made through the operations an officer and an applicant
+    use (core.monitoring.windows and .returns), each on the day it would have happened."""
+    returns, windows = statistics_returns, statistics_windows
+    today = clock.today()
+    last, earlier = today.year - 1, today.year - 2
+    codes = enabled()
+    for code, (space_name, plan) in STATISTICS_PLAN.items():
+        space = db.session.scalar(select(Space).where(Space.name == space_name))
+        if code not in codes or space is None:
+            continue
+        officer = db.session.scalar(select(User).where(User.login == demo_login(OFFICER, code)))
+        applicant = db.session.scalar(select(User).where(User.organisation_id == space.organisation_id,
+                                                         User.role == APPLICANT).order_by(User.id))
+        for which, year in (("earlier", earlier), ("last", last)):
+            outcome = plan.get(which)
+            if outcome is None or windows.window(code, year) is not None:
+                continue
+            if which == "earlier":  # a whole season in the year after: opened, filed, closed
+                opens_on, deadline = date(year + 1, 1, 5), date(year + 1, 3, 31)
+            elif outcome == "draft":  # a bureau that opened late: days still left
+                opens_on, deadline = max(date(year + 1, 1, 1), today - timedelta(days=14)), today + timedelta(days=28)
+            else:  # the deadline has passed and the bureau has not closed the filing yet
+                opens_on, usual = date(year + 1, 1, 5), date(year + 1, 3, 31)
+                opens_on = min(opens_on, today)
+                deadline = usual if usual < today else max(opens_on, today - timedelta(days=20))
+            with clock.on(opens_on):
+                windows.open_window(code, year, opens_on, deadline, officer, "请于截止日期前在“年度统计”中填报（演示）")
+            report.added["statistics_windows"] += 1
+            if outcome in ("accepted", "returned", "draft"):
+                filed_on = min(opens_on + timedelta(days=20), today)
+                with clock.on(filed_on):
+                    if outcome == "draft":
+                        figures = {k: v for k, v in demo_figures(space, year).items() if k.startswith(("area", "work", "serv", "ment"))}
+                        returns.save_draft(space, year, figures, {}, applicant)
+                    else:
+                        found = returns.submit(space, year, demo_figures(space, year), {}, applicant)
+                        checker = officer
+                        if outcome == "accepted":
+                            returns.accept(found, checker)
+                        else:
+                            returns.send_back(found, STATISTICS_RETURN_REASON, checker)
+                report.added["statistics_returns"] += 1
+            if which == "earlier":
+                with clock.on(deadline + timedelta(days=15)):
+                    window = windows.window(code, year)
+                    windows.close_window(window, officer)
+                    if outcome == "excused":
+                        miss = db.session.scalar(select(StatisticsMiss).where(
+                            StatisticsMiss.jurisdiction == code, StatisticsMiss.year == year))
+                        windows.excuse(miss, STATISTICS_EXCUSE, officer)
+            elif code == "kunming" and deadline < today:  # all accepted: the bureau closed it
+                with clock.on(deadline + timedelta(days=1)):
+                    windows.close_window(windows.window(code, year), officer)

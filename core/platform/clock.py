@@ -6,6 +6,7 @@ a deadline.  Tests freeze it in one place (``freeze``; the ``clock`` fixture of 
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
@@ -72,3 +73,16 @@ def freeze(when: date | datetime | None) -> None:
     """Tests and demos only: a fixed day (``date``) or moment (``datetime``); ``None`` unfreezes."""
     global _frozen
     _frozen = when
+
+
+@contextmanager
+def on(when: date | datetime):
+    """Demos only: run a block as on ``when`` (the operations read today from here), then
+    give the clock back as it was — real, or frozen by a test."""
+    global _frozen
+    before = _frozen
+    _frozen = when
+    try:
+        yield
+    finally:
+        _frozen = before
