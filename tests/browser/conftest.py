@@ -3,6 +3,7 @@ the platform clock frozen on the day the demo was built (a test moves it with ``
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 from flask_migrate import upgrade
@@ -41,3 +42,23 @@ def _on_the_site_day(request):
     """Each test starts on its site's day: tests/conftest.py lets the clock run after every test."""
     if "site" in request.fixturenames:
         platform_clock.freeze(request.getfixturevalue("site")[2][0])
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    """The folder the screenshots of every step go to (under pytest's tmp path)."""
+    folder = tmp_path_factory.mktemp("screenshots")
+    print(f"\nbrowser test screenshots: {folder}")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def browser(shots):
+    """Debian's chromium, driven by Playwright, for the test module."""
+    from tests.browser.people import CHROMIUM, Person, sync_api
+
+    Person.shots = shots
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        yield chromium
+        chromium.close()

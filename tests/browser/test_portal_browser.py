@@ -30,96 +30,21 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
-from core.demo import ADMIN_LOGIN, DEMO_PASSWORD, demo_login
+from core.demo import ADMIN_LOGIN, demo_login
 from core.platform.extensions import db
 from core.facts import make_uscc
 from core.platform.models import Application, PublicNotice, Recognition
+from tests.browser.people import CSP_VIOLATIONS, Person, unexpected_violations
 from tests.factories import pdf_bytes
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
 FACTS = json.loads((ROOT / "tests" / "data" / "kunming-comprehensive-service.json").read_text())
 REGION = "530112"  # 昆明市西山区: the demo 昆明 recommender's area
 USCC = make_uscc(REGION, "MA6B0001")
 PDF = pdf_bytes()
 MATERIALS = ("application_form", "criteria_proofs", "operation_plan", "annual_plan")  # 昆科发〔2017〕55号 第九条（一）至（四）
-
-if not CHROMIUM.exists():
-    pytest.skip("chromium is not installed at /usr/bin/chromium (scripts/setup_browser.sh installs it "
-                "with apt-get as root)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed "
-                               "(pip install -e '.[test]')")
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory) -> Path:
-    """The folder the screenshots of every step go to (under pytest's tmp path)."""
-    folder = tmp_path_factory.mktemp("screenshots")
-    print(f"\nbrowser test screenshots: {folder}")
-    return folder
-
-
-@pytest.fixture(scope="module")
-def browser(shots):
-    Person.shots = shots
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
-
-
-# What chromium refused under the Content-Security-Policy, on any page of any person.
-CSP_VIOLATIONS: list[str] = []
-FLASK_ADMIN_HANDLER = "Executing inline event handler violates"
-
-
-def unexpected_violations() -> list[str]:
-    """All but one kind: Flask-Admin 2.2's list templates still print onclick attributes,
-    which chromium reports as it parses them; core/static/zc-admin.js binds their
-    behaviour instead (test_flask_admin_lists_work_...). Our own templates have none
-    (tests/web/test_security.py checks them)."""
-    return [v for v in CSP_VIOLATIONS if not ("/admin/" in v.split(": ")[0] and FLASK_ADMIN_HANDLER in v)]
-
-
-class Person:
-    """One user in one browser context."""
-
-    shots: Path  # set by the ``browser`` fixture
-
-    def __init__(self, browser, base: str, width: int = 1280):
-        self.context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
-        self.page = self.context.new_page()
-        self.page.on("console", lambda message: CSP_VIOLATIONS.append(f"{self.page.url}: {message.text}")
-                     if "Content Security Policy" in message.text else None)
-        self.base = base
-
-    def go(self, path: str):
-        response = self.page.goto(self.base + path)
-        assert response.status == 200, (path, response.status)
-        return self.page
-
-    def login(self, login: str, password: str = DEMO_PASSWORD) -> Person:
-        page = self.go("/login")
-        page.fill('[name="login"]', login)
-        page.fill('[name="password"]', password)
-        page.locator('form [type="submit"]').last.click()
-        page.wait_for_load_state()
-        assert "/login" not in page.url, page.inner_text("body")[:500]
-        return self
-
-    def shot(self, name: str) -> None:
-        self.page.screenshot(path=str(self.shots / f"{name}.png"), full_page=True)
-
-    def submit(self, form: str) -> None:
-        """Press the submit button of ``form`` (a CSS selector) and wait for the next page."""
-        with self.page.expect_navigation():
-            self.page.locator(form).locator('[type="submit"]').first.click()
-
-    def text(self) -> str:
-        return self.page.inner_text("body")
-
 
 def fill(page, form: str, values: dict) -> None:
     """Type ``values`` into the fields of ``form`` as a user would: text, radios, ticks, choices."""

@@ -15,7 +15,7 @@ from core.platform import clock
 from core.platform.extensions import db
 from core.platform.models import Space, StatisticsReturn
 from core.accounts.roles import APPLICANT, OFFICER
-from tests.browser.test_portal_browser import Person, browser, shots, unexpected_violations  # noqa: F401 - fixtures
+from tests.browser.people import Person, unexpected_violations
 from tests.domain.test_statistics_returns import GOOD
 
 pytestmark = pytest.mark.browser
@@ -30,7 +30,7 @@ def the_return(app) -> StatisticsReturn:
         return found
 
 
-def test_mile_三_四_file_return_correct_accept(site, browser):  # noqa: F811 - the fixture
+def test_mile_三_四_file_return_correct_accept(site, browser):
     app, base, _ = site
     year = clock.today().year - 1
     applicant = Person(browser, base).login(demo_login(APPLICANT, "mile"))
