@@ -25,6 +25,8 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import ColumnElement, false, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from core.accounts import roles
 from core.accounts.scoping import role_of, visible_codes
@@ -209,6 +211,16 @@ def _codes(space_id: int) -> list[str]:
     return titles.titled_codes(space_id)
 
 
+def _flush() -> None:
+    """Write now: a return created or changed at the same moment elsewhere (another tab, a
+    colleague) is refused here, not as an error page, and nothing is written."""
+    try:
+        db.session.flush()
+    except (IntegrityError, StaleDataError):
+        db.session.rollback()
+        raise ReturnError("报表已在其他页面修改，请刷新后重试") from None
+
+
 def save_draft(space: Space, year: int, raw: dict[str, Any], explanations: dict[str, str] | None, user,
                expected_version: int | None = None) -> StatisticsReturn:
     """Keep the figures typed so far (all or nothing)."""
@@ -218,7 +230,7 @@ def save_draft(space: Space, year: int, raw: dict[str, Any], explanations: dict[
     found = _editable(space, year, expected_version)
     found.data = rules.as_json(values)
     found.explanations = notes
-    db.session.flush()
+    _flush()
     audit.record_for(_codes(space.id), "statistics.draft_saved", found, to_state=found.status, year=year, actor=user)
     db.session.commit()
     return found
@@ -251,7 +263,7 @@ def submit(space: Space, year: int, raw: dict[str, Any], explanations: dict[str,
     found.submitted_at = clock.now()
     found.submitted_by_id = getattr(user, "id", None)
     found.return_reason = None
-    db.session.flush()
+    _flush()
     audit.record_for(_codes(space.id), "statistics.submitted", found, from_state=before, to_state="submitted",
                      year=year, actor=user)
     db.session.commit()
@@ -275,7 +287,7 @@ def accept(statistics_return: StatisticsReturn, user, expected_version: int | No
     statistics_return.status = "accepted"
     statistics_return.decided_at = clock.now()
     statistics_return.decided_by_id = user.id
-    db.session.flush()
+    _flush()
     audit.record_for(_codes(statistics_return.space_id), "statistics.accepted", statistics_return,
                      from_state="submitted", to_state="accepted", year=statistics_return.year, actor=user)
     db.session.commit()
@@ -293,7 +305,7 @@ def send_back(statistics_return: StatisticsReturn, reason: str, user, expected_v
     statistics_return.return_reason = reason
     statistics_return.decided_at = clock.now()
     statistics_return.decided_by_id = user.id
-    db.session.flush()
+    _flush()
     audit.record_for(_codes(statistics_return.space_id), "statistics.returned", statistics_return,
                      from_state="submitted", to_state="returned", opinion=reason, year=statistics_return.year,
                      actor=user)

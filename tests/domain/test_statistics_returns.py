@@ -157,3 +157,36 @@ def test_late_list_and_未填报_on_both_sides_of_the_deadline(app, officer):
     assert windows.history(t_late) == [{"year": 2026, "filed": False, "excused": True}]
     with pytest.raises(returns.ReturnError):
         returns.save_draft(late, 2026, {"teams_served": 1}, {}, make_user("applicant", organisation_id=late.organisation_id))
+
+
+
+def _loaded(app, return_id: int, user_id: int):
+    """Another browser's request: its own app context and session, holding the return as it is now."""
+    from core.platform.models import StatisticsReturn, User
+
+    ctx = app.app_context()
+    ctx.push()
+    return ctx, db.session.get(StatisticsReturn, return_id), db.session.get(User, user_id)
+
+
+def test_two_officers_checking_at_once_one_decision_stands(app, officer, window_2026):
+    """The second officer's copy predates the first's acceptance: refused in words ("已在其他页面修改"),
+    never an error page, and the first decision stands."""
+    space = make_space(region="530102")
+    make_title("kunming", space)
+    filed = returns.submit(space, 2026, GOOD, {}, make_user("applicant", organisation_id=space.organisation_id))
+    filed_id, version = filed.id, filed.version
+    colleague = make_user("officer", ["kunming"])
+    late_ctx, late, late_actor = _loaded(app, filed_id, colleague.id)
+    try:
+        first_ctx, first, first_actor = _loaded(app, filed_id, officer.id)
+        returns.accept(first, first_actor, version)
+        db.session.remove()
+        first_ctx.pop()
+        with pytest.raises(returns.ReturnError, match="其他页面"):
+            returns.send_back(late, "复核意见", late_actor, version)
+    finally:
+        db.session.remove()
+        late_ctx.pop()
+    db.session.expire_all()
+    assert returns.find(space.id, 2026).status == "accepted"
