@@ -66,7 +66,9 @@ def form_for(code: str, year: int) -> StatisticsForm:
             sections=_merge(form.sections, answer.sections),
             rules=form.rules + tuple(r for r in answer.rules if r.id not in {x.id for x in form.rules}),
             citation=answer.citation or form.citation,
-            checked_by=answer.checked_by if answer.citation else form.checked_by,
+            # an add-on that only adds fields leaves who checks as it was
+            checked_by=answer.checked_by if answer.citation or answer.checked_by != DEFAULT.checked_by
+            else form.checked_by,
             checked_by_citation=answer.checked_by_citation or form.checked_by_citation,
             note=answer.note or form.note,
         )
