@@ -98,6 +98,8 @@ def _init_web(app: Flask) -> None:
     app.register_blueprint(account_security.bp)
     from core.intake import portal_space
     app.register_blueprint(portal_space.bp)
+    from core.monitoring import portal_changes
+    app.register_blueprint(portal_changes.bp)
     app.register_blueprint(public.bp)
     from core.documents import views as documents_views
     app.register_blueprint(documents_views.bp)

@@ -17,6 +17,7 @@ from core.admin.jurisdictions import JurisdictionsView
 from core.notice.admin_notices import NoticeDeskView, NoticeView
 from core.admin.policy import PolicyView
 from core.intake.admin_verification import OrganisationVerificationView
+from core.monitoring.admin_changes import ChangeReportsView
 from core.admin.views import (ApplicationView, AuditEventView, OrganisationView, RecognitionView, SpaceView,
                               SubsidyEntitlementView, UserView)
 from core.platform.models import (Application, AuditEvent, BureauCriterion, BureauPolicyVersion, BureauSetting, Call, CalendarDay,
@@ -58,6 +59,8 @@ def init_admin(app) -> Admin:
                                    category=_l("Titles and subsidies")))
     admin.add_view(SubsidyEntitlementView(SubsidyEntitlement, name=_l("Subsidy entitlements"),
                                           endpoint="subsidyentitlement", category=_l("Titles and subsidies")))
+    admin.add_view(ChangeReportsView(name=_l("Change reports"), endpoint="changes", url="/admin/changes",
+                                     category=_l("After recognition")))
     admin.add_view(ChecklistView(name=_l("Criteria checklist"), endpoint="checklist", url="/admin/checklist"))
     admin.add_view(CaseView(name=_l("Application case"), endpoint="case", url="/admin/case"))
     admin.add_view(DocumentsView(name=_l("Documents"), endpoint="documents", url="/admin/documents"))
