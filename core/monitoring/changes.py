@@ -88,7 +88,7 @@ def report_period(code: str, day: date) -> ReportPeriod:
     if months is None:
         return ReportPeriod(None, "none", None)
     setting = data.settings.get(PARAMETER)
-    if setting is not None and setting.value == months:
+    if setting is not None and setting.value == months and months != declared.value:
         return ReportPeriod(months, "bureau", setting.source())
     return ReportPeriod(months, "policy", declared.citation.to_dict() if declared.citation else None)
 
