@@ -102,7 +102,9 @@ class ChangeReportsView(StaffAccessMixin, BaseView):
             changes.act(current_user, change, action, opinion)
         except changes.ChangeRefused as exc:
             db.session.rollback()
-            return self._show(change, typed={"action": action, "opinion": opinion}, error=exc.message, status=400)
+            status = 400 if exc.key == "opinion" else 409  # else: someone acted first
+            return self._show(self._change(change_id), typed={"action": action, "opinion": opinion},
+                              error=exc.message, status=status)
         flash(gettext("Done: %(what)s.", what=ACTION_LABELS[action]), "success")
         return redirect(url_for(".show", change_id=change.id))
 

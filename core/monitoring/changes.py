@@ -28,6 +28,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from core.accounts import roles
 from core.accounts.scoping import role_of, visible_codes
@@ -342,7 +343,11 @@ def act(user, change: ChangeReport, action: str, opinion: Any) -> ChangeReport:
         audit.record("change_report.accept", change, **detail)
     else:
         audit.record("change_report.recheck", change, **detail)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except StaleDataError:  # another checker acted on it first (version_id_col)
+        db.session.rollback()
+        raise ChangeRefused("action", "该变更报告已由他人处理，请刷新页面后查看") from None
     return change
 
 

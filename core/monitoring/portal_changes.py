@@ -14,7 +14,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
 
 from core.facts.forms import ChoiceField, DayField, LongTextField, Required, max_chars
@@ -27,19 +27,22 @@ from core.platform.models import Attachment, ChangeReport
 bp = Blueprint("portal_changes", __name__, url_prefix="/portal")
 
 
+EVIDENCE_HELP = f"按文件内容检查，接受 {uploads.ACCEPTED}"
+
+
 class ChangeForm(FlaskForm):
     recognition_id = ChoiceField("认定称号", [Required()])
     kind = ChoiceField("变更事项", [Required()], choices=labels.CHANGE_KIND_LABELS)
     changed_on = DayField("变更日期", [Required()])
     description = LongTextField("变更情况说明", [Required(), max_chars(changes.MAX_TEXT)])
-    evidence = FileField("证明材料", description=f"按文件内容检查，接受 {uploads.ACCEPTED}")
+    evidence = FileField("证明材料", [FileRequired("请上传变更的证明材料")], description=EVIDENCE_HELP)
 
 
 class ReportForm(FlaskForm):
     """Reporting a change the bureau found, or correcting one returned: the kind and date are fixed."""
 
     description = LongTextField("变更情况说明", [Required(), max_chars(changes.MAX_TEXT)])
-    evidence = FileField("证明材料", description=f"按文件内容检查，接受 {uploads.ACCEPTED}")
+    evidence = FileField("证明材料", description=EVIDENCE_HELP)
 
 
 def _title_choices(titles) -> dict[str, str]:

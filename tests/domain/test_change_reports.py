@@ -10,7 +10,7 @@ import io
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.datastructures import FileStorage
 
 from core.bureau.operations import set_bureau_setting
@@ -200,3 +200,19 @@ def test_mile_the_officer_decides_in_one_step(app):
     assert changes.allowed_actions(officer, change) == ["accept", "recheck", "return"]
     changes.act(officer, change, "accept", "同意变更")
     assert change.status == "accepted" and change.check_opinion == change.decision_opinion == "同意变更"
+
+
+def test_two_checkers_at_once_the_second_is_refused_and_nothing_is_half_written(app):
+    user, title = yunnan_space(region="530302")
+    area = make_user("recommender", ["yunnan"], region_prefix="5303")
+    clock.freeze(date(2026, 1, 5))
+    change = changes.file_change(user, title.id, "area", date(2025, 12, 1), "面积调整", evidence())
+    # another checker's step lands between reading the report and writing ours
+    db.session.execute(update(ChangeReport).where(ChangeReport.id == change.id)
+                       .values(status="returned", version=ChangeReport.version + 1)
+                       .execution_options(synchronize_session=False))
+    with pytest.raises(changes.ChangeRefused) as refused:
+        changes.act(area, change, "forward", "经核查属实")
+    assert "已由他人处理" in refused.value.message
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).where(AuditEvent.action == "change_report.forward")) == 0

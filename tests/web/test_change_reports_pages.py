@@ -85,6 +85,7 @@ def test_yunnan_认定与管理_whole_path_applicant_reports_the_area_forwards_t
     # another area's recommender: 404 on the page and on the action; the applicant: 403 in the admin
     stranger = signed_in(app, other_area)
     assert stranger.get(f"/admin/changes/{change.id}").status_code == 404
+    assert stranger.get(f"/admin/changes/{change.id}/evidence").status_code == 404
     assert stranger.post(f"/admin/changes/{change.id}/act", data={
         "csrf_token": token(stranger.get("/admin/changes/").get_data(as_text=True)),
         "action": "forward", "opinion": "越权"}).status_code == 404
@@ -93,6 +94,7 @@ def test_yunnan_认定与管理_whole_path_applicant_reports_the_area_forwards_t
     assert act(officer, change.id, "accept", "未经核查").status_code == 403  # the area checks first
 
     checker = signed_in(app, area)
+    assert checker.get(f"/admin/changes/{change.id}/evidence").status_code == 200
     assert f"change-{change.id}" in checker.get("/admin/changes/?list=mine").get_data(as_text=True)
     empty = act(checker, change.id, "forward", "")
     assert empty.status_code == 400 and "请填写核查意见" in empty.get_data(as_text=True)
