@@ -34,6 +34,7 @@ from core.accounts import roles
 from core.accounts.scoping import role_of, visible_codes
 from core.bureau import data as bureau_data
 from core.bureau import versions as policy_versions
+from core.bureau.setting_checks import out_of_bound
 from core.monitoring.forms import form_for
 from core.monitoring.titles import live_titles
 from core.platform import audit, clock, uploads
@@ -48,8 +49,7 @@ __all__ = ["KINDS", "PARAMETER", "ReportPeriod", "ChangeRefused", "report_period
            "resubmit", "act", "listing", "found_titles", "is_overdue", "is_late", "history", "open_duties"]
 
 KINDS = tuple(CHANGE_KIND_LABELS)  # operator, area, location: 运营主体、面积范围、场地位置
-PARAMETER = "change_report_months"
-OPEN = ("found", "reported", "forwarded", "returned")
+PARAMETER = bureau_data.CHANGE_REPORT_MONTHS
 MAX_TEXT = 2000
 
 
@@ -71,9 +71,8 @@ class ReportPeriod:
     def text(self) -> str:
         if self.source == "policy":
             c = self.citation or {}
-            where = "".join(p for p in (c.get("document"), " ", c.get("article"), c.get("item") and f"“{c['item']}”")
-                            if p).strip()
-            return f"变更后 {self.months} 个月内报告（{where}）"
+            item = f"“{c['item']}”" if c.get("item") else ""
+            return f"变更后 {self.months} 个月内报告（{c.get('document', '')} {c.get('article') or ''}{item}）"
         if self.source == "bureau":
             return f"变更后 {self.months} 个月内报告（本局设定，非政策规定）"
         return "政策未规定报告期限，本局亦未设定：变更可随时报告，无报告期限"
@@ -81,17 +80,18 @@ class ReportPeriod:
 
 def report_period(code: str, day: date) -> ReportPeriod:
     """The reporting period of ``code`` for a change made on ``day``: ``change_report_months``
-    of the policy version in force that day (else the nearest), the bureau's setting applied."""
+    of the policy version in force that day (else the nearest) with the bureau's setting
+    applied; for a jurisdiction whose versions do not declare it, the bureau's setting alone."""
     data = bureau_data.load_bureau_data(code)
     policy = policy_versions.policy_in_force(code, day, data) or policy_versions.nearest_policy(code, day, data)
     declared = next((p for p in policy.parameters if p.key == PARAMETER), None) if policy else None
-    months = policy_versions.parameters(code, policy, data).get(PARAMETER) if declared else None
-    if months is None:
-        return ReportPeriod(None, "none", None)
     setting = data.settings.get(PARAMETER)
-    if setting is not None and setting.value == months and months != declared.value:
-        return ReportPeriod(months, "bureau", setting.source())
-    return ReportPeriod(months, "policy", declared.citation.to_dict() if declared.citation else None)
+    usable = setting is not None and out_of_bound(code, PARAMETER, setting.value) is None
+    if declared is not None and declared.value is not None and not (usable and setting.value != declared.value):
+        return ReportPeriod(declared.value, "policy", declared.citation.to_dict() if declared.citation else None)
+    if usable:
+        return ReportPeriod(setting.value, "bureau", setting.source())
+    return ReportPeriod(None, "none", None)
 
 
 def due_on_for(code: str, changed_on: date) -> date | None:

@@ -13,11 +13,15 @@ import pytest
 from sqlalchemy import func, select, update
 from werkzeug.datastructures import FileStorage
 
+from core.bureau import data as bureau_data
 from core.bureau.operations import set_bureau_setting
+from core.bureau.setting_checks import SettingsError
 from core.monitoring import changes
 from core.platform import clock
 from core.platform.extensions import db
 from core.platform.models import Attachment, AuditEvent, ChangeReport
+from tests.conftest import app_with_only
+from tests.domain.test_settings import Testland
 from tests.factories import make_org, make_space, make_title, make_user, pdf_bytes
 
 PDF = pdf_bytes()
@@ -216,3 +220,29 @@ def test_two_checkers_at_once_the_second_is_refused_and_nothing_is_half_written(
     assert "已由他人处理" in refused.value.message
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).where(AuditEvent.action == "change_report.forward")) == 0
+
+
+@pytest.fixture
+def testland(app_factory):
+    with app_with_only(app_factory, Testland(), "testland") as app:
+        yield app
+
+
+def test_a_jurisdiction_whose_policy_declares_no_period_may_have_its_bureau_set_one(testland):
+    assert "change_report_months" in bureau_data.known_setting_keys("testland")
+    assert changes.report_period("testland", date(2024, 1, 31)).source == "none"
+    with pytest.raises(SettingsError):
+        set_bureau_setting("testland", "change_report_months", 0)
+    set_bureau_setting("testland", "change_report_months", 1, document="测科通〔2024〕1号")
+    period = changes.report_period("testland", date(2024, 1, 31))
+    assert (period.months, period.source, period.citation["document"]) == (1, "bureau", "测科通〔2024〕1号")
+    assert changes.due_on_for("testland", date(2024, 1, 31)) == date(2024, 2, 29)
+
+
+def test_yunnan_认定与管理_a_bureau_value_other_than_three_months_is_the_bureaus(app):
+    assert bureau_data.known_setting_keys("yunnan")["change_report_months"] == "认定条件变化后向州（市）科技局报告的期限"
+    set_bureau_setting("yunnan", "change_report_months", 3, document="云科函〔2026〕1号")
+    assert changes.report_period("yunnan", date(2026, 1, 1)).source == "policy"  # the same as the article
+    set_bureau_setting("yunnan", "change_report_months", 4, document="云科函〔2026〕2号")
+    period = changes.report_period("yunnan", date(2026, 1, 1))
+    assert (period.months, period.source) == (4, "bureau") and "本局设定" in period.text()
