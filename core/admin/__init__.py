@@ -18,6 +18,7 @@ from core.notice.admin_notices import NoticeDeskView, NoticeView
 from core.admin.policy import PolicyView
 from core.intake.admin_verification import OrganisationVerificationView
 from core.monitoring.admin_statistics import StatisticsDeskView
+from core.monitoring.admin_changes import ChangeReportsView
 from core.admin.views import (ApplicationView, AuditEventView, OrganisationView, RecognitionView, SpaceView,
                               SubsidyEntitlementView, UserView)
 from core.platform.models import (Application, AuditEvent, BureauCriterion, BureauPolicyVersion, BureauSetting, Call, CalendarDay,
@@ -61,6 +62,8 @@ def init_admin(app) -> Admin:
                                           endpoint="subsidyentitlement", category=_l("Titles and subsidies")))
     admin.add_view(StatisticsDeskView(name=_l("Annual statistics"), endpoint="statistics", url="/admin/statistics",
                                       category=_l("After recognition")))
+    admin.add_view(ChangeReportsView(name=_l("Change reports"), endpoint="changes", url="/admin/changes",
+                                     category=_l("After recognition")))
     admin.add_view(ChecklistView(name=_l("Criteria checklist"), endpoint="checklist", url="/admin/checklist"))
     admin.add_view(CaseView(name=_l("Application case"), endpoint="case", url="/admin/case"))
     admin.add_view(DocumentsView(name=_l("Documents"), endpoint="documents", url="/admin/documents"))

@@ -31,9 +31,13 @@ REVIEW_DIMENSIONS = "review_dimensions"
 # Whether a leader's decision records its meeting (date, minutes number) where the policy
 # names no meeting: the bureau's own requirement (本局要求), off by default (core.review.meetings).
 DECISION_MEETING = "decision_meeting_record"
+# The period for reporting a change of the conditions of recognition (core.monitoring.changes):
+# 云南's is a cited parameter; a jurisdiction whose documents set none may have its bureau set it.
+CHANGE_REPORT_MONTHS = "change_report_months"
 # Whether the bureau's staff (other than the admin, who always must) sign in with a second
 # factor: STAFF_TWO_FACTOR, defined where it is read (core.accounts.two_factor).
 __all__ = ["NOTICE_DAYS", "CERTIFICATE_FORMAT", "REVIEW_DIMENSIONS", "DECISION_MEETING", "STAFF_TWO_FACTOR",
+           "CHANGE_REPORT_MONTHS",
            "SettingValue", "BureauData", "load_bureau_data", "prefetch_bureau_data", "bureau_setting", "known_setting_keys", "calendar"]
 
 
@@ -164,6 +168,7 @@ def known_setting_keys(code: str) -> dict[str, str]:
         for rule in reg.subsidy_rules(code, version):
             if rule.setting_key:
                 keys.setdefault(rule.setting_key, f"{rule.name}（金额，元{'；政策约数' if rule.approximate else ''}）")
+    keys.setdefault(CHANGE_REPORT_MONTHS, "本局设定：认定条件变化后报告的期限（个月）")  # a policy's label first
     return keys
 
 

@@ -74,6 +74,17 @@ SUBSIDY_STATUS_LABELS = {
 # Public notices (公示) and the objections to them.
 NOTICE_STATUS_LABELS = {"open": _l("Open"), "closed": _l("Closed")}
 OBJECTION_STATUS_LABELS = {"open": _l("Open"), "upheld": _l("Upheld"), "dismissed": _l("Dismissed")}
+# A change report's states (core.monitoring.changes).
+CHANGE_STATUS_LABELS = {
+    "found": _l("Found by the bureau, not reported"),
+    "reported": _l("Reported, awaiting the check"),
+    "forwarded": _l("Checked and forwarded"),
+    "returned": _l("Returned to the applicant"),
+    "accepted": _l("Change accepted"),
+    "recheck": _l("Criteria to be re-checked"),
+}
+# The conditions of recognition whose change is reported: 云科规〔2021〕1号 认定与管理's own words.
+CHANGE_KIND_LABELS = {"operator": "运营主体", "area": "面积范围", "location": "场地位置"}
 
 # The years after recognition (core.monitoring): a year's return, its filing window, a
 # year not filed; the residents listed in a return.
@@ -116,6 +127,7 @@ OBJECT_TYPE_LABELS = {
     "StatisticsReturn": _l("Annual statistics return"),
     "StatisticsWindow": _l("Statistics filing period"),
     "StatisticsMiss": _l("Year not filed"),
+    "ChangeReport": _l("Change report"),
     "demo": _l("Demonstration data"),
     "-": "",
 }
@@ -166,6 +178,13 @@ AUDIT_ACTION_LABELS = {
     "bureau_policy_version.add": _l("Policy version registered"),
     "bureau_criterion.add": _l("Criterion registered"),
     "calendar_day.set": _l("Working day arrangement set"),
+    "change_report.accept": _l("Change report accepted"),
+    "change_report.file": _l("Change reported"),
+    "change_report.forward": _l("Change report checked and forwarded"),
+    "change_report.found": _l("Unreported change recorded by the bureau"),
+    "change_report.recheck": _l("Re-check of the criteria asked after a change"),
+    "change_report.resubmit": _l("Change report corrected and reported again"),
+    "change_report.return": _l("Change report returned"),
     "calendar_year.set": _l("Holiday arrangement of a year set"),
     "criteria.manual_judgement": _l("Criterion judged"),
     "demo.load": _l("Demonstration data loaded"),
@@ -242,6 +261,12 @@ DETAIL_KEY_LABELS = {
     "deadline": _l("Deadline"),
     "before": _l("Before"),
     "missing": _l("Titles marked not filed"),
+    "kind": _l("Change"),
+    "changed_on": _l("Changed on"),
+    "due_on": _l("Due on"),
+    "late": _l("Late"),
+    "certificate": _l("Certificate number"),
+    "file": _l("File"),
 }
 
 # The nature of an applicant organisation (facts: entity_type), as the admin and the pages show it.
@@ -434,7 +459,7 @@ def state_label(state: str | None, jurisdiction: str | None = None, category: st
         name = step_name(jurisdiction, category, step) if step not in ("", "-") else ""
         return f"{words} · {name}" if name else words
     for table in (STATUS_LABELS, BATCH_STATUS_LABELS, NOTICE_STATUS_LABELS, OBJECTION_STATUS_LABELS,
-                  RECOGNITION_STATUS_LABELS, SWITCH_LABELS, STATISTICS_STATUS_LABELS):
+                  RECOGNITION_STATUS_LABELS, SWITCH_LABELS, STATISTICS_STATUS_LABELS, CHANGE_STATUS_LABELS):
         if state in table:
             return str(table[state])
     if state == "decided":

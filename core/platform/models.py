@@ -717,8 +717,9 @@ class ChangeReport(TimestampMixin, db.Model):
     due_on: Mapped[date | None] = mapped_column(Date)
     description: Mapped[str] = mapped_column(Text)
     attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
-    # draft | reported | forwarded | accepted | recheck | returned
-    status: Mapped[str] = mapped_column(String(32), default="draft")
+    # found (by the bureau, not reported) | reported | forwarded (checked by the 州（市）) | returned
+    # | accepted | recheck (the criteria to be re-checked)
+    status: Mapped[str] = mapped_column(String(32), default="reported")
     reported_on: Mapped[date | None] = mapped_column(Date)
     reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     check_opinion: Mapped[str | None] = mapped_column(Text)

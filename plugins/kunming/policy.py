@@ -31,6 +31,11 @@ PARAMETERS = (
               Citation(DOC, "第七条", "（二）"), "个"),
     Parameter("required_services", "须具备的服务能力", ("registration", "legal", "finance", "policy"),
               Citation(DOC, "第七条", "（三）")),
+    # Change reports (变更报告): the document sets no period; the bureau may set one
+    # (core.monitoring.changes), shown as its own setting, never cited as policy.
+    Parameter("change_report_months", "认定条件变化后报告的期限（本局设定）", None, None, "个月",
+              bureau_setting=True, reading="政策未规定报告期限，由本局设定（非政策规定）；"
+                      "未设定时变更仍可报告，但无报告期限"),
 )
 
 POLICY_2017 = PolicyVersion(

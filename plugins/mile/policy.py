@@ -37,6 +37,11 @@ PARAMETERS = (
     # 第十五条 grants 政策性补助 by ranking but names no amount: the bureau sets it.
     Parameter("assessment_subsidy_cny", "年度考核政策性补助金额", None, Citation(DOC, "第十五条"), "元",
               bureau_setting=True),
+    # Change reports (变更报告): the document sets no period; the bureau may set one
+    # (core.monitoring.changes), shown as its own setting, never cited as policy.
+    Parameter("change_report_months", "认定条件变化后报告的期限（本局设定）", None, None, "个月",
+              bureau_setting=True, reading="政策未规定报告期限，由本局设定（非政策规定）；"
+                      "未设定时变更仍可报告，但无报告期限"),
 )
 
 POLICY_2017 = PolicyVersion(

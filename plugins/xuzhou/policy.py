@@ -23,6 +23,11 @@ PARAMETERS = (
     Parameter("evaluation_award_cny", "评价考核优秀或良好的奖补（20 万元左右）", 200_000, SPECIAL_SUPPORT, "元"),
     # The 公示 period, like the whole procedure, is in 徐政发〔2015〕73号: a bureau setting.
     Parameter("notice_days", "公示期", None, SUPERVISION, "天", bureau_setting=True),
+    # Change reports (变更报告): the document sets no period; the bureau may set one
+    # (core.monitoring.changes), shown as its own setting, never cited as policy.
+    Parameter("change_report_months", "认定条件变化后报告的期限（本局设定）", None, None, "个月",
+              bureau_setting=True, reading="政策未规定报告期限，由本局设定（非政策规定）；"
+                      "未设定时变更仍可报告，但无报告期限"),
 )
 
 JURISDICTION = Jurisdiction(

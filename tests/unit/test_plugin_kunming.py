@@ -239,8 +239,16 @@ def test_kunming_thresholds_come_from_parameters():
 
 def test_every_parameter_cites_the_document_and_has_a_value():
     for p in POLICY_2017.parameters:
+        if p.key == "change_report_months":
+            continue  # the bureau's own period for change reports (below): no article sets one
         assert p.citation.document == DOC and p.citation.article
         assert p.value is not None and not p.bureau_setting
+
+
+def test_the_change_report_period_is_the_bureaus_setting_never_cited_as_policy():
+    """55号 sets no period for reporting a change of the conditions of recognition."""
+    period = next(p for p in POLICY_2017.parameters if p.key == "change_report_months")
+    assert period.value is None and period.bureau_setting and period.citation is None
 
 
 # --- through the registry -----------------------------------------------------------

@@ -182,7 +182,10 @@ def test_mile_art15_assessment_subsidy_is_a_bureau_setting_not_a_number():
     by_key = {p.key: p for p in POLICY_2017.parameters}
     subsidy = by_key["assessment_subsidy_cny"]
     assert subsidy.value is None and subsidy.bureau_setting and subsidy.citation.article == "第十五条"
-    others = [p for p in POLICY_2017.parameters if p is not subsidy]
+    # 5号 sets no period for reporting a change of the conditions: the bureau's, never cited
+    change = by_key["change_report_months"]
+    assert change.value is None and change.bureau_setting and change.citation is None
+    others = [p for p in POLICY_2017.parameters if p not in (subsidy, change)]
     assert all(p.value is not None and not p.bureau_setting for p in others)
     assert all(p.citation.document == DOC and p.citation.article == "第五条" for p in others)
 

@@ -78,7 +78,9 @@ def test_no_invented_thresholds_or_registration_check():
     assert [c.id for c in autos] == ["xuzhou.space_location"]
     assert not any("registered" in c.id or "legal" in c.id for c in criteria.CRITERIA)
     by_key = {p.key: p for p in POLICY_2016.parameters}
-    assert set(by_key) == {"evaluation_award_cny", "notice_days"}
+    assert set(by_key) == {"evaluation_award_cny", "notice_days", "change_report_months"}
+    change = by_key["change_report_months"]  # 12号 sets no period for change reports: the bureau's
+    assert change.value is None and change.bureau_setting and change.citation is None
     notice = by_key["notice_days"]
     assert notice.value is None and notice.bureau_setting
     assert POLICY_2016.notice_days is None

@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from core.platform.audit import record
 from core.platform.extensions import db
-from core.platform.models import (Application, Attachment, AuditEvent, Batch, BureauSetting, Call, ExpertAssignment,
+from core.platform.models import (Application, Attachment, AuditEvent, Batch, BureauSetting, Call, ChangeReport, ExpertAssignment,
                          NoticeEntry, Objection, Organisation, PublicNotice, Recognition, Space,
                          StatisticsMiss, StatisticsReturn, StatisticsWindow, SubsidyEntitlement, User, UserSession)
 from tests.factories import login, make_application, make_org, make_space, make_user
@@ -88,6 +88,10 @@ def world(app):
     miss = StatisticsMiss(recognition_id=recognition.id, jurisdiction="mile", year=2024)
     db.session.add_all([entitlement, setting, foreign_session, statistics_window, statistics_return, miss])
     db.session.flush()
+    change = ChangeReport(recognition_id=recognition.id, jurisdiction="mile", kind="area", changed_on=date(2026, 1, 5),
+                          description="外域保密变更", attachment_id=attachment.id, status="reported",
+                          reported_on=date(2026, 2, 1))
+    db.session.add(change)
     record("admin_update", foreign, secret="外域保密审计")
     db.session.commit()
 
@@ -117,6 +121,7 @@ def world(app):
         "attachment_id": attachment.id, "recognition_id": recognition.id, "space_id": space.id,
         "organisation_id": org.id, "user_id": foreign_applicant.id, "session_id": foreign_session.id, "year": 2027, "code": "mile", "export_type": "csv",
         "return_id": statistics_return.id, "window_id": statistics_window.id, "miss_id": miss.id,
+        "change_id": change.id,
     }
     # Flask-Admin model views: the foreign row of each model, for ?id=
     model_ids = {
@@ -155,6 +160,7 @@ def foreign_snapshot(world) -> dict:
         "statistics": rows(StatisticsReturn, StatisticsReturn.id == world["ids"]["return_id"]),
         "windows": rows(StatisticsWindow, StatisticsWindow.jurisdiction == "mile"),
         "misses": rows(StatisticsMiss, StatisticsMiss.jurisdiction == "mile"),
+        "changes": rows(ChangeReport, ChangeReport.jurisdiction == "mile"),
     }
 
 
@@ -232,7 +238,8 @@ def test_every_post_rule_forged_with_foreign_ids_changes_nothing_foreign(app, wo
             "application_id": ids["application_id"], "organisation": world["org"], "space": ids["space_id"],
             "jurisdiction": "mile", "code": "mile", "enabled": "0", "action": "approve", "expert_id": ids["user_id"],
             "expected_version": "1", "opinion": "伪造", "name": "伪造", "title": "伪造", "result": "pass",
-            "decision": "approve", "status": "upheld", "resolution": "伪造", "next": "/"}
+            "decision": "approve", "status": "upheld", "resolution": "伪造", "next": "/",
+            "recognition_id": ids["recognition_id"], "kind": "area", "changed_on": "2026-01-01", "description": "伪造"}
     failures = []
     for endpoint, url in urls_of(app, world, "POST"):
         if endpoint in SKIP_POST:
