@@ -41,11 +41,14 @@ from core.platform.models import (
     Batch,
     Call,
     Organisation,
+    ChangeReport,
+    Recognition,
     Space,
     StatisticsMiss,
     User,
     UserScope,
 )
+from core.monitoring import changes as change_reports
 from core.monitoring import returns as statistics_returns
 from core.monitoring import windows as statistics_windows
 from core.accounts.roles import ADMIN, APPLICANT, EXPERT, LEADER, OFFICER, RECOMMENDER, ROLE_LABELS
@@ -222,7 +225,7 @@ class DemoReport:
 
     added: dict[str, int] = field(default_factory=lambda: {
         "users": 0, "organisations": 0, "spaces": 0, "residents": 0, "applications": 0, "recognitions": 0, "notices": 0,
-        "calls": 0, "statistics_windows": 0, "statistics_returns": 0,
+        "calls": 0, "statistics_windows": 0, "statistics_returns": 0, "change_reports": 0,
     })
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (login, role label, jurisdiction)
     password_hash: str = ""
@@ -259,6 +262,7 @@ def load_demo() -> DemoReport:
     for code, juris in jurisdictions.items():
         _ensure_call(code, juris, report)
     _ensure_statistics(report)
+    _ensure_change_reports(report)
 
     if report.changed:
         audit.record("demo.load", object_type="demo", added=report.added)
@@ -726,3 +730,36 @@ def _ensure_statistics(report: DemoReport) -> None:
             elif code == "kunming" and deadline < today:  # all accepted: the bureau closed it
                 with clock.on(deadline + timedelta(days=1)):
                     windows.close_window(windows.window(code, year), officer)
+
+
+# --- the years after recognition: change reports (云科规〔2021〕1号 认定与管理) ------------
+
+
+def _ensure_change_reports(report: DemoReport) -> None:
+    """红塔创新谷 (云南): a change of its area the bureau found and the space never reported,
+    overdue (3 months after the change); and a change of its location reported in time, checked
+    and forwarded by the 州（市） bureau (the demo recommender of 玉溪), awaiting the province."""
+    if "yunnan" not in enabled():
+        return
+    space = db.session.scalar(select(Space).where(Space.name == "红塔创新谷"))
+    title = db.session.scalar(select(Recognition).where(Recognition.space_id == space.id,
+                                                        Recognition.jurisdiction == "yunnan")) if space else None
+    if title is None or db.session.scalar(select(ChangeReport.id).where(ChangeReport.recognition_id == title.id)):
+        return
+    today = clock.today()
+    officer = db.session.scalar(select(User).where(User.login == demo_login(OFFICER, "yunnan")))
+    with clock.on(today - timedelta(days=20)):
+        change_reports.record_found(officer, title, "area", today - timedelta(days=150),
+                                    "年度检查发现：空间已退租二层部分场地，使用面积减少约300平方米，未报告（演示）")
+    applicant = db.session.scalar(select(User).where(User.organisation_id == space.organisation_id,
+                                                     User.role == APPLICANT).order_by(User.id))
+    evidence = FileStorage(io.BytesIO(demo_pdf("新场地租赁合同")), filename="新场地租赁合同.pdf",
+                           content_type="application/pdf")
+    with clock.on(today - timedelta(days=30)):
+        reported = change_reports.file_change(applicant, title.id, "location", today - timedelta(days=45),
+                                              "众创空间整体迁至红塔区玉兴路18号，面积不变（演示）", evidence)
+    recommender = next(u for u in db.session.scalars(select(User).where(User.role == RECOMMENDER))
+                       if "yunnan" in u.jurisdiction_codes and space.region.startswith(u.region_prefix or "-"))
+    with clock.on(today - timedelta(days=25)):
+        change_reports.act(recommender, reported, "forward", "经实地核查，新场地符合认定条件（演示）")
+    report.added["change_reports"] += 2

@@ -40,3 +40,17 @@ def test_demo_shows_every_state_of_the_statistics(app):
     before = db.session.scalar(select(func.count()).select_from(StatisticsWindow))
     assert app.test_cli_runner().invoke(cli, ["demo"]).exit_code == 0
     assert db.session.scalar(select(func.count()).select_from(StatisticsWindow)) == before
+
+
+def test_demo_has_an_overdue_change_and_one_forwarded_to_the_province(app):
+    """云科规〔2021〕1号 认定与管理: a change reported to the 州（市） bureau within 3 months, checked
+    and forwarded to the province; and a change the bureau found that is overdue."""
+    from core.monitoring import changes
+    from core.platform.models import ChangeReport
+
+    assert app.test_cli_runner().invoke(cli, ["demo"]).exit_code == 0
+    found = {c.status: c for c in db.session.scalars(select(ChangeReport))}
+    assert set(found) == {"found", "forwarded"}
+    assert changes.is_overdue(found["found"]) and not changes.is_late(found["forwarded"])
+    duties = changes.open_duties(found["found"].recognition, clock.today())
+    assert [d["overdue"] for d in duties] == [True]
