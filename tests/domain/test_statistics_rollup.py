@@ -102,3 +102,19 @@ def test_yearly_totals_agree_with_the_roll_up_and_give_zeros_for_an_empty_year(a
     for key, total in roll.totals.items():
         assert totals[2024][key] == total, key
     assert totals[2024]["financing_total"] == Decimal("1500.51")
+
+
+def test_yearly_totals_read_each_years_owing_titles_as_the_roll_up_does(app):
+    """The one grouped statement of yearly_totals applies the rule of each year: a title granted
+    on 31 December 2024 owes 2024, one revoked on 31 December 2024 owed 2023 only."""
+    granted_late = make_title("mile", granted_on=date(2024, 12, 31))
+    revoked = make_title("mile", granted_on=date(2020, 1, 1), status="revoked", revoked_on=date(2024, 12, 31))
+    revoked_next_year = make_title("mile", granted_on=date(2020, 1, 1), status="revoked",
+                                   revoked_on=date(2025, 1, 1))
+    for title in (granted_late, revoked, revoked_next_year):
+        for year in (2023, 2024, 2025):
+            accepted_return(title.space, year)
+    totals = yearly_totals(["mile"], [2023, 2024, 2025])
+    for year in (2023, 2024, 2025):
+        assert totals[year]["spaces"] == rollup(["mile"], year).count, year
+    assert [totals[y]["spaces"] for y in (2023, 2024, 2025)] == [2, 2, 1]
