@@ -26,6 +26,7 @@ COMMANDS = {
     "tick": "core.notice.cli",
     "subsidies": "core.award.cli",
     "render": "core.documents.cli",
+    "statistics": "core.monitoring.cli",
     "backup": "core.cli_operations",
     "restore": "core.cli_operations",
     "uploads": "core.cli_operations",

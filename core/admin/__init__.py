@@ -16,6 +16,7 @@ from core.documents.admin_views import DocumentsView
 from core.admin.jurisdictions import JurisdictionsView
 from core.notice.admin_notices import NoticeDeskView, NoticeView
 from core.admin.policy import PolicyView
+from core.monitoring.admin_rollup import StatisticsSummaryView
 from core.intake.admin_verification import OrganisationVerificationView
 from core.monitoring.admin_statistics import StatisticsDeskView
 from core.monitoring.admin_changes import ChangeReportsView
@@ -64,6 +65,8 @@ def init_admin(app) -> Admin:
                                       category=_l("After recognition")))
     admin.add_view(ChangeReportsView(name=_l("Change reports"), endpoint="changes", url="/admin/changes",
                                      category=_l("After recognition")))
+    admin.add_view(StatisticsSummaryView(name=_l("Statistics summary"), endpoint="statistics_summary",
+                                         url="/admin/statistics-summary", category=_l("After recognition")))
     admin.add_view(ChecklistView(name=_l("Criteria checklist"), endpoint="checklist", url="/admin/checklist"))
     admin.add_view(CaseView(name=_l("Application case"), endpoint="case", url="/admin/case"))
     admin.add_view(DocumentsView(name=_l("Documents"), endpoint="documents", url="/admin/documents"))

@@ -4,6 +4,8 @@ Iterates the registry, so a jurisdiction installed as a separate package appears
 here with no change in core.  Above the cards, for officers, leaders and the admin:
 the applications nobody can act on (无人可办理, ``attendance.unattended_applications``),
 each linked to its case page where an officer assigns the step or acts in its place.
+Below them, for the same roles, the year-on-year charts of the accepted annual returns of
+the jurisdictions they see (``core.monitoring.charts``), with the same numbers as a table.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from sqlalchemy import func, select
 
 from core.accounts import roles
 
+from core.monitoring import charts
 from core.review import attendance, steps
 from core.platform import clock, labels
 from core.accounts.admin_access import StaffAccessMixin
@@ -75,7 +78,9 @@ class DashboardView(StaffAccessMixin, AdminIndexView):
     @expose("/")
     def index(self):
         # 无人可办理: applications nobody can act on (issue 13), for those who can resolve them
-        stuck = attendance.unattended_applications(current_user) \
-            if current_user.role in (roles.OFFICER, roles.LEADER, roles.ADMIN) else attendance.Unattended(0, [])
+        bureau = current_user.role in (roles.OFFICER, roles.LEADER, roles.ADMIN)
+        stuck = attendance.unattended_applications(current_user) if bureau else attendance.Unattended(0, [])
+        # the accepted returns of the last years, for those who read the statistics summary
+        yearly = charts.figures(visible_codes(current_user), charts.last_years(clock.today().year)) if bureau else []
         return self.render("admin/dashboard.html", cards=cards(current_user), today=clock.today(), stuck=stuck,
-                           labels=labels, step_of=steps.step_of)
+                           labels=labels, step_of=steps.step_of, yearly=yearly)

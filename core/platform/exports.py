@@ -71,8 +71,14 @@ def xlsx_stream(sheet_title: str, headers: list[str], rows, chunk_bytes: int = X
     written to an anonymous temporary file (openpyxl's write-only mode keeps no rows in
     memory), then read back a chunk at a time; the file is gone once the stream ends or
     is closed early (a client that hangs up)."""
+    yield from written_chunks(lambda out: write_xlsx(out, sheet_title, headers, rows), chunk_bytes)
+
+
+def written_chunks(write, chunk_bytes: int = XLSX_CHUNK_BYTES):
+    """What ``write(out)`` writes into a binary file, as chunks of bytes read back from an
+    anonymous temporary file (gone once the stream ends or is closed early)."""
     with tempfile.TemporaryFile(prefix="zhongchuang-export-") as out:
-        write_xlsx(out, sheet_title, headers, rows)
+        write(out)
         out.seek(0)
         while chunk := out.read(chunk_bytes):
             yield chunk

@@ -76,6 +76,7 @@ def test_evaluate_answers_without_the_site_pdfs_spreadsheets_or_migrations(comma
     ("notice-period", "--jurisdiction", "mile", "--published-on", "2026-09-28"),
     ("subsidies", "--jurisdiction", "kunming", "--event", "recognized", "--level", "national"),
     ("plugins", "--json"),
+    ("statistics", "check", "--jurisdiction", "yunnan", "--year", "2025", str(ROOT / "tests" / "data" / "statistics-return.json")),
 ])
 def test_the_other_policy_commands_start_as_lightly(command_env, args):
     proc, modules = zhongchuang(command_env, *args)

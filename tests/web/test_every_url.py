@@ -23,6 +23,7 @@ import pytest
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 
+from core.platform import clock
 from core.platform.audit import record
 from core.platform.extensions import db
 from core.platform.models import (Application, Attachment, AuditEvent, Batch, BureauSetting, Call, ChangeReport, ExpertAssignment,
@@ -76,6 +77,14 @@ def world(app):
                               level="municipal", granted_on=date(2025, 6, 1))
     db.session.add_all([objection, recognition])
     db.session.flush()
+    # another space of it with an accepted return of last year: the statistics summary, its
+    # workbook and the dashboard's charts must not show it to 昆明's staff
+    rolled_up = make_space(org, "外域保密众创空间")
+    db.session.add_all([
+        Recognition(application_id=None, space_id=rolled_up.id, jurisdiction="mile", title="弥科外域保密众创空间",
+                    certificate_number="WAIYU-SECRET-2-CERT", level="municipal", granted_on=date(2024, 6, 1)),
+        StatisticsReturn(space_id=rolled_up.id, year=clock.today().year - 1, status="accepted",
+                         data={"teams_served": 7, "financing_total": 999})])
     entitlement = SubsidyEntitlement(recognition_id=recognition.id, jurisdiction="mile", rule_code="mile.x",
                                      kind="外域保密补助", amount_cny=1, citation={})
     foreign_session = UserSession(token_hash="f" * 64, user_id=foreign_applicant.id, user_agent="外域保密浏览器")
