@@ -18,7 +18,7 @@ from flask_login import current_user
 from core.accounts import roles, scoping
 from core.accounts.admin_access import StaffAccessMixin
 from core.monitoring import charts
-from core.monitoring.export import ALL_JURISDICTIONS, headers, where_label, write_workbook
+from core.monitoring.export import headers, where_label, write_workbook
 from core.monitoring.rollup import rollup
 from core.platform import clock, exports, labels
 
@@ -29,7 +29,7 @@ _YEAR_RE = re.compile(r"[0-9]{4}")
 
 
 def jurisdiction_choices(user) -> list[tuple[str, str]]:
-    choices = [(ALL, ALL_JURISDICTIONS)] if scoping.is_admin(user) else []
+    choices = [(ALL, gettext("All jurisdictions"))] if scoping.is_admin(user) else []
     return choices + labels.jurisdiction_choices(scoping.visible_codes(user))
 
 
@@ -68,7 +68,7 @@ class StatisticsSummaryView(StaffAccessMixin, BaseView):
         return self.render("admin/statistics_summary.html", choices=jurisdiction_choices(current_user),
                            choice=choice, typed_year=typed if year is None else str(year), year_error=year_error,
                            roll=roll, headers=headers(roll) if roll else [],
-                           where=where_label(roll, choice == ALL) if roll else "",
+                           where=(gettext("All jurisdictions") if choice == ALL else where_label(roll)) if roll else "",
                            labels=labels), 400 if year_error else 200
 
     @expose("/export.xlsx")

@@ -41,7 +41,7 @@ def test_an_officer_sees_his_jurisdictions_roll_up_and_never_anothers(app, world
     client = _client(app, make_user("officer", ["mile"]))
     html = client.get(URL).get_data(as_text=True)
     assert "弥勒甲众创空间" in html and "昆明乙众创空间" not in html
-    assert 'id="total-financing_total"><td>投融资总额</td><td class="text-right">111<' in html
+    assert 'id="total-financing_total"><td lang="zh">投融资总额</td><td class="text-right">111<' in html
     assert 'value="all"' not in html and "全部辖区" not in html  # the whole deployment is the admin's
     for other in ("kunming", "yunnan", "all", "atlantis"):
         assert client.get(f"{URL}?jurisdiction={other}&year=2025").status_code == 404, other
@@ -57,7 +57,7 @@ def test_the_admin_rolls_up_the_whole_deployment_counting_a_space_with_two_title
     assert html.count('id="space-') == 2
     row = html.split(f'id="space-{world["kunming"].id}"')[1].split("</tr>")[0]
     assert "昆明市" in row and "云南省" in row  # one row, both titles
-    assert 'id="total-financing_total"><td>投融资总额</td><td class="text-right">333<' in html
+    assert 'id="total-financing_total"><td lang="zh">投融资总额</td><td class="text-right">333<' in html
     yunnan = client.get(f"{URL}?jurisdiction=yunnan&year=2025").get_data(as_text=True)
     assert yunnan.count('id="space-') == 1 and "昆明乙众创空间" in yunnan
 
