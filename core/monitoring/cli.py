@@ -10,6 +10,7 @@ line on standard error naming the key, exit 2 (core.platform.cli_input).
 from __future__ import annotations
 
 import json
+import os
 import re
 
 import click
@@ -85,10 +86,15 @@ def export_command(jurisdiction: str, year: str, output: str) -> None:
     except (BadInput, EvaluationError) as exc:
         fail(" ".join(str(exc).split()))
     roll = rollup([jurisdiction], the_year)
+    # written beside the target and renamed over it: a failure leaves no half-written workbook
+    partial = f"{output}.partial"
     try:
-        with open(output, "wb") as f:
+        with open(partial, "wb") as f:
             write_workbook(f, roll, clock.now())
+        os.replace(partial, output)
     except OSError as exc:
+        if os.path.exists(partial):
+            os.remove(partial)
         fail(f"--output: 无法写入 {output}（{exc.strerror}）")
     print_answer({"jurisdiction": jurisdiction, "year": the_year, "spaces": roll.count, "output": output})
 

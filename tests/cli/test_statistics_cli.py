@@ -153,3 +153,14 @@ def test_export_bad_input_is_one_line(app, tmp_path):
                          "-o", str(tmp_path / "x.xlsx")), "--year")
     assert_bad_input(run(app, "statistics", "export", "--jurisdiction", "mile", "--year", "2025",
                          "-o", str(tmp_path / "no-such-dir" / "x.xlsx")), "--output")
+
+
+def test_export_onto_a_folder_fails_in_one_line_and_leaves_no_partial_file(app, tmp_path):
+    """-o naming a folder: the workbook is written beside it first, so nothing half-written stays."""
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / "a-folder.xlsx"
+    target.mkdir()
+    assert_bad_input(run(app, "statistics", "export", "--jurisdiction", "mile", "--year", "2025",
+                         "-o", str(target)), "--output")
+    assert sorted(p.name for p in out.iterdir()) == ["a-folder.xlsx"]
