@@ -327,7 +327,7 @@ def act(user, change: ChangeReport, action: str, opinion: Any) -> ChangeReport:
     after, what = _MOVES[action]
     text = _text("opinion", opinion, required=True, what=what)
     before = change.status
-    now = clock.now()
+    now = clock.utcnow()
     if action in ("forward", "return") or checker_mode(change.jurisdiction, change.changed_on) == "officer":
         change.check_opinion, change.checked_by_id, change.checked_at = text, user.id, now
     if action in ("accept", "recheck"):

@@ -260,7 +260,7 @@ def submit(space: Space, year: int, raw: dict[str, Any], explanations: dict[str,
     found.residents = _residents(space)
     found.status = "submitted"
     found.checking_jurisdiction = checking_jurisdiction(space.id)
-    found.submitted_at = clock.now()
+    found.submitted_at = clock.utcnow()
     found.submitted_by_id = getattr(user, "id", None)
     found.return_reason = None
     _flush()
@@ -285,7 +285,7 @@ def _decide(statistics_return: StatisticsReturn, user, expected_version: int | N
 def accept(statistics_return: StatisticsReturn, user, expected_version: int | None = None) -> None:
     _decide(statistics_return, user, expected_version)
     statistics_return.status = "accepted"
-    statistics_return.decided_at = clock.now()
+    statistics_return.decided_at = clock.utcnow()
     statistics_return.decided_by_id = user.id
     _flush()
     audit.record_for(_codes(statistics_return.space_id), "statistics.accepted", statistics_return,
@@ -303,7 +303,7 @@ def send_back(statistics_return: StatisticsReturn, reason: str, user, expected_v
     _decide(statistics_return, user, expected_version)
     statistics_return.status = "returned"
     statistics_return.return_reason = reason
-    statistics_return.decided_at = clock.now()
+    statistics_return.decided_at = clock.utcnow()
     statistics_return.decided_by_id = user.id
     _flush()
     audit.record_for(_codes(statistics_return.space_id), "statistics.returned", statistics_return,

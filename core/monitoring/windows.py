@@ -34,6 +34,11 @@ __all__ = ["LateRow", "open_window", "change_deadline", "close_window", "due_tit
 FIRST_YEAR = 2000
 
 
+def closed_on(opened: StatisticsWindow) -> date | None:
+    """The bureau's day (Asia/Shanghai) the window was closed; None while open."""
+    return clock.local(clock.as_utc(opened.closed_at)).date() if opened.closed_at is not None else None
+
+
 def window(code: str, year: int) -> StatisticsWindow | None:
     return db.session.scalars(select(StatisticsWindow).where(
         StatisticsWindow.jurisdiction == code, StatisticsWindow.year == year)).one_or_none()
@@ -90,7 +95,7 @@ def change_deadline(opened: StatisticsWindow, deadline: date | None, user) -> No
 def due_titles(code: str, year: int) -> list[Recognition]:
     """The titles of ``code`` that owe ``year``'s return (with their spaces)."""
     opened = window(code, year)
-    by = opened.closed_at.date() if opened is not None and opened.closed_at is not None else None
+    by = closed_on(opened) if opened is not None else None
     return list(db.session.scalars(
         select(Recognition).options(selectinload(Recognition.space))
         .where(Recognition.jurisdiction == code, titles.due_criteria(year, by=by))
@@ -168,7 +173,7 @@ def close_window(opened: StatisticsWindow, user) -> int:
         db.session.add(StatisticsMiss(recognition_id=row.title.id, jurisdiction=opened.jurisdiction,
                                       year=opened.year, excused=False))
         marked += 1
-    opened.closed_at = clock.now()
+    opened.closed_at = clock.utcnow()
     audit.record("statistics_window.closed", opened, from_state="open", to_state="closed", year=opened.year,
                  missing=marked, actor=user)
     db.session.commit()
@@ -186,7 +191,7 @@ def excuse(miss: StatisticsMiss, reason: str, user) -> None:
     miss.excused = True
     miss.reason = reason
     miss.excused_by_id = user.id
-    miss.excused_at = clock.now()
+    miss.excused_at = clock.utcnow()
     audit.record("statistics.excused", miss, from_state=before, to_state="excused", opinion=reason,
                  year=miss.year, actor=user)
     db.session.commit()
@@ -201,7 +206,7 @@ def history(title: Recognition) -> list[dict]:
         StatisticsMiss.recognition_id == title.id))}
     entries = []
     for opened in closed:
-        if title.revoked_on is not None and title.revoked_on <= opened.closed_at.date():
+        if title.revoked_on is not None and title.revoked_on <= closed_on(opened):
             continue
         miss = misses.get(opened.year)
         entries.append({"year": opened.year, "filed": miss is None, "excused": bool(miss and miss.excused)})

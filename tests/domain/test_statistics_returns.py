@@ -190,3 +190,25 @@ def test_two_officers_checking_at_once_one_decision_stands(app, officer, window_
         late_ctx.pop()
     db.session.expire_all()
     assert returns.find(space.id, 2026).status == "accepted"
+
+
+def test_times_are_stored_in_utc_and_shown_as_the_bureaus_day(app, officer, window_2026):
+    """Submitted at 23:30 in 昆明 (15:30 UTC): the page shows 23:30 of that day, on SQLite too
+    (which keeps no time zone), and a window closed at 00:30 local time was closed that day."""
+    from datetime import datetime
+
+    from core.platform import labels
+
+    space = make_space(region="530102")
+    make_title("kunming", space)
+    clock.freeze(datetime(2027, 1, 10, 23, 30, tzinfo=clock.ZONE))
+    filed = returns.submit(space, 2026, GOOD, {}, make_user("applicant", organisation_id=space.organisation_id))
+    db.session.expire_all()
+    assert labels.local_datetime(returns.find(space.id, 2026).submitted_at).startswith("2027-01-10 23:30")
+    returns.accept(returns.find(space.id, 2026), officer)
+    clock.freeze(datetime(2027, 4, 2, 0, 30, tzinfo=clock.ZONE))
+    opened = windows.window("kunming", 2026)
+    windows.close_window(opened, officer)
+    db.session.expire_all()
+    assert windows.closed_on(windows.window("kunming", 2026)) == date(2027, 4, 2)
+    assert filed.id
