@@ -6,25 +6,13 @@ plain SQL agree on every count and total (the benchmark stops when they do not).
 PostgreSQL only: the fill writes by COPY (the SQLite variant of ``scratch_url`` is skipped)."""
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 
 import psycopg
 import pytest
 
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+from tests.benchmark_helpers import benchmark_module
+
 SPACES = 120
-
-
-def _module(name: str):
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def _digest(url: str) -> str:
@@ -38,8 +26,8 @@ def _digest(url: str) -> str:
 def test_the_fill_is_deterministic_and_the_project_agrees_with_plain_sql(scratch_url, capsys):
     if scratch_url.startswith("sqlite"):
         pytest.skip("benchmarks/statistics_rollup.py fills PostgreSQL (COPY)")
-    bench = _module("statistics_rollup")
-    fill = _module("fill")
+    bench = benchmark_module("statistics_rollup")
+    fill = benchmark_module("fill")
     counts = bench.fill_db(scratch_url, SPACES, quiet=True)
     pg = fill.psycopg_url(scratch_url)
     assert counts["spaces"] == counts["organisations"] == SPACES

@@ -5,10 +5,7 @@ both serving it — the same rows, so the benchmark compares like with like.
 PostgreSQL only: the fill writes by COPY (the SQLite variant of ``scratch_url`` is skipped)."""
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
-from pathlib import Path
 
 import psycopg
 import pyotp
@@ -17,21 +14,11 @@ import pytest
 from core.app import create_app
 from core.facts import is_valid_uscc
 from core.platform.extensions import db
+from tests.benchmark_helpers import benchmark_module
 from tests.conftest import BASE_CONFIG, csrf_token
 from tests.factories import login
 
-BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 SCALE = 0.005  # 500 applications, 100 organisations, 1,500 audit events
-
-
-def _module(name: str):
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def _digest(url: str) -> tuple:
@@ -47,7 +34,7 @@ def _digest(url: str) -> tuple:
 def filled(scratch_url):
     if scratch_url.startswith("sqlite"):
         pytest.skip("benchmarks/fill.py fills PostgreSQL (COPY)")
-    fill = _module("fill")
+    fill = benchmark_module("fill")
     counts = fill.fill(scratch_url, scale=SCALE, quiet=True)
     return fill, scratch_url, fill.psycopg_url(scratch_url), counts
 
@@ -114,7 +101,7 @@ def the_same_rows_on_both_sides(fill, url, pg, monkeypatch):
         db.session.remove()
         db.engine.dispose()
     monkeypatch.setenv("BENCH_DATABASE_URL", url)
-    bare = _module("bare_app").create_app().test_client()
+    bare = benchmark_module("bare_app").create_app().test_client()
     listed = bare.get("/applications/?scope=kunming").get_data(as_text=True)
     assert re.search(r"列表 \((\d+)\)", listed).group(1) == str(expected)
     assert f'value="{newest}"' in listed
