@@ -186,8 +186,9 @@ class StatisticsDeskView(StaffAccessMixin, BaseView):
     def _return(self, found: StatisticsReturn, *, errors: dict | None = None, error: str | None = None,
                 typed: str = "", status: int = 200):
         form = returns.form_for_space(found.space_id, found.year)
+        previous = returns.previous_values(found.space_id, found.year)
         result = returns.rules.check(form, returns.rules.read_values(form, found.data, unknown_ok=True),
-                                     returns.previous_values(found.space_id, found.year), require_all=False)
+                                     previous, require_all=False)
         events = db.session.scalars(select(AuditEvent).where(
             AuditEvent.object_type == "StatisticsReturn", AuditEvent.object_id == str(found.id),
             scoping.audit_criteria(current_user)).order_by(AuditEvent.occurred_at, AuditEvent.id)).all()
@@ -199,7 +200,7 @@ class StatisticsDeskView(StaffAccessMixin, BaseView):
                 timeline.append(event)
         return self.render(
             "admin/statistics_return.html", found=found, form=form, warnings=result.warnings,
-            previous=returns.previous_values(found.space_id, found.year) or {},
+            previous=previous or {},
             may_check=returns.may_check(current_user, found), timeline=timeline, labels=labels,
             errors=errors or {}, error=error, typed=typed,
         ), status
