@@ -609,6 +609,12 @@ class Recognition(db.Model):
     status: Mapped[str] = mapped_column(String(32), default="active")  # active | rectification | revoked
     revoked_on: Mapped[date | None] = mapped_column(Date)
     revoked_reason: Mapped[str | None] = mapped_column(Text)
+    # set with revoked_on by the leader's decision (core.monitoring.revocations): the grounds of
+    # CONTRACTS §6 (``revocation_grounds``), the articles they come from, and the last day of a
+    # ban on applying again that the policy attaches (云科规〔2021〕1号 认定与管理: fraud, 2 years)
+    revocation_grounds: Mapped[list] = mapped_column(JSON().with_variant(JSONB(), "postgresql"), default=list)
+    revocation_citations: Mapped[list] = mapped_column(JSON().with_variant(JSONB(), "postgresql"), default=list)
+    ban_until: Mapped[date | None] = mapped_column(Date)
 
     space: Mapped[Space] = relationship()
 
@@ -735,12 +741,69 @@ class ChangeReport(TimestampMixin, db.Model):
     recognition: Mapped[Recognition] = relationship()
 
 
+class AssessmentRound(TimestampMixin, db.Model):
+    """年度考核: the round a bureau opens for year ``year`` over its live titles.
+
+    open (scoring) → submitted (totals and grades computed, awaiting the leader) → approved
+    (the leader's decision; ``evaluated`` entitlements created) → published.  ``weights`` and
+    ``bands`` are the bureau settings applied, copied when the totals are computed so a later
+    change of the settings does not rewrite an approved round.  ``report_attachment_id`` is an
+    external agency's report (徐政发〔2016〕12号 五（一）: 由社会机构…评价考核)."""
+
+    __tablename__ = "assessment_rounds"
+    __table_args__ = (UniqueConstraint("jurisdiction", "year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jurisdiction: Mapped[str] = mapped_column(String(32), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(32), default="open")  # open | submitted | approved | published
+    note: Mapped[str | None] = mapped_column(Text)
+    weights: Mapped[dict] = mapped_column(JSON().with_variant(JSONB(), "postgresql"), default=dict)
+    bands: Mapped[list] = mapped_column(JSON().with_variant(JSONB(), "postgresql"), default=list)
+    agency: Mapped[str | None] = mapped_column(String(200))
+    report_attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approval_opinion: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    assessments: Mapped[list["Assessment"]] = relationship(back_populates="round")
+    scorers: Mapped[list["AssessmentScorer"]] = relationship(back_populates="round", cascade="all, delete-orphan")
+
+
+class AssessmentScorer(db.Model):
+    """An officer or invited expert who scores a round; scores nothing before declaring no
+    conflict of interest, and nothing at all after declaring one (as for the review)."""
+
+    __tablename__ = "assessment_scorers"
+    __table_args__ = (UniqueConstraint("round_id", "user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("assessment_rounds.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    no_conflict_declared_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    conflict_declared_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    conflict_note: Mapped[str | None] = mapped_column(Text)
+
+    round: Mapped[AssessmentRound] = relationship(back_populates="scorers")
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
 class Assessment(db.Model):
-    """年度考核 of a recognised space."""
+    """年度考核 of one recognised space in a round: the averaged dimension scores, the weighted
+    total, the rank (弥勒 第十五条 排序) and the grade (excellent | good | qualified | unqualified),
+    or the grade an external agency gave (徐州)."""
 
     __tablename__ = "assessments"
     __table_args__ = (UniqueConstraint("recognition_id", "year"),)
     id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("assessment_rounds.id"), index=True)
     recognition_id: Mapped[int] = mapped_column(ForeignKey("recognitions.id"), index=True)
     year: Mapped[int] = mapped_column(Integer)
     scores: Mapped[dict] = mapped_column(MutableDict.as_mutable(JSONType), default=dict)
@@ -748,6 +811,110 @@ class Assessment(db.Model):
     rank: Mapped[int | None] = mapped_column(Integer)
     grade: Mapped[str | None] = mapped_column(String(32))  # excellent | good | qualified | unqualified
     note: Mapped[str | None] = mapped_column(Text)
+
+    round: Mapped[AssessmentRound | None] = relationship(back_populates="assessments")
+    recognition: Mapped[Recognition] = relationship()
+    sheets: Mapped[list["AssessmentScore"]] = relationship(back_populates="assessment", cascade="all, delete-orphan")
+
+
+class AssessmentScore(db.Model):
+    """One scorer's sheet for one space: a score per dimension of the jurisdiction's scheme."""
+
+    __tablename__ = "assessment_scores"
+    __table_args__ = (UniqueConstraint("assessment_id", "scorer_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+    scorer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    scores: Mapped[dict] = mapped_column(JSON().with_variant(JSONB(), "postgresql"), default=dict)
+    opinion: Mapped[str | None] = mapped_column(Text)
+    scored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    assessment: Mapped[Assessment] = relationship(back_populates="sheets")
+
+
+class Rectification(TimestampMixin, db.Model):
+    """限期整改 ordered by an officer: ordered → reported (the space's report and evidence) →
+    passed | failed (the officer's judgement, after hearing the space).  ``ground`` says why:
+    ``assessment`` (an unqualified assessment, ``assessment_id``) or ``cannot_operate``
+    (云科规〔2021〕1号 动态考核评价: 经营出现问题…限期一年整改); ``citation`` the article."""
+
+    __tablename__ = "rectifications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recognition_id: Mapped[int] = mapped_column(ForeignKey("recognitions.id"), index=True)
+    jurisdiction: Mapped[str] = mapped_column(String(32), index=True)
+    ground: Mapped[str] = mapped_column(String(32))
+    assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessments.id"))
+    finding_id: Mapped[int | None] = mapped_column(ForeignKey("findings.id"))
+    citation: Mapped[dict] = mapped_column(JSON().with_variant(JSONB(), "postgresql"), default=dict)
+    requirements: Mapped[str] = mapped_column(Text)
+    ordered_on: Mapped[date] = mapped_column(Date)
+    deadline: Mapped[date] = mapped_column(Date)
+    ordered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(32), default="ordered")  # ordered | reported | passed | failed
+    report: Mapped[str | None] = mapped_column(Text)
+    report_attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
+    reported_on: Mapped[date | None] = mapped_column(Date)
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # 陈述申辩: what the space said before the judgement
+    statement: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[str | None] = mapped_column(String(32))  # passed | failed
+    judged_on: Mapped[date | None] = mapped_column(Date)
+    judged_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    judgement: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    recognition: Mapped[Recognition] = relationship()
+
+
+class Finding(TimestampMixin, db.Model):
+    """A fact an officer records against a title with its evidence (CONTRACTS §6 ``findings``):
+    fraud | serious_dishonesty | serious_violation | operator_deregistered |
+    cannot_meet_criteria | cannot_operate."""
+
+    __tablename__ = "findings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recognition_id: Mapped[int] = mapped_column(ForeignKey("recognitions.id"), index=True)
+    jurisdiction: Mapped[str] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    found_on: Mapped[date] = mapped_column(Date)
+    evidence: Mapped[str] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(String(200))  # e.g. 信用中国 严重失信主体名单
+    attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    recognition: Mapped[Recognition] = relationship()
+
+
+class Revocation(TimestampMixin, db.Model):
+    """撤销称号: proposed by an officer on the grounds of a title's standing, decided by the
+    leader at a meeting (as for the award).  proposed → revoked | rejected.  ``grounds`` are
+    the §6 grounds at the proposal (id, citation, message); ``ground_codes`` the
+    ``revocation_grounds`` vocabulary; ``ban_until`` the ban the policy attaches, if any."""
+
+    __tablename__ = "revocations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recognition_id: Mapped[int] = mapped_column(ForeignKey("recognitions.id"), index=True)
+    jurisdiction: Mapped[str] = mapped_column(String(32), index=True)
+    status: Mapped[str] = mapped_column(String(32), default="proposed")  # proposed | revoked | rejected
+    grounds: Mapped[list] = mapped_column(JSON().with_variant(JSONB(), "postgresql"), default=list)
+    ground_codes: Mapped[list] = mapped_column(JSON().with_variant(JSONB(), "postgresql"), default=list)
+    proposal: Mapped[str] = mapped_column(Text)
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    proposed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    meeting_on: Mapped[date | None] = mapped_column(Date)
+    minutes_ref: Mapped[str | None] = mapped_column(String(200))
+    decision: Mapped[str | None] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_on: Mapped[date | None] = mapped_column(Date)
+    ban_until: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    recognition: Mapped[Recognition] = relationship()
 
 
 # --- the audit log -------------------------------------------------------------------
