@@ -4,6 +4,9 @@ Iterates the registry, so a jurisdiction installed as a separate package appears
 here with no change in core.  Above the cards, for officers, leaders and the admin:
 the applications nobody can act on (无人可办理, ``attendance.unattended_applications``),
 each linked to its case page where an officer assigns the step or acts in its place.
+A jurisdiction with no policy version in force (云科规〔2021〕1号 lapsed after 2026-04-03) says
+so, with the number of its live titles that now stand under no version and where the
+province registers the successor (a bureau policy version; issue 17).
 Below them, for the same roles, the year-on-year charts of the accepted annual returns of
 the jurisdictions they see (``core.monitoring.charts``), with the same numbers as a table.
 """
@@ -17,13 +20,15 @@ from sqlalchemy import func, select
 
 from core.accounts import roles
 
+from core.bureau import versions as policy_versions
 from core.monitoring import charts
+from core.monitoring.titles import live_criteria
 from core.review import attendance, steps
 from core.platform import clock, labels
 from core.accounts.admin_access import StaffAccessMixin
 from core.platform.extensions import db
-from core.platform.jurisdictions import enabled, registry
-from core.platform.models import Application
+from core.platform.jurisdictions import enabled
+from core.platform.models import Application, Recognition
 from core.policy import Jurisdiction, PolicyVersion
 from core.accounts.scoping import application_criteria, visible_codes
 
@@ -34,6 +39,9 @@ class Card:
     level_label: str
     policy: PolicyVersion | None
     counts: list[tuple[str, str, int]]  # (status code, label, number)
+    # with no version in force: the version that lapsed (or is to come) and the live titles it leaves
+    nearest: PolicyVersion | None = None
+    titles_without_policy: int = 0
 
     @property
     def total(self) -> int:
@@ -58,20 +66,33 @@ def _ordered(found: dict[str, int]) -> list[tuple[str, str, int]]:
     return [(s, labels.status_label(s), found[s]) for s in ordered]
 
 
+def live_title_counts(codes) -> dict[str, int]:
+    """jurisdiction → its live titles (active or in rectification), one grouped statement."""
+    return dict(db.session.execute(select(Recognition.jurisdiction, func.count()).where(
+        Recognition.jurisdiction.in_(list(codes)), live_criteria()).group_by(Recognition.jurisdiction)).all())
+
+
 def cards(user) -> list[Card]:
-    reg = registry()
+    """The policy in force is read with the bureau's registered versions (a successor the
+    province entered counts), as the engines read it."""
     on = enabled()
     day = clock.today()
     counts = status_counts(user)
-    return [
-        Card(
-            jurisdiction=on[code],
-            level_label=str(labels.LEVEL_LABELS.get(on[code].level, on[code].level)),
-            policy=reg.policy_in_force(code, day),
-            counts=counts.get(code, []),
-        )
-        for code in visible_codes(user)
-    ]
+    codes = visible_codes(user)
+    result = []
+    for code in codes:
+        policy = policy_versions.policy_in_force(code, day)
+        card = Card(jurisdiction=on[code], level_label=str(labels.LEVEL_LABELS.get(on[code].level, on[code].level)),
+                    policy=policy, counts=counts.get(code, []))
+        if policy is None:
+            card.nearest = policy_versions.nearest_policy(code, day)
+        result.append(card)
+    lapsed = [c.jurisdiction.code for c in result if c.policy is None]
+    if lapsed:
+        titles = live_title_counts(lapsed)
+        for card in result:
+            card.titles_without_policy = titles.get(card.jurisdiction.code, 0)
+    return result
 
 
 class DashboardView(StaffAccessMixin, AdminIndexView):

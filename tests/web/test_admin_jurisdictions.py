@@ -75,7 +75,8 @@ def test_dashboard_policy_in_force_on_both_sides_of_expiry(app, monkeypatch, day
     clock.freeze(day)
     html = logged_in(app, "leader", ["yunnan"]).get("/admin/").get_data(as_text=True)
     yunnan = html[html.index('id="jurisdiction-yunnan"'):]
-    assert ("云科规〔2021〕1号" in yunnan) is in_force
+    assert ("现行政策: 云科规〔2021〕1号" in yunnan) is in_force
+    assert "云科规〔2021〕1号" in yunnan  # after expiry as the nearest version, which lapsed
     assert ("当前无有效政策" in yunnan) is not in_force
     if in_force:
         assert "2021-04-04 –" in yunnan and "2026-04-03" in yunnan
