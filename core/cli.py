@@ -27,6 +27,7 @@ COMMANDS = {
     "subsidies": "core.award.cli",
     "render": "core.documents.cli",
     "statistics": "core.monitoring.cli",
+    "standing": "core.monitoring.standing_cli",
     "backup": "core.cli_operations",
     "restore": "core.cli_operations",
     "uploads": "core.cli_operations",

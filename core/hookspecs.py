@@ -170,6 +170,29 @@ def zc_assessment_scheme(jurisdiction, policy):
     """
 
 
+@hookspec(firstresult=True)
+def zc_standing_rules(jurisdiction, policy):
+    """What the policy makes of a recognised space's record (CONTRACTS §6): rectification,
+    revocation due, a ban after revocation, the period to report a change.
+
+    Returns a :class:`core.policy.StandingRules` for ``jurisdiction`` under ``policy`` (a
+    plugin's own version: a version the bureau registers is asked as the version it is based
+    on).  First result wins, so an add-on registered later replaces a built-in's rules whole.
+    A jurisdiction whose documents set no consequence answers rules with none and a ``note``
+    saying so; no answer at all is read the same way.
+
+    Example::
+
+        @hookimpl
+        def zc_standing_rules(jurisdiction, policy):
+            if jurisdiction == "mile":
+                return StandingRules(jurisdiction="mile", citation=Citation(DOC, "第十五条"),
+                                     rules=(StandingRule(id="mile.two_failed_years",
+                                                         test="assessments_failed_consecutive", count=2,
+                                                         standing="revocation_due", ...),))
+    """
+
+
 @hookspec
 def zc_statistics_form(jurisdiction, year):
     """The annual statistics return (年度统计数据) of ``jurisdiction`` for ``year`` (int).

@@ -366,3 +366,99 @@ class StatisticsForm:
     checked_by: str = "officer"
     checked_by_citation: Citation | None = None
     note: str = ""
+
+
+# --- a title's standing after recognition (CONTRACTS §6) ---------------------------------
+
+#: the grades of an annual assessment, as CONTRACTS §6 spells them
+ASSESSMENT_GRADES = ("excellent", "good", "qualified", "unqualified")
+#: what an officer may find about a recognised space (CONTRACTS §6 ``findings``)
+FINDING_KINDS = ("fraud", "serious_dishonesty", "serious_violation", "operator_deregistered",
+                 "cannot_meet_criteria", "cannot_operate")
+#: why a title was revoked (CONTRACTS §6 ``revocation_grounds``)
+REVOCATION_GROUNDS = ("assessment", "rectification", "statistics", "fraud", "serious_dishonesty",
+                      "serious_violation", "operator_deregistered", "cannot_meet_criteria")
+#: the tests a standing rule may run over a title's record (core.monitoring.standing):
+#:
+#: * ``assessment_failed`` — an annual assessment graded unqualified; answered by a rectification
+#:   (the rule's standing is then ``rectification``);
+#: * ``assessments_failed_consecutive`` — ``count`` consecutive years graded unqualified;
+#: * ``rectification_failed`` — a rectification judged failed;
+#: * ``statistics_unfiled_consecutive`` — ``count`` consecutive years whose statistics were not
+#:   filed and not excused (特殊原因);
+#: * ``finding`` — an officer's finding of one of ``finding_kinds``; with standing ``rectification``
+#:   it is answered by a rectification, like a failed assessment.
+STANDING_TESTS = ("assessment_failed", "assessments_failed_consecutive", "rectification_failed",
+                  "statistics_unfiled_consecutive", "finding")
+
+
+@dataclass(frozen=True, slots=True)
+class StandingPeriod:
+    """A period the standing reads (to report a change, to rectify): the value of ``key`` — a
+    parameter of the policy version (after the bureau's override) or, where the document sets
+    none, a bureau setting (``citation`` None, ``bureau_setting`` True) — in ``unit``
+    ``"months"`` or ``"years"``."""
+
+    key: str
+    unit: Literal["months", "years"]
+    citation: Citation | None = None
+    bureau_setting: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StandingRule:
+    """One consequence a policy attaches to a title's record, as data.
+
+    ``test`` is one of ``STANDING_TESTS``; ``standing`` what it produces: ``"rectification"``
+    (限期整改) or ``"revocation_due"`` (取消 / 撤销 to be decided).  ``title`` names the ground
+    in a few words as the document puts it (连续两年考核不合格); ``message`` is the Chinese
+    ground for one record, a template with ``{years}`` (e.g. "2024、2025"), ``{count}``, ``{kinds}``,
+    ``{on}`` (the day of the finding or the rectification's order) and ``{deadline}``.
+    ``count`` is the number of consecutive years; ``count_parameter``, when set, names the
+    parameter that gives it instead (so a bureau's override applies).  ``finding_kinds`` for the
+    test ``finding``.  ``grounds``: the codes of CONTRACTS §6 ``revocation_grounds`` a revocation
+    on this rule is recorded with (a revoked title's grounds cite the rule)."""
+
+    id: str
+    test: str
+    standing: Literal["rectification", "revocation_due"]
+    citation: Citation
+    title: str
+    message: str
+    count: int | None = None
+    count_parameter: str | None = None
+    finding_kinds: tuple[str, ...] = ()
+    grounds: tuple[str, ...] = ()
+    #: the reading the platform applies where the text is ambiguous (shown with the rule)
+    reading: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StandingBan:
+    """A ban on applying again that the policy attaches to a revocation on one of ``grounds``
+    (CONTRACTS §6 codes): ``parameter`` gives the number of years (counted from the revocation,
+    民法典 第201、202条)."""
+
+    grounds: tuple[str, ...]
+    parameter: str
+    citation: Citation
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StandingRules:
+    """What a jurisdiction's policy makes of a title's record (hook ``zc_standing_rules``).
+
+    ``rules`` the consequences; ``ban`` the ban after a revocation (None: the policy sets none);
+    ``change_report`` the period to report a change of the conditions of recognition (None: no
+    such duty is known); ``rectification_period`` the default deadline of a rectification the
+    bureau orders (None: the policy orders none); ``note`` what the documents leave unsaid
+    (e.g. 徐州: no consequence set) — given as a warning with every answer that applies no rule."""
+
+    jurisdiction: str
+    citation: Citation
+    rules: tuple[StandingRule, ...] = ()
+    ban: StandingBan | None = None
+    change_report: StandingPeriod | None = None
+    rectification_period: StandingPeriod | None = None
+    note: str = ""

@@ -34,10 +34,13 @@ DECISION_MEETING = "decision_meeting_record"
 # The period for reporting a change of the conditions of recognition (core.monitoring.changes):
 # 云南's is a cited parameter; a jurisdiction whose documents set none may have its bureau set it.
 CHANGE_REPORT_MONTHS = "change_report_months"
+# The length of a rectification (限期整改) where the document sets none (弥勒 第十五条, 昆明 第十八条):
+# the default deadline of one the bureau orders (core.monitoring.standing; 云南's is its parameter).
+RECTIFICATION_MONTHS = "rectification_months"
 # Whether the bureau's staff (other than the admin, who always must) sign in with a second
 # factor: STAFF_TWO_FACTOR, defined where it is read (core.accounts.two_factor).
 __all__ = ["NOTICE_DAYS", "CERTIFICATE_FORMAT", "REVIEW_DIMENSIONS", "DECISION_MEETING", "STAFF_TWO_FACTOR",
-           "CHANGE_REPORT_MONTHS",
+           "CHANGE_REPORT_MONTHS", "RECTIFICATION_MONTHS",
            "SettingValue", "BureauData", "load_bureau_data", "prefetch_bureau_data", "bureau_setting", "known_setting_keys", "calendar"]
 
 
@@ -169,6 +172,7 @@ def known_setting_keys(code: str) -> dict[str, str]:
             if rule.setting_key:
                 keys.setdefault(rule.setting_key, f"{rule.name}（金额，元{'；政策约数' if rule.approximate else ''}）")
     keys.setdefault(CHANGE_REPORT_MONTHS, "本局设定：认定条件变化后报告的期限（个月）")  # a policy's label first
+    keys.setdefault(RECTIFICATION_MONTHS, "本局设定：限期整改的期限（个月）")
     return keys
 
 
