@@ -461,11 +461,14 @@ class RecognitionView(ScopedModelView):
         "space.name": _l("Maker space"),
     }
     column_formatters = {
+        # the title's page: its standing, record and money (core.monitoring.admin_titles)
+        "certificate_number": lambda v, c, m, n: Markup('<a href="{}">{}</a>').format(
+            url_for("titles.show", title_id=m.id), m.certificate_number),
         "jurisdiction": fmt_jurisdiction,
         "level": lambda v, c, m, n: labels.recognition_level_label(m.level),
         "status": lambda v, c, m, n: labels.recognition_status_label(m.status),
     }
-    column_formatters_export = column_formatters
+    column_formatters_export = {k: f for k, f in column_formatters.items() if k != "certificate_number"}
     export_memo = {"jurisdiction": ("jurisdiction",), "level": ("level",), "status": ("status",)}
     column_filters = (
         FilterEqual(column="jurisdiction", name=_l("Jurisdiction"), options=visible_jurisdiction_options),

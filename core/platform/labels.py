@@ -64,6 +64,29 @@ RECOGNITION_STATUS_LABELS = {
     "revoked": _l("Revoked"),
 }
 
+# A title's standing (CONTRACTS §6, core.monitoring.standing).
+STANDING_LABELS = {
+    "good": _l("In good standing"),
+    "rectification": _l("Must rectify"),
+    "revocation_due": _l("Due for revocation"),
+    "revoked": _l("Revoked"),
+    "no_policy_in_force": _l("No policy version in force"),
+}
+# The record a standing reads (CONTRACTS §6 HISTORY): grades, rectification results, findings.
+ASSESSMENT_GRADE_LABELS = {
+    "excellent": _l("Excellent"), "good": _l("Good"), "qualified": _l("Qualified"), "unqualified": _l("Unqualified"),
+}
+RECTIFICATION_RESULT_LABELS = {"passed": _l("Passed"), "failed": _l("Failed")}
+# Chinese as the documents word them: the grounds of 云科规〔2021〕1号 认定与管理
+FINDING_KIND_LABELS = {
+    "fraud": "虚报、瞒报、造假（弄虚作假）",
+    "serious_dishonesty": "严重失信",
+    "serious_violation": "严重违法违规",
+    "operator_deregistered": "运营主体注销",
+    "cannot_meet_criteria": "运营主体发生重大变化，已无法达到认定条件",
+    "cannot_operate": "经营出现问题，无法正常开展业务",
+}
+
 # Subsidies owed under the plugins' subsidy rules.
 SUBSIDY_STATUS_LABELS = {
     "pending": _l("To be paid"),
@@ -408,6 +431,10 @@ role_label = _labeller(ROLE_LABELS)
 batch_status_label = _labeller(BATCH_STATUS_LABELS)
 recognition_level_label = _labeller(RECOGNITION_LEVEL_LABELS)
 recognition_status_label = _labeller(RECOGNITION_STATUS_LABELS)
+standing_label = _labeller(STANDING_LABELS)
+assessment_grade_label = _labeller(ASSESSMENT_GRADE_LABELS)
+rectification_result_label = _labeller(RECTIFICATION_RESULT_LABELS)
+finding_kind_label = _labeller(FINDING_KIND_LABELS)
 subsidy_status_label = _labeller(SUBSIDY_STATUS_LABELS)
 notice_status_label = _labeller(NOTICE_STATUS_LABELS)
 objection_status_label = _labeller(OBJECTION_STATUS_LABELS)

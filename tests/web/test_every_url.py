@@ -130,7 +130,7 @@ def world(app):
         "attachment_id": attachment.id, "recognition_id": recognition.id, "space_id": space.id,
         "organisation_id": org.id, "user_id": foreign_applicant.id, "session_id": foreign_session.id, "year": 2027, "code": "mile", "export_type": "csv",
         "return_id": statistics_return.id, "window_id": statistics_window.id, "miss_id": miss.id,
-        "change_id": change.id,
+        "change_id": change.id, "title_id": recognition.id,
     }
     # Flask-Admin model views: the foreign row of each model, for ?id=
     model_ids = {

@@ -1,0 +1,54 @@
+"""The titles after recognition, as the bureau reads them: ``/admin/titles``.
+
+``/?standing=…``   the live titles that need the bureau: due for revocation, to rectify,
+                   under no policy version, or with an overdue duty (most serious first)
+``/<id>``          one title: its standing on today (CONTRACTS §6: grounds with their
+                   articles, open duties, the ban), its record since recognition, the
+                   money attached to it, and its audit trail
+
+Reads are scoped (core.monitoring.title_standing.title_criteria); a title the user may not
+see is a 404.  The actions on a title (assessment, rectification, revocation) have their
+own desks, linked from the page.
+"""
+from __future__ import annotations
+
+from flask import abort, request
+from flask_admin import BaseView, expose
+from flask_login import current_user
+from sqlalchemy import select
+
+from core.accounts import roles
+from core.accounts.admin_access import StaffAccessMixin
+from core.monitoring import record, title_standing
+from core.platform import clock, labels
+from core.platform.extensions import db
+from core.platform.models import AuditEvent
+
+READ_ROLES = (roles.OFFICER, roles.LEADER, roles.ADMIN, roles.RECOMMENDER)
+
+
+class TitlesView(StaffAccessMixin, BaseView):
+    allowed_roles = READ_ROLES
+
+    @expose("/")
+    def index(self):
+        only = request.args.get("standing") or None
+        if only not in title_standing.SEVERITY:
+            only = None
+        today = clock.today()
+        rows = title_standing.needing_attention(current_user, today, only=only)
+        return self.render("admin/titles.html", rows=rows, only=only, today=today, labels=labels,
+                           choices=[s for s in title_standing.SEVERITY if s != "good"])
+
+    @expose("/<int:title_id>")
+    def show(self, title_id: int):
+        title = title_standing.visible_title(title_id, current_user)
+        if title is None:
+            abort(404)
+        today = clock.today()
+        events = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.object_type == "Recognition", AuditEvent.object_id == str(title.id))
+            .order_by(AuditEvent.id)).all()
+        return self.render("admin/title.html", title=title, answer=title_standing.standing_of(title, today),
+                           history=record.history_of(title), entitlements=title_standing.entitlements_of(title),
+                           events=events, today=today, labels=labels)

@@ -1,0 +1,43 @@
+"""The applicant's titles and their standing: ``/portal/titles``.
+
+``/``        the organisation's titles, each with its standing today (CONTRACTS §6)
+``/<id>``    one title: the standing's grounds with their articles, the open duties and
+             their due dates, any ban, and the record since recognition
+
+Applicants only; a title of another organisation is a 404
+(core.monitoring.title_standing.title_criteria).
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+from flask_login import current_user
+from sqlalchemy import select
+
+from core.intake.access import applicant_only
+from core.monitoring import record, title_standing
+from core.platform import clock, labels
+from core.platform.extensions import db
+from core.platform.models import Recognition
+
+bp = Blueprint("portal_titles", __name__, url_prefix="/portal/titles")
+
+
+@bp.route("/")
+@applicant_only
+def index():
+    today = clock.today()
+    titles = db.session.scalars(select(Recognition).where(title_standing.title_criteria(current_user))
+                                .order_by(Recognition.granted_on.desc(), Recognition.id.desc())).all()
+    rows = [title_standing.TitleStanding(t, title_standing.standing_of(t, today)) for t in titles]
+    return render_template("portal/titles.html", rows=rows, labels=labels, today=today)
+
+
+@bp.route("/<int:title_id>")
+@applicant_only
+def show(title_id: int):
+    title = title_standing.visible_title(title_id, current_user)
+    if title is None:
+        abort(404)
+    today = clock.today()
+    return render_template("portal/title.html", title=title, answer=title_standing.standing_of(title, today),
+                           history=record.history_of(title), labels=labels, today=today)
