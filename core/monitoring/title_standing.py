@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, false, select
 
 from core.accounts import roles
 from core.accounts.scoping import role_of, visible_codes
-from core.monitoring import record, standing
+from core.monitoring import record, standing_policy
 from core.monitoring.titles import live_criteria
 from core.platform.extensions import db
 from core.platform.models import Recognition, Space, SubsidyEntitlement
@@ -52,7 +52,7 @@ def visible_title(title_id: Any, user) -> Recognition | None:
 
 def standing_of(title: Recognition, as_of: date) -> dict:
     """The §6 answer for ``title`` on ``as_of``."""
-    return standing.standing_of(title.jurisdiction, record.history_of(title), as_of)
+    return standing_policy.standing_of(title.jurisdiction, record.history_of(title), as_of)
 
 
 def entitlements_of(title: Recognition) -> list[SubsidyEntitlement]:

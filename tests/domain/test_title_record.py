@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from core.monitoring import changes, record, windows
+from core.monitoring import changes, record, standing, windows
 from core.platform import clock
 from core.platform.extensions import db
 from core.platform.models import Assessment, AssessmentRound, Finding, Rectification
@@ -68,3 +68,13 @@ def test_statistics_and_changes_come_from_their_own_records(app):
     history = record.history_of(title)
     assert history["statistics"] == [{"year": 2024, "filed": False, "excused": False}]
     assert history["changes"] == [{"kind": "area", "changed_on": "2025-03-15", "reported_on": None}]
+
+
+def test_the_record_is_a_history_the_command_accepts(app):
+    """What the pages hand to the engine passes the same validation as HISTORY.json (CONTRACTS §6)."""
+    title = make_title("yunnan", granted_on=date(2022, 5, 10))
+    add(Rectification(recognition_id=title.id, jurisdiction="yunnan", ground="cannot_operate", requirements="恢复运营",
+                      ordered_on=date(2025, 2, 1), deadline=date(2026, 2, 1), result="passed"),
+        Finding(recognition_id=title.id, jurisdiction="yunnan", kind="serious_violation", found_on=date(2026, 2, 1),
+                evidence="行政处罚决定书"))
+    standing.parse_history(record.history_of(title))  # raises BadHistory naming the key otherwise

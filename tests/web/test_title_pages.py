@@ -7,11 +7,11 @@ from datetime import date
 
 import pytest
 
-from core.monitoring import record, standing
+from core.monitoring import record, standing_policy
 from core.platform import clock
 from core.platform.extensions import db
 from core.platform.models import Assessment, AssessmentRound, Finding, SubsidyEntitlement
-from tests.factories import login, make_org, make_space, make_title, make_user
+from tests.factories import login, make_title, make_user
 
 
 def client_as(app, user):
@@ -45,7 +45,7 @@ def mile_titles(app):
 def test_the_page_answers_as_the_command_does(app, mile_titles):
     """弥政办发〔2017〕5号 第十五条: 连续两年考核不合格的，取消称号 — the page and §6 agree."""
     due, _, _ = mile_titles
-    expected = standing.standing_of("mile", record.history_of(due), date(2026, 6, 1))
+    expected = standing_policy.standing_of("mile", record.history_of(due), date(2026, 6, 1))
     assert expected["standing"] == "revocation_due"
     html = client_as(app, make_user("officer", ["mile"])).get(f"/admin/titles/{due.id}").get_data(as_text=True)
     assert "应予撤销" in html and "第十五条" in html
