@@ -39,6 +39,10 @@ PARAMETERS = (
               bureau_setting=True),
     # Change reports (变更报告): the document sets no period; the bureau may set one
     # (core.monitoring.changes), shown as its own setting, never cited as policy.
+    # 第十五条: "限期整改" names no length — the deadline of a rectification is the bureau's (core.monitoring.standing).
+    Parameter("rectification_months", "考核不合格限期整改的期限（本局设定）", None, Citation(DOC, "第十五条"), "个月",
+              bureau_setting=True, reading="第十五条只规定“限期整改”，未规定期限：由本局设定（非政策规定）；"
+                      "未设定时由经办人员在下达整改时逐件填写期限"),
     Parameter("change_report_months", "认定条件变化后报告的期限（本局设定）", None, None, "个月",
               bureau_setting=True, reading="政策未规定报告期限，由本局设定（非政策规定）；"
                       "未设定时变更仍可报告，但无报告期限"),

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from core.facts import parse_facts
-from core.policy import STEP_KINDS, CheckContext
+from core.policy import Citation, STEP_KINDS, CheckContext
 from plugins.kunming import assessment, criteria, materials, steps, subsidies
 from plugins.kunming.criteria import CRITERIA
 from plugins.kunming.policy import DOC, POLICY_2017
@@ -239,8 +239,8 @@ def test_kunming_thresholds_come_from_parameters():
 
 def test_every_parameter_cites_the_document_and_has_a_value():
     for p in POLICY_2017.parameters:
-        if p.key == "change_report_months":
-            continue  # the bureau's own period for change reports (below): no article sets one
+        if p.key in ("change_report_months", "rectification_months"):
+            continue  # the bureau's own periods (below): no article sets one
         assert p.citation.document == DOC and p.citation.article
         assert p.value is not None and not p.bureau_setting
 
@@ -249,6 +249,13 @@ def test_the_change_report_period_is_the_bureaus_setting_never_cited_as_policy()
     """55号 sets no period for reporting a change of the conditions of recognition."""
     period = next(p for p in POLICY_2017.parameters if p.key == "change_report_months")
     assert period.value is None and period.bureau_setting and period.citation is None
+
+
+def test_art18_rectification_has_no_length_so_the_bureau_sets_it():
+    """第十八条: 考核不合格的提出限期整改 — no length: a bureau setting, cited to the article that orders it."""
+    period = next(p for p in POLICY_2017.parameters if p.key == "rectification_months")
+    assert period.value is None and period.bureau_setting and period.citation == Citation(DOC, "第十八条")
+    assert "未规定期限" in period.reading
 
 
 # --- through the registry -----------------------------------------------------------

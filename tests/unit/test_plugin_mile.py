@@ -185,7 +185,10 @@ def test_mile_art15_assessment_subsidy_is_a_bureau_setting_not_a_number():
     # 5号 sets no period for reporting a change of the conditions: the bureau's, never cited
     change = by_key["change_report_months"]
     assert change.value is None and change.bureau_setting and change.citation is None
-    others = [p for p in POLICY_2017.parameters if p not in (subsidy, change)]
+    # 第十五条 "限期整改" names no length: the bureau's, cited to the article that orders it
+    rectification = by_key["rectification_months"]
+    assert rectification.value is None and rectification.bureau_setting and rectification.citation.article == "第十五条"
+    others = [p for p in POLICY_2017.parameters if p not in (subsidy, change, rectification)]
     assert all(p.value is not None and not p.bureau_setting for p in others)
     assert all(p.citation.document == DOC and p.citation.article == "第五条" for p in others)
 
