@@ -46,7 +46,7 @@ from core.workdays import add_months
 
 __all__ = ["KINDS", "PARAMETER", "ReportPeriod", "ChangeRefused", "report_period", "due_on_for", "change_criteria",
            "visible_change", "reportable_titles", "checker_mode", "allowed_actions", "file_change", "record_found",
-           "resubmit", "act", "listing", "found_titles", "is_overdue", "is_late", "history", "open_duties"]
+           "resubmit", "act", "listing", "found_titles", "is_overdue", "is_late", "history"]
 
 KINDS = tuple(CHANGE_KIND_LABELS)  # operator, area, location: 运营主体、面积范围、场地位置
 PARAMETER = bureau_data.CHANGE_REPORT_MONTHS
@@ -361,24 +361,6 @@ def history(recognition_id: int) -> list[dict]:
                               .order_by(ChangeReport.changed_on, ChangeReport.id))
     return [{"kind": c.kind, "changed_on": c.changed_on.isoformat(),
              "reported_on": c.reported_on.isoformat() if c.reported_on else None} for c in rows]
-
-
-def open_duties(recognition: Recognition, as_of: date) -> list[dict]:
-    """The ``duties`` entries of CONTRACTS §6: each known change of the title not yet
-    reported that has a due date (a change with no period set is no duty with a deadline)."""
-    rows = db.session.scalars(select(ChangeReport).where(
-        ChangeReport.recognition_id == recognition.id, ChangeReport.reported_on.is_(None),
-        ChangeReport.due_on.is_not(None)).order_by(ChangeReport.due_on, ChangeReport.id))
-    duties = []
-    for c in rows:
-        period = report_period(c.jurisdiction, c.changed_on)
-        overdue = as_of > c.due_on
-        word = CHANGE_KIND_LABELS.get(c.kind, c.kind)
-        state = "已逾期" if overdue else "尚未报告"
-        duties.append({"id": f"{recognition.jurisdiction}.change_report", "due_on": c.due_on.isoformat(),
-                       "overdue": overdue, "citation": period.citation,
-                       "message": f"{c.changed_on.isoformat()} {word}变更应于 {c.due_on.isoformat()} 前报告，{state}"})
-    return duties
 
 
 # --- lists ---------------------------------------------------------------------------------

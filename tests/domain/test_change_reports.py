@@ -16,7 +16,7 @@ from werkzeug.datastructures import FileStorage
 from core.bureau import data as bureau_data
 from core.bureau.operations import set_bureau_setting
 from core.bureau.setting_checks import SettingsError
-from core.monitoring import changes
+from core.monitoring import changes, title_standing
 from core.platform import clock
 from core.platform.extensions import db
 from core.platform.models import Attachment, AuditEvent, ChangeReport
@@ -25,6 +25,11 @@ from tests.domain.test_settings import Testland
 from tests.factories import make_org, make_space, make_title, make_user, pdf_bytes
 
 PDF = pdf_bytes()
+
+
+def duties(title, as_of: date) -> list[dict]:
+    """The title's open duties as its standing lists them (CONTRACTS §6)."""
+    return title_standing.standing_of(title, as_of)["duties"]
 
 
 def evidence(content: bytes = PDF, name: str = "营业执照变更.pdf") -> FileStorage:
@@ -63,7 +68,7 @@ def test_yunnan_认定与管理_report_on_the_last_day_is_in_time_the_next_day_l
     assert event.jurisdiction == "yunnan" and event.object_id == str(change.id) and event.detail["late"] is late
     assert changes.history(title.id) == [{"kind": "area", "changed_on": "2025-11-30",
                                           "reported_on": reported_on.isoformat()}]
-    assert changes.open_duties(title, reported_on) == []  # a duty met is not listed (CONTRACTS §6)
+    assert duties(title, reported_on) == []  # a duty met is not listed (CONTRACTS §6)
 
 
 def test_yunnan_认定与管理_a_change_found_unreported_is_an_open_duty_overdue_after_its_due_date(app):
@@ -72,18 +77,18 @@ def test_yunnan_认定与管理_a_change_found_unreported_is_an_open_duty_overdu
     clock.freeze(date(2026, 3, 5))
     found = changes.record_found(officer, title, "location", date(2025, 11, 30), "实地核查发现已迁至新址")
     assert found.status == "found" and found.due_on == date(2026, 2, 28)
-    on_due = changes.open_duties(title, date(2026, 2, 28))
-    assert on_due == [{"id": "yunnan.change_report", "due_on": "2026-02-28", "overdue": False,
-                       "citation": {"document": "云科规〔2021〕1号", "article": "认定与管理", "item": "管理"},
-                       "message": on_due[0]["message"]}]
+    on_due = duties(title, date(2026, 2, 28))
+    assert [{k: d[k] for k in ("id", "due_on", "overdue", "citation")} for d in on_due] == [
+        {"id": "yunnan.change_report", "due_on": "2026-02-28", "overdue": False,
+         "citation": {"document": "云科规〔2021〕1号", "article": "认定与管理", "item": "管理"}}]
     assert "场地位置" in on_due[0]["message"]
-    assert changes.open_duties(title, date(2026, 3, 1))[0]["overdue"] is True
+    assert duties(title, date(2026, 3, 1))[0]["overdue"] is True
     assert changes.history(title.id) == [{"kind": "location", "changed_on": "2025-11-30", "reported_on": None}]
     assert [c.id for c in changes.listing(officer, "overdue", clock.today())] == [found.id]
     # the space reports it: the duty is met, the report is late
     changes.file_change(user, None, None, None, "已迁至新址，附租赁合同", evidence(), found=found)
     assert found.status == "reported" and found.reported_on == date(2026, 3, 5) and changes.is_late(found)
-    assert changes.open_duties(title, date(2026, 3, 5)) == []
+    assert duties(title, date(2026, 3, 5)) == []
     assert [c.id for c in changes.listing(officer, "overdue", clock.today())] == [found.id]  # late: still listed
 
 
@@ -98,7 +103,7 @@ def test_mile_without_a_bureau_setting_a_change_has_no_due_date_and_no_duty(app)
     assert change.due_on is None and not changes.is_late(change)
     officer = make_user("officer", ["mile"])
     found = changes.record_found(officer, title, "area", date(2026, 1, 10), "面积缩减")
-    assert found.due_on is None and changes.open_duties(title, date(2026, 11, 1)) == []
+    assert found.due_on is None and duties(title, date(2026, 11, 1)) == []
 
 
 def test_mile_with_the_bureau_setting_the_due_date_is_the_bureaus_not_policy(app):
@@ -113,8 +118,10 @@ def test_mile_with_the_bureau_setting_the_due_date_is_the_bureaus_not_policy(app
     assert changes.due_on_for("mile", date(2025, 12, 31)) == date(2026, 2, 28)
     clock.freeze(date(2026, 3, 1))
     changes.record_found(officer, title, "area", date(2025, 12, 31), "面积缩减")
-    duty, = changes.open_duties(title, date(2026, 3, 1))
-    assert duty["id"] == "mile.change_report" and duty["overdue"] is True and duty["citation"]["kind"] == "bureau_setting"
+    duty, = duties(title, date(2026, 3, 1))
+    # the bureau's period cites no article: the message says it is the bureau's
+    assert duty["id"] == "mile.change_report" and duty["overdue"] is True and duty["citation"] is None
+    assert duty["due_on"] == "2026-02-28" and "本局设定" in duty["message"]
 
 
 def test_bad_input_is_refused_with_nothing_written(app):
