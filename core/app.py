@@ -102,6 +102,8 @@ def _init_web(app: Flask) -> None:
     app.register_blueprint(portal_statistics.bp)
     from core.monitoring import portal_changes
     app.register_blueprint(portal_changes.bp)
+    from core.monitoring import portal_assessments
+    app.register_blueprint(portal_assessments.bp)
     app.register_blueprint(public.bp)
     from core.documents import views as documents_views
     app.register_blueprint(documents_views.bp)

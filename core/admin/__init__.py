@@ -20,6 +20,7 @@ from core.monitoring.admin_rollup import StatisticsSummaryView
 from core.intake.admin_verification import OrganisationVerificationView
 from core.monitoring.admin_statistics import StatisticsDeskView
 from core.monitoring.admin_changes import ChangeReportsView
+from core.monitoring.admin_assessments import AssessmentDeskView
 from core.admin.views import (ApplicationView, AuditEventView, OrganisationView, RecognitionView, SpaceView,
                               SubsidyEntitlementView, UserView)
 from core.platform.models import (Application, AuditEvent, BureauCriterion, BureauPolicyVersion, BureauSetting, Call, CalendarDay,
@@ -65,6 +66,8 @@ def init_admin(app) -> Admin:
                                       category=_l("After recognition")))
     admin.add_view(ChangeReportsView(name=_l("Change reports"), endpoint="changes", url="/admin/changes",
                                      category=_l("After recognition")))
+    admin.add_view(AssessmentDeskView(name=_l("Annual assessments"), endpoint="assessments", url="/admin/assessments",
+                                      category=_l("After recognition")))
     admin.add_view(StatisticsSummaryView(name=_l("Statistics summary"), endpoint="statistics_summary",
                                          url="/admin/statistics-summary", category=_l("After recognition")))
     admin.add_view(ChecklistView(name=_l("Criteria checklist"), endpoint="checklist", url="/admin/checklist"))

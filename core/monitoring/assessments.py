@@ -39,7 +39,7 @@ from core.bureau import data as bureau_data
 from core.bureau import versions
 from core.bureau.setting_checks import (BAND_GRADES, SCORE_SCALE, SettingsError, check_assessment_bands,
                                         check_assessment_weights)
-from core.monitoring import titles
+from core.monitoring import forms, titles
 from core.platform import audit, clock, uploads
 from core.platform.errors import Refused
 from core.platform.extensions import db
@@ -51,7 +51,7 @@ from core.policy import AssessmentScheme
 __all__ = ["STATUSES", "GRADES", "AssessmentRefused", "Setup", "scheme_for", "mode_of", "setup", "round_criteria",
            "visible_round", "rounds_for_space", "scorer_of", "may_score", "open_round", "assign_scorer", "declare",
            "score", "record_agency", "submit", "send_back", "approve", "publish", "statistics_of", "totals",
-           "rank", "grade_for", "TEXT_LIMIT", "scorer_candidates", "parse_score", "KEY_FIGURES"]
+           "rank", "grade_for", "TEXT_LIMIT", "scorer_candidates", "parse_score", "KEY_FIGURES", "key_figures"]
 
 STATUSES = ("open", "submitted", "approved", "published")
 TEXT_LIMIT = 2000  # our choice, as the other opinions
@@ -543,6 +543,12 @@ def publish(rnd: AssessmentRound, actor, expected_version: int | None = None) ->
 #: the figures shown beside a score sheet (core.monitoring.default_form keys)
 KEY_FIGURES = ("teams_served", "startups_served", "new_enterprises", "financed", "financing_total", "events",
                "income_total", "graduated")
+
+
+def key_figures(code: str, year: int) -> list[tuple[str, str]]:
+    """(key, "label（unit）") of the jurisdiction's return for the figures shown beside a sheet."""
+    fields = [f for section in forms.form_for(code, year).sections for f in section.fields]
+    return [(f.key, f"{f.label}（{f.unit}）" if f.unit else f.label) for f in fields if f.key in KEY_FIGURES]
 
 
 def statistics_of(space_id: int, year: int) -> StatisticsReturn | None:
