@@ -141,3 +141,16 @@ def test_xuzhou_五_一_agency_report_upload_and_grades(app):
     assert ok.status_code == 302
     assert client.get(page + "/report").status_code == 200
     assert title.title in client.get(page).get_data(as_text=True)
+
+
+def test_settings_page_refuses_bad_weights_next_to_the_field_keeping_them(app, people):
+    """The weights are a bureau setting (第十五条 gives none): a dimension missing is named in Chinese."""
+    client = signed_in(app, people["officer"])
+    page = "/admin/bureausetting/new/"
+    assert "mile:assessment_weights" in client.get(page).get_data(as_text=True)
+    typed = '{"carrying_capacity": 50, "service_capacity": 50}'
+    answer = client.post(page, data={"csrf_token": csrf_token(client, page), "target": "mile:assessment_weights",
+                                     "value": typed, "document": "弥农科发〔2026〕1号", "article": "", "note": ""})
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "缺少维度" in html and "社会协作能力" in html
+    assert "carrying_capacity" in html  # what was typed stays
