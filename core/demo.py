@@ -38,6 +38,7 @@ from core.facts import make_uscc, parse_facts
 from core.platform.jurisdictions import enabled
 from core.platform.models import (
     Application,
+    AssessmentRound,
     Batch,
     Call,
     Organisation,
@@ -48,6 +49,7 @@ from core.platform.models import (
     User,
     UserScope,
 )
+from core.monitoring import assessments as annual_assessments
 from core.monitoring import changes as change_reports
 from core.monitoring import returns as statistics_returns
 from core.monitoring import windows as statistics_windows
@@ -96,6 +98,12 @@ ORGS = (
     DemoOrg("mile", "弥勒市太平湖创业服务中心有限公司", "532504", "MA6K0003", "太平湖青年创业园", "2024-03-18",
             420, 30, ("葡萄酒庄数字营销", "彝绣文创"),
             "云南省红河州弥勒市西三镇太平湖路 2 号"),
+    # issue 17: two older 弥勒 titles, so the annual assessments of two years have a title
+    # failing both (due for revocation, 第十五条) and one failing only the last
+    DemoOrg("mile", "弥勒市东风韵文创发展有限公司", "532504", "MA6K0004", "东风韵创意工场", "2021-04-01",
+            560, 40, ("东风韵陶艺", "弥勒民族乐器"), "云南省红河州弥勒市东风韵小镇 1 号"),
+    DemoOrg("mile", "弥勒市可邑创业服务有限公司", "532504", "MA6K0005", "可邑青创空间", "2021-10-10",
+            480, 36, ("可邑彝绣", "阿细跳月演艺"), "云南省红河州弥勒市西一镇可邑村 6 号"),
     DemoOrg("kunming", "昆明滇池创新科技有限公司", "530112", "AY4CL12T", "滇池创客空间", "2023-03-15",
             620, 48, ("云岭智造", "滇茶数科", "花城设计", "春城物联", "高原生物", "翠湖软件",
                       "金马碧鸡文创", "呈贡新材", "官渡医疗器械", "西山农科", "盘龙电商", "五华教育"),
@@ -142,6 +150,8 @@ APPLICATIONS = (
     DemoApplication("湖泉众创空间", "mile", "comprehensive", "recognised", "2025-04-10", "2025-07-01"),
     DemoApplication("佛城创客汇", "mile", "specialized", "in_review", "2026-09-15"),
     DemoApplication("太平湖青年创业园", "mile", "comprehensive", "draft", None),
+    DemoApplication("东风韵创意工场", "mile", "specialized", "recognised", "2023-03-01", "2023-06-20"),
+    DemoApplication("可邑青创空间", "mile", "comprehensive", "recognised", "2024-02-20", "2024-06-18"),
     DemoApplication("滇池创客空间", "kunming", "comprehensive_service", "submitted", "2026-10-20"),
     DemoApplication("翠湖云创空间", "kunming", "tech_support", "recognised", "2024-05-08", "2024-08-16"),
     DemoApplication("大学城创新工场", "kunming", "comprehensive_service", "under_notice", "2026-08-03"),
@@ -263,6 +273,7 @@ def load_demo() -> DemoReport:
         _ensure_call(code, juris, report)
     _ensure_statistics(report)
     _ensure_change_reports(report)
+    _ensure_assessments(report)
 
     if report.changed:
         audit.record("demo.load", object_type="demo", added=report.added)
@@ -763,3 +774,80 @@ def _ensure_change_reports(report: DemoReport) -> None:
     with clock.on(today - timedelta(days=25)):
         change_reports.act(recommender, reported, "forward", "经实地核查，新场地符合认定条件（演示）")
     report.added["change_reports"] += 2
+
+
+# --- the years after recognition: annual assessments (issue 17, docs/assessment.md) --------
+
+#: 弥勒's settings for the demo: the bureau's, not the policy's (弥政办发〔2017〕5号 第十五条 sets none)
+DEMO_ASSESSMENT_SETTINGS = {
+    "assessment_weights": {"carrying_capacity": 40, "service_capacity": 40, "collaboration_capacity": 20},
+    "assessment_bands": [{"grade": "excellent", "min_total": 90}, {"grade": "good", "min_total": 80},
+                         {"grade": "qualified", "min_total": 60}],
+    "assessment_subsidy_cny": 50_000,
+}
+#: 弥勒's scores by space and year: 东风韵 fails both years (due for revocation), 可邑 only the last
+DEMO_MILE_SCORES = {
+    2: {"东风韵创意工场": 52, "可邑青创空间": 84},
+    1: {"东风韵创意工场": 48, "可邑青创空间": 57, "湖泉众创空间": 91},
+}
+DEMO_AGENCY = "徐州市科技创新评估中心（演示）"
+
+
+def _demo_user(role: str, code: str) -> User:
+    return db.session.scalar(select(User).where(User.login == demo_login(role, code)))
+
+
+def _ensure_assessments(report: DemoReport) -> None:
+    """Through core.monitoring.assessments, each on its day: 弥勒's rounds of the year before
+    last and of last year scored, approved and published; 昆明's of last year being scored
+    (its bureau has set no weights); 徐州's of last year an agency's report with 优秀, approved
+    (the 20 万 of 五（一））."""
+    today, codes = clock.today(), enabled()
+    added = 0
+    if "mile" in codes:
+        officer, leader, expert = (_demo_user(r, "mile") for r in (OFFICER, LEADER, EXPERT))
+        for key, value in DEMO_ASSESSMENT_SETTINGS.items():
+            if bureau_data.bureau_setting("mile", key) is None:
+                bureau_operations.set_bureau_setting("mile", key, value, document="弥农科发〔演示〕1号",
+                                                     note="演示数据：本局设定", actor=officer)
+        for back, plan in DEMO_MILE_SCORES.items():
+            year = today.year - back
+            if db.session.scalar(select(AssessmentRound.id).where(AssessmentRound.jurisdiction == "mile",
+                                                                  AssessmentRound.year == year)):
+                continue
+            with clock.on(date(year + 1, 1, 15)):
+                rnd = annual_assessments.open_round("mile", year, officer, "请各众创空间配合年度综合考核（演示）")
+                annual_assessments.assign_scorer(rnd, expert.id, officer)
+                annual_assessments.declare(rnd, expert, conflict=False)
+            with clock.on(date(year + 1, 2, 10)):
+                for a in sorted(rnd.assessments, key=lambda a: a.id):
+                    value = str(plan.get(a.recognition.space.name, 75))
+                    annual_assessments.score(rnd, a.id, expert, dict.fromkeys(DEMO_ASSESSMENT_SETTINGS["assessment_weights"],
+                                                                       value), "（演示）按实地考核情况评分")
+                annual_assessments.submit(rnd, officer)
+            with clock.on(date(year + 1, 3, 1)):
+                annual_assessments.approve(rnd, leader, "（演示）经局务会研究，同意考核结果")
+                annual_assessments.publish(rnd, officer)
+            added += 1
+    year = today.year - 1
+    if "kunming" in codes and not db.session.scalar(select(AssessmentRound.id).where(
+            AssessmentRound.jurisdiction == "kunming", AssessmentRound.year == year)):
+        officer = _demo_user(OFFICER, "kunming")
+        with clock.on(min(today, date(year + 1, 11, 20))):
+            rnd = annual_assessments.open_round("kunming", year, officer, "（演示）年度绩效考核")
+            annual_assessments.assign_scorer(rnd, _demo_user(EXPERT, "kunming").id, officer)
+        added += 1
+    if "xuzhou" in codes and not db.session.scalar(select(AssessmentRound.id).where(
+            AssessmentRound.jurisdiction == "xuzhou", AssessmentRound.year == year)):
+        officer = _demo_user(OFFICER, "xuzhou")
+        report_file = FileStorage(io.BytesIO(demo_pdf("众创空间评价考核报告")), filename="评价考核报告.pdf",
+                                  content_type="application/pdf")
+        with clock.on(min(today, date(year + 1, 4, 1))):
+            rnd = annual_assessments.open_round("xuzhou", year, officer, "（演示）委托社会机构评价考核")
+            grades = {f"grade-{a.id}": "excellent" for a in rnd.assessments}
+            annual_assessments.record_agency(rnd, officer, DEMO_AGENCY, grades, report_file)
+            annual_assessments.submit(rnd, officer)
+            annual_assessments.approve(rnd, _demo_user(LEADER, "xuzhou"), "（演示）同意评价结果")
+        added += 1
+    if added:
+        report.added["assessment_rounds"] = report.added.get("assessment_rounds", 0) + added

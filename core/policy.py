@@ -280,7 +280,11 @@ class AssessmentDimension:
 
 @dataclass(frozen=True, slots=True)
 class AssessmentScheme:
-    """The annual assessment (年度考核) after recognition."""
+    """The annual assessment (年度考核) after recognition.
+
+    ``scored`` False: the dimensions are grounds the bureau finds, not scores (云南's four
+    grounds for withdrawal); no scored round is opened for it (core.monitoring.assessments).
+    No dimension at all: the assessment is an outside agency's report with grades (徐州)."""
 
     citation: Citation
     dimensions: tuple[AssessmentDimension, ...]
@@ -288,6 +292,7 @@ class AssessmentScheme:
     removal_after_failed_years: int | None = None
     ranking: bool = False
     duties: tuple[tuple[str, Citation], ...] = field(default=())
+    scored: bool = True
 
 
 # --- the annual statistics return (年度统计数据) -----------------------------------------

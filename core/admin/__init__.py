@@ -21,6 +21,7 @@ from core.intake.admin_verification import OrganisationVerificationView
 from core.monitoring.admin_statistics import StatisticsDeskView
 from core.monitoring.admin_changes import ChangeReportsView
 from core.monitoring.admin_titles import TitlesView
+from core.monitoring.admin_assessments import AssessmentDeskView
 from core.admin.views import (ApplicationView, AuditEventView, OrganisationView, RecognitionView, SpaceView,
                               SubsidyEntitlementView, UserView)
 from core.platform.models import (Application, AuditEvent, BureauCriterion, BureauPolicyVersion, BureauSetting, Call, CalendarDay,
@@ -68,6 +69,8 @@ def init_admin(app) -> Admin:
                                      category=_l("After recognition")))
     admin.add_view(TitlesView(name=_l("Titles needing attention"), endpoint="titles", url="/admin/titles",
                               category=_l("After recognition")))
+    admin.add_view(AssessmentDeskView(name=_l("Annual assessments"), endpoint="assessments", url="/admin/assessments",
+                                      category=_l("After recognition")))
     admin.add_view(StatisticsSummaryView(name=_l("Statistics summary"), endpoint="statistics_summary",
                                          url="/admin/statistics-summary", category=_l("After recognition")))
     admin.add_view(ChecklistView(name=_l("Criteria checklist"), endpoint="checklist", url="/admin/checklist"))

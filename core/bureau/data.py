@@ -37,10 +37,17 @@ CHANGE_REPORT_MONTHS = "change_report_months"
 # The length of a rectification (限期整改) where the document sets none (弥勒 第十五条, 昆明 第十八条):
 # the default deadline of one the bureau orders (core.monitoring.standing; 云南's is its parameter).
 RECTIFICATION_MONTHS = "rectification_months"
+# --- issue 17, annual assessment rounds (core.monitoring.assessments) -------------------
+# No document weighs the dimensions of its assessment scheme nor sets the totals of the
+# grades: both are the bureau's.  Only for a jurisdiction whose scheme is scored.
+ASSESSMENT_WEIGHTS = "assessment_weights"   # {dimension code: weight > 0}
+ASSESSMENT_BANDS = "assessment_bands"       # [{"grade": "excellent|good|qualified", "min_total": 0..100}]
+ASSESSMENT_KEYS = (ASSESSMENT_WEIGHTS, ASSESSMENT_BANDS)
+# --- end issue 17 assessment ------------------------------------------------------------
 # Whether the bureau's staff (other than the admin, who always must) sign in with a second
 # factor: STAFF_TWO_FACTOR, defined where it is read (core.accounts.two_factor).
 __all__ = ["NOTICE_DAYS", "CERTIFICATE_FORMAT", "REVIEW_DIMENSIONS", "DECISION_MEETING", "STAFF_TWO_FACTOR",
-           "CHANGE_REPORT_MONTHS", "RECTIFICATION_MONTHS",
+           "CHANGE_REPORT_MONTHS", "RECTIFICATION_MONTHS", "ASSESSMENT_WEIGHTS", "ASSESSMENT_BANDS", "ASSESSMENT_KEYS", "scored_scheme",
            "SettingValue", "BureauData", "load_bureau_data", "prefetch_bureau_data", "bureau_setting", "known_setting_keys", "calendar"]
 
 
@@ -173,7 +180,22 @@ def known_setting_keys(code: str) -> dict[str, str]:
                 keys.setdefault(rule.setting_key, f"{rule.name}（金额，元{'；政策约数' if rule.approximate else ''}）")
     keys.setdefault(CHANGE_REPORT_MONTHS, "本局设定：认定条件变化后报告的期限（个月）")  # a policy's label first
     keys.setdefault(RECTIFICATION_MONTHS, "本局设定：限期整改的期限（个月）")
+    if scored_scheme(code) is not None:
+        keys[ASSESSMENT_WEIGHTS] = "本局设定：年度考核各维度权重（{维度代码: 权重}）"
+        keys[ASSESSMENT_BANDS] = "本局设定：年度考核等次分数线（[{\"grade\": 等次, \"min_total\": 最低总分}]）"
     return keys
+
+
+def scored_scheme(code: str):
+    """The newest scored assessment scheme (with dimensions) of ``code``'s versions, or None:
+    the dimensions the weights are set for."""
+    reg = registry()
+    found = None
+    for version in reg.policies(code):
+        scheme = reg.assessment_scheme(code, version)
+        if scheme is not None and scheme.scored and scheme.dimensions:
+            found = scheme
+    return found
 
 
 # --- the working-day calendar -----------------------------------------------------------

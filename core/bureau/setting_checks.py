@@ -9,8 +9,9 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from core.bureau.data import (CERTIFICATE_FORMAT, DECISION_MEETING, NOTICE_DAYS, REVIEW_DIMENSIONS,
-                              STAFF_TWO_FACTOR, known_setting_keys)
+from core.bureau.data import (ASSESSMENT_BANDS, ASSESSMENT_KEYS, ASSESSMENT_WEIGHTS, CERTIFICATE_FORMAT,
+                              DECISION_MEETING, NOTICE_DAYS, REVIEW_DIMENSIONS, STAFF_TWO_FACTOR,
+                              known_setting_keys, scored_scheme)
 from core.numbers import number_text
 from core.platform.errors import Refused
 from core.platform.jurisdictions import registry
@@ -73,7 +74,7 @@ def _policy_notice_periods() -> str:
 
 def setting_bound(code: str, key: str) -> SettingBound | None:
     """The range of the numeric setting ``key`` of ``code`` (None: not a number)."""
-    if key in (CERTIFICATE_FORMAT, REVIEW_DIMENSIONS, DECISION_MEETING, STAFF_TWO_FACTOR):
+    if key in (CERTIFICATE_FORMAT, REVIEW_DIMENSIONS, DECISION_MEETING, STAFF_TWO_FACTOR) + ASSESSMENT_KEYS:
         return None
     declared = {p.key: p.value for v in registry().policies(code) for p in v.parameters}
     current = declared.get(key)
@@ -149,6 +150,58 @@ def check_review_dimensions(value: Any) -> None:
         raise SettingsError("value", "评审打分维度名称重复")
 
 
+# --- issue 17, annual assessment rounds: weights and grade bands (bureau settings) -------------
+#: the scale of a dimension's score and of the weighted total: our reading, docs/assessment.md
+SCORE_SCALE = (0, 100)
+#: the grades a band may name, best first (below the lowest band a total is 不合格)
+BAND_GRADES = {"excellent": "优秀", "good": "良好", "qualified": "合格"}
+
+
+def check_assessment_weights(code: str, value: Any) -> None:
+    """``assessment_weights``: a weight (a number above 0, at most 100) for every dimension
+    of the jurisdiction's scheme and for nothing else."""
+    scheme = scored_scheme(code)
+    dims = {d.code: d.name for d in scheme.dimensions} if scheme else {}
+    names = "、".join(f"{c}（{n}）" for c, n in dims.items())
+    if not isinstance(value, dict) or not value:
+        raise SettingsError("value", f"考核权重应为 {{维度代码: 权重}}，维度：{names}；实为 {_short(value)}")
+    unknown = [k for k in value if k not in dims]
+    if unknown:
+        raise SettingsError("value", f"没有名为 {'、'.join(map(str, unknown))} 的考核维度；维度：{names}")
+    missing = [c for c in dims if c not in value]
+    if missing:
+        raise SettingsError("value", f"缺少维度 {'、'.join(f'{c}（{dims[c]}）' for c in missing)} 的权重")
+    for k, w in value.items():
+        if not _is_number(w) or not 0 < w <= 100:
+            raise SettingsError("value", f"维度“{dims[k]}”的权重应为大于 0、不超过 100 的数，实为 {_short(w)}")
+
+
+def check_assessment_bands(value: Any) -> None:
+    """``assessment_bands``: each grade at most once, its lowest total within 0–100, a better
+    grade needing a higher total."""
+    low, high = SCORE_SCALE
+    example = '[{"grade": "excellent", "min_total": 90}, {"grade": "good", "min_total": 80}, ' \
+              '{"grade": "qualified", "min_total": 60}]'
+    if not isinstance(value, list) or not value:
+        raise SettingsError("value", f"考核等次分数线应为列表，如 {example}；实为 {_short(value)}")
+    seen: dict[str, float] = {}
+    for item in value:
+        grade = item.get("grade") if isinstance(item, dict) else None
+        if grade not in BAND_GRADES:
+            raise SettingsError("value", f"等次应为 {'、'.join(f'{k}（{v}）' for k, v in BAND_GRADES.items())} 之一"
+                                         f"（低于最低分数线即为不合格），实为 {_short(item)}")
+        if grade in seen:
+            raise SettingsError("value", f"等次“{BAND_GRADES[grade]}”重复")
+        floor = item.get("min_total")
+        if not _is_number(floor) or not low <= floor <= high or set(item) - {"grade", "min_total"}:
+            raise SettingsError("value", f"等次“{BAND_GRADES[grade]}”的最低总分应为 {low} 至 {high} 之间的数，"
+                                         f"实为 {_short(floor)}")
+        seen[grade] = floor
+    ordered = [seen[g] for g in BAND_GRADES if g in seen]
+    if any(a <= b for a, b in zip(ordered, ordered[1:])):
+        raise SettingsError("value", "较高等次的最低总分应高于较低等次")
+
+
 def _check_setting_value(code: str, key: str, value: Any) -> None:
     """Refuse a value of the wrong kind for ``key``: the kind is that of the policy's
     own value (a count stays a whole number, a list of codes stays a list…)."""
@@ -160,6 +213,10 @@ def _check_setting_value(code: str, key: str, value: Any) -> None:
         return check_certificate_format(value)
     if key == REVIEW_DIMENSIONS:
         return check_review_dimensions(value)
+    if key == ASSESSMENT_WEIGHTS:
+        return check_assessment_weights(code, value)
+    if key == ASSESSMENT_BANDS:
+        return check_assessment_bands(value)
     if key in (DECISION_MEETING, STAFF_TWO_FACTOR):
         if type(value) is not bool:
             raise SettingsError("value", f"{label}应为是/否（true / false），实为 {value!r}")

@@ -72,10 +72,7 @@ STANDING_LABELS = {
     "revoked": _l("Revoked"),
     "no_policy_in_force": _l("No policy version in force"),
 }
-# The record a standing reads (CONTRACTS §6 HISTORY): grades, rectification results, findings.
-ASSESSMENT_GRADE_LABELS = {
-    "excellent": _l("Excellent"), "good": _l("Good"), "qualified": _l("Qualified"), "unqualified": _l("Unqualified"),
-}
+# The record a standing reads (CONTRACTS §6 HISTORY): rectification results, findings (grades: below).
 RECTIFICATION_RESULT_LABELS = {"passed": _l("Passed"), "failed": _l("Failed")}
 # Chinese as the documents word them: the grounds of 云科规〔2021〕1号 认定与管理
 FINDING_KIND_LABELS = {
@@ -122,6 +119,14 @@ STATISTICS_STATUS_LABELS = {
 }
 RESIDENT_KIND_LABELS = {"team": _l("Start-up team"), "enterprise": _l("Enterprise")}
 
+# --- issue 17: annual assessment rounds (core.monitoring.assessments) ---
+ASSESSMENT_ROUND_STATUS_LABELS = {"open": _l("Scoring"), "submitted": _l("Awaiting approval"),
+                                  "approved": _l("Approved"), "published": _l("Published")}
+ASSESSMENT_GRADE_LABELS = {"excellent": "优秀", "good": "良好", "qualified": "合格", "unqualified": "不合格"}
+ASSESSMENT_MODE_LABELS = {"scored": _l("Scored by assessors"), "agency": _l("Evaluated by an outside agency"),
+                          "none": _l("No scored assessment")}
+# --- end assessment ---
+
 # Jurisdictions switched on and off by the admin (core.admin.jurisdictions).
 SWITCH_LABELS = {"enabled": _l("Enabled"), "disabled": _l("Disabled")}
 
@@ -151,6 +156,10 @@ OBJECT_TYPE_LABELS = {
     "StatisticsWindow": _l("Statistics filing period"),
     "StatisticsMiss": _l("Year not filed"),
     "ChangeReport": _l("Change report"),
+    # --- issue 17: annual assessment rounds (core.monitoring.assessments) ---
+    "AssessmentRound": _l("Annual assessment round"),
+    "Assessment": _l("Annual assessment"),
+    # --- end assessment ---
     "demo": _l("Demonstration data"),
     "-": "",
 }
@@ -258,6 +267,18 @@ AUDIT_ACTION_LABELS = {
     "workflow.step_assigned": _l("Step assigned to a recommender"),
     "system.restore": _l("Restored from a backup"),
     "uploads.sweep": _l("Files without a record removed"),
+    # --- issue 17: annual assessment rounds (core.monitoring.assessments) ---
+    "assessment_round.open": _l("Annual assessment opened"),
+    "assessment_round.scorer_assigned": _l("Assessment scorer assigned"),
+    "assessment_round.no_conflict_declared": _l("No conflict of interest declared for an assessment"),
+    "assessment_round.conflict_declared": _l("Conflict of interest declared for an assessment"),
+    "assessment_round.agency_report": _l("Agency's assessment report recorded"),
+    "assessment_round.submit": _l("Assessment results submitted"),
+    "assessment_round.send_back": _l("Assessment results sent back"),
+    "assessment_round.approve": _l("Assessment results approved"),
+    "assessment_round.publish": _l("Assessment results published"),
+    "assessment.scored": _l("Assessment scored"),
+    # --- end assessment ---
 }
 
 # Keys of an audit event's detail, in words (the values stay as recorded).
@@ -290,6 +311,18 @@ DETAIL_KEY_LABELS = {
     "late": _l("Late"),
     "certificate": _l("Certificate number"),
     "file": _l("File"),
+    # --- issue 17: annual assessment rounds (core.monitoring.assessments) ---
+    "titles": _l("Titles"),
+    "user_name": _l("User"),
+    "agency": _l("Evaluation agency"),
+    "grades": _l("Grades"),
+    "weights": _l("Weights"),
+    "bands": _l("Grade bands"),
+    "scores": _l("Scores"),
+    "round": _l("Assessment round"),
+    "entitlements": _l("Subsidies"),
+    "total_cny": _l("Total (yuan)"),
+    # --- end assessment ---
 }
 
 # The nature of an applicant organisation (facts: entity_type), as the admin and the pages show it.
@@ -486,7 +519,8 @@ def state_label(state: str | None, jurisdiction: str | None = None, category: st
         name = step_name(jurisdiction, category, step) if step not in ("", "-") else ""
         return f"{words} · {name}" if name else words
     for table in (STATUS_LABELS, BATCH_STATUS_LABELS, NOTICE_STATUS_LABELS, OBJECTION_STATUS_LABELS,
-                  RECOGNITION_STATUS_LABELS, SWITCH_LABELS, STATISTICS_STATUS_LABELS, CHANGE_STATUS_LABELS):
+                  RECOGNITION_STATUS_LABELS, SWITCH_LABELS, STATISTICS_STATUS_LABELS, CHANGE_STATUS_LABELS,
+                  ASSESSMENT_ROUND_STATUS_LABELS):
         if state in table:
             return str(table[state])
     if state == "decided":

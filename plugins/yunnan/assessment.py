@@ -26,6 +26,7 @@ SCHEME = AssessmentScheme(
     ),
     removal_after_failed_years=None,
     ranking=False,
+    scored=False,  # grounds found by the bureau (findings), not scores
     # Texts as printed; their numbers are also the parameters change_report_months,
     # fraud_ban_years and rectification_years, which the engine reads.
     duties=(

@@ -26,14 +26,15 @@ from sqlalchemy import select
 from core.platform import clock
 from core.platform.audit import record
 from core.platform.extensions import db
-from core.platform.models import (Application, Attachment, AuditEvent, Batch, BureauSetting, Call, ChangeReport, ExpertAssignment,
+from core.platform.models import (Application, Assessment, AssessmentRound, Attachment, AuditEvent, Batch, BureauSetting, Call, ChangeReport, ExpertAssignment,
                          NoticeEntry, Objection, Organisation, PublicNotice, Recognition, Space,
                          StatisticsMiss, StatisticsReturn, StatisticsWindow, SubsidyEntitlement, User, UserSession)
 from tests.factories import login, make_application, make_org, make_space, make_user
 
 # Marks that only the foreign records carry: none may appear on a page the user is shown.
 SECRETS = ("外域保密申报单位", "外域保密众创空间", "外域保密联系人", "13900009999", "WAIYU-SECRET-1",
-           "外域保密审计", "外域保密异议人", "外域保密附件.pdf", "外域保密批次", "外域保密通知", "外域保密浏览器")
+           "外域保密审计", "外域保密异议人", "外域保密附件.pdf", "外域保密批次", "外域保密通知", "外域保密浏览器",
+           "外域保密考核", "外域保密评价机构")
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 # Endpoints a sweep must not call: they end the session under test, or are public by design
@@ -101,6 +102,13 @@ def world(app):
                           description="外域保密变更", attachment_id=attachment.id, status="reported",
                           reported_on=date(2026, 2, 1))
     db.session.add(change)
+    # issue 17: a 弥勒 assessment round with the foreign title, its agency report the foreign file
+    assessment_round = AssessmentRound(jurisdiction="mile", year=2025, status="open", note="外域保密考核",
+                                       agency="外域保密评价机构", report_attachment_id=attachment.id)
+    db.session.add(assessment_round)
+    db.session.flush()
+    assessment = Assessment(round_id=assessment_round.id, recognition_id=recognition.id, year=2025, scores={})
+    db.session.add(assessment)
     record("admin_update", foreign, secret="外域保密审计")
     db.session.commit()
 
@@ -130,7 +138,7 @@ def world(app):
         "attachment_id": attachment.id, "recognition_id": recognition.id, "space_id": space.id,
         "organisation_id": org.id, "user_id": foreign_applicant.id, "session_id": foreign_session.id, "year": 2027, "code": "mile", "export_type": "csv",
         "return_id": statistics_return.id, "window_id": statistics_window.id, "miss_id": miss.id,
-        "change_id": change.id, "title_id": recognition.id,
+        "change_id": change.id, "title_id": recognition.id, "round_id": assessment_round.id, "assessment_id": assessment.id,
     }
     # Flask-Admin model views: the foreign row of each model, for ?id=
     model_ids = {
@@ -170,6 +178,8 @@ def foreign_snapshot(world) -> dict:
         "windows": rows(StatisticsWindow, StatisticsWindow.jurisdiction == "mile"),
         "misses": rows(StatisticsMiss, StatisticsMiss.jurisdiction == "mile"),
         "changes": rows(ChangeReport, ChangeReport.jurisdiction == "mile"),
+        "assessment_rounds": rows(AssessmentRound, AssessmentRound.jurisdiction == "mile"),
+        "assessments": rows(Assessment, Assessment.round_id == world["ids"]["round_id"]),
     }
 
 
