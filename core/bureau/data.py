@@ -34,10 +34,14 @@ DECISION_MEETING = "decision_meeting_record"
 # The period for reporting a change of the conditions of recognition (core.monitoring.changes):
 # 云南's is a cited parameter; a jurisdiction whose documents set none may have its bureau set it.
 CHANGE_REPORT_MONTHS = "change_report_months"
+# --- issue 17: rectification (core.monitoring.rectifications) ---
+# The period of a 限期整改 ordered after an unqualified assessment: 弥政办发〔2017〕5号 第十五条 and
+# 昆科发〔2017〕55号 第十八条 name none, so the bureau may set it (云南's is the cited rectification_years).
+RECTIFICATION_MONTHS = "rectification_months"
 # Whether the bureau's staff (other than the admin, who always must) sign in with a second
 # factor: STAFF_TWO_FACTOR, defined where it is read (core.accounts.two_factor).
 __all__ = ["NOTICE_DAYS", "CERTIFICATE_FORMAT", "REVIEW_DIMENSIONS", "DECISION_MEETING", "STAFF_TWO_FACTOR",
-           "CHANGE_REPORT_MONTHS",
+           "CHANGE_REPORT_MONTHS", "RECTIFICATION_MONTHS",
            "SettingValue", "BureauData", "load_bureau_data", "prefetch_bureau_data", "bureau_setting", "known_setting_keys", "calendar"]
 
 
@@ -169,6 +173,7 @@ def known_setting_keys(code: str) -> dict[str, str]:
             if rule.setting_key:
                 keys.setdefault(rule.setting_key, f"{rule.name}（金额，元{'；政策约数' if rule.approximate else ''}）")
     keys.setdefault(CHANGE_REPORT_MONTHS, "本局设定：认定条件变化后报告的期限（个月）")  # a policy's label first
+    keys.setdefault(RECTIFICATION_MONTHS, "本局设定：考核不合格限期整改的期限（个月）")
     return keys
 
 
