@@ -19,6 +19,7 @@ order follows (our choice: a failed rectification is a ground for revocation —
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -187,12 +188,20 @@ def _own(user, rect: Rectification) -> bool:
         db.session.get(Space, rect.recognition.space_id).organisation_id == user.organisation_id
 
 
-def _commit_or_refuse() -> None:
+@contextmanager
+def _first_wins():
+    """Someone acted on the rectification first (version_id_col, found at any flush):
+    nothing of ours is kept and the user is told so."""
     try:
-        db.session.commit()
-    except StaleDataError:  # someone acted on it first (version_id_col)
+        yield
+    except StaleDataError:
         db.session.rollback()
         raise RectificationRefused("action", "该整改已由他人处理，请刷新页面后查看") from None
+
+
+def _commit_or_refuse() -> None:
+    with _first_wins():
+        db.session.commit()
 
 
 def file_report(user, rect: Rectification, report: Any, evidence) -> Rectification:
@@ -264,6 +273,12 @@ def judge(user, rect: Rectification, result: Any, judgement: Any) -> Rectificati
     if result not in RESULTS:
         raise RectificationRefused("result", "请选择整改结果：合格或不合格")
     text = _text("judgement", judgement, "评定意见")
+    with _first_wins():
+        _judge(user, rect, result, text)
+    return rect
+
+
+def _judge(user, rect: Rectification, result: str, text: str) -> None:
     before = rect.status
     rect.status, rect.result, rect.judgement = result, result, text
     rect.judged_on, rect.judged_by_id = clock.today(), user.id
@@ -278,8 +293,7 @@ def judge(user, rect: Rectification, result: Any, judgement: Any) -> Rectificati
             recognition.status = "active"
             audit.record("recognition.status", recognition, actor=user, from_state="rectification",
                          to_state="active", rectification=rect.id)
-    _commit_or_refuse()
-    return rect
+    db.session.commit()
 
 
 LISTS = ("running", "to_judge", "judged", "all")
