@@ -102,6 +102,8 @@ def _init_web(app: Flask) -> None:
     app.register_blueprint(portal_statistics.bp)
     from core.monitoring import portal_changes
     app.register_blueprint(portal_changes.bp)
+    from core.monitoring import portal_rectifications  # also lists a rectification to report among the tasks
+    app.register_blueprint(portal_rectifications.bp)
     app.register_blueprint(public.bp)
     from core.documents import views as documents_views
     app.register_blueprint(documents_views.bp)
