@@ -153,6 +153,8 @@ APPLICATIONS = (
     DemoApplication("翠湖云创空间", "yunnan", "provincial", "in_review", "2026-03-20"),
     DemoApplication("红塔创新谷", "yunnan", "provincial", "recognised", "2023-05-15", "2023-09-20"),
     DemoApplication("麒麟众创工场", "yunnan", "provincial", "rejected", "2025-06-02"),
+    # issue 17: revoked for fraud by _ensure_rectification_and_revocation (its own title: the others stay live)
+    DemoApplication("碧鸡关科创空间", "yunnan", "provincial", "recognised", "2022-03-10", "2022-07-15"),
     DemoApplication("泉山创客空间", "xuzhou", "key", "recognised", "2017-04-12", "2017-07-28"),
     DemoApplication("鼓楼创业天地", "xuzhou", "key", "withdrawn", "2026-05-06"),
     DemoApplication("铜山智造空间", "xuzhou", "key", "draft", None),
@@ -773,8 +775,8 @@ def _ensure_change_reports(report: DemoReport) -> None:
 
 # --- the years after recognition (2): rectification and revocation (issue 17) -----------------
 
-# The 云南 title revoked for fraud: its own space's title, so the other demos' titles stay live.
-REVOKED_DEMO = DemoApplication("碧鸡关科创空间", "yunnan", "provincial", "recognised", "2022-03-10", "2022-07-15")
+# The 云南 title revoked for fraud (in APPLICATIONS): its own space's, so the other demos' titles stay live.
+REVOKED_SPACE = "碧鸡关科创空间"
 
 
 def _demo_evidence(name: str) -> FileStorage:
@@ -866,10 +868,7 @@ def _ensure_rectification_and_revocation(report: DemoReport) -> None:
         report.added["rectifications"] += 1
         report.added["revocations"] += 1
 
-    space = db.session.scalar(select(Space).where(Space.name == REVOKED_DEMO.space))
-    if "yunnan" in codes and space is not None and title_of(REVOKED_DEMO.space, "yunnan") is None:
-        _Life(REVOKED_DEMO, space.organisation, space, codes["yunnan"], report).run()
-    bijiguan = title_of(REVOKED_DEMO.space, "yunnan")
+    bijiguan = title_of(REVOKED_SPACE, "yunnan")
     if untouched(bijiguan):
         officer, leader = staff(OFFICER, "yunnan"), staff(LEADER, "yunnan")
         with clock.on(today - timedelta(days=60)):
