@@ -777,6 +777,8 @@ def _ensure_change_reports(report: DemoReport) -> None:
 
 # The 云南 title revoked for fraud (in APPLICATIONS): its own space's, so the other demos' titles stay live.
 REVOKED_SPACE = "碧鸡关科创空间"
+# The 弥勒 title with a running rectification: the first unqualified last year.
+RUNNING_CANDIDATES = ("可邑青创空间", "湖泉众创空间")
 
 
 def _demo_evidence(name: str) -> FileStorage:
@@ -801,9 +803,10 @@ def _ensure_rectification_and_revocation(report: DemoReport) -> None:
     rectifications, revocations), each on its day:
 
     - 红塔创新谷 (云南): 无法正常运营 found, 限期一年整改 (动态考核评价), reported, passed — the title stands;
-    - 湖泉众创空间 (弥勒): last year's assessment unqualified, 限期整改 running with its report and a statement;
-    - 翠湖云创空间 (昆明): last year's assessment unqualified, the rectification failed (no report by the
-      deadline), revocation proposed under 第十八条 — awaiting the leader;
+    - a 弥勒 title unqualified last year (可邑青创空间 of the assessment demo, else 湖泉众创空间): 限期整改 running
+      with its report and a statement;
+    - 翠湖云创空间 (昆明): the year before last unqualified, the rectification failed (no report by the deadline),
+      revocation proposed under 第十八条 — awaiting the leader;
     - 碧鸡关科创空间 (云南, titled 2022): 弄虚作假 found, revocation proposed and decided by the leader —
       revoked with the 2-year ban (认定与管理 “管理”), its certificate printed 已撤销.
     A second load adds nothing (each part is skipped when its title already has its record)."""
@@ -841,21 +844,27 @@ def _ensure_rectification_and_revocation(report: DemoReport) -> None:
             rectifications.judge(officer, rect, "passed", "经实地复查，已恢复正常运营，整改合格（演示）")
         report.added["rectifications"] += 1
 
-    huquan = title_of("湖泉众创空间", "mile")
-    assessed = _demo_unqualified(huquan, today.year - 1) if untouched(huquan) else None
-    if assessed is not None:
+    # 弥勒: a title unqualified last year — 可邑青创空间 once the assessment demo has run, else 湖泉众创空间
+    for name in RUNNING_CANDIDATES:
+        running = title_of(name, "mile")
+        assessed = _demo_unqualified(running, today.year - 1) if untouched(running) else None
+        if assessed is None:
+            continue
         officer = staff(OFFICER, "mile")
         with clock.on(today - timedelta(days=40)):
-            rect = rectifications.order(officer, huquan, "assessment", "完善创业导师队伍，增加服务活动场次（演示）",
+            rect = rectifications.order(officer, running, "assessment", "完善创业导师队伍，增加服务活动场次（演示）",
                                         assessment_id=assessed.id, deadline=today + timedelta(days=60))
         with clock.on(today - timedelta(days=10)):
-            rectifications.file_report(applicant_of(huquan), rect, "已新聘创业导师4名，本季度举办活动6场（演示）",
+            rectifications.file_report(applicant_of(running), rect, "已新聘创业导师4名，本季度举办活动6场（演示）",
                                        _demo_evidence("整改报告"))
-            rectifications.file_statement(applicant_of(huquan), rect, "考核期间运营团队调整，现已稳定（演示）")
+            rectifications.file_statement(applicant_of(running), rect, "考核期间运营团队调整，现已稳定（演示）")
         report.added["rectifications"] += 1
+        break
 
+    # 昆明: the year before last (last year's round may still be being scored)
     cuihu = title_of("翠湖云创空间", "kunming")
-    assessed = _demo_unqualified(cuihu, today.year - 1) if untouched(cuihu) else None
+    assessed = _demo_unqualified(cuihu, today.year - 2) if untouched(cuihu) and \
+        cuihu.granted_on.year <= today.year - 2 else None
     if assessed is not None:
         officer = staff(OFFICER, "kunming")
         with clock.on(today - timedelta(days=120)):
