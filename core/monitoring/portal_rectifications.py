@@ -47,8 +47,10 @@ def _own_rectifications() -> list[Rectification]:
 
 def portal_tasks(user) -> list[dict]:
     """A running order not yet reported: report by the deadline."""
+    live = select(Recognition.id).where(Recognition.status != "revoked")
     rows = db.session.scalars(select(Rectification).where(criteria(user, Rectification),
-                                                          Rectification.status == "ordered"))
+                                                          Rectification.status == "ordered",
+                                                          Rectification.recognition_id.in_(live)))
     today = clock.today()
     return [{"id": f"rectification-{r.id}",
              "text": gettext("Report the rectification of %(title)s by %(deadline)s",

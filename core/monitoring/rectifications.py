@@ -183,6 +183,12 @@ def order(user, recognition: Recognition, ground: Any, requirements: Any, *, dea
     return rect
 
 
+def _refuse_if_revoked(rect: Rectification) -> None:
+    """A title revoked meanwhile ends its rectification: nothing more is reported or judged."""
+    if rect.recognition.status == "revoked":
+        raise RectificationRefused("action", "该认定称号已撤销，整改不再进行")
+
+
 def _own(user, rect: Rectification) -> bool:
     return role_of(user) == roles.APPLICANT and user.organisation_id is not None and \
         db.session.get(Space, rect.recognition.space_id).organisation_id == user.organisation_id
@@ -211,6 +217,7 @@ def file_report(user, rect: Rectification, report: Any, evidence) -> Rectificati
         raise RectificationRefused("action", "只有该众创空间的运营单位可以提交整改报告")
     if rect.status not in RUNNING:
         raise RectificationRefused("action", "该整改已评定，不能再提交整改报告")
+    _refuse_if_revoked(rect)
     text = _text("report", report, "整改情况报告")
     has_file = evidence is not None and getattr(evidence, "filename", "")
     if not has_file and rect.report_attachment_id is None:
@@ -243,6 +250,7 @@ def file_statement(user, rect: Rectification, statement: Any) -> Rectification:
         raise RectificationRefused("action", "只有该众创空间的运营单位可以陈述申辩")
     if rect.status not in RUNNING:
         raise RectificationRefused("action", "该整改已评定，不能再陈述申辩")
+    _refuse_if_revoked(rect)
     rect.statement = _text("statement", statement, "陈述申辩意见")
     audit.record("rectification.statement", rect, actor=user, opinion=rect.statement)
     _commit_or_refuse()
@@ -251,7 +259,7 @@ def file_statement(user, rect: Rectification, statement: Any) -> Rectification:
 
 def may_judge(user, rect: Rectification, today: date | None = None) -> bool:
     today = today or clock.today()
-    return is_officer_of(user, rect.jurisdiction) and (
+    return is_officer_of(user, rect.jurisdiction) and rect.recognition.status != "revoked" and (
         rect.status == "reported" or (rect.status == "ordered" and today > rect.deadline))
 
 
@@ -268,6 +276,7 @@ def judge(user, rect: Rectification, result: Any, judgement: Any) -> Rectificati
         raise RectificationRefused("action", "只有本辖区的主管部门工作人员可以评定整改结果")
     if rect.status not in RUNNING:
         raise RectificationRefused("action", "该整改已评定")
+    _refuse_if_revoked(rect)
     if not may_judge(user, rect):
         raise RectificationRefused("action", f"整改期限 {rect.deadline.isoformat()} 届满前，须待众创空间提交整改报告后评定")
     if result not in RESULTS:

@@ -162,3 +162,19 @@ def test_the_proposal_page_evidence_lists_failed_rectifications(app):
     assert [r.id for r in revocations.evidence(title)["rectifications"]] == [rect.id]
     assert revocations.proposable_titles(officer) == [title]
     assert revocations.listing(make_user("officer", ["mile"]), "all") == []
+
+
+def test_a_title_revoked_during_its_rectification_ends_it_nothing_more_reported_or_judged(app):
+    from tests.after_recognition_helpers import evidence
+
+    title, applicant, officer, leader = titled("kunming")
+    clock.freeze(date(2026, 3, 2))
+    rect = rectifications.order(officer, title, "assessment", "整改", assessment_id=unqualified(title, 2025).id,
+                                deadline=date(2026, 4, 1))
+    revocation = revocations.propose(title, ["rectification"], None, "整改期间发现问题", officer)
+    revocations.decide(revocation, leader, "revoke", meeting_on="2026-03-02", minutes_ref="1号", opinion="撤销")
+    with pytest.raises(rectifications.RectificationRefused) as refused:
+        rectifications.file_report(applicant, rect, "已整改", evidence())
+    assert "已撤销" in refused.value.message
+    clock.freeze(date(2026, 4, 2))
+    assert rectifications.allowed_actions(officer, rect) == []
