@@ -106,6 +106,8 @@ def _init_web(app: Flask) -> None:
     app.register_blueprint(portal_titles.bp)
     from core.monitoring import portal_assessments
     app.register_blueprint(portal_assessments.bp)
+    from core.monitoring import portal_rectifications  # also lists a rectification to report among the tasks
+    app.register_blueprint(portal_rectifications.bp)
     app.register_blueprint(public.bp)
     from core.documents import views as documents_views
     app.register_blueprint(documents_views.bp)

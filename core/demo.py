@@ -38,12 +38,15 @@ from core.facts import make_uscc, parse_facts
 from core.platform.jurisdictions import enabled
 from core.platform.models import (
     Application,
+    Assessment,
     AssessmentRound,
     Batch,
     Call,
     Organisation,
     ChangeReport,
     Recognition,
+    Rectification,
+    Revocation,
     Space,
     StatisticsMiss,
     User,
@@ -53,6 +56,7 @@ from core.monitoring import assessments as annual_assessments
 from core.monitoring import changes as change_reports
 from core.monitoring import returns as statistics_returns
 from core.monitoring import windows as statistics_windows
+from core.monitoring import findings, rectifications, revocations
 from core.accounts.roles import ADMIN, APPLICANT, EXPERT, LEADER, OFFICER, RECOMMENDER, ROLE_LABELS
 
 DEMO_PASSWORD = "zhongchuang-demo"  # 12+ characters, not in core/common-passwords.txt.gz
@@ -159,6 +163,8 @@ APPLICATIONS = (
     DemoApplication("翠湖云创空间", "yunnan", "provincial", "in_review", "2026-03-20"),
     DemoApplication("红塔创新谷", "yunnan", "provincial", "recognised", "2023-05-15", "2023-09-20"),
     DemoApplication("麒麟众创工场", "yunnan", "provincial", "rejected", "2025-06-02"),
+    # issue 17: revoked for fraud by _ensure_rectification_and_revocation (its own title: the others stay live)
+    DemoApplication("碧鸡关科创空间", "yunnan", "provincial", "recognised", "2022-03-10", "2022-07-15"),
     DemoApplication("泉山创客空间", "xuzhou", "key", "recognised", "2017-04-12", "2017-07-28"),
     DemoApplication("鼓楼创业天地", "xuzhou", "key", "withdrawn", "2026-05-06"),
     DemoApplication("铜山智造空间", "xuzhou", "key", "draft", None),
@@ -236,6 +242,7 @@ class DemoReport:
     added: dict[str, int] = field(default_factory=lambda: {
         "users": 0, "organisations": 0, "spaces": 0, "residents": 0, "applications": 0, "recognitions": 0, "notices": 0,
         "calls": 0, "statistics_windows": 0, "statistics_returns": 0, "change_reports": 0,
+        "rectifications": 0, "revocations": 0,
     })
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (login, role label, jurisdiction)
     password_hash: str = ""
@@ -274,6 +281,7 @@ def load_demo() -> DemoReport:
     _ensure_statistics(report)
     _ensure_change_reports(report)
     _ensure_assessments(report)
+    _ensure_rectification_and_revocation(report)
 
     if report.changed:
         audit.record("demo.load", object_type="demo", added=report.added)
@@ -851,3 +859,121 @@ def _ensure_assessments(report: DemoReport) -> None:
         added += 1
     if added:
         report.added["assessment_rounds"] = report.added.get("assessment_rounds", 0) + added
+# --- the years after recognition (2): rectification and revocation (issue 17) -----------------
+
+# The 云南 title revoked for fraud (in APPLICATIONS): its own space's, so the other demos' titles stay live.
+REVOKED_SPACE = "碧鸡关科创空间"
+# The 弥勒 title with a running rectification: the first unqualified last year.
+RUNNING_CANDIDATES = ("可邑青创空间", "湖泉众创空间")
+
+
+def _demo_evidence(name: str) -> FileStorage:
+    return FileStorage(io.BytesIO(demo_pdf(name)), filename=f"{name}.pdf", content_type="application/pdf")
+
+
+def _demo_unqualified(title: Recognition, year: int):
+    """The unqualified assessment of ``year`` a rectification rests on: the round's, when H2's
+    assessment demo made one, else a minimal row (no round) standing for it; None when the
+    year's assessment exists with another grade."""
+    found = db.session.scalar(select(Assessment).where(Assessment.recognition_id == title.id, Assessment.year == year))
+    if found is None:
+        found = Assessment(recognition_id=title.id, year=year, grade="unqualified", scores={},
+                           note="年度考核不合格（演示）")
+        db.session.add(found)
+        db.session.commit()
+    return found if found.grade == "unqualified" else None
+
+
+def _ensure_rectification_and_revocation(report: DemoReport) -> None:
+    """Through the operations officers, leaders and applicants use (core.monitoring.findings,
+    rectifications, revocations), each on its day:
+
+    - 红塔创新谷 (云南): 无法正常运营 found, 限期一年整改 (动态考核评价), reported, passed — the title stands;
+    - a 弥勒 title unqualified last year (可邑青创空间 of the assessment demo, else 湖泉众创空间): 限期整改 running
+      with its report and a statement;
+    - 翠湖云创空间 (昆明): the year before last unqualified, the rectification failed (no report by the deadline),
+      revocation proposed under 第十八条 — awaiting the leader;
+    - 碧鸡关科创空间 (云南, titled 2022): 弄虚作假 found, revocation proposed and decided by the leader —
+      revoked with the 2-year ban (认定与管理 “管理”), its certificate printed 已撤销.
+    A second load adds nothing (each part is skipped when its title already has its record)."""
+    today = clock.today()
+    codes = enabled()
+
+    def title_of(space_name: str, code: str) -> Recognition | None:
+        return db.session.scalar(select(Recognition).join(Space, Space.id == Recognition.space_id).where(
+            Space.name == space_name, Recognition.jurisdiction == code)) if code in codes else None
+
+    def staff(role: str, code: str) -> User:
+        return db.session.scalar(select(User).where(User.login == demo_login(role, code)))
+
+    def applicant_of(title: Recognition) -> User:
+        return db.session.scalar(select(User).where(User.organisation_id == title.space.organisation_id,
+                                                    User.role == APPLICANT).order_by(User.id))
+
+    def untouched(title: Recognition | None) -> bool:
+        return title is not None and db.session.scalar(
+            select(Rectification.id).where(Rectification.recognition_id == title.id)) is None \
+            and db.session.scalar(select(Revocation.id).where(Revocation.recognition_id == title.id)) is None
+
+    hongta = title_of("红塔创新谷", "yunnan")
+    if untouched(hongta) and today - timedelta(days=400) > hongta.granted_on:
+        officer, begun = staff(OFFICER, "yunnan"), today - timedelta(days=400)
+        with clock.on(begun):
+            found = findings.record(officer, hongta, "cannot_operate", begun,
+                                    "实地检查：二层孵化区停用三个月，服务活动中断（演示）", "年度实地检查")
+            rect = rectifications.order(officer, hongta, "cannot_operate", "恢复孵化区运营，补齐专职服务人员（演示）",
+                                        finding_id=found.id)
+        with clock.on(begun + timedelta(days=200)):
+            rectifications.file_report(applicant_of(hongta), rect, "孵化区已恢复运营，新聘专职服务人员3名（演示）",
+                                       _demo_evidence("整改情况报告"))
+        with clock.on(begun + timedelta(days=210)):
+            rectifications.judge(officer, rect, "passed", "经实地复查，已恢复正常运营，整改合格（演示）")
+        report.added["rectifications"] += 1
+
+    # 弥勒: a title unqualified last year — 可邑青创空间 once the assessment demo has run, else 湖泉众创空间
+    for name in RUNNING_CANDIDATES:
+        running = title_of(name, "mile")
+        assessed = _demo_unqualified(running, today.year - 1) if untouched(running) else None
+        if assessed is None:
+            continue
+        officer = staff(OFFICER, "mile")
+        with clock.on(today - timedelta(days=40)):
+            rect = rectifications.order(officer, running, "assessment", "完善创业导师队伍，增加服务活动场次（演示）",
+                                        assessment_id=assessed.id, deadline=today + timedelta(days=60))
+        with clock.on(today - timedelta(days=10)):
+            rectifications.file_report(applicant_of(running), rect, "已新聘创业导师4名，本季度举办活动6场（演示）",
+                                       _demo_evidence("整改报告"))
+            rectifications.file_statement(applicant_of(running), rect, "考核期间运营团队调整，现已稳定（演示）")
+        report.added["rectifications"] += 1
+        break
+
+    # 昆明: the year before last (last year's round may still be being scored)
+    cuihu = title_of("翠湖云创空间", "kunming")
+    assessed = _demo_unqualified(cuihu, today.year - 2) if untouched(cuihu) and \
+        cuihu.granted_on.year <= today.year - 2 else None
+    if assessed is not None:
+        officer = staff(OFFICER, "kunming")
+        with clock.on(today - timedelta(days=120)):
+            rect = rectifications.order(officer, cuihu, "assessment", "提高融资服务能力，完善孵化成果统计（演示）",
+                                        assessment_id=assessed.id, deadline=today - timedelta(days=30))
+        with clock.on(today - timedelta(days=25)):
+            rectifications.judge(officer, rect, "failed", "整改期限届满未提交整改报告，整改不合格（演示）")
+        with clock.on(today - timedelta(days=20)):
+            revocations.propose(cuihu, ["rectification"], None, "考核不合格，限期整改不合格，提请撤销称号（演示）", officer)
+        report.added["rectifications"] += 1
+        report.added["revocations"] += 1
+
+    bijiguan = title_of(REVOKED_SPACE, "yunnan")
+    if untouched(bijiguan):
+        officer, leader = staff(OFFICER, "yunnan"), staff(LEADER, "yunnan")
+        with clock.on(today - timedelta(days=60)):
+            findings.record(officer, bijiguan, "fraud", today - timedelta(days=62),
+                            "复核发现申报材料中3份入驻协议系伪造（演示）", "省科技厅复核",
+                            _demo_evidence("复核情况说明"))
+            proposed = revocations.propose(bijiguan, ["fraud"], None,
+                                           "申报材料存在造假行为，经查实，提请撤销省级众创空间称号（演示）", officer)
+        meeting = today - timedelta(days=45)
+        with clock.on(meeting):
+            revocations.decide(proposed, leader, "revoke", meeting_on=meeting.isoformat(),
+                               minutes_ref="云科党组会纪要〔演示〕1号", opinion="同意撤销（演示）")
+        report.added["revocations"] += 1

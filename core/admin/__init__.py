@@ -22,6 +22,9 @@ from core.monitoring.admin_statistics import StatisticsDeskView
 from core.monitoring.admin_changes import ChangeReportsView
 from core.monitoring.admin_titles import TitlesView
 from core.monitoring.admin_assessments import AssessmentDeskView
+from core.monitoring.admin_findings import FindingsView
+from core.monitoring.admin_rectifications import RectificationsView
+from core.monitoring.admin_revocations import RevocationsView
 from core.admin.views import (ApplicationView, AuditEventView, OrganisationView, RecognitionView, SpaceView,
                               SubsidyEntitlementView, UserView)
 from core.platform.models import (Application, AuditEvent, BureauCriterion, BureauPolicyVersion, BureauSetting, Call, CalendarDay,
@@ -71,6 +74,13 @@ def init_admin(app) -> Admin:
                               category=_l("After recognition")))
     admin.add_view(AssessmentDeskView(name=_l("Annual assessments"), endpoint="assessments", url="/admin/assessments",
                                       category=_l("After recognition")))
+    # issue 17: findings, rectification, revocation
+    admin.add_view(FindingsView(name=_l("Findings"), endpoint="findings", url="/admin/findings",
+                                category=_l("After recognition")))
+    admin.add_view(RectificationsView(name=_l("Rectifications"), endpoint="rectifications",
+                                      url="/admin/rectifications", category=_l("After recognition")))
+    admin.add_view(RevocationsView(name=_l("Revocations"), endpoint="revocations", url="/admin/revocations",
+                                   category=_l("After recognition")))
     admin.add_view(StatisticsSummaryView(name=_l("Statistics summary"), endpoint="statistics_summary",
                                          url="/admin/statistics-summary", category=_l("After recognition")))
     admin.add_view(ChecklistView(name=_l("Criteria checklist"), endpoint="checklist", url="/admin/checklist"))

@@ -406,11 +406,23 @@ def certificate_citation(recognition) -> str | None:
     return f"《{policy.title}》（{policy.document}）{article}"
 
 
+def revocation_articles(recognition) -> str:
+    """The articles a revoked title was revoked under, as the certificate's 已撤销 mark prints
+    them (``Recognition.revocation_citations``; the ban's own entry is not a ground)."""
+    found = []
+    for c in recognition.revocation_citations or []:
+        if c.get("ground") == "ban" or not c.get("document"):
+            continue
+        item = f"“{c['item']}”" if c.get("item") else ""
+        found.append(f"{c['document']} {c.get('article') or ''}{item}".strip())
+    return "、".join(dict.fromkeys(found))
+
+
 def certificate_pdf(recognition) -> bytes:
     html = template_for(recognition.jurisdiction, "certificate").render(
         recognition=recognition, space=recognition.space, organisation=recognition.space.organisation,
         authority=_authority(recognition.jurisdiction), citation=certificate_citation(recognition),
-        **font_context())
+        revocation_articles=revocation_articles, **font_context())
     return store.kept("certificate", recognition.id, html, render_html)
 
 

@@ -74,15 +74,6 @@ STANDING_LABELS = {
 }
 # The record a standing reads (CONTRACTS §6 HISTORY): rectification results, findings (grades: below).
 RECTIFICATION_RESULT_LABELS = {"passed": _l("Passed"), "failed": _l("Failed")}
-# Chinese as the documents word them: the grounds of 云科规〔2021〕1号 认定与管理
-FINDING_KIND_LABELS = {
-    "fraud": "虚报、瞒报、造假（弄虚作假）",
-    "serious_dishonesty": "严重失信",
-    "serious_violation": "严重违法违规",
-    "operator_deregistered": "运营主体注销",
-    "cannot_meet_criteria": "运营主体发生重大变化，已无法达到认定条件",
-    "cannot_operate": "经营出现问题，无法正常开展业务",
-}
 
 # Subsidies owed under the plugins' subsidy rules.
 SUBSIDY_STATUS_LABELS = {
@@ -126,6 +117,39 @@ ASSESSMENT_GRADE_LABELS = {"excellent": "优秀", "good": "良好", "qualified":
 ASSESSMENT_MODE_LABELS = {"scored": _l("Scored by assessors"), "agency": _l("Evaluated by an outside agency"),
                           "none": _l("No scored assessment")}
 # --- end assessment ---
+# --- Findings, rectification, revocation (issue 17; core.monitoring.findings, rectifications, revocations) ---
+# The kinds of a finding: the documents' own words (云科规〔2021〕1号 认定与管理).
+FINDING_KIND_LABELS = {
+    "fraud": "弄虚作假（虚报、瞒报、造假）",
+    "serious_dishonesty": "严重失信",
+    "serious_violation": "严重违法违规",
+    "operator_deregistered": "运营主体注销",
+    "cannot_meet_criteria": "无法达到认定条件",
+    "cannot_operate": "无法正常运营",
+}
+RECTIFICATION_GROUND_LABELS = {"assessment": "年度考核不合格", "cannot_operate": "经营出现问题，无法正常运营"}
+RECTIFICATION_STATUS_LABELS = {
+    "ordered": _l("Rectification ordered"),
+    "reported": _l("Rectification reported, awaiting the judgement"),
+    "passed": _l("Rectification passed"),
+    "failed": _l("Rectification failed"),
+}
+# The grounds of a revocation (CONTRACTS §6 revocation_grounds).
+REVOCATION_GROUND_LABELS = {
+    "assessment": "年度考核不合格",
+    "rectification": "整改不合格",
+    "statistics": "连续未填报统计数据",
+    "fraud": "弄虚作假（虚报、瞒报、造假）",
+    "serious_dishonesty": "严重失信",
+    "serious_violation": "严重违法违规",
+    "operator_deregistered": "运营主体注销",
+    "cannot_meet_criteria": "无法达到认定条件",
+}
+REVOCATION_STATUS_LABELS = {
+    "proposed": _l("Revocation proposed, awaiting the leader"),
+    "revoked": _l("Title revoked"),
+    "rejected": _l("Revocation rejected"),
+}
 
 # Jurisdictions switched on and off by the admin (core.admin.jurisdictions).
 SWITCH_LABELS = {"enabled": _l("Enabled"), "disabled": _l("Disabled")}
@@ -160,6 +184,10 @@ OBJECT_TYPE_LABELS = {
     "AssessmentRound": _l("Annual assessment round"),
     "Assessment": _l("Annual assessment"),
     # --- end assessment ---
+    # --- issue 17: findings, rectification, revocation ---
+    "Finding": _l("Finding"),
+    "Rectification": _l("Rectification order"),
+    "Revocation": _l("Revocation of a title"),
     "demo": _l("Demonstration data"),
     "-": "",
 }
@@ -217,6 +245,18 @@ AUDIT_ACTION_LABELS = {
     "change_report.recheck": _l("Re-check of the criteria asked after a change"),
     "change_report.resubmit": _l("Change report corrected and reported again"),
     "change_report.return": _l("Change report returned"),
+    # --- issue 17: findings, rectification, revocation ---
+    "finding.record": _l("Finding recorded"),
+    "rectification.order": _l("Rectification ordered"),
+    "rectification.report": _l("Rectification report filed"),
+    "rectification.statement": _l("Statement of the space recorded"),
+    "rectification.judge": _l("Rectification judged"),
+    "revocation.propose": _l("Revocation proposed"),
+    "revocation.decide": _l("Revocation decided"),
+    "recognition.revoke": _l("Title revoked"),
+    "recognition.status": _l("Status of the title changed"),
+    "subsidy.cancel": _l("Unpaid subsidy cancelled after revocation"),
+    "subsidy.flag_paid": _l("Paid subsidy flagged after revocation"),
     "calendar_year.set": _l("Holiday arrangement of a year set"),
     "criteria.manual_judgement": _l("Criterion judged"),
     "demo.load": _l("Demonstration data loaded"),
@@ -520,7 +560,7 @@ def state_label(state: str | None, jurisdiction: str | None = None, category: st
         return f"{words} · {name}" if name else words
     for table in (STATUS_LABELS, BATCH_STATUS_LABELS, NOTICE_STATUS_LABELS, OBJECTION_STATUS_LABELS,
                   RECOGNITION_STATUS_LABELS, SWITCH_LABELS, STATISTICS_STATUS_LABELS, CHANGE_STATUS_LABELS,
-                  ASSESSMENT_ROUND_STATUS_LABELS):
+                  ASSESSMENT_ROUND_STATUS_LABELS, RECTIFICATION_STATUS_LABELS, REVOCATION_STATUS_LABELS):
         if state in table:
             return str(table[state])
     if state == "decided":

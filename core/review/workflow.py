@@ -33,7 +33,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from core.accounts import roles
 from core.bureau import versions
 from core.facts import fact_value
-from core.intake import calls
+from core.intake import bans, calls
 from core.platform import audit, clock, labels
 from core.platform.extensions import db
 from core.platform.models import Application, ReviewRecord
@@ -182,6 +182,9 @@ def _applicant_refusal(application: Application, action: str, today: date) -> st
             return "只有草稿可以提交"
         if versions.policy_in_force(application.jurisdiction, today) is None:
             return "今天没有有效的认定政策，暂不能提交申报"
+        banned = bans.ban_refusal(application, today)  # issue 17: 2年内不得再次申报
+        if banned:
+            return banned
         return calls.submission_refusal(application, today)  # a call window, or all year round
     if action == "resubmit":
         return None if status == "returned" else "只有被退回修改的申报可以重新提交"

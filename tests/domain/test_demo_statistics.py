@@ -27,7 +27,8 @@ def test_demo_shows_every_state_of_the_statistics(app):
     assert state("泉山创客空间", last) == "returned"
     assert state("湖泉众创空间", last) == "draft"
     assert state("红塔创新谷", last) == "none"
-    miss = db.session.scalars(select(StatisticsMiss)).one()
+    # the excused year of 红塔创新谷 (碧鸡关科创空间, revoked later by issue 17's demo, missed it without a reason)
+    miss = db.session.scalars(select(StatisticsMiss).where(StatisticsMiss.excused.is_(True))).one()
     assert (miss.jurisdiction, miss.year, miss.excused) == ("yunnan", earlier, True)
     late = {r.title.space.name: r for r in windows.late_list("yunnan", last)}
     assert late["红塔创新谷"].days_overdue > 0

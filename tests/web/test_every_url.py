@@ -26,15 +26,16 @@ from sqlalchemy import select
 from core.platform import clock
 from core.platform.audit import record
 from core.platform.extensions import db
-from core.platform.models import (Application, Assessment, AssessmentRound, Attachment, AuditEvent, Batch, BureauSetting, Call, ChangeReport, ExpertAssignment,
-                         NoticeEntry, Objection, Organisation, PublicNotice, Recognition, Space,
+from core.platform.models import (Application, Assessment, AssessmentRound, Attachment, AuditEvent, Batch, BureauSetting,
+                         Call, ChangeReport, ExpertAssignment, Finding, NoticeEntry, Objection, Organisation,
+                         PublicNotice, Recognition, Rectification, Revocation, Space,
                          StatisticsMiss, StatisticsReturn, StatisticsWindow, SubsidyEntitlement, User, UserSession)
 from tests.factories import login, make_application, make_org, make_space, make_user
 
 # Marks that only the foreign records carry: none may appear on a page the user is shown.
 SECRETS = ("外域保密申报单位", "外域保密众创空间", "外域保密联系人", "13900009999", "WAIYU-SECRET-1",
            "外域保密审计", "外域保密异议人", "外域保密附件.pdf", "外域保密批次", "外域保密通知", "外域保密浏览器",
-           "外域保密考核", "外域保密评价机构")
+           "外域保密考核", "外域保密评价机构", "外域保密发现", "外域保密整改", "外域保密撤销")
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 # Endpoints a sweep must not call: they end the session under test, or are public by design
@@ -101,7 +102,6 @@ def world(app):
     change = ChangeReport(recognition_id=recognition.id, jurisdiction="mile", kind="area", changed_on=date(2026, 1, 5),
                           description="外域保密变更", attachment_id=attachment.id, status="reported",
                           reported_on=date(2026, 2, 1))
-    db.session.add(change)
     # issue 17: a 弥勒 assessment round with the foreign title, its agency report the foreign file
     assessment_round = AssessmentRound(jurisdiction="mile", year=2025, status="open", note="外域保密考核",
                                        agency="外域保密评价机构", report_attachment_id=attachment.id)
@@ -109,6 +109,15 @@ def world(app):
     db.session.flush()
     assessment = Assessment(round_id=assessment_round.id, recognition_id=recognition.id, year=2025, scores={})
     db.session.add(assessment)
+    # issue 17: a finding, a rectification with its report file, a revocation proposed (弥勒)
+    finding = Finding(recognition_id=recognition.id, jurisdiction="mile", kind="fraud", found_on=date(2026, 1, 5),
+                      evidence="外域保密发现", attachment_id=attachment.id)
+    rectification = Rectification(recognition_id=recognition.id, jurisdiction="mile", ground="assessment",
+                                  requirements="外域保密整改", ordered_on=date(2026, 1, 5), deadline=date(2026, 7, 5),
+                                  report_attachment_id=attachment.id, status="ordered")
+    revocation = Revocation(recognition_id=recognition.id, jurisdiction="mile", proposal="外域保密撤销",
+                            ground_codes=["assessment"], grounds=[], status="proposed")
+    db.session.add_all([change, finding, rectification, revocation])
     record("admin_update", foreign, secret="外域保密审计")
     db.session.commit()
 
@@ -139,6 +148,8 @@ def world(app):
         "organisation_id": org.id, "user_id": foreign_applicant.id, "session_id": foreign_session.id, "year": 2027, "code": "mile", "export_type": "csv",
         "return_id": statistics_return.id, "window_id": statistics_window.id, "miss_id": miss.id,
         "change_id": change.id, "title_id": recognition.id, "round_id": assessment_round.id, "assessment_id": assessment.id,
+        "finding_id": finding.id, "rect_id": rectification.id,
+        "revocation_id": revocation.id,
     }
     # Flask-Admin model views: the foreign row of each model, for ?id=
     model_ids = {
@@ -180,6 +191,9 @@ def foreign_snapshot(world) -> dict:
         "changes": rows(ChangeReport, ChangeReport.jurisdiction == "mile"),
         "assessment_rounds": rows(AssessmentRound, AssessmentRound.jurisdiction == "mile"),
         "assessments": rows(Assessment, Assessment.round_id == world["ids"]["round_id"]),
+        "findings": rows(Finding, Finding.jurisdiction == "mile"),
+        "rectifications": rows(Rectification, Rectification.jurisdiction == "mile"),
+        "revocations": rows(Revocation, Revocation.jurisdiction == "mile"),
     }
 
 
