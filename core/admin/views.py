@@ -459,8 +459,18 @@ class RecognitionView(ScopedModelView):
         "level": _l("Level"),
         "granted_on": _l("Granted on"),
         "space.name": _l("Maker space"),
+        "revoked_on": _l("Revoked on"),
+        "revoked_reason": _l("Reason of the revocation"),
+        "revocation_grounds": _l("Grounds of the revocation"),
+        "revocation_citations": _l("Articles of the revocation"),
+        "ban_until": _l("Barred from applying again through"),
     }
     column_formatters = {
+        "revocation_grounds": lambda v, c, m, n: "、".join(
+            labels.REVOCATION_GROUND_LABELS.get(g, g) for g in m.revocation_grounds or []),
+        "revocation_citations": lambda v, c, m, n: "；".join(
+            " ".join(x for x in (c.get("document"), c.get("article"), c.get("item")) if x)
+            for c in m.revocation_citations or []),
         # the title's page: its standing, record and money (core.monitoring.admin_titles)
         "certificate_number": lambda v, c, m, n: Markup('<a href="{}">{}</a>').format(
             url_for("titles.show", title_id=m.id), m.certificate_number),
