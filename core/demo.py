@@ -280,6 +280,7 @@ def load_demo() -> DemoReport:
         _ensure_call(code, juris, report)
     _ensure_statistics(report)
     _ensure_change_reports(report)
+    _ensure_overdue_change_duty(report)
     _ensure_assessments(report)
     _ensure_rectification_and_revocation(report)
 
@@ -784,19 +785,49 @@ def _ensure_change_reports(report: DemoReport) -> None:
     report.added["change_reports"] += 2
 
 
+def _ensure_overdue_change_duty(report: DemoReport) -> None:
+    """湖泉众创空间 (弥勒): a change of its operator the bureau found, not reported within the period
+    the 弥勒 bureau set (5号 sets none: 本局设定, 3 months) — an overdue duty on a title whose
+    standing stays 正常, for no document attaches a consequence to a late report (CONTRACTS §6)."""
+    if "mile" not in enabled():
+        return
+    title = db.session.scalar(select(Recognition).join(Space, Space.id == Recognition.space_id).where(
+        Space.name == "湖泉众创空间", Recognition.jurisdiction == "mile"))
+    if title is None or db.session.scalar(select(ChangeReport.id).where(ChangeReport.recognition_id == title.id)):
+        return
+    today = clock.today()
+    officer = _demo_user(OFFICER, "mile")
+    if bureau_data.bureau_setting("mile", bureau_data.CHANGE_REPORT_MONTHS) is None:
+        bureau_operations.set_bureau_setting("mile", bureau_data.CHANGE_REPORT_MONTHS, 3,
+                                             document=DEMO_SETTING_DOCUMENTS["mile"], note="演示数据：本局设定",
+                                             actor=officer)
+    changed_on = max(title.granted_on, today - timedelta(days=130))
+    with clock.on(today - timedelta(days=5)):
+        change_reports.record_found(officer, title, "operator", changed_on,
+                                    "核查发现：运营主体已由弥勒湖泉科技有限公司变更为其全资子公司，未报告（演示）")
+    report.added["change_reports"] += 1
+
+
 # --- the years after recognition: annual assessments (issue 17, docs/assessment.md) --------
 
-#: 弥勒's settings for the demo: the bureau's, not the policy's (弥政办发〔2017〕5号 第十五条 sets none)
+#: the bureaus' settings for the demo: their own, not the policies' (弥政办发〔2017〕5号 第十五条 and
+#: 昆科发〔2017〕55号 第十八条 set no weights, no grade bands, no amount)
+DEMO_BANDS = [{"grade": "excellent", "min_total": 90}, {"grade": "good", "min_total": 80},
+              {"grade": "qualified", "min_total": 60}]
 DEMO_ASSESSMENT_SETTINGS = {
-    "assessment_weights": {"carrying_capacity": 40, "service_capacity": 40, "collaboration_capacity": 20},
-    "assessment_bands": [{"grade": "excellent", "min_total": 90}, {"grade": "good", "min_total": 80},
-                         {"grade": "qualified", "min_total": 60}],
-    "assessment_subsidy_cny": 50_000,
+    "mile": {"assessment_weights": {"carrying_capacity": 40, "service_capacity": 40, "collaboration_capacity": 20},
+             "assessment_bands": DEMO_BANDS, "assessment_subsidy_cny": 50_000},
+    "kunming": {"assessment_weights": {"agglomeration": 25, "service": 25, "financing": 25, "incubation_results": 25},
+                "assessment_bands": DEMO_BANDS},
 }
-#: 弥勒's scores by space and year: 东风韵 fails both years (due for revocation), 可邑 only the last
-DEMO_MILE_SCORES = {
-    2: {"东风韵创意工场": 52, "可邑青创空间": 84},
-    1: {"东风韵创意工场": 48, "可邑青创空间": 57, "湖泉众创空间": 91},
+DEMO_SETTING_DOCUMENTS = {"mile": "弥农科发〔演示〕1号", "kunming": "昆科通〔演示〕1号"}
+#: the scores by jurisdiction, years back and space, for the rounds scored, approved and published:
+#: 东风韵 fails both years (弥勒 第十五条: due for revocation), 可邑 only the last (限期整改); 翠湖 fails
+#: the year before last (昆明 第十八条: 限期整改, which its demo then fails)
+DEMO_SCORES = {
+    "mile": {2: {"东风韵创意工场": 52, "可邑青创空间": 84},
+             1: {"东风韵创意工场": 48, "可邑青创空间": 57, "湖泉众创空间": 91}},
+    "kunming": {2: {"翠湖云创空间": 50}},
 }
 DEMO_AGENCY = "徐州市科技创新评估中心（演示）"
 
@@ -805,48 +836,51 @@ def _demo_user(role: str, code: str) -> User:
     return db.session.scalar(select(User).where(User.login == demo_login(role, code)))
 
 
+def _demo_round(code: str, year: int) -> int | None:
+    return db.session.scalar(select(AssessmentRound.id).where(AssessmentRound.jurisdiction == code,
+                                                              AssessmentRound.year == year))
+
+
 def _ensure_assessments(report: DemoReport) -> None:
     """Through core.monitoring.assessments, each on its day: 弥勒's rounds of the year before
-    last and of last year scored, approved and published; 昆明's of last year being scored
-    (its bureau has set no weights); 徐州's of last year an agency's report with 优秀, approved
-    (the 20 万 of 五（一））."""
+    last and of last year, and 昆明's of the year before last, scored, approved and published;
+    昆明's of last year opened, awaiting its scorers; 徐州's of last year an agency's report with
+    优秀, approved (the 20 万 of 五（一））."""
     today, codes = clock.today(), enabled()
     added = 0
-    if "mile" in codes:
-        officer, leader, expert = (_demo_user(r, "mile") for r in (OFFICER, LEADER, EXPERT))
-        for key, value in DEMO_ASSESSMENT_SETTINGS.items():
-            if bureau_data.bureau_setting("mile", key) is None:
-                bureau_operations.set_bureau_setting("mile", key, value, document="弥农科发〔演示〕1号",
+    for code, plans in DEMO_SCORES.items():
+        if code not in codes:
+            continue
+        officer, leader, expert = (_demo_user(r, code) for r in (OFFICER, LEADER, EXPERT))
+        for key, value in DEMO_ASSESSMENT_SETTINGS[code].items():
+            if bureau_data.bureau_setting(code, key) is None:
+                bureau_operations.set_bureau_setting(code, key, value, document=DEMO_SETTING_DOCUMENTS[code],
                                                      note="演示数据：本局设定", actor=officer)
-        for back, plan in DEMO_MILE_SCORES.items():
+        weights = DEMO_ASSESSMENT_SETTINGS[code]["assessment_weights"]
+        for back, plan in plans.items():
             year = today.year - back
-            if db.session.scalar(select(AssessmentRound.id).where(AssessmentRound.jurisdiction == "mile",
-                                                                  AssessmentRound.year == year)):
+            if _demo_round(code, year):
                 continue
             with clock.on(date(year + 1, 1, 15)):
-                rnd = annual_assessments.open_round("mile", year, officer, "请各众创空间配合年度综合考核（演示）")
+                rnd = annual_assessments.open_round(code, year, officer, "请各众创空间配合年度考核（演示）")
                 annual_assessments.assign_scorer(rnd, expert.id, officer)
                 annual_assessments.declare(rnd, expert, conflict=False)
             with clock.on(date(year + 1, 2, 10)):
                 for a in sorted(rnd.assessments, key=lambda a: a.id):
                     value = str(plan.get(a.recognition.space.name, 75))
-                    annual_assessments.score(rnd, a.id, expert, dict.fromkeys(DEMO_ASSESSMENT_SETTINGS["assessment_weights"],
-                                                                       value), "（演示）按实地考核情况评分")
+                    annual_assessments.score(rnd, a.id, expert, dict.fromkeys(weights, value),
+                                             "（演示）按实地考核情况评分")
                 annual_assessments.submit(rnd, officer)
             with clock.on(date(year + 1, 3, 1)):
                 annual_assessments.approve(rnd, leader, "（演示）经局务会研究，同意考核结果")
                 annual_assessments.publish(rnd, officer)
             added += 1
     year = today.year - 1
-    if "kunming" in codes and not db.session.scalar(select(AssessmentRound.id).where(
-            AssessmentRound.jurisdiction == "kunming", AssessmentRound.year == year)):
-        officer = _demo_user(OFFICER, "kunming")
+    if "kunming" in codes and not _demo_round("kunming", year):
         with clock.on(min(today, date(year + 1, 11, 20))):
-            rnd = annual_assessments.open_round("kunming", year, officer, "（演示）年度绩效考核")
-            annual_assessments.assign_scorer(rnd, _demo_user(EXPERT, "kunming").id, officer)
+            annual_assessments.open_round("kunming", year, _demo_user(OFFICER, "kunming"), "（演示）年度绩效考核")
         added += 1
-    if "xuzhou" in codes and not db.session.scalar(select(AssessmentRound.id).where(
-            AssessmentRound.jurisdiction == "xuzhou", AssessmentRound.year == year)):
+    if "xuzhou" in codes and not _demo_round("xuzhou", year):
         officer = _demo_user(OFFICER, "xuzhou")
         report_file = FileStorage(io.BytesIO(demo_pdf("众创空间评价考核报告")), filename="评价考核报告.pdf",
                                   content_type="application/pdf")
@@ -863,25 +897,22 @@ def _ensure_assessments(report: DemoReport) -> None:
 
 # The 云南 title revoked for fraud (in APPLICATIONS): its own space's, so the other demos' titles stay live.
 REVOKED_SPACE = "碧鸡关科创空间"
-# The 弥勒 title with a running rectification: the first unqualified last year.
-RUNNING_CANDIDATES = ("可邑青创空间", "湖泉众创空间")
+# 云科规〔2021〕1号 is in force through 2026-04-03 (附则): the 云南 demo acts inside it, as the bureau did,
+# since a lapsed policy names no ground (core.monitoring.grounds)
+YUNNAN_LAST_DAY = date(2026, 4, 3)
 
 
 def _demo_evidence(name: str) -> FileStorage:
     return FileStorage(io.BytesIO(demo_pdf(name)), filename=f"{name}.pdf", content_type="application/pdf")
 
 
-def _demo_unqualified(title: Recognition, year: int):
-    """The unqualified assessment of ``year`` a rectification rests on: the round's, when H2's
-    assessment demo made one, else a minimal row (no round) standing for it; None when the
-    year's assessment exists with another grade."""
-    found = db.session.scalar(select(Assessment).where(Assessment.recognition_id == title.id, Assessment.year == year))
-    if found is None:
-        found = Assessment(recognition_id=title.id, year=year, grade="unqualified", scores={},
-                           note="年度考核不合格（演示）")
-        db.session.add(found)
-        db.session.commit()
-    return found if found.grade == "unqualified" else None
+def _demo_unqualified(title: Recognition, year: int) -> Assessment | None:
+    """The approved unqualified assessment of ``year`` a rectification rests on (the assessment
+    demo's), or None."""
+    found = db.session.scalar(select(Assessment).join(AssessmentRound, AssessmentRound.id == Assessment.round_id)
+                              .where(Assessment.recognition_id == title.id, Assessment.year == year,
+                                     AssessmentRound.status.in_(("approved", "published"))))
+    return found if found is not None and found.grade == "unqualified" else None
 
 
 def _ensure_rectification_and_revocation(report: DemoReport) -> None:
@@ -889,8 +920,7 @@ def _ensure_rectification_and_revocation(report: DemoReport) -> None:
     rectifications, revocations), each on its day:
 
     - 红塔创新谷 (云南): 无法正常运营 found, 限期一年整改 (动态考核评价), reported, passed — the title stands;
-    - a 弥勒 title unqualified last year (可邑青创空间 of the assessment demo, else 湖泉众创空间): 限期整改 running
-      with its report and a statement;
+    - 可邑青创空间 (弥勒), unqualified last year: 限期整改 running with its report and a statement;
     - 翠湖云创空间 (昆明): the year before last unqualified, the rectification failed (no report by the deadline),
       revocation proposed under 第十八条 — awaiting the leader;
     - 碧鸡关科创空间 (云南, titled 2022): 弄虚作假 found, revocation proposed and decided by the leader —
@@ -916,8 +946,9 @@ def _ensure_rectification_and_revocation(report: DemoReport) -> None:
             and db.session.scalar(select(Revocation.id).where(Revocation.recognition_id == title.id)) is None
 
     hongta = title_of("红塔创新谷", "yunnan")
-    if untouched(hongta) and today - timedelta(days=400) > hongta.granted_on:
-        officer, begun = staff(OFFICER, "yunnan"), today - timedelta(days=400)
+    begun = min(today, YUNNAN_LAST_DAY) - timedelta(days=300)
+    if untouched(hongta) and begun > hongta.granted_on:
+        officer = staff(OFFICER, "yunnan")
         with clock.on(begun):
             found = findings.record(officer, hongta, "cannot_operate", begun,
                                     "实地检查：二层孵化区停用三个月，服务活动中断（演示）", "年度实地检查")
@@ -930,12 +961,10 @@ def _ensure_rectification_and_revocation(report: DemoReport) -> None:
             rectifications.judge(officer, rect, "passed", "经实地复查，已恢复正常运营，整改合格（演示）")
         report.added["rectifications"] += 1
 
-    # 弥勒: a title unqualified last year — 可邑青创空间 once the assessment demo has run, else 湖泉众创空间
-    for name in RUNNING_CANDIDATES:
-        running = title_of(name, "mile")
-        assessed = _demo_unqualified(running, today.year - 1) if untouched(running) else None
-        if assessed is None:
-            continue
+    # 弥勒: 可邑青创空间, unqualified last year (the assessment demo)
+    running = title_of("可邑青创空间", "mile")
+    assessed = _demo_unqualified(running, today.year - 1) if untouched(running) else None
+    if assessed is not None:
         officer = staff(OFFICER, "mile")
         with clock.on(today - timedelta(days=40)):
             rect = rectifications.order(officer, running, "assessment", "完善创业导师队伍，增加服务活动场次（演示）",
@@ -945,7 +974,6 @@ def _ensure_rectification_and_revocation(report: DemoReport) -> None:
                                        _demo_evidence("整改报告"))
             rectifications.file_statement(applicant_of(running), rect, "考核期间运营团队调整，现已稳定（演示）")
         report.added["rectifications"] += 1
-        break
 
     # 昆明: the year before last (last year's round may still be being scored)
     cuihu = title_of("翠湖云创空间", "kunming")
@@ -966,13 +994,13 @@ def _ensure_rectification_and_revocation(report: DemoReport) -> None:
     bijiguan = title_of(REVOKED_SPACE, "yunnan")
     if untouched(bijiguan):
         officer, leader = staff(OFFICER, "yunnan"), staff(LEADER, "yunnan")
-        with clock.on(today - timedelta(days=60)):
-            findings.record(officer, bijiguan, "fraud", today - timedelta(days=62),
+        meeting = min(today, YUNNAN_LAST_DAY) - timedelta(days=20)
+        with clock.on(meeting - timedelta(days=15)):
+            findings.record(officer, bijiguan, "fraud", meeting - timedelta(days=17),
                             "复核发现申报材料中3份入驻协议系伪造（演示）", "省科技厅复核",
                             _demo_evidence("复核情况说明"))
             proposed = revocations.propose(bijiguan, ["fraud"], None,
                                            "申报材料存在造假行为，经查实，提请撤销省级众创空间称号（演示）", officer)
-        meeting = today - timedelta(days=45)
         with clock.on(meeting):
             revocations.decide(proposed, leader, "revoke", meeting_on=meeting.isoformat(),
                                minutes_ref="云科党组会纪要〔演示〕1号", opinion="同意撤销（演示）")

@@ -45,7 +45,7 @@ def ground_text(code: str, kind: str, day: date) -> str:
     """What the jurisdiction's document makes of a finding of ``kind``, with the article."""
     found = grounds.finding_ground(code, kind, day)
     if found is None:
-        return grounds.NO_GROUND.format(document=grounds.document_name(code, day))
+        return grounds.no_ground_text(code, day)
     citation, words = found
     return f"{words}（{cite(citation.to_dict())}）"
 

@@ -81,7 +81,7 @@ class Period:
 
 
 def period_for(code: str, day: date) -> Period:
-    """``rectification_years`` of the version in force on ``day`` (else the nearest) where it
+    """``rectification_years`` of the version in force on ``day`` where it
     declares one, else the bureau's ``rectification_months``, else none."""
     policy = grounds.policy_on(code, day)
     declared = next((p for p in policy.parameters if p.key == YEARS), None) if policy else None
@@ -138,7 +138,7 @@ def order(user, recognition: Recognition, ground: Any, requirements: Any, *, dea
         raise RectificationRefused("ground", "请选择整改依据")
     basis = grounds.rectification_ground(code, ground, today)
     if basis is None:
-        raise RectificationRefused("ground", grounds.NO_GROUND.format(document=grounds.document_name(code, today)))
+        raise RectificationRefused("ground", grounds.no_ground_text(code, today))
     citation, _words = basis
     assessment = finding = None
     if ground == "assessment":

@@ -69,7 +69,7 @@ def grounds_for(code: str, ground_codes: list[str], day: date) -> list[dict]:
         basis = documents.revocation_ground(code, ground, day)
         if basis is None:
             raise RevocationRefused("ground_codes", f"{REVOCATION_GROUND_LABELS[ground]}："
-                                    + documents.NO_GROUND.format(document=documents.document_name(code, day)))
+                                    + documents.no_ground_text(code, day))
         citation, words = basis
         found.append({"id": f"{code}.{ground}", "citation": citation.to_dict(), "message": words})
     return found
@@ -119,18 +119,17 @@ def propose(title: Recognition, ground_codes: Any, grounds: Any, proposal_text: 
 
 
 def ban_for(code: str, ground_codes: list[str], revoked_on: date) -> tuple[date, dict] | None:
-    """(last banned day, citation) of the ban the policy attaches to this revocation, or None."""
-    if "fraud" not in ground_codes:
-        return None
+    """(last banned day, citation) of the ban the version in force on ``revoked_on`` attaches to a
+    revocation on these grounds (its standing rules' ``ban``: 云南 fraud, ``fraud_ban_years``), or None."""
     policy = documents.policy_on(code, revoked_on)
-    declared = next((p for p in policy.parameters if p.key == BAN_YEARS), None) if policy else None
-    if declared is None:
+    rules = documents.rules_on(code, revoked_on)
+    ban = rules.ban if rules is not None else None
+    if ban is None or not set(ban.grounds) & set(ground_codes):
         return None
-    years = policy_versions.parameters(code, policy).get(BAN_YEARS)
+    years = policy_versions.parameters(code, policy).get(ban.parameter)
     if not isinstance(years, int) or years <= 0:
         return None
-    citation = declared.citation.to_dict() if declared.citation else {"document": policy.document}
-    return add_months(revoked_on, 12 * years), {**citation, "ground": "ban", "years": years}
+    return add_months(revoked_on, 12 * years), {**ban.citation.to_dict(), "ground": "ban", "years": years}
 
 
 def decide(revocation: Revocation, actor, decision: Any, *, meeting_on: Any, minutes_ref: Any,

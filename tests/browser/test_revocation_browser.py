@@ -1,5 +1,7 @@
 """Issue 17 in a browser, every role on the demo data (红塔创新谷 holds a 云南 title):
 
+- first the province registers the successor of 云科规〔2021〕1号 (lapsed after 2026-04-03): until then the
+  dashboard says its titles stand under no version, and no article of a lapsed policy is applied;
 - a rectification — 云科规〔2021〕1号 认定与管理 “动态考核评价”: 经营出现问题…限期一年整改: the officer records
   无法正常运营 and orders it (deadline ordered_on + 1 year), the applicant reports with evidence on the portal
   (a missing report refused beside its field), the officer judges it passed;
@@ -8,6 +10,8 @@
   applicant sees the title revoked with its date and article.  An expert may open none of the desks.
 """
 from __future__ import annotations
+
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -47,11 +51,35 @@ def record_finding(officer: Person, title_id: int, kind: str, evidence: str, sou
     officer.submit("#finding-form")
 
 
+def register_successor(officer: Person) -> None:
+    """The officer reads the dashboard's notice and registers the successor version, based on the
+    lapsed one (as the province would, with the document number it issued)."""
+    page = officer.go("/admin/")
+    notice = page.locator("#jurisdiction-yunnan .zc-titles-without-policy")
+    assert "不在任何有效政策版本之下" in notice.inner_text()
+    with page.expect_navigation():
+        notice.locator("a").click()
+    page = officer.go("/admin/bureaupolicyversion/new/")
+    page.select_option("#jurisdiction", "yunnan")
+    page.fill("#document", "云科规〔2026〕2号")
+    page.fill("#title", "云南省众创空间认定管理办法（修订）")
+    page.fill("#effective_from", "2026-04-04")
+    page.select_option("#based_on", "云科规〔2021〕1号")
+    page.fill("#note", "沿用2021年办法的认定条件与管理规定（浏览器测试）")
+    with page.expect_navigation():
+        page.locator('form.admin-form [type="submit"]').first.click()
+    page = officer.go("/admin/")
+    assert page.locator("#jurisdiction-yunnan .zc-titles-without-policy").count() == 0
+    assert "云科规〔2026〕2号" in page.inner_text("#jurisdiction-yunnan")
+
+
 def test_yunnan_动态考核评价_rectification_then_revocation_through_every_role(site, browser):
     app, base, _ = site
     today = clock.today()
     title = hongta(app)
     officer = Person(browser, base).login(demo_login(OFFICER, "yunnan"))
+    if today > date(2026, 4, 3):  # 云科规〔2021〕1号 附则: 有效期至2026年4月3日止
+        register_successor(officer)
     applicant = Person(browser, base).login(demo_login(APPLICANT, "yunnan"))
     leader = Person(browser, base).login(demo_login(LEADER, "yunnan"))
     expert = Person(browser, base).login(demo_login(EXPERT, "yunnan"))

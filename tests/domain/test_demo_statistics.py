@@ -45,15 +45,20 @@ def test_demo_shows_every_state_of_the_statistics(app):
 
 def test_demo_has_an_overdue_change_and_one_forwarded_to_the_province(app):
     """云科规〔2021〕1号 认定与管理: a change reported to the 州（市） bureau within 3 months, checked
-    and forwarded to the province; and a change the bureau found that is overdue."""
+    and forwarded to the province; and a change the bureau found that is overdue.  And 弥勒 (5号 sets
+    no period: the bureau set 3 months) a change found unreported, overdue: the title's standing stays
+    正常 with the overdue duty (CONTRACTS §6: no consequence attached to it)."""
     from core.monitoring import changes, title_standing
     from core.platform.models import ChangeReport
 
     assert app.test_cli_runner().invoke(cli, ["demo"]).exit_code == 0
-    found = {c.status: c for c in db.session.scalars(select(ChangeReport))}
-    assert set(found) == {"found", "forwarded"}
-    assert changes.is_overdue(found["found"]) and not changes.is_late(found["forwarded"])
-    # its standing today: 云科规〔2021〕1号 lapsed after 2026-04-03, so no period applies to the duty
-    # until the province registers the successor (the dashboard says so)
-    answer = title_standing.standing_of(found["found"].recognition, clock.today())
+    found = {(c.jurisdiction, c.status): c for c in db.session.scalars(select(ChangeReport))}
+    assert set(found) == {("yunnan", "found"), ("yunnan", "forwarded"), ("mile", "found")}
+    assert changes.is_overdue(found["yunnan", "found"]) and not changes.is_late(found["yunnan", "forwarded"])
+    # 云科规〔2021〕1号 lapsed after 2026-04-03: no period applies to the duty until the province
+    # registers the successor (the dashboard says so)
+    answer = title_standing.standing_of(found["yunnan", "found"].recognition, clock.today())
     assert answer["standing"] == "no_policy_in_force" and answer["duties"] == []
+    answer = title_standing.standing_of(found["mile", "found"].recognition, clock.today())
+    assert answer["standing"] == "good" and [(d["overdue"], d["citation"]) for d in answer["duties"]] == [(True, None)]
+    assert "本局设定" in answer["duties"][0]["message"]

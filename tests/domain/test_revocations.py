@@ -39,7 +39,8 @@ def proposed_fraud(day: date = date(2026, 1, 5)):
 def test_yunnan_认定与管理_管理_fraud_revoked_with_a_two_year_ban_money_and_certificate(app):
     title, _applicant, officer, leader, revocation = proposed_fraud()
     assert revocation.grounds == [{"id": "yunnan.fraud", "citation": FRAUD, "message": revocation.grounds[0]["message"]}]
-    assert "2年内不得再次申报" in revocation.grounds[0]["message"]
+    # in the words of the standing rule (plugins/yunnan/standing.py), the ban cited beside it below
+    assert revocation.grounds[0]["message"] == "申报材料存在虚报、瞒报、造假等行为"
     pending = entitlement(title, "pending")
     paid = entitlement(title, "paid", paid_on=date(2023, 3, 1))
     revocations.decide(revocation, leader, "revoke", meeting_on="2026-01-05", minutes_ref="云科党组〔2026〕1号",
@@ -178,3 +179,18 @@ def test_a_title_revoked_during_its_rectification_ends_it_nothing_more_reported_
     assert "已撤销" in refused.value.message
     clock.freeze(date(2026, 4, 2))
     assert rectifications.allowed_actions(officer, rect) == []
+
+
+def test_a_lapsed_policy_names_no_ground_and_attaches_no_ban(app):
+    """云科规〔2021〕1号 附则: in force through 2026-04-03.  The next day no article of it is applied
+    (an expired policy is never applied silently): a revocation cannot be proposed on it, and the
+    refusal says a successor must be registered; on 2026-04-03 itself it still can."""
+    title, _applicant, officer, _leader = titled("yunnan")
+    clock.freeze(date(2026, 4, 4))
+    findings.record(officer, title, "fraud", date(2026, 4, 4), "申报材料中的入驻协议系伪造")
+    with pytest.raises(revocations.RevocationRefused) as refused:
+        revocations.propose(title, ["fraud"], None, "经核查申报材料造假，提请撤销", officer)
+    assert "2026-04-04 没有有效的政策版本" in refused.value.message and "登记后续政策版本" in refused.value.message
+    assert revocations.ban_for("yunnan", ["fraud"], date(2026, 4, 4)) is None
+    assert revocations.ban_for("yunnan", ["fraud"], date(2026, 4, 3)) == (
+        date(2028, 4, 3), {**FRAUD, "ground": "ban", "years": 2})
