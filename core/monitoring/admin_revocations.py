@@ -58,9 +58,12 @@ class RevocationsView(StaffAccessMixin, BaseView):
 
     def _proposal_page(self, title: Recognition, *, typed: dict | None = None, errors: dict | None = None,
                        status: int = 200):
+        # the standing's grounds are proposed first: when it is 应予撤销, its codes come ticked
+        suggested, standing_grounds = revocations.from_standing(title, clock.today())
         return self.render("admin/revocation_new.html", title=title, evidence=revocations.evidence(title),
                            grounds=_ground_words(title.jurisdiction), labels=labels, cite=findings.cite,
-                           typed=typed or {"ground_codes": []}, errors=errors or {}), status
+                           standing_grounds=standing_grounds,
+                           typed=typed or {"ground_codes": suggested}, errors=errors or {}), status
 
     def _proposable(self) -> Recognition:
         if current_user.role != roles.OFFICER:
@@ -78,7 +81,8 @@ class RevocationsView(StaffAccessMixin, BaseView):
             return self._proposal_page(title)
         typed = {"ground_codes": request.form.getlist("ground_codes"), "proposal": request.form.get("proposal", "")}
         try:
-            revocation = revocations.propose(title, typed["ground_codes"], None, typed["proposal"], current_user)
+            stated = revocations.standing_grounds(title, typed["ground_codes"], clock.today())
+            revocation = revocations.propose(title, typed["ground_codes"], stated, typed["proposal"], current_user)
         except revocations.RevocationRefused as exc:
             return self._proposal_page(title, typed=typed, errors=exc.errors, status=400)
         flash(gettext("The revocation has been proposed to the leader."), "success")

@@ -32,6 +32,7 @@ from core.award.cancellation import cancel_for_revocation
 from core.accounts.scoping import visible_codes
 from core.bureau import versions as policy_versions
 from core.monitoring import grounds as documents
+from core.monitoring import title_standing
 from core.monitoring.findings import cite
 from core.monitoring.title_scope import criteria, is_leader_of, is_officer_of
 from core.monitoring.titles import LIVE
@@ -73,6 +74,33 @@ def grounds_for(code: str, ground_codes: list[str], day: date) -> list[dict]:
         citation, words = basis
         found.append({"id": f"{code}.{ground}", "citation": citation.to_dict(), "message": words})
     return found
+
+
+def from_standing(title: Recognition, as_of: date) -> tuple[list[str], list[dict]]:
+    """What the title's standing (CONTRACTS §6) proposes when it is ``revocation_due``: the
+    ``revocation_grounds`` codes its rules carry, and for each code the standing's ground (the
+    record's years and dates, the rule's article) — so the proposal states what the engine found.
+    ([], []) for any other standing."""
+    answer = title_standing.standing_of(title, as_of)
+    rules = documents.rules_on(title.jurisdiction, as_of)
+    if answer["standing"] != "revocation_due" or rules is None:
+        return [], []
+    by_id = {r.id: r for r in rules.rules}
+    codes, entries = [], []
+    for ground in answer["grounds"]:
+        for code in by_id[ground["id"]].grounds if ground["id"] in by_id else ():
+            if code not in codes:
+                codes.append(code)
+                entries.append(ground)
+    return codes, entries
+
+
+def standing_grounds(title: Recognition, codes: list[str], as_of: date) -> list[dict] | None:
+    """The standing's grounds for ``codes`` in their order, when the standing names every one of
+    them; else None (the proposal then cites the articles alone, ``grounds_for``)."""
+    found, entries = from_standing(title, as_of)
+    by_code = dict(zip(found, entries))
+    return [by_code[c] for c in codes] if codes and all(c in by_code for c in codes) else None
 
 
 def _checked_grounds(value: Any) -> list[dict]:

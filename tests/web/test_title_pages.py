@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from core.monitoring import record, standing_policy
 from core.platform import clock
 from core.platform.extensions import db
-from core.platform.models import Assessment, AssessmentRound, Finding, SubsidyEntitlement
+from core.platform.models import Assessment, AssessmentRound, Finding, Revocation, SubsidyEntitlement
 from tests.factories import login, make_title, make_user
+from tests.portal_helpers import token
 
 
 def client_as(app, user):
@@ -109,3 +111,22 @@ def test_a_revoked_title_shows_its_ban_and_the_money_kept(app):
     clock.freeze(date(2026, 3, 1))
     html = client_as(app, make_user("leader", ["yunnan"])).get(f"/admin/titles/{title.id}").get_data(as_text=True)
     assert "已撤销" in html and "2028-01-05" in html and "未作追回处理" in html
+
+
+def test_the_officer_proposes_revocation_with_the_grounds_the_standing_found(app, mile_titles):
+    """弥政办发〔2017〕5号 第十五条: 连续两年考核不合格的，取消称号 — the title's page leads the officer to the
+    proposal, which comes with the standing's ground ticked and states it with the record's years."""
+    due, once, _ = mile_titles
+    client = client_as(app, make_user("officer", ["mile"]))
+    page = client.get(f"/admin/titles/{due.id}").get_data(as_text=True)
+    assert f"/admin/revocations/new?recognition_id={due.id}" in page
+    assert "/admin/revocations/new" not in client.get(f"/admin/titles/{once.id}").get_data(as_text=True)
+    form = client.get(f"/admin/revocations/new?recognition_id={due.id}").get_data(as_text=True)
+    assert 'id="ground-assessment" checked' in form and "2024、2025 年度连续两年考核不合格" in form
+    response = client.post(f"/admin/revocations/new?recognition_id={due.id}", data={
+        "csrf_token": token(form), "ground_codes": ["assessment"], "proposal": "连续两年考核不合格，提请撤销"})
+    assert response.status_code == 302
+    revocation = db.session.scalars(select(Revocation).where(Revocation.recognition_id == due.id)).one()
+    assert revocation.ground_codes == ["assessment"]
+    assert revocation.grounds == [{"id": "mile.two_failed_years", "message": "2024、2025 年度连续两年考核不合格",
+                                   "citation": {"document": "弥政办发〔2017〕5号", "article": "第十五条", "item": None}}]
