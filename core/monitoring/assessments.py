@@ -507,11 +507,10 @@ def approve(rnd: AssessmentRound, actor, opinion: Any, expected_version: int | N
         owed = entitlements(rnd.jurisdiction, "evaluated", grade=a.grade, as_of=today)
         for item in owed["entitlements"]:
             exists = db.session.scalar(select(SubsidyEntitlement.id).where(
-                SubsidyEntitlement.recognition_id == a.recognition_id, SubsidyEntitlement.rule_code == item["rule"],
-                SubsidyEntitlement.note.startswith(f"{rnd.year}年度考核", autoescape=True)))
-            if exists is not None:
+                SubsidyEntitlement.assessment_id == a.id, SubsidyEntitlement.rule_code == item["rule"]))
+            if exists is not None:  # the table's unique (assessment_id, rule_code) refuses it anyway
                 continue
-            row = SubsidyEntitlement(recognition_id=a.recognition_id, jurisdiction=rnd.jurisdiction,
+            row = SubsidyEntitlement(recognition_id=a.recognition_id, assessment_id=a.id, jurisdiction=rnd.jurisdiction,
                                      rule_code=item["rule"], kind=item["kind"], amount_cny=item["amount_cny"],
                                      citation=item["citation"], status="pending",
                                      note=_entitlement_note(rnd.year, a.grade, item["note"]))

@@ -633,8 +633,12 @@ class SubsidyEntitlement(TimestampMixin, db.Model):
     """Money (or support without a fixed amount) owed for an event, pending payment."""
 
     __tablename__ = "subsidy_entitlements"
+    # an assessment's grade gives each rule's money once (core.monitoring.assessments.approve)
+    __table_args__ = (UniqueConstraint("assessment_id", "rule_code"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     recognition_id: Mapped[int] = mapped_column(ForeignKey("recognitions.id"), index=True)
+    # the annual assessment an ``evaluated`` entitlement was approved on (None: the award's)
+    assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessments.id"))
     jurisdiction: Mapped[str] = mapped_column(String(32), index=True)
     rule_code: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(200))

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
 from core.bureau import setting_checks
@@ -184,11 +185,18 @@ def test_approve_twice_creates_one_entitlement_and_only_the_leader_approves(mile
     assert sorted((e.amount_cny, e.rule_code) for e in created) == [(50_000, "mile.assessment_subsidy")] * 2
     with pytest.raises(assessments.AssessmentRefused):
         assessments.approve(rnd, mile["leader"], "再次同意")
-    # even if the round were submitted again, the (title, rule, year) guard holds
+    # even if the round were submitted again, the (assessment, rule) guard holds
     rnd.status = "submitted"
     db.session.commit()
     assert assessments.approve(rnd, mile["leader"], "再次同意") == []
     assert db.session.query(SubsidyEntitlement).count() == 2
+    # and the table itself refuses a second row for one assessment and rule
+    first = created[0]
+    db.session.add(SubsidyEntitlement(recognition_id=first.recognition_id, assessment_id=first.assessment_id,
+                                      jurisdiction="mile", rule_code=first.rule_code, kind=first.kind, citation={}))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
     assessments.publish(rnd, mile["officer"])
     assert rnd.status == "published" and rnd.published_at is not None
     actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "AssessmentRound")).all()
