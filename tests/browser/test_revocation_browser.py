@@ -129,9 +129,17 @@ def test_yunnan_动态考核评价_rectification_then_revocation_through_every_r
 
     # -- the revocation -----------------------------------------------------------------------
     record_finding(officer, title.id, "serious_dishonesty", "被列入严重失信主体名单（浏览器测试）", "信用中国")
-    page = officer.go(f"/admin/revocations/new?recognition_id={title.id}")
+    # the finding makes the title due for revocation: listed for the officer, whose title page leads to
+    # the proposal with the standing's ground ticked
+    page = officer.go("/admin/titles/?standing=revocation_due")
+    with page.expect_navigation():
+        page.locator(f"#title-{title.id} a").first.click()
+    assert page.inner_text("#standing-value") == "应予撤销"
+    assert "存在严重失信行为" in page.inner_text("#grounds")
+    with page.expect_navigation():
+        page.click("#propose-revocation")
     assert "被列入严重失信主体名单（浏览器测试）" in page.inner_text("#evidence")
-    page.check("#ground-serious_dishonesty")
+    assert page.is_checked("#ground-serious_dishonesty") and not page.is_checked("#ground-fraud")
     page.fill("#proposal", "列入严重失信主体名单，提请撤销（浏览器测试）")
     officer.submit("#propose-form")
     revocation = read(app, select(Revocation).where(Revocation.recognition_id == title.id))
@@ -157,4 +165,6 @@ def test_yunnan_动态考核评价_rectification_then_revocation_through_every_r
     row = page.inner_text(f"#title-{title.id}")
     assert f"于 {today.isoformat()} 撤销" in row and "云科规〔2021〕1号 认定与管理“动态考核评价”" in row
     applicant.shot("revocation-5-applicant-sees")
+    page = applicant.go(f"/portal/titles/{title.id}")
+    assert page.inner_text("#standing-value") == "已撤销" and today.isoformat() in page.inner_text("#title-status")
     assert unexpected_violations() == []
