@@ -22,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from core.bureau import bureau_criteria
+from core.monitoring import standing_policy
 from core.bureau import data as bureau_data
 from core.bureau import versions as policy_versions
 
@@ -84,6 +85,7 @@ class VersionPage:
     categories: list[CategoryPage] = field(default_factory=list)
     subsidies: list[dict] = field(default_factory=list)
     assessment: Any = None
+    standing: Any = None  # StandingRules: what the policy makes of a title's record (CONTRACTS §6)
 
 
 def version_status(v: PolicyVersion | SupportDocument, today: date) -> str:
@@ -148,6 +150,7 @@ def version_page(code: str, v: PolicyVersion, data: bureau_data.BureauData, toda
     # Rules bound to their own document are shown with that document (support_pages).
     page.subsidies = [subsidy_row(r, data) for r in reg.subsidy_rules(code, base) if r.support is None]
     page.assessment = reg.assessment_scheme(code, base)
+    page.standing = standing_policy.standing_rules(code, v, data)
     return page
 
 

@@ -130,3 +130,22 @@ def test_the_officer_proposes_revocation_with_the_grounds_the_standing_found(app
     assert revocation.ground_codes == ["assessment"]
     assert revocation.grounds == [{"id": "mile.two_failed_years", "message": "2024、2025 年度连续两年考核不合格",
                                    "citation": {"document": "弥政办发〔2017〕5号", "article": "第十五条", "item": None}}]
+
+
+@pytest.mark.parametrize("code,rule,article", [
+    ("mile", "mile.two_failed_years", "第十五条"),
+    ("kunming", "kunming.failed_rectification", "第十八条"),
+    ("yunnan", "yunnan.fraud", "认定与管理"),
+])
+def test_the_policy_page_shows_what_happens_to_a_title(app, code, rule, article):
+    """Each consequence with its article and the reading applied, as the standing applies it."""
+    client = client_as(app, make_user("officer", [code]))
+    html = client.get(f"/admin/policy/{code}").get_data(as_text=True)
+    row = html[html.index(f'id="standing-rule-{rule}"'):]
+    assert article in row[:row.index("</tr>")]
+
+
+def test_the_policy_page_says_xuzhou_sets_no_consequence(app):
+    """徐政发〔2016〕12号 sets no consequence for a title's record: said, none invented."""
+    html = client_as(app, make_user("officer", ["xuzhou"])).get("/admin/policy/xuzhou").get_data(as_text=True)
+    assert "standing-rule-" not in html and "未规定" in html[html.index("称号的后果"):]
