@@ -60,9 +60,8 @@ def attach(application: Application, material: Material, file, actor=None) -> At
         raise MaterialRefused(code, refused)
     if file is None or not file.filename:
         raise MaterialRefused(code, "请选择要上传的文件")
-    saved = None
-    try:
-        saved = uploads.save(file, key=code, actor=actor, application_id=application.id, material=code)
+    with uploads.transaction(code) as stored:
+        saved = stored.file(file, key=code, actor=actor, application_id=application.id, material=code)
         replaced = db.session.scalars(select(Attachment).where(
             Attachment.application_id == application.id, Attachment.material == code,
             Attachment.id != saved.id)).all()
@@ -73,16 +72,6 @@ def attach(application: Application, material: Material, file, actor=None) -> At
                      file=saved.original_name, sha256=saved.sha256, size=saved.size,
                      replaced=[p.sha256 for p in replaced])
         db.session.commit()
-    except uploads.UploadError:
-        db.session.rollback()
-        raise
-    except Exception as exc:
-        db.session.rollback()
-        uploads.discard(saved)
-        if not uploads.is_storage_full(exc):  # e.g. SQLite's "database or disk is full" at commit
-            raise
-        uploads.log_storage_full(exc, f"upload of material {code} (commit)")
-        raise MaterialRefused(code, uploads.STORAGE_FULL) from exc
     for previous in replaced:
         uploads.discard(previous)
     return saved

@@ -380,10 +380,10 @@ def record_agency(rnd: AssessmentRound, actor, agency: Any, grades: dict[str, An
         errors["report"] = "请上传社会机构的评价报告"
     if errors:
         raise AssessmentRefused("agency", "请更正标出的栏目", errors)
-    saved = None
-    try:
+    with uploads.transaction("report") as stored:
+        saved = None
         if has_file:
-            saved = uploads.save(report, key="report", actor=actor)
+            saved = stored.file(report, key="report", actor=actor)
             rnd.report_attachment_id = saved.id
         rnd.agency = name
         for found in rnd.assessments:
@@ -393,13 +393,6 @@ def record_agency(rnd: AssessmentRound, actor, agency: Any, grades: dict[str, An
                      file=saved.original_name if saved else None, sha256=saved.sha256 if saved else None,
                      grades={str(a.recognition_id): a.grade for a in rnd.assessments})
         _commit()
-    except uploads.UploadError:
-        db.session.rollback()
-        raise
-    except Exception:
-        db.session.rollback()
-        uploads.discard(saved)
-        raise
     return rnd
 
 

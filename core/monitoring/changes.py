@@ -238,9 +238,8 @@ def file_change(user, recognition_id: Any, kind: Any, changed_on: Any, descripti
     text = _text("description", description, required=True, what="变更情况说明")
     if evidence is None or not getattr(evidence, "filename", ""):
         raise ChangeRefused("evidence", "请上传变更的证明材料")
-    saved = None
-    try:
-        saved = uploads.save(evidence, key="evidence", actor=user)
+    with uploads.transaction("evidence") as stored:
+        saved = stored.file(evidence, key="evidence", actor=user)
         change = found or ChangeReport(recognition_id=title.id, jurisdiction=title.jurisdiction, kind=kind,
                                        changed_on=changed_on, due_on=due_on_for(title.jurisdiction, changed_on))
         before = found.status if found else None
@@ -253,13 +252,6 @@ def file_change(user, recognition_id: Any, kind: Any, changed_on: Any, descripti
                      due_on=change.due_on.isoformat() if change.due_on else None, late=is_late(change),
                      file=saved.original_name, sha256=saved.sha256)
         db.session.commit()
-    except uploads.UploadError:
-        db.session.rollback()
-        raise
-    except Exception:
-        db.session.rollback()
-        uploads.discard(saved)
-        raise
     return change
 
 
@@ -271,22 +263,15 @@ def resubmit(user, change: ChangeReport, description: Any, evidence=None) -> Cha
     if change.status != "returned":
         raise ChangeRefused("action", "只有退回的变更报告可以修改后重新报告")
     text = _text("description", description, required=True, what="变更情况说明")
-    saved = None
-    try:
+    with uploads.transaction("evidence") as stored:
+        saved = None
         if evidence is not None and getattr(evidence, "filename", ""):
-            saved = uploads.save(evidence, key="evidence", actor=user)
+            saved = stored.file(evidence, key="evidence", actor=user)
             change.attachment_id = saved.id
         change.description, change.status = text, "reported"
         audit.record("change_report.resubmit", change, actor=user, from_state="returned", to_state="reported",
                      file=saved.original_name if saved else None)
         db.session.commit()
-    except uploads.UploadError:
-        db.session.rollback()
-        raise
-    except Exception:
-        db.session.rollback()
-        uploads.discard(saved)
-        raise
     return change
 
 

@@ -77,10 +77,10 @@ def record(user, recognition: Recognition, kind: Any, found_on: Any, evidence: A
         raise FindingRefused("found_on", f"发现日期不能早于认定日期 {recognition.granted_on.isoformat()}")
     text = _text("evidence", evidence, "问题事实及证据", MAX_TEXT)
     where = _text("source", source, "信息来源", MAX_SOURCE, required=False) or None
-    saved = None
-    try:
+    with uploads.transaction("upload") as stored:
+        saved = None
         if upload is not None and getattr(upload, "filename", ""):
-            saved = uploads.save(upload, key="upload", actor=user)
+            saved = stored.file(upload, key="upload", actor=user)
         finding = Finding(recognition_id=recognition.id, jurisdiction=recognition.jurisdiction, kind=kind,
                           found_on=found_on, evidence=text, source=where, recorded_by_id=user.id,
                           attachment_id=saved.id if saved else None)
@@ -91,13 +91,6 @@ def record(user, recognition: Recognition, kind: Any, found_on: Any, evidence: A
                      ground=ground_text(recognition.jurisdiction, kind, found_on),
                      file=saved.original_name if saved else None, sha256=saved.sha256 if saved else None)
         db.session.commit()
-    except uploads.UploadError:
-        db.session.rollback()
-        raise
-    except Exception:
-        db.session.rollback()
-        uploads.discard(saved)
-        raise
     return finding
 
 

@@ -222,10 +222,10 @@ def file_report(user, rect: Rectification, report: Any, evidence) -> Rectificati
     has_file = evidence is not None and getattr(evidence, "filename", "")
     if not has_file and rect.report_attachment_id is None:
         raise RectificationRefused("evidence", "请上传整改的证明材料")
-    saved = None
-    try:
+    with uploads.transaction("evidence") as stored:
+        saved = None
         if has_file:
-            saved = uploads.save(evidence, key="evidence", actor=user)
+            saved = stored.file(evidence, key="evidence", actor=user)
             rect.report_attachment_id = saved.id
         before = rect.status
         rect.report, rect.status = text, "reported"
@@ -234,13 +234,6 @@ def file_report(user, rect: Rectification, report: Any, evidence) -> Rectificati
                      late=is_late(rect), file=saved.original_name if saved else None,
                      sha256=saved.sha256 if saved else None)
         _commit_or_refuse()
-    except uploads.UploadError:
-        db.session.rollback()
-        raise
-    except Exception:
-        db.session.rollback()
-        uploads.discard(saved)
-        raise
     return rect
 
 

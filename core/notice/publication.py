@@ -190,31 +190,27 @@ def file_objection(notice: PublicNotice, *, name: str, contact: str, content: st
     if _recent_from(client_address) >= limit:  # before any file is stored
         db.session.rollback()  # ends the transaction, and its lock
         raise refused
-    attachment = None
     try:
-        if upload is not None and upload.filename:
-            attachment = uploads.save(upload, key="attachment")
-        objection = Objection(notice_id=notice.id, application_id=application_id, name=name, contact=contact,
-                              content=content, attachment_id=attachment.id if attachment else None,
-                              client_address=client_address or "-", status="open")
-        db.session.add(objection)
-        db.session.flush()
-        objection.receipt_number = receipt_number(today, objection.id)
-        if _recent_from(client_address) > limit:  # counted again with this one written (SQLite)
-            raise refused
-        # The contact is not copied into the audit log: officers read it on the objection.
-        audit.record("objection.file", objection, jurisdiction=notice.jurisdiction, actor=None,
-                     to_state="open", notice_id=notice.id, application_id=application_id,
-                     receipt_number=objection.receipt_number,
-                     attachment_sha256=attachment.sha256 if attachment else None)
-        db.session.commit()
-    except uploads.UploadError as exc:
-        db.session.rollback()
+        with uploads.transaction("attachment") as stored:
+            attachment = None
+            if upload is not None and upload.filename:
+                attachment = stored.file(upload, key="attachment")
+            objection = Objection(notice_id=notice.id, application_id=application_id, name=name, contact=contact,
+                                  content=content, attachment_id=attachment.id if attachment else None,
+                                  client_address=client_address or "-", status="open")
+            db.session.add(objection)
+            db.session.flush()
+            objection.receipt_number = receipt_number(today, objection.id)
+            if _recent_from(client_address) > limit:  # counted again with this one written (SQLite)
+                raise refused
+            # The contact is not copied into the audit log: officers read it on the objection.
+            audit.record("objection.file", objection, jurisdiction=notice.jurisdiction, actor=None,
+                         to_state="open", notice_id=notice.id, application_id=application_id,
+                         receipt_number=objection.receipt_number,
+                         attachment_sha256=attachment.sha256 if attachment else None)
+            db.session.commit()
+    except uploads.UploadError as exc:  # refused, or storage found full: nothing kept
         raise WorkflowError(exc.key, exc.message) from None
-    except Exception:
-        db.session.rollback()
-        uploads.discard(attachment)
-        raise
     return objection
 
 

@@ -37,6 +37,8 @@ import os
 import re
 import secrets
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -300,6 +302,42 @@ def discard(attachment: Attachment | None) -> None:
     """Remove the stored file of an attachment whose transaction was rolled back."""
     if attachment is not None:
         path_of(attachment).unlink(missing_ok=True)
+
+
+class Saved:
+    """The files one transaction saved (``uploads.transaction``): ``saved.file(upload, …)`` is
+    :func:`save`, remembered so that a failed transaction removes it."""
+
+    def __init__(self) -> None:
+        self.files: list[Attachment] = []
+
+    def file(self, upload: FileStorage, **options) -> Attachment:
+        attachment = save(upload, **options)
+        self.files.append(attachment)
+        return attachment
+
+
+@contextmanager
+def transaction(key: str = "attachment") -> Iterator[Saved]:
+    """A change whose uploads live and die with it; the block commits.  A refused upload
+    (:class:`UploadError`, nothing stored) rolls the session back.  Any other failure rolls it
+    back and removes the files the block saved; a database or disk found full at commit (SQLite's
+    "database or disk is full") is refused as :class:`StorageFull` on ``key``, as a full disk is
+    while saving — so no change leaves a row without its file or a file without its row."""
+    saved = Saved()
+    try:
+        yield saved
+    except UploadError:
+        db.session.rollback()
+        raise
+    except Exception as exc:
+        db.session.rollback()
+        for attachment in saved.files:
+            discard(attachment)
+        if not is_storage_full(exc):
+            raise
+        log_storage_full(exc, f"upload on {key!r} (commit)")
+        raise StorageFull(key) from exc
 
 
 KINDS = (PDF, PNG, JPEG, DOCX, XLSX, DOC, XLS)
