@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from sqlalchemy import or_, select
 
-from core.monitoring import changes, windows
+from core.monitoring import changes, findings, rectifications, windows
 from core.platform.extensions import db
-from core.platform.models import Assessment, AssessmentRound, Finding, Recognition, Rectification
+from core.platform.models import Assessment, AssessmentRound, Recognition
 
 #: rounds whose grades are results (the leader approved them)
 DECIDED_ROUNDS = ("approved", "published")
@@ -34,28 +34,15 @@ def assessments_of(title: Recognition) -> list[dict]:
     return [{"year": a.year, "grade": a.grade} for a in rows]
 
 
-def rectifications_of(title: Recognition) -> list[dict]:
-    rows = db.session.scalars(select(Rectification).where(Rectification.recognition_id == title.id)
-                              .order_by(Rectification.ordered_on, Rectification.id))
-    return [{"ordered_on": r.ordered_on.isoformat(), "deadline": r.deadline.isoformat(), "result": r.result}
-            for r in rows]
-
-
-def findings_of(title: Recognition) -> list[dict]:
-    rows = db.session.scalars(select(Finding).where(Finding.recognition_id == title.id)
-                              .order_by(Finding.found_on, Finding.id))
-    return [{"kind": f.kind, "found_on": f.found_on.isoformat()} for f in rows]
-
-
 def history_of(title: Recognition) -> dict:
     """The §6 HISTORY object of ``title``."""
     return {
         "recognized_on": title.granted_on.isoformat(),
         "assessments": assessments_of(title),
-        "rectifications": rectifications_of(title),
+        "rectifications": rectifications.history(title.id),
         "statistics": windows.history(title),
         "changes": changes.history(title.id),
-        "findings": findings_of(title),
+        "findings": findings.history(title.id),
         "revoked_on": title.revoked_on.isoformat() if title.revoked_on else None,
         "revocation_grounds": list(title.revocation_grounds or []) if title.revoked_on else [],
     }
