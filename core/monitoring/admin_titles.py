@@ -32,12 +32,12 @@ class TitlesView(StaffAccessMixin, BaseView):
 
     @expose("/")
     def index(self):
-        only = request.args.get("standing") or None
-        if only not in title_standing.SEVERITY:
-            only = None
+        chosen = request.args.get("standing") or None
+        if chosen not in title_standing.SEVERITY:
+            chosen = None
         today = clock.today()
-        rows = title_standing.needing_attention(current_user, today, only=only)
-        return self.render("admin/titles.html", rows=rows, only=only, today=today, labels=labels,
+        rows = title_standing.needing_attention(current_user, today, only=chosen)
+        return self.render("admin/titles.html", rows=rows, chosen=chosen, today=today, labels=labels,
                            choices=[s for s in title_standing.SEVERITY if s != "good"])
 
     @expose("/<int:title_id>")
