@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader
+from werkzeug.routing import IntegerConverter
 
 from core.platform import config as config_module
 from core.platform import error_pages
@@ -33,6 +34,15 @@ def instance_folder() -> Path:
     return Path(os.environ.get("ZHONGCHUANG_INSTANCE") or Path.cwd() / "instance").resolve()
 
 
+class RowId(IntegerConverter):
+    """``<int:…>`` in every URL: a number no row id can be (beyond PostgreSQL's ``integer``) is a
+    404, not a database error (SQLite's OverflowError) answered with a 500."""
+
+    def __init__(self, url_map, **options) -> None:
+        options.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, **options)
+
+
 def create_app(test_config: dict | None = None, *, registry: Registry | None = None, web: bool = True) -> Flask:
     """The site; with ``web=False`` the core app the commands run on (issue 15): configuration,
     logging, the database, translations, the plugin registry and the registrations — no pages,
@@ -46,6 +56,7 @@ def create_app(test_config: dict | None = None, *, registry: Registry | None = N
         template_folder=str(TEMPLATES),
         static_folder=str(STATIC),
     )
+    app.url_map.converters["int"] = RowId  # before any rule is added
     # The layout first, then each domain package's own pages (core.platform.template_folders).
     app.jinja_loader = ChoiceLoader([FileSystemLoader(str(folder)) for folder in template_folders.folders()])
     app.config.update(config_module.load(instance_path))

@@ -183,6 +183,10 @@ class AssessmentDeskView(StaffAccessMixin, BaseView):
     @expose("/round/<int:round_id>/report")
     def report(self, round_id: int):
         rnd = self._scoped(round_id)
+        me = assessments.scorer_of(rnd, current_user)
+        if current_user.role == roles.EXPERT and (me is None or me.no_conflict_declared_at is None
+                                                   or me.conflict_declared_at is not None):
+            abort(403)  # an expert reads the round only having declared no conflict, as for the review
         attachment = db.session.get(Attachment, rnd.report_attachment_id) if rnd.report_attachment_id else None
         if attachment is None:
             abort(404)

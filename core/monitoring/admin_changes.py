@@ -115,7 +115,7 @@ class ChangeReportsView(StaffAccessMixin, BaseView):
         form = request.form
         typed = {k: form.get(k, "") for k in ("recognition_id", "kind", "changed_on", "description")}
         chosen = typed["recognition_id"]
-        recognition = db.session.get(Recognition, int(chosen)) if chosen.isdigit() else None
+        recognition = db.session.get(Recognition, int(chosen)) if chosen.isascii() and chosen.isdigit() and len(chosen) < 10 else None
         if recognition is not None and recognition.jurisdiction not in visible_codes(current_user):
             abort(404)
         if recognition is None:

@@ -55,7 +55,7 @@ class FindingsView(StaffAccessMixin, BaseView):
             abort(403)
         typed = {k: request.form.get(k, "") for k in FIELDS}
         chosen = typed["recognition_id"]
-        recognition = db.session.get(Recognition, int(chosen)) if chosen.isdigit() else None
+        recognition = db.session.get(Recognition, int(chosen)) if chosen.isascii() and chosen.isdigit() and len(chosen) < 10 else None
         if recognition is None or recognition not in found_titles(current_user):
             return self._index(typed=typed, errors={"recognition_id": "请选择本辖区有效的认定称号"}, status=400)
         try:

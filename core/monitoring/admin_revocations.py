@@ -69,7 +69,7 @@ class RevocationsView(StaffAccessMixin, BaseView):
         if current_user.role != roles.OFFICER:
             abort(403)
         chosen = request.values.get("recognition_id", "")
-        title = db.session.get(Recognition, int(chosen)) if chosen.isdigit() else None
+        title = db.session.get(Recognition, int(chosen)) if chosen.isascii() and chosen.isdigit() and len(chosen) < 10 else None
         if title is None or title not in revocations.proposable_titles(current_user):
             abort(404)
         return title

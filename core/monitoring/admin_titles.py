@@ -24,7 +24,8 @@ from core.platform import clock, labels
 from core.platform.extensions import db
 from core.platform.models import AuditEvent
 
-READ_ROLES = (roles.OFFICER, roles.LEADER, roles.ADMIN, roles.RECOMMENDER)
+# the bureau's own record (findings, money, audit trail): not a recommender's
+READ_ROLES = (roles.OFFICER, roles.LEADER, roles.ADMIN)
 
 
 class TitlesView(StaffAccessMixin, BaseView):

@@ -154,3 +154,17 @@ def test_settings_page_refuses_bad_weights_next_to_the_field_keeping_them(app, p
     html = answer.get_data(as_text=True)
     assert answer.status_code == 200 and "缺少维度" in html and "社会协作能力" in html
     assert "carrying_capacity" in html  # what was typed stays
+
+
+def test_an_expert_who_declared_a_conflict_reads_nothing_of_the_round(app, people):
+    """The same declaration as the review: having declared a conflict of interest, the expert is
+    told so, and the round's results and the agency's report stay closed to him."""
+    from core.monitoring import assessments
+
+    rnd = assessments.open_round("mile", 2025, people["officer"])
+    assessments.assign_scorer(rnd, people["expert"].id, people["officer"])
+    assessments.declare(rnd, people["expert"], conflict=True, note="本人任该空间创业导师")
+    client = signed_in(app, people["expert"])
+    page = client.get(f"{DESK}round/{rnd.id}").get_data(as_text=True)
+    assert "您已声明存在利益冲突" in page and 'id="assessments"' not in page
+    assert client.get(f"{DESK}round/{rnd.id}/report").status_code == 403

@@ -149,3 +149,27 @@ def test_the_policy_page_says_xuzhou_sets_no_consequence(app):
     """徐政发〔2016〕12号 sets no consequence for a title's record: said, none invented."""
     html = client_as(app, make_user("officer", ["xuzhou"])).get("/admin/policy/xuzhou").get_data(as_text=True)
     assert "standing-rule-" not in html and "未规定" in html[html.index("称号的后果"):]
+
+
+def test_the_holder_does_not_read_the_bureaus_findings(app):
+    """Findings are the bureau's working record (docs/revocation.md): the holder's page shows the
+    standing and its grounds, not the list of findings; the bureau's page does."""
+    title = make_title("yunnan", granted_on=date(2023, 5, 1))
+    db.session.add(Finding(recognition_id=title.id, jurisdiction="yunnan", kind="cannot_operate",
+                           found_on=date(2026, 1, 10), evidence="孵化区停用"))
+    db.session.commit()
+    clock.freeze(date(2026, 2, 1))
+    holder = make_user("applicant", organisation_id=title.space.organisation_id)
+    assert 'id="record-findings"' not in client_as(app, holder).get(f"/portal/titles/{title.id}").get_data(as_text=True)
+    staff = client_as(app, make_user("officer", ["yunnan"])).get(f"/admin/titles/{title.id}").get_data(as_text=True)
+    assert 'id="record-findings"' in staff
+
+
+def test_a_recommender_has_no_title_page_and_odd_ids_are_not_found(app, mile_titles):
+    due, _, _ = mile_titles
+    recommender = make_user("recommender", ["mile"], region_prefix="5325")
+    assert client_as(app, recommender).get(f"/admin/titles/{due.id}").status_code == 403
+    officer = client_as(app, make_user("officer", ["mile"]))
+    for url in ("/admin/titles/99999999999999999999999", "/admin/rectifications/99999999999999999999999",
+                "/admin/revocations/new?recognition_id=%C2%B2"):
+        assert officer.get(url).status_code == 404, url
