@@ -766,7 +766,8 @@ def _ensure_change_reports(report: DemoReport) -> None:
                                                         Recognition.jurisdiction == "yunnan")) if space else None
     if title is None or db.session.scalar(select(ChangeReport.id).where(ChangeReport.recognition_id == title.id)):
         return
-    today = clock.today()
+    # inside 云科规〔2021〕1号's period: a change made after it lapsed has no period to report in
+    today = min(clock.today(), YUNNAN_LAST_DAY)
     officer = db.session.scalar(select(User).where(User.login == demo_login(OFFICER, "yunnan")))
     with clock.on(today - timedelta(days=20)):
         change_reports.record_found(officer, title, "area", today - timedelta(days=150),

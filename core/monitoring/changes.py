@@ -62,7 +62,8 @@ class ChangeRefused(Refused):
 @dataclass(frozen=True)
 class ReportPeriod:
     """The period for reporting a change in one jurisdiction: ``months`` (None: none set),
-    ``source`` "policy" (cited), "bureau" (本局设定) or "none", ``citation`` as a dict."""
+    ``source`` "policy" (cited), "bureau" (本局设定), "none", or "no_policy" (no version in force
+    on the day of the change), ``citation`` as a dict."""
 
     months: int | None
     source: str
@@ -75,16 +76,22 @@ class ReportPeriod:
             return f"变更后 {self.months} 个月内报告（{c.get('document', '')} {c.get('article') or ''}{item}）"
         if self.source == "bureau":
             return f"变更后 {self.months} 个月内报告（本局设定，非政策规定）"
+        if self.source == "no_policy":
+            return "变更之日没有有效的政策版本：变更可随时报告，无报告期限"
         return "政策未规定报告期限，本局亦未设定：变更可随时报告，无报告期限"
 
 
 def report_period(code: str, day: date) -> ReportPeriod:
     """The reporting period of ``code`` for a change made on ``day``: ``change_report_months``
-    of the policy version in force that day (else the nearest) with the bureau's setting
-    applied; for a jurisdiction whose versions do not declare it, the bureau's setting alone."""
+    of the policy version in force that day with the bureau's setting applied; for a jurisdiction
+    whose versions do not declare it, the bureau's setting alone.  On a day no version is in force
+    (云科规〔2021〕1号 after 2026-04-03, until its successor is registered) there is none: a lapsed
+    policy is never applied, as the standing (core.monitoring.standing) reads it too."""
     data = bureau_data.load_bureau_data(code)
-    policy = policy_versions.policy_in_force(code, day, data) or policy_versions.nearest_policy(code, day, data)
-    declared = next((p for p in policy.parameters if p.key == PARAMETER), None) if policy else None
+    policy = policy_versions.policy_in_force(code, day, data)
+    if policy is None:
+        return ReportPeriod(None, "no_policy", None)
+    declared = next((p for p in policy.parameters if p.key == PARAMETER), None)
     setting = data.settings.get(PARAMETER)
     usable = setting is not None and out_of_bound(code, PARAMETER, setting.value) is None
     if declared is not None and declared.value is not None and not (usable and setting.value != declared.value):

@@ -253,3 +253,20 @@ def test_yunnan_认定与管理_a_bureau_value_other_than_three_months_is_the_bu
     set_bureau_setting("yunnan", "change_report_months", 4, document="云科函〔2026〕2号")
     period = changes.report_period("yunnan", date(2026, 1, 1))
     assert (period.months, period.source) == (4, "bureau") and "本局设定" in period.text()
+
+
+@pytest.mark.parametrize("changed_on, due_on", [(date(2026, 4, 3), date(2026, 7, 3)), (date(2026, 4, 4), None)])
+def test_yunnan_a_change_after_the_measures_lapsed_has_no_period_until_a_successor(app, changed_on, due_on):
+    """云科规〔2021〕1号 附则: in force through 2026-04-03.  A change made the next day has no period
+    to report in (a lapsed policy is never applied, as the standing reads it); once the province
+    registers the successor based on it, its three months apply again."""
+    from core.bureau.operations import add_bureau_policy_version
+
+    period = changes.report_period("yunnan", changed_on)
+    assert changes.due_on_for("yunnan", changed_on) == due_on
+    if due_on is None:
+        assert period.source == "no_policy" and "没有有效的政策版本" in period.text()
+        add_bureau_policy_version("yunnan", document="云科规〔2026〕2号", title="云南省众创空间认定管理办法（修订）",
+                                  effective_from=date(2026, 4, 4), based_on="云科规〔2021〕1号",
+                                  actor=make_user("officer", ["yunnan"]))
+        assert changes.due_on_for("yunnan", changed_on) == date(2026, 7, 4)
