@@ -40,6 +40,7 @@ from core.bureau import versions
 from core.bureau.setting_checks import (BAND_GRADES, SCORE_SCALE, SettingsError, check_assessment_bands,
                                         check_assessment_weights)
 from core.monitoring import forms, titles
+from core.monitoring.title_scope import is_leader_of, is_officer_of
 from core.platform import audit, clock, uploads
 from core.platform.errors import Refused
 from core.platform.extensions import db
@@ -167,7 +168,7 @@ def may_score(rnd: AssessmentRound, user) -> bool:
 
 
 def _officer(user, code: str) -> None:
-    if role_of(user) != roles.OFFICER or code not in visible_codes(user):
+    if not is_officer_of(user, code):
         raise AssessmentRefused("action", "只有本辖区的主管部门工作人员可以办理")
 
 
@@ -466,7 +467,7 @@ def submit(rnd: AssessmentRound, actor, expected_version: int | None = None) -> 
 
 
 def _leader(user, code: str) -> None:
-    if role_of(user) != roles.LEADER or code not in visible_codes(user):
+    if not is_leader_of(user, code):
         raise AssessmentRefused("action", "只有本辖区的领导可以审定考核结果")
 
 

@@ -36,6 +36,7 @@ from core.bureau import data as bureau_data
 from core.bureau import versions as policy_versions
 from core.bureau.setting_checks import out_of_bound
 from core.monitoring.forms import form_for
+from core.monitoring.title_scope import is_officer_of
 from core.monitoring.titles import live_titles
 from core.platform import audit, clock, uploads
 from core.platform.labels import CHANGE_KIND_LABELS
@@ -163,10 +164,6 @@ def _region_recommenders(code: str, region: str) -> list[User]:
     return [u for u in staff if u.region_prefix and region.startswith(u.region_prefix)]
 
 
-def _is_officer_of(user, code: str) -> bool:
-    return role_of(user) == roles.OFFICER and code in visible_codes(user)
-
-
 def _may_check(user, change: ChangeReport) -> bool:
     """The 州（市）bureau of the space: a recommender of the jurisdiction whose area covers
     it, or an officer of the jurisdiction when no recommender's area does."""
@@ -176,7 +173,7 @@ def _may_check(user, change: ChangeReport) -> bool:
     region = change.recognition.space.region or ""
     if role_of(user) == roles.RECOMMENDER:
         return bool(user.region_prefix) and region.startswith(user.region_prefix)
-    return _is_officer_of(user, code) and not _region_recommenders(code, region)
+    return is_officer_of(user, code) and not _region_recommenders(code, region)
 
 
 def allowed_actions(user, change: ChangeReport) -> list[str]:
@@ -186,8 +183,8 @@ def allowed_actions(user, change: ChangeReport) -> list[str]:
     if change.status == "reported":
         if mode == "region":
             return ["forward", "return"] if _may_check(user, change) else []
-        return ["accept", "recheck", "return"] if _is_officer_of(user, code) else []
-    if change.status == "forwarded" and mode == "region" and _is_officer_of(user, code):
+        return ["accept", "recheck", "return"] if is_officer_of(user, code) else []
+    if change.status == "forwarded" and mode == "region" and is_officer_of(user, code):
         return ["accept", "recheck"]
     return []
 
@@ -284,7 +281,7 @@ def resubmit(user, change: ChangeReport, description: Any, evidence=None) -> Cha
 
 def record_found(user, recognition: Recognition, kind: Any, changed_on: Any, note: Any) -> ChangeReport:
     """An officer records a change the bureau found that the space never reported."""
-    if not _is_officer_of(user, recognition.jurisdiction):
+    if not is_officer_of(user, recognition.jurisdiction):
         raise ChangeRefused("action", "只有本辖区的主管部门工作人员可以登记发现的变更")
     if recognition.status not in ("active", "rectification"):
         raise ChangeRefused("recognition_id", "该认定称号已撤销")
