@@ -50,6 +50,7 @@ class TitlesView(StaffAccessMixin, BaseView):
         events = db.session.scalars(select(AuditEvent).where(
             AuditEvent.object_type == "Recognition", AuditEvent.object_id == str(title.id))
             .order_by(AuditEvent.id)).all()
-        return self.render("admin/title.html", title=title, answer=title_standing.standing_of(title, today),
-                           history=record.history_of(title), entitlements=title_standing.entitlements_of(title),
+        history = record.history_of(title)
+        return self.render("admin/title.html", title=title, answer=title_standing.standing_of(title, today, history),
+                           history=history, entitlements=title_standing.entitlements_of(title),
                            events=events, today=today, labels=labels)

@@ -39,5 +39,6 @@ def show(title_id: int):
     if title is None:
         abort(404)
     today = clock.today()
-    return render_template("portal/title.html", title=title, answer=title_standing.standing_of(title, today),
-                           history=record.history_of(title), labels=labels, today=today)
+    history = record.history_of(title)
+    return render_template("portal/title.html", title=title, answer=title_standing.standing_of(title, today, history),
+                           history=history, labels=labels, today=today)

@@ -3,8 +3,7 @@
 The standing is the one function of CONTRACTS §6 (core.monitoring.standing) applied to
 the title's record (core.monitoring.record), so a title's page, the officer's list and
 `zhongchuang standing` with the same record give the same answer.  Who may read a title:
-the officers, leaders and the admin of its jurisdiction, a recommender whose area covers
-its space, and the organisation that holds it (an expert none).
+the officers, leaders and the admin of its jurisdiction, and the organisation that holds it.
 """
 from __future__ import annotations
 
@@ -14,32 +13,27 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, false, select
 
-from core.accounts import roles
 from core.accounts.scoping import role_of, visible_codes
 from core.monitoring import record, standing_policy
+from core.monitoring.title_scope import STAFF_READERS, own_titles_criteria
 from core.monitoring.titles import live_criteria
 from core.platform.extensions import db
-from core.platform.models import Recognition, Space, SubsidyEntitlement
+from core.platform.models import Recognition, SubsidyEntitlement
 
 #: most serious first, for the officer's list
 SEVERITY = ("revocation_due", "rectification", "no_policy_in_force", "good")
 
 
 def title_criteria(user) -> ColumnElement[bool]:
-    role = role_of(user)
+    """The titles ``user`` may read: as for their rectifications and revocations
+    (core.monitoring.title_scope) — the bureau's staff their jurisdictions', the applicant his own."""
     codes = visible_codes(user)
-    if role is None or role == roles.EXPERT or not codes:
+    if not codes:
         return false()
     in_jurisdiction = Recognition.jurisdiction.in_(codes)
-    if role == roles.APPLICANT:
-        if user.organisation_id is None:
-            return false()
-        own = select(Space.id).where(Space.organisation_id == user.organisation_id)
-        return in_jurisdiction & Recognition.space_id.in_(own)
-    if role == roles.RECOMMENDER and user.region_prefix:
-        in_area = select(Space.id).where(Space.region.startswith(user.region_prefix, autoescape=True))
-        return in_jurisdiction & Recognition.space_id.in_(in_area)
-    return in_jurisdiction
+    if role_of(user) in STAFF_READERS:
+        return in_jurisdiction
+    return in_jurisdiction & own_titles_criteria(user)
 
 
 def visible_title(title_id: Any, user) -> Recognition | None:
@@ -50,9 +44,11 @@ def visible_title(title_id: Any, user) -> Recognition | None:
     return db.session.scalars(select(Recognition).where(Recognition.id == title_id, title_criteria(user))).one_or_none()
 
 
-def standing_of(title: Recognition, as_of: date) -> dict:
-    """The §6 answer for ``title`` on ``as_of``."""
-    return standing_policy.standing_of(title.jurisdiction, record.history_of(title), as_of)
+def standing_of(title: Recognition, as_of: date, history: dict | None = None) -> dict:
+    """The §6 answer for ``title`` on ``as_of``; ``history``: its record, when the caller has
+    read it already (a title's page shows both)."""
+    return standing_policy.standing_of(title.jurisdiction, record.history_of(title) if history is None else history,
+                                       as_of)
 
 
 def entitlements_of(title: Recognition) -> list[SubsidyEntitlement]:
