@@ -194,6 +194,46 @@ def zc_standing_rules(jurisdiction, policy):
 
 
 @hookspec
+def zc_overlap_rules(jurisdiction):
+    """The duplicate-support rules ``jurisdiction`` declares (云政办发〔2016〕65号 (十五)
+    “避免多头重复支持”): a list of :class:`core.policy.OverlapRule`, applied to the support of the
+    declaring jurisdiction and of every jurisdiction under it.  Collected.  Declared only where a
+    document asks for it.
+
+    Example::
+
+        @hookimpl
+        def zc_overlap_rules(jurisdiction):
+            if jurisdiction == "yunnan":
+                return [OverlapRule(code="yunnan.same_funding", categories=("space_funding",), ...)]
+    """
+
+
+@hookspec
+def zc_support_funds(jurisdiction, policy):
+    """The funds the policy sets up to pay the support (a list of
+    :class:`core.policy.SupportFundRule`).  Collected.  A jurisdiction whose documents set up
+    none answers nothing: its bureau registers a fund with its own amount.
+    """
+
+
+@hookspec
+def zc_title_prerequisites(jurisdiction, policy):
+    """Support that the policy gives only to a space holding another title (a list of
+    :class:`core.policy.TitlePrerequisite`).  Collected.  Used only where a document says so.
+
+    Example::
+
+        @hookimpl
+        def zc_title_prerequisites(jurisdiction, policy):
+            if jurisdiction == "mile":
+                return [TitlePrerequisite(code="mile.provincial_or_prefecture_title",
+                                          applies_to="mile.project_funds",
+                                          levels=("provincial", "municipal"), ...)]
+    """
+
+
+@hookspec
 def zc_statistics_form(jurisdiction, year):
     """The annual statistics return (年度统计数据) of ``jurisdiction`` for ``year`` (int).
 

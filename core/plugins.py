@@ -19,6 +19,9 @@ import pluggy
 from core import hookspecs
 from core.policy import (
     AssessmentScheme,
+    OverlapRule,
+    SupportFundRule,
+    TitlePrerequisite,
     Criterion,
     Jurisdiction,
     Material,
@@ -162,6 +165,16 @@ class Registry:
 
     def subsidy_rules(self, code: str, policy: PolicyVersion) -> list[SubsidyRule]:
         return [r for answer in self.pm.hook.zc_subsidy_rules(jurisdiction=code, policy=policy) for r in answer]
+
+    def overlap_rules(self, code: str) -> list[OverlapRule]:
+        return [r for answer in self.pm.hook.zc_overlap_rules(jurisdiction=code) for r in answer or ()]
+
+    def support_funds(self, code: str, policy: PolicyVersion) -> list[SupportFundRule]:
+        return [f for answer in self.pm.hook.zc_support_funds(jurisdiction=code, policy=policy) for f in answer or ()]
+
+    def title_prerequisites(self, code: str, policy: PolicyVersion) -> list[TitlePrerequisite]:
+        return [p for answer in self.pm.hook.zc_title_prerequisites(jurisdiction=code, policy=policy)
+                for p in answer or ()]
 
     def assessment_scheme(self, code: str, policy: PolicyVersion) -> AssessmentScheme | None:
         return self.pm.hook.zc_assessment_scheme(jurisdiction=code, policy=policy)

@@ -242,6 +242,9 @@ class SubsidyRule:
     approximate: bool = False
     reading: str = ""
     support: SupportDocument | None = None
+    #: the kind of support across jurisdictions (:data:`SUPPORT_CATEGORIES`), so duplicate support
+    #: can be compared (云政办发〔2016〕65号 (十五)); None: not money to compare (tax, priority…)
+    category: str | None = None
 
     def in_force_on(self, day: date) -> bool:
         """For a rule bound to its own document: is that document in force on ``day``?
@@ -256,6 +259,61 @@ class SubsidyRule:
         if self.grades is not None and grade not in self.grades:
             return False
         return True
+
+
+# Kinds of support that are compared across jurisdictions (a reading of each rule, shown on the
+# policy page with the rule): money for building and running the space (建设引导资金, 房租、宽带等
+# 运行补助), a one-time award for a title (认定奖励), an award for an assessment grade (考核奖补).
+SUPPORT_CATEGORIES = ("space_funding", "title_award", "assessment_award")
+
+
+@dataclass(frozen=True, slots=True)
+class OverlapRule:
+    """A duplicate-support rule, as data: two entitlements of the same space (or the same
+    organisation, ``same="organisation"``) of one of ``categories``, from two different
+    jurisdictions (``different_levels``) governed by the declaring jurisdiction (itself and the
+    jurisdictions under it, ``Jurisdiction.parent``), whose years lie within N years of each other:
+    N is the declaring bureau's setting ``years_setting`` (no document sets one; unset: any years).
+    A flag asks the approving officer for a written justification; it prohibits nothing."""
+
+    code: str
+    message: str
+    citation: Citation
+    categories: tuple[str, ...]
+    same: Literal["space", "organisation"] = "space"
+    different_levels: bool = True
+    years_setting: str | None = None
+    reading: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SupportFundRule:
+    """A fund the document sets up for the support (徐政发〔2016〕12号 五（一） 2000 万元
+    市众创空间奖补资金): its name, amount and article.  The bureau opens it per year
+    (core.money.funds); where no document fixes an amount the bureau's is used and shown as such."""
+
+    code: str
+    name: str
+    citation: Citation
+    amount_cny: int | None = None
+    reading: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TitlePrerequisite:
+    """Support that a document gives only to a space holding another title: the rule
+    ``applies_to`` (a :class:`SubsidyRule` code) is owed only while the space holds a live title
+    at one of ``levels`` — granted in this deployment or recorded as won elsewhere — and, with
+    ``elsewhere``, not the declaring jurisdiction's own (弥政办发〔2017〕5号 二（四） “对通过省州级认定的
+    众创空间”)."""
+
+    code: str
+    applies_to: str
+    levels: tuple[str, ...]
+    citation: Citation
+    message: str
+    elsewhere: bool = True
+    reading: str = ""
 
 
 @dataclass(frozen=True, slots=True)

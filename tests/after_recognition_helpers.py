@@ -34,7 +34,8 @@ def unqualified(title, year: int) -> Assessment:
 
 
 def entitlement(title, status: str, amount: int = 100000, paid_on: date | None = None) -> SubsidyEntitlement:
-    row = SubsidyEntitlement(recognition_id=title.id, jurisdiction=title.jurisdiction, rule_code="test",
+    row = SubsidyEntitlement(recognition_id=title.id, space_id=title.space_id, year=title.granted_on.year,
+                             jurisdiction=title.jurisdiction, rule_code="test",
                              kind="认定补助", amount_cny=amount, citation={}, status=status, paid_on=paid_on)
     db.session.add(row)
     db.session.commit()

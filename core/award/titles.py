@@ -198,7 +198,8 @@ def grant(application: Application, actor, today: date) -> Recognition:
         owed = entitlements(juris.code, "recognized", level=level, as_of=today, policy=policy)
         for item in owed["entitlements"]:
             db.session.add(SubsidyEntitlement(
-                recognition_id=recognition.id, jurisdiction=juris.code, rule_code=item["rule"],
+                recognition_id=recognition.id, space_id=recognition.space_id, year=today.year,
+                jurisdiction=juris.code, rule_code=item["rule"],
                 kind=item["kind"], amount_cny=item["amount_cny"], citation=item["citation"],
                 note=item["note"] or None, status="pending",
             ))

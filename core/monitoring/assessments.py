@@ -505,6 +505,7 @@ def approve(rnd: AssessmentRound, actor, opinion: Any, expected_version: int | N
             if exists is not None:  # the table's unique (assessment_id, rule_code) refuses it anyway
                 continue
             row = SubsidyEntitlement(recognition_id=a.recognition_id, assessment_id=a.id, jurisdiction=rnd.jurisdiction,
+                                     space_id=a.recognition.space_id, year=rnd.year,
                                      rule_code=item["rule"], kind=item["kind"], amount_cny=item["amount_cny"],
                                      citation=item["citation"], status="pending",
                                      note=_entitlement_note(rnd.year, a.grade, item["note"]))

@@ -77,10 +77,20 @@ RECTIFICATION_RESULT_LABELS = {"passed": _l("Passed"), "failed": _l("Failed")}
 
 # Subsidies owed under the plugins' subsidy rules.
 SUBSIDY_STATUS_LABELS = {
-    "pending": _l("To be paid"),
+    "pending": _l("Awaiting approval"),
+    "approved": _l("Approved, to be paid"),
     "paid": _l("Paid"),
     "cancelled": _l("Cancelled"),
 }
+# --- issue 18: money after the award (core.money) ---
+SUPPORT_CATEGORY_LABELS = {
+    "space_funding": _l("Funding for building and running the space"),
+    "title_award": _l("One-time award for a title"),
+    "assessment_award": _l("Award for an assessment grade"),
+}
+FUND_SOURCE_LABELS = {"policy": _l("Amount fixed by the document"), "bureau": _l("Amount set by the bureau")}
+EXTERNAL_TITLE_STATUS_LABELS = {"active": _l("In force"), "withdrawn": _l("Record withdrawn")}
+# --- end issue 18 money ---
 
 # Public notices (公示) and the objections to them.
 NOTICE_STATUS_LABELS = {"open": _l("Open"), "closed": _l("Closed")}
@@ -188,6 +198,10 @@ OBJECT_TYPE_LABELS = {
     "Finding": _l("Finding"),
     "Rectification": _l("Rectification order"),
     "Revocation": _l("Revocation of a title"),
+    # --- issue 18: money ---
+    "SupportFund": _l("Support fund"),
+    "ExternalTitle": _l("Title won elsewhere"),
+    # --- end issue 18 money ---
     "demo": _l("Demonstration data"),
     "-": "",
 }
@@ -257,6 +271,16 @@ AUDIT_ACTION_LABELS = {
     "recognition.status": _l("Status of the title changed"),
     "subsidy.cancel": _l("Unpaid subsidy cancelled after revocation"),
     "subsidy.flag_paid": _l("Paid subsidy flagged after revocation"),
+    # --- issue 18: money (core.money); each helper adds its actions here ---
+    "subsidy.approve": _l("Subsidy approved"),
+    "subsidy.pay": _l("Subsidy payment recorded"),
+    "subsidy.cancel_by_officer": _l("Subsidy cancelled"),
+    "subsidy.create": _l("Subsidy created"),
+    "fund.open": _l("Support fund registered"),
+    "fund.amend": _l("Support fund amended"),
+    "external_title.record": _l("Title won elsewhere recorded"),
+    "external_title.withdraw": _l("Record of a title won elsewhere withdrawn"),
+    # --- end issue 18 money ---
     "calendar_year.set": _l("Holiday arrangement of a year set"),
     "criteria.manual_judgement": _l("Criterion judged"),
     "demo.load": _l("Demonstration data loaded"),
@@ -509,6 +533,8 @@ assessment_grade_label = _labeller(ASSESSMENT_GRADE_LABELS)
 rectification_result_label = _labeller(RECTIFICATION_RESULT_LABELS)
 finding_kind_label = _labeller(FINDING_KIND_LABELS)
 subsidy_status_label = _labeller(SUBSIDY_STATUS_LABELS)
+support_category_label = _labeller(SUPPORT_CATEGORY_LABELS)
+fund_source_label = _labeller(FUND_SOURCE_LABELS)
 notice_status_label = _labeller(NOTICE_STATUS_LABELS)
 objection_status_label = _labeller(OBJECTION_STATUS_LABELS)
 object_type_label = _labeller(OBJECT_TYPE_LABELS)

@@ -630,23 +630,98 @@ class CertificateSequence(db.Model):
 
 
 class SubsidyEntitlement(TimestampMixin, db.Model):
-    """Money (or support without a fixed amount) owed for an event, pending payment."""
+    """Money (or support without a fixed amount) owed for an event, and its life
+    (core.money.lifecycle): pending → approved → paid, or cancelled.  It hangs on a title of
+    this deployment (``recognition_id``) or on a title won elsewhere that the bureau recorded
+    (``external_title_id``); ``space_id`` and ``year`` (the event's) serve the duplicate-support
+    view across jurisdictions (云政办发〔2016〕65号 (十五))."""
 
     __tablename__ = "subsidy_entitlements"
-    # an assessment's grade gives each rule's money once (core.monitoring.assessments.approve)
-    __table_args__ = (UniqueConstraint("assessment_id", "rule_code"),)
+    # an assessment's grade gives each rule's money once (core.monitoring.assessments.approve);
+    # a title won elsewhere gives each rule's money once too (core.money.external_titles)
+    __table_args__ = (UniqueConstraint("assessment_id", "rule_code"),
+                      UniqueConstraint("external_title_id", "rule_code"))
     id: Mapped[int] = mapped_column(primary_key=True)
-    recognition_id: Mapped[int] = mapped_column(ForeignKey("recognitions.id"), index=True)
+    recognition_id: Mapped[int | None] = mapped_column(ForeignKey("recognitions.id"), index=True)
+    external_title_id: Mapped[int | None] = mapped_column(ForeignKey("external_titles.id"), index=True)
     # the annual assessment an ``evaluated`` entitlement was approved on (None: the award's)
     assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessments.id"))
+    space_id: Mapped[int | None] = mapped_column(ForeignKey("spaces.id"), index=True)
+    year: Mapped[int | None] = mapped_column(Integer)
     jurisdiction: Mapped[str] = mapped_column(String(32), index=True)
     rule_code: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(200))
     amount_cny: Mapped[int | None] = mapped_column(Integer)
     citation: Mapped[dict] = mapped_column(JSONType, default=dict)
     note: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(32), default="pending")  # pending | paid | cancelled
+    status: Mapped[str] = mapped_column(String(32), default="pending")  # pending | approved | paid | cancelled
+    # approval: the amount approved (the entitlement's, or the bureau's where the policy fixes none),
+    # the fund it is charged to, a leader's reason for going beyond the fund, the overlaps flagged
+    # at approval and the officer's written justification
+    approved_amount_cny: Mapped[int | None] = mapped_column(Integer)
+    approved_on: Mapped[date | None] = mapped_column(Date)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    fund_id: Mapped[int | None] = mapped_column(ForeignKey("support_funds.id"), index=True)
+    budget_override_reason: Mapped[str | None] = mapped_column(Text)
+    overlap_flags: Mapped[list] = mapped_column(JSON().with_variant(JSONB(), "postgresql"), default=list)
+    overlap_justification: Mapped[str | None] = mapped_column(Text)
+    # payment
     paid_on: Mapped[date | None] = mapped_column(Date)
+    paid_amount_cny: Mapped[int | None] = mapped_column(Integer)
+    voucher_number: Mapped[str | None] = mapped_column(String(64))
+    paying_body: Mapped[str | None] = mapped_column(String(200))
+    payment_difference_reason: Mapped[str | None] = mapped_column(Text)
+    paid_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # cancellation
+    cancelled_on: Mapped[date | None] = mapped_column(Date)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class SupportFund(TimestampMixin, db.Model):
+    """A jurisdiction's fund for one year (徐政发〔2016〕12号 五（一） 2000 万元 市众创空间奖补资金):
+    its amount with the article that fixes it (``source`` ``policy``), or the bureau's amount where
+    no document does (``source`` ``bureau``).  Approvals are charged to it (core.money.funds)."""
+
+    __tablename__ = "support_funds"
+    __table_args__ = (UniqueConstraint("jurisdiction", "year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jurisdiction: Mapped[str] = mapped_column(String(32), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    amount_cny: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(16))  # policy | bureau
+    citation: Mapped[dict] = mapped_column(JSONType, default=dict)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ExternalTitle(TimestampMixin, db.Model):
+    """A title the space holds outside this deployment (国家级 科技部 备案, another province's
+    or city's), recorded by a bureau with its document number, date and evidence; it makes the
+    recording jurisdiction's support for that level reachable (徐政发〔2016〕12号 五（一）)."""
+
+    __tablename__ = "external_titles"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id"), index=True)
+    jurisdiction: Mapped[str] = mapped_column(String(32), index=True)  # the bureau that recorded it
+    level: Mapped[str] = mapped_column(String(32))  # national | provincial | municipal
+    awarding_body: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(200))
+    document_number: Mapped[str] = mapped_column(String(100))
+    granted_on: Mapped[date] = mapped_column(Date)
+    evidence_attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(32), default="active")  # active | withdrawn
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
+
+    space: Mapped[Space] = relationship()
 
 
 class StatisticsWindow(TimestampMixin, db.Model):

@@ -12,7 +12,7 @@ MUNICIPAL = ("municipal",)  # the 昆明市众创空间 title is a municipal-lev
 
 RULES = [
     SubsidyRule("kunming.guidance_fund", "众创空间建设引导资金", "recognized", Citation(DOC, "第十三条"),
-                amount_cny=100_000, levels=MUNICIPAL, note="一次性给予，用于众创空间条件建设"),
+                amount_cny=100_000, levels=MUNICIPAL, note="一次性给予，用于众创空间条件建设", category="space_funding"),
     SubsidyRule("kunming.listing_financing", "鼓励挂牌和融资", "recognized", Citation(DOC, "第十四条"),
                 levels=MUNICIPAL,
                 note="鼓励孵化的企业在股权众筹平台、区域股权交易市场、“新三板”进行挂牌和融资"),

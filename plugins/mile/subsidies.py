@@ -4,7 +4,7 @@
 amount (``amount_cny=None``), and the assessment subsidy's amount is a bureau setting.
 """
 from core import hookimpl
-from core.policy import Citation, SubsidyRule
+from core.policy import Citation, SubsidyRule, TitlePrerequisite
 from plugins.mile.policy import DOC, JURISDICTION
 
 # Levels of the title a space holds: 弥勒's own title is municipal (市级); 附件1 also
@@ -17,7 +17,7 @@ RULES = [
     SubsidyRule("mile.assessment_subsidy", "年度考核政策性补助", "evaluated", Citation(DOC, "第十五条"),
                 amount_cny=None, grades=("excellent", "good", "qualified"),
                 note="根据量化打分考核排序给予政策性补助，金额由市农科局设定；考核不合格的限期整改",
-                setting_key="assessment_subsidy_cny"),
+                setting_key="assessment_subsidy_cny", category="assessment_award"),
     SubsidyRule("mile.fiscal_guidance", "财政引导", "recognized", Citation(DOC, "第九条"), levels=OWN,
                 note="协调市级有关部门鼓励创新创业促进就业资金优先支持"),
     SubsidyRule("mile.financial_support", "金融支持", "recognized", Citation(DOC, "第十条"),
@@ -48,3 +48,23 @@ RULES = [
 def zc_subsidy_rules(jurisdiction, policy):
     if jurisdiction == JURISDICTION.code:
         return list(RULES)
+
+
+# 二（四）: "对通过省州级认定的众创空间，积极争取项目资金给予扶持": owed only to a space that holds a
+# 云南省 (省级) or 红河州 (州级, counted as municipal) title — granted in this deployment or recorded
+# as won elsewhere — and not for 弥勒's own title alone.
+PREREQUISITES = [
+    TitlePrerequisite(
+        code="mile.provincial_or_prefecture_title", applies_to="mile.project_funds",
+        levels=PROVINCE_PREFECTURE_CITY, citation=Citation(DOC, "二", "（四）"),
+        message="须持有省级或州级众创空间称号（通过省州级认定）",
+        reading="“通过省州级认定的众创空间”：持有云南省（省级）或红河州（州级）认定称号的众创空间，无论称号由本平台授予"
+                "还是登记为外部称号；仅获弥勒市认定的不在此列",
+    ),
+]
+
+
+@hookimpl
+def zc_title_prerequisites(jurisdiction, policy):
+    if jurisdiction == JURISDICTION.code:
+        return list(PREREQUISITES)

@@ -43,6 +43,7 @@ RULES = (
         citation=Citation(OPINION_NUMBER, SUPPORT, "（九）"),
         note="各级政府综合运用无偿资助、业务奖励、后补助等方式给予持续稳定的补助；未定金额",
         support=OPINION,
+        category="space_funding",
     ),
     SubsidyRule(
         code="yunnan.tax_incentives",
