@@ -25,6 +25,7 @@ COMMANDS = {
     "notice-period": "core.notice.cli",
     "tick": "core.notice.cli",
     "subsidies": "core.award.cli",
+    "support": "core.award.cli",
     "render": "core.documents.cli",
     "statistics": "core.monitoring.cli",
     "standing": "core.monitoring.standing_cli",

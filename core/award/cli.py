@@ -6,6 +6,8 @@ import click
 from flask.cli import with_appcontext
 
 from core.award.entitlements import EVENTS, GRADES, LEVELS, entitlements
+from core.award.support import support_answer
+from core.facts import is_valid_uscc
 from core.bureau.setting_checks import SettingsError
 from core.eligibility.engine import EvaluationError
 from core.facts import FactsError
@@ -47,4 +49,26 @@ def subsidies_command(jurisdiction: str, event: str, level: str | None, grade: s
     run(produce, FactsError, EvaluationError, SettingsError)
 
 
-COMMANDS = [subsidies_command]
+@click.command("support", cls=OneLineCommand)
+@click.option("--uscc", required=True, help="统一社会信用代码（18 位）")
+@click.option("--space-id", "space_id", default=None, help="只看该众创空间（编号）")
+@with_appcontext
+def support_command(uscc: str, space_id: str | None) -> None:
+    """本平台记录的某单位（或众创空间）获得的全部扶持及可能的重复支持 / every support of an
+    organisation across jurisdictions, and the overlaps the duplicate-support rules flag (CONTRACTS §8)."""
+
+    def produce():
+        code = uscc.strip().upper()
+        if not is_valid_uscc(code):
+            raise BadInput(f"--uscc: 不是有效的统一社会信用代码 {uscc!r}（18 位，校验位须符合 GB 32100-2015）")
+        space = None
+        if space_id is not None:
+            if not space_id.isdigit() or not 0 < int(space_id) < 2**31:
+                raise BadInput(f"--space-id: 应为众创空间编号（正整数），实为 {space_id!r}")
+            space = int(space_id)
+        return support_answer(code, space)
+
+    run(produce, FactsError, EvaluationError, SettingsError)
+
+
+COMMANDS = [subsidies_command, support_command]
