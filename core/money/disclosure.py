@@ -30,6 +30,7 @@ from itertools import islice
 from flask_babel import gettext
 from sqlalchemy import case, extract, func, select
 
+from core.monitoring.title_standing import cite
 from core.platform import exports, labels
 from core.platform.extensions import db
 from core.platform.jurisdictions import registry
@@ -56,13 +57,6 @@ class Row:
     approved_on: date | None
     paid_amount_cny: int | None
     paid_on: date | None
-
-
-def cite(citation: dict | None) -> str:
-    """``昆科发〔2017〕55号 第十三条`` / ``云政办发〔2016〕65号 三、…“（九）”`` from a citation's dict."""
-    if not citation:
-        return ""
-    return "".join(p for p in (citation.get("document"), " ", citation.get("article"), citation.get("item")) if p).strip()
 
 
 def basis_of(code: str) -> dict | None:
