@@ -143,21 +143,28 @@ def headers() -> list[str]:
             gettext("Paid on"), gettext("State")]
 
 
-def cells(row: Row) -> list[str]:
+def state_words() -> dict[str, str]:
+    """The states' words in the request's language, read while the request is there."""
+    return {state: str(labels.subsidy_status_label(state)) for state in PUBLIC_STATES}
+
+
+def cells(row: Row, states: dict[str, str] | None = None) -> list[str]:
     """One row of the download, as the page shows it (each cell made formula-safe by the writers)."""
     return [row.space, row.operator, row.kind, row.citation,
             "" if row.approved_amount_cny is None else str(row.approved_amount_cny),
             row.approved_on.isoformat() if row.approved_on else "",
             "" if row.paid_amount_cny is None else str(row.paid_amount_cny),
-            row.paid_on.isoformat() if row.paid_on else "", str(labels.subsidy_status_label(row.status))]
+            row.paid_on.isoformat() if row.paid_on else "",
+            (states or {}).get(row.status) or str(labels.subsidy_status_label(row.status))]
 
 
-def stream(code: str, year: int | None = None):
-    """Every row of the download, read a chunk at a time (a server-side cursor on PostgreSQL)."""
+def stream(code: str, year: int | None = None, states: dict[str, str] | None = None):
+    """Every row of the download, read a chunk at a time (a server-side cursor on PostgreSQL);
+    ``states``: the states' words (:func:`state_words`) when the rows are read after the request."""
     found = iter(db.session.execute(_ordered(_query(code, year)).execution_options(yield_per=CHUNK_ROWS)))
     while True:
         with exports.collector_paused():
-            chunk = [cells(_row(r)) for r in islice(found, CHUNK_ROWS)]
+            chunk = [cells(_row(r), states) for r in islice(found, CHUNK_ROWS)]
         if not chunk:
             return
         yield from chunk

@@ -18,7 +18,7 @@ import io
 import re
 from itertools import islice
 
-from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_babel import gettext
 
 from core.money import disclosure
@@ -85,13 +85,20 @@ def _download(code: str, extension: str):
     what = f"扶持情况公示_{juris.name}" + (f"_{year}" if year else "")
     name = exports.export_filename(what, extension, when)
     fallback = exports.export_filename(f"support-{code}" + (f"-{year}" if year else ""), extension, when)
-    headers = disclosure.headers()
-    rows = disclosure.stream(code, year)
+    headers, states = disclosure.headers(), disclosure.state_words()  # the request's language, read now
+    app = current_app._get_current_object()
+
+    def rows():
+        # its own application context, entered on the first row only: a response never read
+        # (a client gone before the first byte) leaves no context behind to pop out of turn
+        with app.app_context():
+            yield from disclosure.stream(code, year, states)
+
     if extension == "csv":
-        body, mimetype = _csv(headers, rows), "text/csv"
+        body, mimetype = _csv(headers, rows()), "text/csv"
     else:
-        body, mimetype = exports.xlsx_stream("扶持情况公示", headers, rows), exports.XLSX_MIMETYPE
-    response = Response(stream_with_context(body), mimetype=mimetype,
+        body, mimetype = exports.xlsx_stream("扶持情况公示", headers, rows()), exports.XLSX_MIMETYPE
+    response = Response(body, mimetype=mimetype,
                         headers={"Content-Disposition": exports.content_disposition(name, fallback)})
     response.vary.update(("Cookie", "Accept-Language"))
     response.headers["Cache-Control"] = "no-cache"

@@ -170,3 +170,12 @@ def test_english_mode_shows_labels_not_codes(app):
     html = client.get("/public/support/kunming").get_data(as_text=True)
     assert "Paid" in html and "Approved, to be paid" in html
     assert ">paid<" not in html and ">approved<" not in html
+
+
+def test_english_mode_download_carries_the_states_in_english(app):
+    """The rows are read after the request; the states' words are the request's language all the same."""
+    supported()
+    client = app.test_client()
+    client.get("/lang/en")
+    rows = _csv_rows(client.get("/public/support/kunming/download.csv"))
+    assert rows[0][0] == "Maker space" and {r[8] for r in rows[1:]} == {"Paid", "Approved, to be paid"}
