@@ -1,8 +1,14 @@
 """The applicant's titles and their standing: ``/portal/titles``.
 
-``/``        the organisation's titles, each with its standing today (CONTRACTS §6)
+``/``        the organisation's titles, each with its standing today (CONTRACTS §6), the money
+             of each, and the money of the titles won elsewhere the bureau recorded for its spaces
 ``/<id>``    one title: the standing's grounds with their articles, the open duties and
-             their due dates, any ban, and the record since recognition
+             their due dates, any ban, the record since recognition, and its money
+
+The money as the holder reads it (issue 18): each entitlement's state, the approved amount and day,
+the amount paid, the day, the paying body and why the amount differs, the cancellation and its
+reason.  The overlap flags and their justification, a budget override and the voucher number are
+the bureau's internal file, not shown.
 
 Applicants only; a title of another organisation is a 404
 (core.monitoring.title_standing.title_criteria).
@@ -17,7 +23,7 @@ from core.intake.access import applicant_only
 from core.monitoring import record, title_standing
 from core.platform import clock, labels
 from core.platform.extensions import db
-from core.platform.models import Recognition
+from core.platform.models import Recognition, SubsidyEntitlement
 
 bp = Blueprint("portal_titles", __name__, url_prefix="/portal/titles")
 
@@ -29,7 +35,19 @@ def index():
     titles = db.session.scalars(select(Recognition).where(title_standing.title_criteria(current_user))
                                 .order_by(Recognition.granted_on.desc(), Recognition.id.desc())).all()
     rows = [title_standing.TitleStanding(t, title_standing.standing_of(t, today)) for t in titles]
-    return render_template("portal/titles.html", rows=rows, labels=labels, today=today)
+    money = _money_by_title([t.id for t in titles])
+    external_rows, external_titles = title_standing.applicant_support(current_user)
+    return render_template("portal/titles.html", rows=rows, labels=labels, today=today, money=money, cite=title_standing.cite,
+                           external_rows=external_rows, external_titles=external_titles)
+
+
+def _money_by_title(title_ids: list[int]) -> dict[int, list[SubsidyEntitlement]]:
+    found: dict[int, list[SubsidyEntitlement]] = {}
+    if title_ids:
+        for row in db.session.scalars(select(SubsidyEntitlement).where(SubsidyEntitlement.recognition_id.in_(title_ids))
+                                      .order_by(SubsidyEntitlement.id)):
+            found.setdefault(row.recognition_id, []).append(row)
+    return found
 
 
 @bp.route("/<int:title_id>")
@@ -41,4 +59,5 @@ def show(title_id: int):
     today = clock.today()
     history = record.history_of(title)
     return render_template("portal/title.html", title=title, answer=title_standing.standing_of(title, today, history),
-                           history=history, labels=labels, today=today)
+                           history=history, labels=labels, today=today, cite=title_standing.cite,
+                           entitlements=title_standing.entitlements_of(title))
