@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.accounts import roles
@@ -43,10 +43,12 @@ from core.platform import audit, clock
 from core.platform.errors import Refused
 from core.platform.extensions import db
 from core.platform.models import SubsidyEntitlement
+from core.policy import SUPPORT_CATEGORIES
 
 __all__ = ["MoneyRefused", "RACE", "MIN_JUSTIFICATION", "approver_role", "may_approve", "may_pay", "may_cancel",
            "allowed_actions", "approve", "pay", "cancel", "bulk_approve", "bulk_pay", "visible", "scope",
-           "flags", "BudgetCheck", "budget_check"]
+           "flags", "BudgetCheck", "budget_check", "Filters", "STATUSES", "categories_of", "current_flags", "listing",
+           "kinds", "totals"]
 
 RACE = "已被他人办理，请刷新"
 MIN_JUSTIFICATION = 5
@@ -372,3 +374,87 @@ def bulk_pay(ids, actor, voucher_number: Any, paid_on: Any, paying_body: Any
         else:
             skipped.append((e, reason))
     return done, skipped
+
+
+# --- the desk's list --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Filters:
+    """The money desk's filters, each None when not chosen (unknown values are ignored)."""
+
+    jurisdiction: str | None = None
+    status: str | None = None
+    year: int | None = None
+    kind: str | None = None
+    category: str | None = None
+    flagged: bool = False
+
+    @classmethod
+    def parse(cls, args, user) -> "Filters":
+        code = args.get("jurisdiction") or None
+        status = args.get("status") or None
+        year_text = (args.get("year") or "").strip()
+        year = int(year_text) if year_text.isascii() and year_text.isdigit() and len(year_text) == 4 else None
+        category = args.get("category") or None
+        kind = (args.get("kind") or "").strip()[:200] or None
+        return cls(jurisdiction=code if code in visible_codes(user) else None,
+                   status=status if status in STATUSES else None, year=year, kind=kind,
+                   category=category if category in SUPPORT_CATEGORIES else None,
+                   flagged=args.get("flagged") == "1")
+
+    def query_args(self) -> dict[str, str]:
+        found = {"jurisdiction": self.jurisdiction, "status": self.status, "year": self.year, "kind": self.kind,
+                 "category": self.category, "flagged": "1" if self.flagged else None}
+        return {k: str(v) for k, v in found.items() if v is not None}
+
+
+STATUSES = ("pending", "approved", "paid", "cancelled")
+
+
+def categories_of(codes) -> dict[tuple[str, str], str | None]:
+    """(jurisdiction, rule code) → the rule's kind of support (SubsidyRule.category)."""
+    return overlaps.categories(codes)
+
+
+def current_flags(e: SubsidyEntitlement) -> list[dict]:
+    """The flags of an entitlement as dicts: those kept at approval, or for a pending one
+    those the rules raise today (cancelled: none)."""
+    if e.status == "pending":
+        return [f.as_flag(e.id) for f in flags(e)]
+    return list(e.overlap_flags or []) if e.status != "cancelled" else []
+
+
+def listing(user, filters: Filters) -> tuple[list[SubsidyEntitlement], dict[int, list[dict]]]:
+    """The entitlements ``user`` may see that ``filters`` choose, newest first, and each one's flags."""
+    query = select(SubsidyEntitlement).where(scope(user))
+    if filters.jurisdiction:
+        query = query.where(SubsidyEntitlement.jurisdiction == filters.jurisdiction)
+    if filters.status:
+        query = query.where(SubsidyEntitlement.status == filters.status)
+    if filters.year:
+        query = query.where(SubsidyEntitlement.year == filters.year)
+    if filters.kind:
+        query = query.where(SubsidyEntitlement.kind == filters.kind)
+    if filters.category:
+        pairs = [k for k, v in categories_of(visible_codes(user)).items() if v == filters.category]
+        if not pairs:
+            return [], {}
+        query = query.where(or_(*[and_(SubsidyEntitlement.jurisdiction == c, SubsidyEntitlement.rule_code == r)
+                                  for c, r in pairs]))
+    rows = list(db.session.scalars(query.order_by(SubsidyEntitlement.id.desc())))
+    flag_map = {e.id: current_flags(e) for e in rows}
+    if filters.flagged:
+        rows = [e for e in rows if flag_map[e.id]]
+    return rows, flag_map
+
+
+def kinds(user) -> list[str]:
+    return list(db.session.scalars(select(SubsidyEntitlement.kind).where(scope(user)).distinct()
+                                   .order_by(SubsidyEntitlement.kind)))
+
+
+def totals(rows: list[SubsidyEntitlement]) -> dict[str, int]:
+    return {"count": len(rows),
+            "amount": sum(e.amount_cny or 0 for e in rows if e.status != "cancelled"),
+            "committed": sum(e.approved_amount_cny or 0 for e in rows if e.status == "approved"),
+            "paid": sum(e.paid_amount_cny or 0 for e in rows if e.status == "paid")}
