@@ -42,7 +42,7 @@ from core.money import funds
 from core.platform import audit, clock
 from core.platform.errors import Refused
 from core.platform.extensions import db
-from core.platform.models import SubsidyEntitlement
+from core.platform.models import ExternalTitle, Recognition, SubsidyEntitlement
 from core.policy import SUPPORT_CATEGORIES
 
 __all__ = ["MoneyRefused", "RACE", "MIN_JUSTIFICATION", "approver_role", "may_approve", "may_pay", "may_cancel",
@@ -130,6 +130,19 @@ def _text(value: Any, key: str, what: str, *, required: bool = True, limit: int 
     return text or None
 
 
+def _refuse_if_title_gone(e: SubsidyEntitlement) -> None:
+    """No money on a revoked title (core.award.cancellation cancels what is unpaid) or on a title won
+    elsewhere whose record was withdrawn."""
+    if e.recognition_id is not None:
+        rec = db.session.get(Recognition, e.recognition_id)
+        if rec is not None and rec.status == "revoked":
+            raise MoneyRefused("action", "该认定称号已撤销，补助不再审批或拨付")
+    if e.external_title_id is not None:
+        ext = db.session.get(ExternalTitle, e.external_title_id)
+        if ext is not None and ext.status == "withdrawn":
+            raise MoneyRefused("action", "该外部称号的登记已撤回，补助不再审批或拨付")
+
+
 @contextmanager
 def _first_wins():
     """Someone acted on the entitlement (or charged the fund) first: nothing of ours is kept."""
@@ -194,6 +207,7 @@ def approve(e: SubsidyEntitlement, actor, *, amount: Any = None, justification: 
         raise MoneyRefused("action", "只有待审批的补助可以审批" if e.status != "approved" else "该补助已审批")
     if not _may_approve_role(actor, e.jurisdiction):
         raise MoneyRefused("action", "补助由局领导审批（本局设定的审批角色；文件未规定审批人）")
+    _refuse_if_title_gone(e)
     if e.amount_cny is not None:
         typed = funds.whole_yuan(amount, "amount", "审批金额", refused=MoneyRefused)
         if typed is not None and typed != e.amount_cny:
@@ -247,6 +261,7 @@ def pay(e: SubsidyEntitlement, actor, *, voucher_number: Any, paid_on: Any, paid
         raise MoneyRefused("action", "该补助已支付" if e.status == "paid" else "只有已审批的补助可以登记支付")
     if e.approved_amount_cny is None:
         raise MoneyRefused("action", "该补助审批为非资金支持（未确定金额），不登记支付")
+    _refuse_if_title_gone(e)
     voucher = _text(voucher_number, "voucher_number", "支付凭证号", limit=64)
     if not isinstance(paid_on, date):
         raise MoneyRefused("paid_on", "请填写支付日期（YYYY-MM-DD）")

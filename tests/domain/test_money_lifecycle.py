@@ -348,3 +348,18 @@ def test_two_leaders_approving_at_once_on_postgresql_one_wins_the_other_gets_wor
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)
                              .where(AuditEvent.action == "subsidy.approve")) == 1
+
+
+def test_no_money_is_approved_or_paid_on_a_revoked_title(app, xuzhou):
+    """A revocation cancels what is unpaid (core.award.cancellation); a row left pending or approved
+    on a revoked title is refused all the same."""
+    title, officer, leader = xuzhou
+    pending, approved = owed(title), owed(title, amount=400_000, rule="xuzhou.award_provincial")
+    lifecycle.approve(approved, leader)
+    title.status = "revoked"
+    db.session.commit()
+    assert "已撤销" in refused(lifecycle.approve, pending, leader).message
+    assert "已撤销" in refused(lifecycle.pay, approved, officer, voucher_number="V", paid_on=TODAY,
+                               paid_amount=400_000, paying_body="财政局").message
+    lifecycle.cancel(pending, officer, "称号已撤销")
+    assert pending.status == "cancelled"

@@ -207,3 +207,14 @@ def test_the_finance_bureaus_workbook_has_the_rows_and_no_formula(app):
     rows = [[c.value for c in r] for r in load_workbook(io.BytesIO(
         other.get("/admin/money/export.xlsx").get_data())).active.iter_rows()]
     assert len(rows) == 1  # another bureau's rows: none
+
+
+def test_a_post_without_the_csrf_token_changes_nothing(app):
+    clock.freeze(TODAY)
+    title, _a, _officer, leader = titled("xuzhou", granted_on=date(2026, 1, 10))
+    e = owed(title)
+    chief = signed_in(app, leader)
+    assert chief.post(f"/admin/money/{e.id}/approve", data={}).status_code == 400
+    assert chief.post("/admin/money/bulk", data={"do": "approve", "ids": str(e.id)}).status_code == 400
+    assert chief.post("/admin/funds/open", data={"jurisdiction": "xuzhou", "year": "2026"}).status_code == 400
+    assert fresh(e).status == "pending" and db.session.scalar(select(SupportFund.id)) is None
