@@ -29,13 +29,15 @@ from core.platform.extensions import db
 from core.platform.models import (Application, Assessment, AssessmentRound, Attachment, AuditEvent, Batch, BureauSetting,
                          Call, ChangeReport, ExpertAssignment, Finding, NoticeEntry, Objection, Organisation,
                          PublicNotice, Recognition, Rectification, Revocation, Space,
-                         StatisticsMiss, StatisticsReturn, StatisticsWindow, SubsidyEntitlement, User, UserSession)
+                         StatisticsMiss, StatisticsReturn, StatisticsWindow, SubsidyEntitlement, SupportFund, User,
+                         UserSession)
 from tests.factories import login, make_application, make_org, make_space, make_user
 
 # Marks that only the foreign records carry: none may appear on a page the user is shown.
 SECRETS = ("外域保密申报单位", "外域保密众创空间", "外域保密联系人", "13900009999", "WAIYU-SECRET-1",
            "外域保密审计", "外域保密异议人", "外域保密附件.pdf", "外域保密批次", "外域保密通知", "外域保密浏览器",
-           "外域保密考核", "外域保密评价机构", "外域保密发现", "外域保密整改", "外域保密撤销")
+           "外域保密考核", "外域保密评价机构", "外域保密发现", "外域保密整改", "外域保密撤销",
+           "外域保密补助", "外域保密资金")
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 # Endpoints a sweep must not call: they end the session under test, or are public by design
@@ -118,6 +120,10 @@ def world(app):
     revocation = Revocation(recognition_id=recognition.id, jurisdiction="mile", proposal="外域保密撤销",
                             ground_codes=["assessment"], grounds=[], status="proposed")
     db.session.add_all([change, finding, rectification, revocation])
+    # issue 18: a 弥勒 fund (the entitlement above is charged to nothing yet)
+    fund = SupportFund(jurisdiction="mile", year=2026, name="外域保密资金", amount_cny=1_000_000, source="bureau",
+                       citation={})
+    db.session.add(fund)
     record("admin_update", foreign, secret="外域保密审计")
     db.session.commit()
 
@@ -149,12 +155,12 @@ def world(app):
         "return_id": statistics_return.id, "window_id": statistics_window.id, "miss_id": miss.id,
         "change_id": change.id, "title_id": recognition.id, "round_id": assessment_round.id, "assessment_id": assessment.id,
         "finding_id": finding.id, "rect_id": rectification.id,
-        "revocation_id": revocation.id,
+        "revocation_id": revocation.id, "entitlement_id": entitlement.id, "fund_id": fund.id,
     }
     # Flask-Admin model views: the foreign row of each model, for ?id=
     model_ids = {
         "application": foreign.id, "organisation": org.id, "space": space.id, "user": foreign_applicant.id,
-        "publicnotice": notice.id, "recognition": recognition.id, "subsidyentitlement": entitlement.id,
+        "publicnotice": notice.id, "recognition": recognition.id,
         "call": call.id, "bureausetting": setting.id, "batch": batch.id,
         "auditevent": db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "admin_update")),
     }
@@ -194,6 +200,7 @@ def foreign_snapshot(world) -> dict:
         "findings": rows(Finding, Finding.jurisdiction == "mile"),
         "rectifications": rows(Rectification, Rectification.jurisdiction == "mile"),
         "revocations": rows(Revocation, Revocation.jurisdiction == "mile"),
+        "funds": rows(SupportFund, SupportFund.jurisdiction == "mile"),
     }
 
 
@@ -272,7 +279,8 @@ def test_every_post_rule_forged_with_foreign_ids_changes_nothing_foreign(app, wo
             "jurisdiction": "mile", "code": "mile", "enabled": "0", "action": "approve", "expert_id": ids["user_id"],
             "expected_version": "1", "opinion": "伪造", "name": "伪造", "title": "伪造", "result": "pass",
             "decision": "approve", "status": "upheld", "resolution": "伪造", "next": "/",
-            "recognition_id": ids["recognition_id"], "kind": "area", "changed_on": "2026-01-01", "description": "伪造"}
+            "recognition_id": ids["recognition_id"], "kind": "area", "changed_on": "2026-01-01", "description": "伪造",
+            "ids": ids["entitlement_id"], "do": "approve", "reason": "伪造", "amount": "1", "year": "2026"}
     failures = []
     for endpoint, url in urls_of(app, world, "POST"):
         if endpoint in SKIP_POST:
