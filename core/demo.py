@@ -44,6 +44,8 @@ from core.platform.models import (
     Call,
     Organisation,
     ChangeReport,
+    ExternalTitle,
+    SubsidyEntitlement,
     Recognition,
     Rectification,
     Revocation,
@@ -57,6 +59,7 @@ from core.monitoring import changes as change_reports
 from core.monitoring import returns as statistics_returns
 from core.monitoring import windows as statistics_windows
 from core.monitoring import findings, rectifications, revocations
+from core.money import external_titles, funds, lifecycle
 from core.accounts.roles import ADMIN, APPLICANT, EXPERT, LEADER, OFFICER, RECOMMENDER, ROLE_LABELS
 
 DEMO_PASSWORD = "zhongchuang-demo"  # 12+ characters, not in core/common-passwords.txt.gz
@@ -249,7 +252,7 @@ class DemoReport:
     added: dict[str, int] = field(default_factory=lambda: {
         "users": 0, "organisations": 0, "spaces": 0, "residents": 0, "applications": 0, "recognitions": 0, "notices": 0,
         "calls": 0, "statistics_windows": 0, "statistics_returns": 0, "change_reports": 0,
-        "rectifications": 0, "revocations": 0,
+        "rectifications": 0, "revocations": 0, "external_titles": 0, "funds": 0, "money_steps": 0,
     })
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (login, role label, jurisdiction)
     password_hash: str = ""
@@ -290,6 +293,7 @@ def load_demo() -> DemoReport:
     _ensure_overdue_change_duty(report)
     _ensure_assessments(report)
     _ensure_rectification_and_revocation(report)
+    _ensure_money(report)
 
     if report.changed:
         audit.record("demo.load", object_type="demo", added=report.added)
@@ -1013,3 +1017,83 @@ def _ensure_rectification_and_revocation(report: DemoReport) -> None:
             revocations.decide(proposed, leader, "revoke", meeting_on=meeting.isoformat(),
                                minutes_ref="云科党组会纪要〔演示〕1号", opinion="同意撤销（演示）")
         report.added["revocations"] += 1
+
+
+def _entitlement(space_name: str, code: str, rule: str) -> SubsidyEntitlement | None:
+    return db.session.scalar(select(SubsidyEntitlement).join(Space, Space.id == SubsidyEntitlement.space_id).where(
+        Space.name == space_name, SubsidyEntitlement.jurisdiction == code, SubsidyEntitlement.rule_code == rule)
+        .order_by(SubsidyEntitlement.id))
+
+
+def _ensure_money(report: DemoReport) -> None:
+    """Money after the award (issue 18), through the operations bureaus use (core.money), so every
+    state is there to see:
+
+    - 金碧创想空间 holds a 昆明 title (第十三条 建设引导资金 10 万元) and a 云南 title (云政办发〔2016〕65号 (九)
+      房租、宽带等补助, no amount): the pair is flagged under (十五); 昆明's leader approves the 10 万元 with a
+      written justification, against 昆明's fund of the year (本局设定 amount: no document sets one up);
+      云南's stays pending, flagged;
+    - 泉山创客空间 (徐州): the 徐州 bureau records its 江苏省 省级 title won elsewhere (the demo's document
+      number and evidence), which makes 五（一）'s 40 万元 owed: approved and paid against 徐州's fund of the
+      year (2000 万元, 五（一）); its own 市级 award's 30 万元 approved, awaiting payment; the running subsidy
+      without an amount cancelled with the bureau's reason — the fund shows committed, paid and remaining;
+    - 湖泉众创空间 (弥勒): its 红河州 州级 title recorded, which makes 二（四）'s 争取项目资金扶持 owed.
+    Each part is skipped when its records exist (a second load adds nothing)."""
+    today = clock.today()
+    codes = enabled()
+    # every action on a day of this year, so each approval is charged to this year's fund
+    approve_day = max(date(today.year, 1, 2), today - timedelta(days=20))
+    pay_day = max(approve_day, today - timedelta(days=6))
+
+    def staff(role: str, code: str) -> User:
+        return db.session.scalar(select(User).where(User.login == demo_login(role, code)))
+
+    def fund(code: str, amount: int | None, note: str) -> None:
+        if funds.fund_for(code, approve_day.year) is None:
+            with clock.on(approve_day):
+                funds.open_fund(code, approve_day.year, staff(OFFICER, code), amount=amount, note=note)
+            report.added["funds"] += 1
+
+    if {"kunming", "yunnan"} <= set(codes):
+        guidance = _entitlement("金碧创想空间", "kunming", "kunming.guidance_fund")
+        if guidance is not None and guidance.status == "pending":
+            fund("kunming", 2_000_000, "市科技局年度众创空间引导资金预算（演示；文件未设立资金，金额为本局设定）")
+            with clock.on(approve_day):
+                lifecycle.approve(guidance, staff(LEADER, "kunming"), justification=(
+                    "省级补助用于房租和宽带网络等日常运行，市级引导资金用于新建路演厅和共享实验室，用途不同，"
+                    "不属于重复支持（演示）"))
+            report.added["money_steps"] += 1
+
+    quanshan = db.session.scalar(select(Space).where(Space.name == "泉山创客空间"))
+    if "xuzhou" in codes and quanshan is not None and db.session.scalar(
+            select(ExternalTitle.id).where(ExternalTitle.space_id == quanshan.id)) is None:
+        officer, leader = staff(OFFICER, "xuzhou"), staff(LEADER, "xuzhou")
+        with clock.on(approve_day - timedelta(days=5)):
+            recorded = external_titles.record(officer, quanshan, "xuzhou", "provincial", "江苏省科学技术厅",
+                                              "江苏省省级众创空间", "苏科高发〔演示〕18号", date(2018, 12, 20),
+                                              _demo_evidence("江苏省省级众创空间认定文件"))
+        report.added["external_titles"] += 1
+        fund("xuzhou", None, "2026 年度预算按 五（一） 所定 2000 万元登记（演示）")
+        provincial = next(e for e in recorded.entitlements if e.rule_code == "xuzhou.award_provincial")
+        with clock.on(approve_day):
+            lifecycle.approve(provincial, leader)
+            own = _entitlement("泉山创客空间", "xuzhou", "xuzhou.award_municipal")
+            if own is not None and own.status == "pending":
+                lifecycle.approve(own, leader)
+            running = _entitlement("泉山创客空间", "xuzhou", "xuzhou.operating_subsidy")
+            if running is not None and running.status == "pending":
+                lifecycle.cancel(running, officer, "本年度运行补助已并入泉山区配套奖补资金统一安排（演示）")
+        with clock.on(pay_day):
+            lifecycle.pay(provincial, officer, voucher_number="徐财拨〔演示〕0001号", paid_on=pay_day,
+                          paid_amount=provincial.approved_amount_cny, paying_body="徐州市财政局")
+        report.added["money_steps"] += 4
+
+    huquan = db.session.scalar(select(Space).where(Space.name == "湖泉众创空间"))
+    if "mile" in codes and huquan is not None and db.session.scalar(
+            select(ExternalTitle.id).where(ExternalTitle.space_id == huquan.id)) is None:
+        with clock.on(approve_day - timedelta(days=3)):
+            external_titles.record(staff(OFFICER, "mile"), huquan, "mile", "municipal", "红河州科学技术局",
+                                   "红河州州级众创空间", "红科发〔演示〕7号", date(2026, 5, 8),
+                                   _demo_evidence("红河州州级众创空间认定文件"))
+        report.added["external_titles"] += 1
+
