@@ -280,6 +280,8 @@ AUDIT_ACTION_LABELS = {
     "fund.amend": _l("Support fund amended"),
     "external_title.record": _l("Title won elsewhere recorded"),
     "external_title.withdraw": _l("Record of a title won elsewhere withdrawn"),
+    # H2: titles won elsewhere (core.money.external_titles)
+    "subsidy.flag_paid_withdrawn": _l("Paid subsidy flagged after its title's record was withdrawn"),
     # --- end issue 18 money ---
     "calendar_year.set": _l("Holiday arrangement of a year set"),
     "criteria.manual_judgement": _l("Criterion judged"),
@@ -387,6 +389,20 @@ DETAIL_KEY_LABELS = {
     "entitlements": _l("Subsidies"),
     "total_cny": _l("Total (yuan)"),
     # --- end assessment ---
+    # --- issue 18: money, titles won elsewhere and the ladder (H2: core.award.ladder, core.money.external_titles) ---
+    "level": _l("Level"),
+    "granted_on": _l("Granted on"),
+    "space": _l("Maker space"),
+    "sha256": _l("SHA-256 of the file"),
+    "skipped_entitlements": _l("Support not created (another title required, or already held)"),
+    "no_policy": _l("No policy in force"),
+    "policy_document": _l("Policy document"),
+    "entitlement_amount_cny": _l("Amount (yuan)"),
+    "article": _l("Article"),
+    "external_title": _l("Title won elsewhere"),
+    "cancelled_support": _l("Support cancelled"),
+    "kept_paid_support": _l("Paid support kept"),
+    # --- end issue 18 H2 ---
 }
 
 # The nature of an applicant organisation (facts: entity_type), as the admin and the pages show it.
