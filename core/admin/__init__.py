@@ -25,6 +25,7 @@ from core.monitoring.admin_assessments import AssessmentDeskView
 from core.monitoring.admin_findings import FindingsView
 from core.monitoring.admin_rectifications import RectificationsView
 from core.monitoring.admin_revocations import RevocationsView
+from core.money.admin_external_titles import ExternalTitlesView
 from core.admin.views import (ApplicationView, AuditEventView, OrganisationView, RecognitionView, SpaceView,
                               SubsidyEntitlementView, UserView)
 from core.platform.models import (Application, AuditEvent, BureauCriterion, BureauPolicyVersion, BureauSetting, Call, CalendarDay,
@@ -66,6 +67,8 @@ def init_admin(app) -> Admin:
                                    category=_l("Titles and subsidies")))
     admin.add_view(SubsidyEntitlementView(SubsidyEntitlement, name=_l("Subsidy entitlements"),
                                           endpoint="subsidyentitlement", category=_l("Titles and subsidies")))
+    admin.add_view(ExternalTitlesView(name=_l("Titles won elsewhere"), endpoint="external_titles",
+                                      url="/admin/external-titles", category=_l("Titles and subsidies")))
     admin.add_view(StatisticsDeskView(name=_l("Annual statistics"), endpoint="statistics", url="/admin/statistics",
                                       category=_l("After recognition")))
     admin.add_view(ChangeReportsView(name=_l("Change reports"), endpoint="changes", url="/admin/changes",

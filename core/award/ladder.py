@@ -27,10 +27,10 @@ from sqlalchemy import select
 from core.bureau import versions
 from core.platform.extensions import db
 from core.platform.jurisdictions import registry
-from core.platform.models import ExternalTitle, Recognition
+from core.platform.models import Application, ExternalTitle, Recognition
 from core.policy import PolicyVersion, TitlePrerequisite
 
-__all__ = ["DEPLOYMENT", "RECORDED", "HeldTitle", "titles_held", "prerequisites_of", "titles_meeting",
+__all__ = ["DEPLOYMENT", "RECORDED", "HeldTitle", "titles_held", "other_titles", "prerequisites_of", "titles_meeting",
            "prerequisite_met", "unmet_prerequisites", "skipped_text"]
 
 DEPLOYMENT = "deployment"  # a title granted in this deployment (Recognition)
@@ -52,6 +52,7 @@ class HeldTitle:
     granted_on: date
     status: str  # a Recognition's status, or an ExternalTitle's (active | withdrawn)
     held: bool  # held on the day asked
+    space_id: int = 0
 
     @property
     def recorded(self) -> bool:
@@ -86,13 +87,21 @@ def titles_held(space_id: int, *, on: date | None = None, include_ended: bool = 
         held = _recognition_held(row, on)
         if (held or (include_ended and row.status == "revoked")) and (DEPLOYMENT, row.id) != exclude:
             found.append(HeldTitle(DEPLOYMENT, row.id, row.jurisdiction, _authority(row.jurisdiction), row.level,
-                                   row.title, row.certificate_number, row.granted_on, row.status, held))
+                                   row.title, row.certificate_number, row.granted_on, row.status, held, space_id))
     for row in db.session.scalars(select(ExternalTitle).where(ExternalTitle.space_id == space_id)):
         held = row.status == "active" and (on is None or row.granted_on <= on)
         if (held or (include_ended and row.status != "active")) and (RECORDED, row.id) != exclude:
             found.append(HeldTitle(RECORDED, row.id, row.jurisdiction, row.awarding_body, row.level, row.title,
-                                   row.document_number, row.granted_on, row.status, held))
+                                   row.document_number, row.granted_on, row.status, held, space_id))
     return sorted(found, key=lambda t: (not t.held, LEVEL_ORDER.get(t.level, 9), t.granted_on, t.source, t.id))
+
+
+def other_titles(application: Application) -> list[HeldTitle]:
+    """The titles of ``application``'s space other than the one it led to, ended ones marked:
+    what the case page shows its reviewers (through core.review.award_desk)."""
+    own = db.session.scalar(select(Recognition.id).where(Recognition.application_id == application.id))
+    return titles_held(application.space_id, include_ended=True,
+                       exclude=(DEPLOYMENT, own) if own is not None else None)
 
 
 def prerequisites_of(code: str, policy: PolicyVersion) -> list[TitlePrerequisite]:

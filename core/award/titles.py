@@ -240,4 +240,4 @@ def grant(application: Application, actor, today: date) -> Recognition:
 # The case page (core.review, below award) reaches the award through this desk.
 award_desk.register(award_desk.AwardDesk(grant=grant, certificate_title=certificate_title,
                                          proposed_title=proposed_title, set_certificate_title=set_certificate_title,
-                                         title_max=TITLE_MAX_LENGTH))
+                                         title_max=TITLE_MAX_LENGTH, other_titles=ladder.other_titles))

@@ -4,7 +4,8 @@
                    under no policy version, or with an overdue duty (most serious first)
 ``/<id>``          one title: its standing on today (CONTRACTS §6: grounds with their
                    articles, open duties, the ban), its record since recognition, the
-                   money attached to it, and its audit trail
+                   money attached to it, the space's other titles (core.award.ladder: of any
+                   jurisdiction of this platform, and won elsewhere), and its audit trail
 
 Reads are scoped (core.monitoring.title_standing.title_criteria); a title the user may not
 see is a 404.  The actions on a title (assessment, rectification, revocation) have their
@@ -19,6 +20,7 @@ from sqlalchemy import select
 
 from core.accounts import roles
 from core.accounts.admin_access import StaffAccessMixin
+from core.award import ladder
 from core.monitoring import record, title_standing
 from core.platform import clock, labels
 from core.platform.extensions import db
@@ -53,4 +55,6 @@ class TitlesView(StaffAccessMixin, BaseView):
         history = record.history_of(title)
         return self.render("admin/title.html", title=title, answer=title_standing.standing_of(title, today, history),
                            history=history, entitlements=title_standing.entitlements_of(title),
-                           events=events, today=today, labels=labels)
+                           events=events, today=today, labels=labels,
+                           other_titles=ladder.titles_held(title.space_id, include_ended=True,
+                                                           exclude=(ladder.DEPLOYMENT, title.id)))

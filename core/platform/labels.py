@@ -90,6 +90,8 @@ SUPPORT_CATEGORY_LABELS = {
 }
 FUND_SOURCE_LABELS = {"policy": _l("Amount fixed by the document"), "bureau": _l("Amount set by the bureau")}
 EXTERNAL_TITLE_STATUS_LABELS = {"active": _l("In force"), "withdrawn": _l("Record withdrawn")}
+# H2: where a title a space holds comes from (core.award.ladder)
+TITLE_SOURCE_LABELS = {"deployment": _l("Granted on this platform"), "recorded": _l("Won elsewhere, recorded by a bureau")}
 # --- end issue 18 money ---
 
 # Public notices (公示) and the objections to them.
@@ -544,6 +546,10 @@ role_label = _labeller(ROLE_LABELS)
 batch_status_label = _labeller(BATCH_STATUS_LABELS)
 recognition_level_label = _labeller(RECOGNITION_LEVEL_LABELS)
 recognition_status_label = _labeller(RECOGNITION_STATUS_LABELS)
+# --- issue 18 H2: titles won elsewhere ---
+external_title_status_label = _labeller(EXTERNAL_TITLE_STATUS_LABELS)
+title_source_label = _labeller(TITLE_SOURCE_LABELS)
+# --- end issue 18 H2 ---
 standing_label = _labeller(STANDING_LABELS)
 assessment_grade_label = _labeller(ASSESSMENT_GRADE_LABELS)
 rectification_result_label = _labeller(RECTIFICATION_RESULT_LABELS)

@@ -27,6 +27,7 @@ from core.platform import clock
 from core.platform.audit import record
 from core.platform.extensions import db
 from core.platform.models import (Application, Assessment, AssessmentRound, Attachment, AuditEvent, Batch, BureauSetting,
+                         ExternalTitle,
                          Call, ChangeReport, ExpertAssignment, Finding, NoticeEntry, Objection, Organisation,
                          PublicNotice, Recognition, Rectification, Revocation, Space,
                          StatisticsMiss, StatisticsReturn, StatisticsWindow, SubsidyEntitlement, User, UserSession)
@@ -35,7 +36,8 @@ from tests.factories import login, make_application, make_org, make_space, make_
 # Marks that only the foreign records carry: none may appear on a page the user is shown.
 SECRETS = ("外域保密申报单位", "外域保密众创空间", "外域保密联系人", "13900009999", "WAIYU-SECRET-1",
            "外域保密审计", "外域保密异议人", "外域保密附件.pdf", "外域保密批次", "外域保密通知", "外域保密浏览器",
-           "外域保密考核", "外域保密评价机构", "外域保密发现", "外域保密整改", "外域保密撤销")
+           "外域保密考核", "外域保密评价机构", "外域保密发现", "外域保密整改", "外域保密撤销",
+           "外域保密外部称号")  # issue 18: a title won elsewhere recorded by 弥勒
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 # Endpoints a sweep must not call: they end the session under test, or are public by design
@@ -118,6 +120,12 @@ def world(app):
     revocation = Revocation(recognition_id=recognition.id, jurisdiction="mile", proposal="外域保密撤销",
                             ground_codes=["assessment"], grounds=[], status="proposed")
     db.session.add_all([change, finding, rectification, revocation])
+    # issue 18: a title won elsewhere that 弥勒 recorded, its evidence the foreign file
+    external_title = ExternalTitle(space_id=space.id, jurisdiction="mile", level="provincial",
+                                   awarding_body="云南省科学技术厅", title="外域保密外部称号",
+                                   document_number="WAIYU-SECRET-1-DOC", granted_on=date(2025, 3, 1),
+                                   evidence_attachment_id=attachment.id, status="active")
+    db.session.add(external_title)
     record("admin_update", foreign, secret="外域保密审计")
     db.session.commit()
 
@@ -150,6 +158,7 @@ def world(app):
         "change_id": change.id, "title_id": recognition.id, "round_id": assessment_round.id, "assessment_id": assessment.id,
         "finding_id": finding.id, "rect_id": rectification.id,
         "revocation_id": revocation.id,
+        "record_id": external_title.id,  # issue 18: /admin/external-titles/<record_id>
     }
     # Flask-Admin model views: the foreign row of each model, for ?id=
     model_ids = {
@@ -194,6 +203,7 @@ def foreign_snapshot(world) -> dict:
         "findings": rows(Finding, Finding.jurisdiction == "mile"),
         "rectifications": rows(Rectification, Rectification.jurisdiction == "mile"),
         "revocations": rows(Revocation, Revocation.jurisdiction == "mile"),
+        "external_titles": rows(ExternalTitle, ExternalTitle.jurisdiction == "mile"),
     }
 
 
@@ -273,6 +283,9 @@ def test_every_post_rule_forged_with_foreign_ids_changes_nothing_foreign(app, wo
             "expected_version": "1", "opinion": "伪造", "name": "伪造", "title": "伪造", "result": "pass",
             "decision": "approve", "status": "upheld", "resolution": "伪造", "next": "/",
             "recognition_id": ids["recognition_id"], "kind": "area", "changed_on": "2026-01-01", "description": "伪造"}
+    # issue 18: recording a title won elsewhere for the foreign space, withdrawing the foreign record
+    data.update({"space_id": ids["space_id"], "level": "provincial", "awarding_body": "伪造", "document_number": "伪造",
+                 "granted_on": "2025-01-01", "reason": "伪造"})
     failures = []
     for endpoint, url in urls_of(app, world, "POST"):
         if endpoint in SKIP_POST:
