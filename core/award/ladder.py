@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Date, Integer, String, cast, literal, null, select, union_all
 
 from core.bureau import versions
 from core.platform.extensions import db
@@ -68,40 +68,58 @@ def _authority(code: str) -> str:
     return juris.authority if juris is not None else code
 
 
-def _recognition_held(row: Recognition, on: date | None) -> bool:
-    if on is not None and row.granted_on > on:
+def _recognition_held(granted_on: date, status: str, revoked_on: date | None, on: date | None) -> bool:
+    if on is not None and granted_on > on:
         return False
-    if row.status != "revoked":
+    if status != "revoked":
         return True
-    return on is not None and row.revoked_on is not None and row.revoked_on > on
+    return on is not None and revoked_on is not None and revoked_on > on
+
+
+def _rows(space_id: int):
+    """Both kinds of title of the space in one statement (the case page counts its statements):
+    (source, id, jurisdiction, awarding body, level, title, number, granted on, status, revoked on,
+    application id)."""
+    deployment = select(literal(DEPLOYMENT, String).label("source"), Recognition.id, Recognition.jurisdiction,
+                        cast(null(), String).label("awarding_body"), Recognition.level, Recognition.title,
+                        Recognition.certificate_number.label("number"), Recognition.granted_on, Recognition.status,
+                        Recognition.revoked_on, Recognition.application_id).where(Recognition.space_id == space_id)
+    recorded = select(literal(RECORDED, String), ExternalTitle.id, ExternalTitle.jurisdiction,
+                      ExternalTitle.awarding_body, ExternalTitle.level, ExternalTitle.title,
+                      ExternalTitle.document_number, ExternalTitle.granted_on, ExternalTitle.status,
+                      cast(null(), Date), cast(null(), Integer)).where(ExternalTitle.space_id == space_id)
+    return db.session.execute(union_all(deployment, recorded)).all()
 
 
 def titles_held(space_id: int, *, on: date | None = None, include_ended: bool = False,
-                exclude: tuple[str, int] | None = None) -> list[HeldTitle]:
+                exclude: tuple[str, int] | None = None, exclude_application: int | None = None) -> list[HeldTitle]:
     """The titles the space ``space_id`` holds on ``on`` (default: now, whatever the date of
     grant), highest level first.  ``include_ended`` adds the revoked titles and the withdrawn
     records (``held`` False), for the pages that show the whole ladder; ``exclude`` leaves out one
-    title, ``(source, id)`` (a page about that title)."""
+    title, ``(source, id)`` (a page about that title), ``exclude_application`` the title an
+    application led to (its case page)."""
     found: list[HeldTitle] = []
-    for row in db.session.scalars(select(Recognition).where(Recognition.space_id == space_id)):
-        held = _recognition_held(row, on)
-        if (held or (include_ended and row.status == "revoked")) and (DEPLOYMENT, row.id) != exclude:
-            found.append(HeldTitle(DEPLOYMENT, row.id, row.jurisdiction, _authority(row.jurisdiction), row.level,
-                                   row.title, row.certificate_number, row.granted_on, row.status, held, space_id))
-    for row in db.session.scalars(select(ExternalTitle).where(ExternalTitle.space_id == space_id)):
-        held = row.status == "active" and (on is None or row.granted_on <= on)
-        if (held or (include_ended and row.status != "active")) and (RECORDED, row.id) != exclude:
-            found.append(HeldTitle(RECORDED, row.id, row.jurisdiction, row.awarding_body, row.level, row.title,
-                                   row.document_number, row.granted_on, row.status, held, space_id))
+    for (source, row_id, code, body, level, title, number, granted_on, status, revoked_on,
+         application_id) in _rows(space_id):
+        if (source, row_id) == exclude or (exclude_application is not None and application_id == exclude_application):
+            continue
+        if source == DEPLOYMENT:
+            held = _recognition_held(granted_on, status, revoked_on, on)
+            ended = status == "revoked"
+            body = _authority(code)
+        else:
+            held = status == "active" and (on is None or granted_on <= on)
+            ended = status != "active"
+        if held or (include_ended and ended):
+            found.append(HeldTitle(source, row_id, code, body, level, title, number, granted_on, status, held,
+                                   space_id))
     return sorted(found, key=lambda t: (not t.held, LEVEL_ORDER.get(t.level, 9), t.granted_on, t.source, t.id))
 
 
 def other_titles(application: Application) -> list[HeldTitle]:
     """The titles of ``application``'s space other than the one it led to, ended ones marked:
     what the case page shows its reviewers (through core.review.award_desk)."""
-    own = db.session.scalar(select(Recognition.id).where(Recognition.application_id == application.id))
-    return titles_held(application.space_id, include_ended=True,
-                       exclude=(DEPLOYMENT, own) if own is not None else None)
+    return titles_held(application.space_id, include_ended=True, exclude_application=application.id)
 
 
 def prerequisites_of(code: str, policy: PolicyVersion) -> list[TitlePrerequisite]:
