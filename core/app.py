@@ -120,6 +120,8 @@ def _init_web(app: Flask) -> None:
     from core.monitoring import portal_rectifications  # also lists a rectification to report among the tasks
     app.register_blueprint(portal_rectifications.bp)
     app.register_blueprint(public.bp)
+    from core.money import public_support  # 上网公示 of the support approved and paid (云政办发〔2016〕65号 (十五))
+    app.register_blueprint(public_support.bp)
     from core.documents import views as documents_views
     app.register_blueprint(documents_views.bp)
     init_admin(app)

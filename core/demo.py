@@ -122,6 +122,11 @@ ORGS = (
     DemoOrg("kunming", "昆明西山碧鸡科技园运营有限公司", "530112", "MA6N0004", "碧鸡关科创空间", "2020-06-06",
             1100, 90, ("碧鸡信息", "海埂生态", "前卫数科", "马街机械", "团结水务科技"),
             "云南省昆明市西山区碧鸡路 22 号"),
+    # issue 18: a 昆明 title and a 云南 title, each with money for building and running the space
+    # (昆科发〔2017〕55号 第十三条; 云政办发〔2016〕65号 (九)) — the overlap (十五) asks the officer to justify
+    DemoOrg("kunming", "昆明金碧创业服务有限公司", "530112", "MA6N0005", "金碧创想空间", "2021-05-18",
+            1200, 90, ("金碧数字文创", "大观楼智慧旅游", "滇池水环境科技", "西山康养", "近日楼软件", "眠山新材料"),
+            "云南省昆明市西山区金碧路 88 号"),
     DemoOrg("yunnan", "玉溪红塔高新创业服务有限公司", "530402", "MA6P0001", "红塔创新谷", "2019-08-08",
             2000, 150, ("玉溪卷烟材料科技", "聂耳音乐文创", "抚仙湖生态农业", "红塔智能装备", "澄江化石文旅", "研和新能源"),
             "云南省玉溪市红塔区高新区龙马路 9 号"),
@@ -165,6 +170,8 @@ APPLICATIONS = (
     DemoApplication("麒麟众创工场", "yunnan", "provincial", "rejected", "2025-06-02"),
     # issue 17: revoked for fraud by _ensure_rectification_and_revocation (its own title: the others stay live)
     DemoApplication("碧鸡关科创空间", "yunnan", "provincial", "recognised", "2022-03-10", "2022-07-15"),
+    DemoApplication("金碧创想空间", "kunming", "comprehensive_service", "recognised", "2024-03-05", "2024-07-22"),
+    DemoApplication("金碧创想空间", "yunnan", "provincial", "recognised", "2025-03-10", "2025-08-26"),
     DemoApplication("泉山创客空间", "xuzhou", "key", "recognised", "2017-04-12", "2017-07-28"),
     DemoApplication("鼓楼创业天地", "xuzhou", "key", "withdrawn", "2026-05-06"),
     DemoApplication("铜山智造空间", "xuzhou", "key", "draft", None),

@@ -25,11 +25,12 @@ from core.monitoring.admin_assessments import AssessmentDeskView
 from core.monitoring.admin_findings import FindingsView
 from core.monitoring.admin_rectifications import RectificationsView
 from core.monitoring.admin_revocations import RevocationsView
+from core.admin.views import ApplicationView, AuditEventView, OrganisationView, RecognitionView, SpaceView, UserView
+from core.money.admin_funds import FundsView
+from core.money.admin_money import MoneyDeskView
 from core.money.admin_external_titles import ExternalTitlesView
-from core.admin.views import (ApplicationView, AuditEventView, OrganisationView, RecognitionView, SpaceView,
-                              SubsidyEntitlementView, UserView)
 from core.platform.models import (Application, AuditEvent, BureauCriterion, BureauPolicyVersion, BureauSetting, Call, CalendarDay,
-                         Organisation, PublicNotice, Recognition, Space, SubsidyEntitlement, User)
+                         Organisation, PublicNotice, Recognition, Space, User)
 
 
 def init_admin(app) -> Admin:
@@ -65,8 +66,11 @@ def init_admin(app) -> Admin:
     admin.add_view(BatchView(name=_l("Review batches"), endpoint="batches", url="/admin/batches", category=_l("Review")))
     admin.add_view(RecognitionView(Recognition, name=_l("Titles awarded"), endpoint="recognition",
                                    category=_l("Titles and subsidies")))
-    admin.add_view(SubsidyEntitlementView(SubsidyEntitlement, name=_l("Subsidy entitlements"),
-                                          endpoint="subsidyentitlement", category=_l("Titles and subsidies")))
+    # issue 18: the money desk replaces the read-only list of entitlements
+    admin.add_view(MoneyDeskView(name=_l("Subsidies: approval and payment"), endpoint="money", url="/admin/money",
+                                 category=_l("Titles and subsidies")))
+    admin.add_view(FundsView(name=_l("Support funds"), endpoint="funds", url="/admin/funds",
+                             category=_l("Titles and subsidies")))
     admin.add_view(ExternalTitlesView(name=_l("Titles won elsewhere"), endpoint="external_titles",
                                       url="/admin/external-titles", category=_l("Titles and subsidies")))
     admin.add_view(StatisticsDeskView(name=_l("Annual statistics"), endpoint="statistics", url="/admin/statistics",

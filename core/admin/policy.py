@@ -154,6 +154,48 @@ def version_page(code: str, v: PolicyVersion, data: bureau_data.BureauData, toda
     return page
 
 
+@dataclass
+class MoneyPage:
+    """What the documents say about the money after the award (docs/money.md): the kinds of
+    support compared across jurisdictions, the duplicate-support rules that govern this
+    jurisdiction (its own and those declared above it), the funds, the support owed only to a
+    space holding another title, and who approves (a bureau setting)."""
+
+    kinds: list[tuple[str, str]]            # (support, kind compared)
+    overlap_rules: list[dict]
+    funds: list
+    prerequisites: list[tuple[Any, str]]    # (prerequisite, the support's name)
+    approver: str
+    approver_set: bool
+
+
+def money_page(code: str, data: bureau_data.BureauData, today: date) -> MoneyPage:
+    reg = registry()
+    version = policy_versions.policy_in_force(code, today, data) or policy_versions.nearest_policy(code, today, data)
+    base = policy_versions.base_policy(code, version, data) if version is not None else None
+    rules = {r.code: r for r in (reg.subsidy_rules(code, base) if base is not None else [])}
+    rules.update({r.code: r for r in subsidies.own_document_rules(code, data)})
+    installed = reg.installed()
+    declaring, step = [], code
+    while step is not None and step in installed:  # this jurisdiction and those above it
+        declaring.append(step)
+        step = installed[step].parent
+    overlap_rules = []
+    for owner in declaring:
+        for rule in reg.overlap_rules(owner):
+            setting = bureau_data.bureau_setting(owner, rule.years_setting) if rule.years_setting else None
+            overlap_rules.append({"rule": rule, "owner": owner, "years": setting.value if setting else None})
+    approver = bureau_data.bureau_setting(code, bureau_data.SUPPORT_APPROVER, data)
+    return MoneyPage(
+        kinds=[(r.name, labels.support_category_label(r.category)) for r in rules.values() if r.category],
+        overlap_rules=overlap_rules,
+        funds=reg.support_funds(code, base) if base is not None else [],
+        prerequisites=[(p, rules[p.applies_to].name if p.applies_to in rules else p.applies_to)
+                       for p in (reg.title_prerequisites(code, base) if base is not None else [])],
+        approver=approver.value if approver else "leader", approver_set=approver is not None,
+    )
+
+
 def jurisdiction_page(code: str, today: date) -> dict:
     j = enabled()[code]
     data = bureau_data.load_bureau_data(code)
@@ -175,6 +217,7 @@ def jurisdiction_page(code: str, today: date) -> dict:
                             and all(s is not r["setting"] for sp in supports for r in sp.subsidies)],
         "setting_labels": bureau_data.known_setting_keys(code),
         "statistics": statistics_forms.form_for(code, today.year - 1),
+        "money": money_page(code, data, today),
     }
 
 

@@ -1,5 +1,6 @@
-"""What a title's revocation does to its money (issue 17): every entitlement not yet paid is
-cancelled, with the reason in its note; a paid one is kept and flagged.  No document of ours
+"""What a title's revocation does to its money (issue 17): every entitlement not yet paid (pending,
+or approved and so committed to a fund, which the cancellation releases) is cancelled, with the
+reason recorded as its cancellation (core.money.lifecycle reads the same fields); a paid one is kept and flagged.  No document of ours
 says paid money is recovered, so nothing is recovered and the flag says so.  Called by
 ``core.monitoring.revocations`` inside the leader's decision (one transaction, not committed here).
 """
@@ -31,8 +32,10 @@ def cancel_for_revocation(recognition: Recognition, revoked_on: date, actor) -> 
     for row in rows:
         if row.status in UNPAID:
             before = row.status
-            row.status = "cancelled"
-            row.note = _note(row.note, f"称号已于 {revoked_on.isoformat()} 撤销，未拨付的补助取消")
+            reason = f"称号已于 {revoked_on.isoformat()} 撤销，未拨付的补助取消"
+            row.status, row.cancelled_on, row.cancel_reason = "cancelled", revoked_on, reason
+            row.cancelled_by_id = getattr(actor, "id", None)
+            row.note = _note(row.note, reason)
             audit.record("subsidy.cancel", row, actor=actor, from_state=before, to_state="cancelled",
                          certificate=recognition.certificate_number, revoked_on=revoked_on.isoformat())
             cancelled.append(row)

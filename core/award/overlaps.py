@@ -113,8 +113,9 @@ def _describe(rule: OverlapRule, a: SubsidyEntitlement, b: SubsidyEntitlement, y
 
 
 def overlaps_among(rows: list[SubsidyEntitlement]) -> list[Overlap]:
-    """Every pair of ``rows`` that a rule flags, in the order of the rows."""
-    live = [r for r in rows if r.status != "cancelled"]
+    """Every pair of ``rows`` that a rule flags, the earlier year first."""
+    # in the order of their years, so a pair reads the same from either side
+    live = sorted((r for r in rows if r.status != "cancelled"), key=lambda r: (r.year or 0, r.id))
     if len(live) < 2:
         return []
     kinds = categories({r.jurisdiction for r in live})

@@ -4,8 +4,11 @@
                    under no policy version, or with an overdue duty (most serious first)
 ``/<id>``          one title: its standing on today (CONTRACTS §6: grounds with their
                    articles, open duties, the ban), its record since recognition, the
-                   money attached to it, the space's other titles (core.award.ladder: of any
-                   jurisdiction of this platform, and won elsewhere), and its audit trail
+                   money attached to it (each entitlement's life, linked to the money desk) and
+                   the other support the same space or organisation received anywhere in the
+                   deployment, overlaps flagged (云政办发〔2016〕65号 (十五)), the space's other titles
+                   (core.award.ladder: of any jurisdiction of this platform, and won elsewhere), and its
+                   audit trail
 
 Reads are scoped (core.monitoring.title_standing.title_criteria); a title the user may not
 see is a 404.  The actions on a title (assessment, rectification, revocation) have their
@@ -13,10 +16,11 @@ own desks, linked from the page.
 """
 from __future__ import annotations
 
-from flask import abort, request
+from flask import abort, request, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.routing import BuildError
 
 from core.accounts import roles
 from core.accounts.admin_access import StaffAccessMixin
@@ -54,7 +58,15 @@ class TitlesView(StaffAccessMixin, BaseView):
             .order_by(AuditEvent.id)).all()
         history = record.history_of(title)
         return self.render("admin/title.html", title=title, answer=title_standing.standing_of(title, today, history),
-                           history=history, entitlements=title_standing.entitlements_of(title),
-                           events=events, today=today, labels=labels,
+                           history=history, support=title_standing.support_of(title),
+                           events=events, today=today, labels=labels, cite=title_standing.cite, money_url=money_url,
                            other_titles=ladder.titles_held(title.space_id, include_ended=True,
                                                            exclude=(ladder.DEPLOYMENT, title.id)))
+
+
+def money_url(entitlement_id: int) -> str:
+    """The entitlement's page on the money desk (core.money, above this layer: linked by its path)."""
+    try:
+        return url_for("money.show", entitlement_id=entitlement_id)
+    except BuildError:
+        return url_for("admin.index") + f"money/{entitlement_id}"

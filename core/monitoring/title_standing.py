@@ -14,11 +14,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, select
 
 from core.accounts.scoping import role_of, visible_codes
+from core.award import overlaps, related
+from core.award.overlaps import Overlap
 from core.monitoring import record, standing_policy
 from core.monitoring.title_scope import STAFF_READERS, own_titles_criteria
 from core.monitoring.titles import live_criteria
 from core.platform.extensions import db
-from core.platform.models import Recognition, SubsidyEntitlement
+from core.platform.models import ExternalTitle, Recognition, Space, SubsidyEntitlement, SupportFund
 
 #: most serious first, for the officer's list
 SEVERITY = ("revocation_due", "rectification", "no_policy_in_force", "good")
@@ -54,6 +56,58 @@ def standing_of(title: Recognition, as_of: date, history: dict | None = None) ->
 def entitlements_of(title: Recognition) -> list[SubsidyEntitlement]:
     return list(db.session.scalars(select(SubsidyEntitlement).where(SubsidyEntitlement.recognition_id == title.id)
                                    .order_by(SubsidyEntitlement.id)))
+
+
+def cite(citation: dict | None) -> str:
+    """``昆科发〔2017〕55号 第十三条`` / ``云政办发〔2016〕65号 四、组织实施（十五）`` from a citation's dict."""
+    if not citation:
+        return ""
+    return "".join(p for p in (citation.get("document"), " ", citation.get("article"), citation.get("item"))
+                   if p).strip()
+
+
+@dataclass(frozen=True)
+class Support:
+    """A title's money as the bureau reads it: its own entitlements, the other support the same
+    space or organisation received anywhere in the deployment (云政办发〔2016〕65号 (十五): every
+    jurisdiction, titles won elsewhere too, cancelled included), the overlaps the duplicate-support
+    rules flag among them (core.award.overlaps), and the funds and spaces the rows name."""
+
+    own: list[SubsidyEntitlement]
+    others: list[SubsidyEntitlement]
+    overlaps: list[Overlap]
+    funds: dict[int, SupportFund]
+    spaces: dict[int, str]
+
+    def overlaps_of(self, entitlement_id: int) -> list[Overlap]:
+        return [o for o in self.overlaps if entitlement_id in (o.first_id, o.second_id)]
+
+
+def support_of(title: Recognition) -> Support:
+    own = entitlements_of(title)
+    mine = {e.id for e in own}
+    organisation = title.space.organisation
+    others = [e for e in related.related_entitlements(uscc=organisation.uscc) if e.id not in mine]
+    fund_ids = {e.fund_id for e in own if e.fund_id is not None}
+    funds = {f.id: f for f in db.session.scalars(select(SupportFund).where(SupportFund.id.in_(fund_ids)))} \
+        if fund_ids else {}
+    spaces = dict(db.session.execute(select(Space.id, Space.name).where(Space.organisation_id == organisation.id)).all())
+    return Support(own, others, overlaps.overlaps_among([*own, *others]), funds, spaces)
+
+
+def applicant_support(user) -> tuple[list[SubsidyEntitlement], dict[int, ExternalTitle]]:
+    """The entitlements hanging on the titles won elsewhere (ExternalTitle) of ``user``'s
+    organisation's spaces, and those titles by id: what 我的称号 adds to the titles of this deployment."""
+    if getattr(user, "organisation_id", None) is None:
+        return [], {}
+    titles = {t.id: t for t in db.session.scalars(
+        select(ExternalTitle).join(Space, Space.id == ExternalTitle.space_id)
+        .where(Space.organisation_id == user.organisation_id).order_by(ExternalTitle.granted_on, ExternalTitle.id))}
+    if not titles:
+        return [], {}
+    rows = list(db.session.scalars(select(SubsidyEntitlement).where(
+        SubsidyEntitlement.external_title_id.in_(list(titles))).order_by(SubsidyEntitlement.id)))
+    return rows, titles
 
 
 @dataclass(frozen=True)

@@ -608,7 +608,8 @@ def state_label(state: str | None, jurisdiction: str | None = None, category: st
         return f"{words} · {name}" if name else words
     for table in (STATUS_LABELS, BATCH_STATUS_LABELS, NOTICE_STATUS_LABELS, OBJECTION_STATUS_LABELS,
                   RECOGNITION_STATUS_LABELS, SWITCH_LABELS, STATISTICS_STATUS_LABELS, CHANGE_STATUS_LABELS,
-                  ASSESSMENT_ROUND_STATUS_LABELS, RECTIFICATION_STATUS_LABELS, REVOCATION_STATUS_LABELS):
+                  ASSESSMENT_ROUND_STATUS_LABELS, RECTIFICATION_STATUS_LABELS, REVOCATION_STATUS_LABELS,
+                  SUBSIDY_STATUS_LABELS):  # issue 18: an entitlement's steps (core.money.lifecycle)
         if state in table:
             return str(table[state])
     if state == "decided":

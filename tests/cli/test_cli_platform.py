@@ -46,7 +46,7 @@ def test_demo_twice_adds_nothing_the_second_time(app):
     first = run(app, "demo")
     assert first.exit_code == 0, first.output
     after_first = counts()
-    assert after_first["Organisation"] == len(ORGS) == 14
+    assert after_first["Organisation"] == len(ORGS) == 15
     assert after_first["Application"] == len(APPLICATIONS)
     # one admin + five roles in each of four jurisdictions, plus the applicant account of
     # each other operator that applies and a recommender for each 县区 the demo one does not cover
@@ -88,7 +88,7 @@ def test_demo_users_roles_scopes_and_password(app):
 def test_demo_facts_pass_the_contract_and_cover_every_state(app):
     assert run(app, "demo").exit_code == 0
     spaces = db.session.scalars(select(Space)).all()
-    assert len(spaces) == 14
+    assert len(spaces) == 15
     from core.intake.spaces import facts_of
 
     for space in spaces:  # saved as 我的众创空间 saves a space: its §1 facts put back together

@@ -195,8 +195,8 @@ def test_titles_and_entitlements_lists_are_scoped_and_read_only(app):
     assert mile.certificate_number in html and kunming.certificate_number not in html
     assert client.get(f"/admin/recognition/details/?id={kunming.id}").status_code in (302, 404)
     assert client.get(f"/admin/recognition/edit/?id={mile.id}").status_code in (302, 403, 404)
-    html = client.get("/admin/subsidyentitlement/").get_data(as_text=True)
+    html = client.get("/admin/money/").get_data(as_text=True)
     assert "100,000" not in html  # 昆科发〔2017〕55号 第十三条's 10 万元 belongs to 昆明
     client = logged_in(app, officer("kunming"))
-    html = client.get("/admin/subsidyentitlement/").get_data(as_text=True)
+    html = client.get("/admin/money/").get_data(as_text=True)
     assert "100,000" in html and "第十三条" in html

@@ -30,13 +30,15 @@ from core.platform.models import (Application, Assessment, AssessmentRound, Atta
                          ExternalTitle,
                          Call, ChangeReport, ExpertAssignment, Finding, NoticeEntry, Objection, Organisation,
                          PublicNotice, Recognition, Rectification, Revocation, Space,
-                         StatisticsMiss, StatisticsReturn, StatisticsWindow, SubsidyEntitlement, User, UserSession)
+                         StatisticsMiss, StatisticsReturn, StatisticsWindow, SubsidyEntitlement, SupportFund, User,
+                         UserSession)
 from tests.factories import login, make_application, make_org, make_space, make_user
 
 # Marks that only the foreign records carry: none may appear on a page the user is shown.
 SECRETS = ("外域保密申报单位", "外域保密众创空间", "外域保密联系人", "13900009999", "WAIYU-SECRET-1",
            "外域保密审计", "外域保密异议人", "外域保密附件.pdf", "外域保密批次", "外域保密通知", "外域保密浏览器",
            "外域保密考核", "外域保密评价机构", "外域保密发现", "外域保密整改", "外域保密撤销",
+           "外域保密补助", "外域保密资金",
            "外域保密外部称号")  # issue 18: a title won elsewhere recorded by 弥勒
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -120,6 +122,10 @@ def world(app):
     revocation = Revocation(recognition_id=recognition.id, jurisdiction="mile", proposal="外域保密撤销",
                             ground_codes=["assessment"], grounds=[], status="proposed")
     db.session.add_all([change, finding, rectification, revocation])
+    # issue 18: a 弥勒 fund (the entitlement above is charged to nothing yet)
+    fund = SupportFund(jurisdiction="mile", year=2026, name="外域保密资金", amount_cny=1_000_000, source="bureau",
+                       citation={})
+    db.session.add(fund)
     # issue 18: a title won elsewhere that 弥勒 recorded, its evidence the foreign file
     external_title = ExternalTitle(space_id=space.id, jurisdiction="mile", level="provincial",
                                    awarding_body="云南省科学技术厅", title="外域保密外部称号",
@@ -157,13 +163,13 @@ def world(app):
         "return_id": statistics_return.id, "window_id": statistics_window.id, "miss_id": miss.id,
         "change_id": change.id, "title_id": recognition.id, "round_id": assessment_round.id, "assessment_id": assessment.id,
         "finding_id": finding.id, "rect_id": rectification.id,
-        "revocation_id": revocation.id,
+        "revocation_id": revocation.id, "entitlement_id": entitlement.id, "fund_id": fund.id,
         "record_id": external_title.id,  # issue 18: /admin/external-titles/<record_id>
     }
     # Flask-Admin model views: the foreign row of each model, for ?id=
     model_ids = {
         "application": foreign.id, "organisation": org.id, "space": space.id, "user": foreign_applicant.id,
-        "publicnotice": notice.id, "recognition": recognition.id, "subsidyentitlement": entitlement.id,
+        "publicnotice": notice.id, "recognition": recognition.id,
         "call": call.id, "bureausetting": setting.id, "batch": batch.id,
         "auditevent": db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "admin_update")),
     }
@@ -203,6 +209,7 @@ def foreign_snapshot(world) -> dict:
         "findings": rows(Finding, Finding.jurisdiction == "mile"),
         "rectifications": rows(Rectification, Rectification.jurisdiction == "mile"),
         "revocations": rows(Revocation, Revocation.jurisdiction == "mile"),
+        "funds": rows(SupportFund, SupportFund.jurisdiction == "mile"),
         "external_titles": rows(ExternalTitle, ExternalTitle.jurisdiction == "mile"),
     }
 
@@ -282,10 +289,11 @@ def test_every_post_rule_forged_with_foreign_ids_changes_nothing_foreign(app, wo
             "jurisdiction": "mile", "code": "mile", "enabled": "0", "action": "approve", "expert_id": ids["user_id"],
             "expected_version": "1", "opinion": "伪造", "name": "伪造", "title": "伪造", "result": "pass",
             "decision": "approve", "status": "upheld", "resolution": "伪造", "next": "/",
-            "recognition_id": ids["recognition_id"], "kind": "area", "changed_on": "2026-01-01", "description": "伪造"}
+            "recognition_id": ids["recognition_id"], "kind": "area", "changed_on": "2026-01-01", "description": "伪造",
+            "ids": ids["entitlement_id"], "do": "approve", "reason": "伪造", "amount": "1", "year": "2026"}
     # issue 18: recording a title won elsewhere for the foreign space, withdrawing the foreign record
     data.update({"space_id": ids["space_id"], "level": "provincial", "awarding_body": "伪造", "document_number": "伪造",
-                 "granted_on": "2025-01-01", "reason": "伪造"})
+                 "granted_on": "2025-01-01"})
     failures = []
     for endpoint, url in urls_of(app, world, "POST"):
         if endpoint in SKIP_POST:

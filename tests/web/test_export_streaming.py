@@ -131,8 +131,7 @@ def test_a_big_workbook_comes_in_many_chunks_of_the_given_size():
     assert len(values) == 3001 and values[1] == ["'=行0", "0"] and values[-1] == ["'=行2999", "2999"]
 
 
-@pytest.mark.parametrize("endpoint", ["application", "auditevent", "space", "organisation", "recognition",
-                                      "subsidyentitlement"])
+@pytest.mark.parametrize("endpoint", ["application", "auditevent", "space", "organisation", "recognition"])
 def test_the_statements_of_an_export_do_not_grow_with_its_rows(app, admin_client, endpoint):
     counts, rows = [], []
     for total in (3, 120):
@@ -157,15 +156,12 @@ def test_no_json_column_is_selected_but_those_exported(app, admin_client):
         admin_client.get("/admin/application/export/xlsx/").get_data()
     assert "applications.official_number" in "\n".join(seen)  # the exported columns are read
     assert not re.search(r"\.(facts|form_data)\b", "\n".join(seen))
-    with statements() as seen:  # a JSON column shown in the list is exported, so read
-        rows = csv_rows(admin_client.get("/admin/subsidyentitlement/export/csv/").get_data())
-    assert "subsidy_entitlements.citation" in "\n".join(seen) and "第三条" in rows[1]
 
 
 def test_an_officer_never_gets_another_bureaus_rows(app, kunming_client):
     add_units(4)
     add_units(3, "mile")
-    for endpoint in ("application", "auditevent", "recognition", "subsidyentitlement"):
+    for endpoint in ("application", "auditevent", "recognition"):
         csv_body = kunming_client.get(f"/admin/{endpoint}/export/csv/").get_data()
         xlsx_body = kunming_client.get(f"/admin/{endpoint}/export/xlsx/").get_data()
         for rows in (csv_rows(csv_body), xlsx_rows(xlsx_body)):
@@ -201,7 +197,7 @@ def test_every_export_has_exactly_flask_admins_own_rows(app, query):
     officer = make_user("officer", ["kunming"])
     admin = make_user("admin")
     views = [v for v in app.extensions["admin"][0]._views if isinstance(v, ModelView) and v.can_export]
-    assert len(views) >= 8
+    assert len(views) >= 7  # issue 18: the entitlements are on the money desk, not a model view
     filled = set()  # the views the comparison had rows for
     for user in (admin, officer):
         for view in views:
@@ -214,8 +210,8 @@ def test_every_export_has_exactly_flask_admins_own_rows(app, query):
                 assert sorted(view._export_rows()) == sorted(expected), (view.endpoint, user.role)
                 if expected:
                     filled.add(view.endpoint)
-    assert filled >= ({"application", "subsidyentitlement"} if query == "?search=NO-0" else
-                      {"application", "auditevent", "space", "organisation", "recognition", "subsidyentitlement"})
+    assert filled >= ({"application"} if query == "?search=NO-0" else
+                      {"application", "auditevent", "space", "organisation", "recognition"})
 
 
 def test_export_eager_loads_a_relationship_once_per_chunk(app, admin_client, monkeypatch):

@@ -35,7 +35,7 @@ from core.eligibility.engine import INELIGIBLE, NO_POLICY, PENDING_REVIEW
 from core.platform.extensions import db
 from core.platform.jurisdictions import registry
 from core.platform.models import (APPLICATION_STATUSES, AuditEvent, Batch, ExpertAssignment, NoticeEntry, Objection,
-                         PublicNotice, Recognition, ReviewRecord, SubsidyEntitlement)
+                         PublicNotice, Recognition, ReviewRecord, SubsidyEntitlement, SupportFund)
 from tests.factories import make_application, make_org, make_space, make_user
 from tests.web.test_every_url import ROLES, client_as, urls_of, world  # noqa: F401  (the sweep's fixture)
 
@@ -183,10 +183,20 @@ def every_state(app, world):  # noqa: F811
                                   level=level, status=status, granted_on=date(2026, 6, 1))
         db.session.add(recognition)
         db.session.flush()
-        for sub in ("pending", "paid", "cancelled"):
-            db.session.add(SubsidyEntitlement(recognition_id=recognition.id, jurisdiction="kunming",
-                                              rule_code="kunming.recognition_award", kind="认定奖励",
-                                              amount_cny=100000, status=sub, citation={"document": "昆科发〔2017〕55号"}))
+        for sub in ("pending", "approved", "paid", "cancelled"):
+            row = SubsidyEntitlement(recognition_id=recognition.id, space_id=space.id, year=2026, jurisdiction="kunming",
+                                     rule_code="kunming.recognition_award", kind="认定奖励",
+                                     amount_cny=100000, status=sub, citation={"document": "昆科发〔2017〕55号"})
+            db.session.add(row)
+            db.session.flush()
+            # issue 18: the money desk's trail shows each step's states in words
+            if sub != "pending":
+                record("subsidy.approve", row, from_state="pending", to_state="approved")
+            if sub in ("paid", "cancelled"):
+                record("subsidy.pay" if sub == "paid" else "subsidy.cancel_by_officer", row,
+                       from_state="approved", to_state=sub)
+    db.session.add(SupportFund(jurisdiction="kunming", year=2026, name="昆明扶持资金", amount_cny=1_000_000,
+                               source="bureau", citation={}))
     for status in ("open", "closed"):
         notice = PublicNotice(jurisdiction="kunming", title="昆明公示" + ("甲" if status == "open" else "乙"), published_on=date(2026, 11, 20),
                               first_day=date(2026, 11, 21), last_day=date(2026, 12, 7), days=7, status=status)
@@ -224,8 +234,9 @@ def every_state(app, world):  # noqa: F811
         "notice_id": db.session.scalars(select(PublicNotice.id).where(PublicNotice.jurisdiction == "kunming")).all(),
         "space_id": [space.id], "organisation_id": [org.id], "code": ["kunming"], "year": [2026],
         "recognition": db.session.scalars(select(Recognition.id).where(Recognition.jurisdiction == "kunming")).all(),
-        "subsidyentitlement": db.session.scalars(select(SubsidyEntitlement.id)
-                                                 .where(SubsidyEntitlement.jurisdiction == "kunming")).all(),
+        "entitlement_id": db.session.scalars(select(SubsidyEntitlement.id)
+                                             .where(SubsidyEntitlement.jurisdiction == "kunming")).all(),
+        "fund_id": db.session.scalars(select(SupportFund.id).where(SupportFund.jurisdiction == "kunming")).all(),
         "auditevent": db.session.scalars(select(AuditEvent.id).where(AuditEvent.jurisdiction == "kunming")
                                          .order_by(AuditEvent.id).limit(8)).all(),
     }
@@ -235,7 +246,7 @@ def every_state(app, world):  # noqa: F811
 # The pages that show one record of the user's own jurisdiction (HTML; the PDFs have their own tests).
 OWN_PAGES = ("portal.application", "portal.edit", "portal.draft", "portal_space.edit_space", "public.show",
              "notices.show", "batches.show", "batches.score", "checklist.show", "case.show", "verification.show",
-             "policy.show", "calendar.year")
+             "policy.show", "calendar.year", "money.show", "funds.show")
 
 
 def own_urls(app, own: dict) -> list[str]:
@@ -249,7 +260,7 @@ def own_urls(app, own: dict) -> list[str]:
         for arg in rule.arguments:
             combos = [{**c, arg: v} for c in combos for v in own[arg]]
         found += [rule.build(c, append_unknown=False)[1] for c in combos]
-    for view in ("recognition", "subsidyentitlement", "auditevent"):
+    for view in ("recognition", "auditevent"):
         found += [f"/admin/{view}/details/?id={i}" for i in own[view]]
     return found
 
