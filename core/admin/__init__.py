@@ -28,6 +28,7 @@ from core.monitoring.admin_revocations import RevocationsView
 from core.admin.views import ApplicationView, AuditEventView, OrganisationView, RecognitionView, SpaceView, UserView
 from core.money.admin_funds import FundsView
 from core.money.admin_money import MoneyDeskView
+from core.money.admin_external_titles import ExternalTitlesView
 from core.platform.models import (Application, AuditEvent, BureauCriterion, BureauPolicyVersion, BureauSetting, Call, CalendarDay,
                          Organisation, PublicNotice, Recognition, Space, User)
 
@@ -70,6 +71,8 @@ def init_admin(app) -> Admin:
                                  category=_l("Titles and subsidies")))
     admin.add_view(FundsView(name=_l("Support funds"), endpoint="funds", url="/admin/funds",
                              category=_l("Titles and subsidies")))
+    admin.add_view(ExternalTitlesView(name=_l("Titles won elsewhere"), endpoint="external_titles",
+                                      url="/admin/external-titles", category=_l("Titles and subsidies")))
     admin.add_view(StatisticsDeskView(name=_l("Annual statistics"), endpoint="statistics", url="/admin/statistics",
                                       category=_l("After recognition")))
     admin.add_view(ChangeReportsView(name=_l("Change reports"), endpoint="changes", url="/admin/changes",

@@ -22,7 +22,10 @@ the subsidy entitlements, in the same transaction as the workflow's ``award`` ac
   number's format: it is the bureau setting ``certificate_format``, with our default
   :data:`DEFAULT_CERTIFICATE_FORMAT`.
 * **Entitlements** — ``core.award.entitlements.entitlements(code, "recognized", level=…)``
-  under the application's policy version, stored pending payment.
+  under the application's policy version, stored pending approval; a rule whose title
+  prerequisite the space does not meet (core.award.ladder: 弥政办发〔2017〕5号 二（四）
+  争取项目资金 only for a space holding a 省级 or 州级 title) is not created, and the award's
+  audit lists it with the prerequisite's article (``skipped_entitlements``).
 """
 from __future__ import annotations
 
@@ -40,6 +43,7 @@ from core.review import award_desk, moves, steps, workflow
 from core.platform.extensions import db
 from core.platform.jurisdictions import registry
 from core.platform.models import Application, CertificateSequence, Recognition, SubsidyEntitlement
+from core.award import ladder
 from core.award.entitlements import entitlements
 from core.review.moves import WorkflowError
 
@@ -196,7 +200,13 @@ def grant(application: Application, actor, today: date) -> Recognition:
         db.session.add(recognition)
         db.session.flush()
         owed = entitlements(juris.code, "recognized", level=level, as_of=today, policy=policy)
+        created, skipped = [], []
         for item in owed["entitlements"]:
+            unmet = ladder.unmet_prerequisites(juris.code, policy, item["rule"], recognition.space_id, today)
+            if unmet:  # owed only to a space holding another title (core.award.ladder)
+                skipped.append(ladder.skipped_text(item["kind"], unmet))
+                continue
+            created.append(item)
             db.session.add(SubsidyEntitlement(
                 recognition_id=recognition.id, space_id=recognition.space_id, year=today.year,
                 jurisdiction=juris.code, rule_code=item["rule"],
@@ -207,7 +217,9 @@ def grant(application: Application, actor, today: date) -> Recognition:
                      proposed_title=title_for(application, policy.award_title),
                      certificate_number=certificate, certificate_format_source=fmt_source, level=level,
                      granted_on=today.isoformat(), citation=str(policy.award_citation or policy.document),
-                     entitlements=[item["rule"] for item in owed["entitlements"]], total_cny=owed["total_cny"])
+                     entitlements=[item["rule"] for item in created],
+                     total_cny=sum(item["amount_cny"] for item in created if item["amount_cny"] is not None),
+                     **({"skipped_entitlements": skipped} if skipped else {}))
         workflow.act(application, "award", actor, today=today,
                      detail={"recognition_id": recognition.id, "certificate_number": certificate},
                      commit=False)
@@ -228,4 +240,4 @@ def grant(application: Application, actor, today: date) -> Recognition:
 # The case page (core.review, below award) reaches the award through this desk.
 award_desk.register(award_desk.AwardDesk(grant=grant, certificate_title=certificate_title,
                                          proposed_title=proposed_title, set_certificate_title=set_certificate_title,
-                                         title_max=TITLE_MAX_LENGTH))
+                                         title_max=TITLE_MAX_LENGTH, other_titles=ladder.other_titles))

@@ -6,7 +6,9 @@
                    articles, open duties, the ban), its record since recognition, the
                    money attached to it (each entitlement's life, linked to the money desk) and
                    the other support the same space or organisation received anywhere in the
-                   deployment, overlaps flagged (云政办发〔2016〕65号 (十五)), and its audit trail
+                   deployment, overlaps flagged (云政办发〔2016〕65号 (十五)), the space's other titles
+                   (core.award.ladder: of any jurisdiction of this platform, and won elsewhere), and its
+                   audit trail
 
 Reads are scoped (core.monitoring.title_standing.title_criteria); a title the user may not
 see is a 404.  The actions on a title (assessment, rectification, revocation) have their
@@ -22,6 +24,7 @@ from werkzeug.routing import BuildError
 
 from core.accounts import roles
 from core.accounts.admin_access import StaffAccessMixin
+from core.award import ladder
 from core.monitoring import record, title_standing
 from core.platform import clock, labels
 from core.platform.extensions import db
@@ -56,7 +59,9 @@ class TitlesView(StaffAccessMixin, BaseView):
         history = record.history_of(title)
         return self.render("admin/title.html", title=title, answer=title_standing.standing_of(title, today, history),
                            history=history, support=title_standing.support_of(title),
-                           events=events, today=today, labels=labels, cite=title_standing.cite, money_url=money_url)
+                           events=events, today=today, labels=labels, cite=title_standing.cite, money_url=money_url,
+                           other_titles=ladder.titles_held(title.space_id, include_ended=True,
+                                                           exclude=(ladder.DEPLOYMENT, title.id)))
 
 
 def money_url(entitlement_id: int) -> str:

@@ -3,7 +3,8 @@
 ``/``        the organisation's titles, each with its standing today (CONTRACTS §6), the money
              of each, and the money of the titles won elsewhere the bureau recorded for its spaces
 ``/<id>``    one title: the standing's grounds with their articles, the open duties and
-             their due dates, any ban, the record since recognition, and its money
+             their due dates, any ban, the record since recognition, its money, and the space's other titles
+             (core.award.ladder: of any jurisdiction of this platform, and won elsewhere)
 
 The money as the holder reads it (issue 18): each entitlement's state, the approved amount and day,
 the amount paid, the day, the paying body and why the amount differs, the cancellation and its
@@ -19,6 +20,7 @@ from flask import Blueprint, abort, render_template
 from flask_login import current_user
 from sqlalchemy import select
 
+from core.award import ladder
 from core.intake.access import applicant_only
 from core.monitoring import record, title_standing
 from core.platform import clock, labels
@@ -60,4 +62,6 @@ def show(title_id: int):
     history = record.history_of(title)
     return render_template("portal/title.html", title=title, answer=title_standing.standing_of(title, today, history),
                            history=history, labels=labels, today=today, cite=title_standing.cite,
-                           entitlements=title_standing.entitlements_of(title))
+                           entitlements=title_standing.entitlements_of(title),
+                           other_titles=ladder.titles_held(title.space_id, include_ended=True,
+                                                           exclude=(ladder.DEPLOYMENT, title.id)))

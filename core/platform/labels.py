@@ -90,6 +90,8 @@ SUPPORT_CATEGORY_LABELS = {
 }
 FUND_SOURCE_LABELS = {"policy": _l("Amount fixed by the document"), "bureau": _l("Amount set by the bureau")}
 EXTERNAL_TITLE_STATUS_LABELS = {"active": _l("In force"), "withdrawn": _l("Record withdrawn")}
+# H2: where a title a space holds comes from (core.award.ladder)
+TITLE_SOURCE_LABELS = {"deployment": _l("Granted on this platform"), "recorded": _l("Won elsewhere, recorded by a bureau")}
 # --- end issue 18 money ---
 
 # Public notices (公示) and the objections to them.
@@ -280,6 +282,8 @@ AUDIT_ACTION_LABELS = {
     "fund.amend": _l("Support fund amended"),
     "external_title.record": _l("Title won elsewhere recorded"),
     "external_title.withdraw": _l("Record of a title won elsewhere withdrawn"),
+    # H2: titles won elsewhere (core.money.external_titles)
+    "subsidy.flag_paid_withdrawn": _l("Paid subsidy flagged after its title's record was withdrawn"),
     # --- end issue 18 money ---
     "calendar_year.set": _l("Holiday arrangement of a year set"),
     "criteria.manual_judgement": _l("Criterion judged"),
@@ -387,6 +391,20 @@ DETAIL_KEY_LABELS = {
     "entitlements": _l("Subsidies"),
     "total_cny": _l("Total (yuan)"),
     # --- end assessment ---
+    # --- issue 18: money, titles won elsewhere and the ladder (H2: core.award.ladder, core.money.external_titles) ---
+    "level": _l("Level"),
+    "granted_on": _l("Granted on"),
+    "space": _l("Maker space"),
+    "sha256": _l("SHA-256 of the file"),
+    "skipped_entitlements": _l("Support not created (another title required, or already held)"),
+    "no_policy": _l("No policy in force"),
+    "policy_document": _l("Policy document"),
+    "entitlement_amount_cny": _l("Amount (yuan)"),
+    "article": _l("Article"),
+    "external_title": _l("Title won elsewhere"),
+    "cancelled_support": _l("Support cancelled"),
+    "kept_paid_support": _l("Paid support kept"),
+    # --- end issue 18 H2 ---
 }
 
 # The nature of an applicant organisation (facts: entity_type), as the admin and the pages show it.
@@ -528,6 +546,10 @@ role_label = _labeller(ROLE_LABELS)
 batch_status_label = _labeller(BATCH_STATUS_LABELS)
 recognition_level_label = _labeller(RECOGNITION_LEVEL_LABELS)
 recognition_status_label = _labeller(RECOGNITION_STATUS_LABELS)
+# --- issue 18 H2: titles won elsewhere ---
+external_title_status_label = _labeller(EXTERNAL_TITLE_STATUS_LABELS)
+title_source_label = _labeller(TITLE_SOURCE_LABELS)
+# --- end issue 18 H2 ---
 standing_label = _labeller(STANDING_LABELS)
 assessment_grade_label = _labeller(ASSESSMENT_GRADE_LABELS)
 rectification_result_label = _labeller(RECTIFICATION_RESULT_LABELS)

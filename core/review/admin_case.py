@@ -147,6 +147,7 @@ class CaseView(StaffAccessMixin, BaseView):
             assignable=attendance.assignable_recommenders(application) if may_substitute else [],
             confirmed_actions=CONFIRMED_ACTIONS,
             award_title=award_title, proposed_title=proposed, title_max=desk.title_max if desk is not None else None,
+            other_titles=desk.other_titles(application) if desk is not None and desk.other_titles else None,
         ), status
 
     @expose("/")

@@ -22,6 +22,9 @@ class AwardDesk:
     proposed_title: Callable[[Application], "str | None"]  # the title the policy's formula gives
     set_certificate_title: Callable[..., str]  # (application, value, actor, today, *, commit=True)
     title_max: int  # the longest title the certificate takes
+    # the space's other titles (core.award.ladder): of any jurisdiction of this platform — a 昆明 title
+    # is seen by 云南's reviewers — and those won elsewhere that a bureau recorded, for the case page
+    other_titles: Callable[[Application], list] | None = None
 
 
 _desk: AwardDesk | None = None

@@ -27,6 +27,7 @@ from core.platform import clock
 from core.platform.audit import record
 from core.platform.extensions import db
 from core.platform.models import (Application, Assessment, AssessmentRound, Attachment, AuditEvent, Batch, BureauSetting,
+                         ExternalTitle,
                          Call, ChangeReport, ExpertAssignment, Finding, NoticeEntry, Objection, Organisation,
                          PublicNotice, Recognition, Rectification, Revocation, Space,
                          StatisticsMiss, StatisticsReturn, StatisticsWindow, SubsidyEntitlement, SupportFund, User,
@@ -37,7 +38,8 @@ from tests.factories import login, make_application, make_org, make_space, make_
 SECRETS = ("外域保密申报单位", "外域保密众创空间", "外域保密联系人", "13900009999", "WAIYU-SECRET-1",
            "外域保密审计", "外域保密异议人", "外域保密附件.pdf", "外域保密批次", "外域保密通知", "外域保密浏览器",
            "外域保密考核", "外域保密评价机构", "外域保密发现", "外域保密整改", "外域保密撤销",
-           "外域保密补助", "外域保密资金")
+           "外域保密补助", "外域保密资金",
+           "外域保密外部称号")  # issue 18: a title won elsewhere recorded by 弥勒
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 # Endpoints a sweep must not call: they end the session under test, or are public by design
@@ -124,6 +126,12 @@ def world(app):
     fund = SupportFund(jurisdiction="mile", year=2026, name="外域保密资金", amount_cny=1_000_000, source="bureau",
                        citation={})
     db.session.add(fund)
+    # issue 18: a title won elsewhere that 弥勒 recorded, its evidence the foreign file
+    external_title = ExternalTitle(space_id=space.id, jurisdiction="mile", level="provincial",
+                                   awarding_body="云南省科学技术厅", title="外域保密外部称号",
+                                   document_number="WAIYU-SECRET-1-DOC", granted_on=date(2025, 3, 1),
+                                   evidence_attachment_id=attachment.id, status="active")
+    db.session.add(external_title)
     record("admin_update", foreign, secret="外域保密审计")
     db.session.commit()
 
@@ -156,6 +164,7 @@ def world(app):
         "change_id": change.id, "title_id": recognition.id, "round_id": assessment_round.id, "assessment_id": assessment.id,
         "finding_id": finding.id, "rect_id": rectification.id,
         "revocation_id": revocation.id, "entitlement_id": entitlement.id, "fund_id": fund.id,
+        "record_id": external_title.id,  # issue 18: /admin/external-titles/<record_id>
     }
     # Flask-Admin model views: the foreign row of each model, for ?id=
     model_ids = {
@@ -201,6 +210,7 @@ def foreign_snapshot(world) -> dict:
         "rectifications": rows(Rectification, Rectification.jurisdiction == "mile"),
         "revocations": rows(Revocation, Revocation.jurisdiction == "mile"),
         "funds": rows(SupportFund, SupportFund.jurisdiction == "mile"),
+        "external_titles": rows(ExternalTitle, ExternalTitle.jurisdiction == "mile"),
     }
 
 
@@ -281,6 +291,9 @@ def test_every_post_rule_forged_with_foreign_ids_changes_nothing_foreign(app, wo
             "decision": "approve", "status": "upheld", "resolution": "伪造", "next": "/",
             "recognition_id": ids["recognition_id"], "kind": "area", "changed_on": "2026-01-01", "description": "伪造",
             "ids": ids["entitlement_id"], "do": "approve", "reason": "伪造", "amount": "1", "year": "2026"}
+    # issue 18: recording a title won elsewhere for the foreign space, withdrawing the foreign record
+    data.update({"space_id": ids["space_id"], "level": "provincial", "awarding_body": "伪造", "document_number": "伪造",
+                 "granted_on": "2025-01-01"})
     failures = []
     for endpoint, url in urls_of(app, world, "POST"):
         if endpoint in SKIP_POST:
