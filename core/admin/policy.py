@@ -192,7 +192,8 @@ def money_page(code: str, data: bureau_data.BureauData, today: date) -> MoneyPag
         funds=reg.support_funds(code, base) if base is not None else [],
         prerequisites=[(p, rules[p.applies_to].name if p.applies_to in rules else p.applies_to)
                        for p in (reg.title_prerequisites(code, base) if base is not None else [])],
-        approver=approver.value if approver else "leader", approver_set=approver is not None,
+        approver="officer" if approver is not None and approver.value is True else "leader",
+        approver_set=approver is not None,
     )
 
 

@@ -45,15 +45,15 @@ ASSESSMENT_BANDS = "assessment_bands"       # [{"grade": "excellent|good|qualifi
 ASSESSMENT_KEYS = (ASSESSMENT_WEIGHTS, ASSESSMENT_BANDS)
 # --- end issue 17 assessment ------------------------------------------------------------
 # --- issue 18, money after the award (core.money) -----------------------------------------
-# Who approves an entitlement: the leader (局领导) unless the bureau sets "officer" (no document says).
-SUPPORT_APPROVER = "support_approver_role"   # "leader" | "officer"
-SUPPORT_APPROVER_ROLES = ("leader", "officer")
+# Who approves an entitlement: the leader (局领导), or also the officers where the bureau says so
+# (yes/no; no document says who approves).
+SUPPORT_APPROVER = "support_officer_approves"
 # --- end issue 18 money -------------------------------------------------------------------
 # Whether the bureau's staff (other than the admin, who always must) sign in with a second
 # factor: STAFF_TWO_FACTOR, defined where it is read (core.accounts.two_factor).
 __all__ = ["NOTICE_DAYS", "CERTIFICATE_FORMAT", "REVIEW_DIMENSIONS", "DECISION_MEETING", "STAFF_TWO_FACTOR",
            "CHANGE_REPORT_MONTHS", "RECTIFICATION_MONTHS", "ASSESSMENT_WEIGHTS", "ASSESSMENT_BANDS", "ASSESSMENT_KEYS", "scored_scheme",
-           "SUPPORT_APPROVER", "SUPPORT_APPROVER_ROLES",
+           "SUPPORT_APPROVER",
            "SettingValue", "BureauData", "load_bureau_data", "prefetch_bureau_data", "bureau_setting", "known_setting_keys", "calendar"]
 
 
@@ -186,7 +186,7 @@ def known_setting_keys(code: str) -> dict[str, str]:
                 keys.setdefault(rule.setting_key, f"{rule.name}（金额，元{'；政策约数' if rule.approximate else ''}）")
     keys.setdefault(CHANGE_REPORT_MONTHS, "本局设定：认定条件变化后报告的期限（个月）")  # a policy's label first
     keys.setdefault(RECTIFICATION_MONTHS, "本局设定：限期整改的期限（个月）")
-    keys[SUPPORT_APPROVER] = "本局设定：补助审批角色（leader 局领导 / officer 经办人员）"
+    keys[SUPPORT_APPROVER] = "本局设定：补助可由业务经办人员审批（是/否；否则由局领导审批）"
     for rule in reg.overlap_rules(code):
         if rule.years_setting:
             keys.setdefault(rule.years_setting, "本局设定：重复支持比对年限（年）")

@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from core.bureau.data import (SUPPORT_APPROVER, SUPPORT_APPROVER_ROLES, ASSESSMENT_BANDS, ASSESSMENT_KEYS, ASSESSMENT_WEIGHTS, CERTIFICATE_FORMAT,
+from core.bureau.data import (SUPPORT_APPROVER, ASSESSMENT_BANDS, ASSESSMENT_KEYS, ASSESSMENT_WEIGHTS, CERTIFICATE_FORMAT,
                               DECISION_MEETING, NOTICE_DAYS, REVIEW_DIMENSIONS, STAFF_TWO_FACTOR,
                               known_setting_keys, scored_scheme)
 from core.numbers import number_text
@@ -217,11 +217,7 @@ def _check_setting_value(code: str, key: str, value: Any) -> None:
         return check_assessment_weights(code, value)
     if key == ASSESSMENT_BANDS:
         return check_assessment_bands(value)
-    if key == SUPPORT_APPROVER:
-        if value not in SUPPORT_APPROVER_ROLES:
-            raise SettingsError("value", f"{label}应为 leader（局领导）或 officer（经办人员），实为 {_short(value)}")
-        return None
-    if key in (DECISION_MEETING, STAFF_TWO_FACTOR):
+    if key in (DECISION_MEETING, STAFF_TWO_FACTOR, SUPPORT_APPROVER):
         if type(value) is not bool:
             raise SettingsError("value", f"{label}应为是/否（true / false），实为 {value!r}")
         return None

@@ -1,7 +1,7 @@
 """An entitlement's life: pending → approved → paid, or cancelled (issue 18, docs/money.md).
 
 - **Approve** (``subsidy.approve``): the leader (局领导) of the entitlement's jurisdiction, unless the
-  bureau's setting ``support_approver_role`` says ``officer`` — no document says who approves, so it
+  bureau's yes/no setting ``support_officer_approves`` says yes — no document says who approves, so it
   is 本局设定, by default the leader; with ``officer`` the officers approve and the leader still may.
   The admin manages the system, not the money: never.  The amount is the entitlement's; where the
   policy fixes none (云政办发〔2016〕65号 (九), 弥勒 第十五条 without the bureau's amount) the approver enters
@@ -64,11 +64,10 @@ class MoneyRefused(Refused):
 # --- who ------------------------------------------------------------------------------------
 
 def approver_role(code: str) -> str:
-    """``leader`` (default) or ``officer``: the bureau's setting, no document says."""
+    """``leader`` (default) or ``officer`` (the officers too): the bureau's yes/no setting
+    ``support_officer_approves``; no document says who approves."""
     setting = bureau_data.bureau_setting(code, bureau_data.SUPPORT_APPROVER)
-    if setting is not None and setting.value in bureau_data.SUPPORT_APPROVER_ROLES:
-        return setting.value
-    return "leader"
+    return "officer" if setting is not None and setting.value is True else "leader"
 
 
 def _may_approve_role(user, code: str) -> bool:

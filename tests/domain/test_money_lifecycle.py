@@ -131,13 +131,13 @@ def test_paid_on_the_day_of_approval_and_today_both_pass(app, xuzhou):
 
 
 def test_approver_is_the_leader_by_default_the_officer_when_the_bureau_sets_it_never_the_admin(app, xuzhou):
-    """No document says who approves: 本局设定 ``support_approver_role``, default the leader."""
+    """No document says who approves: 本局设定 ``support_officer_approves``, default the leader."""
     title, officer, leader = xuzhou
     e = owed(title)
     assert lifecycle.approver_role("xuzhou") == "leader"
     assert "局领导审批" in refused(lifecycle.approve, e, officer).message
     assert "系统管理员" in refused(lifecycle.approve, e, make_user("admin")).message
-    set_bureau_setting("xuzhou", SUPPORT_APPROVER, "officer", document="徐科发〔2026〕1号", actor=leader)
+    set_bureau_setting("xuzhou", SUPPORT_APPROVER, True, document="徐科发〔2026〕1号", actor=leader)
     assert lifecycle.approver_role("xuzhou") == "officer" and lifecycle.may_approve(leader, e)
     lifecycle.approve(e, officer)
     assert e.status == "approved" and e.approved_by_id == officer.id
@@ -203,7 +203,7 @@ def test_xuzhou_五_一_exactly_the_remaining_amount_passes_one_yuan_more_is_ref
 
 def test_xuzhou_五_一_a_leaders_override_with_a_reason_passes_and_is_audited_an_officers_is_refused(app, xuzhou):
     title, officer, leader = xuzhou
-    set_bureau_setting("xuzhou", SUPPORT_APPROVER, "officer", actor=leader)
+    set_bureau_setting("xuzhou", SUPPORT_APPROVER, True, actor=leader)
     fund = funds.open_fund("xuzhou", 2026, leader, amount=100_000)
     e = owed(title, amount=300_000)
     told = refused(lifecycle.approve, e, officer, override_reason="追加预算已批")

@@ -28,7 +28,7 @@ def test_xuzhou_五_一_fund_of_2000_wan_with_its_reading(app):
     assert "市众创空间奖补资金" in text and "20000000" in text
     assert "徐政发〔2016〕12号 五、保障措施 （一）" in text or "徐政发〔2016〕12号 五、保障措施（一）" in text
     assert "未写明是一年的额度还是总额" in text
-    assert "No document sets up a fund" not in text
+    assert "文件未设立此项资金" not in text
 
 
 def test_十五_duplicate_support_rule_governs_yunnan_and_kunming_not_xuzhou(app):
@@ -40,7 +40,7 @@ def test_十五_duplicate_support_rule_governs_yunnan_and_kunming_not_xuzhou(app
 
 
 def test_十五_the_years_are_the_provincial_bureaus_setting(app):
-    assert "any years (not set)" in money_section(app, "kunming") or "不限年份" in money_section(app, "kunming")
+    assert "不限年份（未设定）" in money_section(app, "kunming")
     set_bureau_setting("yunnan", "overlap_years", 3)
     text = money_section(app, "kunming")
     assert re.search(r"3 (years|年)", text), text
@@ -54,8 +54,8 @@ def test_mile_二_四_project_funds_only_with_a_provincial_or_prefecture_title(a
 
 def test_kunming_sets_up_no_fund_and_the_approver_is_a_bureau_setting(app):
     text = money_section(app, "kunming")
-    assert "20000000" not in text and "No document sets up a fund" in text
-    assert "Approved by: 局领导（局务会） 本局设定 No document says who approves" in text
-    set_bureau_setting("kunming", "support_approver_role", "officer")
+    assert "20000000" not in text and "文件未设立此项资金：由本局按年度登记资金并自定金额" in text
+    assert "审批人: 局领导（局务会） 本局设定 文件未规定补助由谁审批" in text
+    set_bureau_setting("kunming", "support_officer_approves", True)
     after = money_section(app, "kunming")
-    assert "Approved by: 业务经办人员 本局设定 Funds" in after
+    assert "审批人: 业务经办人员 本局设定 资金" in after
