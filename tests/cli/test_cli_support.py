@@ -65,3 +65,33 @@ def test_support_malformed_uscc_is_bad_input(app):
     for bad in ("12345", wrong_check, "91530102MA6X99999!"):
         assert_bad_input(run(app, "support", "--uscc", bad), "--uscc")
     assert_bad_input(run(app, "support", "--uscc", good, "--space-id", "x"), "--space-id")
+
+
+def test_support_on_the_demo_data_answers_as_contracts_8_says(app):
+    """The demo (core.demo._ensure_money): 金碧创想空间's 昆明 建设引导资金 (第十三条, approved with a
+    justification) and 云南 (九) subsidy (pending) are one flagged pair under (十五); 泉山创客空间's 徐州
+    money in every state, its 江苏省 title's 40 万元 (五（一）) paid."""
+    from sqlalchemy import select
+
+    from core.platform.models import Organisation
+
+    assert run(app, "demo").exit_code == 0
+    jinbi = db.session.scalar(select(Organisation.uscc).where(Organisation.name == "昆明金碧创业服务有限公司"))
+    answer = answer_of(app, "--uscc", jinbi)
+    rows = answer["entitlements"]
+    assert all(set(e) == KEYS for e in rows)
+    guidance = next(i for i, e in enumerate(rows) if e["kind"] == "众创空间建设引导资金")
+    running = next(i for i, e in enumerate(rows) if e["jurisdiction"] == "yunnan" and e["citation"]["item"] == "（九）")
+    assert (rows[guidance]["status"], rows[guidance]["amount_cny"], rows[guidance]["year"]) == ("approved", 100_000, 2024)
+    assert rows[guidance]["citation"] == {"document": "昆科发〔2017〕55号", "article": "第十三条", "item": None}
+    assert (rows[running]["status"], rows[running]["amount_cny"]) == ("pending", None)
+    [overlap] = answer["overlaps"]
+    assert overlap["entitlements"] == [guidance, running] and overlap["rule"] == "yunnan.same_space_funding"
+    assert "用途不同" in overlap["justification"]
+
+    quanshan = db.session.scalar(select(Organisation.uscc).where(Organisation.name == "徐州泉山大学科技园发展有限公司"))
+    states = {(e["kind"], e["status"], e["amount_cny"]) for e in answer_of(app, "--uscc", quanshan)["entitlements"]}
+    assert ("省级重点众创空间一次性奖励补助", "paid", 400_000) in states
+    assert ("市级重点众创空间一次性奖励补助", "approved", 300_000) in states
+    assert {s for _k, s, _a in states} >= {"pending", "approved", "paid", "cancelled"}
+    assert answer_of(app, "--uscc", quanshan)["overlaps"] == []
