@@ -45,7 +45,7 @@ def entitlement(rule: SubsidyRule, data: bureau_data.BureauData) -> dict[str, An
     if setting is not None:
         amount = setting.value
         where = "、".join(p for p in (setting.document, setting.article) if p) or "主管部门设置"
-        notes.append(f"金额为主管部门设置（{rule.setting_key}，依据：{where}）"
+        notes.append(f"金额为主管部门设置（依据：{where}）"
                      + (f"：{setting.note}" if setting.note else ""))
     elif rule.approximate:
         notes.append("政策约数：金额为政策所述约数，主管部门可按实际确定")

@@ -54,7 +54,8 @@ class MoneyDeskView(StaffAccessMixin, BaseView):
     allowed_roles = STAFF_READERS
 
     # --- the list -----------------------------------------------------------------------
-    def _index(self, *, typed: dict | None = None, errors: dict | None = None, status: int = 200):
+    def _index(self, *, typed: dict | None = None, errors: dict | None = None, status: int = 200,
+               ticked: set[str] | None = None):
         filters = lifecycle.Filters.parse(request.args if request.method == "GET" else request.form, current_user)
         rows, flag_map = lifecycle.listing(current_user, filters)
         codes = visible_codes(current_user)
@@ -65,7 +66,8 @@ class MoneyDeskView(StaffAccessMixin, BaseView):
             approvers={c: lifecycle.approver_role(c) for c in codes},
             may_approve={e.id for e in rows if lifecycle.may_approve(current_user, e)},
             may_pay={e.id for e in rows if lifecycle.may_pay(current_user, e)},
-            typed=typed or {"paid_on": clock.today().isoformat()}, errors=errors or {}), status
+            typed=typed or {"paid_on": clock.today().isoformat()}, errors=errors or {},
+            ticked=ticked or set()), status
 
     @expose("/")
     def index(self):
@@ -81,6 +83,7 @@ class MoneyDeskView(StaffAccessMixin, BaseView):
             abort(400)
         if not ids:
             return self._index(typed=typed, errors={"ids": gettext("Tick the entitlements first.")}, status=400)
+        ticked = set(ids)  # a refused form comes back with the same ticks
         if do == "approve":
             done, skipped = lifecycle.bulk_approve(ids, current_user)
         else:
@@ -94,7 +97,7 @@ class MoneyDeskView(StaffAccessMixin, BaseView):
                 elif len(typed[key].strip()) > limit:
                     errors[key] = f"{what}不能超过 {limit} 字"
             if errors:
-                return self._index(typed=typed, errors=errors, status=400)
+                return self._index(typed=typed, errors=errors, status=400, ticked=ticked)
             done, skipped = lifecycle.bulk_pay(ids, current_user, typed["voucher_number"], day, typed["paying_body"])
         flash(gettext("%(count)d done.", count=len(done)), "success" if done else "info")
         for row, why in skipped:

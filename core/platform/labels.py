@@ -77,7 +77,7 @@ RECTIFICATION_RESULT_LABELS = {"passed": _l("Passed"), "failed": _l("Failed")}
 
 # Subsidies owed under the plugins' subsidy rules.
 SUBSIDY_STATUS_LABELS = {
-    "pending": _l("Awaiting approval"),
+    "pending": _l("Pending approval"),
     "approved": _l("Approved, to be paid"),
     "paid": _l("Paid"),
     "cancelled": _l("Cancelled"),

@@ -21,7 +21,7 @@ RULES = (
     SubsidyRule(
         "xuzhou.evaluation_award", "评价考核优秀或良好奖补", "evaluated", SPECIAL_SUPPORT,
         amount_cny=200_000, grades=("excellent", "good"),
-        note="由社会机构评价考核；政策为“20 万元左右”，市科技局可调整（evaluation_award_cny）",
+        note="由社会机构评价考核；政策为“20 万元左右”，市科技局可在本局设定中调整金额",
         setting_key="evaluation_award_cny", approximate=True, category="assessment_award",
         reading="“给予20万元左右的奖补”是约数：平台以政策所述的20万元列出并计入合计，标注为政策约数；"
                 "市科技局确定实际金额的，以其设置（evaluation_award_cny）为准",

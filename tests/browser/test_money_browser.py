@@ -15,7 +15,7 @@
   applicant of 泉山创客空间 reads each state on 我的称号.
 - 弥勒 (弥政办发〔2017〕5号 第十五条): bulk approval and payment from the filtered list.
 
-Two app defects found on the way are kept as strict xfails stating the expected behaviour (they pass once fixed).
+A refused bulk form keeps its ticks, and no setting key reaches what an applicant reads.
 """
 from __future__ import annotations
 
@@ -32,9 +32,8 @@ from tests.browser.people import Person, unexpected_violations
 
 pytestmark = pytest.mark.browser
 
-# the states as the Chinese pages word them (core/platform/labels.py SUBSIDY_STATUS_LABELS); "pending" shares the
-# msgid "Awaiting approval" with the assessment rounds' step, hence 待局领导审定 (docs/money.md says 待审批)
-PENDING, APPROVED, PAID, CANCELLED = "待局领导审定", "已审批待拨付", "已发放", "已取消"
+# the states as the Chinese pages word them (core/platform/labels.py SUBSIDY_STATUS_LABELS)
+PENDING, APPROVED, PAID, CANCELLED = "待审批", "已审批待拨付", "已发放", "已取消"
 
 OVERRIDE = "评价考核结果优秀，年度资金追加预算已报市财政局，先行审批（浏览器测试）"
 FUND_REASON = "年度预算调整：部分资金调剂用于科技企业孵化器（浏览器测试）"
@@ -309,8 +308,6 @@ def test_弥勒_第十五条_bulk_approval_and_payment_from_the_filtered_list(si
     assert unexpected_violations() == []
 
 
-@pytest.mark.xfail(strict=True, reason="app defect: core/money/templates/admin/money.html renders the ids "
-                   "checkboxes unticked after a refused bulk form (core/money/admin_money.py MoneyDeskView._index is given no ticked ids)")
 def test_bulk_refusal_keeps_the_ticks(site, browser):
     """A refused bulk payment keeps what was typed — the ticked entitlements too (rules: a form keeps what was
     typed)."""
@@ -326,8 +323,6 @@ def test_bulk_refusal_keeps_the_ticks(site, browser):
     assert page.is_checked(f"#entitlement-{approved.id} input[name=ids]")
 
 
-@pytest.mark.xfail(strict=True, reason="app defect: plugins/xuzhou/subsidies.py:24 puts the setting key "
-                   "evaluation_award_cny in the entitlement's note, shown on 我的称号 and the money desk")
 def test_no_setting_key_in_what_the_applicant_reads(site, browser):
     """徐州 五（一） 评价考核奖补's note names the bureau's setting in words, never its internal key."""
     applicant = Person(browser, site[1]).login(demo_login(APPLICANT, "xuzhou"))

@@ -156,6 +156,6 @@ def test_english_mode_shows_the_labels_not_the_codes(app, money):
         client = client_as(app, user)
         client.get("/lang/en")
         html = client.get(url).get_data(as_text=True)
-        assert "Approved, to be paid" in html and "Paid" in html and "Cancelled" in html and "Awaiting approval" in html
+        assert "Approved, to be paid" in html and "Paid" in html and "Cancelled" in html and "Pending approval" in html
         for code in (">approved<", ">paid<", ">cancelled<", ">pending<", "status\">approved", "national<"):
             assert code not in html, (url, code)
