@@ -29,7 +29,7 @@ from core.bureau import versions
 from core.monitoring.findings import cite
 from core.monitoring.title_scope import is_leader_of, is_officer_of
 from core.platform import audit, clock
-from core.platform.errors import Refused
+from core.platform.errors import Refused, typed_text
 from core.platform.extensions import db
 from core.platform.jurisdictions import registry
 from core.platform.models import SubsidyEntitlement, SupportFund
@@ -157,12 +157,7 @@ def visible_fund(user, fund_id: Any) -> SupportFund | None:
 
 
 def _text(value: Any, key: str, what: str, *, required: bool, limit: int = MAX_TEXT) -> str | None:
-    text = value.strip() if isinstance(value, str) else ""
-    if required and not text:
-        raise FundRefused(key, f"请填写{what}")
-    if len(text) > limit:
-        raise FundRefused(key, f"{what}不能超过 {limit} 字")
-    return text or None
+    return typed_text(value, key, what, limit=limit, required=required, refused=FundRefused)
 
 
 def _year(value: Any) -> int:

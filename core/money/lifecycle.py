@@ -40,7 +40,7 @@ from core.monitoring.findings import cite
 from core.monitoring.title_scope import criteria, is_leader_of, is_officer_of
 from core.money import funds
 from core.platform import audit, clock
-from core.platform.errors import Refused
+from core.platform.errors import Refused, typed_text
 from core.platform.extensions import db
 from core.platform.models import ExternalTitle, Recognition, SubsidyEntitlement
 from core.policy import SUPPORT_CATEGORIES
@@ -121,12 +121,7 @@ def _refuse_actor(user, e: SubsidyEntitlement, what: str) -> None:
 
 
 def _text(value: Any, key: str, what: str, *, required: bool = True, limit: int = MAX_TEXT) -> str | None:
-    text = value.strip() if isinstance(value, str) else ""
-    if required and not text:
-        raise MoneyRefused(key, f"请填写{what}")
-    if len(text) > limit:
-        raise MoneyRefused(key, f"{what}不能超过 {limit} 字")
-    return text or None
+    return typed_text(value, key, what, limit=limit, required=required, refused=MoneyRefused)
 
 
 def _refuse_if_title_gone(e: SubsidyEntitlement) -> None:

@@ -17,3 +17,15 @@ class Refused(ValueError):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.message}" if self.key and self.key_in_text else self.message
+
+
+def typed_text(value, key: str, what: str, *, limit: int, required: bool = True,
+               refused: type[Refused] = Refused) -> str | None:
+    """A text field as typed, stripped: ``refused(key, …)`` saying in Chinese that ``what`` is
+    missing (when ``required``) or longer than ``limit`` characters; None when left empty."""
+    text = value.strip() if isinstance(value, str) else ""
+    if required and not text:
+        raise refused(key, f"请填写{what}")
+    if len(text) > limit:
+        raise refused(key, f"{what}不能超过 {limit} 字")
+    return text or None

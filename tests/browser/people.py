@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from core.demo import DEMO_PASSWORD
+from core.platform.extensions import db
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -68,3 +69,12 @@ class Person:
 
     def text(self) -> str:
         return self.page.inner_text("body")
+
+
+def read(app, query):
+    """The one row ``query`` finds, read in ``app``'s context and detached (or None)."""
+    with app.app_context():
+        found = db.session.scalar(query)
+        if found is not None:
+            db.session.expunge(found)
+        return found

@@ -28,7 +28,7 @@ from core.platform import clock
 from core.platform.extensions import db
 from core.platform.models import (AuditEvent, ExternalTitle, Organisation, Recognition, Space, SubsidyEntitlement,
                                   SupportFund, User)
-from tests.browser.people import Person, unexpected_violations
+from tests.browser.people import Person, read, unexpected_violations
 
 pytestmark = pytest.mark.browser
 
@@ -41,14 +41,6 @@ DIFFERENCE = "五（一）“20万元左右”：按评价得分核定 19 万元
 VOUCHER = "徐财拨〔测试〕0039号"
 CANCEL_REASON = "该空间已申请市级创新平台资金，本项引导资金不再安排（浏览器测试）"
 JUSTIFICATION = "省级补助用于房租和宽带网络运行，市级引导资金用于路演厅建设，用途不同，不属于重复支持（浏览器测试）"
-
-
-def read(app, query):
-    with app.app_context():
-        found = db.session.scalar(query)
-        if found is not None:
-            db.session.expunge(found)
-        return found
 
 
 def entitlement(app, space: str, code: str, rule: str) -> SubsidyEntitlement:

@@ -19,21 +19,12 @@ from sqlalchemy import select
 from core.accounts.roles import APPLICANT, EXPERT, LEADER, OFFICER
 from core.demo import demo_login
 from core.platform import clock
-from core.platform.extensions import db
 from core.platform.models import Finding, Recognition, Rectification, Revocation, Space
 from core.workdays import add_months
-from tests.browser.people import Person, unexpected_violations
+from tests.browser.people import Person, read, unexpected_violations
 from tests.factories import pdf_bytes
 
 pytestmark = pytest.mark.browser
-
-
-def read(app, query):
-    with app.app_context():
-        found = db.session.scalar(query)
-        if found is not None:
-            db.session.expunge(found)
-        return found
 
 
 def hongta(app) -> Recognition:
