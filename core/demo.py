@@ -1042,7 +1042,7 @@ def _ensure_money(report: DemoReport) -> None:
     today = clock.today()
     codes = enabled()
     # every action on a day of this year, so each approval is charged to this year's fund
-    approve_day = max(date(today.year, 1, 2), today - timedelta(days=20))
+    approve_day = max(date(today.year, 1, 1), today - timedelta(days=20))
     pay_day = max(approve_day, today - timedelta(days=6))
 
     def staff(role: str, code: str) -> User:

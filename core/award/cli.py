@@ -63,7 +63,7 @@ def support_command(uscc: str, space_id: str | None) -> None:
             raise BadInput(f"--uscc: 不是有效的统一社会信用代码 {uscc!r}（18 位，校验位须符合 GB 32100-2015）")
         space = None
         if space_id is not None:
-            if not space_id.isdigit() or not 0 < int(space_id) < 2**31:
+            if not (space_id.isascii() and space_id.isdigit()) or not 0 < int(space_id) < 2**31:
                 raise BadInput(f"--space-id: 应为众创空间编号（正整数），实为 {space_id!r}")
             space = int(space_id)
         return support_answer(code, space)

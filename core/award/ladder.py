@@ -15,7 +15,9 @@ holding another title (issue 18).
   document says so; a rule with no prerequisite is owed as before.
 
 The award (core.award.titles.grant) skips a rule whose prerequisite is unmet and says so in its
-audit; a title recorded later (core.money.external_titles.record) creates what it now meets.
+audit; a title granted later here (:func:`made_reachable`, at that award) or recorded later
+(core.money.external_titles.record) creates what it now meets — 弥勒 title first, 云南 title next:
+the 云南 award makes 弥勒's 二（四） support owed.
 """
 from __future__ import annotations
 
@@ -24,14 +26,16 @@ from datetime import date
 
 from sqlalchemy import Date, Integer, String, cast, literal, null, select, union_all
 
+from core.award.entitlements import entitlement
+from core.bureau import data as bureau_data
 from core.bureau import versions
 from core.platform.extensions import db
-from core.platform.jurisdictions import registry
-from core.platform.models import Application, ExternalTitle, Recognition
+from core.platform.jurisdictions import enabled, registry
+from core.platform.models import Application, ExternalTitle, Recognition, SubsidyEntitlement
 from core.policy import PolicyVersion, TitlePrerequisite
 
 __all__ = ["DEPLOYMENT", "RECORDED", "HeldTitle", "titles_held", "other_titles", "prerequisites_of", "titles_meeting",
-           "prerequisite_met", "unmet_prerequisites", "skipped_text"]
+           "prerequisite_met", "unmet_prerequisites", "skipped_text", "made_reachable"]
 
 DEPLOYMENT = "deployment"  # a title granted in this deployment (Recognition)
 RECORDED = "recorded"  # a title won elsewhere, recorded by a bureau (ExternalTitle)
@@ -150,3 +154,34 @@ def unmet_prerequisites(code: str, policy: PolicyVersion, rule_code: str, space_
     (empty: the rule is owed as far as titles go)."""
     return [p for p in prerequisites_of(code, policy)
             if p.applies_to == rule_code and not prerequisite_met(p, space_id, code, on)]
+
+
+def made_reachable(space_id: int, region: str, level: str, granting_code: str, on: date) -> list[tuple[str, dict]]:
+    """(jurisdiction, entitlement) of the support other jurisdictions give only to a space holding a
+    title like the one ``granting_code`` has just granted at ``level`` (flushed, so it counts): for
+    each enabled jurisdiction whose area covers the space or which holds a live title of it, the
+    rules of its version in force on ``on`` whose prerequisite the space now meets and which the
+    space does not have yet from it (弥政办发〔2017〕5号 二（四）: a 云南 title for a 弥勒 space)."""
+    found: list[tuple[str, dict]] = []
+    held = titles_held(space_id, on=on)
+    for code, juris in enabled().items():
+        if code == granting_code or not (juris.covers(region) or any(t.is_own_of(code) for t in held)):
+            continue
+        data = bureau_data.load_bureau_data(code)
+        policy = versions.policy_in_force(code, on, data)
+        prerequisites = [p for p in prerequisites_of(code, policy) if level in p.levels] if policy else []
+        if not prerequisites:
+            continue
+        rules = {r.code: r for r in registry().subsidy_rules(code, versions.base_policy(code, policy, data))
+                 if r.event == "recognized" and r.in_force_on(on)}
+        existing = set(db.session.scalars(select(SubsidyEntitlement.rule_code).where(
+            SubsidyEntitlement.space_id == space_id, SubsidyEntitlement.jurisdiction == code,
+            SubsidyEntitlement.status != "cancelled")))
+        for prereq in prerequisites:
+            rule = rules.get(prereq.applies_to)
+            if rule is None or rule.code in existing or unmet_prerequisites(code, policy, rule.code, space_id, on):
+                continue
+            found.append((code, entitlement(rule, data)))
+            existing.add(rule.code)
+    return found
+

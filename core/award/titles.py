@@ -213,13 +213,23 @@ def grant(application: Application, actor, today: date) -> Recognition:
                 kind=item["kind"], amount_cny=item["amount_cny"], citation=item["citation"],
                 note=item["note"] or None, status="pending",
             ))
+        # what this title makes owed by another jurisdiction (a 云南 title → 弥勒 二（四）)
+        elsewhere = ladder.made_reachable(recognition.space_id, application.space.region, level, juris.code, today)
+        for code, item in elsewhere:
+            db.session.add(SubsidyEntitlement(
+                recognition_id=recognition.id, space_id=recognition.space_id, year=today.year, jurisdiction=code,
+                rule_code=item["rule"], kind=item["kind"], amount_cny=item["amount_cny"], citation=item["citation"],
+                note=item["note"] or None, status="pending",
+            ))
         audit.record("recognition.grant", recognition, actor=actor, to_state="active", title=recognition.title,
                      proposed_title=title_for(application, policy.award_title),
                      certificate_number=certificate, certificate_format_source=fmt_source, level=level,
                      granted_on=today.isoformat(), citation=str(policy.award_citation or policy.document),
                      entitlements=[item["rule"] for item in created],
                      total_cny=sum(item["amount_cny"] for item in created if item["amount_cny"] is not None),
-                     **({"skipped_entitlements": skipped} if skipped else {}))
+                     **({"skipped_entitlements": skipped} if skipped else {}),
+                     **({"entitlements_elsewhere": [f"{code}:{item['rule']}" for code, item in elsewhere]}
+                        if elsewhere else {}))
         workflow.act(application, "award", actor, today=today,
                      detail={"recognition_id": recognition.id, "certificate_number": certificate},
                      commit=False)

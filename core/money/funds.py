@@ -202,8 +202,16 @@ def open_fund(code: str, year: Any, actor, amount: Any = None, name: Any = None,
     with _first_wins(f"{year} 年度的资金已由他人登记，请刷新"):
         db.session.add(fund)
         db.session.flush()
+        # approvals of that year made before the fund was registered are charged to it now
+        earlier = db.session.execute(
+            update(SubsidyEntitlement).where(
+                SubsidyEntitlement.jurisdiction == code, SubsidyEntitlement.fund_id.is_(None),
+                SubsidyEntitlement.status.in_(("approved", "paid")), SubsidyEntitlement.approved_amount_cny.isnot(None),
+                SubsidyEntitlement.approved_on >= date(year, 1, 1), SubsidyEntitlement.approved_on <= date(year, 12, 31))
+            .values(fund_id=fund.id).execution_options(synchronize_session=False)).rowcount
         audit.record("fund.open", fund, actor=actor, year=year, amount=typed, name=fund.name,
                      source=source_text(fund), document_amount=rule.amount_cny if rule else None,
+                     **({"charged_earlier_approvals": earlier} if earlier else {}),
                      opinion=fund.note)
         db.session.commit()
     return fund

@@ -42,7 +42,7 @@ from core.money import funds
 from core.platform import audit, clock
 from core.platform.errors import Refused, typed_text
 from core.platform.extensions import db
-from core.platform.models import ExternalTitle, Recognition, SubsidyEntitlement
+from core.platform.models import ExternalTitle, Recognition, SubsidyEntitlement, SupportFund
 from core.policy import SUPPORT_CATEGORIES
 
 __all__ = ["MoneyRefused", "RACE", "MIN_JUSTIFICATION", "approver_role", "may_approve", "may_pay", "may_cancel",
@@ -274,7 +274,18 @@ def pay(e: SubsidyEntitlement, actor, *, voucher_number: Any, paid_on: Any, paid
                                                 "须写明理由")
     if amount == e.approved_amount_cny:
         reason = None
+    # Paying more than was approved spends the fund beyond the approval: as for an approval
+    # beyond the fund, only a leader may, and never beyond what the fund has left.
+    excess = amount - e.approved_amount_cny
+    fund = db.session.get(SupportFund, e.fund_id) if excess > 0 and e.fund_id is not None else None
+    if excess > 0 and not is_leader_of(actor, e.jurisdiction):
+        raise MoneyRefused("paid_amount", f"实际支付金额超出审批金额 {e.approved_amount_cny:,} 元：超出部分须由局领导登记"
+                                          "并写明理由")
+    if fund is not None and excess > funds.figures(fund).remaining:
+        raise MoneyRefused("paid_amount", f"超出审批金额的 {excess:,} 元超出{BudgetCheck(fund, funds.figures(fund), excess).text()}")
     with _first_wins():
+        if fund is not None and not funds.claim(fund, fund.version):
+            raise StaleDataError()
         e.status = "paid"
         e.paid_on, e.paid_amount_cny, e.voucher_number, e.paying_body = paid_on, amount, voucher, body
         e.payment_difference_reason, e.paid_by_id = reason, actor.id

@@ -22,10 +22,13 @@ class Refused(ValueError):
 def typed_text(value, key: str, what: str, *, limit: int, required: bool = True,
                refused: type[Refused] = Refused) -> str | None:
     """A text field as typed, stripped: ``refused(key, …)`` saying in Chinese that ``what`` is
-    missing (when ``required``) or longer than ``limit`` characters; None when left empty."""
+    missing (when ``required``), longer than ``limit`` characters or holds a control character
+    (a NUL no PostgreSQL text column takes); None when left empty."""
     text = value.strip() if isinstance(value, str) else ""
     if required and not text:
         raise refused(key, f"请填写{what}")
     if len(text) > limit:
         raise refused(key, f"{what}不能超过 {limit} 字")
+    if any((ord(ch) < 32 and ch not in "\n\r\t") or 0xD800 <= ord(ch) <= 0xDFFF or ord(ch) == 0x7F for ch in text):
+        raise refused(key, f"{what}含有不能保存的控制字符")
     return text or None

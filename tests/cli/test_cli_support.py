@@ -64,7 +64,8 @@ def test_support_malformed_uscc_is_bad_input(app):
     wrong_check = good[:-1] + ("0" if good[-1] != "0" else "1")
     for bad in ("12345", wrong_check, "91530102MA6X99999!"):
         assert_bad_input(run(app, "support", "--uscc", bad), "--uscc")
-    assert_bad_input(run(app, "support", "--uscc", good, "--space-id", "x"), "--space-id")
+    for bad in ("x", "²", "٣", "0"):  # Unicode digits are not an id
+        assert_bad_input(run(app, "support", "--uscc", good, "--space-id", bad), "--space-id")
 
 
 def test_support_on_the_demo_data_answers_as_contracts_8_says(app):

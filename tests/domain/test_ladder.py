@@ -14,7 +14,7 @@ from core.bureau import versions
 from core.platform.extensions import db
 from core.platform.models import AuditEvent, ExternalTitle, SubsidyEntitlement
 from plugins.mile.subsidies import PREREQUISITES
-from tests.factories import REGIONS, make_space, make_title, make_user
+from tests.factories import REGIONS, make_application, make_space, make_title, make_user
 from tests.notice_helpers import at_step, officer
 
 TODAY = date(2026, 10, 9)
@@ -104,3 +104,38 @@ def test_other_jurisdictions_awards_are_unchanged_by_prerequisites(app):
     """No prerequisite is declared for 昆明: its award still gives 第十三条's 10 万元."""
     recognition = awards.grant(at_step("kunming", step="award"), make_user("officer", ["kunming"]), TODAY)
     assert "kunming.guidance_fund" in rules_of(recognition)
+
+
+def yunnan_at_award(space):
+    return make_application("yunnan", "provincial", status="in_review", current_step="award", space=space,
+                            policy_document="云科规〔2021〕1号", submitted_on=date(2025, 11, 2))
+
+
+def test_er_4_a_yunnan_title_granted_after_the_mile_title_makes_mile_project_funds_owed(app):
+    """弥政办发〔2017〕5号 二（四）, the usual order: a 弥勒 title first (no 争取项目资金扶持), a 云南 title next —
+    its award makes 弥勒's support owed (jurisdiction 弥勒, hanging on the 云南 title), once."""
+    day = date(2026, 3, 2)  # 云科规〔2021〕1号 still in force
+    space = make_space(region=REGIONS["mile"])
+    mile = awards.grant(at_step("mile", step="award", space=space), officer("mile"), day)
+    assert "mile.project_funds" not in rules_of(mile)
+    yunnan = awards.grant(yunnan_at_award(space), officer("yunnan"), day)
+    owed = db.session.scalars(select(SubsidyEntitlement).where(SubsidyEntitlement.recognition_id == yunnan.id,
+                                                               SubsidyEntitlement.jurisdiction == "mile")).all()
+    assert [(e.rule_code, e.citation["article"], e.citation["item"], e.status) for e in owed] == \
+        [("mile.project_funds", "二", "（四）", "pending")]
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "recognition.grant",
+                                                        AuditEvent.object_id == str(yunnan.id))).one()
+    assert event.detail["entitlements_elsewhere"] == ["mile:mile.project_funds"]
+    # a second such title makes nothing more
+    make_title("yunnan", make_space(region=REGIONS["mile"]))
+    assert ladder.made_reachable(space.id, space.region, "provincial", "yunnan", day) == []
+
+
+def test_er_4_a_kunming_title_makes_nothing_owed_in_mile(app):
+    """A 昆明 space's 云南 title: 弥勒's area does not cover it, so 二（四） gives it nothing."""
+    day = date(2026, 3, 2)
+    space = make_space(region=REGIONS["kunming"])
+    yunnan = awards.grant(yunnan_at_award(space), officer("yunnan"), day)
+    assert not db.session.scalars(select(SubsidyEntitlement).where(SubsidyEntitlement.recognition_id == yunnan.id,
+                                                                   SubsidyEntitlement.jurisdiction == "mile")).all()
+
