@@ -105,15 +105,16 @@ def _same(rule: OverlapRule, a: SubsidyEntitlement, b: SubsidyEntitlement, organ
     return a.space_id is not None and a.space_id == b.space_id
 
 
-def _describe(rule: OverlapRule, a: SubsidyEntitlement, b: SubsidyEntitlement, years: int | None) -> str:
+def _describe(rule: OverlapRule, a: SubsidyEntitlement, b: SubsidyEntitlement, years: int | None,
+              label=jurisdiction_label) -> str:
     def one(row: SubsidyEntitlement) -> str:
-        return f"{jurisdiction_label(row.jurisdiction)}{row.year or ''}{'年' if row.year else ''}“{row.kind}”"
+        return f"{label(row.jurisdiction)}{row.year or ''}{'年' if row.year else ''}“{row.kind}”"
 
     window = f"（{years}年内）" if years is not None else "（未设定比对年限，不限年份）"
     return f"{rule.message}：{one(a)}与{one(b)}{window}"
 
 
-def _pairs(live: list, kinds: dict, organisation_of, rules: list) -> list[Overlap]:
+def _pairs(live: list, kinds: dict, organisation_of, rules: list, label=jurisdiction_label) -> list[Overlap]:
     """The pairs of ``live`` (not cancelled, in the order of their years) that ``rules`` flag."""
     found: list[Overlap] = []
     for code, rule, years, scope in rules:
@@ -127,7 +128,7 @@ def _pairs(live: list, kinds: dict, organisation_of, rules: list) -> list[Overla
                     continue
                 if not _same(rule, a, b, organisation_of) or not years_within(a.year, b.year, years):
                     continue
-                found.append(Overlap(a.id, b.id, rule, code, _describe(rule, a, b, years), years))
+                found.append(Overlap(a.id, b.id, rule, code, _describe(rule, a, b, years, label), years))
     return found
 
 
@@ -211,6 +212,13 @@ def flags_for_many(rows) -> dict[int, list[Overlap]]:
     def organisation_of(row):
         return space_org.get(row.space_id)
 
+    names: dict[str, str] = {}
+
+    def label(code: str) -> str:  # the jurisdictions' names, asked once each
+        if code not in names:
+            names[code] = jurisdiction_label(code)
+        return names[code]
+
     pairs_of: dict[tuple, dict[int, list[Overlap]]] = {}
     for r in rows:
         if r.space_id is None or r.status == "cancelled":
@@ -220,7 +228,7 @@ def flags_for_many(rows) -> dict[int, list[Overlap]]:
         if key not in pairs_of:
             live = _live(groups.get(key, []))
             by_id: dict[int, list[Overlap]] = {}
-            for o in (_pairs(live, kinds, organisation_of, rules) if len(live) > 1 else []):
+            for o in (_pairs(live, kinds, organisation_of, rules, label) if len(live) > 1 else []):
                 by_id.setdefault(o.first_id, []).append(o)
                 by_id.setdefault(o.second_id, []).append(o)
             pairs_of[key] = by_id

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import String, and_, case, cast, exists, func, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.accounts import roles
@@ -42,7 +42,7 @@ from core.money import funds
 from core.platform import audit, clock
 from core.platform.errors import Refused
 from core.platform.extensions import db
-from core.platform.models import ExternalTitle, Recognition, SubsidyEntitlement
+from core.platform.models import ExternalTitle, Recognition, Space, SubsidyEntitlement
 from core.policy import SUPPORT_CATEGORIES
 
 __all__ = ["MoneyRefused", "RACE", "MIN_JUSTIFICATION", "approver_role", "may_approve", "may_pay", "may_cancel",
@@ -494,14 +494,34 @@ _FLAG_COLUMNS = (SubsidyEntitlement.id, SubsidyEntitlement.status, SubsidyEntitl
                  SubsidyEntitlement.approved_amount_cny, SubsidyEntitlement.paid_amount_cny)
 
 
+def _shares_support():
+    """A pending row can be flagged only if another live entitlement of its organisation's spaces
+    exists (every rule compares two): the rows without one are not computed."""
+    other = SubsidyEntitlement.__table__.alias("other_support")
+    its_space, own_space = Space.__table__.alias("its_space"), Space.__table__.alias("own_space")
+    return exists(select(other.c.id).join(its_space, its_space.c.id == other.c.space_id)
+                  .join(own_space, own_space.c.organisation_id == its_space.c.organisation_id)
+                  .where(own_space.c.id == SubsidyEntitlement.space_id, other.c.id != SubsidyEntitlement.id,
+                         other.c.status != "cancelled"))
+
+
+def _kept_flags():
+    """An approved or paid row is flagged when flags were kept at approval: a JSON list not empty
+    (the same text on PostgreSQL's jsonb and SQLite's JSON)."""
+    text = cast(SubsidyEntitlement.overlap_flags, String)
+    return and_(SubsidyEntitlement.overlap_flags.isnot(None), text.notin_(["[]", "null"]))
+
+
 def _flagged_rows(user, filters: Filters) -> tuple[list, dict[int, list[dict]]]:
     """Every row ``filters`` choose that carries a flag, newest first, with the flags: the pending
-    ones' computed in one batch, the approved and paid ones' as kept at approval."""
+    ones' computed in one batch (those sharing support with another), the approved and paid ones'
+    as kept at approval."""
     query = _filtered(user, filters, *_FLAG_COLUMNS)
     if query is None:
         return [], {}
-    rows = list(db.session.execute(query.where(SubsidyEntitlement.status.in_(ACTIVE + ("paid",)))
-                                   .order_by(SubsidyEntitlement.id.desc())))
+    rows = [*db.session.execute(query.where(SubsidyEntitlement.status == "pending", _shares_support())),
+            *db.session.execute(query.where(SubsidyEntitlement.status.in_(("approved", "paid")), _kept_flags()))]
+    rows.sort(key=lambda r: -r.id)
     flag_map = current_flags_many(rows)
     return [r for r in rows if flag_map[r.id]], flag_map
 

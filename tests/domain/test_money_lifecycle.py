@@ -395,7 +395,8 @@ def province_sample():
     return [
         money_of(km1, "kunming.guidance_fund", "众创空间建设引导资金", 2024),
         money_of(yn1, "yunnan.operating_subsidy", "房租、宽带网络费用补助", 2025, amount=None),
-        money_of(yn1, "yunnan.operating_subsidy", "房租、宽带网络费用补助", 2026, status="approved", amount=50_000),
+        money_of(yn1, "yunnan.operating_subsidy", "房租、宽带网络费用补助", 2026, status="approved", amount=50_000,
+                 flags=[{"with": 0, "rule": "yunnan.same_space_funding", "message": "kept at approval", "years": None}]),
         money_of(km2, "kunming.guidance_fund", "众创空间建设引导资金", 2025),
         money_of(km3, "kunming.guidance_fund", "众创空间建设引导资金", 2024),
         money_of(yn3, "yunnan.operating_subsidy", "房租、宽带网络费用补助", 2024, status="cancelled"),
@@ -442,6 +443,8 @@ def test_a_page_of_the_desk_totals_the_whole_filtered_set_in_sql_and_flags_only_
     flagged = lifecycle.page_of(officer, lifecycle.Filters(flagged=True), size=2)
     expected = [e.id for e in sorted(seen, key=lambda e: -e.id) if lifecycle.current_flags(e)]
     assert flagged.totals["count"] == len(expected) and flagged.pages == (len(expected) + 1) // 2
+    assert any(e.status == "approved" for e in seen if e.id in expected)  # the flags kept at approval count too
+    assert flagged.totals == lifecycle.totals([e for e in seen if e.id in expected])
     second = lifecycle.page_of(officer, lifecycle.Filters(flagged=True, page=2), size=2)
     assert [e.id for e in flagged.rows + second.rows] == expected[:4]
     assert all(second.flag_map[e.id] for e in second.rows)
