@@ -27,7 +27,8 @@ from core.platform.labels import jurisdiction_label
 from core.platform.models import Space, SubsidyEntitlement
 from core.policy import OverlapRule
 
-__all__ = ["Overlap", "categories", "governed", "overlap_rules", "overlaps_among", "flags_for", "years_within"]
+__all__ = ["Overlap", "categories", "governed", "overlap_rules", "overlaps_among", "flags_for", "flags_for_many",
+           "years_within"]
 
 
 @dataclass(frozen=True)
@@ -104,31 +105,19 @@ def _same(rule: OverlapRule, a: SubsidyEntitlement, b: SubsidyEntitlement, organ
     return a.space_id is not None and a.space_id == b.space_id
 
 
-def _describe(rule: OverlapRule, a: SubsidyEntitlement, b: SubsidyEntitlement, years: int | None) -> str:
+def _describe(rule: OverlapRule, a: SubsidyEntitlement, b: SubsidyEntitlement, years: int | None,
+              label=jurisdiction_label) -> str:
     def one(row: SubsidyEntitlement) -> str:
-        return f"{jurisdiction_label(row.jurisdiction)}{row.year or ''}{'年' if row.year else ''}“{row.kind}”"
+        return f"{label(row.jurisdiction)}{row.year or ''}{'年' if row.year else ''}“{row.kind}”"
 
     window = f"（{years}年内）" if years is not None else "（未设定比对年限，不限年份）"
     return f"{rule.message}：{one(a)}与{one(b)}{window}"
 
 
-def overlaps_among(rows: list[SubsidyEntitlement]) -> list[Overlap]:
-    """Every pair of ``rows`` that a rule flags, the earlier year first."""
-    # in the order of their years, so a pair reads the same from either side
-    live = sorted((r for r in rows if r.status != "cancelled"), key=lambda r: (r.year or 0, r.id))
-    if len(live) < 2:
-        return []
-    kinds = categories({r.jurisdiction for r in live})
-    space_ids = {r.space_id for r in live if r.space_id is not None}
-    organisations = dict(db.session.execute(select(Space.id, Space.organisation_id)
-                                            .where(Space.id.in_(space_ids))).all()) if space_ids else {}
-
-    def organisation_of(row: SubsidyEntitlement):
-        return organisations.get(row.space_id)
-
+def _pairs(live: list, kinds: dict, organisation_of, rules: list, label=jurisdiction_label) -> list[Overlap]:
+    """The pairs of ``live`` (not cancelled, in the order of their years) that ``rules`` flag."""
     found: list[Overlap] = []
-    for code, rule, years in overlap_rules():
-        scope = governed(code)
+    for code, rule, years, scope in rules:
         for i, a in enumerate(live):
             if a.jurisdiction not in scope or kinds.get((a.jurisdiction, a.rule_code)) not in rule.categories:
                 continue
@@ -139,11 +128,109 @@ def overlaps_among(rows: list[SubsidyEntitlement]) -> list[Overlap]:
                     continue
                 if not _same(rule, a, b, organisation_of) or not years_within(a.year, b.year, years):
                     continue
-                found.append(Overlap(a.id, b.id, rule, code, _describe(rule, a, b, years), years))
+                found.append(Overlap(a.id, b.id, rule, code, _describe(rule, a, b, years, label), years))
     return found
+
+
+def _governed_rules() -> list:
+    """(declaring jurisdiction, rule, N, the jurisdictions it governs), read once."""
+    return [(code, rule, years, governed(code)) for code, rule, years in overlap_rules()]
+
+
+def _live(rows) -> list:
+    # in the order of their years, so a pair reads the same from either side
+    return sorted((r for r in rows if r.status != "cancelled"), key=lambda r: (r.year or 0, r.id))
+
+
+def overlaps_among(rows: list[SubsidyEntitlement]) -> list[Overlap]:
+    """Every pair of ``rows`` that a rule flags, the earlier year first."""
+    live = _live(rows)
+    if len(live) < 2:
+        return []
+    kinds = categories({r.jurisdiction for r in live})
+    space_ids = {r.space_id for r in live if r.space_id is not None}
+    organisations = dict(db.session.execute(select(Space.id, Space.organisation_id)
+                                            .where(Space.id.in_(space_ids))).all()) if space_ids else {}
+
+    def organisation_of(row: SubsidyEntitlement):
+        return organisations.get(row.space_id)
+
+    return _pairs(live, kinds, organisation_of, _governed_rules())
 
 
 def flags_for(entitlement: SubsidyEntitlement) -> list[Overlap]:
     """The overlaps between ``entitlement`` and the other support of its space and organisation."""
     rows = [entitlement, *other_support(entitlement)]
     return [o for o in overlaps_among(rows) if entitlement.id in (o.first_id, o.second_id)]
+
+
+CHUNK = 5000  # ids per IN list: a page's rows are one statement each; a province's flagged filter a few
+
+
+def _chunks(values) -> list[list]:
+    values = sorted(values)
+    return [values[i:i + CHUNK] for i in range(0, len(values), CHUNK)]
+
+
+# what the pair logic reads of an entitlement (rows, not ORM objects: a province's pending rows are many)
+_COLUMNS = (SubsidyEntitlement.id, SubsidyEntitlement.status, SubsidyEntitlement.year,
+            SubsidyEntitlement.jurisdiction, SubsidyEntitlement.rule_code, SubsidyEntitlement.space_id,
+            SubsidyEntitlement.kind, Space.organisation_id)
+
+
+def flags_for_many(rows) -> dict[int, list[Overlap]]:
+    """``flags_for`` of each of ``rows`` (entitlements, or rows with their columns), in a constant
+    number of statements: the organisations of their spaces, then every entitlement of those
+    organisations' spaces (and of the spaces themselves); the kinds and the rules read once.  The
+    support of one organisation is compared once, as ``flags_for`` compares it for each of its rows."""
+    rows = list(rows)
+    found: dict[int, list[Overlap]] = {r.id: [] for r in rows}
+    space_ids = {r.space_id for r in rows if r.space_id is not None and r.status != "cancelled"}
+    if not space_ids:
+        return found
+    organisations: dict[int, int | None] = {}
+    for chunk in _chunks(space_ids):
+        organisations.update(db.session.execute(select(Space.id, Space.organisation_id)
+                                                .where(Space.id.in_(chunk))).all())
+    org_ids = {o for o in organisations.values() if o is not None}
+    lone = {s for s, o in organisations.items() if o is None}  # a space without an organisation: itself
+    support = {}
+    base = select(*_COLUMNS).join(Space, Space.id == SubsidyEntitlement.space_id)
+    for chunk in _chunks(org_ids):
+        support.update({r.id: r for r in db.session.execute(base.where(Space.organisation_id.in_(chunk)))})
+    for chunk in _chunks(lone):
+        support.update({r.id: r for r in db.session.execute(base.where(SubsidyEntitlement.space_id.in_(chunk)))})
+    groups: dict[tuple, list] = {}
+    for r in support.values():
+        key = ("organisation", r.organisation_id) if r.organisation_id is not None else ("space", r.space_id)
+        groups.setdefault(key, []).append(r)
+    kinds = categories({r.jurisdiction for r in support.values()})
+    rules = _governed_rules()
+    space_org = {r.space_id: r.organisation_id for r in support.values()}
+    space_org.update(organisations)
+
+    def organisation_of(row):
+        return space_org.get(row.space_id)
+
+    names: dict[str, str] = {}
+
+    def label(code: str) -> str:  # the jurisdictions' names, asked once each
+        if code not in names:
+            names[code] = jurisdiction_label(code)
+        return names[code]
+
+    pairs_of: dict[tuple, dict[int, list[Overlap]]] = {}
+    for r in rows:
+        if r.space_id is None or r.status == "cancelled":
+            continue
+        org = organisations.get(r.space_id)
+        key = ("organisation", org) if org is not None else ("space", r.space_id)
+        if key not in pairs_of:
+            live = _live(groups.get(key, []))
+            by_id: dict[int, list[Overlap]] = {}
+            for o in (_pairs(live, kinds, organisation_of, rules, label) if len(live) > 1 else []):
+                by_id.setdefault(o.first_id, []).append(o)
+                by_id.setdefault(o.second_id, []).append(o)
+            pairs_of[key] = by_id
+        found[r.id] = pairs_of[key].get(r.id, [])
+    return found

@@ -57,12 +57,13 @@ class MoneyDeskView(StaffAccessMixin, BaseView):
     def _index(self, *, typed: dict | None = None, errors: dict | None = None, status: int = 200,
                ticked: set[str] | None = None):
         filters = lifecycle.Filters.parse(request.args if request.method == "GET" else request.form, current_user)
-        rows, flag_map = lifecycle.listing(current_user, filters)
+        shown = lifecycle.page_of(current_user, filters)
+        rows = shown.rows
         codes = visible_codes(current_user)
         return self.render(
-            "admin/money.html", rows=rows, flag_map=flag_map, facts=export.holders(rows), filters=filters,
-            totals=lifecycle.totals(rows), kinds=lifecycle.kinds(current_user), codes=codes, labels=labels,
-            cite=cite, statuses=lifecycle.STATUSES, fund_names=fund_names(rows),
+            "admin/money.html", rows=rows, flag_map=shown.flag_map, facts=export.holders(rows), filters=filters,
+            totals=shown.totals, page=shown.page, pages=shown.pages, kinds=lifecycle.kinds(current_user),
+            codes=codes, labels=labels, cite=cite, statuses=lifecycle.STATUSES, fund_names=fund_names(rows),
             approvers={c: lifecycle.approver_role(c) for c in codes},
             may_approve={e.id for e in rows if lifecycle.may_approve(current_user, e)},
             may_pay={e.id for e in rows if lifecycle.may_pay(current_user, e)},
@@ -103,12 +104,12 @@ class MoneyDeskView(StaffAccessMixin, BaseView):
         for row, why in skipped:
             number = getattr(row, "id", row)
             flash(gettext("No. %(number)s skipped: %(why)s", number=number, why=why), "warning")
-        return redirect(url_for(".index", **filters.query_args()))
+        return redirect(url_for(".index", **filters.page_args()))
 
     @expose("/export.xlsx")
     def export_xlsx(self):
         filters = lifecycle.Filters.parse(request.args, current_user)
-        rows, _flags = lifecycle.listing(current_user, filters)
+        rows = lifecycle.export_rows(current_user, filters)
         names = fund_names(rows)
         name = exports.export_filename("补助资金", "xlsx")
         body = exports.written_chunks(lambda out: export.write_workbook(out, rows, names))

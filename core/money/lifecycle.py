@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import String, and_, case, cast, exists, func, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.accounts import roles
@@ -42,13 +42,14 @@ from core.money import funds
 from core.platform import audit, clock
 from core.platform.errors import Refused, typed_text
 from core.platform.extensions import db
-from core.platform.models import ExternalTitle, Recognition, SubsidyEntitlement, SupportFund
+from core.platform.models import ExternalTitle, Recognition, Space, SubsidyEntitlement, SupportFund
 from core.policy import SUPPORT_CATEGORIES
 
 __all__ = ["MoneyRefused", "RACE", "MIN_JUSTIFICATION", "approver_role", "may_approve", "may_pay", "may_cancel",
            "allowed_actions", "approve", "pay", "cancel", "bulk_approve", "bulk_pay", "visible", "scope",
            "flags", "BudgetCheck", "budget_check", "Filters", "STATUSES", "categories_of", "current_flags", "listing",
-           "kinds", "totals"]
+           "kinds", "totals", "current_flags_many", "export_rows", "Page", "page_of", "PAGE_SIZE", "page_number",
+           "sql_totals"]
 
 RACE = "已被他人办理，请刷新"
 MIN_JUSTIFICATION = 5
@@ -398,9 +399,20 @@ def bulk_pay(ids, actor, voucher_number: Any, paid_on: Any, paying_body: Any
 
 # --- the desk's list --------------------------------------------------------------------------
 
+PAGE_SIZE = 100
+
+
+def page_number(text: Any) -> int:
+    """The ``page`` argument: a whole number from 1; anything else is page 1."""
+    text = (str(text) if text is not None else "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 6:
+        return 1
+    return max(int(text), 1)
+
+
 @dataclass(frozen=True)
 class Filters:
-    """The money desk's filters, each None when not chosen (unknown values are ignored)."""
+    """The money desk's filters, each None when not chosen (unknown values are ignored), and the page."""
 
     jurisdiction: str | None = None
     status: str | None = None
@@ -408,6 +420,7 @@ class Filters:
     kind: str | None = None
     category: str | None = None
     flagged: bool = False
+    page: int = 1
 
     @classmethod
     def parse(cls, args, user) -> "Filters":
@@ -420,12 +433,18 @@ class Filters:
         return cls(jurisdiction=code if code in visible_codes(user) else None,
                    status=status if status in STATUSES else None, year=year, kind=kind,
                    category=category if category in SUPPORT_CATEGORIES else None,
-                   flagged=args.get("flagged") == "1")
+                   flagged=args.get("flagged") == "1", page=page_number(args.get("page")))
 
     def query_args(self) -> dict[str, str]:
+        """The filters as arguments (not the page: a new filter starts at page 1)."""
         found = {"jurisdiction": self.jurisdiction, "status": self.status, "year": self.year, "kind": self.kind,
                  "category": self.category, "flagged": "1" if self.flagged else None}
         return {k: str(v) for k, v in found.items() if v is not None}
+
+    def page_args(self, page: int | None = None) -> dict[str, str]:
+        """The filters and a page (this one by default; page 1 is left out)."""
+        page = self.page if page is None else page
+        return {**self.query_args(), **({"page": str(page)} if page > 1 else {})}
 
 
 STATUSES = ("pending", "approved", "paid", "cancelled")
@@ -444,9 +463,19 @@ def current_flags(e: SubsidyEntitlement) -> list[dict]:
     return list(e.overlap_flags or []) if e.status != "cancelled" else []
 
 
-def listing(user, filters: Filters) -> tuple[list[SubsidyEntitlement], dict[int, list[dict]]]:
-    """The entitlements ``user`` may see that ``filters`` choose, newest first, and each one's flags."""
-    query = select(SubsidyEntitlement).where(scope(user))
+def current_flags_many(rows) -> dict[int, list[dict]]:
+    """``current_flags`` of each of ``rows`` (entitlements, or rows with their columns and
+    ``overlap_flags``), the pending ones' in one batch (core.award.overlaps.flags_for_many)."""
+    rows = list(rows)
+    computed = overlaps.flags_for_many([e for e in rows if e.status == "pending"])
+    return {e.id: [f.as_flag(e.id) for f in computed[e.id]] if e.status == "pending"
+            else (list(e.overlap_flags or []) if e.status != "cancelled" else []) for e in rows}
+
+
+def _filtered(user, filters: Filters, *columns):
+    """The statement choosing what ``filters`` choose of what ``user`` may see (None: nothing)."""
+    query = select(*columns) if columns else select(SubsidyEntitlement)
+    query = query.where(scope(user))
     if filters.jurisdiction:
         query = query.where(SubsidyEntitlement.jurisdiction == filters.jurisdiction)
     if filters.status:
@@ -458,14 +487,104 @@ def listing(user, filters: Filters) -> tuple[list[SubsidyEntitlement], dict[int,
     if filters.category:
         pairs = [k for k, v in categories_of(visible_codes(user)).items() if v == filters.category]
         if not pairs:
-            return [], {}
+            return None
         query = query.where(or_(*[and_(SubsidyEntitlement.jurisdiction == c, SubsidyEntitlement.rule_code == r)
                                   for c, r in pairs]))
+    return query
+
+
+# what the flagged filter reads of every row it looks at: enough for the flags and the totals
+_FLAG_COLUMNS = (SubsidyEntitlement.id, SubsidyEntitlement.status, SubsidyEntitlement.year,
+                 SubsidyEntitlement.jurisdiction, SubsidyEntitlement.rule_code, SubsidyEntitlement.space_id,
+                 SubsidyEntitlement.kind, SubsidyEntitlement.overlap_flags, SubsidyEntitlement.amount_cny,
+                 SubsidyEntitlement.approved_amount_cny, SubsidyEntitlement.paid_amount_cny)
+
+
+def _shares_support():
+    """A pending row can be flagged only if another live entitlement of its organisation's spaces
+    exists (every rule compares two): the rows without one are not computed."""
+    other = SubsidyEntitlement.__table__.alias("other_support")
+    its_space, own_space = Space.__table__.alias("its_space"), Space.__table__.alias("own_space")
+    return exists(select(other.c.id).join(its_space, its_space.c.id == other.c.space_id)
+                  .join(own_space, own_space.c.organisation_id == its_space.c.organisation_id)
+                  .where(own_space.c.id == SubsidyEntitlement.space_id, other.c.id != SubsidyEntitlement.id,
+                         other.c.status != "cancelled"))
+
+
+def _kept_flags():
+    """An approved or paid row is flagged when flags were kept at approval: a JSON list not empty
+    (the same text on PostgreSQL's jsonb and SQLite's JSON)."""
+    text = cast(SubsidyEntitlement.overlap_flags, String)
+    return and_(SubsidyEntitlement.overlap_flags.isnot(None), text.notin_(["[]", "null"]))
+
+
+def _flagged_rows(user, filters: Filters) -> tuple[list, dict[int, list[dict]]]:
+    """Every row ``filters`` choose that carries a flag, newest first, with the flags: the pending
+    ones' computed in one batch (those sharing support with another), the approved and paid ones'
+    as kept at approval."""
+    query = _filtered(user, filters, *_FLAG_COLUMNS)
+    if query is None:
+        return [], {}
+    rows = [*db.session.execute(query.where(SubsidyEntitlement.status == "pending", _shares_support())),
+            *db.session.execute(query.where(SubsidyEntitlement.status.in_(("approved", "paid")), _kept_flags()))]
+    rows.sort(key=lambda r: -r.id)
+    flag_map = current_flags_many(rows)
+    return [r for r in rows if flag_map[r.id]], flag_map
+
+
+def listing(user, filters: Filters) -> tuple[list[SubsidyEntitlement], dict[int, list[dict]]]:
+    """Every entitlement ``user`` may see that ``filters`` choose (the page aside), newest first, and
+    each one's flags, computed in one batch (the workbook; with ``flagged`` only the flagged)."""
+    query = _filtered(user, filters)
+    if query is None:
+        return [], {}
     rows = list(db.session.scalars(query.order_by(SubsidyEntitlement.id.desc())))
-    flag_map = {e.id: current_flags(e) for e in rows}
+    flag_map = current_flags_many(rows)
     if filters.flagged:
         rows = [e for e in rows if flag_map[e.id]]
     return rows, flag_map
+
+
+def export_rows(user, filters: Filters) -> list[SubsidyEntitlement]:
+    """The workbook's rows: the whole filtered list; flags computed only for the ``flagged`` filter."""
+    if filters.flagged:
+        return listing(user, filters)[0]
+    query = _filtered(user, filters)
+    return [] if query is None else list(db.session.scalars(query.order_by(SubsidyEntitlement.id.desc())))
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[SubsidyEntitlement]
+    flag_map: dict[int, list[dict]]
+    totals: dict[str, int]
+    page: int
+    pages: int
+
+
+def page_of(user, filters: Filters, size: int = PAGE_SIZE) -> Page:
+    """One page of the list (newest first), the totals of the whole filtered set, the flags of the
+    rows shown.  With ``flagged`` the flags of every filtered row decide first, then the page.  A page
+    beyond the last shows the last."""
+    if filters.flagged:
+        flagged, flag_map = _flagged_rows(user, filters)
+        count = len(flagged)
+        pages = max((count + size - 1) // size, 1)
+        page = min(filters.page, pages)
+        shown = [r.id for r in flagged[(page - 1) * size:page * size]]
+        objects = {e.id: e for e in db.session.scalars(
+            select(SubsidyEntitlement).where(SubsidyEntitlement.id.in_(shown)))} if shown else {}
+        return Page([objects[i] for i in shown if i in objects], {i: flag_map[i] for i in shown},
+                    totals(flagged), page, pages)
+    query = _filtered(user, filters)
+    if query is None:
+        return Page([], {}, totals([]), 1, 1)
+    found = sql_totals(query)
+    pages = max((found["count"] + size - 1) // size, 1)
+    page = min(filters.page, pages)
+    rows = list(db.session.scalars(query.order_by(SubsidyEntitlement.id.desc())
+                                   .limit(size).offset((page - 1) * size)))
+    return Page(rows, current_flags_many(rows), found, page, pages)
 
 
 def kinds(user) -> list[str]:
@@ -473,8 +592,21 @@ def kinds(user) -> list[str]:
                                    .order_by(SubsidyEntitlement.kind)))
 
 
-def totals(rows: list[SubsidyEntitlement]) -> dict[str, int]:
+def totals(rows) -> dict[str, int]:
+    """count, amount owed (not cancelled), committed (approved) and paid of ``rows``."""
     return {"count": len(rows),
             "amount": sum(e.amount_cny or 0 for e in rows if e.status != "cancelled"),
             "committed": sum(e.approved_amount_cny or 0 for e in rows if e.status == "approved"),
             "paid": sum(e.paid_amount_cny or 0 for e in rows if e.status == "paid")}
+
+
+def sql_totals(query) -> dict[str, int]:
+    """``totals`` of what ``query`` (a SELECT of entitlements) chooses, summed in the database."""
+    chosen = query.subquery()
+    row = db.session.execute(select(
+        func.count(),
+        func.coalesce(func.sum(case((chosen.c.status != "cancelled", chosen.c.amount_cny), else_=0)), 0),
+        func.coalesce(func.sum(case((chosen.c.status == "approved", chosen.c.approved_amount_cny), else_=0)), 0),
+        func.coalesce(func.sum(case((chosen.c.status == "paid", chosen.c.paid_amount_cny), else_=0)), 0),
+    ).select_from(chosen)).one()
+    return {"count": int(row[0]), "amount": int(row[1]), "committed": int(row[2]), "paid": int(row[3])}

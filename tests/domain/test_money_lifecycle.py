@@ -364,3 +364,96 @@ def test_no_money_is_approved_or_paid_on_a_revoked_title(app, xuzhou):
                                paid_amount=400_000, paying_body="财政局").message
     lifecycle.cancel(pending, officer, "称号已撤销")
     assert pending.status == "cancelled"
+
+
+# --- the desk's list at a province's scale (issue 18): batched flags, pages, totals in SQL -----------
+
+KUNMING_13 = {"document": "昆科发〔2017〕55号", "article": "第十三条", "item": None}
+YUNNAN_9 = {"document": "云政办发〔2016〕65号", "article": "三、", "item": "（九）"}
+
+
+def money_of(title, rule: str, kind: str, year: int, status: str = "pending", amount: int | None = 100_000,
+             flags: list | None = None) -> SubsidyEntitlement:
+    row = SubsidyEntitlement(recognition_id=title.id, space_id=title.space_id, year=year, jurisdiction=title.jurisdiction,
+                             rule_code=rule, kind=kind, amount_cny=amount, citation=KUNMING_13, status=status,
+                             approved_amount_cny=amount if status in ("approved", "paid") else None,
+                             paid_amount_cny=amount if status == "paid" else None, overlap_flags=flags)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def province_sample():
+    """Several organisations: one space with the 昆明 and 云南 kinds of (十五) (overlapping), a second
+    space of the same organisation, an organisation whose pair is cancelled, one of 徐州 (not governed)."""
+    org = make_org(region="530102")
+    one, two = make_space(org, region="530102"), make_space(org, region="530102")
+    km1, yn1 = make_title("kunming", one, granted_on=date(2024, 5, 1)), make_title("yunnan", one, granted_on=date(2025, 5, 1))
+    km2 = make_title("kunming", two, granted_on=date(2025, 5, 1))
+    other = make_space(make_org(region="530102"), region="530102")
+    km3, yn3 = make_title("kunming", other, granted_on=date(2024, 5, 1)), make_title("yunnan", other, granted_on=date(2024, 7, 1))
+    xz, _a, _o, _l = titled("xuzhou", granted_on=date(2025, 1, 10))
+    return [
+        money_of(km1, "kunming.guidance_fund", "众创空间建设引导资金", 2024),
+        money_of(yn1, "yunnan.operating_subsidy", "房租、宽带网络费用补助", 2025, amount=None),
+        money_of(yn1, "yunnan.operating_subsidy", "房租、宽带网络费用补助", 2026, status="approved", amount=50_000,
+                 flags=[{"with": 0, "rule": "yunnan.same_space_funding", "message": "kept at approval", "years": None}]),
+        money_of(km2, "kunming.guidance_fund", "众创空间建设引导资金", 2025),
+        money_of(km3, "kunming.guidance_fund", "众创空间建设引导资金", 2024),
+        money_of(yn3, "yunnan.operating_subsidy", "房租、宽带网络费用补助", 2024, status="cancelled"),
+        money_of(yn3, "yunnan.operating_subsidy", "房租、宽带网络费用补助", 2023, status="paid", amount=30_000),
+        money_of(xz, "xuzhou.award_municipal", "市级重点众创空间一次性奖励补助", 2025, amount=300_000),
+    ]
+
+
+def test_十五_flags_for_many_gives_flags_fors_answer_for_each_row_in_a_few_statements(app):
+    """云政办发〔2016〕65号 (十五): the batch computes, for every row, exactly what the approval's
+    flags_for computes (pairs, order, messages), several organisations, cancelled rows included."""
+    from core.award import overlaps
+    from tests.conftest import sent_statements
+    rows = province_sample()
+    for years in (None, 1):
+        if years is not None:
+            set_bureau_setting("yunnan", "overlap_years", years)
+        expected = {e.id: overlaps.flags_for(e) for e in rows}
+        assert sum(1 for found in expected.values() if found) >= 4  # the sample overlaps, and not everywhere
+        with sent_statements() as sent:
+            batch = overlaps.flags_for_many(rows)
+        assert batch == expected
+        # two statements of entitlements and spaces; the rest is the bureaus' data (settings, versions),
+        # read once per jurisdiction whatever the rows (a request reads it once: core.platform.request_memo)
+        assert len([s for s in sent if "FROM spaces" in s or "FROM subsidy_entitlements" in s]) == 2
+        assert not any("FROM subsidy_entitlements" in s and "bureau" in s for s in sent)
+        with sent_statements() as again:
+            overlaps.flags_for_many(rows * 3)
+        assert len(again) == len(sent)
+    assert overlaps.flags_for_many([]) == {}
+
+
+def test_a_page_of_the_desk_totals_the_whole_filtered_set_in_sql_and_flags_only_its_rows(app):
+    rows = province_sample()
+    officer = make_user("officer", ["kunming", "yunnan"])
+    seen = [e for e in rows if e.jurisdiction in ("kunming", "yunnan")]
+    whole = lifecycle.page_of(officer, lifecycle.Filters(), size=2)
+    assert [e.id for e in whole.rows] == sorted((e.id for e in seen), reverse=True)[:2]
+    assert (whole.page, whole.pages) == (1, 4) and whole.totals == lifecycle.totals(seen)
+    assert whole.totals == {"count": 7, "amount": 100_000 * 3 + 50_000 + 30_000, "committed": 50_000, "paid": 30_000}
+    assert set(whole.flag_map) == {e.id for e in whole.rows}
+    last = lifecycle.page_of(officer, lifecycle.Filters(page=999), size=2)  # beyond the last: the last
+    assert (last.page, [e.id for e in last.rows]) == (4, [min(e.id for e in seen)])
+    flagged = lifecycle.page_of(officer, lifecycle.Filters(flagged=True), size=2)
+    expected = [e.id for e in sorted(seen, key=lambda e: -e.id) if lifecycle.current_flags(e)]
+    assert flagged.totals["count"] == len(expected) and flagged.pages == (len(expected) + 1) // 2
+    assert any(e.status == "approved" for e in seen if e.id in expected)  # the flags kept at approval count too
+    assert flagged.totals == lifecycle.totals([e for e in seen if e.id in expected])
+    second = lifecycle.page_of(officer, lifecycle.Filters(flagged=True, page=2), size=2)
+    assert [e.id for e in flagged.rows + second.rows] == expected[:4]
+    assert all(second.flag_map[e.id] for e in second.rows)
+    assert lifecycle.listing(officer, lifecycle.Filters(flagged=True))[0] == [db.session.get(SubsidyEntitlement, i)
+                                                                             for i in expected]
+
+
+@pytest.mark.parametrize("text,page", [("2", 2), ("", 1), ("0", 1), ("-3", 1), ("abc", 1), ("1e3", 1),
+                                       ("２", 1), ("99999999999", 1), (None, 1), ("1", 1)])
+def test_the_page_argument_bad_values_are_page_1(text, page):
+    assert lifecycle.page_number(text) == page

@@ -218,3 +218,112 @@ def test_a_post_without_the_csrf_token_changes_nothing(app):
     assert chief.post("/admin/money/bulk", data={"do": "approve", "ids": str(e.id)}).status_code == 400
     assert chief.post("/admin/funds/open", data={"jurisdiction": "xuzhou", "year": "2026"}).status_code == 400
     assert fresh(e).status == "pending" and db.session.scalar(select(SupportFund.id)) is None
+
+
+# --- a province's scale (issue 18): 100 rows a page, totals in SQL, flags in a batch ----------------
+
+def fill_kunming(titles, n: int, start: int = 0) -> None:
+    """``n`` entitlements over ``titles`` (昆明 and 云南 of a few spaces): 建设引导资金 and 运行补助 in turn,
+    every state; the pairs of one space overlap under 云政办发〔2016〕65号 (十五)."""
+    states = ("pending", "pending", "approved", "paid", "cancelled")
+    for i in range(start, start + n):
+        title = titles[i % len(titles)]
+        status = states[i % len(states)]
+        rule, kind = (("kunming.guidance_fund", "众创空间建设引导资金") if title.jurisdiction == "kunming"
+                      else ("yunnan.operating_subsidy", "房租、宽带网络费用补助"))
+        db.session.add(SubsidyEntitlement(
+            recognition_id=title.id, space_id=title.space_id, year=2020 + i % 6, jurisdiction=title.jurisdiction,
+            rule_code=rule, kind=kind, amount_cny=1000 + i, citation={}, status=status,
+            approved_amount_cny=1000 + i if status in ("approved", "paid") else None,
+            paid_amount_cny=1000 + i if status == "paid" else None))
+    db.session.commit()
+
+
+def province_titles():
+    from tests.factories import make_org, make_space, make_title
+    found = []
+    for _ in range(3):
+        space = make_space(make_org(region="530102"), region="530102")
+        found += [make_title("kunming", space, granted_on=date(2024, 5, 1)),
+                  make_title("yunnan", space, granted_on=date(2024, 7, 1))]
+    return found
+
+
+def counted(client, url: str) -> tuple[int, str]:
+    from tests.conftest import sent_statements
+    with sent_statements() as sent:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(sent), response.get_data(as_text=True)
+
+
+def test_the_list_runs_as_many_statements_for_300_entitlements_as_for_30(app):
+    """The list's statements do not grow with the rows: the flags of 云政办发〔2016〕65号 (十五) of a page
+    come in one batch, the totals from one aggregate, the holders in a few statements."""
+    clock.freeze(TODAY)
+    titles = province_titles()
+    leader = signed_in(app, make_user("leader", ["kunming", "yunnan"]))
+    fill_kunming(titles, 30)
+    urls = ["/admin/money/", "/admin/money/?status=pending", "/admin/money/?flagged=1", "/admin/money/?page=2"]
+    leader.get(urls[0])  # the first request of a session pays for its own set-up
+    small = {url: counted(leader, url) for url in urls}
+    fill_kunming(titles, 270, start=30)
+    leader.get(urls[0])  # the test's commit expired the signed-in user: reloaded once, as above
+    large = {url: counted(leader, url) for url in urls}
+    for url in urls:
+        assert large[url][0] <= small[url][0], url
+    assert large["/admin/money/"][1].count('<tr id="entitlement-') == 100
+    assert small["/admin/money/"][1].count('<tr id="entitlement-') == 30
+    assert "Possible duplicate support" in large["/admin/money/?flagged=1"][1] or "重复" in large["/admin/money/?flagged=1"][1]
+
+
+def test_pages_of_100_newest_first_totals_over_the_whole_set_bad_page_is_page_1(app):
+    clock.freeze(TODAY)
+    titles = province_titles()
+    leader = signed_in(app, make_user("leader", ["kunming", "yunnan"]))
+    fill_kunming(titles, 260)
+    ids = sorted(db.session.scalars(select(SubsidyEntitlement.id)), reverse=True)
+    first = leader.get("/admin/money/").get_data(as_text=True)
+    assert first.count('<tr id="entitlement-') == 100 and f'id="entitlement-{ids[0]}"' in first
+    assert f'id="entitlement-{ids[100]}"' not in first and 'id="page-next"' in first and 'id="page-previous"' not in first
+    rows = db.session.scalars(select(SubsidyEntitlement)).all()
+    owed_total = sum(e.amount_cny for e in rows if e.status != "cancelled")
+    assert "260" in first.split('id="money-totals"')[1].split("</p>")[0]
+    assert f"{owed_total:,}" in first.split('id="money-totals"')[1].split("</p>")[0]
+    third = leader.get("/admin/money/?page=3").get_data(as_text=True)
+    assert third.count('<tr id="entitlement-') == 60 and f'id="entitlement-{ids[-1]}"' in third
+    assert 'id="page-next"' not in third and "page=2" in third
+    for bad in ("0", "-1", "x", "%00", "1.5", "99999999999999999999"):
+        response = leader.get(f"/admin/money/?page={bad}")
+        assert response.status_code == 200 and f'id="entitlement-{ids[0]}"' in response.get_data(as_text=True), bad
+    beyond = leader.get("/admin/money/?page=40").get_data(as_text=True)  # beyond the last: the last
+    assert f'id="entitlement-{ids[-1]}"' in beyond
+    pending = leader.get("/admin/money/?status=pending&page=2").get_data(as_text=True)
+    expected = [e.id for e in sorted(rows, key=lambda e: -e.id) if e.status == "pending"]
+    assert f'id="entitlement-{expected[100]}"' in pending and f'id="entitlement-{expected[99]}"' not in pending
+    assert f"{len(expected)}" in pending.split('id="money-totals"')[1].split("</p>")[0]
+    flagged = leader.get("/admin/money/?flagged=1").get_data(as_text=True)
+    from core.money import lifecycle
+    every = [e.id for e in sorted(rows, key=lambda e: -e.id) if lifecycle.current_flags(e)]
+    assert f">{len(every)} " in flagged.split('id="money-totals"')[1] or str(len(every)) in flagged.split(
+        'id="money-totals"')[1].split("</p>")[0]
+    assert flagged.count('<tr id="entitlement-') == min(len(every), 100)
+    assert f'id="entitlement-{every[0]}"' in flagged
+
+
+def test_a_bulk_approval_from_page_2_comes_back_to_page_2_with_the_filters(app):
+    clock.freeze(TODAY)
+    titles = province_titles()
+    leader = signed_in(app, make_user("leader", ["kunming", "yunnan"]))
+    fill_kunming(titles, 230)
+    page = leader.get("/admin/money/?year=2021&page=2")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert '<input type="hidden" name="page" value="2">' not in html  # 2021 has 39 rows: one page
+    html = leader.get("/admin/money/?page=2").get_data(as_text=True)
+    assert '<input type="hidden" name="page" value="2">' in html
+    pending = [e for e in db.session.scalars(select(SubsidyEntitlement).where(SubsidyEntitlement.status == "pending"))]
+    response = leader.post("/admin/money/bulk", data={"csrf_token": token(html), "do": "approve", "page": "2",
+                                                     "status": "pending", "ids": [str(pending[0].id)]})
+    assert response.status_code == 302
+    assert "page=2" in response.headers["Location"] and "status=pending" in response.headers["Location"]
