@@ -30,6 +30,20 @@ class Citation:
     def __str__(self) -> str:
         return "".join(p for p in (self.document, " ", self.article, self.item) if p).strip()
 
+    @classmethod
+    def from_dict(cls, data: dict | None) -> Citation | None:
+        """A citation stored as :meth:`to_dict` left it (None for an empty one)."""
+        if not data or not data.get("document"):
+            return None
+        return cls(data["document"], data.get("article"), data.get("item"))
+
+
+def citation_text(data: dict | None) -> str:
+    """A stored citation in words, as :class:`Citation` prints it: ``昆科发〔2017〕55号 第十三条``,
+    ``徐政发〔2016〕12号 五、保障措施（一）``; "" for none."""
+    found = Citation.from_dict(data)
+    return str(found) if found is not None else ""
+
 
 @dataclass(frozen=True, slots=True)
 class Jurisdiction:

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from core.accounts.admin_access import StaffAccessMixin
 from core.accounts.scoping import visible_codes
-from core.monitoring.findings import cite
+from core.policy import citation_text as cite
 from core.monitoring.title_scope import STAFF_READERS
 from core.money import export, funds
 from core.platform import clock, labels

@@ -25,7 +25,7 @@ from core.accounts.admin_access import StaffAccessMixin
 from core.accounts.scoping import visible_codes
 from core.award.related import other_support
 from core.monitoring.admin_findings import parse_day
-from core.monitoring.findings import cite
+from core.policy import citation_text as cite
 from core.monitoring.title_scope import STAFF_READERS
 from core.money import export, funds, lifecycle
 from core.platform import clock, exports, labels

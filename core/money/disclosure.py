@@ -30,7 +30,7 @@ from itertools import islice
 from flask_babel import gettext
 from sqlalchemy import case, extract, func, select
 
-from core.monitoring.title_standing import cite
+from core.policy import citation_text as cite
 from core.platform import exports, labels
 from core.platform.extensions import db
 from core.platform.jurisdictions import registry

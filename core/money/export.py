@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from core.monitoring.findings import cite
+from core.policy import citation_text as cite
 from core.platform import exports, labels
 from core.platform.extensions import db
 from core.platform.models import ExternalTitle, Organisation, Recognition, Space, SubsidyEntitlement

@@ -26,7 +26,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from core.accounts.scoping import visible_codes
 from core.bureau import versions
-from core.monitoring.findings import cite
+from core.policy import citation_text as cite
 from core.monitoring.title_scope import is_leader_of, is_officer_of
 from core.platform import audit, clock
 from core.platform.errors import Refused, typed_text

@@ -36,7 +36,7 @@ from core.accounts import roles
 from core.accounts.scoping import role_of, visible_codes
 from core.award import overlaps
 from core.bureau import data as bureau_data
-from core.monitoring.findings import cite
+from core.policy import citation_text as cite
 from core.monitoring.title_scope import criteria, is_leader_of, is_officer_of
 from core.money import funds
 from core.platform import audit, clock
@@ -429,7 +429,8 @@ class Filters:
         year_text = (args.get("year") or "").strip()
         year = int(year_text) if year_text.isascii() and year_text.isdigit() and len(year_text) == 4 else None
         category = args.get("category") or None
-        kind = (args.get("kind") or "").strip()[:200] or None
+        # a kind is matched as typed; a control character (a NUL no PostgreSQL text takes) matches none
+        kind = "".join(ch for ch in (args.get("kind") or "") if ord(ch) >= 32).strip()[:200] or None
         return cls(jurisdiction=code if code in visible_codes(user) else None,
                    status=status if status in STATUSES else None, year=year, kind=kind,
                    category=category if category in SUPPORT_CATEGORIES else None,

@@ -21,6 +21,7 @@ from core.monitoring.title_scope import STAFF_READERS, own_titles_criteria
 from core.monitoring.titles import live_criteria
 from core.platform.extensions import db
 from core.platform.models import ExternalTitle, Recognition, Space, SubsidyEntitlement, SupportFund
+from core.policy import citation_text
 
 #: most serious first, for the officer's list
 SEVERITY = ("revocation_due", "rectification", "no_policy_in_force", "good")
@@ -58,12 +59,7 @@ def entitlements_of(title: Recognition) -> list[SubsidyEntitlement]:
                                    .order_by(SubsidyEntitlement.id)))
 
 
-def cite(citation: dict | None) -> str:
-    """``昆科发〔2017〕55号 第十三条`` / ``云政办发〔2016〕65号 四、组织实施（十五）`` from a citation's dict."""
-    if not citation:
-        return ""
-    return "".join(p for p in (citation.get("document"), " ", citation.get("article"), citation.get("item"))
-                   if p).strip()
+cite = citation_text  # a stored citation in words (the money's pages and the disclosure)
 
 
 @dataclass(frozen=True)

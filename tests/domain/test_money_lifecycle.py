@@ -196,7 +196,7 @@ def test_xuzhou_五_一_exactly_the_remaining_amount_passes_one_yuan_more_is_ref
     exact = owed(title, amount=300_000)
     over = owed(title, amount=300_001, rule="xuzhou.evaluation_award")
     told = refused(lifecycle.approve, over, leader)
-    assert told.key == "budget" and "市众创空间奖补资金" in told.message and "徐政发〔2016〕12号 五、保障措施“（一）”" in told.message
+    assert told.key == "budget" and "市众创空间奖补资金" in told.message and "徐政发〔2016〕12号 五、保障措施（一）" in told.message
     assert "余额 300,000 元" in told.message and "300,001" in told.message and over.status == "pending"
     lifecycle.approve(exact, leader)
     assert funds.figures(fund).remaining == 0 and (exact.status, exact.fund_id) == ("approved", fund.id)

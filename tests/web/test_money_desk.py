@@ -327,3 +327,13 @@ def test_a_bulk_approval_from_page_2_comes_back_to_page_2_with_the_filters(app):
                                                      "status": "pending", "ids": [str(pending[0].id)]})
     assert response.status_code == 302
     assert "page=2" in response.headers["Location"] and "status=pending" in response.headers["Location"]
+
+
+def test_a_nul_in_the_kind_filter_is_no_error(app):
+    """A control character in a filter matches nothing and is no 500 (PostgreSQL takes no NUL in a text)."""
+    from tests.factories import login, make_user
+
+    client = app.test_client()
+    assert login(client, make_user("officer", ["xuzhou"])).status_code == 302
+    assert client.get("/admin/money/?kind=%00").status_code == 200
+    assert client.get("/admin/money/?kind=a%00b&page=%00").status_code == 200
