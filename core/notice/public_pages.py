@@ -15,7 +15,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from core.notice import publication as public_notice
-from core.platform import clock, jurisdictions
+from core.platform import clock
 from core.platform import labels
 from core.platform.audit import client_address
 from core.platform.models import PublicNotice
@@ -104,13 +104,14 @@ def object_to(notice_id: int):
 
 
 def home():
-    """``/`` (endpoint ``main.index``): the public home — the notices under 公示 for anyone,
-    each enabled jurisdiction's disclosure of support (``/public/support/<code>``, core.money), a link to sign in; a signed-in user also finds the way to their own pages."""
+    """``/`` (endpoint ``main.index``): the public home — the notices under 公示 for anyone, the way
+    to each bureau's disclosure of support (``/public/support/``, core.money: that page lists the
+    enabled jurisdictions, so the home stays one statement), a link to sign in; a signed-in user
+    also finds the way to their own pages."""
     from core.accounts.scoping import is_staff
 
     today = clock.today()
     return revalidated(render_template("public/home.html", notices=public_notice.public_notices(today),
                                        today=today, authority_of=public_notice.authority_of,
-                                       jurisdictions=list(jurisdictions.enabled().values()),
                                        staff=current_user.is_authenticated and is_staff(current_user)),
                        alike_for_all=True)

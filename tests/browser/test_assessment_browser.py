@@ -51,16 +51,21 @@ def test_kunming_第十八条_round_through_every_role(site, browser):
     page = expert.go(page_url)
     assert page.locator("#assessments").count() == 0  # nothing seen before the declaration
     expert.submit("#declare-none")
-    with page.expect_navigation():
-        page.locator("#assessments a[id^=score-]").first.click()
-    for code in KUNMING_DIMS:
-        page.fill(f"#{code}", "85")
-    page.fill("#financing", "101")
-    expert.submit("#score-form")
-    assert page.locator("#financing-error").inner_text() == "分数应在 0 至 100 之间"
-    assert page.locator("#financing").input_value() == "101"
-    page.fill("#financing", "77")
-    expert.submit("#score-form")
+    titles = page.locator("#assessments a[id^=score-]").count()  # every 昆明 title owing the year
+    assert titles >= 1
+    for n in range(titles):
+        page = expert.go(page_url)
+        with page.expect_navigation():
+            page.locator("#assessments a[id^=score-]").nth(n).click()
+        for code in KUNMING_DIMS:
+            page.fill(f"#{code}", "85")
+        if n == 0:
+            page.fill("#financing", "101")
+            expert.submit("#score-form")
+            assert page.locator("#financing-error").inner_text() == "分数应在 0 至 100 之间"
+            assert page.locator("#financing").input_value() == "101"
+        page.fill("#financing", "77")
+        expert.submit("#score-form")
     expert.shot("assessment-2-scored")
 
     desk = officer.go(page_url)

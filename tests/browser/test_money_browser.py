@@ -203,6 +203,7 @@ def test_徐州_五一_fund_override_payment_昆明_cancellation_云南_十五_o
     # -- 5. 上网公示 (十五): the public page, without signing in ----------------------------------------------
     public = Person(browser, base)
     page = public.go("/")
+    click(public, "#support-index")
     click(public, "#support-xuzhou")
     assert page.url.endswith("/public/support/xuzhou")
     assert "本局设定" in page.inner_text("#basis")  # (十五) does not govern 徐州

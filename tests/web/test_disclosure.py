@@ -121,13 +121,15 @@ def test_a_disabled_or_unknown_jurisdiction_is_a_404(app):
     assert 'id="support-mile"' not in client.get("/public/support/").get_data(as_text=True)
 
 
-def test_the_public_home_links_each_enabled_jurisdictions_disclosure(app):
-    html = app.test_client().get("/").get_data(as_text=True)
+def test_the_public_home_leads_to_each_enabled_jurisdictions_disclosure(app):
+    client = app.test_client()
+    assert 'href="/public/support/"' in client.get("/").get_data(as_text=True)
+    html = client.get("/public/support/").get_data(as_text=True)
     for code in ("yunnan", "kunming", "mile", "xuzhou"):
         assert f'href="/public/support/{code}"' in html
     db.session.add(JurisdictionSetting(code="xuzhou", enabled=False))
     db.session.commit()
-    assert 'href="/public/support/xuzhou"' not in app.test_client().get("/").get_data(as_text=True)
+    assert 'href="/public/support/xuzhou"' not in client.get("/public/support/").get_data(as_text=True)
 
 
 def test_xuzhou_has_no_such_article_and_says_it_is_the_bureaus_practice(app):

@@ -78,7 +78,9 @@ def test_every_admin_export_neutralises_formulas(app, hostile_world):
     client, _ = hostile_world
     admin = app.extensions["admin"][0]
     exporting = [v for v in admin._views if isinstance(v, ModelView) and v.can_export]
-    assert len(exporting) >= 8  # organisation, space, application, audit, titles, subsidies, notices, calls…
+    # organisation, space, application, audit, titles, notices, calls…; the subsidies are exported by the
+    # money desk's own workbook (formula-safe: tests/web/test_money_desk.py)
+    assert len(exporting) >= 7
     for view in exporting:
         for export_type in view.export_types:
             response = client.get(f"{view.url}/export/{export_type}/")
