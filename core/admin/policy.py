@@ -27,6 +27,7 @@ from core.bureau import data as bureau_data
 from core.bureau import versions as policy_versions
 
 from core.award import entitlements as subsidies
+from core.award import overlaps
 
 from core.monitoring import forms as statistics_forms
 from core.review import meetings
@@ -175,16 +176,8 @@ def money_page(code: str, data: bureau_data.BureauData, today: date) -> MoneyPag
     base = policy_versions.base_policy(code, version, data) if version is not None else None
     rules = {r.code: r for r in (reg.subsidy_rules(code, base) if base is not None else [])}
     rules.update({r.code: r for r in subsidies.own_document_rules(code, data)})
-    installed = reg.installed()
-    declaring, step = [], code
-    while step is not None and step in installed:  # this jurisdiction and those above it
-        declaring.append(step)
-        step = installed[step].parent
-    overlap_rules = []
-    for owner in declaring:
-        for rule in reg.overlap_rules(owner):
-            setting = bureau_data.bureau_setting(owner, rule.years_setting) if rule.years_setting else None
-            overlap_rules.append({"rule": rule, "owner": owner, "years": setting.value if setting else None})
+    overlap_rules = [{"rule": rule, "owner": owner, "years": years}  # its own and those declared above it
+                     for owner, rule, years in overlaps.rules_governing(code)]
     approver = bureau_data.bureau_setting(code, bureau_data.SUPPORT_APPROVER, data)
     return MoneyPage(
         kinds=[(r.name, labels.support_category_label(r.category)) for r in rules.values() if r.category],

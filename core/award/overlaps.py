@@ -27,7 +27,7 @@ from core.platform.labels import jurisdiction_label
 from core.platform.models import Space, SubsidyEntitlement
 from core.policy import OverlapRule
 
-__all__ = ["Overlap", "categories", "governed", "overlap_rules", "overlaps_among", "flags_for", "flags_for_many",
+__all__ = ["Overlap", "categories", "governed", "overlap_rules", "rules_governing", "overlaps_among", "flags_for", "flags_for_many",
            "years_within"]
 
 
@@ -89,6 +89,12 @@ def overlap_rules() -> list[tuple[str, OverlapRule, int | None]]:
                 years = setting.value if setting is not None else None
             found.append((code, rule, years))
     return found
+
+
+def rules_governing(code: str) -> list[tuple[str, OverlapRule, int | None]]:
+    """(declaring jurisdiction, rule, N) of the rules that govern ``code``: its own and those
+    declared by a jurisdiction above it."""
+    return [(owner, rule, years) for owner, rule, years in overlap_rules() if code in governed(owner)]
 
 
 def years_within(first: int | None, second: int | None, years: int | None) -> bool:
@@ -181,33 +187,25 @@ _COLUMNS = (SubsidyEntitlement.id, SubsidyEntitlement.status, SubsidyEntitlement
 def flags_for_many(rows) -> dict[int, list[Overlap]]:
     """``flags_for`` of each of ``rows`` (entitlements, or rows with their columns), in a constant
     number of statements: the organisations of their spaces, then every entitlement of those
-    organisations' spaces (and of the spaces themselves); the kinds and the rules read once.  The
+    organisations' spaces; the kinds and the rules read once.  The
     support of one organisation is compared once, as ``flags_for`` compares it for each of its rows."""
     rows = list(rows)
     found: dict[int, list[Overlap]] = {r.id: [] for r in rows}
     space_ids = {r.space_id for r in rows if r.space_id is not None and r.status != "cancelled"}
     if not space_ids:
         return found
-    organisations: dict[int, int | None] = {}
+    organisations: dict[int, int] = {}  # a space always has its organisation (spaces.organisation_id)
     for chunk in _chunks(space_ids):
         organisations.update(db.session.execute(select(Space.id, Space.organisation_id)
                                                 .where(Space.id.in_(chunk))).all())
-    org_ids = {o for o in organisations.values() if o is not None}
-    lone = {s for s, o in organisations.items() if o is None}  # a space without an organisation: itself
-    support = {}
+    groups: dict[int, list] = {}  # every entitlement of each organisation's spaces
     base = select(*_COLUMNS).join(Space, Space.id == SubsidyEntitlement.space_id)
-    for chunk in _chunks(org_ids):
-        support.update({r.id: r for r in db.session.execute(base.where(Space.organisation_id.in_(chunk)))})
-    for chunk in _chunks(lone):
-        support.update({r.id: r for r in db.session.execute(base.where(SubsidyEntitlement.space_id.in_(chunk)))})
-    groups: dict[tuple, list] = {}
-    for r in support.values():
-        key = ("organisation", r.organisation_id) if r.organisation_id is not None else ("space", r.space_id)
-        groups.setdefault(key, []).append(r)
-    kinds = categories({r.jurisdiction for r in support.values()})
+    for chunk in _chunks(set(organisations.values())):
+        for r in db.session.execute(base.where(Space.organisation_id.in_(chunk))):
+            groups.setdefault(r.organisation_id, []).append(r)
+    kinds = categories({r.jurisdiction for group in groups.values() for r in group})
     rules = _governed_rules()
-    space_org = {r.space_id: r.organisation_id for r in support.values()}
-    space_org.update(organisations)
+    space_org = {r.space_id: r.organisation_id for group in groups.values() for r in group}
 
     def organisation_of(row):
         return space_org.get(row.space_id)
@@ -219,18 +217,17 @@ def flags_for_many(rows) -> dict[int, list[Overlap]]:
             names[code] = jurisdiction_label(code)
         return names[code]
 
-    pairs_of: dict[tuple, dict[int, list[Overlap]]] = {}
+    pairs_of: dict[int, dict[int, list[Overlap]]] = {}
     for r in rows:
         if r.space_id is None or r.status == "cancelled":
             continue
-        org = organisations.get(r.space_id)
-        key = ("organisation", org) if org is not None else ("space", r.space_id)
-        if key not in pairs_of:
-            live = _live(groups.get(key, []))
+        org = organisations[r.space_id]
+        if org not in pairs_of:
+            live = _live(groups.get(org, []))
             by_id: dict[int, list[Overlap]] = {}
             for o in (_pairs(live, kinds, organisation_of, rules, label) if len(live) > 1 else []):
                 by_id.setdefault(o.first_id, []).append(o)
                 by_id.setdefault(o.second_id, []).append(o)
-            pairs_of[key] = by_id
-        found[r.id] = pairs_of[key].get(r.id, [])
+            pairs_of[org] = by_id
+        found[r.id] = pairs_of[org].get(r.id, [])
     return found

@@ -30,10 +30,10 @@ from itertools import islice
 from flask_babel import gettext
 from sqlalchemy import case, extract, func, select
 
+from core.award import overlaps
 from core.policy import citation_text as cite
 from core.platform import exports, labels
 from core.platform.extensions import db
-from core.platform.jurisdictions import registry
 from core.platform.models import ExternalTitle, Organisation, Recognition, Space, SubsidyEntitlement
 
 PUBLIC_STATES = ("approved", "paid")
@@ -64,16 +64,8 @@ def basis_of(code: str) -> dict | None:
     (``Jurisdiction.parent``), declares duplicate-support rules under that document — 云南's
     (十五) governs 云南, 昆明 and 弥勒.  None elsewhere (徐州): the page is then the platform's own
     practice (本局设定), and says so."""
-    installed = registry().installed()
-    seen: set[str] = set()
-    current = code
-    while current and current in installed and current not in seen:
-        seen.add(current)
-        for rule in registry().overlap_rules(current) or ():
-            if rule.citation.document == BASIS["document"]:
-                return BASIS
-        current = installed[current].parent
-    return None
+    governing = overlaps.rules_governing(code)
+    return BASIS if any(rule.citation.document == BASIS["document"] for _owner, rule, _n in governing) else None
 
 
 def _day():
