@@ -37,7 +37,7 @@ from core.policy import SupportFundRule
 
 __all__ = ["FundRefused", "Figures", "MAX_AMOUNT", "MAX_TEXT", "whole_yuan", "document_fund", "fund_for",
            "figures", "figures_of", "open_fund", "amend_fund", "listing", "visible_fund", "may_manage",
-           "source_text", "claim"]
+           "source_text", "claim", "committed_and_paid"]
 
 #: the largest amount a column holds (PostgreSQL integer): 20 亿元
 MAX_AMOUNT = 2_000_000_000
@@ -99,13 +99,18 @@ def fund_for(code: str, year: int) -> SupportFund | None:
                                                         SupportFund.year == year)).one_or_none()
 
 
+def committed_and_paid(columns) -> tuple:
+    """The SQL sums of what ``columns`` (the entitlements' table, or a subquery of it) commit and
+    pay: the approved amounts still approved, the amounts paid."""
+    committed = func.coalesce(func.sum(case((columns.status == "approved", columns.approved_amount_cny), else_=0)), 0)
+    paid = func.coalesce(func.sum(case((columns.status == "paid", columns.paid_amount_cny), else_=0)), 0)
+    return committed, paid
+
+
 def _sums(fund_ids: list[int]) -> dict[int, tuple[int, int]]:
     if not fund_ids:
         return {}
-    committed = func.coalesce(func.sum(case((SubsidyEntitlement.status == "approved",
-                                             SubsidyEntitlement.approved_amount_cny), else_=0)), 0)
-    paid = func.coalesce(func.sum(case((SubsidyEntitlement.status == "paid",
-                                        SubsidyEntitlement.paid_amount_cny), else_=0)), 0)
+    committed, paid = committed_and_paid(SubsidyEntitlement.__table__.c)
     rows = db.session.execute(select(SubsidyEntitlement.fund_id, committed, paid)
                               .where(SubsidyEntitlement.fund_id.in_(fund_ids))
                               .group_by(SubsidyEntitlement.fund_id)).all()

@@ -37,6 +37,7 @@ from core.accounts.scoping import role_of, visible_codes
 from core.award import overlaps
 from core.bureau import data as bureau_data
 from core.policy import citation_text as cite
+from core.monitoring import title_scope
 from core.monitoring.title_scope import criteria, is_leader_of, is_officer_of
 from core.money import funds
 from core.platform import audit, clock
@@ -104,14 +105,7 @@ def scope(user):
 
 
 def visible(user, entitlement_id: Any) -> SubsidyEntitlement | None:
-    try:
-        entitlement_id = int(entitlement_id)
-    except (TypeError, ValueError):
-        return None
-    if not 0 < entitlement_id < 2**31:
-        return None
-    return db.session.scalars(select(SubsidyEntitlement).where(SubsidyEntitlement.id == entitlement_id,
-                                                               scope(user))).one_or_none()
+    return title_scope.visible(SubsidyEntitlement, entitlement_id, user, applicants=False)
 
 
 def _refuse_actor(user, e: SubsidyEntitlement, what: str) -> None:
@@ -181,7 +175,8 @@ def budget_check(e: SubsidyEntitlement, amount: int | None, day: date | None = N
 
 
 def flags(e: SubsidyEntitlement) -> list:
-    """The overlaps of a pending entitlement (core.award.overlaps); those kept at approval after."""
+    """The overlaps the duplicate-support rules find today between ``e`` and the other support of
+    its space and organisation (core.award.overlaps); once approved, those kept are ``e.overlap_flags``."""
     return overlaps.flags_for(e)
 
 
@@ -459,9 +454,7 @@ def categories_of(codes) -> dict[tuple[str, str], str | None]:
 def current_flags(e: SubsidyEntitlement) -> list[dict]:
     """The flags of an entitlement as dicts: those kept at approval, or for a pending one
     those the rules raise today (cancelled: none)."""
-    if e.status == "pending":
-        return [f.as_flag(e.id) for f in flags(e)]
-    return list(e.overlap_flags or []) if e.status != "cancelled" else []
+    return current_flags_many([e])[e.id]
 
 
 def current_flags_many(rows) -> dict[int, list[dict]]:
@@ -607,7 +600,6 @@ def sql_totals(query) -> dict[str, int]:
     row = db.session.execute(select(
         func.count(),
         func.coalesce(func.sum(case((chosen.c.status != "cancelled", chosen.c.amount_cny), else_=0)), 0),
-        func.coalesce(func.sum(case((chosen.c.status == "approved", chosen.c.approved_amount_cny), else_=0)), 0),
-        func.coalesce(func.sum(case((chosen.c.status == "paid", chosen.c.paid_amount_cny), else_=0)), 0),
+        *funds.committed_and_paid(chosen.c),
     ).select_from(chosen)).one()
     return {"count": int(row[0]), "amount": int(row[1]), "committed": int(row[2]), "paid": int(row[3])}

@@ -49,6 +49,8 @@ def visible(model, row_id: Any, user, *, applicants: bool = True):
         row_id = int(row_id)
     except (TypeError, ValueError):
         return None
+    if not 0 < row_id < 2**31:  # beyond PostgreSQL's integer, as the URLs' RowId converter
+        return None
     return db.session.scalars(select(model).where(model.id == row_id,
                                                   criteria(user, model, applicants=applicants))).one_or_none()
 
