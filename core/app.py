@@ -11,6 +11,7 @@ from werkzeug.routing import IntegerConverter
 from core.platform import config as config_module
 from core.platform import error_pages
 from core.platform import logs
+from core.platform import queue
 from core.platform import models  # noqa: F401 - the tables, for migrations and the admin
 from core.platform import template_folders
 from core.platform.extensions import babel, csrf, db, login_manager
@@ -74,6 +75,7 @@ def create_app(test_config: dict | None = None, *, registry: Registry | None = N
 
     db.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    queue.init_app(app)  # after db.init_app: its inline tasks run before the session is removed
     import core.award  # noqa: F401 - registers the award desk the case page, the notice desk and tick use
     import core.review  # noqa: F401 - registers the workflow's guards and the checklist's expert panel
     if web:

@@ -113,6 +113,12 @@ def load(instance_path: Path) -> dict:
         # The admin signs in with a second factor (core.accounts.two_factor); only the test
         # configuration turns this off, outside its two-factor tests.
         "TWO_FACTOR_REQUIRED_FOR_ADMIN": True,
+        # The task queue (core.platform.queue): Celery with this broker (redis://…); none: tasks run inline.
+        "BROKER_URL": os.environ.get("ZHONGCHUANG_BROKER_URL", "").strip() or None,
+        # Where rendered PDFs are kept (core.documents.store); default <instance>/rendered. A worker on
+        # another host of the same deployment must read and write the same folder.
+        **({"RENDERED_FOLDER": os.environ["ZHONGCHUANG_RENDERED_FOLDER"]}
+           if os.environ.get("ZHONGCHUANG_RENDERED_FOLDER") else {}),
         **_virus_scan(),
     }
 

@@ -111,6 +111,10 @@ class User(TimestampMixin, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    # Mail (core.notify): where it goes (None: the login when it is an address) and how much of it
+    # the user wants: every event, only his to-dos, or none (the inbox receives everything regardless).
+    email: Mapped[str | None] = mapped_column(String(200))
+    mail_preference: Mapped[str] = mapped_column(String(16), default="all", server_default="all")
 
     organisation: Mapped[Organisation | None] = relationship(foreign_keys=[organisation_id])
     scopes: Mapped[list[UserScope]] = relationship(
@@ -997,6 +1001,98 @@ class Revocation(TimestampMixin, db.Model):
 
 
 # --- the audit log -------------------------------------------------------------------
+
+
+# --- reaching people: the task queue, the inbox, mail, reminders, downloads (issue 19) ------
+
+
+class TaskRun(db.Model):
+    """One run of slow or outside work (core.platform.queue): written in the transaction that
+    asks for it, so a rolled-back change queues nothing; run inline or by a Celery worker.
+    status: queued | running | retrying | done | failed."""
+
+    __tablename__ = "task_runs"
+    __table_args__ = (Index("ix_task_runs_status_retry_at", "status", "retry_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    payload: Mapped[dict] = mapped_column(JSONType, default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    retry_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class Notification(db.Model):
+    """An event as it reached one user's inbox (core.notify): what happened, to which record,
+    when, and whether he has read it.  The words are made when shown, in his language."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_user_id_read_at", "user_id", "read_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    event: Mapped[str] = mapped_column(String(64))
+    subject_type: Mapped[str | None] = mapped_column(String(64))
+    subject_id: Mapped[int | None] = mapped_column(Integer)
+    jurisdiction: Mapped[str | None] = mapped_column(String(32))
+    params: Mapped[dict] = mapped_column(JSONType, default=dict)
+    link: Mapped[str | None] = mapped_column(String(300))
+    is_todo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class OutboundMail(db.Model):
+    """A mail to one user (core.notify.mail), sent through the queue.
+    status: queued | sent | failed | held (no mail server configured, or no address)."""
+
+    __tablename__ = "outbound_mails"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    notification_id: Mapped[int | None] = mapped_column(ForeignKey("notifications.id", ondelete="SET NULL"))
+    recipient: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ReminderSent(db.Model):
+    """A reminder given: once per user, kind, thing and day (core.notify.reminders), so running
+    the day's reminders twice sends nothing twice."""
+
+    __tablename__ = "reminders_sent"
+    __table_args__ = (UniqueConstraint("user_id", "kind", "thing", "day"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(64))
+    thing: Mapped[str] = mapped_column(String(100))
+    day: Mapped[date] = mapped_column(Date)
+
+
+class Download(db.Model):
+    """A large export made by the queue for one user, listed on his 我的下载 page.
+    status: queued | ready | failed; the file is kept in the private folder ``<instance>/downloads``."""
+
+    __tablename__ = "downloads"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(300))
+    params: Mapped[dict] = mapped_column(JSONType, default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    filename: Mapped[str | None] = mapped_column(String(200))
+    stored_name: Mapped[str | None] = mapped_column(String(100))
+    size: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ready_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class AuditEvent(db.Model):

@@ -1,0 +1,5 @@
+"""Reaching people (issue 19): the inbox, mail, the to-do lists and the reminders.
+
+Importing the package registers its event listener (core.platform.events) and its tasks
+(core.platform.queue); the app factory imports it for the site, the commands and the worker.
+"""

@@ -1,0 +1,17 @@
+"""The Celery worker's and beat's entry point (docs/deployment.md, "The task queue")::
+
+    ZHONGCHUANG_BROKER_URL=redis://127.0.0.1:6379/0 celery -A core.worker worker --loglevel=INFO
+    ZHONGCHUANG_BROKER_URL=redis://127.0.0.1:6379/0 celery -A core.worker beat
+
+The worker runs every task in the core app of the commands (no pages), with every package that
+registers a task imported, so any name a web process queues is known here.
+"""
+from __future__ import annotations
+
+from core.app import create_app
+from core.platform.queue import celery
+
+app = create_app(web=False)
+celery.set_default()
+
+__all__ = ["app", "celery"]
