@@ -51,7 +51,7 @@ def upgrade():
     sa.Column('jurisdiction', sa.String(length=32), nullable=True),
     sa.Column('params', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('link', sa.String(length=300), nullable=True),
-    sa.Column('is_todo', sa.Boolean(), server_default=sa.text('0'), nullable=False),
+    sa.Column('is_todo', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('read_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notifications_user_id_users'), ondelete='CASCADE'),
