@@ -78,6 +78,7 @@ def create_app(test_config: dict | None = None, *, registry: Registry | None = N
     queue.init_app(app)  # after db.init_app: its inline tasks run before the session is removed
     import core.award  # noqa: F401 - registers the award desk the case page, the notice desk and tick use
     import core.review  # noqa: F401 - registers the workflow's guards and the checklist's expert panel
+    import core.notify  # noqa: F401 - the inbox's and mail's listener, the queue's tasks (also for the worker)
     if web:
         _init_web(app)
     return app

@@ -119,7 +119,22 @@ def load(instance_path: Path) -> dict:
         # another host of the same deployment must read and write the same folder.
         **({"RENDERED_FOLDER": os.environ["ZHONGCHUANG_RENDERED_FOLDER"]}
            if os.environ.get("ZHONGCHUANG_RENDERED_FOLDER") else {}),
+        **_smtp(),
         **_virus_scan(),
+    }
+
+
+def _smtp() -> dict:
+    """Mail (core.notify.mail) through the SMTP server named by ``ZHONGCHUANG_SMTP_HOST``; none: mail is
+    kept in the outbox as 未发送（未配置发信服务器）.  ZHONGCHUANG_SMTP_SECURITY: none | starttls | ssl."""
+    return {
+        "SMTP_HOST": os.environ.get("ZHONGCHUANG_SMTP_HOST", "").strip() or None,
+        "SMTP_PORT": int(os.environ.get("ZHONGCHUANG_SMTP_PORT", "25").strip() or "25"),
+        "SMTP_USER": os.environ.get("ZHONGCHUANG_SMTP_USER") or None,
+        "SMTP_PASSWORD": os.environ.get("ZHONGCHUANG_SMTP_PASSWORD") or None,
+        "SMTP_FROM": os.environ.get("ZHONGCHUANG_SMTP_FROM", "noreply@localhost"),
+        "SMTP_SECURITY": os.environ.get("ZHONGCHUANG_SMTP_SECURITY", "none").strip().lower() or "none",
+        "SMTP_TIMEOUT": 30,
     }
 
 

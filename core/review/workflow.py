@@ -34,6 +34,7 @@ from core.accounts import roles
 from core.bureau import versions
 from core.facts import fact_value
 from core.intake import bans, calls
+from core.platform import events
 from core.platform import audit, clock, labels
 from core.platform.extensions import db
 from core.platform.models import Application, ReviewRecord
@@ -326,6 +327,12 @@ def _act(application: Application, action: str, actor, *, opinion: str | None, e
                  from_state=before, to_state=state_of(application), opinion=opinion,
                  step=step.code if step else None, step_name=step.name if step else None,
                  citation=str(step.citation) if step else None, review_record=record.id, **detail)
+    # "application.submit", "application.return", …: the inbox, mail and the PDF rendered at
+    # submission react (core.platform.events; the vocabulary is core.notify.routes).
+    events.emit(f"application.{action}", application, actor=None if actor is SYSTEM else actor,
+                step=step.code if step else None, step_name=step.name if step else None,
+                from_state=before, to_state=state_of(application), status=application.status,
+                next_step=application.current_step)
     if commit:
         db.session.commit()
     return record
