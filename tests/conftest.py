@@ -33,6 +33,7 @@ from core.app import create_app  # noqa: E402
 from core.platform import clock as platform_clock  # noqa: E402
 from core.platform.extensions import db  # noqa: E402
 from core.plugins import Registry, make_plugin_manager  # noqa: E402
+from tests.smtp_sink import smtp_sink  # noqa: E402,F401 - a real SMTP server for every test (core.notify.mail)
 
 # The xdist worker's id ("gw0", "gw1", …); "master" when pytest runs in one process.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "master")
