@@ -218,6 +218,17 @@ def file_objection(notice: PublicNotice, *, name: str, contact: str, content: st
     return objection
 
 
+def objection_by_receipt(receipt: str, contact: str) -> Objection | None:
+    """The objection with receipt number ``receipt`` whose objector gave ``contact`` — both must
+    match, so a receipt number alone (they are sequential) tells nothing.  Its outcome is what
+    the objector, who has no account, learns on the public page (core.notice.public_pages)."""
+    receipt, contact = (receipt or "").strip().upper(), (contact or "").strip()
+    if not receipt or not contact:
+        return None
+    found = db.session.scalars(select(Objection).where(Objection.receipt_number == receipt)).one_or_none()
+    return found if found is not None and found.contact.strip() == contact else None
+
+
 def open_objections(notice: PublicNotice) -> int:
     return db.session.scalar(
         select(func.count(Objection.id)).where(Objection.notice_id == notice.id, Objection.status == "open")

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from core.notify import inbox, mail, messages
@@ -30,7 +31,7 @@ PREFERENCE_LABELS = {mail.ALL: _l("Mail me about everything"), mail.TODOS: _l("M
 
 
 class PreferenceForm(FlaskForm):
-    preference = RadioField(_l("Mail"), choices=list(PREFERENCE_LABELS.items()),
+    preference = RadioField(_l("Mail"), choices=[SelectChoice(code, label) for code, label in PREFERENCE_LABELS.items()],
                             validators=[InputRequired(_l("Choose how much mail you want"))])
     email = StringField(_l("Mail address"), filters=[lambda v: (v or "").strip() or None],
                         validators=[Optional(), Length(max=200, message=_l("At most 200 characters")),
