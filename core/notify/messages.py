@@ -10,6 +10,8 @@ from typing import Any
 
 from flask_babel import gettext
 
+from core.platform import labels
+
 
 def _about(p: dict[str, Any]) -> str:
     return p.get("about") or ""
@@ -21,11 +23,11 @@ def _yuan(p: dict[str, Any]) -> str:
 
 
 def _outcome(p: dict[str, Any]) -> str:
-    return gettext("upheld") if p.get("outcome") == "upheld" else gettext("dismissed")
+    return str(labels.OBJECTION_STATUS_LABELS.get(p.get("outcome"), ""))
 
 
 def _result(p: dict[str, Any]) -> str:
-    return gettext("passed") if p.get("result") == "passed" else gettext("not passed")
+    return str(labels.RECTIFICATION_RESULT_LABELS.get(p.get("result"), ""))
 
 
 WORDINGS: dict[str, Callable[[dict[str, Any]], str]] = {

@@ -177,3 +177,18 @@ def test_nothing_is_written_for_an_event_nobody_hears_and_mail_is_held_without_a
     assert {m.user_id for m in mails} == {users["recommender"].id, users["recommender_here"].id}
     assert {(m.status, m.last_error) for m in mails} == {("held", "no_server")}
     assert inbox.unread_count(users["recommender"]) == 1 and inbox.unread_count(users["applicant"]) == 0
+
+
+def test_the_documented_table_is_the_table():
+    """docs/notifications.md lists every route, with its audience, to-do and wording."""
+    doc = (Path(__file__).parents[2] / "docs" / "notifications.md").read_text("utf-8")
+    words = {routes.APPLICANT: "applicant", routes.OFFICER: "officer", routes.LEADER: "leader",
+             routes.NEXT_STEP: "next step", routes.STEP: "step", routes.TO_USERS: "named users"}
+    documented = []
+    for line in doc.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 6 and cells[0].strip("`") in routes.KINDS:
+            audience = tuple(a.split(" (")[0] for a in cells[3].split(", "))
+            documented.append((cells[0].strip("`"), audience, cells[4] == "yes", cells[5].strip("`") or None))
+    table = [(r.kind, tuple(words[a] for a in r.audiences), r.is_todo, r.message) for r in routes.ROUTES]
+    assert documented == table
