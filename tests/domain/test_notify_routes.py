@@ -147,6 +147,55 @@ def test_a_rectification_order_reaches_the_title_holder_and_its_report_the_offic
     assert got[officer.id].link == f"/admin/rectifications/{rect.id}"
 
 
+
+def test_money_approved_and_paid_reach_the_title_holder(app):
+    from core.money import lifecycle
+    from tests.domain.test_money_lifecycle import owed
+
+    clock.freeze(date(2026, 3, 2))
+    title, applicant, officer, leader = titled("xuzhou", granted_on=date(2026, 1, 10))
+    e = owed(title)
+    lifecycle.approve(e, leader)
+    got = heard()
+    assert set(got) == {applicant.id} and got[applicant.id].event == "entitlement.approved"
+    assert got[applicant.id].link == f"/portal/titles/{title.id}" and "300,000" in messages.text(
+        "entitlement.approved", got[applicant.id].params)
+    db.session.query(Notification).delete()
+    lifecycle.pay(e, officer, voucher_number="徐财拨〔2026〕18号", paid_on=date(2026, 3, 2), paid_amount="300000",
+                  paying_body="徐州市财政局")
+    assert set(heard("entitlement.paid")) == {applicant.id}
+
+
+def test_a_revocation_proposed_waits_for_the_leader_and_its_decision_reaches_the_holder(app):
+    from core.monitoring import revocations
+
+    title, applicant, officer, leader = titled("yunnan")
+    clock.freeze(date(2026, 1, 5))
+    findings.record(officer, title, "fraud", date(2026, 1, 5), "入驻协议系伪造")
+    revocation = revocations.propose(title, ["fraud"], None, "经核查申报材料造假，提请撤销", officer)
+    got = heard()
+    assert set(got) == {leader.id} and got[leader.id].is_todo and got[leader.id].link == \
+        f"/admin/revocations/{revocation.id}"
+    db.session.query(Notification).delete()
+    revocations.decide(revocation, leader, "revoke", meeting_on="2026-01-05", minutes_ref="局务会纪要〔2026〕1号",
+                       opinion="撤销")
+    got = heard()
+    assert set(got) == {applicant.id, officer.id} and got[applicant.id].link == f"/portal/titles/{title.id}"
+    assert "撤销" in messages.text("revocation.decided", got[applicant.id].params) or \
+        "revoked" in messages.text("revocation.decided", got[applicant.id].params)
+
+
+def test_a_statistics_window_reaches_the_holders_of_titles_due_and_a_return_the_checking_officers(app):
+    from core.monitoring import windows
+
+    clock.freeze(date(2027, 1, 10))
+    title, applicant, officer, _leader = titled("kunming", granted_on=date(2024, 5, 10))
+    other_officer = make_user("officer", ("kunming",))
+    windows.open_window("kunming", 2026, date(2027, 1, 10), date(2027, 3, 31), officer)
+    got = heard()
+    assert set(got) == {applicant.id} and got[applicant.id].is_todo and got[applicant.id].link == "/portal/statistics/"
+    assert other_officer.id not in got
+
 def test_an_account_change_reaches_that_user_alone_even_when_he_made_it(app):
     user, other = make_user("officer", ("kunming",)), make_user("officer", ("kunming",))
     account_notices.notify(user, account_notices.PASSWORD_CHANGED, "您的密码已修改。")

@@ -10,8 +10,11 @@ from sqlalchemy import select
 from core.platform.extensions import db
 from core.platform.models import AuditEvent, Notification, User
 from tests.factories import login, make_user
-from tests.web.test_applicant_pages import act, applicant, detail, today, token  # noqa: F401 - fixtures
+from tests.web import test_applicant_pages as portal
+from tests.web.test_applicant_pages import act, token
 from tests.web.test_case_page import hidden
+
+applicant, today = portal.applicant, portal.today  # the portal's fixtures: a 昆明 draft ready to submit
 
 UNREAD = re.compile(r'id="inbox-unread">(\d+)<')
 
