@@ -28,7 +28,7 @@ from core.accounts import roles
 from core.platform.events import Event
 from core.platform.extensions import db
 from core.platform.jurisdictions import enabled_codes
-from core.platform.models import (Application, ExpertAssignment, NoticeEntry, Objection, PublicNotice, Recognition, Rectification,
+from core.platform.models import (Application, Batch, Call, ChangeReport, ExpertAssignment, NoticeEntry, Objection, PublicNotice, Recognition, Rectification,
                                   Revocation, Space, StatisticsReturn, StatisticsWindow, StepAssignment,
                                   SubsidyEntitlement, User, UserScope)
 from core.review import steps
@@ -187,6 +187,20 @@ def _revocation(event: Event, row: Revocation) -> Subject:
                                                             applicant_link=f"/portal/titles/{row.recognition_id}"))
 
 
+def _call(event: Event, row: Call) -> Subject:
+    return Subject(about=row.title, staff_link="/admin/call/", applicant_link="/portal/")
+
+
+def _batch(event: Event, row: Batch) -> Subject:
+    return Subject(about=row.name, staff_link="/admin/batches/", applicant_link="/portal/")
+
+
+def _change(event: Event, row: ChangeReport) -> Subject:
+    recognition = db.session.get(Recognition, row.recognition_id)
+    return _space_subject(recognition.space_id if recognition else None, Subject(
+        staff_link=f"/admin/changes/{row.id}", applicant_link=f"/portal/changes/{row.id}"))
+
+
 def _user(event: Event, row: User) -> Subject:
     return Subject(staff_link="/account/sessions", applicant_link="/account/sessions")
 
@@ -197,6 +211,8 @@ SUBJECTS: dict[str, tuple[type, Callable[[Event, Any], Subject]]] = {
     "SubsidyEntitlement": (SubsidyEntitlement, _entitlement), "StatisticsWindow": (StatisticsWindow, _window),
     "StatisticsReturn": (StatisticsReturn, _return), "Rectification": (Rectification, _rectification),
     "Revocation": (Revocation, _revocation), "User": (User, _user),
+    # the subjects of the reminders (core.notify.reminders) besides those above
+    "Call": (Call, _call), "Batch": (Batch, _batch), "ChangeReport": (ChangeReport, _change),
 }
 
 

@@ -212,7 +212,8 @@ def test_every_route_has_words_and_every_link_is_a_page_of_the_site(app):
     links = ["/admin/case/1", "/portal/applications/1", "/admin/notices/1", "/notices/1", "/admin/titles/1",
              "/portal/titles/1", "/portal/titles/", "/admin/money/1", "/admin/statistics/window/1",
              "/portal/statistics/", "/admin/statistics/return/1", "/portal/statistics/1/2026",
-             "/admin/rectifications/1", "/portal/rectifications/1", "/admin/revocations/1", "/account/sessions"]
+             "/admin/rectifications/1", "/portal/rectifications/1", "/admin/revocations/1", "/account/sessions",
+             "/admin/call/", "/portal/", "/admin/batches/", "/admin/changes/1", "/portal/changes/1"]
     source = Path(routes.__file__).read_text("utf-8")
     for link in links:
         assert link.rsplit("/1", 1)[0] in source or link in source
@@ -241,3 +242,21 @@ def test_the_documented_table_is_the_table():
             documented.append((cells[0].strip("`"), audience, cells[4] == "yes", cells[5].strip("`") or None))
     table = [(r.kind, tuple(words[a] for a in r.audiences), r.is_todo, r.message) for r in routes.ROUTES]
     assert documented == table
+
+
+def test_a_reminder_reaches_the_named_users_each_with_the_link_of_his_side(app):
+    from core.platform import events
+
+    call = Call(jurisdiction="kunming", title="2026年度申报通知", opens_on=date(2026, 10, 1),
+                closes_on=date(2026, 10, 31), categories=["comprehensive_service"])
+    db.session.add(call)
+    db.session.flush()
+    applicant, officer, bystander = make_user("applicant"), make_user("officer", ("kunming",)), make_user("officer")
+    events.emit("reminder.deadline_soon", call, to_users=[applicant, officer.id], what=call.title,
+                deadline="2026-10-31")
+    db.session.commit()
+    got = heard()
+    assert set(got) == {applicant.id, officer.id} and bystander.id not in got
+    assert (got[applicant.id].link, got[officer.id].link) == ("/portal/", "/admin/call/")
+    assert all(n.is_todo for n in got.values())
+    assert "2026-10-31" in messages.text("reminder.deadline_soon", got[applicant.id].params)
