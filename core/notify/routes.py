@@ -11,6 +11,9 @@ the event, the audiences it reaches, whether it is a to-do for them (the mail pr
   it, or for an application assigned to him (as ``core.accounts.scoping`` lets him see it);
 - ``NEXT_STEP``: the staff role of the step the application now waits at (the step's role in
   the plugin's review steps), same scoping; ``STEP``: the role of the step acted on;
+- ``CHECKER``: who may check a statistics return (``core.monitoring.returns.may_check``): the
+  officers of its checking jurisdiction, and where its form is checked by the region (云南) the
+  recommenders whose area holds the space;
 - ``TO_USERS``: the users the emitter named (a reminder, a change to one's own account).
 
 The actor never hears of his own action.  The link of a notification is a relative path to
@@ -33,7 +36,7 @@ from core.platform.models import (Application, Batch, Call, ChangeReport, Expert
                                   SubsidyEntitlement, User, UserScope)
 from core.review import steps
 
-APPLICANT, NEXT_STEP, STEP, TO_USERS = "applicant", "next_step", "step", "to_users"
+APPLICANT, NEXT_STEP, STEP, TO_USERS, CHECKER = "applicant", "next_step", "step", "to_users", "checker"
 OFFICER, LEADER = roles.OFFICER, roles.LEADER
 
 
@@ -85,7 +88,7 @@ ROUTES: tuple[Route, ...] = (
     Route("entitlement.approved", (APPLICANT,)),
     Route("entitlement.paid", (APPLICANT,)),
     Route("statistics.window_opened", (APPLICANT,), is_todo=True),
-    Route("statistics.submitted", (OFFICER,), is_todo=True),
+    Route("statistics.submitted", (CHECKER,), is_todo=True),
     Route("statistics.sent_back", (APPLICANT,), is_todo=True),
     Route("rectification.ordered", (APPLICANT,), is_todo=True),
     Route("rectification.reported", (OFFICER,), is_todo=True),
@@ -111,6 +114,7 @@ class Subject:
     region: str | None = None                 # the space's region: a recommender's area
     application_id: int | None = None         # for a recommender's assignment
     batch_id: int | None = None               # for the experts assigned to its batch
+    checked_by_region: bool = False           # a statistics return its region's recommenders check
     step_role: str | None = None              # the role of the step the application waits at
     acted_role: str | None = None             # the role of the step acted on
     about: str | None = None                  # a name for the message: the space, the notice
@@ -173,8 +177,13 @@ def _window(event: Event, row: StatisticsWindow) -> Subject:
 
 
 def _return(event: Event, row: StatisticsReturn) -> Subject:
+    from core.monitoring import forms
+
+    by_region = bool(row.checking_jurisdiction) and \
+        forms.form_for(row.checking_jurisdiction, row.year).checked_by == "region"
     return _space_subject(row.space_id, Subject(staff_link=f"/admin/statistics/return/{row.id}",
-                                                applicant_link=f"/portal/statistics/{row.space_id}/{row.year}"))
+                                                applicant_link=f"/portal/statistics/{row.space_id}/{row.year}",
+                                                checked_by_region=by_region))
 
 
 def _rectification(event: Event, row: Rectification) -> Subject:
@@ -240,7 +249,9 @@ def _applicants(organisation_ids: set[int]) -> list[int]:
         User.role == roles.APPLICANT, User.active.is_(True), User.organisation_id.in_(organisation_ids))))
 
 
-def _staff(role: str | None, jurisdiction: str | None, subject: Subject) -> list[int]:
+def _staff(role: str | None, jurisdiction: str | None, subject: Subject, *, area_only: bool = False) -> list[int]:
+    """The active users of ``role`` scoped to ``jurisdiction``; recommenders by area (``area_only``:
+    only those with an area, and it holds the space), experts by batch."""
     if role is None or role == roles.APPLICANT or jurisdiction not in enabled_codes():
         return []
     users = db.session.execute(select(User.id, User.region_prefix).join(UserScope, UserScope.user_id == User.id).where(
@@ -255,6 +266,8 @@ def _staff(role: str | None, jurisdiction: str | None, subject: Subject) -> list
     if subject.application_id is not None:
         assigned = set(db.session.scalars(select(StepAssignment.assignee_id).where(
             StepAssignment.application_id == subject.application_id)))
+    if area_only:
+        return [u.id for u in users if u.region_prefix and (subject.region or "").startswith(u.region_prefix)]
     return [u.id for u in users if not u.region_prefix or u.id in assigned
             or (subject.region or "").startswith(u.region_prefix)]
 
@@ -262,8 +275,7 @@ def _staff(role: str | None, jurisdiction: str | None, subject: Subject) -> list
 def deliveries(event: Event) -> tuple[list[Delivery], Subject]:
     """Every user ``event`` reaches, once each (a user reached by two routes keeps the first: a
     to-do route comes before), never its actor."""
-    routes = [r for r in ROUTES if r.applies(event)]
-    if not routes:
+    if event.kind not in KINDS:
         return [], Subject()
     subject = subject_of(event)
     # the conditions may read what the subject adds (the kind of the step acted at)
@@ -277,6 +289,10 @@ def deliveries(event: Event) -> tuple[list[Delivery], Subject]:
             elif audience == TO_USERS:
                 ids = list(event.to_user_ids)
                 link = None
+            elif audience == CHECKER:
+                ids = _staff(OFFICER, event.jurisdiction, subject) + (_staff(
+                    roles.RECOMMENDER, event.jurisdiction, subject, area_only=True) if subject.checked_by_region else [])
+                link = subject.staff_link
             else:
                 role = {NEXT_STEP: subject.step_role, STEP: subject.acted_role}.get(audience, audience)
                 ids, link = _staff(role, event.jurisdiction, subject), subject.staff_link

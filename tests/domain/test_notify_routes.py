@@ -15,7 +15,7 @@ from core.monitoring import findings, rectifications
 from core.notify import inbox, messages, routes
 from core.platform import clock
 from core.platform.extensions import db
-from core.platform.models import Call, Notification, OutboundMail
+from core.platform.models import Call, Notification, OutboundMail, User
 from core.review import workflow
 from tests.after_recognition_helpers import titled
 from tests.factories import make_application, make_org, make_space, make_user
@@ -233,7 +233,7 @@ def test_the_documented_table_is_the_table():
     """docs/notifications.md lists every route, with its audience, to-do and wording."""
     doc = (Path(__file__).parents[2] / "docs" / "notifications.md").read_text("utf-8")
     words = {routes.APPLICANT: "applicant", routes.OFFICER: "officer", routes.LEADER: "leader",
-             routes.NEXT_STEP: "next step", routes.STEP: "step", routes.TO_USERS: "named users"}
+             routes.NEXT_STEP: "next step", routes.STEP: "step", routes.TO_USERS: "named users", routes.CHECKER: "checker"}
     documented = []
     for line in doc.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
@@ -260,3 +260,31 @@ def test_a_reminder_reaches_the_named_users_each_with_the_link_of_his_side(app):
     assert (got[applicant.id].link, got[officer.id].link) == ("/portal/", "/admin/call/")
     assert all(n.is_todo for n in got.values())
     assert "2026-10-31" in messages.text("reminder.deadline_soon", got[applicant.id].params)
+
+
+
+def test_a_return_reaches_those_who_may_check_it_and_its_sending_back_the_holder(app):
+    from core.monitoring import returns, windows
+    from tests.domain.test_statistics_returns import GOOD
+    from tests.factories import make_title
+
+    clock.freeze(date(2027, 2, 1))
+    province = make_user("officer", ["yunnan"])
+    windows.open_window("yunnan", 2026, date(2027, 2, 1), date(2027, 3, 31), province)
+    space = make_space(region="530302")  # 曲靖市麒麟区: checked by 曲靖 (云南's form: checked_by region)
+    make_title("yunnan", space)
+    applicant = make_user("applicant", organisation_id=space.organisation_id)
+    qujing = make_user("recommender", ["yunnan"], region_prefix="5303")
+    kunming_area = make_user("recommender", ["yunnan"], region_prefix="5301")
+    no_area = make_user("recommender", ["yunnan"])
+    db.session.query(Notification).delete()
+    filed = returns.submit(space, 2026, GOOD, {}, applicant)
+    got = heard()
+    assert set(got) == {province.id, qujing.id}  # not 昆明's area, not a recommender without one
+    assert kunming_area.id not in got and no_area.id not in got and got[qujing.id].is_todo
+    assert got[qujing.id].link == f"/admin/statistics/return/{filed.id}"
+    assert all(returns.may_check(db.session.get(User, u), filed) for u in got)
+    db.session.query(Notification).delete()
+    returns.send_back(filed, "投融资总额与凭证不符", qujing)
+    got = heard()
+    assert set(got) == {applicant.id} and got[applicant.id].link == f"/portal/statistics/{space.id}/2026"
