@@ -129,3 +129,16 @@ def test_the_mail_preference_keeps_what_was_typed_and_is_audited(app):
     assert (event.from_state, event.to_state, event.actor_id) == ("all", "todos", user.id)
     assert client.get("/account/notifications").status_code == 200
     assert app.test_client().get("/inbox").status_code == 302  # anonymous: to the login page
+
+
+def test_the_count_is_one_statement_per_page_and_none_for_a_visitor(app):
+    from tests.conftest import sent_statements
+
+    user = make_user("officer", ("kunming",))
+    client = signed_in(app, user)
+    with sent_statements() as sent:
+        assert client.get("/admin/").status_code == 200
+    assert len([s for s in sent if "notifications" in s]) == 1
+    with sent_statements() as sent:
+        assert app.test_client().get("/notices/").status_code == 200
+    assert not [s for s in sent if "notifications" in s]
