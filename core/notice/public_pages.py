@@ -6,6 +6,8 @@ jurisdictions; a notice's page shows the bureau, the spaces listed, the period w
 where its length comes from, the bureau's contact, and — while the period runs — the
 objection form (CSRF-protected; rate-limited per client address in
 ``core.notice.publication``).  The objector's contact is never shown here.
+``/notices/objections/lookup``: the objector, who has no account, learns the status and outcome of
+his objection by its receipt number and the contact he gave (both required; rate-limited per address).
 """
 from __future__ import annotations
 
