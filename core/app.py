@@ -127,6 +127,8 @@ def _init_web(app: Flask) -> None:
     app.register_blueprint(public_support.bp)
     from core.documents import views as documents_views
     app.register_blueprint(documents_views.bp)
+    from core.notify import pages as notify_pages  # the inbox, the mail preference, the navbar's unread count
+    app.register_blueprint(notify_pages.bp)
     init_admin(app)
     error_pages.init_app(app)
     from core import health

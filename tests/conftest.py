@@ -33,6 +33,9 @@ from core.app import create_app  # noqa: E402
 from core.platform import clock as platform_clock  # noqa: E402
 from core.platform.extensions import db  # noqa: E402
 from core.plugins import Registry, make_plugin_manager  # noqa: E402
+from tests import smtp_sink as smtp_sink_plugin  # noqa: E402
+
+smtp_sink = smtp_sink_plugin.smtp_sink  # a real SMTP server for every test (core.notify.mail, tests/smtp_sink.py)
 
 # The xdist worker's id ("gw0", "gw1", …); "master" when pytest runs in one process.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "master")

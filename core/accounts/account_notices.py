@@ -13,7 +13,7 @@ from datetime import timezone
 from flask_babel import format_datetime
 from sqlalchemy import select
 
-from core.platform import clock
+from core.platform import clock, events
 from core.platform.extensions import db
 from core.platform.models import User, UserNotice
 from core.accounts import user_sessions
@@ -25,12 +25,19 @@ TWO_FACTOR_DISABLED = "two_factor_disabled"
 TWO_FACTOR_RESET = "two_factor_reset"
 RECOVERY_CODE_USED = "recovery_code_used"
 RECOVERY_CODES_RENEWED = "recovery_codes_renewed"
+# The event each notice is (core.platform.events; core.notify.routes says who hears it).
+ACCOUNT_EVENTS = {PASSWORD_CHANGED: "account.password_changed", PASSWORD_RESET: "account.password_changed",
+                  TWO_FACTOR_ENABLED: "account.two_factor_changed", TWO_FACTOR_DISABLED: "account.two_factor_changed",
+                  TWO_FACTOR_RESET: "account.two_factor_changed", RECOVERY_CODE_USED: "account.two_factor_changed",
+                  RECOVERY_CODES_RENEWED: "account.two_factor_changed"}
 
 
 def notify(user: User, kind: str, message: str) -> UserNotice:
     """Add a notice for ``user`` (the caller commits, with the change it reports)."""
     notice = UserNotice(user_id=user.id, kind=kind, created_at=clock.instant(), message=message)
     db.session.add(notice)
+    # also to his inbox and mail (core.notify), addressed to him whoever made the change
+    events.emit(ACCOUNT_EVENTS[kind], user, to_users=[user], change=kind)
     return notice
 
 

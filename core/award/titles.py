@@ -34,7 +34,7 @@ from datetime import date
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core.platform import audit
+from core.platform import audit, events
 
 from core.bureau import data as bureau_data
 from core.bureau.setting_checks import DEFAULT_CERTIFICATE_FORMAT, check_certificate_format  # noqa: F401 - bureau's
@@ -233,6 +233,8 @@ def grant(application: Application, actor, today: date) -> Recognition:
         workflow.act(application, "award", actor, today=today,
                      detail={"recognition_id": recognition.id, "certificate_number": certificate},
                      commit=False)
+        events.emit("title.awarded", recognition, actor=actor, title=recognition.title,
+                    certificate_number=certificate)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

@@ -40,7 +40,7 @@ from core.policy import citation_text as cite
 from core.monitoring import title_scope
 from core.monitoring.title_scope import criteria, is_leader_of, is_officer_of
 from core.money import funds
-from core.platform import audit, clock
+from core.platform import audit, clock, events
 from core.platform.errors import Refused, typed_text
 from core.platform.extensions import db
 from core.platform.models import ExternalTitle, Recognition, Space, SubsidyEntitlement, SupportFund
@@ -239,6 +239,7 @@ def approve(e: SubsidyEntitlement, actor, *, amount: Any = None, justification: 
                      fund_amount=numbers.amount if numbers else None, committed=numbers.committed if numbers else None,
                      paid=numbers.paid if numbers else None, remaining=numbers.remaining if numbers else None,
                      budget_override_reason=override, overlap_flags=e.overlap_flags, overlap_justification=words)
+        events.emit("entitlement.approved", e, actor=actor, subsidy=e.kind, amount=approved)
         db.session.commit()
     return e
 
@@ -288,6 +289,7 @@ def pay(e: SubsidyEntitlement, actor, *, voucher_number: Any, paid_on: Any, paid
         audit.record("subsidy.pay", e, actor=actor, from_state="approved", to_state="paid", opinion=reason,
                      paid_on=paid_on.isoformat(), paid_amount=amount, approved_amount=e.approved_amount_cny,
                      voucher_number=voucher, paying_body=body)
+        events.emit("entitlement.paid", e, actor=actor, subsidy=e.kind, amount=amount, paid_on=paid_on.isoformat())
         db.session.commit()
     return e
 

@@ -36,7 +36,7 @@ from core.monitoring import grounds
 from core.monitoring.findings import cite
 from core.monitoring.title_scope import criteria, is_officer_of
 from core.monitoring.titles import LIVE
-from core.platform import audit, clock, uploads
+from core.platform import audit, clock, events, uploads
 from core.platform.errors import Refused
 from core.platform.extensions import db
 from core.platform.labels import RECTIFICATION_GROUND_LABELS
@@ -179,6 +179,8 @@ def order(user, recognition: Recognition, ground: Any, requirements: Any, *, dea
     if before != "rectification":
         audit.record("recognition.status", recognition, actor=user, from_state=before, to_state="rectification",
                      rectification=rect.id)
+    events.emit("rectification.ordered", rect, actor=user, deadline=deadline.isoformat(),
+                certificate=recognition.certificate_number)
     db.session.commit()
     return rect
 
@@ -233,6 +235,7 @@ def file_report(user, rect: Rectification, report: Any, evidence) -> Rectificati
         audit.record("rectification.report", rect, actor=user, from_state=before, to_state="reported",
                      late=is_late(rect), file=saved.original_name if saved else None,
                      sha256=saved.sha256 if saved else None)
+        events.emit("rectification.reported", rect, actor=user, certificate=rect.recognition.certificate_number)
         _commit_or_refuse()
     return rect
 
@@ -295,6 +298,7 @@ def _judge(user, rect: Rectification, result: str, text: str) -> None:
             recognition.status = "active"
             audit.record("recognition.status", recognition, actor=user, from_state="rectification",
                          to_state="active", rectification=rect.id)
+    events.emit("rectification.judged", rect, actor=user, result=result, certificate=recognition.certificate_number)
     db.session.commit()
 
 

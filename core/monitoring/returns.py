@@ -32,7 +32,7 @@ from core.accounts import roles
 from core.accounts.scoping import role_of, visible_codes
 from core.intake.spaces import facts_of
 from core.monitoring import forms, rules, titles
-from core.platform import audit, clock
+from core.platform import audit, clock, events
 from core.platform.extensions import db
 from core.platform.models import Recognition, Space, StatisticsReturn, StatisticsWindow
 from core.policy import StatisticsForm
@@ -266,6 +266,7 @@ def submit(space: Space, year: int, raw: dict[str, Any], explanations: dict[str,
     _flush()
     audit.record_for(_codes(space.id), "statistics.submitted", found, from_state=before, to_state="submitted",
                      year=year, actor=user)
+    events.emit("statistics.submitted", found, jurisdiction=found.checking_jurisdiction, actor=user, year=year)
     db.session.commit()
     return found
 
@@ -309,4 +310,6 @@ def send_back(statistics_return: StatisticsReturn, reason: str, user, expected_v
     audit.record_for(_codes(statistics_return.space_id), "statistics.returned", statistics_return,
                      from_state="submitted", to_state="returned", opinion=reason, year=statistics_return.year,
                      actor=user)
+    events.emit("statistics.sent_back", statistics_return, jurisdiction=statistics_return.checking_jurisdiction,
+                actor=user, year=statistics_return.year)
     db.session.commit()

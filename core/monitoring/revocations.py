@@ -36,7 +36,7 @@ from core.monitoring import title_standing
 from core.monitoring.findings import cite
 from core.monitoring.title_scope import criteria, is_leader_of, is_officer_of
 from core.monitoring.titles import LIVE
-from core.platform import audit, clock
+from core.platform import audit, clock, events
 from core.platform.errors import Refused
 from core.platform.extensions import db
 from core.platform.labels import REVOCATION_GROUND_LABELS
@@ -142,6 +142,7 @@ def propose(title: Recognition, ground_codes: Any, grounds: Any, proposal_text: 
     audit.record("revocation.propose", revocation, actor=actor, to_state="proposed", opinion=text,
                  grounds=[REVOCATION_GROUND_LABELS[c] for c in codes],
                  citations=[cite(g["citation"]) for g in entries], certificate=title.certificate_number)
+    events.emit("revocation.proposed", revocation, actor=actor, certificate=title.certificate_number)
     db.session.commit()
     return revocation
 
@@ -194,6 +195,8 @@ def decide(revocation: Revocation, actor, decision: Any, *, meeting_on: Any, min
                      opinion=text, certificate=title.certificate_number, **detail)
         if decision == "revoke":
             _revoke(revocation, title, decided_on, actor)
+        events.emit("revocation.decided", revocation, actor=actor, status=revocation.status,
+                    certificate=title.certificate_number)
         db.session.commit()
     except StaleDataError:
         db.session.rollback()

@@ -24,7 +24,7 @@ from sqlalchemy.orm import selectinload
 
 from core.monitoring import titles
 from core.monitoring.returns import REASON_LIMIT, FieldErrors, ReturnError
-from core.platform import audit, clock
+from core.platform import audit, clock, events
 from core.platform.extensions import db
 from core.platform.models import Recognition, StatisticsMiss, StatisticsReturn, StatisticsWindow
 
@@ -74,6 +74,8 @@ def open_window(code: str, year: int, opens_on: date, deadline: date, user, note
         raise FieldErrors({"year": f"{year} 年度的填报已开启"}) from None
     audit.record("statistics_window.opened", opened, to_state="open", year=year, opens_on=opens_on.isoformat(),
                  deadline=deadline.isoformat(), actor=user)
+    events.emit("statistics.window_opened", opened, actor=user, year=year, opens_on=opens_on.isoformat(),
+                deadline=deadline.isoformat())
     db.session.commit()
     return opened
 

@@ -6,11 +6,13 @@ jurisdictions; a notice's page shows the bureau, the spaces listed, the period w
 where its length comes from, the bureau's contact, and — while the period runs — the
 objection form (CSRF-protected; rate-limited per client address in
 ``core.notice.publication``).  The objector's contact is never shown here.
+``/notices/objections/lookup``: the objector, who has no account, learns the status and outcome of
+his objection by its receipt number and the contact he gave (both required; rate-limited per address).
 """
 from __future__ import annotations
 
-from flask import (Blueprint, Response, abort, flash, make_response, redirect, render_template, request, session,
-                   url_for)
+from flask import (Blueprint, Response, abort, current_app, flash, make_response, redirect, render_template,
+                   request, session, url_for)
 from flask_babel import gettext
 from flask_login import current_user
 
@@ -19,6 +21,7 @@ from core.platform import clock
 from core.platform import labels
 from core.platform.audit import client_address
 from core.platform.models import PublicNotice
+from core.platform.security import limiter
 from core.review.moves import WorkflowError
 
 bp = Blueprint("public", __name__, url_prefix="/notices")
@@ -101,6 +104,44 @@ def object_to(notice_id: int):
                   "about your objection. The bureau will look into it and may contact you.",
                   number=objection.receipt_number), "receipt")
     return redirect(url_for(".show", notice_id=notice.id))
+
+
+LOOKUP_FIELDS = ("receipt_number", "contact")
+
+
+def _lookup_page(typed: dict, errors: dict, found=None, status: int = 200):
+    html = render_template("public/objection_lookup.html", typed=typed, errors=errors, found=found,
+                           status_labels=labels.OBJECTION_STATUS_LABELS)
+    response = make_response(html, status)
+    response.headers["Cache-Control"] = "private, no-store"  # an objector's outcome is his
+    return response
+
+
+def _lookups_per_hour() -> str:
+    return f"{current_app.config.get('OBJECTION_LOOKUPS_PER_HOUR') or public_notice.objections_per_hour()} per hour"
+
+
+def _too_many_lookups(_limit):
+    return _lookup_page({k: request.form.get(k, "") for k in LOOKUP_FIELDS},
+                        {"form": gettext("Too many look-ups from this network address: try again later.")},
+                        status=429)
+
+
+@bp.route("/objections/lookup", methods=["GET", "POST"])
+@limiter.limit(_lookups_per_hour, methods=["POST"], on_breach=_too_many_lookups)
+def objection_lookup():
+    """An objector (no account) learns the outcome of his objection: its receipt number and the
+    contact he gave, both required; only the status and the outcome are shown."""
+    typed = {k: request.form.get(k, "").strip() for k in LOOKUP_FIELDS}
+    if request.method == "GET":
+        return _lookup_page(typed, {})
+    errors = {k: gettext("Required") for k in LOOKUP_FIELDS if not typed[k]}
+    if errors:
+        return _lookup_page(typed, errors, status=400)
+    found = public_notice.objection_by_receipt(typed["receipt_number"], typed["contact"])
+    if found is None:
+        return _lookup_page(typed, {"form": gettext("No objection has this receipt number and contact.")}, status=404)
+    return _lookup_page(typed, {}, found=found)
 
 
 def home():

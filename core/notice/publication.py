@@ -27,7 +27,7 @@ from flask_babel import gettext
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import contains_eager, defer, load_only
 
-from core.platform import audit, clock
+from core.platform import audit, clock, events
 
 from core.accounts import roles
 
@@ -129,6 +129,8 @@ def publish(applications: list[Application], actor, today: date, title: str, con
                      first_day=period["first_day"], last_day=period["last_day"], days=period["days"],
                      source=notice.period_source, applications=[a.id for a in applications],
                      warnings=period["warnings"])
+        events.emit("notice.published", notice, actor=actor, title=title, first_day=period["first_day"],
+                    last_day=period["last_day"])
         for application in applications:
             workflow.act(application, "publish", actor, today=today, detail={"notice_id": notice.id},
                          commit=False)
@@ -208,10 +210,23 @@ def file_objection(notice: PublicNotice, *, name: str, contact: str, content: st
                          to_state="open", notice_id=notice.id, application_id=application_id,
                          receipt_number=objection.receipt_number,
                          attachment_sha256=attachment.sha256 if attachment else None)
+            events.emit("objection.filed", objection, jurisdiction=notice.jurisdiction, notice_id=notice.id,
+                        notice_title=notice.title, receipt_number=objection.receipt_number)
             db.session.commit()
     except uploads.UploadError as exc:  # refused, or storage found full: nothing kept
         raise WorkflowError(exc.key, exc.message) from None
     return objection
+
+
+def objection_by_receipt(receipt: str, contact: str) -> Objection | None:
+    """The objection with receipt number ``receipt`` whose objector gave ``contact`` — both must
+    match, so a receipt number alone (they are sequential) tells nothing.  Its outcome is what
+    the objector, who has no account, learns on the public page (core.notice.public_pages)."""
+    receipt, contact = (receipt or "").strip().upper(), (contact or "").strip()
+    if not receipt or not contact:
+        return None
+    found = db.session.scalars(select(Objection).where(Objection.receipt_number == receipt)).one_or_none()
+    return found if found is not None and found.contact.strip() == contact else None
 
 
 def open_objections(notice: PublicNotice) -> int:
@@ -249,6 +264,8 @@ def resolve_objection(objection: Objection, outcome: str, reasons: str, actor, *
         audit.record("objection.resolve", objection, jurisdiction=notice.jurisdiction, actor=actor,
                      from_state="open", to_state=outcome, opinion=reasons, notice_id=notice.id,
                      application_id=target, reject=bool(reject) if outcome == "upheld" else None)
+        events.emit("objection.resolved", objection, jurisdiction=notice.jurisdiction, actor=actor, outcome=outcome,
+                    notice_id=notice.id, notice_title=notice.title, receipt_number=objection.receipt_number)
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -3,3 +3,6 @@
 Importing the package registers its event listener (core.platform.events) and its tasks
 (core.platform.queue); the app factory imports it for the site, the commands and the worker.
 """
+from core.notify import inbox, mail  # the inbox's listener and the task notify.send_mail register
+
+__all__ = ["inbox", "mail"]

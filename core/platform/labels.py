@@ -168,6 +168,7 @@ SWITCH_LABELS = {"enabled": _l("Enabled"), "disabled": _l("Disabled")}
 
 # The record an audit event is about (AuditEvent.object_type: the model's class name).
 OBJECT_TYPE_LABELS = {
+    "OutboundMail": _l("Mail"),
     "Application": _l("Application"),
     "Organisation": _l("Applicant organisation"),
     "Space": _l("Maker space"),
@@ -236,6 +237,8 @@ WORKFLOW_ACTION_WORDS = {
 
 # Every action written to the audit log (core.platform.audit.record callers), in words.
 AUDIT_ACTION_LABELS = {
+    "user.mail_preference": _l("Mail preference changed"),  # core.notify
+    "mail.resend": _l("Mail sent again"),
     "admin_create": _l("Record created"),
     "admin_update": _l("Record changed"),
     "admin_delete": _l("Record deleted"),

@@ -31,7 +31,7 @@ from core.platform.models import (Application, Assessment, AssessmentRound, Atta
                          Call, ChangeReport, ExpertAssignment, Finding, NoticeEntry, Objection, Organisation,
                          PublicNotice, Recognition, Rectification, Revocation, Space,
                          StatisticsMiss, StatisticsReturn, StatisticsWindow, SubsidyEntitlement, SupportFund, User,
-                         UserSession)
+                         UserSession, Notification, OutboundMail)
 from tests.factories import login, make_application, make_org, make_space, make_user
 
 # Marks that only the foreign records carry: none may appear on a page the user is shown.
@@ -148,6 +148,17 @@ def world(app):
     db.session.add(ExpertAssignment(batch_id=km_batch.id, expert_id=expert.id))
     db.session.commit()
 
+    # issue 19: the foreign applicant's inbox and mail (/inbox/<notification_id>/open, /admin/outbox/<mail_id>)
+    foreign_notification = Notification(user_id=foreign_applicant.id, event="application.return",
+                                        params={"about": "外域保密众创空间"}, link="/portal/", is_todo=True)
+    db.session.add(foreign_notification)
+    db.session.flush()
+    foreign_mail = OutboundMail(user_id=foreign_applicant.id, notification_id=foreign_notification.id,
+                                recipient="waiyu@example.cn", subject="外域保密众创空间", body="外域保密众创空间",
+                                status="held", last_error="no_server")
+    db.session.add(foreign_mail)
+    db.session.commit()
+
     users = {
         "admin": make_user("admin"),
         "officer": make_user("officer", ["kunming"]),
@@ -165,6 +176,7 @@ def world(app):
         "finding_id": finding.id, "rect_id": rectification.id,
         "revocation_id": revocation.id, "entitlement_id": entitlement.id, "fund_id": fund.id,
         "record_id": external_title.id,  # issue 18: /admin/external-titles/<record_id>
+        "notification_id": foreign_notification.id, "mail_id": foreign_mail.id,  # issue 19
     }
     # Flask-Admin model views: the foreign row of each model, for ?id=
     model_ids = {
@@ -211,6 +223,7 @@ def foreign_snapshot(world) -> dict:
         "revocations": rows(Revocation, Revocation.jurisdiction == "mile"),
         "funds": rows(SupportFund, SupportFund.jurisdiction == "mile"),
         "external_titles": rows(ExternalTitle, ExternalTitle.jurisdiction == "mile"),
+        "notifications": rows(Notification, Notification.id == world["ids"]["notification_id"]),
     }
 
 
