@@ -135,6 +135,9 @@ def _smtp() -> dict:
         "SMTP_FROM": os.environ.get("ZHONGCHUANG_SMTP_FROM", "noreply@localhost"),
         "SMTP_SECURITY": os.environ.get("ZHONGCHUANG_SMTP_SECURITY", "none").strip().lower() or "none",
         "SMTP_TIMEOUT": 30,
+        # The site's address as its users reach it (https://zc.example.gov.cn): a mail's links are made
+        # absolute with it; unset, a mail names the page without a link a mail reader could follow.
+        "SITE_URL": os.environ.get("ZHONGCHUANG_SITE_URL", "").strip().rstrip("/") or None,
     }
 
 
