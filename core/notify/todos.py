@@ -35,7 +35,7 @@ from types import SimpleNamespace
 from flask import url_for
 from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from core.accounts import roles
 from core.accounts.scoping import application_criteria, role_of, visible_codes
@@ -112,6 +112,13 @@ class TodoGroup:
     @property
     def list_url(self) -> str | None:
         return url_for(self.list_endpoint, **self.list_args) if self.list_endpoint else None
+
+
+def _listed(statement) -> tuple[int, list]:
+    """The first :data:`SHOWN` rows of ``statement`` and the number of all its rows, in one
+    statement (``count(*) OVER ()`` is counted before the LIMIT)."""
+    rows = db.session.execute(statement.add_columns(func.count().over()).limit(SHOWN)).all()
+    return (rows[0][-1] if rows else 0), [tuple(r)[:-1] for r in rows]
 
 
 def _day(moment) -> date | None:
@@ -196,11 +203,10 @@ def _steps(user, today: date) -> TodoGroup:
     if not mine:
         return group
     where = and_(application_criteria(user), Application.status.in_(ACTIVE), or_(*mine))
-    group.count = db.session.scalar(select(func.count(Application.id)).where(where))
     entered = step_entered().label("entered")
-    rows = db.session.execute(
+    group.count, rows = _listed(
         select(Application, entered).options(joinedload(Application.space).load_only(Space.name))
-        .where(where).order_by(func.coalesce(entered, Application.updated_at), Application.id).limit(SHOWN)).all()
+        .where(where).order_by(func.coalesce(entered, Application.updated_at), Application.id))
     calendar, limit = functools.cache(bureau_data.calendar), functools.cache(step_limit)  # once per list
     for application, moved_at in rows:
         since = _day(moved_at) or application.submitted_on or _day(application.updated_at)
@@ -220,12 +226,10 @@ def _objections(user, today: date) -> TodoGroup:
     if not codes:
         return group
     where = and_(Objection.status == "open", PublicNotice.jurisdiction.in_(codes))
-    base = select(Objection).join(PublicNotice, PublicNotice.id == Objection.notice_id)
-    group.count = db.session.scalar(select(func.count()).select_from(base.where(where).subquery()))
-    for o, notice_title, code in db.session.execute(
-            select(Objection, PublicNotice.title, PublicNotice.jurisdiction)
-            .join(PublicNotice, PublicNotice.id == Objection.notice_id)
-            .where(where).order_by(Objection.created_at, Objection.id).limit(SHOWN)):
+    group.count, rows = _listed(select(Objection, PublicNotice.title, PublicNotice.jurisdiction)
+                                .join(PublicNotice, PublicNotice.id == Objection.notice_id)
+                                .where(where).order_by(Objection.created_at, Objection.id))
+    for o, notice_title, code in rows:
         group.items.append(Todo(o.receipt_number or f"#{o.id}", "notices.show", {"notice_id": o.notice_id},
                                 _day(o.created_at), what=notice_title, jurisdiction=code))
     return group
@@ -251,10 +255,9 @@ def _statistics(user, today: date) -> TodoGroup:
         if not region:
             return group
         submitted = and_(submitted, or_(*region))  # return_criteria keeps him to his area
-    group.count = db.session.scalar(select(func.count(StatisticsReturn.id)).where(submitted))
-    for r in db.session.scalars(select(StatisticsReturn).options(joinedload(StatisticsReturn.space))
-                                .where(submitted).order_by(StatisticsReturn.submitted_at, StatisticsReturn.id)
-                                .limit(SHOWN)):
+    group.count, rows = _listed(select(StatisticsReturn).options(joinedload(StatisticsReturn.space))
+                                .where(submitted).order_by(StatisticsReturn.submitted_at, StatisticsReturn.id))
+    for (r,) in rows:
         group.items.append(Todo(f"{r.space.name} {r.year}", "statistics.statistics_return", {"return_id": r.id},
                                 _day(r.submitted_at), jurisdiction=r.checking_jurisdiction))
     return group
@@ -303,9 +306,9 @@ def _revocations(user, today: date) -> TodoGroup:
     if not codes:
         return group
     where = and_(criteria(user, Revocation), Revocation.jurisdiction.in_(codes), Revocation.status == "proposed")
-    group.count = db.session.scalar(select(func.count(Revocation.id)).where(where))
-    for r in db.session.scalars(select(Revocation).options(joinedload(Revocation.recognition)).where(where)
-                                .order_by(Revocation.proposed_at, Revocation.id).limit(SHOWN)):
+    group.count, rows = _listed(select(Revocation).options(joinedload(Revocation.recognition)).where(where)
+                                .order_by(Revocation.proposed_at, Revocation.id))
+    for (r,) in rows:
         group.items.append(Todo(r.recognition.title, "revocations.show", {"revocation_id": r.id},
                                 _day(r.proposed_at or r.created_at), jurisdiction=r.jurisdiction))
     return group
@@ -321,9 +324,9 @@ def _entitlements(user, today: date) -> TodoGroup:
         return group
     where = and_(lifecycle.scope(user), SubsidyEntitlement.jurisdiction.in_(codes),
                  SubsidyEntitlement.status == "pending")
-    group.count = db.session.scalar(select(func.count(SubsidyEntitlement.id)).where(where))
-    for e in db.session.scalars(select(SubsidyEntitlement).where(where)
-                                .order_by(SubsidyEntitlement.created_at, SubsidyEntitlement.id).limit(SHOWN)):
+    group.count, rows = _listed(select(SubsidyEntitlement).where(where)
+                                .order_by(SubsidyEntitlement.created_at, SubsidyEntitlement.id))
+    for (e,) in rows:
         group.items.append(Todo(e.kind, "money.show", {"entitlement_id": e.id}, _day(e.created_at),
                                 jurisdiction=e.jurisdiction))
     return group
@@ -346,12 +349,10 @@ def _scoring(user, today: date) -> TodoGroup:
     if not expert_steps:
         return group
     where = and_(*where, Application.status.in_(ACTIVE), or_(*expert_steps))
-    group.count = db.session.scalar(select(func.count(Application.id)).where(where))
-    entered = step_entered()
-    waiting = db.session.execute(
-        select(Application, entered).options(joinedload(Application.space).load_only(Space.name),
-                                             selectinload(Application.batch))
-        .where(where).order_by(Application.submitted_on, Application.id).limit(SHOWN)).all()
+    group.count, waiting = _listed(
+        select(Application, step_entered()).options(joinedload(Application.space).load_only(Space.name),
+                                                    joinedload(Application.batch))
+        .where(where).order_by(Application.submitted_on, Application.id))
     calendar, limit = functools.cache(bureau_data.calendar), functools.cache(step_limit)
     for a, moved_at in waiting:
         since = _day(moved_at) or a.submitted_on
