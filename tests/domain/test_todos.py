@@ -266,3 +266,19 @@ def test_the_applicants_own_to_dos_answer_a_return_and_report_a_change(app):
         assert late[f"change-{found.id}"]["overdue"]
         assert todos.applicant_todos(stranger, TODAY) == []
         assert todos.applicant_todos(officer, TODAY) == []
+
+
+@pytest.mark.parametrize("value", [0, -1, 366, 2.5, "5", True])
+def test_the_step_time_limit_is_a_whole_number_of_days_within_a_year(app, value):
+    from core.bureau.setting_checks import SettingsError
+
+    with pytest.raises(SettingsError):
+        set_bureau_setting("xuzhou", bureau_data.STEP_TIME_LIMIT, value)
+    assert bureau_data.bureau_setting("xuzhou", bureau_data.STEP_TIME_LIMIT) is None
+
+
+@pytest.mark.parametrize("value", [1, 365])
+def test_the_step_time_limit_bounds_are_accepted(app, value):
+    set_bureau_setting("xuzhou", bureau_data.STEP_TIME_LIMIT, value)
+    assert todos.step_limit("xuzhou") == value
+    assert todos.step_limit("kunming") is None

@@ -112,3 +112,11 @@ def test_the_applicants_portal_home_lists_his_own_to_dos(app):
     assert "2026-03-03" in change and f'href="/portal/changes/{found.id}"' in change
     assert other.space.name not in tasks
     assert 'id="portal-tasks"' in page(app, stranger, "/portal/")  # his own return
+
+
+def test_the_policy_page_shows_the_step_time_limit_as_the_bureaus_setting(app):
+    officer = make_user("officer", ["xuzhou"])
+    assert "step_time_limit_days" not in page(app, officer, "/admin/policy/xuzhou")
+    set_bureau_setting("xuzhou", bureau_data.STEP_TIME_LIMIT, 10)
+    html = page(app, officer, "/admin/policy/xuzhou")
+    assert "本局设定：每个审核步骤的办理时限（工作日；不设则不限）" in html and "step_time_limit_days" in html
