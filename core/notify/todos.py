@@ -379,6 +379,11 @@ def staff_todos(user, today: date | None = None) -> list[TodoGroup]:
 # --- the applicant --------------------------------------------------------------------------
 
 
+#: the portal lists these after the annual return and the rectification core.monitoring registers
+#: (our choice: the same order whatever the import order)
+RANK = 1
+
+
 def applicant_todos(user, today: date | None = None) -> list[dict]:
     """The applicant's own to-dos the monitoring package does not register: applications returned
     for revision (answer the return) and change reports owed (one the bureau found, or one
@@ -394,7 +399,7 @@ def applicant_todos(user, today: date | None = None) -> list[dict]:
         tasks.append({"id": f"return-{a.id}", "url": url_for("portal.application", application_id=a.id),
                       "text": gettext("Answer the return of application #%(id)s (%(space)s) and resubmit it",
                                       id=a.id, space=a.space.name),
-                      "overdue": False, "deadline": None})
+                      "overdue": False, "deadline": None, "rank": RANK})
     owed = db.session.scalars(
         select(ChangeReport).options(joinedload(ChangeReport.recognition))
         .where(changes.change_criteria(user), ChangeReport.status.in_(("found", "returned")))
@@ -404,7 +409,7 @@ def applicant_todos(user, today: date | None = None) -> list[dict]:
                 if c.status == "found" else
                 gettext("Correct the change report of %(title)s returned by the bureau", title=c.recognition.title))
         tasks.append({"id": f"change-{c.id}", "url": url_for("portal_changes.change_page", change_id=c.id),
-                      "text": text, "overdue": changes.is_overdue(c, today), "deadline": c.due_on})
+                      "text": text, "overdue": changes.is_overdue(c, today), "deadline": c.due_on, "rank": RANK})
     return tasks
 
 
