@@ -10,10 +10,9 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-import core.notify.reminders  # noqa: F401  registers the daily task
+import core.notify.reminders as reminders  # registers the daily task
 from core.bureau import data as bureau_data
 from core.bureau.operations import set_bureau_setting
-from core.notify import reminders
 from core.platform import clock, events, queue
 from core.platform.extensions import db
 from core.platform.models import (Batch, Call, ChangeReport, ExpertAssignment, PublicNotice, Rectification,

@@ -8,11 +8,11 @@ from datetime import date, datetime, timezone
 
 from core.bureau import data as bureau_data
 from core.bureau.operations import set_bureau_setting
-from core.notify import todos  # noqa: F401  registers the applicant's tasks (core.notify imports it once merged)
+from core.notify import todos  # registers the applicant's tasks (core.notify imports it once merged)
 from core.platform import clock
 from core.platform.extensions import db
 from core.platform.models import ChangeReport, Objection, PublicNotice, ReviewRecord
-from core.review import workflow
+from core.review import applicant_pages, workflow
 from tests.after_recognition_helpers import titled
 from tests.factories import login, make_application, make_user
 from tests.notice_helpers import at_step
@@ -104,6 +104,7 @@ def test_the_applicants_portal_home_lists_his_own_to_dos(app):
     other, stranger, *_ = titled("kunming")
     make_application("kunming", space=other.space, status="returned", current_step="district_review")
 
+    assert todos.applicant_todos in applicant_pages.PORTAL_TASKS
     html = page(app, applicant, "/portal/")
     tasks = html[html.index('id="portal-tasks"'):]
     tasks = tasks[:tasks.index("</ul>")]
