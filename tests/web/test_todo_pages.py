@@ -121,3 +121,37 @@ def test_the_policy_page_shows_the_step_time_limit_as_the_bureaus_setting(app):
     set_bureau_setting("xuzhou", bureau_data.STEP_TIME_LIMIT, 10)
     html = page(app, officer, "/admin/policy/xuzhou")
     assert "本局设定：每个审核步骤的办理时限（工作日；不设则不限）" in html and "step_time_limit_days" in html
+
+
+def test_every_kind_links_to_its_page(app):
+    """Each kind's link and full-list link resolve (the officer, the leader and the expert of 徐州)."""
+    from core.platform.models import (Batch, ExpertAssignment, Rectification, Revocation, StatisticsReturn)
+    from tests.after_recognition_helpers import entitlement
+
+    clock.freeze(date(2026, 3, 4))
+    title, _, officer, leader = titled("xuzhou")
+    returned = StatisticsReturn(space_id=title.space_id, year=2025, status="submitted", checking_jurisdiction="xuzhou")
+    change = ChangeReport(recognition_id=title.id, jurisdiction="xuzhou", kind="area", changed_on=date(2026, 2, 1),
+                          description="面积", status="reported", reported_on=date(2026, 2, 10))
+    rect = Rectification(recognition_id=title.id, jurisdiction="xuzhou", ground="assessment", requirements="整改",
+                         ordered_on=date(2025, 3, 1), deadline=date(2026, 3, 1), status="reported",
+                         reported_on=date(2026, 2, 20))
+    revocation = Revocation(recognition_id=title.id, jurisdiction="xuzhou", proposal="撤销", status="proposed")
+    batch = Batch(jurisdiction="xuzhou", name="第一批")
+    db.session.add_all([returned, change, rect, revocation, batch])
+    db.session.commit()
+    money = entitlement(title, "pending")
+    application = at_step("xuzhou", "expert_review", batch_id=batch.id)
+    expert = make_user("expert", ["xuzhou"])
+    db.session.add(ExpertAssignment(batch_id=batch.id, expert_id=expert.id))
+    db.session.commit()
+
+    html = page(app, officer)
+    assert f'href="/admin/statistics/return/{returned.id}"' in todo_table(html, "statistics")
+    assert f'href="/admin/changes/{change.id}"' in todo_table(html, "change")
+    assert f'href="/admin/rectifications/{rect.id}"' in todo_table(html, "rectification")
+    html = page(app, leader)
+    assert f'href="/admin/revocations/{revocation.id}"' in todo_table(html, "revocation")
+    assert f'href="/admin/money/{money.id}"' in todo_table(html, "entitlement")
+    html = page(app, expert)
+    assert f'href="/admin/batches/{batch.id}/score/{application.id}"' in todo_table(html, "scoring")
