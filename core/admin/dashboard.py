@@ -7,6 +7,9 @@ each linked to its case page where an officer assigns the step or acts in its pl
 A jurisdiction with no policy version in force (云科规〔2021〕1号 lapsed after 2026-04-03) says
 so, with the number of its live titles that now stand under no version and where the
 province registers the successor (a bureau policy version; issue 17).
+At the very top, for every staff role but the admin: 待办, what this user can act on now
+(``core.notify.todos``), each kind with its count, its oldest items, their age and deadline,
+a late one highlighted.
 Below them, for the same roles, the year-on-year charts of the accepted annual returns of
 the jurisdictions they see (``core.monitoring.charts``), with the same numbers as a table.
 """
@@ -23,6 +26,7 @@ from core.accounts import roles
 from core.bureau import versions as policy_versions
 from core.monitoring import charts
 from core.monitoring.titles import live_criteria
+from core.notify import todos
 from core.review import attendance, steps
 from core.platform import clock, labels
 from core.accounts.admin_access import StaffAccessMixin
@@ -104,4 +108,5 @@ class DashboardView(StaffAccessMixin, AdminIndexView):
         # the accepted returns of the last years, for those who read the statistics summary
         yearly = charts.figures(visible_codes(current_user), charts.last_years(clock.today().year)) if bureau else []
         return self.render("admin/dashboard.html", cards=cards(current_user), today=clock.today(), stuck=stuck,
-                           labels=labels, step_of=steps.step_of, yearly=yearly)
+                           labels=labels, step_of=steps.step_of, yearly=yearly,
+                           todo_groups=todos.staff_todos(current_user))

@@ -49,11 +49,16 @@ ASSESSMENT_KEYS = (ASSESSMENT_WEIGHTS, ASSESSMENT_BANDS)
 # (yes/no; no document says who approves).
 SUPPORT_APPROVER = "support_officer_approves"
 # --- end issue 18 money -------------------------------------------------------------------
+# --- issue 19, to-do lists (core.notify.todos) ----------------------------------------------
+# The working days one review step may take before its to-do is late: none of the five documents
+# sets a time limit per step (no "X个工作日内" for a step), so it is 本局设定; unset: no limit.
+STEP_TIME_LIMIT = "step_time_limit_days"
+# --- end issue 19 ---------------------------------------------------------------------------
 # Whether the bureau's staff (other than the admin, who always must) sign in with a second
 # factor: STAFF_TWO_FACTOR, defined where it is read (core.accounts.two_factor).
 __all__ = ["NOTICE_DAYS", "CERTIFICATE_FORMAT", "REVIEW_DIMENSIONS", "DECISION_MEETING", "STAFF_TWO_FACTOR",
            "CHANGE_REPORT_MONTHS", "RECTIFICATION_MONTHS", "ASSESSMENT_WEIGHTS", "ASSESSMENT_BANDS", "ASSESSMENT_KEYS", "scored_scheme",
-           "SUPPORT_APPROVER",
+           "SUPPORT_APPROVER", "STEP_TIME_LIMIT",
            "SettingValue", "BureauData", "load_bureau_data", "prefetch_bureau_data", "bureau_setting", "known_setting_keys", "calendar"]
 
 
@@ -187,6 +192,7 @@ def known_setting_keys(code: str) -> dict[str, str]:
     keys.setdefault(CHANGE_REPORT_MONTHS, "本局设定：认定条件变化后报告的期限（个月）")  # a policy's label first
     keys.setdefault(RECTIFICATION_MONTHS, "本局设定：限期整改的期限（个月）")
     keys[SUPPORT_APPROVER] = "本局设定：补助可由业务经办人员审批（是/否；否则由局领导审批）"
+    keys[STEP_TIME_LIMIT] = "本局设定：每个审核步骤的办理时限（工作日；不设则不限）"
     for rule in reg.overlap_rules(code):
         if rule.years_setting:
             keys.setdefault(rule.years_setting, "本局设定：重复支持比对年限（年）")

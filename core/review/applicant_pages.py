@@ -51,7 +51,8 @@ bp = Blueprint("portal", __name__, url_prefix="/portal")
 
 # What a recognised space still owes, shown as tasks on the portal's first page: each
 # registered callable (core.monitoring registers the annual return) takes the user and
-# returns a list of ``{"id", "text", "url", "overdue": bool}``.
+# returns a list of ``{"id", "text", "url", "overdue": bool}``, optionally with ``"deadline"`` (a date,
+# shown) and ``"rank"`` (listed after the tasks of a lower rank; 0 when absent).
 PORTAL_TASKS: list = []
 # Staff who reach an application page are sent to the admin (core.intake.access).
 applicant_page = applicant_only(staff_to_admin=True)
@@ -113,7 +114,10 @@ def index():
     applications = db.session.scalars(
         select(Application).where(application_criteria(current_user)).order_by(Application.id.desc())
     ).all()
-    tasks = [task for tasks_of in PORTAL_TASKS for task in tasks_of(current_user)]
+    # by the optional "rank", in the order registered within a rank: the order does not hang on
+    # which package the app happened to import first
+    tasks = sorted((task for tasks_of in PORTAL_TASKS for task in tasks_of(current_user)),
+                   key=lambda task: task.get("rank", 0))
     return render_template("portal/index.html", applications=applications, labels=labels,
                            step_of=steps.step_of, dormant=dormant_applications(current_user),
                            recognition_of=recognition_of, tasks=tasks)
