@@ -8,6 +8,7 @@ registers a task imported, so any name a web process queues is known here.
 """
 from __future__ import annotations
 
+import core.admin.downloads  # noqa: F401 - the exporters of 我的下载 (the commands' app has no admin)
 from core.app import create_app
 from core.platform.queue import celery
 

@@ -16,6 +16,7 @@ from core.documents.admin_views import DocumentsView
 from core.admin.jurisdictions import JurisdictionsView
 from core.notice.admin_notices import NoticeDeskView, NoticeView
 from core.admin.policy import PolicyView
+from core.admin.tasks import TasksView
 from core.monitoring.admin_rollup import StatisticsSummaryView
 from core.intake.admin_verification import OrganisationVerificationView
 from core.monitoring.admin_statistics import StatisticsDeskView
@@ -47,6 +48,7 @@ def init_admin(app) -> Admin:
     admin.add_view(ApplicantUsersView(name=_l("Applicant users"), endpoint="applicant_users",
                                       url="/admin/applicant-users", category=_l("System")))
     admin.add_view(AuditEventView(AuditEvent, name=_l("Audit log"), endpoint="auditevent", category=_l("System")))
+    admin.add_view(TasksView(name=_l("Background tasks"), endpoint="tasks", url="/admin/tasks", category=_l("System")))
     admin.add_view(JurisdictionsView(name=_l("Jurisdictions"), endpoint="jurisdictions", url="/admin/jurisdictions",
                                      category=_l("System")))
     admin.add_view(PolicyView(name=_l("Policies"), endpoint="policy", url="/admin/policy", category=_l("Policy")))
