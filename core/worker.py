@@ -12,7 +12,9 @@ import core.admin.downloads  # noqa: F401 - the exporters of 我的下载 (the c
 from core.app import create_app
 from core.platform.queue import celery
 
-app = create_app(web=False)
+# Not named ``app``: ``celery -A core.worker`` takes a module's ``app`` before its ``celery``, and
+# would find this Flask app ("'Flask' object has no attribute 'user_options'").
+flask_app = create_app(web=False)
 celery.set_default()
 
-__all__ = ["app", "celery"]
+__all__ = ["celery", "flask_app"]
