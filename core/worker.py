@@ -8,7 +8,7 @@ registers a task imported, so any name a web process queues is known here.
 """
 from __future__ import annotations
 
-import core.admin.downloads  # noqa: F401 - the exporters of 我的下载 (the commands' app has no admin)
+from core.admin import downloads  # the exporters of 我的下载 (the commands' app has no admin)
 from core.app import create_app
 from core.platform.queue import celery
 
@@ -17,4 +17,4 @@ from core.platform.queue import celery
 flask_app = create_app(web=False)
 celery.set_default()
 
-__all__ = ["celery", "flask_app"]
+__all__ = ["celery", "downloads", "flask_app"]
