@@ -1,4 +1,4 @@
-"""The Celery worker's and beat's entry point (docs/deployment.md, "The task queue")::
+"""The Celery worker's and beat's entry point (docs/operations.md, "The task queue")::
 
     ZHONGCHUANG_BROKER_URL=redis://127.0.0.1:6379/0 celery -A core.worker worker --loglevel=INFO
     ZHONGCHUANG_BROKER_URL=redis://127.0.0.1:6379/0 celery -A core.worker beat
