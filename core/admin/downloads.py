@@ -10,15 +10,17 @@ through the same scoped operation as the list he saw (never wider).
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, send_file
+from flask import Blueprint, abort, current_app, g, render_template, send_file
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from core.admin.views import AuditEventView
 from core.money import export as money_export
 from core.money import lifecycle
 from core.money.admin_money import fund_names
 from core.platform import downloads, exports
 from core.platform.labels import local_datetime
+from core.platform.models import AuditEvent
 
 bp = Blueprint("downloads", __name__)
 
@@ -36,6 +38,33 @@ def money_workbook(user, params: dict, out) -> None:
 
 
 downloads.register(money_export.DOWNLOAD_KIND, money_workbook)
+
+
+def admin_list(make_view):
+    """The workbook of a Flask-Admin list (core.accounts.admin_access.ScopedModelView) as the user's
+    list showed it: the view's own export (scope, search, filters, sort), run in a request made of
+    the list's query string with the user who asked as the signed-in user.  The worker has no
+    admin, so the view is built here; a user who may no longer read the list gets nothing."""
+    def write(user, params: dict, out) -> None:
+        view = make_view()
+        with current_app.test_request_context("/", query_string=params.get("args", "")):
+            had = g.get("_login_user", _NONE)
+            g._login_user = user  # flask_login's current user for this request
+            try:
+                if not view.is_accessible():
+                    raise PermissionError("the user may no longer read this list")
+                exports.write_xlsx(out, str(view.name), view._export_headers(), view._export_rows())
+            finally:
+                if had is _NONE:
+                    g.pop("_login_user", None)
+                else:
+                    g._login_user = had
+    return write
+
+
+_NONE = object()
+downloads.register(AuditEventView.download_kind,
+                   admin_list(lambda: AuditEventView(AuditEvent, name=_l("Audit log"), endpoint="auditevent")))
 
 # --- the pages ----------------------------------------------------------------------------
 

@@ -184,3 +184,29 @@ def test_mail_to_a_server_that_does_not_answer_is_retried_and_then_delivered(app
     assert ended(run.id, 2).status == queue.DONE
     (message,) = sink.wait_for(1)
     assert message["Subject"] == "测试邮件"
+
+
+def test_a_long_audit_log_is_made_for_my_downloads_by_the_queue(app, monkeypatch):
+    """A Flask-Admin list's workbook: the worker has no admin, the view is built for the task and
+    run as the user who asked, with his list's search."""
+    from core.platform import audit
+
+    monkeypatch.setattr(downloads, "INLINE_EXPORT_ROWS", 1)
+    for code in ("mile", "mile", "kunming"):
+        audit.record("admin_update", object_type="Space", object_id="7", jurisdiction=code)
+    audit.record("application.created", object_type="Space", object_id="8", jurisdiction="mile")
+    db.session.commit()
+    officer = make_user("officer", ["mile"])
+    client = app.test_client()
+    assert login(client, officer).status_code == 302
+    url = "/admin/auditevent/export/xlsx/?search=admin_update"
+    assert 'id="export-queue"' in client.get(url).get_data(as_text=True)
+    response = client.post("/admin/auditevent/export-queue/", data={"csrf_token": csrf_token(client, url),
+                                                                    "args": "search=admin_update"})
+    assert response.status_code == 302
+    (run,) = runs_of("downloads.export")
+    assert ended(run.id).status == queue.DONE, run.last_error
+    row = db.session.scalars(select(Download)).one()
+    assert row.status == "ready"
+    sheet = load_workbook(downloads.folder() / row.stored_name).active
+    assert [r[5] for r in sheet.iter_rows(min_row=2, values_only=True)] == ["弥勒市", "弥勒市"]

@@ -144,3 +144,54 @@ def test_the_export_runs_in_the_scope_of_the_user_now(app):
     db.session.refresh(row)
     sheet = load_workbook(downloads.folder() / row.stored_name).active
     assert {r[1] for r in sheet.iter_rows(min_row=2, values_only=True)} == {"弥勒市"}
+
+
+def audit_events(n: int, jurisdiction: str, action: str = "admin_update") -> None:
+    from core.platform import audit
+
+    for i in range(n):
+        audit.record(action, object_type="Application", object_id=str(1000 + i), jurisdiction=jurisdiction,
+                     marker=f"{jurisdiction}-{i}")
+    db.session.commit()
+
+
+def test_a_long_audit_log_is_offered_to_my_downloads_and_made_in_the_officers_scope(app):
+    """The audit log (a Flask-Admin list): up to the limit the xlsx is answered inline; beyond, the
+    export asks first (a POST with CSRF) and the queue makes the workbook of the list as filtered,
+    as the officer may see it."""
+    officer = make_user("officer", ["mile"])
+    audit_events(LIMIT - 1, "mile")
+    client = client_of(app, officer)
+    url = "/admin/auditevent/export/xlsx/?search=admin_update"
+    inline = client.get(url)
+    assert inline.status_code == 200 and inline.mimetype.endswith("spreadsheetml.sheet")
+    audit_events(2, "mile")  # LIMIT + 1 rows now
+    audit_events(4, "kunming")  # not his
+    audit_events(1, "mile", action="application.created")  # not found by the search
+    page = client.get(url)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'id="export-queue"' in html and f"{LIMIT + 1} rows" in html
+    assert '<input type="hidden" name="args" value="search=admin_update">' in html
+    assert db.session.scalar(select(Download.id)) is None  # asking is a POST
+    response = client.post("/admin/auditevent/export-queue/", data={"csrf_token": csrf_token(client, url),
+                                                                    "args": "search=admin_update"})
+    assert response.status_code == 302 and response.location.endswith("/admin/auditevent/?search=admin_update")
+    (row,) = db.session.scalars(select(Download)).all()
+    assert (row.kind, row.params, row.status) == ("admin.auditevent", {"args": "search=admin_update"}, "ready")
+    sheet = load_workbook(downloads.folder() / row.stored_name).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == LIMIT + 2  # the headers, then his LIMIT + 1 events found by the search
+    assert rows[0][0] == "Time" or rows[0][0] == "时间"
+    assert {r[5] for r in rows[1:]} == {"弥勒市"}
+    assert client.get(f"/downloads/{row.id}").status_code == 200
+
+
+def test_a_list_without_a_download_kind_is_not_queued(app):
+    officer = make_user("officer", ["mile"])
+    client = client_of(app, officer)
+    token = csrf_token(client, "/admin/money/")
+    assert client.post("/admin/application/export-queue/", data={"csrf_token": token}).status_code == 404
+    assert client.post("/admin/auditevent/export-queue/").status_code == 400  # no CSRF token
+    applicant = client_of(app, make_user("applicant", organisation=make_title("mile").space.organisation))
+    assert applicant.post("/admin/auditevent/export-queue/", data={"csrf_token": token}).status_code in (302, 400, 403)
+    assert db.session.scalar(select(Download.id)) is None
