@@ -85,7 +85,8 @@ def test_one_row_over_the_limit_is_queued_with_the_filters_kept(app):
     sheet = load_workbook(path).active
     assert sorted(r[7] for r in sheet.iter_rows(min_row=2, values_only=True)) == \
         [f"mile补助{i}" for i in range(LIMIT + 1)]
-    # 我的下载: the row in words, its size, its link; the file is the one kept
+    # 我的下载 (in the admin's menu): the row in words, its size, its link; the file is the one kept
+    assert 'href="/downloads"' in client.get("/admin/").get_data(as_text=True)
     html = client.get("/downloads").get_data(as_text=True)
     assert f'id="download-{row.id}"' in html and "Ready" in html and " KB" in html
     got = client.get(f"/downloads/{row.id}")
