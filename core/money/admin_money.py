@@ -3,7 +3,9 @@
 ``/admin/money/?jurisdiction=&status=&year=&kind=&category=&flagged=1``  the entitlements the user
                                     may see, filtered, with totals; the bulk approve / pay form
 ``/admin/money/bulk``               POST ``do=approve|pay`` with the ticked ``ids``
-``/admin/money/export.xlsx``        the filtered list for the finance bureau (财政局)
+``/admin/money/export.xlsx``        the filtered list for the finance bureau (财政局); beyond
+                                    ``core.platform.downloads.INLINE_EXPORT_ROWS`` rows the list shows a
+                                    button instead (POST here): the queue makes it for 我的下载
 ``/admin/money/<id>``               one entitlement: what it hangs on, each step, the other support of
                                     the same space and organisation (overlaps highlighted), the fund,
                                     the forms the user may use, the audit trail
