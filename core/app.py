@@ -79,6 +79,9 @@ def create_app(test_config: dict | None = None, *, registry: Registry | None = N
     import core.award  # noqa: F401 - registers the award desk the case page, the notice desk and tick use
     import core.review  # noqa: F401 - registers the workflow's guards and the checklist's expert panel
     import core.notify  # noqa: F401 - the inbox's and mail's listener, the queue's tasks (also for the worker)
+    import core.documents.tasks  # noqa: F401 - the application's PDF rendered at submission (a listener, a task)
+    import core.notice.tasks  # noqa: F401 - tick as the daily task notice.tick
+    import core.platform.downloads  # noqa: F401 - the task downloads.export (its exporters: core.admin.downloads)
     if web:
         _init_web(app)
     return app
@@ -130,6 +133,8 @@ def _init_web(app: Flask) -> None:
     from core.notify import pages as notify_pages  # the inbox, the mail preference, the navbar's unread count
     app.register_blueprint(notify_pages.bp)
     init_admin(app)
+    from core.admin import downloads as my_downloads
+    app.register_blueprint(my_downloads.bp)
     error_pages.init_app(app)
     from core import health
     app.register_blueprint(health.bp)

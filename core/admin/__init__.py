@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_admin import Admin
+from flask_admin.menu import MenuLink
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
@@ -16,6 +17,7 @@ from core.documents.admin_views import DocumentsView
 from core.admin.jurisdictions import JurisdictionsView
 from core.notice.admin_notices import NoticeDeskView, NoticeView
 from core.admin.policy import PolicyView
+from core.admin.tasks import TasksView
 from core.monitoring.admin_rollup import StatisticsSummaryView
 from core.intake.admin_verification import OrganisationVerificationView
 from core.monitoring.admin_statistics import StatisticsDeskView
@@ -48,6 +50,7 @@ def init_admin(app) -> Admin:
     admin.add_view(ApplicantUsersView(name=_l("Applicant users"), endpoint="applicant_users",
                                       url="/admin/applicant-users", category=_l("System")))
     admin.add_view(AuditEventView(AuditEvent, name=_l("Audit log"), endpoint="auditevent", category=_l("System")))
+    admin.add_view(TasksView(name=_l("Background tasks"), endpoint="tasks", url="/admin/tasks", category=_l("System")))
     admin.add_view(JurisdictionsView(name=_l("Jurisdictions"), endpoint="jurisdictions", url="/admin/jurisdictions",
                                      category=_l("System")))
     admin.add_view(OutboxView(name=_l("Outbox"), endpoint="outbox", url="/admin/outbox", category=_l("System")))
@@ -97,4 +100,7 @@ def init_admin(app) -> Admin:
     admin.add_view(DocumentsView(name=_l("Documents"), endpoint="documents", url="/admin/documents"))
     admin.add_view(OrganisationVerificationView(name=_l("Business licence check"), endpoint="verification",
                                                 url="/admin/organisation-verification"))
+    # 我的下载 (core.admin.downloads, a page of the site for every signed-in user): the staff's way back to
+    # the long exports the queue made for them
+    admin.add_link(MenuLink(name=_l("My downloads"), endpoint="downloads.index"))
     return admin

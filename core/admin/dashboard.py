@@ -22,6 +22,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from core.accounts import roles
+from core.admin import tasks
 
 from core.bureau import versions as policy_versions
 from core.monitoring import charts
@@ -107,6 +108,8 @@ class DashboardView(StaffAccessMixin, AdminIndexView):
         stuck = attendance.unattended_applications(current_user) if bureau else attendance.Unattended(0, [])
         # the accepted returns of the last years, for those who read the statistics summary
         yearly = charts.figures(visible_codes(current_user), charts.last_years(clock.today().year)) if bureau else []
+        # 后台任务 that failed for good, for the admin who retries them (one COUNT)
+        failed_tasks = tasks.failed_count() if current_user.role == roles.ADMIN else 0
         return self.render("admin/dashboard.html", cards=cards(current_user), today=clock.today(), stuck=stuck,
-                           labels=labels, step_of=steps.step_of, yearly=yearly,
+                           labels=labels, step_of=steps.step_of, yearly=yearly, failed_tasks=failed_tasks,
                            todo_groups=todos.staff_todos(current_user))

@@ -3,7 +3,9 @@
 ``/admin/money/?jurisdiction=&status=&year=&kind=&category=&flagged=1``  the entitlements the user
                                     may see, filtered, with totals; the bulk approve / pay form
 ``/admin/money/bulk``               POST ``do=approve|pay`` with the ticked ``ids``
-``/admin/money/export.xlsx``        the filtered list for the finance bureau (财政局)
+``/admin/money/export.xlsx``        the filtered list for the finance bureau (财政局); beyond
+                                    ``core.platform.downloads.INLINE_EXPORT_ROWS`` rows the list shows a
+                                    button instead (POST here): the queue makes it for 我的下载
 ``/admin/money/<id>``               one entitlement: what it hangs on, each step, the other support of
                                     the same space and organisation (overlaps highlighted), the fund,
                                     the forms the user may use, the audit trail
@@ -28,7 +30,7 @@ from core.monitoring.admin_findings import parse_day
 from core.policy import citation_text as cite
 from core.monitoring.title_scope import STAFF_READERS
 from core.money import export, funds, lifecycle
-from core.platform import clock, exports, labels
+from core.platform import audit, clock, downloads, exports, labels
 from core.platform.extensions import db
 from core.platform.jurisdictions import registry
 from core.platform.models import AuditEvent, SubsidyEntitlement, SupportFund, User
@@ -64,6 +66,7 @@ class MoneyDeskView(StaffAccessMixin, BaseView):
             "admin/money.html", rows=rows, flag_map=shown.flag_map, facts=export.holders(rows), filters=filters,
             totals=shown.totals, page=shown.page, pages=shown.pages, kinds=lifecycle.kinds(current_user),
             codes=codes, labels=labels, cite=cite, statuses=lifecycle.STATUSES, fund_names=fund_names(rows),
+            export_queued=shown.totals["count"] > downloads.INLINE_EXPORT_ROWS, inline_rows=downloads.INLINE_EXPORT_ROWS,
             approvers={c: lifecycle.approver_role(c) for c in codes},
             may_approve={e.id for e in rows if lifecycle.may_approve(current_user, e)},
             may_pay={e.id for e in rows if lifecycle.may_pay(current_user, e)},
@@ -106,9 +109,22 @@ class MoneyDeskView(StaffAccessMixin, BaseView):
             flash(gettext("No. %(number)s skipped: %(why)s", number=number, why=why), "warning")
         return redirect(url_for(".index", **filters.page_args()))
 
-    @expose("/export.xlsx")
+    @expose("/export.xlsx", methods=["GET", "POST"])
     def export_xlsx(self):
-        filters = lifecycle.Filters.parse(request.args, current_user)
+        """The workbook, inline up to ``downloads.INLINE_EXPORT_ROWS`` rows; a longer list is made
+        by the queue and delivered to 我的下载 (POST: the button the list shows then)."""
+        filters = lifecycle.Filters.parse(request.args if request.method == "GET" else request.form, current_user)
+        if request.method == "POST":
+            row = downloads.request(current_user, export.DOWNLOAD_KIND, exports.export_filename("补助资金", "xlsx")
+                                    .removesuffix(".xlsx"), filters.query_args())
+            audit.record("download.requested", row, kind=row.kind, filters=filters.query_args())
+            db.session.commit()
+            flash(gettext("Added to My downloads."), "success")
+            return redirect(url_for(".index", **filters.page_args()))
+        if lifecycle.export_count(current_user, filters) > downloads.INLINE_EXPORT_ROWS:
+            flash(gettext("This list is longer than %(n)d rows: use the button to have it prepared in My downloads.",
+                          n=downloads.INLINE_EXPORT_ROWS), "info")
+            return redirect(url_for(".index", **filters.page_args()))
         rows = lifecycle.export_rows(current_user, filters)
         names = fund_names(rows)
         name = exports.export_filename("补助资金", "xlsx")

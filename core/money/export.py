@@ -13,7 +13,10 @@ from core.platform import exports, labels
 from core.platform.extensions import db
 from core.platform.models import ExternalTitle, Organisation, Recognition, Space, SubsidyEntitlement
 
-__all__ = ["Holder", "holders", "HEADERS", "workbook_rows", "write_workbook"]
+__all__ = ["Holder", "holders", "HEADERS", "workbook_rows", "write_workbook", "DOWNLOAD_KIND"]
+
+# The workbook as a 我的下载 kind (core.platform.downloads; its exporter: core.admin.downloads).
+DOWNLOAD_KIND = "money.subsidies"
 
 
 @dataclass(frozen=True)

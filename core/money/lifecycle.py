@@ -541,6 +541,14 @@ def listing(user, filters: Filters) -> tuple[list[SubsidyEntitlement], dict[int,
     return rows, flag_map
 
 
+def export_count(user, filters: Filters) -> int:
+    """How many rows the workbook of ``filters`` would hold (the desk queues a long one: 我的下载)."""
+    if filters.flagged:
+        return len(_flagged_rows(user, filters)[0])
+    query = _filtered(user, filters)
+    return 0 if query is None else db.session.scalar(select(func.count()).select_from(query.subquery()))
+
+
 def export_rows(user, filters: Filters) -> list[SubsidyEntitlement]:
     """The workbook's rows: the whole filtered list; flags computed only for the ``flagged`` filter."""
     if filters.flagged:

@@ -9,6 +9,10 @@ step, as the system actor.  One line per notice closed (or waiting on objections
 failed), then a summary, on standard output and in the ``zhongchuang.tick`` log.
 Idempotent: a second run finds nothing to do.  Exit 0; 1 when a notice could not be
 closed (so cron reports it); 2 for a bad ``--today``.
+
+The notices' closing is also the queue's daily task ``notice.tick`` (core.notice.tasks, for Celery
+beat); here it runs in the command as before, and the command then asks for the queue's other
+daily tasks and sweeps what the queue left waiting (docs/operations.md, "The task queue").
 """
 from __future__ import annotations
 
@@ -68,10 +72,29 @@ def tick_command(today_text: str | None) -> None:
     for notice, reason in result.failed:
         log.error("failed notice #%s: %s", notice.id, reason)
         click.echo(f"failed notice #{notice.id} [{notice.jurisdiction}]: {reason}", err=True)
+    _other_daily_tasks(today)
     _say(f"tick {today.isoformat()}: {len(result.closed)} notice(s) closed, "
          f"{len(result.waiting)} waiting on objections, {len(result.failed)} failed")
     if result.failed:
         raise click.exceptions.Exit(1)
+
+
+def _other_daily_tasks(today) -> None:
+    """The queue's other daily tasks (the reminders…) of ``today``, and what the queue left
+    waiting (due retries, lost messages: ``queue.sweep``): run here without a broker, handed to
+    the worker with one.  Said in the log only: the command's output stays the notices'.  A task
+    that fails is retried by the queue and shown on 后台任务; it does not change the exit code."""
+    from core.platform import queue
+    from core.platform.extensions import db
+
+    others = [name for name in queue.DAILY if name != "notice.tick"]
+    for name in others:
+        queue.enqueue(name, day=today.isoformat())
+    db.session.commit()
+    ran = queue.drain()  # inline only; with a broker they were sent at the commit
+    swept = queue.sweep()
+    log.info("tick %s: daily tasks %s %s, %d waiting task(s) handed on", today.isoformat(),
+             "、".join(others) or "none", "run here" if ran else "queued", swept)
 
 
 COMMANDS = [notice_period_command, tick_command]

@@ -205,6 +205,8 @@ OBJECT_TYPE_LABELS = {
     "SupportFund": _l("Support fund"),
     "ExternalTitle": _l("Title won elsewhere"),
     # --- end issue 18 money ---
+    "Download": _l("My downloads"),
+    "TaskRun": _l("Background task"),
     "demo": _l("Demonstration data"),
     "-": "",
 }
@@ -350,6 +352,9 @@ AUDIT_ACTION_LABELS = {
     "assessment_round.publish": _l("Assessment results published"),
     "assessment.scored": _l("Assessment scored"),
     # --- end assessment ---
+    # issue 19: the task queue (我的下载, 后台任务)
+    "download.requested": _l("Export requested for My downloads"),
+    "task.retried": _l("Background task retried"),
 }
 
 # Keys of an audit event's detail, in words (the values stay as recorded).

@@ -13,7 +13,7 @@ and ``tick``) run after the change that asks for it, inline or by a Celery worke
   row, which the admin sees on 后台任务.  A worker's retry is sent with a countdown; inline, the
   due retries are run by the next ``tick`` (or :func:`sweep`).
 - **Daily.** The names in :data:`DAILY` run once a day, from Celery beat at 01:00 Asia/Shanghai
-  or from the ``zhongchuang tick`` command under cron (docs/deployment.md).
+  or from the ``zhongchuang tick`` command under cron (docs/operations.md, "The task queue").
 
 Tasks are functions registered by name with :func:`task`; their arguments are JSON values.
 """

@@ -27,7 +27,7 @@ from core.platform import clock
 from core.platform.audit import record
 from core.platform.extensions import db
 from core.platform.models import (Application, Assessment, AssessmentRound, Attachment, AuditEvent, Batch, BureauSetting,
-                         ExternalTitle,
+                         Download, ExternalTitle, TaskRun,
                          Call, ChangeReport, ExpertAssignment, Finding, NoticeEntry, Objection, Organisation,
                          PublicNotice, Recognition, Rectification, Revocation, Space,
                          StatisticsMiss, StatisticsReturn, StatisticsWindow, SubsidyEntitlement, SupportFund, User,
@@ -39,7 +39,8 @@ SECRETS = ("外域保密申报单位", "外域保密众创空间", "外域保密
            "外域保密审计", "外域保密异议人", "外域保密附件.pdf", "外域保密批次", "外域保密通知", "外域保密浏览器",
            "外域保密考核", "外域保密评价机构", "外域保密发现", "外域保密整改", "外域保密撤销",
            "外域保密补助", "外域保密资金",
-           "外域保密外部称号")  # issue 18: a title won elsewhere recorded by 弥勒
+           "外域保密外部称号",  # issue 18: a title won elsewhere recorded by 弥勒
+           "外域保密下载")  # issue 19: another user's 我的下载
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 # Endpoints a sweep must not call: they end the session under test, or are public by design
@@ -132,6 +133,12 @@ def world(app):
                                    document_number="WAIYU-SECRET-1-DOC", granted_on=date(2025, 3, 1),
                                    evidence_attachment_id=attachment.id, status="active")
     db.session.add(external_title)
+    # issue 19: the foreign applicant's ready download, and a failed background task
+    download = Download(user_id=foreign_applicant.id, kind="money.subsidies", title="外域保密下载", params={},
+                        status="ready", filename="外域保密下载.xlsx", stored_name="sweep-foreign-download.xlsx", size=10)
+    task_run = TaskRun(name="documents.render_application", payload={"application_id": foreign.id}, status="failed",
+                       attempts=3, last_error="OSError: disk full")
+    db.session.add_all([download, task_run])
     record("admin_update", foreign, secret="外域保密审计")
     db.session.commit()
 
@@ -177,6 +184,7 @@ def world(app):
         "revocation_id": revocation.id, "entitlement_id": entitlement.id, "fund_id": fund.id,
         "record_id": external_title.id,  # issue 18: /admin/external-titles/<record_id>
         "notification_id": foreign_notification.id, "mail_id": foreign_mail.id,  # issue 19
+        "download_id": download.id, "task_id": task_run.id,  # issue 19: /downloads/<id>, /admin/tasks/<id>/retry
     }
     # Flask-Admin model views: the foreign row of each model, for ?id=
     model_ids = {
