@@ -22,6 +22,7 @@ export ZHONGCHUANG_BROKER_URL=${QUEUE_TEST_BROKER:-redis://127.0.0.1:6379/15}
 export ZHONGCHUANG_SMTP_HOST=127.0.0.1
 export ZHONGCHUANG_SMTP_PORT=${QUEUE_TEST_SMTP_PORT:-8925}   # the tests' SMTP sink listens here
 export ZHONGCHUANG_SECURE_COOKIES=0
+export ZHONGCHUANG_TEST_WORKER=1   # tests/conftest.py keeps the broker and SMTP settings only then
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/zc-queue-tests.XXXXXX")
 export ZHONGCHUANG_INSTANCE="$WORK/instance"
 export ZHONGCHUANG_RENDERED_FOLDER="$WORK/rendered"

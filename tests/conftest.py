@@ -24,6 +24,11 @@ import werkzeug.security
 os.environ.setdefault("ZHONGCHUANG_INSTANCE", tempfile.mkdtemp(prefix="zc-test-instance-"))
 os.environ.pop("ZHONGCHUANG_JURISDICTIONS", None)
 os.environ.pop("DATABASE_URL", None)
+# The suite runs its tasks inline and holds its mail unless a test points at its SMTP sink; only
+# scripts/queue_tests.sh (the pass against a real worker) keeps a broker and a mail server.
+if os.environ.get("ZHONGCHUANG_TEST_WORKER") != "1":
+    for name in ("ZHONGCHUANG_BROKER_URL", "ZHONGCHUANG_SMTP_HOST", "ZHONGCHUANG_SMTP_PORT"):
+        os.environ.pop(name, None)
 
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import create_engine, event, text  # noqa: E402

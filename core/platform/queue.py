@@ -149,6 +149,8 @@ def run(task_id: int) -> str | None:
     if claimed != 1:
         return None
     row = db.session.get(TaskRun, task_id)
+    if row is None:
+        return None
     registered = TASKS.get(row.name)
     try:
         if registered is None:
@@ -159,13 +161,18 @@ def run(task_id: int) -> str | None:
         db.session.rollback()
         return _failed(task_id, exc, registered.max_attempts if registered else 1)
     row = db.session.get(TaskRun, task_id)
+    if row is None:  # deleted meanwhile (a test's database emptied): nothing left to record
+        return None
     row.status, row.finished_at, row.last_error = DONE, clock.instant(), None
     db.session.commit()
     return DONE
 
 
-def _failed(task_id: int, exc: BaseException, max_attempts: int) -> str:
+def _failed(task_id: int, exc: BaseException, max_attempts: int) -> str | None:
     row = db.session.get(TaskRun, task_id)
+    if row is None:
+        log.error("task %s failed and its row is gone: %s", task_id, exc)
+        return None
     row.last_error = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:MAX_ERROR_CHARS]
     row.finished_at = clock.instant()
     if row.attempts >= max_attempts:
