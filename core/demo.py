@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import importlib
 import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -37,6 +38,8 @@ from core.platform.extensions import db
 from core.facts import make_uscc, parse_facts
 from core.platform.jurisdictions import enabled
 from core.platform.models import (
+    Download,
+    Notification,
     Application,
     Assessment,
     AssessmentRound,
@@ -253,6 +256,7 @@ class DemoReport:
         "users": 0, "organisations": 0, "spaces": 0, "residents": 0, "applications": 0, "recognitions": 0, "notices": 0,
         "calls": 0, "statistics_windows": 0, "statistics_returns": 0, "change_reports": 0,
         "rectifications": 0, "revocations": 0, "external_titles": 0, "funds": 0, "money_steps": 0,
+        "notifications_read": 0, "reminders": 0, "downloads": 0,
     })
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (login, role label, jurisdiction)
     password_hash: str = ""
@@ -294,6 +298,7 @@ def load_demo() -> DemoReport:
     _ensure_assessments(report)
     _ensure_rectification_and_revocation(report)
     _ensure_money(report)
+    _ensure_reaching_people(report)
 
     if report.changed:
         audit.record("demo.load", object_type="demo", added=report.added)
@@ -1097,3 +1102,30 @@ def _ensure_money(report: DemoReport) -> None:
                                    _demo_evidence("红河州州级众创空间认定文件"))
         report.added["external_titles"] += 1
 
+
+
+def _ensure_reaching_people(report: DemoReport) -> None:
+    """Issue 19, through the same operations as the pages and the daily task: every act above has
+    already reached the inboxes (and the outbox, held: the demo has no mail server).  Here the 昆明
+    officer has read his three oldest notifications (read and unread side by side), the day's
+    reminders are given (once a day: a second run gives none), and the 徐州 officer has a finished
+    money workbook in 我的下载 (made by the queue when the command ends)."""
+    importlib.import_module("core.admin.downloads")  # registers the exporters, as the site does
+    from core.money import export as money_export
+    from core.notify import inbox, reminders
+    from core.platform import downloads
+
+    officer = _demo_user(OFFICER, "kunming")
+    if officer is not None and not db.session.scalar(select(Notification.id).where(
+            Notification.user_id == officer.id, Notification.read_at.is_not(None)).limit(1)):
+        for notification_id in db.session.scalars(select(Notification.id).where(Notification.user_id == officer.id)
+                                                  .order_by(Notification.id).limit(3)).all():
+            inbox.mark_read(officer, notification_id)
+            report.added["notifications_read"] += 1
+    report.added["reminders"] += reminders.send(clock.today())
+    xuzhou = _demo_user(OFFICER, "xuzhou")
+    if xuzhou is not None and not db.session.scalar(select(Download.id).where(Download.user_id == xuzhou.id).limit(1)):
+        row = downloads.request(xuzhou, money_export.DOWNLOAD_KIND, "补助资金（演示）", {})
+        audit.record("download.requested", row, actor=xuzhou, kind=row.kind, filters={})
+        report.added["downloads"] += 1
+    db.session.commit()
