@@ -9,8 +9,10 @@ the event, the audiences it reaches, whether it is a to-do for them (the mail pr
 - a staff role (``officer``, ``leader``…): the active users of that role whose scopes include
   the event's jurisdiction (an enabled one); a recommender with an area only for a space in
   it, or for an application assigned to him (as ``core.accounts.scoping`` lets him see it);
-- ``NEXT_STEP``: the staff role of the step the application now waits at (the step's role in
-  the plugin's review steps), same scoping; ``STEP``: the role of the step acted on;
+- ``NEXT_STEP``: the staff role who acts at the step the application now waits at
+  (``core.review.attendance.acting_role``, as the to-do lists read it: the step's role where it
+  decides, else the officer, who runs the expert review and the notice), same scoping; ``STEP``: who
+  acted at the step acted on;
 - ``CHECKER``: who may check a statistics return (``core.monitoring.returns.may_check``): the
   officers of its checking jurisdiction, and where its form is checked by the region (云南) the
   recommenders whose area holds the space;
@@ -34,7 +36,7 @@ from core.platform.jurisdictions import enabled_codes
 from core.platform.models import (Application, Batch, Call, ChangeReport, ExpertAssignment, NoticeEntry, Objection, PublicNotice, Recognition, Rectification,
                                   Revocation, Space, StatisticsReturn, StatisticsWindow, StepAssignment,
                                   SubsidyEntitlement, User, UserScope)
-from core.review import steps
+from core.review import attendance, steps
 
 APPLICANT, NEXT_STEP, STEP, TO_USERS, CHECKER = "applicant", "next_step", "step", "to_users", "checker"
 OFFICER, LEADER = roles.OFFICER, roles.LEADER
@@ -138,8 +140,9 @@ def _application(event: Event, row: Application) -> Subject:
     _space_subject(row.space_id, subject)
     acted = steps.step_of(row, event.params.get("step")) if event.params.get("step") else None
     waiting = steps.step_of(row) if row.current_step else None
-    subject.acted_role = acted.role if acted else None
-    subject.step_role = waiting.role if waiting and row.status not in ("returned", "rejected", "withdrawn",
+    subject.acted_role = attendance.acting_role(acted) if acted else None
+    # who acts where it waits, as the to-do lists say (an expert step waits for the officer's batch)
+    subject.step_role = attendance.acting_role(waiting) if waiting and row.status not in ("returned", "rejected", "withdrawn",
                                                                          "recognised") else None
     subject.extra = {"step_kind": acted.kind if acted else None,
                      "next_step_name": waiting.name if waiting else None}

@@ -86,9 +86,11 @@ def test_approve_tells_the_applicant_and_the_next_steps_role_but_not_the_actor(k
     db.session.query(Notification).delete()
     workflow.act(application, "approve", users["recommender_here"], opinion="同意推荐", today=TODAY)
     got = heard()
-    # at the recommendation step: "recommended"; the expert step waits for a batch's experts (none yet)
-    assert set(got) == {users["applicant"].id, users["colleague"].id}
+    # at the recommendation step: "recommended"; the expert step waits for the officer, who forms the
+    # batch (core.review.attendance.acting_role, as his 待办 says) — not 徐州's officer
+    assert set(got) == {users["applicant"].id, users["colleague"].id, users["officer"].id}
     assert got[users["applicant"].id].event == "application.recommended"
+    assert (got[users["officer"].id].event, got[users["officer"].id].is_todo) == ("application.waiting", True)
     assert "推荐" in messages.text("application.recommended", got[users["applicant"].id].params) or \
         "recommended" in messages.text("application.recommended", got[users["applicant"].id].params)
 
