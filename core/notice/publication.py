@@ -223,7 +223,7 @@ def objection_by_receipt(receipt: str, contact: str) -> Objection | None:
     match, so a receipt number alone (they are sequential) tells nothing.  Its outcome is what
     the objector, who has no account, learns on the public page (core.notice.public_pages)."""
     receipt, contact = (receipt or "").strip().upper(), (contact or "").strip()
-    if not receipt or not contact:
+    if not receipt or not contact or not (receipt + contact).isprintable():  # a NUL is no receipt (PostgreSQL refuses it)
         return None
     found = db.session.scalars(select(Objection).where(Objection.receipt_number == receipt)).one_or_none()
     return found if found is not None and found.contact.strip() == contact else None

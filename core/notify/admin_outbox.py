@@ -60,5 +60,8 @@ class OutboxView(StaffAccessMixin, BaseView):
         audit.record("mail.resend", row, actor=current_user, from_state=before, to_state=row.status,
                      recipient=row.recipient)
         db.session.commit()
-        flash(gettext("The mail will be sent again."), "success")
+        if row.status == mail.HELD:  # no server, or no address: said, not pretended
+            flash(gettext("The mail is still not sent: %(reason)s", reason=error_text(row)), "error")
+        else:
+            flash(gettext("The mail will be sent again."), "success")
         return redirect(url_for(".index", status=request.args.get("status", "")))

@@ -43,8 +43,13 @@ class HeaderError(ValueError):
 
 
 def address_of(user: User) -> str | None:
-    address = (user.email or "").strip() or (user.login if "@" in (user.login or "") else None)
+    address = (user.email or "").strip() or login_address(user)
     return address or None
+
+
+def login_address(user: User) -> str | None:
+    """The login, where it is a mail address: where mail goes when the user gives none."""
+    return user.login if "@" in (user.login or "") else None
 
 
 def wants(user: User, is_todo: bool) -> bool:
@@ -157,8 +162,10 @@ def deliver(message: EmailMessage) -> None:
 @queue.task("notify.send_mail", max_attempts=MAX_ATTEMPTS)
 def send_mail(mail_id: int) -> None:
     row = db.session.get(OutboundMail, mail_id)
-    if row is None or row.status not in (QUEUED,):
-        return  # sent already, or held/failed meanwhile: nothing to do
+    if row is None or row.status == SENT:
+        return  # sent already: never twice
+    if row.status in (FAILED, HELD):  # the admin's 重试 of this task on 后台任务: a fresh count of tries
+        row.status, row.attempts = QUEUED, 0
     reason = _held_reason(row)
     if reason:
         row.status, row.last_error = HELD, reason

@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from core.notify import inbox, mail, messages
 from core.platform import audit, request_memo
@@ -30,12 +30,19 @@ PREFERENCE_LABELS = {mail.ALL: _l("Mail me about everything"), mail.TODOS: _l("M
                      mail.NONE: _l("No mail (the inbox keeps everything)")}
 
 
+def ascii_address(form, field) -> None:
+    """An address in ASCII: a name in Chinese characters needs SMTPUTF8, which a bureau's mail
+    server may not offer, so such an address would fail at every try."""
+    if field.data and not field.data.isascii():
+        raise ValidationError(_l("Enter the address in Latin letters, digits and symbols (e.g. name@example.com)"))
+
+
 class PreferenceForm(FlaskForm):
     preference = RadioField(_l("Mail"), choices=[SelectChoice(code, label) for code, label in PREFERENCE_LABELS.items()],
                             validators=[InputRequired(_l("Choose how much mail you want"))])
     email = StringField(_l("Mail address"), filters=[lambda v: (v or "").strip() or None],
                         validators=[Optional(), Length(max=200, message=_l("At most 200 characters")),
-                                    Email(message=_l("Enter a valid mail address, like name@example.com"))])
+                                    Email(message=_l("Enter a valid mail address, like name@example.com")), ascii_address])
 
 
 @bp.app_context_processor
@@ -48,8 +55,11 @@ def unread_badge():
 
 
 def safe_link(link: str | None) -> str:
-    """A stored link is followed only when it is a path of this site."""
-    if link and link.startswith("/") and not link.startswith("//") and "\\" not in link:
+    """A stored link is followed only when it is a path of this site: it starts with one "/", and
+    holds no backslash, whitespace or control character (a browser drops a tab or a line break,
+    so "/\t/host" would become "//host")."""
+    if link and link.startswith("/") and not link.startswith("//") and link.isprintable() \
+            and not any(c in link for c in "\\ "):
         return link
     return url_for(".index")
 
@@ -90,7 +100,7 @@ def preferences():
     form = PreferenceForm(data={"preference": user.mail_preference or mail.ALL, "email": user.email})
     if request.method == "POST":
         if not form.validate_on_submit():
-            return render_template("notify/preferences.html", form=form, login_address=mail.address_of(user)), 400
+            return render_template("notify/preferences.html", form=form, login_address=mail.login_address(user)), 400
         before = {"preference": user.mail_preference, "email": user.email}
         user.mail_preference, user.email = form.preference.data, form.email.data
         audit.record("user.mail_preference", user, actor=user, from_state=before["preference"],
@@ -98,4 +108,4 @@ def preferences():
         db.session.commit()
         flash(gettext("Your mail preference has been saved."), "success")
         return redirect(url_for(".preferences"))
-    return render_template("notify/preferences.html", form=form, login_address=mail.address_of(user))
+    return render_template("notify/preferences.html", form=form, login_address=mail.login_address(user))

@@ -299,6 +299,10 @@ def deliveries(event: Event) -> tuple[list[Delivery], Subject]:
             else:
                 role = {NEXT_STEP: subject.step_role, STEP: subject.acted_role}.get(audience, audience)
                 ids, link = _staff(role, event.jurisdiction, subject), subject.staff_link
+                if not ids and audience in (NEXT_STEP, STEP) and role and role != OFFICER:
+                    # nobody of that role covers it (无人可办理): the officers, who assign the step or act
+                    # in its place (core.review.attendance), hear of it instead
+                    ids = _staff(OFFICER, event.jurisdiction, subject)
             for user_id in ids:
                 if user_id != event.actor_id and user_id not in found:
                     found[user_id] = Delivery(user_id, route, link)
