@@ -10,7 +10,7 @@ from werkzeug.routing import IntegerConverter
 
 from core.platform import config as config_module
 from core.platform import error_pages
-from core.platform import logs
+from core.platform import events, logs
 from core.platform import queue
 from core.platform import models  # noqa: F401 - the tables, for migrations and the admin
 from core.platform import template_folders
@@ -78,10 +78,13 @@ def create_app(test_config: dict | None = None, *, registry: Registry | None = N
     queue.init_app(app)  # after db.init_app: its inline tasks run before the session is removed
     import core.award  # noqa: F401 - registers the award desk the case page, the notice desk and tick use
     import core.review  # noqa: F401 - registers the workflow's guards and the checklist's expert panel
-    import core.notify  # noqa: F401 - the inbox's and mail's listener, the queue's tasks (also for the worker)
-    import core.documents.tasks  # noqa: F401 - the application's PDF rendered at submission (a listener, a task)
-    import core.notice.tasks  # noqa: F401 - tick as the daily task notice.tick
-    import core.platform.downloads  # noqa: F401 - the task downloads.export (its exporters: core.admin.downloads)
+    # What reacts to events and what the queue runs, imported on the first event or task (a command
+    # that has neither, such as ``evaluate``, never loads them): the inbox and mail, the PDF rendered
+    # at submission, tick as the daily task notice.tick, the exports of 我的下载 (their exporters:
+    # core.money.downloads, core.admin.downloads).
+    events.LISTENER_MODULES[:] = ["core.notify", "core.documents.tasks"]
+    queue.TASK_MODULES[:] = ["core.notify", "core.documents.tasks", "core.notice.tasks", "core.platform.downloads",
+                             "core.money.downloads"]
     if web:
         _init_web(app)
     return app

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import importlib
 import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -1110,7 +1109,6 @@ def _ensure_reaching_people(report: DemoReport) -> None:
     officer has read his three oldest notifications (read and unread side by side), the day's
     reminders are given (once a day: a second run gives none), and the 徐州 officer has a finished
     money workbook in 我的下载 (made by the queue when the command ends)."""
-    importlib.import_module("core.admin.downloads")  # registers the exporters, as the site does
     from core.money import export as money_export
     from core.notify import inbox, reminders
     from core.platform import downloads

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from core.admin import downloads  # the exporters of 我的下载 (the commands' app has no admin)
 from core.app import create_app
+from core.platform import events, queue
 from core.platform.queue import celery
 
 # Not named ``app``: ``celery -A core.worker`` takes a module's ``app`` before its ``celery``, and
 # would find this Flask app ("'Flask' object has no attribute 'user_options'").
 flask_app = create_app(web=False)
+queue.load_tasks()  # every task, now: a worker is the process that runs them
+events.load_listeners()
 celery.set_default()
 
 __all__ = ["celery", "downloads", "flask_app"]

@@ -15,9 +15,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from core.admin.views import AuditEventView
-from core.money import export as money_export
-from core.money import lifecycle
-from core.money.admin_money import fund_names
 from core.platform import downloads, exports
 from core.platform.labels import local_datetime
 from core.platform.models import AuditEvent
@@ -30,14 +27,7 @@ STATUS_LABELS = {downloads.QUEUED: _l("Being prepared"), downloads.READY: _l("Re
 # --- the exporters ------------------------------------------------------------------------
 
 
-def money_workbook(user, params: dict, out) -> None:
-    """The money desk's workbook for the finance bureau (core.money.export), as the user's filters chose."""
-    filters = lifecycle.Filters.parse(params, user)
-    rows = lifecycle.export_rows(user, filters)
-    money_export.write_workbook(out, rows, fund_names(rows))
-
-
-downloads.register(money_export.DOWNLOAD_KIND, money_workbook)
+# The money desk's workbook is registered by core.money.downloads, which the queue imports (core.app).
 
 
 def admin_list(make_view):

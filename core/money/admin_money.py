@@ -40,13 +40,6 @@ PAY_FIELDS = ("voucher_number", "paid_on", "paid_amount", "paying_body", "differ
 BULK_FIELDS = ("voucher_number", "paid_on", "paying_body")
 
 
-def fund_names(rows) -> dict[int, str]:
-    ids = {e.fund_id for e in rows if e.fund_id}
-    if not ids:
-        return {}
-    return {f.id: f"{f.year}年度{f.name}" for f in db.session.scalars(select(SupportFund).where(SupportFund.id.in_(ids)))}
-
-
 def authority(code: str) -> str:
     juris = registry().installed().get(code)
     return juris.authority if juris is not None else ""
@@ -65,7 +58,7 @@ class MoneyDeskView(StaffAccessMixin, BaseView):
         return self.render(
             "admin/money.html", rows=rows, flag_map=shown.flag_map, facts=export.holders(rows), filters=filters,
             totals=shown.totals, page=shown.page, pages=shown.pages, kinds=lifecycle.kinds(current_user),
-            codes=codes, labels=labels, cite=cite, statuses=lifecycle.STATUSES, fund_names=fund_names(rows),
+            codes=codes, labels=labels, cite=cite, statuses=lifecycle.STATUSES, fund_names=export.fund_names(rows),
             export_queued=shown.totals["count"] > downloads.INLINE_EXPORT_ROWS, inline_rows=downloads.INLINE_EXPORT_ROWS,
             approvers={c: lifecycle.approver_role(c) for c in codes},
             may_approve={e.id for e in rows if lifecycle.may_approve(current_user, e)},
@@ -126,7 +119,7 @@ class MoneyDeskView(StaffAccessMixin, BaseView):
                           n=downloads.INLINE_EXPORT_ROWS), "info")
             return redirect(url_for(".index", **filters.page_args()))
         rows = lifecycle.export_rows(current_user, filters)
-        names = fund_names(rows)
+        names = export.fund_names(rows)
         name = exports.export_filename("补助资金", "xlsx")
         body = exports.written_chunks(lambda out: export.write_workbook(out, rows, names))
         return Response(stream_with_context(body), mimetype=exports.XLSX_MIMETYPE, headers={

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from core.policy import citation_text as cite
 from core.platform import exports, labels
 from core.platform.extensions import db
-from core.platform.models import ExternalTitle, Organisation, Recognition, Space, SubsidyEntitlement
+from core.platform.models import ExternalTitle, Organisation, Recognition, Space, SubsidyEntitlement, SupportFund
 
 __all__ = ["Holder", "holders", "HEADERS", "workbook_rows", "write_workbook", "DOWNLOAD_KIND"]
 
@@ -69,6 +69,14 @@ def amount_text(value: int | None) -> str:
 HEADERS = ["编号", "辖区", "众创空间", "运营单位", "统一社会信用代码", "称号", "证书编号/文号", "补助项目", "政策依据",
            "年度", "应享金额（元）", "状态", "审批金额（元）", "审批日期", "资金", "实际支付金额（元）", "支付日期",
            "支付凭证号", "拨付单位", "金额不同的理由", "取消日期", "取消理由", "备注"]
+
+
+def fund_names(rows) -> dict[int, str]:
+    """fund id → its name with its year, for the funds ``rows`` were approved from."""
+    ids = {e.fund_id for e in rows if e.fund_id}
+    if not ids:
+        return {}
+    return {f.id: f"{f.year}年度{f.name}" for f in db.session.scalars(select(SupportFund).where(SupportFund.id.in_(ids)))}
 
 
 def workbook_rows(rows: list[SubsidyEntitlement], fund_names: dict[int, str]):

@@ -87,6 +87,7 @@ def _other_daily_tasks(today) -> None:
     from core.platform import queue
     from core.platform.extensions import db
 
+    queue.load_tasks()
     others = [name for name in queue.DAILY if name != "notice.tick"]
     for name in others:
         queue.enqueue(name, day=today.isoformat())

@@ -60,6 +60,7 @@ def folder() -> Path:
 
 def request(user: User, kind: str, title: str, params: dict[str, Any]) -> Download:
     """Ask for ``kind`` with ``params`` on behalf of ``user`` (the caller audits and commits)."""
+    queue.load_tasks()  # the exporters register with the tasks' modules
     if kind not in EXPORTERS:
         raise KeyError(f"no exporter for {kind!r}")
     row = Download(user_id=user.id, kind=kind, title=title[:300], params=dict(params), status=QUEUED,

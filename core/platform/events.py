@@ -11,6 +11,7 @@ after the commit.
 """
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,6 +33,15 @@ class Event:
 
 
 LISTENERS: list[Callable[[Event], None]] = []
+# The modules whose import appends listeners, named by the app factory and imported on the first
+# emit: a command that never emits (``evaluate``, ``notice-period``) never loads the inbox and all
+# it reads (issue 15: a command imports what it runs).
+LISTENER_MODULES: list[str] = []
+
+
+def load_listeners() -> None:
+    while LISTENER_MODULES:
+        importlib.import_module(LISTENER_MODULES.pop(0))
 
 
 def emit(kind: str, subject: Any = None, *, jurisdiction: str | None = None, actor: Any = None,
@@ -39,6 +49,7 @@ def emit(kind: str, subject: Any = None, *, jurisdiction: str | None = None, act
     """Tell every listener that ``kind`` happened to ``subject`` (a mapped row, flushed so it has
     its id).  ``jurisdiction`` defaults to the subject's own; ``to_users`` are users or ids;
     ``params`` must be JSON values (they are stored with the notification)."""
+    load_listeners()
     if jurisdiction is None:
         jurisdiction = getattr(subject, "jurisdiction", None)
     event = Event(

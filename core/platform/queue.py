@@ -19,6 +19,7 @@ Tasks are functions registered by name with :func:`task`; their arguments are JS
 """
 from __future__ import annotations
 
+import importlib
 import logging
 import traceback
 from collections.abc import Callable
@@ -60,6 +61,14 @@ class Registered:
 TASKS: dict[str, Registered] = {}
 # Task names run once a day with the day's date as ``day`` (ISO): the notices' tick, the reminders.
 DAILY: list[str] = []
+# The modules whose import registers tasks, named by the app factory and imported when a task is
+# first asked for or run (a command that runs none stays light, as for events.LISTENER_MODULES).
+TASK_MODULES: list[str] = []
+
+
+def load_tasks() -> None:
+    while TASK_MODULES:
+        importlib.import_module(TASK_MODULES.pop(0))
 
 
 def task(name: str, *, max_attempts: int = 5, daily: bool = False):
@@ -77,6 +86,7 @@ def task(name: str, *, max_attempts: int = 5, daily: bool = False):
 
 def enqueue(name: str, *, requested_by: Any = None, **payload: Any) -> TaskRun:
     """Ask for ``name(**payload)`` once the current transaction commits (the caller commits)."""
+    load_tasks()
     if name not in TASKS:
         raise KeyError(f"no task named {name!r}")
     row = TaskRun(name=name, payload=payload, status=QUEUED, attempts=0, created_at=clock.instant(),
@@ -151,6 +161,7 @@ def run(task_id: int) -> str | None:
     row = db.session.get(TaskRun, task_id)
     if row is None:
         return None
+    load_tasks()
     registered = TASKS.get(row.name)
     try:
         if registered is None:
@@ -221,6 +232,7 @@ def sweep() -> int:
 
 def run_daily(day_iso: str) -> list[TaskRun]:
     """Ask for each daily task of ``day_iso`` (committed here; inline they run at :func:`drain`)."""
+    load_tasks()
     rows = [enqueue(name, day=day_iso) for name in DAILY]
     db.session.commit()
     return rows

@@ -46,7 +46,7 @@ def test_a_submission_reaches_the_smtp_server_in_chinese_with_proper_headers(mai
     recommender = make_user("recommender", ("kunming",), login="tuijian@example.cn")
     workflow.act(draft, "submit", applicant, today=TODAY)
     assert [m.status for m in mails()] == ["queued"]  # composed and queued in the transaction
-    assert queue.drain() == 1
+    assert queue.drain() == 2  # the mail, and the application's PDF rendered at submission
     received = smtp_sink.wait_for(1)
     message = received[0]
     assert message["To"] == "tuijian@example.cn" and "noreply@zc.example" in message["From"]
