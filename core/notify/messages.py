@@ -30,6 +30,91 @@ def _result(p: dict[str, Any]) -> str:
     return str(labels.RECTIFICATION_RESULT_LABELS.get(p.get("result"), ""))
 
 
+# --- subsidies: named by the entitlement's kind (``subsidy``, the rule's name, as
+# core.money.lifecycle emits it); an amount only where there is one — support in kind (a tax
+# relief) has none.
+
+
+def _approved(p: dict[str, Any]) -> str:
+    subsidy, amount = p.get("subsidy"), _yuan(p)
+    if not subsidy:  # a row without the subsidy's name
+        return (gettext("A subsidy for %(about)s has been approved: %(amount)s yuan.", about=_about(p), amount=amount)
+                if amount else gettext("A subsidy for %(about)s has been approved.", about=_about(p)))
+    if amount:
+        return gettext("The support “%(subsidy)s” for %(about)s has been approved: %(amount)s yuan.",
+                       subsidy=subsidy, about=_about(p), amount=amount)
+    return gettext("The support “%(subsidy)s” for %(about)s has been approved.", subsidy=subsidy, about=_about(p))
+
+
+def _paid(p: dict[str, Any]) -> str:
+    subsidy, amount, day = p.get("subsidy"), _yuan(p), p.get("paid_on") or ""
+    if not subsidy:
+        return (gettext("A subsidy for %(about)s has been paid: %(amount)s yuan on %(day)s.", about=_about(p),
+                        amount=amount, day=day) if amount else
+                gettext("A subsidy for %(about)s has been paid on %(day)s.", about=_about(p), day=day))
+    if amount:
+        return gettext("The support “%(subsidy)s” for %(about)s has been paid: %(amount)s yuan on %(day)s.",
+                       subsidy=subsidy, about=_about(p), amount=amount, day=day)
+    return gettext("The support “%(subsidy)s” for %(about)s has been paid on %(day)s.", subsidy=subsidy,
+                   about=_about(p), day=day)
+
+
+# --- reminders (core.notify.reminders): the params say what the thing is (``thing``), its own
+# name, its deadline and whether that has passed (``late``); each is worded here once, whole, in
+# the reader's language.  Rows written before ``thing`` (with a Chinese ``what``) read by the
+# same wording where their params tell the thing, else the generic one, with the thing's name.
+
+REMINDERS: dict[tuple[str, bool], Callable[[dict[str, Any]], str]] = {
+    ("call", False): lambda p: gettext("Reminder: the call “%(name)s” closes on %(deadline)s; submit your "
+                                       "application before then.", name=_name(p), deadline=_deadline(p)),
+    ("statistics", False): lambda p: gettext("Reminder: the annual statistics of %(year)s are due on %(deadline)s; "
+                                             "file them before then.", year=p.get("year") or "",
+                                             deadline=_deadline(p)),
+    ("statistics", True): lambda p: gettext("Overdue: the annual statistics of %(year)s have not been filed and "
+                                            "the deadline of %(deadline)s has passed; file them now.",
+                                            year=p.get("year") or "", deadline=_deadline(p)),
+    ("change_report", False): lambda p: gettext("Reminder: the change affecting the title “%(name)s” must be "
+                                                "reported by %(deadline)s.", name=_name(p),
+                                                deadline=_deadline(p)),
+    ("change_report", True): lambda p: gettext("Overdue: the change affecting the title “%(name)s” has not been "
+                                               "reported and the deadline of %(deadline)s has passed; report it "
+                                               "now.", name=_name(p), deadline=_deadline(p)),
+    ("rectification", False): lambda p: gettext("Reminder: the rectification of the title “%(name)s” is due on "
+                                                "%(deadline)s; file your report before then.", name=_name(p),
+                                                deadline=_deadline(p)),
+    ("rectification", True): lambda p: gettext("Overdue: the rectification report of the title “%(name)s” has "
+                                               "not been filed and the deadline of %(deadline)s has passed; file "
+                                               "it now.", name=_name(p), deadline=_deadline(p)),
+    ("batch", False): lambda p: gettext("Reminder: please score the applications of the review batch “%(name)s” "
+                                        "before %(deadline)s.", name=_name(p), deadline=_deadline(p)),
+    ("batch", True): lambda p: gettext("Overdue: the scoring of the review batch “%(name)s” has passed its "
+                                       "deadline of %(deadline)s; please score its applications now.",
+                                       name=_name(p), deadline=_deadline(p)),
+    ("notice", False): lambda p: gettext("The public notice “%(name)s” ends tomorrow (%(deadline)s).",
+                                         name=_name(p), deadline=_deadline(p)),
+}
+
+
+def _name(p: dict[str, Any]) -> str:
+    return p.get("name") or p.get("title") or _about(p)
+
+
+def _deadline(p: dict[str, Any]) -> str:
+    return p.get("deadline") or ""
+
+
+def _reminder(p: dict[str, Any], *, late: bool) -> str:
+    # a row of before ``thing``: a statistics window's had its year, a call's its name
+    thing = p.get("thing") or ("statistics" if p.get("year") else "call" if p.get("name") else "")
+    wording = REMINDERS.get((thing, late))
+    if wording is not None:
+        return wording(p)
+    if late:
+        return gettext("Overdue: the deadline of %(deadline)s for “%(name)s” has passed.", name=_name(p),
+                       deadline=_deadline(p))
+    return gettext("Reminder: “%(name)s” is due on %(deadline)s.", name=_name(p), deadline=_deadline(p))
+
+
 WORDINGS: dict[str, Callable[[dict[str, Any]], str]] = {
     "application.submit": lambda p: gettext("The application of %(about)s has been submitted and waits for you "
                                             "at %(step)s.", about=_about(p), step=p.get("next_step_name") or ""),
@@ -64,10 +149,8 @@ WORDINGS: dict[str, Callable[[dict[str, Any]], str]] = {
     "title.awarded": lambda p: gettext("%(about)s has been awarded the title “%(title)s” (certificate %(number)s).",
                                        about=_about(p), title=p.get("title") or "",
                                        number=p.get("certificate_number") or ""),
-    "entitlement.approved": lambda p: gettext("A subsidy for %(about)s has been approved: %(amount)s yuan.",
-                                              about=_about(p), amount=_yuan(p)),
-    "entitlement.paid": lambda p: gettext("A subsidy for %(about)s has been paid: %(amount)s yuan on %(day)s.",
-                                          about=_about(p), amount=_yuan(p), day=p.get("paid_on") or ""),
+    "entitlement.approved": lambda p: _approved(p),
+    "entitlement.paid": lambda p: _paid(p),
     "statistics.window_opened": lambda p: gettext("The annual statistics of %(year)s are open for filing until "
                                                   "%(deadline)s.", year=p.get("year") or "",
                                                   deadline=p.get("deadline") or ""),
@@ -91,15 +174,10 @@ WORDINGS: dict[str, Callable[[dict[str, Any]], str]] = {
                                                   "this, contact the administrator at once."),
     "account.two_factor_changed": lambda p: gettext("The two-factor sign-in of your account has changed. If you did "
                                                     "not do this, contact the administrator at once."),
-    "reminder.deadline_soon": lambda p: gettext("Reminder: %(what)s is due on %(deadline)s.",
-                                                what=p.get("what") or _about(p), deadline=p.get("deadline") or ""),
-    "reminder.overdue": lambda p: gettext("Overdue: %(what)s was due on %(deadline)s.",
-                                          what=p.get("what") or _about(p), deadline=p.get("deadline") or ""),
-    "reminder.expert_scoring": lambda p: gettext("Reminder: please score the applications of %(what)s before "
-                                                 "%(deadline)s.", what=p.get("what") or _about(p),
-                                                 deadline=p.get("deadline") or ""),
-    "reminder.notice_ends_tomorrow": lambda p: gettext("The public notice “%(what)s” ends tomorrow.",
-                                                       what=p.get("what") or _about(p)),
+    "reminder.deadline_soon": lambda p: _reminder(p, late=bool(p.get("late"))),
+    "reminder.overdue": lambda p: _reminder(p, late=True),
+    "reminder.expert_scoring": lambda p: _reminder({"thing": "batch", **p}, late=bool(p.get("late"))),
+    "reminder.notice_ends_tomorrow": lambda p: _reminder({"thing": "notice", **p}, late=False),
 }
 
 

@@ -46,7 +46,6 @@ from core.notify.todos import add_workdays, step_entered, step_groups, step_limi
 from core.platform import events, queue
 from core.platform.clock import local
 from core.platform.extensions import db
-from core.platform.labels import jurisdiction_label
 from core.platform.models import (Application, Batch, Call, ChangeReport, ExpertAssignment, PublicNotice,
                                   Recognition, Rectification, ReminderSent, ReviewRecord, Space, StatisticsWindow, User,
                                   UserScope)
@@ -86,12 +85,16 @@ def _first_today(user_ids, kind: str, thing: str, day: date) -> list[int]:
     return sorted(db.session.execute(statement).scalars())
 
 
-def _remind(kind: str, subject, day: date, user_ids, *, deadline: date | None, what: str, **params) -> int:
-    thing = f"{type(subject).__name__}:{subject.id}"
-    to = _first_today(user_ids, kind, thing, day)
+def _remind(kind: str, subject, day: date, user_ids, *, deadline: date | None, thing: str, late: bool = False,
+            **params) -> int:
+    """Emit ``kind`` to the users of ``user_ids`` not yet told today.  The params are plain facts —
+    what the thing is (``thing``, a code of core.notify.messages), its own name, the deadline, whether
+    it has passed (``late``) — which core.notify.messages words in the reader's language."""
+    marker = f"{type(subject).__name__}:{subject.id}"
+    to = _first_today(user_ids, kind, marker, day)
     if to:
-        events.emit(kind, subject, to_users=to, deadline=deadline.isoformat() if deadline else None, what=what,
-                    day=day.isoformat(), **params)
+        events.emit(kind, subject, to_users=to, thing=thing, deadline=deadline.isoformat() if deadline else None,
+                    late=late, day=day.isoformat(), **params)
     return len(to)
 
 
@@ -123,8 +126,7 @@ def _calls(day: date) -> int:
         orgs = [org for org, category in db.session.execute(drafts)
                 if not call.categories or category in call.categories]
         users = [u for us in _applicants_of(orgs).values() for u in us]
-        sent += _remind(SOON, call, day, users, deadline=call.closes_on,
-                        what=f"申报通知“{call.title}”截止", name=call.title)
+        sent += _remind(SOON, call, day, users, deadline=call.closes_on, thing="call", name=call.title)
     return sent
 
 
@@ -138,9 +140,8 @@ def _statistics(day: date) -> int:
         unfiled = [row.title.space.organisation_id for row in windows.late_list(opened.jurisdiction, opened.year)
                    if row.status in ("none", "draft", "returned")]
         users = [u for us in _applicants_of(unfiled).values() for u in us]
-        sent += _remind(kind, opened, day, users, deadline=opened.deadline,
-                        what=f"{jurisdiction_label(opened.jurisdiction)} {opened.year} 年度统计数据填报截止",
-                        year=opened.year)
+        sent += _remind(kind, opened, day, users, deadline=opened.deadline, thing="statistics",
+                        late=kind == OVERDUE, year=opened.year)
     return sent
 
 
@@ -150,7 +151,7 @@ def _changes(day: date) -> int:
         .join(Recognition, Recognition.id == ChangeReport.recognition_id).join(Space, Space.id == Recognition.space_id)
         .where(ChangeReport.status == "found", ChangeReport.reported_on.is_(None), ChangeReport.due_on.is_not(None),
                ChangeReport.due_on <= day + timedelta(days=SOON_DAYS))).all()
-    return _per_title(rows, day, lambda c: c.due_on, "认定条件变化报告期限")
+    return _per_title(rows, day, lambda c: c.due_on, "change_report")
 
 
 def _rectifications(day: date) -> int:
@@ -159,18 +160,18 @@ def _rectifications(day: date) -> int:
         .join(Recognition, Recognition.id == Rectification.recognition_id).join(Space, Space.id == Recognition.space_id)
         .where(Rectification.status == "ordered", Recognition.status != "revoked",
                Rectification.deadline <= day + timedelta(days=SOON_DAYS))).all()
-    return _per_title(rows, day, lambda r: r.deadline, "限期整改期限")
+    return _per_title(rows, day, lambda r: r.deadline, "rectification")
 
 
-def _per_title(rows, day: date, deadline_of, what: str) -> int:
+def _per_title(rows, day: date, deadline_of, thing: str) -> int:
     users_of = _applicants_of(org for _, org, _ in rows)
     sent = 0
-    for thing, org, title in rows:
-        deadline = deadline_of(thing)
+    for row, org, title in rows:
+        deadline = deadline_of(row)
         kind = timing(deadline, day)
         if kind is not None:
-            sent += _remind(kind, thing, day, users_of.get(org, []), deadline=deadline, what=f"{title}：{what}",
-                            title=title)
+            sent += _remind(kind, row, day, users_of.get(org, []), deadline=deadline, thing=thing,
+                            late=kind == OVERDUE, title=title)
     return sent
 
 
@@ -209,8 +210,8 @@ def _experts(day: date) -> int:
                                      .where(ExpertAssignment.batch_id == batch.id, User.active.is_(True),
                                             ExpertAssignment.conflict_declared_at.is_(None))).all()
         behind = [e for e in experts if not set(ids) <= scored[e]]
-        sent += _remind(EXPERT, batch, day, behind, deadline=due[batch.id], what=f"评审批次“{batch.name}”专家评分",
-                        name=batch.name, late=kind == OVERDUE)
+        sent += _remind(EXPERT, batch, day, behind, deadline=due[batch.id], thing="batch", name=batch.name,
+                        late=kind == OVERDUE)
     return sent
 
 
@@ -219,7 +220,7 @@ def _notices(day: date) -> int:
     for notice in db.session.scalars(select(PublicNotice).where(PublicNotice.status == "open",
                                                                 PublicNotice.last_day == day + timedelta(days=1))):
         sent += _remind(NOTICE, notice, day, _staff_of(notice.jurisdiction, roles.OFFICER), deadline=notice.last_day,
-                        what=f"公示“{notice.title}”明日期满", name=notice.title)
+                        thing="notice", name=notice.title)
     return sent
 
 

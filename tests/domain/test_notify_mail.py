@@ -4,6 +4,7 @@ mail server that is down, the admin's resend."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -131,3 +132,48 @@ def test_a_line_break_in_a_header_is_refused_not_sent(mailing_app, smtp_sink):
     queue.drain()
     row = mails()[0]
     assert row.status == "failed" and "line break" in row.last_error and smtp_sink.messages == []
+
+
+def test_the_words_of_every_mail_template_are_extracted_for_translation():
+    """core/translations/babel.cfg maps each mail template (.txt) to the jinja2 extractor, as
+    ``pybabel extract`` reads it: the first pattern a file's path matches decides."""
+    from babel.messages.extract import extract_from_file
+    from babel.messages.frontend import parse_mapping_cfg
+    from babel.util import pathmatch
+
+    root = Path(__file__).resolve().parents[2]
+    with open(root / "core" / "translations" / "babel.cfg", encoding="utf-8") as cfg:
+        method_map, options_map = parse_mapping_cfg(cfg)
+    templates = sorted((root / "core" / "notify" / "templates" / "notify" / "mail").glob("*.txt"))
+    assert len(templates) >= 6
+    found = set()
+    for template in templates:
+        path = template.relative_to(root).as_posix()
+        pattern, method = next(((p, m) for p, m in method_map if pathmatch(p, path)), (None, None))
+        assert method == "jinja2", path
+        found |= {message for _line, message, _comments, _context in
+                  extract_from_file(method, str(template), options=options_map.get(pattern, {}))}
+    assert {"Hello,", "Open it here:", "This is a task for you.", "All your notifications are in your inbox:",
+            "The reasons are on the application page. Revise the application and submit it again."} <= found
+
+
+def test_a_mails_lines_are_laid_out_as_written(mailing_app):
+    """The detail of an event's own template stands on its line after the headline; the link
+    and the footer follow, one line each."""
+    from flask_babel import force_locale, gettext
+
+    from core.platform.models import Notification
+
+    note = Notification(user_id=None, event="application.return", params={"about": "滇池创客空间", "step_name": "初审"},
+                        link="/portal/applications/7", is_todo=True)
+    _subject, body = mail.compose(note)
+    with force_locale(mail.MAIL_LOCALE):
+        from core.notify import messages
+
+        said = [gettext("Hello,"), "", messages.text(note.event, note.params),
+                gettext("The reasons are on the application page. Revise the application and submit it again."), "",
+                f"{gettext('Open it here:')} /portal/applications/7", gettext("This is a task for you."), "", "--",
+                f"{gettext('All your notifications are in your inbox:')} /inbox",
+                gettext("You receive this mail because of your mail preference; change it under My notifications."),
+                gettext("Maker Space Recognition Platform")]
+    assert body.split("\n") == said + [""]

@@ -168,6 +168,38 @@ def test_money_approved_and_paid_reach_the_title_holder(app):
     assert set(heard("entitlement.paid")) == {applicant.id}
 
 
+def test_a_subsidy_is_named_and_its_amount_said_only_when_it_has_one(app):
+    from flask_babel import force_locale
+
+    from core.money import lifecycle
+    from tests.domain.test_money_lifecycle import owed
+
+    clock.freeze(date(2026, 3, 2))
+    title, applicant, officer, leader = titled("xuzhou", granted_on=date(2026, 1, 10))
+    money, in_kind = owed(title), owed(title, amount=None, rule="yunnan.financial_support", kind="税收优惠")
+    space = title.space.name
+
+    def said(kind: str) -> str:
+        [row] = [n for n in heard(kind).values()]
+        db.session.query(Notification).delete()
+        with force_locale("en"):
+            return messages.text(kind, json.loads(json.dumps(row.params)))
+
+    lifecycle.approve(in_kind, leader)
+    assert said("entitlement.approved") == f"The support “税收优惠” for {space} has been approved."
+    lifecycle.approve(money, leader)
+    assert said("entitlement.approved") == (
+        f"The support “市级重点众创空间一次性奖励补助” for {space} has been approved: 300,000 yuan.")
+    lifecycle.pay(money, officer, voucher_number="徐财拨〔2026〕18号", paid_on=date(2026, 3, 2), paid_amount="300000",
+                  paying_body="徐州市财政局")
+    assert said("entitlement.paid") == (
+        f"The support “市级重点众创空间一次性奖励补助” for {space} has been paid: 300,000 yuan on 2026-03-02.")
+    with force_locale("en"):  # a row without the subsidy's name, or without an amount
+        assert messages.text("entitlement.approved", {"about": space}) == f"A subsidy for {space} has been approved."
+        assert messages.text("entitlement.paid", {"about": space, "subsidy": "税收优惠", "paid_on": "2026-03-02"}) == (
+            f"The support “税收优惠” for {space} has been paid on 2026-03-02.")
+
+
 def test_a_revocation_proposed_waits_for_the_leader_and_its_decision_reaches_the_holder(app):
     from core.monitoring import revocations
 
@@ -254,8 +286,8 @@ def test_a_reminder_reaches_the_named_users_each_with_the_link_of_his_side(app):
     db.session.add(call)
     db.session.flush()
     applicant, officer, bystander = make_user("applicant"), make_user("officer", ("kunming",)), make_user("officer")
-    events.emit("reminder.deadline_soon", call, to_users=[applicant, officer.id], what=call.title,
-                deadline="2026-10-31")
+    events.emit("reminder.deadline_soon", call, to_users=[applicant, officer.id], thing="call", name=call.title,
+                deadline="2026-10-31", late=False)
     db.session.commit()
     got = heard()
     assert set(got) == {applicant.id, officer.id} and bystander.id not in got

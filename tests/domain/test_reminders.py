@@ -5,14 +5,17 @@ reminds again.  The inbox is another module's: here the ``ReminderSent`` rows an
 events are asserted (a listener of this test's own).  SQLite and PostgreSQL."""
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 import core.notify.reminders as reminders  # registers the daily task
 from core.bureau import data as bureau_data
 from core.bureau.operations import set_bureau_setting
+from core.notify import messages
 from core.platform import clock, events, queue
 from core.platform.extensions import db
 from core.platform.models import (Batch, Call, ChangeReport, ExpertAssignment, PublicNotice, Rectification,
@@ -44,6 +47,12 @@ def run(day: date, heard: list) -> list[tuple]:
     before = len(heard)
     reminders.send(day)
     return heard[before:]
+
+
+def words(kind: str, params: dict, locale: str = "en") -> str:
+    """What the reminder says (core.notify.messages), from its params as stored: JSON."""
+    with force_locale(locale):
+        return messages.text(kind, json.loads(json.dumps(params)))
 
 
 def test_timing_around_a_deadline():
@@ -91,7 +100,10 @@ def test_a_closing_call_reminds_the_applicants_with_a_draft(app, heard):
     assert run(date(2026, 5, 23), heard) == []  # 8 days before
     [(kind, subject, subject_id, to, params)] = run(date(2026, 5, 24), heard)  # 7 days before
     assert (kind, subject, subject_id, to) == (reminders.SOON, "Call", call.id, {applicant.id})
-    assert params["deadline"] == "2026-05-31" and "2026年度申报" in params["what"]
+    assert (params["thing"], params["name"], params["deadline"], params["late"]) == (
+        "call", "2026年度申报", "2026-05-31", False) and "what" not in params
+    assert words(kind, params) == ("Reminder: the call “2026年度申报” closes on 2026-05-31; submit your application "
+                                   "before then.")
     assert len(run(date(2026, 5, 31), heard)) == 1  # the closing day itself
     assert run(date(2026, 6, 1), heard) == []  # closed: nothing to remind
 
@@ -110,8 +122,11 @@ def test_statistics_deadline_reminds_the_titles_not_filed(app, heard):
     assert run(date(2026, 4, 22), heard) == []
     [soon] = run(date(2026, 4, 23), heard)
     assert soon[:4] == (reminders.SOON, "StatisticsWindow", window.id, {applicant.id})
+    assert words(soon[0], soon[4]) == "Reminder: the annual statistics of 2025 are due on 2026-04-30; file them before then."
     [overdue] = run(date(2026, 5, 1), heard)  # overdue day 1
-    assert overdue[0] == reminders.OVERDUE and overdue[3] == {applicant.id}
+    assert overdue[0] == reminders.OVERDUE and overdue[3] == {applicant.id} and overdue[4]["late"] is True
+    assert words(overdue[0], overdue[4]) == ("Overdue: the annual statistics of 2025 have not been filed and the "
+                                             "deadline of 2026-04-30 has passed; file them now.")
     assert run(date(2026, 5, 2), heard) == []  # then weekly
     assert run(date(2026, 5, 8), heard)[0][0] == reminders.OVERDUE
 
@@ -132,9 +147,19 @@ def test_a_found_change_and_an_ordered_rectification_remind_their_space(app, hea
         (reminders.SOON, "ChangeReport", change.id, {applicant.id})]
     assert {(e[0], e[1]) for e in run(date(2026, 5, 27), heard)} == {
         (reminders.SOON, "ChangeReport"), (reminders.SOON, "Rectification")}
-    assert {(e[0], e[1]) for e in run(date(2026, 6, 2), heard)} == {
-        (reminders.OVERDUE, "ChangeReport"), (reminders.SOON, "Rectification")}
-    assert [e[1] for e in run(date(2026, 6, 4), heard)] == ["Rectification"]  # its overdue day 1
+    late_change, soon_rect = sorted(run(date(2026, 6, 2), heard), key=lambda e: e[1])
+    assert (late_change[0], late_change[1], soon_rect[0], soon_rect[1]) == (
+        reminders.OVERDUE, "ChangeReport", reminders.SOON, "Rectification")
+    assert words(late_change[0], late_change[4]) == (
+        f"Overdue: the change affecting the title “{title.title}” has not been reported and the deadline of "
+        "2026-06-01 has passed; report it now.")
+    assert words(soon_rect[0], soon_rect[4]) == (
+        f"Reminder: the rectification of the title “{title.title}” is due on 2026-06-03; file your report before then.")
+    [late_rect] = run(date(2026, 6, 4), heard)  # its overdue day 1
+    assert late_rect[1] == "Rectification" and late_rect[4]["late"] is True
+    assert words(late_rect[0], late_rect[4]) == (
+        f"Overdue: the rectification report of the title “{title.title}” has not been filed and the deadline of "
+        "2026-06-03 has passed; file it now.")
     assert ("Rectification", reported.id) not in {(e[1], e[2]) for e in heard}
 
 
@@ -161,8 +186,14 @@ def test_experts_who_have_not_scored_before_the_expert_steps_deadline(app, heard
     assert run(date(2026, 3, 1), heard) == []  # 8 days before
     [(kind, subject, subject_id, to, params)] = run(date(2026, 3, 2), heard)
     assert (kind, subject, subject_id, to) == (reminders.EXPERT, "Batch", batch.id, {behind.id})
-    assert params["deadline"] == "2026-03-09"
-    assert run(date(2026, 3, 10), heard)[0][3] == {behind.id}  # overdue day 1
+    assert (params["thing"], params["name"], params["deadline"], params["late"]) == (
+        "batch", "第一批", "2026-03-09", False)
+    assert words(kind, params) == "Reminder: please score the applications of the review batch “第一批” before 2026-03-09."
+    [late] = run(date(2026, 3, 10), heard)  # overdue day 1
+    assert late[3] == {behind.id} and late[4]["late"] is True
+    assert words(late[0], late[4]) == ("Overdue: the scoring of the review batch “第一批” has passed its deadline of "
+                                       "2026-03-09; please score its applications now.")
+    assert "2026-03-09 前" not in words(late[0], late[4], "zh_Hans_CN")  # never "before" a day gone
 
 
 def test_experts_without_a_step_limit_get_no_reminder(app, heard):
@@ -188,6 +219,7 @@ def test_a_notice_ending_tomorrow_reminds_its_jurisdictions_officers(app, heard)
     [(kind, subject, subject_id, to, params)] = run(date(2026, 5, 10), heard)
     assert (kind, subject, subject_id, to, params["deadline"]) == (
         reminders.NOTICE, "PublicNotice", notice.id, {officer.id}, "2026-05-11")
+    assert words(kind, params) == "The public notice “徐州公示” ends tomorrow (2026-05-11)."
     assert run(date(2026, 5, 11), heard) == []  # its last day: not "tomorrow"
 
 
@@ -221,3 +253,31 @@ def test_a_row_already_written_by_another_run_is_not_sent_again(app, heard):
                                 day=date(2026, 6, 1)))
     db.session.commit()
     assert run(date(2026, 6, 1), heard) == []
+
+
+# --- the words of rows written before the params were plain facts ------------------------------
+
+
+@pytest.mark.parametrize("kind, params, said", [
+    (reminders.SOON, {"what": "申报通知“2026年度申报”截止", "name": "2026年度申报", "deadline": "2026-05-31"},
+     "Reminder: the call “2026年度申报” closes on 2026-05-31; submit your application before then."),
+    (reminders.OVERDUE, {"what": "徐州市 2025 年度统计数据填报截止", "year": 2025, "deadline": "2026-04-30"},
+     "Overdue: the annual statistics of 2025 have not been filed and the deadline of 2026-04-30 has passed; "
+     "file them now."),
+    (reminders.SOON, {"what": "徐州市众创空间：限期整改期限", "title": "徐州市众创空间", "deadline": "2026-06-03"},
+     "Reminder: “徐州市众创空间” is due on 2026-06-03."),
+    (reminders.OVERDUE, {"what": "徐州市众创空间：限期整改期限", "title": "徐州市众创空间", "deadline": "2026-06-03"},
+     "Overdue: the deadline of 2026-06-03 for “徐州市众创空间” has passed."),
+    (reminders.EXPERT, {"what": "评审批次“第一批”专家评分", "name": "第一批", "deadline": "2026-03-09", "late": True},
+     "Overdue: the scoring of the review batch “第一批” has passed its deadline of 2026-03-09; please score its "
+     "applications now."),
+    (reminders.NOTICE, {"what": "公示“徐州公示”明日期满", "name": "徐州公示", "deadline": "2026-05-11"},
+     "The public notice “徐州公示” ends tomorrow (2026-05-11)."),
+])
+def test_an_older_reminder_reads_by_the_params_it_has(app, kind, params, said):
+    assert words(kind, params) == said
+
+
+def test_a_reminder_lacking_its_params_still_reads(app):
+    for kind in (reminders.SOON, reminders.OVERDUE, reminders.EXPERT, reminders.NOTICE):
+        assert words(kind, {}) and words(kind, {}, "zh_Hans_CN")
