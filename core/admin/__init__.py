@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask_admin import Admin
-from flask_admin.menu import MenuLink
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
@@ -100,7 +99,6 @@ def init_admin(app) -> Admin:
     admin.add_view(DocumentsView(name=_l("Documents"), endpoint="documents", url="/admin/documents"))
     admin.add_view(OrganisationVerificationView(name=_l("Business licence check"), endpoint="verification",
                                                 url="/admin/organisation-verification"))
-    # 我的下载 (core.admin.downloads, a page of the site for every signed-in user): the staff's way back to
-    # the long exports the queue made for them
-    admin.add_link(MenuLink(name=_l("My downloads"), endpoint="downloads.index"))
+    # 我的下载 (core.admin.downloads, a page of the site for every signed-in user) is in the menu under the
+    # user's name (templates/admin/zc_base.html), with his notifications and his account's pages
     return admin

@@ -6,7 +6,7 @@ recommends).  The 县区 recommender sees it in 待办 on his dashboard; he pass
 on its case page.  Then it is gone from his 待办 and is in the 昆明 officer's, whose unread count rose
 by one (the expert review waits for him); the applicant's count rose by two (passed, recommended).
 The applicant opens the newest notification from 站内消息: it leads to the application and is read,
-so the count falls by one.
+so the count falls by one.  The officer's own pages (站内消息, 我的下载) open from the menu under his name.
 """
 from __future__ import annotations
 
@@ -94,5 +94,18 @@ def test_unread_count_and_todos_follow_the_application(site, browser):
     assert page.url.endswith(f"/portal/applications/{application.id}")
     assert unread(page) == applicant_before + 1 == unread_in_db(app, applicant_login)
     applicant.shot("19-04-applicant-read-one")
+
+    # the officer's own pages are in the menu under his name: 站内消息, 我的下载, the mail preference
+    page = officer.go("/admin/")
+    page.click("#user-menu")
+    page.locator("#downloads-link").wait_for(state="visible")
+    with page.expect_navigation():
+        page.click("#downloads-link")
+    assert page.url.endswith("/downloads")
+    page = officer.go("/admin/")
+    page.click("#user-menu")
+    with page.expect_navigation():
+        page.click("#inbox-link")
+    assert "/inbox" in page.url and page.locator("#notifications").count() == 1
 
     assert not unexpected_violations(), CSP_VIOLATIONS
