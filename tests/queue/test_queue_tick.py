@@ -18,6 +18,7 @@ pytestmark = pytest.mark.queue
 
 
 def test_notice_tick_is_a_daily_task_that_closes_the_notices_due(app):
+    queue.load_tasks()  # the tasks' modules, as a worker loads them at its start
     assert "notice.tick" in queue.DAILY
     notice, (application,), _ = published("kunming", date(2026, 9, 24))  # last day 2026-10-08
     db.session.commit()
