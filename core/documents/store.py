@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import tempfile
 import time
 from collections.abc import Callable
 from functools import lru_cache
@@ -28,7 +27,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from core.platform.config import private_dir
+from core.platform.config import private_dir, write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -78,16 +77,7 @@ def keep(path: Path, pdf: bytes) -> None:
     """Write ``pdf`` at ``path`` atomically (0600), then prune the document's folder."""
     for parent in reversed((path.parent, path.parent.parent, path.parent.parent.parent)):
         private_dir(parent)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")  # 0600
-    try:
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(pdf)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(path, lambda stream: stream.write(pdf))
     prune(path.parent, keep_name=path.name)
 
 

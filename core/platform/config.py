@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -25,6 +28,23 @@ def write_private(path: Path, data: bytes) -> None:
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as stream:
         stream.write(data)
+
+
+def write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> int:
+    """Write a file at ``path`` through ``write(stream)`` atomically — a temporary file in the same
+    folder (0600 whatever the umask), flushed and synced, then ``os.replace`` — so that a reader sees
+    the whole file or none; a failure leaves nothing behind.  Returns its size."""
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")  # 0600
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            write(stream)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path.stat().st_size
 
 
 def private_sqlite_file(database_uri: str) -> None:

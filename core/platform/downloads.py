@@ -12,9 +12,7 @@ user sees.  Only its owner gets it (:func:`ready_path`).
 """
 from __future__ import annotations
 
-import os
 import secrets
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +22,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from core.platform import clock, queue
-from core.platform.config import private_dir
+from core.platform.config import private_dir, write_atomically
 from core.platform.extensions import db
 from core.platform.models import Download, User
 
@@ -115,17 +113,7 @@ def export(download_id: int) -> None:
 def _write(path: Path, write: Callable[[BinaryIO], None]) -> int:
     """Write a new file at ``path`` atomically, 0600, in a 0700 folder; its size."""
     private_dir(path.parent)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")  # 0600
-    try:
-        with os.fdopen(descriptor, "wb") as stream:
-            write(stream)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path.stat().st_size
+    return write_atomically(path, write)
 
 
 def _fail(download_id: int, exc: BaseException) -> None:
