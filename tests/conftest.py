@@ -355,3 +355,20 @@ def installed_registry(code: str) -> Registry:
     pm, broken = make_plugin_manager()
     assert code not in broken, broken.get(code)
     return Registry(pm, broken)
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """The HTML of every PDF rendered in this process, in order (the real ``render_html``, counted):
+    a test proves a download was a file read, not a render (tests/web/test_pdf_store.py, tests/queue)."""
+    from core.documents import render as documents
+
+    seen: list[str] = []
+    real = documents.render_html
+
+    def counted(html: str) -> bytes:
+        seen.append(html)
+        return real(html)
+
+    monkeypatch.setattr(documents, "render_html", counted)
+    return seen

@@ -11,7 +11,6 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from core.documents import render as documents
 from core.documents import store
 from core.platform import clock, downloads, queue
 from core.platform.extensions import db
@@ -24,18 +23,6 @@ from tests.queue.conftest import BROKER, ended, runs_of
 pytestmark = pytest.mark.queue
 
 
-@pytest.fixture
-def renders(monkeypatch):
-    """The renders done in this process (the real render_html, counted)."""
-    seen: list[str] = []
-    real = documents.render_html
-
-    def counted(html: str) -> bytes:
-        seen.append(html)
-        return real(html)
-
-    monkeypatch.setattr(documents, "render_html", counted)
-    return seen
 
 
 def kept_pdfs(application_id: int) -> list:

@@ -10,27 +10,12 @@ import stat
 import time
 from datetime import date
 
-import pytest
-
 from core.documents import render as documents
 from core.documents import store
 from core.platform.extensions import db
 from tests.factories import login, make_application, make_org, make_user
 from tests.notice_helpers import published
 
-
-@pytest.fixture
-def renders(monkeypatch):
-    """The HTML of every render, in order."""
-    seen: list[str] = []
-    real = documents.render_html
-
-    def counted(html: str) -> bytes:
-        seen.append(html)
-        return real(html)
-
-    monkeypatch.setattr(documents, "render_html", counted)
-    return seen
 
 
 def kept_files(kind: str, document_id: int) -> list[str]:
