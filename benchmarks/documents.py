@@ -12,7 +12,6 @@ figure is the median of ``--rounds`` renders.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import statistics
@@ -28,16 +27,9 @@ os.environ.setdefault("ZHONGCHUANG_INSTANCE", tempfile.mkdtemp(prefix="zc-bench-
 from core.documents import render as documents  # noqa: E402
 from core.platform import labels  # noqa: E402
 from core.app import create_app  # noqa: E402
+from harness import resident_facts  # noqa: E402  (beside this file)
 
 
-def facts(residents: int) -> dict:
-    data = json.loads((ROOT / "tests" / "data" / "kunming-comprehensive-service.json").read_text(encoding="utf-8"))
-    data.update(registered_region="532504", space_region="532504")
-    data["residents"] = [
-        {"name": f"弥勒入驻企业{i:02d}号", "kind": "enterprise", "qualifying_field": True,
-         "entered_on": "2025-03-01", "established_on": "2025-01-15", "registered_in_space": True}
-        for i in range(1, residents + 1)]
-    return data
 
 
 FORM_DATA = {
@@ -48,7 +40,7 @@ FORM_DATA = {
 
 
 def html_of(residents: int) -> str:
-    document = documents.application_form("mile", "comprehensive", facts(residents), FORM_DATA)
+    document = documents.application_form("mile", "comprehensive", resident_facts(residents), FORM_DATA)
     return documents.template_for("mile", "application").render(
         doc=document, form=document.form, authority="弥勒市农业和科学技术局",
         category_label=labels.category_label("mile", "comprehensive"), **documents.font_context())

@@ -38,6 +38,20 @@ OFFICER_JURISDICTION = "kunming"  # the officer whose pages are measured
 WORKER_TIMEOUT = 30  # gunicorn's --timeout of the run (set by ``arguments``)
 
 
+def resident_facts(residents: int) -> dict:
+    """The 昆明 example facts (tests/data) in 弥勒's region with ``residents`` qualifying residents: the
+    application whose PDF the document benchmarks print (documents.py, render_at_submission.py)."""
+    import json
+
+    data = json.loads((ROOT / "tests" / "data" / "kunming-comprehensive-service.json").read_text(encoding="utf-8"))
+    data.update(registered_region="532504", space_region="532504")
+    data["residents"] = [
+        {"name": f"弥勒入驻企业{i:02d}号", "kind": "enterprise", "qualifying_field": True,
+         "entered_on": "2025-03-01", "established_on": "2025-01-15", "registered_in_space": True}
+        for i in range(1, residents + 1)]
+    return data
+
+
 def cut(elapsed: float) -> str:
     """What a failure after ``elapsed`` seconds most likely was."""
     return " (worker timeout)" if elapsed >= WORKER_TIMEOUT - 0.5 else ""

@@ -13,7 +13,6 @@ The requests alternate between the two; each figure is the median of ``--n`` aft
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import shutil
@@ -38,18 +37,11 @@ from core.platform.extensions import db  # noqa: E402
 from core.platform.models import TaskRun  # noqa: E402
 from core.review import workflow  # noqa: E402
 from tests.factories import login, make_application, make_org, make_space, make_user  # noqa: E402
+from harness import resident_facts  # noqa: E402  (beside this file)
 
 DAY = date(2026, 10, 20)
 
 
-def facts(residents: int) -> dict:
-    data = json.loads((ROOT / "tests" / "data" / "kunming-comprehensive-service.json").read_text(encoding="utf-8"))
-    data.update(registered_region="532504", space_region="532504")
-    data["residents"] = [
-        {"name": f"弥勒入驻企业{i:02d}号", "kind": "enterprise", "qualifying_field": True,
-         "entered_on": "2025-03-01", "established_on": "2025-01-15", "registered_in_space": True}
-        for i in range(1, residents + 1)]
-    return data
 
 
 def timed(client, url: str, before=None) -> tuple[float, bytes]:
@@ -86,9 +78,9 @@ def main() -> None:
             applicant = make_user("applicant", organisation=org)
             ids = []
             for name in ("弥勒甲众创空间", "弥勒乙众创空间"):
-                space = make_space(org, name, region="532504", facts=facts(args.residents))
+                space = make_space(org, name, region="532504", facts=resident_facts(args.residents))
                 draft = make_application("mile", "comprehensive", space, status="draft",
-                                         facts=facts(args.residents))
+                                         facts=resident_facts(args.residents))
                 workflow.act(draft, "submit", applicant, today=DAY)  # commits: the listener asked for the PDF
                 ids.append(draft.id)
             start = time.perf_counter()
