@@ -26,7 +26,7 @@ def signed_in(app, user):
 
 def test_a_link_with_a_tab_a_line_break_or_a_space_is_not_followed(app):
     user = make_user("applicant")
-    links = ("/\t/evil.example", "/\n/evil.example", "/ /evil.example", "/portal/\x00", "/portal/titles/")
+    links = ("/\t/evil.example", "/\n/evil.example", "/ /evil.example", "/portal/\x07", "/portal/titles/")
     rows = [Notification(user_id=user.id, event="title.awarded", params={}, link=link) for link in links]
     db.session.add_all(rows)
     db.session.commit()
