@@ -155,3 +155,22 @@ def test_every_kind_links_to_its_page(app):
     assert f'href="/admin/money/{money.id}"' in todo_table(html, "entitlement")
     html = page(app, expert)
     assert f'href="/admin/batches/{batch.id}/score/{application.id}"' in todo_table(html, "scoring")
+
+
+def test_applications_nobody_can_act_on_count_among_the_officers_to_dos(app):
+    """A step no recommender covers (无人可办理) is the officer's to assign or to act on in its place:
+    counted in his 待办, which then never says that nothing waits; the leader's 待办 does not count it."""
+    from core.review import attendance
+
+    clock.freeze(date(2026, 3, 4))
+    officer = make_user("officer", ["kunming"])
+    leader = make_user("leader", ["kunming"])
+    assert 'id="todos-none"' in page(app, officer) and 'id="todo-unattended"' not in page(app, officer)
+    stuck = make_application("kunming", "comprehensive_service", status="submitted",
+                             current_step="district_review", submitted_on=date(2026, 3, 2))
+    db.session.commit()
+    assert attendance.unattended(stuck)  # no recommender of 昆明 at all
+    html = page(app, officer)
+    assert 'id="todos-none"' not in html and 'id="todo-unattended"' in html and 'href="#unattended"' in html
+    assert re.search(r"</strong> · 1</div>", html.split('id="todos"', 1)[1])
+    assert 'id="todo-unattended"' not in page(app, leader)
