@@ -73,7 +73,7 @@ def size_text(size: int | None) -> str:
 @login_required
 def index():
     return render_template("downloads/index.html", rows=downloads.of_user(current_user), labels=STATUS_LABELS,
-                           size_text=size_text, local_datetime=local_datetime)
+                           size_text=size_text, local_datetime=local_datetime, keep_days=downloads.KEEP_DAYS)
 
 
 @bp.route("/downloads/<int:download_id>")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -33,6 +34,10 @@ QUEUED, READY, FAILED = "queued", "ready", "failed"
 # timeout, while a province's whole list (and the money workbook's per-row holders) would not.
 INLINE_EXPORT_ROWS = 5000
 MAX_ERROR_CHARS = 500  # what the owner's page shows of a failure, in words (the full error is on 后台任务)
+# A download is kept this many days after it is ready, then its file and row are removed by the daily
+# task downloads.expire: an export is a copy of a list its owner can make again, and the folder must
+# not grow with every export of every year (our choice; no policy speaks of it).
+KEEP_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -108,6 +113,23 @@ def export(download_id: int) -> None:
     row.status, row.stored_name, row.size, row.error = READY, stored, size, None
     row.filename = f"{row.title}.{exporter.extension}"
     row.ready_at = clock.instant()
+
+
+@queue.task("downloads.expire", daily=True)
+def expire(day: str | None = None) -> int:
+    """Remove the downloads ready more than :data:`KEEP_DAYS` days ago (exactly that many: kept), and
+    those that failed as long ago: file and row.  Returns how many.  ``day``: the daily tasks' day,
+    unused (the age is real elapsed time)."""
+    cutoff = clock.instant() - timedelta(days=KEEP_DAYS)
+    old = db.session.scalars(select(Download).where(
+        ((Download.status == READY) & (Download.ready_at < cutoff))
+        | ((Download.status == FAILED) & (Download.created_at < cutoff)))).all()
+    for row in old:
+        if row.stored_name:
+            (folder() / row.stored_name).unlink(missing_ok=True)
+        db.session.delete(row)
+    db.session.commit()
+    return len(old)
 
 
 def _write(path: Path, write: Callable[[BinaryIO], None]) -> int:

@@ -196,3 +196,39 @@ def test_a_list_without_a_download_kind_is_not_queued(app):
     applicant = client_of(app, make_user("applicant", organisation=make_title("mile").space.organisation))
     assert applicant.post("/admin/auditevent/export-queue/", data={"csrf_token": token}).status_code in (302, 400, 403)
     assert db.session.scalar(select(Download.id)) is None
+
+
+def test_a_download_is_kept_seven_days_then_its_file_and_row_are_removed(app):
+    """downloads.expire, a daily task: ready 7 days ago exactly is kept; a moment more is removed,
+    its file too; a failed one as old goes; a queued one stays whatever its age."""
+    from datetime import datetime, timedelta, timezone
+
+    from core.platform import clock, downloads, queue
+    from core.platform.models import Download
+
+    now = datetime(2026, 12, 4, 9, 0, tzinfo=timezone.utc)
+    clock.freeze_instant(now)
+    try:
+        user = make_user("officer", ("kunming",))
+        folder = downloads.folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        rows = {}
+        for name, status, age in (("kept", "ready", timedelta(days=7)), ("old", "ready", timedelta(days=7, seconds=1)),
+                                  ("failed", "failed", timedelta(days=8)), ("queued", "queued", timedelta(days=30))):
+            stored = f"{name}.xlsx" if status == "ready" else None
+            if stored:
+                (folder / stored).write_bytes(b"x")
+            rows[name] = Download(user_id=user.id, kind="money.subsidies", title=name, params={}, status=status,
+                                  stored_name=stored, created_at=now - age, ready_at=now - age if stored else None)
+        db.session.add_all(rows.values())
+        db.session.commit()
+        ids = {name: row.id for name, row in rows.items()}
+        queue.load_tasks()
+        assert "downloads.expire" in queue.DAILY
+        assert downloads.expire("2026-12-04") == 2
+        db.session.expire_all()
+        assert {r.title for r in db.session.scalars(select(Download))} == {"kept", "queued"}
+        assert (folder / "kept.xlsx").is_file() and not (folder / "old.xlsx").exists()
+        assert db.session.get(Download, ids["old"]) is None
+    finally:
+        clock.freeze_instant(None)
