@@ -6,13 +6,13 @@ the event, the audiences it reaches, whether it is a to-do for them (the mail pr
 "todos" sends only those) and which message variant it is worded with.  An audience is:
 
 - ``APPLICANT``: the active users of the organisation(s) the subject belongs to;
-- a staff role (``officer``, ``leader``…): the active users of that role whose scopes include
-  the event's jurisdiction (an enabled one); a recommender with an area only for a space in
-  it, or for an application assigned to him (as ``core.accounts.scoping`` lets him see it);
-- ``NEXT_STEP``: the staff role who acts at the step the application now waits at
-  (``core.review.attendance.acting_role``, as the to-do lists read it: the step's role where it
-  decides, else the officer, who runs the expert review and the notice), same scoping; ``STEP``: who
-  acted at the step acted on;
+- a staff role (``officer``, ``leader``): the active users of that role whose scopes include
+  the event's jurisdiction (an enabled one);
+- ``NEXT_STEP``: who can act at the step the application now waits at, ``STEP``: at the step acted
+  on — ``core.review.attendance.able_users``, the rule the to-do lists and the 无人可办理 list read
+  (the step's role where it decides, else the officer, who runs the expert review and the notice;
+  a recommender with an area only for a space in it or a step assigned to him); where nobody can,
+  the officers, who assign the step or act in its place;
 - ``CHECKER``: who may check a statistics return (``core.monitoring.returns.may_check``): the
   officers of its checking jurisdiction, and where its form is checked by the region (云南) the
   recommenders whose area holds the space;
@@ -33,8 +33,8 @@ from core.accounts import roles
 from core.platform.events import Event
 from core.platform.extensions import db
 from core.platform.jurisdictions import enabled_codes
-from core.platform.models import (Application, Batch, Call, ChangeReport, ExpertAssignment, NoticeEntry, Objection, PublicNotice, Recognition, Rectification,
-                                  Revocation, Space, StatisticsReturn, StatisticsWindow, StepAssignment,
+from core.platform.models import (Application, Batch, Call, ChangeReport, NoticeEntry, Objection, PublicNotice, Recognition, Rectification,
+                                  Revocation, Space, StatisticsReturn, StatisticsWindow,
                                   SubsidyEntitlement, User, UserScope)
 from core.review import attendance, steps
 
@@ -114,11 +114,10 @@ class Subject:
     """What the audiences and links of one event need to know of its subject (read once per event)."""
     organisation_ids: set[int] = field(default_factory=set)
     region: str | None = None                 # the space's region: a recommender's area
-    application_id: int | None = None         # for a recommender's assignment
-    batch_id: int | None = None               # for the experts assigned to its batch
     checked_by_region: bool = False           # a statistics return its region's recommenders check
-    step_role: str | None = None              # the role of the step the application waits at
-    acted_role: str | None = None             # the role of the step acted on
+    application: Application | None = None    # an application's event: who can act at its steps
+    waiting: Any = None                       # the step the application now waits at (None: none)
+    acted: Any = None                         # the step acted on
     about: str | None = None                  # a name for the message: the space, the notice
     staff_link: str | None = None
     applicant_link: str | None = None
@@ -134,16 +133,14 @@ def _space_subject(space_id: int | None, subject: Subject) -> Subject:
 
 
 def _application(event: Event, row: Application) -> Subject:
-    subject = Subject(application_id=row.id, batch_id=row.batch_id, staff_link=f"/admin/case/{row.id}",
+    subject = Subject(application=row, staff_link=f"/admin/case/{row.id}",
                       applicant_link=f"/portal/applications/{row.id}")
     subject.organisation_ids.add(row.organisation_id)
     _space_subject(row.space_id, subject)
     acted = steps.step_of(row, event.params.get("step")) if event.params.get("step") else None
     waiting = steps.step_of(row) if row.current_step else None
-    subject.acted_role = attendance.acting_role(acted) if acted else None
-    # who acts where it waits, as the to-do lists say (an expert step waits for the officer's batch)
-    subject.step_role = attendance.acting_role(waiting) if waiting and row.status not in ("returned", "rejected", "withdrawn",
-                                                                         "recognised") else None
+    subject.acted = acted
+    subject.waiting = waiting if row.status not in ("returned", "rejected", "withdrawn", "recognised") else None
     subject.extra = {"step_kind": acted.kind if acted else None,
                      "next_step_name": waiting.name if waiting else None}
     return subject
@@ -252,27 +249,26 @@ def _applicants(organisation_ids: set[int]) -> list[int]:
         User.role == roles.APPLICANT, User.active.is_(True), User.organisation_id.in_(organisation_ids))))
 
 
-def _staff(role: str | None, jurisdiction: str | None, subject: Subject, *, area_only: bool = False) -> list[int]:
-    """The active users of ``role`` scoped to ``jurisdiction``; recommenders by area (``area_only``:
-    only those with an area, and it holds the space), experts by batch."""
-    if role is None or role == roles.APPLICANT or jurisdiction not in enabled_codes():
+def _staff(role: str, jurisdiction: str | None, subject: Subject, *, area_only: bool = False) -> list[int]:
+    """The active users of ``role`` scoped to ``jurisdiction`` (an enabled one); ``area_only``: only the
+    recommenders with an area, and it holds the space."""
+    if jurisdiction not in enabled_codes():
         return []
     users = db.session.execute(select(User.id, User.region_prefix).join(UserScope, UserScope.user_id == User.id).where(
         User.role == role, User.active.is_(True), UserScope.jurisdiction == jurisdiction)).all()
-    if role == roles.EXPERT:  # only the experts of its batch (core.review.batches)
-        assigned = set(db.session.scalars(select(ExpertAssignment.expert_id).where(
-            ExpertAssignment.batch_id == subject.batch_id))) if subject.batch_id else set()
-        return [u.id for u in users if u.id in assigned]
-    if role != roles.RECOMMENDER:
-        return [u.id for u in users]
-    assigned = set()
-    if subject.application_id is not None:
-        assigned = set(db.session.scalars(select(StepAssignment.assignee_id).where(
-            StepAssignment.application_id == subject.application_id)))
     if area_only:
         return [u.id for u in users if u.region_prefix and (subject.region or "").startswith(u.region_prefix)]
-    return [u.id for u in users if not u.region_prefix or u.id in assigned
-            or (subject.region or "").startswith(u.region_prefix)]
+    return [u.id for u in users]
+
+
+def _at_step(step, jurisdiction: str | None, subject: Subject) -> list[int]:
+    """Who can act at ``step`` of the subject's application, by the rule the to-do lists and the
+    无人可办理 list read (core.review.attendance.able_users: the acting role in scope, a recommender by
+    area or assignment); nobody there: the officers, who assign the step or act in its place."""
+    if step is None or subject.application is None or jurisdiction not in enabled_codes():
+        return []
+    able = [u.id for u in attendance.able_users(subject.application, step)]
+    return able or _staff(OFFICER, jurisdiction, subject)
 
 
 def deliveries(event: Event) -> tuple[list[Delivery], Subject]:
@@ -296,13 +292,11 @@ def deliveries(event: Event) -> tuple[list[Delivery], Subject]:
                 ids = _staff(OFFICER, event.jurisdiction, subject) + (_staff(
                     roles.RECOMMENDER, event.jurisdiction, subject, area_only=True) if subject.checked_by_region else [])
                 link = subject.staff_link
+            elif audience in (NEXT_STEP, STEP):
+                step = subject.waiting if audience == NEXT_STEP else subject.acted
+                ids, link = _at_step(step, event.jurisdiction, subject), subject.staff_link
             else:
-                role = {NEXT_STEP: subject.step_role, STEP: subject.acted_role}.get(audience, audience)
-                ids, link = _staff(role, event.jurisdiction, subject), subject.staff_link
-                if not ids and audience in (NEXT_STEP, STEP) and role and role != OFFICER:
-                    # nobody of that role covers it (无人可办理): the officers, who assign the step or act
-                    # in its place (core.review.attendance), hear of it instead
-                    ids = _staff(OFFICER, event.jurisdiction, subject)
+                ids, link = _staff(audience, event.jurisdiction, subject), subject.staff_link
             for user_id in ids:
                 if user_id != event.actor_id and user_id not in found:
                     found[user_id] = Delivery(user_id, route, link)
