@@ -28,6 +28,7 @@ ERROR_CHARS = 300    # of the last error on the list (the whole error is in the 
 TASK_LABELS = {
     "documents.render_application": _l("Render an application's PDF after submission"),
     "downloads.export": _l("Prepare a file for My downloads"),
+    "downloads.expire": _l("Remove the files of My downloads kept longer than their days"),
     "notice.tick": _l("Close public notices whose period has ended"),
     "notify.send_mail": _l("Send a mail"),
     "notify.reminders": _l("Send the day's reminders"),

@@ -85,13 +85,8 @@ def _other_daily_tasks(today) -> None:
     the worker with one.  Said in the log only: the command's output stays the notices'.  A task
     that fails is retried by the queue and shown on 后台任务; it does not change the exit code."""
     from core.platform import queue
-    from core.platform.extensions import db
 
-    queue.load_tasks()
-    others = [name for name in queue.DAILY if name != "notice.tick"]
-    for name in others:
-        queue.enqueue(name, day=today.isoformat())
-    db.session.commit()
+    others = [run.name for run in queue.run_daily(today.isoformat(), skip=("notice.tick",))]
     ran = queue.drain()  # inline only; with a broker they were sent at the commit
     swept = queue.sweep()
     log.info("tick %s: daily tasks %s %s, %d waiting task(s) handed on", today.isoformat(),

@@ -230,10 +230,11 @@ def sweep() -> int:
     return len(due)
 
 
-def run_daily(day_iso: str) -> list[TaskRun]:
-    """Ask for each daily task of ``day_iso`` (committed here; inline they run at :func:`drain`)."""
+def run_daily(day_iso: str, *, skip: tuple[str, ...] = ()) -> list[TaskRun]:
+    """Ask for each daily task of ``day_iso`` but those in ``skip`` (committed here; inline they run at
+    :func:`drain`)."""
     load_tasks()
-    rows = [enqueue(name, day=day_iso) for name in DAILY]
+    rows = [enqueue(name, day=day_iso) for name in DAILY if name not in skip]
     db.session.commit()
     return rows
 
