@@ -25,6 +25,7 @@ from sqlalchemy import select
 
 from core.notify import messages
 from core.platform import clock, queue
+from core.platform.errors import failure_text
 from core.platform.extensions import db
 from core.platform.models import Notification, OutboundMail, User
 
@@ -177,7 +178,7 @@ def send_mail(mail_id: int) -> None:
         row.status, row.last_error = FAILED, str(exc)
         return
     except (OSError, smtplib.SMTPException) as exc:
-        row.last_error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR_CHARS]
+        row.last_error = failure_text(exc, MAX_ERROR_CHARS)
         row.status = FAILED if row.attempts >= MAX_ATTEMPTS else QUEUED
         db.session.commit()  # kept although the queue rolls back what the task did
         raise

@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from core.platform import clock, queue
 from core.platform.config import private_dir, write_atomically
+from core.platform.errors import failure_text
 from core.platform.extensions import db
 from core.platform.models import Download, User
 
@@ -142,5 +143,5 @@ def _fail(download_id: int, exc: BaseException) -> None:
     """The owner's row says it failed (in words on his page); a retry that succeeds clears it."""
     row = db.session.get(Download, download_id)
     if row is not None:
-        row.status, row.error = FAILED, f"{type(exc).__name__}: {exc}"[:MAX_ERROR_CHARS]
+        row.status, row.error = FAILED, failure_text(exc, MAX_ERROR_CHARS)
         db.session.commit()

@@ -32,3 +32,9 @@ def typed_text(value, key: str, what: str, *, limit: int, required: bool = True,
     if any((ord(ch) < 32 and ch not in "\n\r\t") or 0xD800 <= ord(ch) <= 0xDFFF or ord(ch) == 0x7F for ch in text):
         raise refused(key, f"{what}含有不能保存的控制字符")
     return text or None
+
+
+def failure_text(exc: BaseException, limit: int) -> str:
+    """An exception as it is kept on a row for the people who look into it (后台任务, 发件箱, 我的下载):
+    its class and message, at most ``limit`` characters."""
+    return f"{type(exc).__name__}: {exc}".strip()[:limit]

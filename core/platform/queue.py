@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -33,6 +32,7 @@ from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.platform import clock
+from core.platform.errors import failure_text
 from core.platform.extensions import db
 from core.platform.models import TaskRun
 
@@ -184,7 +184,7 @@ def _failed(task_id: int, exc: BaseException, max_attempts: int) -> str | None:
     if row is None:
         log.error("task %s failed and its row is gone: %s", task_id, exc)
         return None
-    row.last_error = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:MAX_ERROR_CHARS]
+    row.last_error = failure_text(exc, MAX_ERROR_CHARS)
     row.finished_at = clock.instant()
     if row.attempts >= max_attempts:
         row.status = FAILED
