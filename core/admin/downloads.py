@@ -59,21 +59,11 @@ downloads.register(AuditEventView.download_kind,
 # --- the pages ----------------------------------------------------------------------------
 
 
-def size_text(size: int | None) -> str:
-    if size is None:
-        return ""
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size / 1024 / 1024:.1f} MB"
-
-
 @bp.route("/downloads")
 @login_required
 def index():
     return render_template("downloads/index.html", rows=downloads.of_user(current_user), labels=STATUS_LABELS,
-                           size_text=size_text, local_datetime=local_datetime, keep_days=downloads.KEEP_DAYS)
+                           local_datetime=local_datetime, keep_days=downloads.KEEP_DAYS)
 
 
 @bp.route("/downloads/<int:download_id>")
