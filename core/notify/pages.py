@@ -19,6 +19,7 @@ from wtforms import RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
+from core.accounts.auth import safe_next
 from core.notify import inbox, mail, messages
 from core.platform import audit, request_memo
 from core.platform.extensions import db
@@ -54,16 +55,6 @@ def unread_badge():
     return {"inbox_unread": inbox_unread}
 
 
-def safe_link(link: str | None) -> str:
-    """A stored link is followed only when it is a path of this site: it starts with one "/", and
-    holds no backslash, whitespace or control character (a browser drops a tab or a line break,
-    so "/\t/host" would become "//host")."""
-    if link and link.startswith("/") and not link.startswith("//") and link.isprintable() \
-            and not any(c in link for c in "\\ "):
-        return link
-    return url_for(".index")
-
-
 @bp.route("/inbox")
 @login_required
 def index():
@@ -79,9 +70,9 @@ def open_one(notification_id: int):
     row = inbox.mark_read(current_user, notification_id)
     if row is None:
         abort(404)
-    link = safe_link(row.link)
     db.session.commit()
-    return redirect(link)
+    # a stored link is followed only when it is a path of this site, as every ``next`` is
+    return redirect(safe_next(row.link, url_for(".index")))
 
 
 @bp.route("/inbox/read-all", methods=["POST"])
