@@ -221,6 +221,16 @@ class WorkdayCalendar:
             d += _ONE_DAY
         return d
 
+    def add_workdays(self, start: date, days: int) -> date:
+        """The ``days``-th working day after ``start`` (the day itself not counted, as 民法典 第201条
+        counts a period from the day after): a step's time limit in working days (core.notify.todos)."""
+        day = start
+        while days > 0:
+            day += _ONE_DAY
+            if self.is_workday(day):
+                days -= 1
+        return day
+
     def unknown_years(self, years: Iterable[int]) -> tuple[int, ...]:
         """The years among ``years`` whose arrangement is unknown, ascending."""
         return tuple(sorted({y for y in years if not self.knows_year(y)}))

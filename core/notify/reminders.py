@@ -42,7 +42,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from core.accounts import roles
 from core.bureau import data as bureau_data
 from core.monitoring import windows
-from core.notify.todos import add_workdays, step_entered, step_groups, step_limit
+from core.notify.todos import step_entered, step_groups, step_limit
 from core.platform import events, queue
 from core.platform.clock import local
 from core.platform.extensions import db
@@ -192,7 +192,7 @@ def _experts(day: date) -> int:
             since = local(moved_at).date() if moved_at else submitted_on
             if since is None:
                 continue
-            deadline = add_workdays(since, limits(code), calendar)
+            deadline = calendar.add_workdays(since, limits(code))
             due[batch_id] = min(deadline, due.get(batch_id, deadline))
             apps[batch_id].append(app_id)
     sent = 0

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from types import SimpleNamespace
 
 from flask import url_for
@@ -57,7 +57,7 @@ from core.review.moves import ACTIVE
 from core.review.steps import step_of
 from core.workdays import WorkdayCalendar
 
-__all__ = ["SHOWN", "KIND_LABELS", "Todo", "TodoGroup", "staff_todos", "step_deadline", "add_workdays",
+__all__ = ["SHOWN", "KIND_LABELS", "Todo", "TodoGroup", "staff_todos", "step_deadline",
            "step_entered", "applicant_todos"]
 
 #: the items of one kind shown on the dashboard (our choice; the total is always given)
@@ -128,17 +128,6 @@ def _day(moment) -> date | None:
 # --- the step's time limit (本局设定) ------------------------------------------------------
 
 
-def add_workdays(start: date, days: int, calendar: WorkdayCalendar) -> date:
-    """The ``days``-th working day after ``start`` (the day itself not counted, as 民法典 第201条
-    counts a period from the day after)."""
-    day = start
-    while days > 0:
-        day += timedelta(days=1)
-        if calendar.is_workday(day):
-            days -= 1
-    return day
-
-
 def step_limit(code: str) -> int | None:
     """The bureau's ``step_time_limit_days`` of ``code``, or None (unset or out of its range)."""
     from core.bureau.setting_checks import out_of_bound
@@ -153,7 +142,7 @@ def step_deadline(code: str, entered: date | None, calendar: WorkdayCalendar | N
     limit = step_limit(code)
     if limit is None or entered is None:
         return None
-    return add_workdays(entered, limit, calendar or bureau_data.calendar())
+    return (calendar or bureau_data.calendar()).add_workdays(entered, limit)
 
 
 def step_entered():
@@ -212,7 +201,7 @@ def _steps(user, today: date) -> TodoGroup:
         since = _day(moved_at) or application.submitted_on or _day(application.updated_at)
         step = step_of(application)
         days = limit(application.jurisdiction)
-        deadline = add_workdays(since, days, calendar()) if days and since else None
+        deadline = calendar().add_workdays(since, days) if days and since else None
         group.items.append(Todo(f"#{application.id} {application.space.name}", "case.show",
                                 {"application_id": application.id}, since, deadline,
                                 deadline is not None and today > deadline, step.name if step else "",
@@ -357,7 +346,7 @@ def _scoring(user, today: date) -> TodoGroup:
     for a, moved_at in waiting:
         since = _day(moved_at) or a.submitted_on
         days = limit(a.jurisdiction)
-        deadline = add_workdays(since, days, calendar()) if days and since else None
+        deadline = calendar().add_workdays(since, days) if days and since else None
         group.items.append(Todo(f"#{a.id} {a.space.name}", "batches.score",
                                 {"batch_id": a.batch_id, "application_id": a.id}, since, deadline,
                                 deadline is not None and today > deadline, what=a.batch.name,
