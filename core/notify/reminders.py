@@ -42,13 +42,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from core.accounts import roles
 from core.bureau import data as bureau_data
 from core.monitoring import windows
+from core.notify import routes
 from core.notify.todos import step_entered, step_groups, step_limit
 from core.platform import events, queue
 from core.platform.clock import local
 from core.platform.extensions import db
 from core.platform.models import (Application, Batch, Call, ChangeReport, ExpertAssignment, PublicNotice,
-                                  Recognition, Rectification, ReminderSent, ReviewRecord, Space, StatisticsWindow, User,
-                                  UserScope)
+                                  Recognition, Rectification, ReminderSent, ReviewRecord, Space, StatisticsWindow, User)
 from core.review.batches import SCORE
 
 __all__ = ["SOON_DAYS", "OVERDUE_EVERY", "SOON", "OVERDUE", "EXPERT", "NOTICE", "timing", "send"]
@@ -98,22 +98,6 @@ def _remind(kind: str, subject, day: date, user_ids, *, deadline: date | None, t
     return len(to)
 
 
-def _applicants_of(organisation_ids) -> dict[int, list[int]]:
-    """organisation → its active applicant users, one statement."""
-    found: dict[int, list[int]] = defaultdict(list)
-    ids = sorted(set(organisation_ids))
-    if ids:
-        for user_id, org_id in db.session.execute(select(User.id, User.organisation_id).where(
-                User.role == roles.APPLICANT, User.active.is_(True), User.organisation_id.in_(ids))):
-            found[org_id].append(user_id)
-    return found
-
-
-def _staff_of(code: str, role: str) -> list[int]:
-    return list(db.session.scalars(select(User.id).join(UserScope, UserScope.user_id == User.id).where(
-        User.role == role, User.active.is_(True), UserScope.jurisdiction == code)))
-
-
 # --- each kind -----------------------------------------------------------------------------
 
 
@@ -125,7 +109,7 @@ def _calls(day: date) -> int:
             Application.status == "draft", Application.jurisdiction == call.jurisdiction).distinct()
         orgs = [org for org, category in db.session.execute(drafts)
                 if not call.categories or category in call.categories]
-        users = [u for us in _applicants_of(orgs).values() for u in us]
+        users = [u for us in routes.applicants_by_organisation(orgs).values() for u in us]
         sent += _remind(SOON, call, day, users, deadline=call.closes_on, thing="call", name=call.title)
     return sent
 
@@ -139,7 +123,7 @@ def _statistics(day: date) -> int:
             continue
         unfiled = [row.title.space.organisation_id for row in windows.late_list(opened.jurisdiction, opened.year)
                    if row.status in ("none", "draft", "returned")]
-        users = [u for us in _applicants_of(unfiled).values() for u in us]
+        users = [u for us in routes.applicants_by_organisation(unfiled).values() for u in us]
         sent += _remind(kind, opened, day, users, deadline=opened.deadline, thing="statistics",
                         late=kind == OVERDUE, year=opened.year)
     return sent
@@ -164,7 +148,7 @@ def _rectifications(day: date) -> int:
 
 
 def _per_title(rows, day: date, deadline_of, thing: str) -> int:
-    users_of = _applicants_of(org for _, org, _ in rows)
+    users_of = routes.applicants_by_organisation(org for _, org, _ in rows)
     sent = 0
     for row, org, title in rows:
         deadline = deadline_of(row)
@@ -219,7 +203,7 @@ def _notices(day: date) -> int:
     sent = 0
     for notice in db.session.scalars(select(PublicNotice).where(PublicNotice.status == "open",
                                                                 PublicNotice.last_day == day + timedelta(days=1))):
-        sent += _remind(NOTICE, notice, day, _staff_of(notice.jurisdiction, roles.OFFICER), deadline=notice.last_day,
+        sent += _remind(NOTICE, notice, day, [u.id for u in routes.staff_of(roles.OFFICER, notice.jurisdiction)], deadline=notice.last_day,
                         thing="notice", name=notice.title)
     return sent
 

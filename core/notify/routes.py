@@ -242,11 +242,26 @@ class Delivery:
     link: str | None
 
 
+def applicants_by_organisation(organisation_ids) -> dict[int, list[int]]:
+    """organisation → its active applicant users, one statement (here and for the reminders)."""
+    found: dict[int, list[int]] = {}
+    ids = sorted(set(organisation_ids))
+    if ids:
+        for user_id, org_id in db.session.execute(select(User.id, User.organisation_id).where(
+                User.role == roles.APPLICANT, User.active.is_(True), User.organisation_id.in_(ids))):
+            found.setdefault(org_id, []).append(user_id)
+    return found
+
+
 def _applicants(organisation_ids: set[int]) -> list[int]:
-    if not organisation_ids:
-        return []
-    return list(db.session.scalars(select(User.id).where(
-        User.role == roles.APPLICANT, User.active.is_(True), User.organisation_id.in_(organisation_ids))))
+    return [user_id for users in applicants_by_organisation(organisation_ids).values() for user_id in users]
+
+
+def staff_of(role: str, jurisdiction: str | None) -> list:
+    """(id, region_prefix) of the active users of ``role`` scoped to ``jurisdiction`` (here and for the
+    reminders)."""
+    return db.session.execute(select(User.id, User.region_prefix).join(UserScope, UserScope.user_id == User.id).where(
+        User.role == role, User.active.is_(True), UserScope.jurisdiction == jurisdiction)).all()
 
 
 def _staff(role: str, jurisdiction: str | None, subject: Subject, *, area_only: bool = False) -> list[int]:
@@ -254,8 +269,7 @@ def _staff(role: str, jurisdiction: str | None, subject: Subject, *, area_only: 
     recommenders with an area, and it holds the space."""
     if jurisdiction not in enabled_codes():
         return []
-    users = db.session.execute(select(User.id, User.region_prefix).join(UserScope, UserScope.user_id == User.id).where(
-        User.role == role, User.active.is_(True), UserScope.jurisdiction == jurisdiction)).all()
+    users = staff_of(role, jurisdiction)
     if area_only:
         return [u.id for u in users if u.region_prefix and (subject.region or "").startswith(u.region_prefix)]
     return [u.id for u in users]
