@@ -43,12 +43,13 @@ from core.accounts import roles
 from core.bureau import data as bureau_data
 from core.monitoring import windows
 from core.notify import routes
-from core.notify.todos import step_entered, step_groups, step_limit
+from core.notify.todos import step_entered, step_limit
 from core.platform import events, queue
 from core.platform.clock import local
 from core.platform.extensions import db
 from core.platform.models import (Application, Batch, Call, ChangeReport, ExpertAssignment, PublicNotice,
                                   Recognition, Rectification, ReminderSent, ReviewRecord, Space, StatisticsWindow, User)
+from core.review.attendance import step_groups
 from core.review.batches import SCORE
 
 __all__ = ["SOON_DAYS", "OVERDUE_EVERY", "SOON", "OVERDUE", "EXPERT", "NOTICE", "timing", "send"]
@@ -164,8 +165,8 @@ def _experts(day: date) -> int:
     of the batch's applications waiting at the expert step."""
     in_open_batch = Application.batch_id.in_(select(Batch.id).where(Batch.status == "open"))
     limits = functools.cache(step_limit)
-    expert_steps = [criterion for code, step, criterion in step_groups(in_open_batch)
-                    if step.kind == "expert_review" and limits(code)]
+    expert_steps = [criterion for group, step, criterion in step_groups(in_open_batch)
+                    if step.kind == "expert_review" and limits(group[0])]
     calendar = bureau_data.calendar() if expert_steps else None
     due: dict[int, date] = {}
     apps: dict[int, list[int]] = defaultdict(list)

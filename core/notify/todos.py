@@ -34,7 +34,7 @@ from types import SimpleNamespace
 
 from flask import url_for
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from core.accounts import roles
@@ -51,7 +51,7 @@ from core.platform.models import (Application, Batch, ChangeReport, ExpertAssign
                                   Recognition, Rectification, ReviewRecord, Revocation, Space, StatisticsReturn,
                                   SubsidyEntitlement)
 from core.review import applicant_pages, workflow
-from core.review.attendance import acting_role
+from core.review.attendance import acting_role, step_groups
 from core.review.batches import SCORE
 from core.review.moves import ACTIVE
 from core.review.steps import step_of
@@ -156,32 +156,6 @@ def step_entered():
 
 
 # --- staff ---------------------------------------------------------------------------------
-
-
-def _same(column, value):
-    return column.is_(None) if value is None else column == value
-
-
-def step_groups(*where) -> list[tuple]:
-    """The active applications matching ``where`` grouped by what fixes their step (as
-    ``attendance.unattended_applications`` groups them): (jurisdiction, step, the group's criterion on Application) for
-    each group, the step judged once per group, never once per application."""
-    version = case((Application.policy_document.is_(None), Application.submitted_on))
-    found = db.session.execute(
-        select(Application.jurisdiction, Application.category, Application.policy_document, version,
-               Application.current_step, Application.status)
-        .where(Application.status.in_(ACTIVE), *where)
-        .group_by(Application.jurisdiction, Application.category, Application.policy_document, version,
-                  Application.current_step, Application.status)).all()
-    result = []
-    for jurisdiction, category, document, submitted_on, current, status in found:
-        step = step_of(SimpleNamespace(jurisdiction=jurisdiction, category=category, policy_document=document,
-                                       submitted_on=submitted_on, current_step=current))
-        if step is not None:
-            result.append((jurisdiction, step, and_(Application.jurisdiction == jurisdiction, Application.category == category,
-                                      _same(Application.policy_document, document), _same(version, submitted_on),
-                                      _same(Application.current_step, current), Application.status == status)))
-    return result
 
 
 def _steps(user, today: date) -> TodoGroup:

@@ -108,29 +108,13 @@ def unattended_applications(user, limit: int | None = SHOWN_UNATTENDED) -> Unatt
     step is judged once, and only a step whose recommenders all have areas asks the
     database which of its applications none of them covers.  Nothing is loaded whole but
     the applications listed (a province has tens of thousands active)."""
-    version = case((Application.policy_document.is_(None), Application.submitted_on))
-    groups = db.session.execute(
-        select(Application.jurisdiction, Application.category, Application.policy_document, version,
-               Application.current_step, Application.status)
-        .where(application_criteria(user), Application.status.in_(ACTIVE))
-        .group_by(Application.jurisdiction, Application.category, Application.policy_document, version,
-                  Application.current_step, Application.status)
-    ).all()
-    prefetch_bureau_data({g.jurisdiction for g in groups})  # their policies: three statements for all, not three each
     staff_of = functools.cache(_staff_of)  # one read per jurisdiction and role, not one per step
     acting = {}  # group → (step, role)
     uncovered = []  # conditions on Application: the groups (or parts) nobody covers
-    for group in groups:
-        jurisdiction, category, document, submitted_on, current_step, status = group
-        step = step_of(SimpleNamespace(jurisdiction=jurisdiction, category=category, policy_document=document,
-                                       submitted_on=submitted_on, current_step=current_step))
-        if step is None:
-            continue
-        same = and_(Application.jurisdiction == jurisdiction, Application.category == category,
-                    _same(Application.policy_document, document), _same(version, submitted_on),
-                    _same(Application.current_step, current_step), Application.status == status)
+    for group, step, same in step_groups(application_criteria(user)):
+        jurisdiction = group[0]
         role = acting_role(step)
-        acting[tuple(group)] = (step, role)
+        acting[group] = (step, role)
         staff = staff_of(jurisdiction, role)
         if not staff:
             uncovered.append(same)
@@ -159,6 +143,33 @@ def unattended_applications(user, limit: int | None = SHOWN_UNATTENDED) -> Unatt
 
 def _same(column, value):
     return column.is_(None) if value is None else column == value
+
+
+def step_groups(*where) -> list[tuple[tuple, ReviewStep, Any]]:
+    """The active applications matching ``where`` grouped by what fixes their step (jurisdiction,
+    category, policy version, current step, status) in one statement: (the group, its step, the
+    group's criterion on Application) for each group at a step — the step judged once per group,
+    never once per application (the 无人可办理 list, the to-do lists, the reminders)."""
+    version = case((Application.policy_document.is_(None), Application.submitted_on))
+    groups = db.session.execute(
+        select(Application.jurisdiction, Application.category, Application.policy_document, version,
+               Application.current_step, Application.status)
+        .where(Application.status.in_(ACTIVE), *where)
+        .group_by(Application.jurisdiction, Application.category, Application.policy_document, version,
+                  Application.current_step, Application.status)
+    ).all()
+    prefetch_bureau_data({g.jurisdiction for g in groups})  # their policies: three statements for all, not three each
+    found = []
+    for group in groups:
+        jurisdiction, category, document, submitted_on, current_step, status = group
+        step = step_of(SimpleNamespace(jurisdiction=jurisdiction, category=category, policy_document=document,
+                                       submitted_on=submitted_on, current_step=current_step))
+        if step is not None:
+            found.append((tuple(group), step, and_(
+                Application.jurisdiction == jurisdiction, Application.category == category,
+                _same(Application.policy_document, document), _same(version, submitted_on),
+                _same(Application.current_step, current_step), Application.status == status)))
+    return found
 
 
 def _reason(role: str, step: ReviewStep, region: str) -> str:
