@@ -23,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
     false,
+    true,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.mutable import MutableDict, MutableList
@@ -400,6 +401,50 @@ class Call(TimestampMixin, db.Model):
     # claim this column too and refuse a list.
     categories: Mapped[list] = mapped_column(MutableList.as_mutable(JSON().with_variant(JSONB(), "postgresql")),
                                              default=list)
+    # the notice's text as the bureau publishes it (plain text, paragraphs by blank lines) and whether it is
+    # public yet: a draft is seen only in the admin, with its preview (/calls/, core.public)
+    body: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+
+    attachments: Mapped[list[CallAttachment]] = relationship(
+        back_populates="call", cascade="all, delete-orphan", order_by="CallAttachment.id")
+
+
+class CallAttachment(db.Model):
+    """A document published with a call (申报通知的附件: the notice itself, forms, guides),
+    stored outside the web root under a generated name like an application's uploads."""
+
+    __tablename__ = "call_attachments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
+    original_name: Mapped[str] = mapped_column(String(300))
+    stored_name: Mapped[str] = mapped_column(String(100), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(100))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    call: Mapped[Call] = relationship(back_populates="attachments")
+
+
+class ApiClient(db.Model):
+    """Another government system allowed to read the API (/api/v1, core.api): issued by the admin,
+    scoped to jurisdictions, read-only.  Only the SHA-256 of its token is kept (the token is shown
+    once, when issued); ``token_prefix`` lets people tell tokens apart.  Revoked: never valid again."""
+
+    __tablename__ = "api_clients"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    token_prefix: Mapped[str] = mapped_column(String(16))
+    jurisdictions: Mapped[list] = mapped_column(JSON().with_variant(JSONB(), "postgresql"), default=list)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Batch(TimestampMixin, db.Model):
