@@ -20,6 +20,7 @@ from sqlalchemy.orm import load_only
 from wtforms.validators import Email, Length, Optional, Regexp, ValidationError
 
 from core.accounts import account_notices
+from core.admin import application_list
 
 from core.platform import audit
 
@@ -246,7 +247,7 @@ class SpaceView(ScopedModelView):
         return concerned_jurisdictions(model.organisation_id, *organisations)
 
 
-class ApplicationView(ScopedModelView):
+class ApplicationView(application_list.BulkActions, ScopedModelView):
     # Applications are filed in the applicant portal and moved by the workflow;
     # here the bureau may only set its own reference number, and remove drafts.
     create_roles = None
@@ -284,6 +285,7 @@ class ApplicationView(ScopedModelView):
         FilterEqual(column="jurisdiction", name=_l("Jurisdiction"), options=visible_jurisdiction_options),
         FilterEqual(column="category", name=_l("Category"), options=visible_category_options),
         FilterEqual(column="status", name=_l("Status"), options=status_options),
+        *application_list.filters(),
     )
     form_columns = ("official_number",)
     form_args = {"official_number": {"validators": [Optional(), Length(max=64)]}}

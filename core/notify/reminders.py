@@ -72,7 +72,7 @@ def timing(deadline: date, day: date) -> str | None:
     return None
 
 
-def _first_today(user_ids, kind: str, thing: str, day: date) -> list[int]:
+def first_today(user_ids, kind: str, thing: str, day: date) -> list[int]:
     """The users of ``user_ids`` not yet reminded of ``thing`` as ``kind`` on ``day``, now marked:
     one ``INSERT … ON CONFLICT DO NOTHING RETURNING user_id`` (PostgreSQL and SQLite alike) on the
     table itself, so a row another run wrote first returns nothing."""
@@ -92,7 +92,7 @@ def _remind(kind: str, subject, day: date, user_ids, *, deadline: date | None, t
     what the thing is (``thing``, a code of core.notify.messages), its own name, the deadline, whether
     it has passed (``late``) — which core.notify.messages words in the reader's language."""
     marker = f"{type(subject).__name__}:{subject.id}"
-    to = _first_today(user_ids, kind, marker, day)
+    to = first_today(user_ids, kind, marker, day)
     if to:
         events.emit(kind, subject, to_users=to, thing=thing, deadline=deadline.isoformat() if deadline else None,
                     late=late, day=day.isoformat(), **params)

@@ -81,6 +81,8 @@ ROUTES: tuple[Route, ...] = (
     Route("application.conclude_expert_review", (NEXT_STEP,), is_todo=True, message="application.waiting"),
     Route("application.objection_upheld", (APPLICANT,)),
     Route("application.close_notice", (NEXT_STEP,), is_todo=True, message="application.waiting"),
+    # an officer's reminder from the admin list (core.notify.nudges): the applicants it names
+    Route("application.reminded", (TO_USERS,), is_todo=True),
     # "application.publish" and "application.award" are told by notice.published and title.awarded.
     Route("notice.published", (APPLICANT, OFFICER)),
     Route("objection.filed", (OFFICER,), is_todo=True),

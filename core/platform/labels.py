@@ -251,6 +251,8 @@ AUDIT_ACTION_LABELS = {
     "application.certificate_title": _l("Title on the certificate changed"),
     "batch.created": _l("Review batch created"),
     "batch.application_added": _l("Application added to the batch"),
+    "application.reminded": _l("Applicants reminded of the application"),
+    "application.exported": _l("Application exported in a selection"),
     "batch.application_removed": _l("Application removed from the batch"),
     "batch.expert_assigned": _l("Expert assigned"),
     "batch.expert_review_concluded": _l("Expert review concluded"),
@@ -528,6 +530,21 @@ def category_choices(codes: list[str]) -> list[tuple[str, str]]:
         label = f"{jurisdiction_label(j)} · {name}"
         merged.setdefault(code, []).append(label)
     return [(code, " / ".join(labels)) for code, labels in merged.items()]
+
+
+def step_choices(codes: list[str]) -> list[tuple[str, str]]:
+    """Filter options: review step codes of ``codes``' policies; a code shared by several
+    jurisdictions or categories appears once, with each different name."""
+    reg = registry()
+    merged: dict[str, list[str]] = {}
+    for code in codes:
+        for version in reg.policies(code):
+            for category in version.categories:
+                for step in reg.review_steps(code, category.code, version):
+                    label = f"{jurisdiction_label(code)} · {step.name}"
+                    if label not in merged.setdefault(step.code, []):
+                        merged[step.code].append(label)
+    return [(code, " / ".join(names)) for code, names in merged.items()]
 
 
 def local_datetime(value) -> str:

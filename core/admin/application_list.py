@@ -1,0 +1,176 @@
+"""The admin's list of applications at work (issue 20): its filters beyond jurisdiction, category
+and status — step, district, batch, call, submitted date — and its bulk actions on the rows ticked:
+assign to a review batch, export the selection as a workbook, remind the applicants.
+
+Every bulk action reads the ticked ids through the list's own scoped query (``get_query``): an id
+the user may not see is dropped, never acted on.  Each application acted on is audited on its own
+row (the batch's ``batch.application_added``, ``application.exported``, ``application.reminded``).
+The work itself is the domain's: ``core.review.batches.add_application`` (one commit per
+application, so one refusal costs the others nothing), ``core.notify.nudges.remind_applicants``.
+"""
+from __future__ import annotations
+
+from flask import flash, has_request_context, redirect, request, stream_with_context
+from flask_admin import expose
+from flask_admin.actions import action
+from flask_admin.contrib.sqla.filters import (DateBetweenFilter, DateGreaterFilter, DateSmallerFilter,
+                                              FilterEqual, IntEqualFilter)
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from core.accounts import roles
+from core.accounts.scoping import application_criteria, jurisdiction_criteria, role_of, visible_codes
+from core.notify import nudges
+from core.platform import audit, clock, exports, labels
+from core.platform.extensions import db
+from core.platform.models import Application, Batch, Call, Space
+from core.review import batches
+
+#: filter names the dashboard's links name (core.admin.dashboard finds each one's index by name)
+STEP, DISTRICT, BATCH, CALL, SUBMITTED = (_l("Current step"), _l("District (region code)"), _l("Review batch"),
+                                          _l("Call for applications"), _l("Submitted on"))
+
+
+def _user_or_none():
+    # Filter options are asked for at start-up too (no request, no user): none then.
+    return current_user if has_request_context() and current_user.is_authenticated else None
+
+
+def step_options():
+    user = _user_or_none()
+    return labels.step_choices(visible_codes(user)) if user else []
+
+
+def district_options():
+    """The regions of the spaces of the applications the user sees (one statement)."""
+    user = _user_or_none()
+    if user is None:
+        return []
+    regions = db.session.scalars(select(Space.region).where(
+        Space.id.in_(select(Application.space_id).where(application_criteria(user)))).distinct().order_by(Space.region))
+    return [(r, r) for r in regions if r]
+
+
+def batch_options():
+    user = _user_or_none()
+    if user is None:
+        return []
+    return [(str(b.id), f"#{b.id} {b.name}") for b in db.session.scalars(
+        batches.visible_batches(user).order_by(Batch.id.desc()))]
+
+
+def call_options():
+    user = _user_or_none()
+    if user is None:
+        return []
+    calls = db.session.scalars(select(Call).where(jurisdiction_criteria(user, Call.jurisdiction))
+                               .order_by(Call.opens_on.desc(), Call.id.desc()))
+    return [(str(c.id), f"{c.title}（{c.opens_on}—{c.closes_on}）") for c in calls]
+
+
+class DistrictFilter(FilterEqual):
+    """A space's region, asked through the indexed ``spaces.region`` in a subquery, not a join."""
+
+    def apply(self, query, value, alias=None):
+        return query.filter(Application.space_id.in_(select(Space.id).where(Space.region == value)))
+
+
+def filters() -> tuple:
+    return (
+        FilterEqual(column=Application.current_step, name=STEP, options=step_options),
+        DistrictFilter(column=Application.space_id, name=DISTRICT, options=district_options),
+        IntEqualFilter(column=Application.batch_id, name=BATCH, options=batch_options),
+        IntEqualFilter(column=Application.call_id, name=CALL, options=call_options),
+        DateBetweenFilter(Application.submitted_on, SUBMITTED),
+        DateGreaterFilter(Application.submitted_on, SUBMITTED),
+        DateSmallerFilter(Application.submitted_on, SUBMITTED),
+    )
+
+
+#: who may use each bulk action (the admin, who has no scope of work, only exports)
+ACTION_ROLES = {
+    "assign_batch": (roles.OFFICER,),
+    "remind": (roles.OFFICER,),
+    "export_selection": (roles.ADMIN, roles.OFFICER, roles.LEADER, roles.RECOMMENDER),
+}
+
+
+class BulkActions:
+    """Mixed into the applications' ModelView (core.admin.views.ApplicationView)."""
+
+    def is_action_allowed(self, name):
+        if name in ACTION_ROLES:
+            return role_of(current_user) in ACTION_ROLES[name]
+        return super().is_action_allowed(name)
+
+    def selected(self, ids) -> list[Application]:
+        """The ticked applications the user sees, in id order."""
+        keys = sorted({int(i) for i in ids if str(i).isdigit()})
+        if not keys:
+            return []
+        return self.get_query().filter(Application.id.in_(keys)).order_by(Application.id).all()
+
+    # --- assign to a batch: the officer chooses the batch on a page of its own ---
+    @action("assign_batch", _l("Assign to a review batch"))
+    def action_assign_batch(self, ids):
+        chosen = self.selected(ids)
+        codes = sorted({a.jurisdiction for a in chosen})
+        open_batches = db.session.scalars(batches.visible_batches(current_user).where(
+            Batch.status == "open", Batch.jurisdiction.in_(codes)).order_by(Batch.id.desc())).all()
+        return self.render("admin/applications_assign_batch.html", chosen=chosen, batches=open_batches,
+                           labels=labels, return_url=self.get_url(".index_view"))
+
+    @expose("/assign-batch/", methods=["POST"])
+    def assign_batch(self):
+        """The choice of the page above (CSRF: the admin's forms' token, checked by Flask-WTF)."""
+        if not self.is_action_allowed("assign_batch"):
+            return redirect(self.get_url(".index_view"))
+        chosen = self.selected(request.form.getlist("rowid"))
+        batch = batches.visible_batch(int(request.form.get("batch_id", "0") or 0)
+                                      if (request.form.get("batch_id") or "").isdigit() else 0, current_user)
+        if batch is None or not chosen:
+            flash(gettext("Choose a batch and at least one application."), "error")
+            return redirect(self.get_url(".index_view"))
+        added, refused = [], []
+        for application in chosen:
+            try:
+                batches.add_application(batch, application.id, current_user)
+                added.append(application.id)
+            except batches.BatchError as exc:
+                db.session.rollback()
+                refused.append(exc.message)
+        if added:
+            flash(gettext("%(count)d applications added to the batch %(batch)s.", count=len(added),
+                          batch=f"#{batch.id} {batch.name}"), "success")
+        for message in refused:
+            flash(message, "error")
+        return redirect(self.get_url(".index_view"))
+
+    # --- export the selection ---
+    @action("export_selection", _l("Export the selection (xlsx)"))
+    def action_export_selection(self, ids):
+        chosen = self.selected(ids)
+        for application in chosen:
+            audit.record("application.exported", application, actor=current_user)
+        db.session.commit()
+        cells = [self._export_cell(name) for name, _ in self._export_columns]
+        rows = [[cell(a) for cell in cells] for a in chosen]
+        body = exports.xlsx_stream(str(self.name), self._export_headers(), rows)
+        return self._export_response(stream_with_context(body), "xlsx", exports.XLSX_MIMETYPE)
+
+    # --- remind the applicants ---
+    @action("remind", _l("Remind the applicants"),
+            _l("Send the applicants of the selected applications a reminder to attend to them?"))
+    def action_remind(self, ids):
+        outcome = nudges.remind_applicants(self.selected(ids), current_user, clock.today())
+        if outcome.reminded:
+            flash(gettext("The applicants of %(count)d applications have been reminded.",
+                          count=len(outcome.reminded)), "success")
+        if outcome.already_today:
+            flash(gettext("Already reminded today, not again: %(ids)s.",
+                          ids="、".join(f"#{i}" for i in outcome.already_today)), "info")
+        if outcome.nobody:
+            flash(gettext("No active applicant account to remind: %(ids)s.",
+                          ids="、".join(f"#{i}" for i in outcome.nobody)), "warning")
