@@ -35,8 +35,11 @@ def test_anonymous_home_lists_the_notices_and_links_to_sign_in(app, monkeypatch)
 
 
 def test_home_without_notices_says_so(app):
+    """Per enabled jurisdiction (core.public.home): each section says it has no notice."""
     html = app.test_client().get("/").get_data(as_text=True)
-    assert 'id="no-notices"' in html and "目前没有公示" in html
+    for code in ("mile", "kunming", "yunnan", "xuzhou"):
+        assert f'id="no-notices-{code}"' in html
+    assert "目前没有公示" in html
 
 
 def test_login_page_links_to_the_notices(app):
