@@ -35,8 +35,7 @@ class Answer:
 def check(typed: str, codes: list[str], jurisdiction: str | None = None) -> list[Answer]:
     """The answers for the number ``typed`` among the enabled jurisdictions ``codes`` (or the one
     named): one per title found, or a single ``unknown``."""
-    number = directory.normalised(typed)
-    found = directory.with_number(number, codes, jurisdiction) if number else []
+    found = directory.with_number(typed, codes, jurisdiction) if directory.normalised(typed) else []
     if not found:
         return [Answer("unknown")]
     return [Answer(ANSWER_OF_STANDING[entry.standing], entry) for entry in found]

@@ -1,7 +1,8 @@
 """The directory of titles (认定名录): every title of the enabled jurisdictions, revoked ones
 included, as the public may read it.
 
-**A row.**  The title's name, its jurisdiction and level, the operator (the organisation — a legal
+**A row.**  The maker space's name and the title's (a title is often the same for every space of a
+jurisdiction: 云南省省级众创空间), its jurisdiction and level, the operator (the organisation — a legal
 person — that runs the space), the certificate number, the day it was granted, and its standing:
 有效 / 整改中 / 已撤销 — the stored ``Recognition.status``, which the operations keep (an order of
 rectification sets it, a passed one clears it: core.monitoring.rectifications; the leader's decision
@@ -15,7 +16,7 @@ nor the bureau's file: the reasons and minutes of a revocation, a rectification'
 report and judgement.  The query selects the shown columns only (no ORM rows), so a page reads one
 page and a download of any size is streamed a chunk at a time.
 
-**Filters** (:func:`read_filters`): a search — case-insensitive substring of the title, the operator
+**Filters** (:func:`read_filters`): a search — case-insensitive substring of the space's name, the title, the operator
 or the certificate number, NFKC-normalised (full-width letters and digits as typed on a phone) — the
 jurisdiction, the level, the standing and the year granted.
 """
@@ -65,6 +66,7 @@ class Entry:
     id: int
     jurisdiction: str
     level: str
+    space: str
     title: str
     operator: str
     certificate_number: str
@@ -91,13 +93,21 @@ def normalised(text: str | None) -> str:
     return unicodedata.normalize("NFKC", text or "").strip()
 
 
+def variants(typed: str) -> tuple[str, ...]:
+    """What to look for: the text as typed (trimmed), and its NFKC form when that differs — the stored
+    names keep their full-width punctuation (云南省省级众创空间（…）), a number typed in full-width
+    letters is the ASCII one."""
+    plain_text, folded = (typed or "").strip(), normalised(typed)
+    return (plain_text,) if plain_text == folded else (plain_text, folded)
+
+
 def read_filters(args: Mapping[str, str], codes: list[str]) -> tuple[Filters, dict[str, str], dict[str, str]]:
     """(the filters, what was typed, the errors by field) from the query arguments; a value that
     is not one of the choices is an error next to its field, never a silent "all"."""
     typed = {key: (args.get(key) or "").strip() for key in ("q", "jurisdiction", "level", "standing", "year")}
     errors: dict[str, str] = {}
-    search = normalised(typed["q"])
-    if len(search) > MAX_SEARCH:
+    search = typed["q"]
+    if len(normalised(search)) > MAX_SEARCH:
         errors["q"] = gettext("Enter at most %(count)s characters.", count=MAX_SEARCH)
     for key, choices in (("jurisdiction", codes), ("level", LEVELS), ("standing", STANDINGS)):
         if typed[key] and typed[key] not in choices:
@@ -129,15 +139,16 @@ def articles_of(citations: list | None) -> tuple[str, ...]:
     return tuple(found)
 
 
-_COLUMNS = (Recognition.id, Recognition.jurisdiction, Recognition.level, Recognition.title, Organisation.name,
+_COLUMNS = (Recognition.id, Recognition.jurisdiction, Recognition.level, Space.name.label("space"), Recognition.title,
+            Organisation.name.label("operator"),
             Recognition.certificate_number, Recognition.granted_on, Recognition.status, Recognition.revoked_on,
             Recognition.revocation_citations)
 
 
 def _entry(found) -> Entry:
-    (id_, code, level, title, operator, number, granted_on, status, revoked_on, citations) = found
+    (id_, code, level, space, title, operator, number, granted_on, status, revoked_on, citations) = found
     revoked = status == "revoked"
-    return Entry(id=id_, jurisdiction=code, level=level, title=title, operator=operator or "",
+    return Entry(id=id_, jurisdiction=code, level=level, space=space or "", title=title, operator=operator or "",
                  certificate_number=number, granted_on=granted_on, standing=status,
                  revoked_on=revoked_on if revoked else None, articles=articles_of(citations) if revoked else ())
 
@@ -151,9 +162,9 @@ def _listed(codes: list[str]):
 def _query(filters: Filters, codes: list[str]):
     query = _listed(codes)
     if filters.search:
-        query = query.where(or_(Recognition.title.icontains(filters.search, autoescape=True),
-                                Organisation.name.icontains(filters.search, autoescape=True),
-                                Recognition.certificate_number.icontains(filters.search, autoescape=True)))
+        query = query.where(or_(*(column.icontains(text, autoescape=True) for text in variants(filters.search)
+                                  for column in (Space.name, Recognition.title, Organisation.name,
+                                                 Recognition.certificate_number))))
     if filters.jurisdiction:
         query = query.where(Recognition.jurisdiction == filters.jurisdiction)
     if filters.level:
@@ -209,12 +220,12 @@ def one(title_id: int, codes: list[str]) -> Entry | None:
 
 
 def with_number(number: str, codes: list[str], jurisdiction: str | None = None) -> list[Entry]:
-    """The titles whose certificate number is ``number``, letter case aside (unique per jurisdiction:
-    one per jurisdiction at most)."""
-    if not number or not codes:
+    """The titles whose certificate number is ``number`` as typed or in its NFKC form, letter case
+    aside (unique per jurisdiction: one per jurisdiction at most)."""
+    if not number.strip() or not codes:
         return []
-    exact = number.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    query = _listed(codes).where(Recognition.certificate_number.ilike(exact, escape="\\"))
+    exact = [text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for text in variants(number)]
+    query = _listed(codes).where(or_(*(Recognition.certificate_number.ilike(text, escape="\\") for text in exact)))
     if jurisdiction:
         query = query.where(Recognition.jurisdiction == jurisdiction)
     return [_entry(r) for r in db.session.execute(_ordered(query, codes))]

@@ -4,7 +4,7 @@ as an Excel workbook, and as JSON — the same rows and columns as the page.
 CSV and xlsx carry the headers in the reader's language (Chinese by default) and every cell made
 formula-safe (core.platform.exports.spreadsheet_safe: a title typed ``=HYPERLINK(…)`` stays text).
 JSON carries stable English keys (docs/public.md), codes beside their words:
-``id, url, jurisdiction, jurisdiction_name, level, level_name, title, operator, certificate_number,
+``id, url, jurisdiction, jurisdiction_name, level, level_name, space, title, operator, certificate_number,
 granted_on, standing, standing_name, revoked_on, revocation_articles``.
 Each file is streamed a chunk at a time (core.public.directory.stream); openpyxl is imported by the
 xlsx writer only, when a workbook is asked for.
@@ -24,7 +24,7 @@ KINDS = ("csv", "xlsx", "json")
 
 
 def headers() -> list[str]:
-    return [gettext("Jurisdiction"), gettext("Level"), gettext("Title"), gettext("Operating organisation"),
+    return [gettext("Jurisdiction"), gettext("Level"), gettext("Maker space"), gettext("Title"), gettext("Operating organisation"),
             gettext("Certificate number"), gettext("Granted on"), gettext("Standing"), gettext("Revoked on"),
             gettext("Articles of the revocation")]
 
@@ -39,7 +39,7 @@ def words(codes: list[str]) -> dict[str, dict[str, str]]:
 
 def cells(entry: Entry, said: dict[str, dict[str, str]]) -> list[str]:
     return [said["jurisdiction"].get(entry.jurisdiction, entry.jurisdiction), said["level"].get(entry.level, entry.level),
-            entry.title, entry.operator, entry.certificate_number, entry.granted_on.isoformat(),
+            entry.space, entry.title, entry.operator, entry.certificate_number, entry.granted_on.isoformat(),
             said["standing"].get(entry.standing, entry.standing),
             entry.revoked_on.isoformat() if entry.revoked_on else "", "；".join(entry.articles)]
 
@@ -48,7 +48,7 @@ def record(entry: Entry, said: dict[str, dict[str, str]], page_url: str) -> dict
     return {"id": entry.id, "url": page_url + str(entry.id), "jurisdiction": entry.jurisdiction,
             "jurisdiction_name": said["jurisdiction"].get(entry.jurisdiction, entry.jurisdiction),
             "level": entry.level, "level_name": said["level"].get(entry.level, entry.level),
-            "title": entry.title, "operator": entry.operator, "certificate_number": entry.certificate_number,
+            "space": entry.space, "title": entry.title, "operator": entry.operator, "certificate_number": entry.certificate_number,
             "granted_on": entry.granted_on.isoformat(), "standing": entry.standing,
             "standing_name": said["standing"].get(entry.standing, entry.standing),
             "revoked_on": entry.revoked_on.isoformat() if entry.revoked_on else None,

@@ -131,5 +131,5 @@ def verify():
         errors["jurisdiction"] = gettext("Choose one of the listed values.")
     if errors:
         return _check_page(typed, errors, status=400)
-    answers = certificates.check(number, codes, jurisdiction)
+    answers = certificates.check(typed["number"], codes, jurisdiction)
     return _check_page(typed, {}, answers, status=404 if answers[0].kind == "unknown" else 200)

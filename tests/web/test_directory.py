@@ -84,7 +84,7 @@ def test_the_directory_lists_every_standing_as_the_admin_and_the_standing_engine
     valid, rect, revoked = three["valid"], three["rectification"], three["revoked"]
     for title in (valid, rect, revoked):
         row = row_of(html, title.id)
-        assert title.title in row and title.certificate_number in row and title.granted_on.isoformat() in row
+        assert title.space.name in row and title.title in row and title.certificate_number in row and title.granted_on.isoformat() in row
         assert title.space.organisation.name in row
         assert words[title.status] in row
     revoked_row = row_of(html, revoked.id)
@@ -116,7 +116,10 @@ def test_search_is_a_case_insensitive_substring_of_title_operator_or_number(app,
     assert listed(q="cert-2023") == {rect.id}  # lower case typed, mixed case stored
     assert listed(q="ＹＮ－ＣＥＲＴ") == {rect.id}  # full-width, as typed on a phone (NFKC)
     assert listed(q="  撤销运营  ") == {three["revoked"].id}  # the operator, spaces trimmed
-    assert listed(q="整改众创") == {rect.id}  # the title
+    assert listed(q="整改众创") == {rect.id}  # the space's name
+    rect.title = "云南省省级众创空间（整改）"
+    db.session.commit()
+    assert listed(q="（整改）") == {rect.id}  # the title
     assert listed(q="100%") == set() and listed(q="_") == set()  # wildcards are literal
     assert listed(standing="revoked") == {three["revoked"].id}
     assert listed(standing="rectification", q="整改") == {rect.id}
@@ -182,10 +185,10 @@ def test_pagination_on_both_sides_of_a_full_page_and_its_links_keep_the_filters(
 def test_downloads_carry_the_filtered_rows_with_the_same_columns(app, three):
     client = app.test_client()
     with app.test_request_context():
-        headers = [gettext(h) for h in ("Jurisdiction", "Level", "Title", "Operating organisation",
+        headers = [gettext(h) for h in ("Jurisdiction", "Level", "Maker space", "Title", "Operating organisation",
                                         "Certificate number", "Granted on", "Standing", "Revoked on",
                                         "Articles of the revocation")]
-    assert headers[4] == "证书编号"  # Chinese headers
+    assert headers[5] == "证书编号"  # Chinese headers
     revoked = three["revoked"]
 
     response = client.get("/directory/download.csv?standing=revoked")
@@ -193,7 +196,7 @@ def test_downloads_carry_the_filtered_rows_with_the_same_columns(app, three):
     assert response.data.startswith("\ufeff".encode())  # the BOM Excel needs for UTF-8
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert rows[0] == headers and len(rows) == 2
-    assert rows[1][2:] == [revoked.title, "撤销运营单位", revoked.certificate_number, "2021-03-01", "已撤销",
+    assert rows[1][2:] == ["撤销众创空间", revoked.title, "撤销运营单位", revoked.certificate_number, "2021-03-01", "已撤销",
                            "2026-01-05", FRAUD_TEXT]
 
     response = client.get("/directory/download.xlsx?jurisdiction=yunnan")
@@ -201,7 +204,7 @@ def test_downloads_carry_the_filtered_rows_with_the_same_columns(app, three):
     sheet = load_workbook(io.BytesIO(response.data)).active
     table = [[c.value for c in row] for row in sheet.iter_rows()]
     assert table[0] == headers and len(table) == 4
-    assert {r[4] for r in table[1:]} == {t.certificate_number for t in three.values() if isinstance(t, Recognition)}
+    assert {r[5] for r in table[1:]} == {t.certificate_number for t in three.values() if isinstance(t, Recognition)}
 
     response = client.get("/directory/download.json?q=撤销")
     assert response.status_code == 200 and response.mimetype == "application/json"
@@ -210,7 +213,7 @@ def test_downloads_carry_the_filtered_rows_with_the_same_columns(app, three):
     (item,) = body["titles"]
     assert item == {"id": revoked.id, "url": f"http://localhost/directory/{revoked.id}", "jurisdiction": "yunnan",
                     "jurisdiction_name": labels.jurisdiction_label("yunnan"), "level": "provincial",
-                    "level_name": "省级", "title": revoked.title, "operator": "撤销运营单位",
+                    "level_name": "省级", "space": "撤销众创空间", "title": revoked.title, "operator": "撤销运营单位",
                     "certificate_number": revoked.certificate_number, "granted_on": "2021-03-01",
                     "standing": "revoked", "standing_name": "已撤销", "revoked_on": "2026-01-05",
                     "revocation_articles": [FRAUD_TEXT]}
@@ -226,11 +229,11 @@ def test_a_formula_title_is_text_in_the_files_and_markup_is_escaped_on_the_page(
                         title="<script>alert(1)</script>众创空间")
     client = app.test_client()
     rows = list(csv.reader(io.StringIO(client.get("/directory/download.csv").data.decode("utf-8-sig"))))
-    row = next(r for r in rows if r[4] == title.certificate_number)
-    assert row[2] == "'" + formula and row[3] == "'@SUM(1+1)运营"
+    row = next(r for r in rows if r[5] == title.certificate_number)
+    assert row[3] == "'" + formula and row[4] == "'@SUM(1+1)运营"
     sheet = load_workbook(io.BytesIO(client.get("/directory/download.xlsx").data)).active
-    cells = next(r for r in sheet.iter_rows() if r[4].value == title.certificate_number)
-    assert cells[2].value == "'" + formula and cells[2].data_type == "s"
+    cells = next(r for r in sheet.iter_rows() if r[5].value == title.certificate_number)
+    assert cells[3].value == "'" + formula and cells[3].data_type == "s"
     # JSON is data, not a spreadsheet: the title as it is
     assert formula in [t["title"] for t in json.loads(client.get("/directory/download.json").data)["titles"]]
     for url in ("/directory/", f"/directory/{marked.id}", "/"):

@@ -42,12 +42,13 @@ SECRETS = ("外域保密申报单位", "外域保密众创空间", "外域保密
            "外域保密外部称号",  # issue 18: a title won elsewhere recorded by 弥勒
            "外域保密下载")  # issue 19: another user's 我的下载
 # Public by design (issue 20, core.public): the directory and the home list every title of the enabled
-# jurisdictions — its name, its operating organisation, its certificate number — and the home the open
+# jurisdictions — its space's name, its own, its operating organisation, its certificate number — and the home the open
 # calls.  On those pages exactly these values of the foreign world are no leak; every other mark still is
 # (the contact, the official number, the audit, …).
 PUBLISHED_PAGES = {"main.index", "directory.index", "directory.show", "directory.verify", "directory.download_csv",
                    "directory.download_json", "directory.download_xlsx"}
-PUBLISHED_VALUES = ("弥科外域保密众创空间", "WAIYU-SECRET-1-CERT", "WAIYU-SECRET-2-CERT", "外域保密申报单位", "外域保密通知")
+PUBLISHED_VALUES = ("弥科外域保密众创空间", "外域保密众创空间", "WAIYU-SECRET-1-CERT", "WAIYU-SECRET-2-CERT", "外域保密申报单位",
+                    "外域保密通知")
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 # Endpoints a sweep must not call: they end the session under test, or are public by design
