@@ -2,7 +2,8 @@
 a title with it exists here, and its standing.
 
 The number is compared as typed on any keyboard: NFKC-normalised (full-width ``ＫＭ２０２６`` is
-``KM2026``), trimmed, letter case aside (core.public.directory.normalised, ``with_number``).  A number is
+``KM2026``), trimmed, letter case aside, and a year's brackets whichever a keyboard gives (``[2022]``,
+``（2022）``, ``【2022】`` all read as the printed ``〔2022〕``) (core.public.directory.normalised, ``with_number``).  A number is
 unique per jurisdiction only, so one number may answer for two jurisdictions: each is shown, and the
 visitor may name the jurisdiction.  The answer is one of:
 

@@ -219,13 +219,30 @@ def one(title_id: int, codes: list[str]) -> Entry | None:
     return _entry(found) if found is not None else None
 
 
+# The brackets of a year in a certificate number (云南省众创〔2022〕001号) as a visitor may type them: each
+# opening one read as 〔, each closing one as 〕, in what was typed and in the stored number alike.
+BRACKETS = {"［": "〔", "【": "〔", "[": "〔", "（": "〔", "(": "〔", "］": "〕", "】": "〕", "]": "〕", "）": "〕", ")": "〕"}
+
+
+def _brackets_folded(text: str) -> str:
+    return "".join(BRACKETS.get(ch, ch) for ch in text)
+
+
+def _column_folded(column):
+    for typed, read in BRACKETS.items():
+        column = func.replace(column, typed, read)
+    return column
+
+
 def with_number(number: str, codes: list[str], jurisdiction: str | None = None) -> list[Entry]:
-    """The titles whose certificate number is ``number`` as typed or in its NFKC form, letter case
-    aside (unique per jurisdiction: one per jurisdiction at most)."""
+    """The titles whose certificate number is ``number`` as typed or in its NFKC form, letter case and
+    the kind of bracket aside (unique per jurisdiction: one per jurisdiction at most)."""
     if not number.strip() or not codes:
         return []
-    exact = [text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for text in variants(number)]
-    query = _listed(codes).where(or_(*(Recognition.certificate_number.ilike(text, escape="\\") for text in exact)))
+    exact = [_brackets_folded(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+             for text in variants(number)]
+    stored = _column_folded(Recognition.certificate_number)
+    query = _listed(codes).where(or_(*(stored.ilike(text, escape="\\") for text in exact)))
     if jurisdiction:
         query = query.where(Recognition.jurisdiction == jurisdiction)
     return [_entry(r) for r in db.session.execute(_ordered(query, codes))]

@@ -303,6 +303,17 @@ def test_the_number_is_trimmed_normalised_and_case_blind(app, three):
     assert check(client, number[:-1] + "%")[0] == 404 and check(client, number[:-1] + "_")[0] == 404
 
 
+@pytest.mark.parametrize("typed", ["云南省众创〔2022〕001号", "云南省众创[2022]001号", "云南省众创（2022）001号",
+                                   "云南省众创【2022】001号", "云南省众创(2022)001号", "云南省众创［2022］001号"])
+def test_the_year_brackets_of_a_number_are_read_whichever_a_keyboard_gives(app, typed):
+    title, other = make_title("yunnan"), make_title("yunnan")
+    title.certificate_number, other.certificate_number = "云南省众创〔2022〕001号", "云南省众创〔2022〕0012号"
+    db.session.commit()
+    status, answers, html = check(app.test_client(), typed)
+    assert (status, answers) == (200, ["valid"]) and f'id="answer-{title.id}"' in html
+    assert check(app.test_client(), "云南省众创〔2022〕01号")[0] == 404
+
+
 def test_an_empty_number_is_an_error_next_to_the_field_and_nothing_else(app, three):
     client = app.test_client()
     with app.test_request_context():
