@@ -1,6 +1,7 @@
-"""The site's front pages: ``/`` is the public home (the notices under 公示, a link to
-sign in; for a signed-in user the way to the administration or the applicant's pages in
-:mod:`core.review.applicant_pages`), built by :func:`core.notice.public_pages.home`."""
+"""The site's front pages: ``/`` is the public home (per jurisdiction the notices under 公示, the
+newest titles of the directory, the open calls, the disclosure of support; a link to sign in; for a
+signed-in user the way to the administration or the applicant's pages in
+:mod:`core.review.applicant_pages`), built by :func:`core.public.home.home`."""
 from flask import Blueprint
 from flask_babel import get_locale
 
@@ -11,9 +12,9 @@ bp = Blueprint("main", __name__)
 
 @bp.route("/")
 def index():
-    from core.notice import public_pages as public
+    from core.public import home
 
-    return public.home()
+    return home.home()
 
 
 @bp.app_template_filter("size")

@@ -13,10 +13,7 @@ streamed a chunk at a time.
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
-from itertools import islice
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_babel import gettext
@@ -95,7 +92,7 @@ def _download(code: str, extension: str):
             yield from disclosure.stream(code, year, states)
 
     if extension == "csv":
-        body, mimetype = _csv(headers, rows()), "text/csv"
+        body, mimetype = exports.csv_stream(headers, rows(), disclosure.CHUNK_ROWS), "text/csv"
     else:
         body, mimetype = exports.xlsx_stream("扶持情况公示", headers, rows()), exports.XLSX_MIMETYPE
     response = Response(body, mimetype=mimetype,
@@ -103,20 +100,6 @@ def _download(code: str, extension: str):
     response.vary.update(("Cookie", "Accept-Language"))
     response.headers["Cache-Control"] = "no-cache"
     return response
-
-
-def _csv(headers: list[str], rows):
-    out = io.StringIO()
-    writer = csv.writer(out)
-    out.write(exports.BOM)
-    writer.writerow([exports.spreadsheet_safe(h) for h in headers])
-    yield out.getvalue()
-    rows = iter(rows)
-    while chunk := list(islice(rows, disclosure.CHUNK_ROWS)):
-        out.seek(0)
-        out.truncate()
-        writer.writerows([exports.spreadsheet_safe(c) for c in row] for row in chunk)
-        yield out.getvalue()
 
 
 @bp.route("/<code>/download.csv")

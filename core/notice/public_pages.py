@@ -1,5 +1,5 @@
-"""The public notices (公示), open to anyone without login: ``/notices/``, and the public
-home ``/`` that lists them (``home``, served as ``main.index``).
+"""The public notices (公示), open to anyone without login: ``/notices/`` (the public home ``/``
+lists them too: core.public.home).
 
 The list shows the open notices and those closed recently, of the enabled
 jurisdictions; a notice's page shows the bureau, the spaces listed, the period with
@@ -143,16 +143,3 @@ def objection_lookup():
         return _lookup_page(typed, {"form": gettext("No objection has this receipt number and contact.")}, status=404)
     return _lookup_page(typed, {}, found=found)
 
-
-def home():
-    """``/`` (endpoint ``main.index``): the public home — the notices under 公示 for anyone, the way
-    to each bureau's disclosure of support (``/public/support/``, core.money: that page lists the
-    enabled jurisdictions, so the home stays one statement), a link to sign in; a signed-in user
-    also finds the way to their own pages."""
-    from core.accounts.scoping import is_staff
-
-    today = clock.today()
-    return revalidated(render_template("public/home.html", notices=public_notice.public_notices(today),
-                                       today=today, authority_of=public_notice.authority_of,
-                                       staff=current_user.is_authenticated and is_staff(current_user)),
-                       alike_for_all=True)

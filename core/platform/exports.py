@@ -17,6 +17,7 @@ never held whole in memory; an export builds each chunk under :func:`collector_p
 """
 from __future__ import annotations
 
+import csv
 import gc
 import io
 import tempfile
@@ -57,6 +58,22 @@ def export_filename(title: str, extension: str, when: datetime | None = None) ->
 def content_disposition(filename: str, ascii_fallback: str) -> str:
     """An attachment named in Chinese (RFC 6266 ``filename*``), with an ASCII name for old clients."""
     return f"attachment; filename={ascii_fallback}; filename*=UTF-8''{quote(filename)}"
+
+
+def csv_stream(headers: list[str], rows, chunk_rows: int = XLSX_BATCH_ROWS):
+    """A CSV file as chunks of text: the byte-order mark and the header row first, then ``rows``
+    a chunk at a time, every cell through :func:`spreadsheet_safe`."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    out.write(BOM)
+    writer.writerow([spreadsheet_safe(h) for h in headers])
+    yield out.getvalue()
+    rows = iter(rows)
+    while chunk := list(islice(rows, chunk_rows)):
+        out.seek(0)
+        out.truncate()
+        writer.writerows([spreadsheet_safe(c) for c in row] for row in chunk)
+        yield out.getvalue()
 
 
 def xlsx_bytes(sheet_title: str, headers: list[str], rows) -> bytes:

@@ -35,8 +35,11 @@ def test_anonymous_home_lists_the_notices_and_links_to_sign_in(app, monkeypatch)
 
 
 def test_home_without_notices_says_so(app):
+    """Per enabled jurisdiction (core.public.home): each section says it has no notice."""
     html = app.test_client().get("/").get_data(as_text=True)
-    assert 'id="no-notices"' in html and "目前没有公示" in html
+    for code in ("mile", "kunming", "yunnan", "xuzhou"):
+        assert f'id="no-notices-{code}"' in html
+    assert "目前没有公示" in html
 
 
 def test_login_page_links_to_the_notices(app):
@@ -100,3 +103,76 @@ def test_receipt_numbers_are_unique_in_the_database(app, monkeypatch):
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
+
+
+# --- issue 20: the home per jurisdiction (core.public.home) ----------------------------------------
+
+def _call(code: str, title: str, opens_on: date, closes_on: date, published: bool = True):
+    from core.platform.models import Call
+
+    call = Call(jurisdiction=code, title=title, opens_on=opens_on, closes_on=closes_on, categories=[],
+                published=published)
+    db.session.add(call)
+    db.session.commit()
+    return call
+
+
+def _section(html: str, code: str) -> str:
+    match = re.search(rf'<section[^>]*id="home-{code}">(.*?)</section>', html, re.S)
+    assert match, code
+    return match.group(1)
+
+
+def test_the_home_shows_per_jurisdiction_titles_open_calls_and_the_disclosure(app, monkeypatch):
+    from tests.factories import make_space, make_title
+
+    set_today(monkeypatch, date(2026, 9, 28))
+    titles = [make_title("kunming", make_space(make_org(region="530102"), f"昆明空间{n}", region="530102"),
+                         granted_on=date(2020 + n, 1, 1)) for n in range(6)]
+    mile_title = make_title("mile")
+    closing_today = _call("kunming", "今日截止的申报通知", date(2026, 9, 1), date(2026, 9, 28))
+    upcoming = _call("kunming", "下月开始的申报通知", date(2026, 10, 10), date(2026, 11, 10))
+    closed = _call("kunming", "昨日已截止的申报通知", date(2026, 9, 1), date(2026, 9, 27))
+    draft = _call("kunming", "草稿申报通知", date(2026, 9, 1), date(2026, 12, 1), published=False)
+    html = app.test_client().get("/").get_data(as_text=True)
+    kunming = _section(html, "kunming")
+    shown = [int(i) for i in re.findall(r'id="home-title-(\d+)"', kunming)]
+    assert shown == [t.id for t in reversed(titles)][:5]  # the five newest, newest first
+    assert f'id="home-title-{mile_title.id}"' in _section(html, "mile")
+    assert 'href="/directory/?jurisdiction=kunming"' in kunming and "有效" in kunming
+    assert f'href="/calls/{closing_today.id}"' in kunming and f'href="/calls/{upcoming.id}"' in kunming
+    assert closed.title not in html and draft.title not in html  # closed yesterday; a draft
+    assert kunming.index(closing_today.title) < kunming.index(upcoming.title)  # soonest to close first
+    assert 'href="/public/support/kunming"' in kunming
+    assert 'href="/directory/"' in html and 'href="/directory/verify"' in html and 'href="/login"' in html
+
+
+def test_the_home_reads_four_statements_whatever_the_data(app, monkeypatch):
+    from tests.conftest import sent_statements
+    from tests.factories import make_space, make_title
+
+    def statements() -> int:
+        db.session.expunge_all()
+        with sent_statements() as seen:
+            assert app.test_client().get("/").status_code == 200
+        return len(seen)
+
+    set_today(monkeypatch, date(2026, 9, 28))
+    statements()
+    few = statements()
+    published("kunming", date(2026, 9, 24), n=2)
+    published("mile", date(2026, 9, 24))
+    for code, region in (("kunming", "530102"), ("mile", "532504"), ("yunnan", "530302")):
+        space = make_space(make_org(region=region), region=region)
+        for n in range(8):
+            make_title(code, space, granted_on=date(2020, 1, 1 + n))
+            _call(code, f"通知{code}{n}", date(2026, 9, 1), date(2026, 12, 1 + n))
+    many = statements()
+    assert few == many == 4
+
+
+def test_the_home_works_in_english(app):
+    client = app.test_client()
+    client.get("/lang/en")
+    html = client.get("/").get_data(as_text=True)
+    assert 'lang="en"' in html and "Public notices" in html and "Log in" in html

@@ -34,8 +34,9 @@ def test_notice_page_statements_do_not_grow_with_its_entries(app, monkeypatch):
 
 
 def test_each_public_page_is_one_statement_for_an_anonymous_visitor(app, monkeypatch):
-    """One statement per page (issue 15): the enabled-jurisdiction switches are read in the
-    same statement as the notices, and the notice's entries with it."""
+    """One statement per notice page (issue 15): the enabled-jurisdiction switches are read in the
+    same statement as the notices, and the notice's entries with it; the home, which also shows the
+    directory and the calls per jurisdiction, four (issue 20)."""
     notices = [published(n=n)[0].id for n in (1, 3, 5)]
     switched_off = published("mile", n=2)[0].id
     from core.platform.models import JurisdictionSetting
@@ -49,8 +50,10 @@ def test_each_public_page_is_one_statement_for_an_anonymous_visitor(app, monkeyp
     assert listed == 1
     assert all(f'id="notice-{n}"' in html for n in notices)
     assert f'id="notice-{switched_off}"' not in html  # the switch still counts
+    # The home (issue 20, core.public.home) reads four: the admin's switches, the notices, the newest
+    # titles of every jurisdiction (one windowed statement), the open calls.
     home, html = statements_for(client, "/")
-    assert home == 1 and f'id="notice-{notices[0]}"' in html
+    assert home == 4 and f'id="notice-{notices[0]}"' in html
     page, html = statements_for(client, f"/notices/{notices[2]}")
     assert page == 1
     assert client.get(f"/notices/{switched_off}").status_code == 404
