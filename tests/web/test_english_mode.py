@@ -65,7 +65,7 @@ def english_text(html: str) -> str:
     return " ".join(parser.parts)
 
 
-def _strings(value, found: set[str], seen: set[int]):
+def _strings(value, found: set[str], seen: dict[int, object]):
     if isinstance(value, str):
         if CJK.search(value):
             found.add(value)
@@ -73,7 +73,7 @@ def _strings(value, found: set[str], seen: set[int]):
         return
     if id(value) in seen:
         return
-    seen.add(id(value))
+    seen[id(value)] = value  # held, so no later object is given the same id and skipped
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         for f in dataclasses.fields(value):
             _strings(getattr(value, f.name, None), found, seen)
@@ -89,7 +89,7 @@ def _strings(value, found: set[str], seen: set[int]):
 def policy_strings() -> set[str]:
     """Every Chinese string the plugins declare (the policies' own words)."""
     found: set[str] = set()
-    seen: set[int] = set()
+    seen: dict[int, object] = {}
     reg = registry()
     for code, jurisdiction in reg.installed().items():
         _strings(jurisdiction, found, seen)
@@ -106,7 +106,7 @@ def policy_strings() -> set[str]:
                     if form is not None:
                         for text in (getattr(form, "title", ""), getattr(form, "note", "")):
                             _strings(text, found, seen)
-                        _strings(dict(getattr(form, "labels", {})), found, set())
+                        _strings(dict(getattr(form, "labels", {})), found, {})
     return found
 
 
@@ -119,7 +119,7 @@ def vocabulary_strings() -> set[str]:
     from core.bureau import data as bureau_data
 
     found: set[str] = set()
-    seen: set[int] = set()
+    seen: dict[int, object] = {}
     _strings(facts._LABELS, found, seen)
     _strings(fact_catalogue.OPERATORS, found, seen)
     _strings(fact_catalogue.NUMERIC_FACTS, found, seen)
@@ -136,7 +136,7 @@ def vocabulary_strings() -> set[str]:
 def stored_strings() -> set[str]:
     """Every Chinese string in the database (what people typed, what the platform recorded)."""
     found: set[str] = set()
-    seen: set[int] = set()
+    seen: dict[int, object] = {}
     for table in db.metadata.sorted_tables:
         for row in db.session.execute(select(table)).all():
             for value in row:
