@@ -1,0 +1,1 @@
+"""The public side: pages anyone reads without signing in (home, directory, open calls)."""
