@@ -96,6 +96,8 @@ class CallView(ScopedModelView):
         return self._choices(super().edit_form(obj))
 
     def on_model_change(self, form, model, is_created):
+        with db.session.no_autoflush:  # asked first: the checks below read the database, which flushes
+            publication = calls.publication_change(model)
         try:
             if model.jurisdiction not in visible_codes(current_user):
                 raise calls.CallError("jurisdiction", f"无权为辖区 {model.jurisdiction or '（未选择）'} 发布申报通知")
@@ -106,8 +108,6 @@ class CallView(ScopedModelView):
             if field is not None:
                 field.errors = list(field.errors or []) + [exc.message]
             raise ValidationError(exc.message) from None
-        with db.session.no_autoflush:
-            publication = calls.publication_change(model)
         super().on_model_change(form, model, is_created)
         calls.record_publication(model, publication)
 
