@@ -563,7 +563,7 @@ external_title_status_label = _labeller(EXTERNAL_TITLE_STATUS_LABELS)
 title_source_label = _labeller(TITLE_SOURCE_LABELS)
 # --- end issue 18 H2 ---
 # issue 20: a published call's state on a day (core.intake.calls.call_state)
-CALL_STATE_LABELS = {"open": _l("Open for applications"), "upcoming": _l("Not open yet"), "closed": _l("Closed")}
+CALL_STATE_LABELS = {"open": _l("Open for applications"), "upcoming": _l("Not yet accepting applications"), "closed": _l("Closed")}
 call_state_label = _labeller(CALL_STATE_LABELS)
 standing_label = _labeller(STANDING_LABELS)
 assessment_grade_label = _labeller(ASSESSMENT_GRADE_LABELS)

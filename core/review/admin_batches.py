@@ -55,7 +55,7 @@ class CallForm(AdminForm):
                          description=_l("Plain text as the public page shows it; a blank line starts a new "
                                         "paragraph."))
     published = BooleanField(_l("Published"), default=True,
-                             description=_l("Unticked: a draft, seen only here and in the preview."))
+                             description=_l("Unticked: kept unpublished, seen only here and in the preview."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
