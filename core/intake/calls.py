@@ -22,7 +22,7 @@ from sqlalchemy import inspect, select
 
 from core.accounts.scoping import criteria_for
 from core.bureau import versions
-from core.platform import audit, uploads
+from core.platform import audit
 from core.platform.errors import Refused, typed_text
 from core.platform.extensions import db
 from core.platform.jurisdictions import enabled_codes
@@ -182,6 +182,8 @@ def add_attachment(call: Call, upload, actor=None) -> CallAttachment:
     """Store a document of the call, checked by content and size as an application's uploads
     (``core.platform.uploads``), audited ``call.attachment_added``, committed.  Refused
     (``uploads.UploadError`` or :class:`CallError`): nothing stored, no row."""
+    from core.platform import uploads  # reads PDFs (pypdf): not for the commands that only ask about calls
+
     if upload is None or not upload.filename:
         raise CallError("attachment", "请选择要上传的文件")
     with uploads.transaction("attachment") as stored:
@@ -195,6 +197,8 @@ def add_attachment(call: Call, upload, actor=None) -> CallAttachment:
 def remove_attachment(call: Call, attachment_id, actor=None) -> None:
     """Remove a document of the call, audited ``call.attachment_removed``; committed, then its file
     removed (a failed commit leaves both)."""
+    from core.platform import uploads
+
     found = attachment_of(call, attachment_id)
     if found is None:
         raise CallError("attachment", "该附件不存在或已删除")
