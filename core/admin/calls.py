@@ -91,9 +91,8 @@ class CallAdminView(CallView):
             saved = calls.staff_call(int(request.args["id"]), current_user)
             if saved is None:
                 abort(404)
-        if jurisdiction not in visible_codes(current_user) or (saved is not None and saved.jurisdiction != jurisdiction
-                                                               and saved.jurisdiction not in visible_codes(current_user)):
-            abort(403)
+        if jurisdiction not in visible_codes(current_user):
+            abort(403)  # a call may be written only for the user's own jurisdictions
         errors = []
         opens_on, closes_on = _typed_day(form.get("opens_on")), _typed_day(form.get("closes_on"))
         if opens_on is None or closes_on is None:

@@ -72,7 +72,7 @@ def test_the_officer_writes_previews_and_publishes_a_call_and_anyone_reads_it(si
         shown = visitor.go(f"/calls/{call_id}")
         shown.screenshot(path=str(shots / f"calls-show-{width}.png"), full_page=True)
         assert "现将有关事项通知如下。" in shown.inner_text("#call-body")
-        assert shown.locator(f"#blank-form-tech_support").is_visible()
+        assert shown.locator("#blank-form-tech_support").is_visible()
         assert overflow(shown) == 0, width
         visitor.context.close()
     officer.context.close()
