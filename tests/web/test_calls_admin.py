@@ -220,3 +220,19 @@ def test_an_upload_at_the_limit_is_kept_audited_public_and_removed(app, officer)
     assert stored_files(app) == [] and count(CallAttachment) == 0
     assert actions(call.id) == ["call.attachment_added", "call.attachment_removed"]
     assert client.post(f"{url}/{row.id}/remove", data={}).status_code == 400  # no CSRF token: refused
+
+
+def test_save_text_outside_the_admin_is_checked_audited_and_all_or_nothing(app, officer):
+    """The operation the demo or a command uses: the same checks and audit rows as the admin's form."""
+    from core.intake import calls
+
+    call = saved_call()
+    with pytest.raises(calls.CallError) as refused:
+        calls.save_text(call, body="正文\x00", published=True, actor=officer)  # a NUL no PostgreSQL text takes
+    assert refused.value.key == "body" and "控制字符" in refused.value.message
+    db.session.rollback()
+    assert (db.session.get(Call, call.id).published, actions(call.id)) == (False, [])
+    calls.save_text(call, body="正文\r\n\r\n第二段", published=True, actor=officer)
+    db.session.expire_all()
+    assert db.session.get(Call, call.id).body == "正文\n\n第二段"
+    assert actions(call.id) == ["admin_update", "call.published"]
