@@ -133,6 +133,8 @@ def _init_web(app: Flask) -> None:
     app.register_blueprint(public_support.bp)
     from core.public import directory_pages  # 认定名录 and the certificate check (issue 20)
     app.register_blueprint(directory_pages.bp)
+    from core.public import calls_pages  # issue 20: the open calls /calls/
+    app.register_blueprint(calls_pages.bp)
     from core.documents import views as documents_views
     app.register_blueprint(documents_views.bp)
     from core.notify import pages as notify_pages  # the inbox, the mail preference, the navbar's unread count

@@ -6,7 +6,8 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
 from core.accounts.admin_applicant_users import ApplicantUsersView
-from core.review.admin_batches import BatchView, CallView
+from core.review.admin_batches import BatchView
+from core.admin.calls import CallAdminView  # issue 20: CallView with its preview and documents
 from core.bureau.admin_settings import BureauCriterionView, BureauPolicyVersionView, BureauSettingView
 from core.bureau.admin_calendar import CalendarDayView, CalendarYearView
 from core.review.admin_case import CaseView
@@ -66,7 +67,7 @@ def init_admin(app) -> Admin:
                                    category=_l("Policy")))
     admin.add_view(NoticeView(PublicNotice, name=_l("Public notices"), endpoint="publicnotice", category=_l("Review")))
     admin.add_view(NoticeDeskView(name=_l("Notice desk"), endpoint="notices", url="/admin/notices", category=_l("Review")))
-    admin.add_view(CallView(Call, name=_l("Calls for applications"), endpoint="call", category=_l("Review")))
+    admin.add_view(CallAdminView(Call, name=_l("Calls for applications"), endpoint="call", category=_l("Review")))
     admin.add_view(BatchView(name=_l("Review batches"), endpoint="batches", url="/admin/batches", category=_l("Review")))
     admin.add_view(RecognitionView(Recognition, name=_l("Titles awarded"), endpoint="recognition",
                                    category=_l("Titles and subsidies")))

@@ -358,6 +358,39 @@ def application_pdf(jurisdiction: str, category: str, facts: dict, form_data: di
     return render_html(application_html(jurisdiction, category, facts, form_data, official_number))
 
 
+# --- the blank 申报书 (issue 20) ------------------------------------------------------------
+# The same layout as the filled form, every answer left empty to be filled by hand: a tick box
+# (□) for each choice of a yes/no or choice question, nothing in a text cell; the policy in force
+# named at the top.  Published with a call (/calls/<id>/form/<category>.pdf, core.public).
+
+
+def _blank(field, limit: int | None = None) -> str:
+    if isinstance(field, BooleanField):
+        return "□是　□否"
+    if isinstance(field, (FieldList, FormField)):
+        raise TypeError(f"{field.name}: a table is printed row by row")
+    if isinstance(field, SelectFieldBase) or isinstance(field, RadioField):
+        return "　".join(f"□{label}" for value, label, *_ in field.iter_choices() if value != "")
+    return ""
+
+
+def blank_application_html(jurisdiction: str, category: str, policy) -> str:
+    """The 申报书 of ``category`` with no answer, under ``policy`` (the version in force)."""
+    from core.platform import labels
+
+    document = application_form(jurisdiction, category, {}, {})
+    return template_for(jurisdiction, "application").render(
+        doc=document, form=document.form, authority=_authority(jurisdiction),
+        category_label=labels.category_label(jurisdiction, category), show=_blank, items=lambda field: [],
+        EMPTY="", blank_policy=f"《{policy.title}》（{policy.document}）", **font_context())
+
+
+def blank_application_pdf(jurisdiction: str, category: str, policy, kept_as: tuple[str, int]) -> bytes:
+    """The blank form's PDF, kept in the store under ``kept_as`` (kind, id) like every document."""
+    kind, document_id = kept_as
+    return store.kept(kind, document_id, blank_application_html(jurisdiction, category, policy), render_html)
+
+
 def pdf_of_application(application) -> bytes:
     facts = dict(application.facts or application.space.facts or {})
     form_data = {k: v for k, v in (application.form_data or {}).items() if not k.startswith("_")}

@@ -250,6 +250,10 @@ AUDIT_ACTION_LABELS = {
     "application.material_removed": _l("Material removed"),
     "application.certificate_title": _l("Title on the certificate changed"),
     "batch.created": _l("Review batch created"),
+    "call.published": _l("Call published"),  # issue 20: a call's publication and documents (core.intake.calls)
+    "call.unpublished": _l("Call withdrawn to draft"),
+    "call.attachment_added": _l("Document added to the call"),
+    "call.attachment_removed": _l("Document removed from the call"),
     "batch.application_added": _l("Application added to the batch"),
     "application.reminded": _l("Applicants reminded of the application"),
     "application.exported": _l("Application exported in a selection"),
@@ -575,6 +579,9 @@ recognition_status_label = _labeller(RECOGNITION_STATUS_LABELS)
 external_title_status_label = _labeller(EXTERNAL_TITLE_STATUS_LABELS)
 title_source_label = _labeller(TITLE_SOURCE_LABELS)
 # --- end issue 18 H2 ---
+# issue 20: a published call's state on a day (core.intake.calls.call_state)
+CALL_STATE_LABELS = {"open": _l("Open for applications"), "upcoming": _l("Not yet accepting applications"), "closed": _l("Closed")}
+call_state_label = _labeller(CALL_STATE_LABELS)
 standing_label = _labeller(STANDING_LABELS)
 assessment_grade_label = _labeller(ASSESSMENT_GRADE_LABELS)
 rectification_result_label = _labeller(RECTIFICATION_RESULT_LABELS)

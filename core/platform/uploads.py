@@ -9,7 +9,8 @@
   ``.pdf`` that is really a PNG is kept as a PNG (our choice: the content is not
   harmful, only misnamed).
 * **Stored** under ``app.config["UPLOAD_FOLDER"]`` (outside the web root) with a
-  generated name; the SHA-256 is recorded in :class:`~core.platform.models.Attachment`.
+  generated name; the SHA-256 is recorded in :class:`~core.platform.models.Attachment` (a call's
+  documents: :class:`~core.platform.models.CallAttachment`, the same columns).
   Nothing is written to disk before every check has passed.
 * **Virus scan**: ``app.config["UPLOAD_VIRUS_SCAN"]``, a callable
   ``(data: bytes, original_name: str) -> str | None`` returning a reason to refuse,
@@ -226,9 +227,10 @@ def _read_limited(upload: FileStorage, limit: int, key: str) -> bytes:
     return data
 
 
-def save(upload: FileStorage, *, key: str = "attachment", actor=None, application_id: int | None = None,
-         material: str | None = None) -> Attachment:
-    """Check ``upload`` and store it; returns the (flushed, uncommitted) Attachment.
+def save(upload: FileStorage, *, key: str = "attachment", actor=None, model: type = Attachment, **owner) -> Attachment:
+    """Check ``upload`` and store it; returns the (flushed, uncommitted) row: an Attachment, or
+    a row of ``model`` with the same file columns (a call's CallAttachment), ``owner`` naming
+    what it belongs to (``application_id``, ``material``; ``call_id``).
 
     Raises :class:`UploadError` — with nothing written — when the file is empty, too
     large, of a type not accepted, or refused by the virus scan.  The caller commits
@@ -253,8 +255,8 @@ def save(upload: FileStorage, *, key: str = "attachment", actor=None, applicatio
     path = _folder() / stored
     _write_new(path, data, key, original)
     try:
-        attachment = Attachment(
-            application_id=application_id, material=material, original_name=original, stored_name=stored,
+        attachment = model(
+            **owner, original_name=original, stored_name=stored,
             sha256=hashlib.sha256(data).hexdigest(), size=len(data), content_type=kind.content_type,
             uploaded_by_id=getattr(actor, "id", None),
         )

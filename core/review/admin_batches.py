@@ -1,8 +1,11 @@
 """Calls for applications, review batches, expert score sheets and the leader's
 decision in the admin.
 
-``CallView``: the bureau's calls (open and close dates, categories from the plugin),
-scoped to the officer's jurisdictions and audited by :class:`ScopedModelView`.
+``CallView``: the bureau's calls (open and close dates, categories from the plugin, the text
+the public reads and whether it is published yet), scoped to the officer's jurisdictions and
+audited by :class:`ScopedModelView`; a call made public or taken back to draft is audited too
+(``core.intake.calls.publication_change``).  Its preview and documents are the site's
+(``core.admin.calls``: they print the public page, which sits above this package).
 
 ``BatchView`` (``/admin/batches``): the officer creates a batch, adds the
 applications waiting at an expert-review step, assigns experts, sees their scores
@@ -21,7 +24,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
-from wtforms import DateField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from core.accounts import roles
@@ -48,6 +51,11 @@ class CallForm(AdminForm):
     closes_on = DateField(_l("Closes on"), validators=[required(BAD_DATE)],
                           description=_l("Applications are accepted on the opening and the closing day."))
     categories = SelectMultipleField(_l("Categories"), choices=[], validate_choice=False)
+    body = TextAreaField(_l("Text of the call"), render_kw={"rows": 16},
+                         description=_l("Plain text as the public page shows it; a blank line starts a new "
+                                        "paragraph."))
+    published = BooleanField(_l("Published"), default=True,
+                             description=_l("Unticked: kept unpublished, seen only here and in the preview."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,10 +74,11 @@ class CallView(ScopedModelView):
     delete_roles = None  # an application may name the call: keep it
     form = CallForm
     can_view_details = False
-    column_list = ("jurisdiction", "title", "opens_on", "closes_on", "categories", "created_at")
+    column_list = ("jurisdiction", "title", "opens_on", "closes_on", "categories", "published", "created_at")
     column_default_sort = ("opens_on", True)
     column_labels = {"jurisdiction": _l("Jurisdiction"), "title": _l("Title"), "opens_on": _l("Opens on"),
-                     "closes_on": _l("Closes on"), "categories": _l("Categories"), "created_at": _l("Created at")}
+                     "closes_on": _l("Closes on"), "categories": _l("Categories"), "created_at": _l("Created at"),
+                     "published": _l("Published")}
     column_formatters = {
         "jurisdiction": fmt_jurisdiction,
         "categories": lambda v, c, m, n: "、".join(labels.category_label(m.jurisdiction, x) for x in m.categories or []),
@@ -87,16 +96,20 @@ class CallView(ScopedModelView):
         return self._choices(super().edit_form(obj))
 
     def on_model_change(self, form, model, is_created):
+        with db.session.no_autoflush:  # asked first: the checks below read the database, which flushes
+            publication = calls.publication_change(model)
         try:
             if model.jurisdiction not in visible_codes(current_user):
                 raise calls.CallError("jurisdiction", f"无权为辖区 {model.jurisdiction or '（未选择）'} 发布申报通知")
             calls.check_call(model.jurisdiction, model.opens_on, model.closes_on, list(model.categories or []))
+            model.body = calls.clean_body(model.body)
         except calls.CallError as exc:
             field = getattr(form, exc.key, None)
             if field is not None:
                 field.errors = list(field.errors or []) + [exc.message]
             raise ValidationError(exc.message) from None
         super().on_model_change(form, model, is_created)
+        calls.record_publication(model, publication)
 
 
 # --- batches ------------------------------------------------------------------------------

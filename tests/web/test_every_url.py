@@ -71,8 +71,9 @@ def world(app):
     db.session.add(batch)
     db.session.flush()
     foreign.batch_id = batch.id
+    # issue 20: a draft (not public: /calls/ must 404 it for everyone, and 昆明's officers must not preview it)
     call = Call(jurisdiction="mile", title="外域保密通知", opens_on=date(2026, 1, 1), closes_on=date(2026, 12, 31),
-                categories=["comprehensive"])
+                categories=["comprehensive"], body="外域保密通知正文", published=False)
     # a 弥勒 notice is public, so it lists a space without secrets; its objection is not public
     public_space = make_space(make_org("弥勒公示单位", region="532504"), "弥勒公示空间")
     noticed = make_application("mile", "comprehensive", public_space, status="under_notice",
@@ -193,6 +194,7 @@ def world(app):
         "record_id": external_title.id,  # issue 18: /admin/external-titles/<record_id>
         "notification_id": foreign_notification.id, "mail_id": foreign_mail.id,  # issue 19
         "download_id": download.id, "task_id": task_run.id,  # issue 19: /downloads/<id>, /admin/tasks/<id>/retry
+        "call_id": call.id, "category": "comprehensive",  # issue 20: /calls/<call_id>/form/<category>.pdf, the admin's
     }
     # Flask-Admin model views: the foreign row of each model, for ?id=
     model_ids = {
