@@ -255,7 +255,8 @@ class DemoReport:
         "users": 0, "organisations": 0, "spaces": 0, "residents": 0, "applications": 0, "recognitions": 0, "notices": 0,
         "calls": 0, "statistics_windows": 0, "statistics_returns": 0, "change_reports": 0,
         "rectifications": 0, "revocations": 0, "external_titles": 0, "funds": 0, "money_steps": 0,
-        "notifications_read": 0, "reminders": 0, "downloads": 0,
+        "notifications_read": 0, "reminders": 0, "downloads": 0, "calls_published": 0, "calls_drafted": 0,
+        "api_clients": 0,
     })
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (login, role label, jurisdiction)
     password_hash: str = ""
@@ -298,6 +299,7 @@ def load_demo() -> DemoReport:
     _ensure_rectification_and_revocation(report)
     _ensure_money(report)
     _ensure_reaching_people(report)
+    _ensure_calls_published(report)
 
     if report.changed:
         audit.record("demo.load", object_type="demo", added=report.added)
@@ -320,6 +322,48 @@ def _ensure_call(code: str, juris, report: DemoReport, day: date | None = None) 
                         closes_on=date(day.year, 12, 31), categories=[c.code for c in policy.categories]))
     db.session.commit()
     report.added["calls"] += 1
+
+
+CALL_TEXT = ("为贯彻落实《昆明市众创空间认定管理办法（试行）》（昆科发〔2017〕55号），现组织开展{year}年度"
+             "市级众创空间认定申报工作。\n\n"
+             "一、申报条件：见认定办法第七条。申报前可登录本平台进行申报条件自查（预审）。\n\n"
+             "二、申报方式：申报单位登录本平台填写申报书、上传证明材料并在线提交；县区科技局初审推荐。\n\n"
+             "三、联系方式：市科技局业务处室（演示）。")
+
+
+def _ensure_calls_published(report: DemoReport) -> None:
+    """Issue 20: the 昆明 bureau's calls in every state the public /calls/ pages show, written as the
+    officer writes them on the calls page (``core.intake.calls``): this year's call with its text and
+    a document (open), next year's (upcoming, from 1 January), a second call of next year left a
+    draft (seen only in the admin's preview); the years the demo applications answered stay closed."""
+    from core.intake import calls
+
+    officer = _demo_user(OFFICER, "kunming")
+    if officer is None:
+        return
+    day = clock.today()
+    current = db.session.scalar(select(Call).where(Call.jurisdiction == "kunming", Call.opens_on <= day,
+                                                   Call.closes_on >= day).order_by(Call.id).limit(1))
+    if current is not None and not current.body:
+        calls.save_text(current, body=CALL_TEXT.format(year=day.year), published=True, actor=officer)
+        calls.add_attachment(current, _demo_evidence(f"{day.year}年度众创空间认定申报通知"), actor=officer)
+        report.added["calls_published"] += 1
+    policy = versions.policy_in_force("kunming", day)
+    if policy is None:
+        return
+    next_year = day.year + 1
+    for title, published in ((f"{next_year}年度昆明市众创空间认定申报通知（演示）", True),
+                             (f"{next_year}年度昆明市众创空间认定第二批申报通知（草稿，演示）", False)):
+        if db.session.scalar(select(Call.id).where(Call.jurisdiction == "kunming", Call.title == title)) is not None:
+            continue
+        call = Call(jurisdiction="kunming", title=title, opens_on=date(next_year, 1, 1) if published
+                    else date(next_year, 7, 1), closes_on=date(next_year, 3, 31) if published
+                    else date(next_year, 8, 31), categories=[c.code for c in policy.categories])
+        db.session.add(call)
+        db.session.flush()
+        audit.record("admin_create", call, actor=officer)
+        calls.save_text(call, body=CALL_TEXT.format(year=next_year), published=published, actor=officer)
+        report.added["calls_published" if published else "calls_drafted"] += 1
 
 
 def _spec(space_name: str) -> DemoOrg:
