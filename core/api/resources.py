@@ -10,10 +10,12 @@ records from one request to the next unless records are added.
 from __future__ import annotations
 
 import math
+from functools import wraps
 from http import HTTPStatus
 
 from flask import abort, current_app, request, url_for
 from flask_smorest import Blueprint
+from werkzeug.exceptions import UnprocessableEntity
 
 from core.api import bearer, reading
 from core.api.errors import error_response
@@ -45,9 +47,16 @@ class ApiBlueprint(Blueprint):
         return result, headers
 
     def _document_pagination_metadata(self, spec, resp_doc):
-        super()._document_pagination_metadata(spec, resp_doc)
-        resp_doc["headers"]["Link"] = {"description": "first, prev, next and last pages (RFC 8288)",
-                                       "schema": {"type": "string"}}
+        """X-Pagination holds JSON: in OpenAPI 3 a header whose value is a serialised object is
+        described by ``content``, not ``schema`` (flask-smorest's ``schema: object`` makes a
+        conforming header look wrong to a validator)."""
+        resp_doc.setdefault("headers", {}).update({
+            self.PAGINATION_HEADER_NAME: {
+                "description": "Pagination metadata: total, total_pages, first_page, last_page, page, "
+                               "previous_page, next_page",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/PaginationMetadata"}}}},
+            "Link": {"description": "first, prev, next and last pages (RFC 8288)", "schema": {"type": "string"}},
+        })
 
 
 blp = ApiBlueprint("api_v1", __name__, url_prefix="/api/v1",
@@ -77,6 +86,24 @@ LIST_REFUSALS = _refusals(401, 429)
 ITEM_REFUSALS = _refusals(401, 404, 429)
 
 
+def _query(filters=None, *, paginated: bool = True):
+    """Only the documented query parameters: a misspelt filter (``stauts=paid``) is refused with 422
+    rather than ignored, which would answer the whole list as if it were the filtered one."""
+    names = set(filters().fields if filters is not None else ()) | ({"page", "page_size"} if paginated else set())
+
+    def decorate(view):
+        @wraps(view)
+        def checked(*args, **kwargs):
+            unknown = sorted(set(request.args) - names)
+            if unknown:
+                refused = UnprocessableEntity()
+                refused.data = {"messages": {"query": {name[:100]: ["Unknown parameter."] for name in unknown[:20]}}}
+                raise refused
+            return view(*args, **kwargs)
+        return checked
+    return decorate
+
+
 def _found(item):
     if item is None:
         abort(404)
@@ -96,6 +123,7 @@ def _first(p) -> int:
 @blp.response(200, JurisdictionSchema(many=True))
 @LIST_REFUSALS
 @blp.paginate()
+@_query()
 def jurisdictions(pagination_parameters):
     """The token's jurisdictions and their policy versions in force and earlier"""
     return _listed(reading.jurisdictions(bearer.readable_codes(), _first(pagination_parameters),
@@ -105,6 +133,7 @@ def jurisdictions(pagination_parameters):
 @blp.route("/jurisdictions/<code>")
 @blp.response(200, JurisdictionSchema)
 @ITEM_REFUSALS
+@_query(paginated=False)
 def jurisdiction(code):
     """One jurisdiction of the token"""
     return _found(reading.jurisdiction(bearer.readable_codes(), code))
@@ -115,6 +144,7 @@ def jurisdiction(code):
 @blp.response(200, ApplicationSchema(many=True))
 @LIST_REFUSALS
 @blp.paginate()
+@_query(ApplicationFilters)
 def applications(filters, pagination_parameters):
     """Submitted applications: status, current step and the steps of their policy"""
     return _listed(reading.applications(bearer.readable_codes(), _first(pagination_parameters),
@@ -124,6 +154,7 @@ def applications(filters, pagination_parameters):
 @blp.route("/applications/<int:application_id>")
 @blp.response(200, ApplicationSchema)
 @ITEM_REFUSALS
+@_query(paginated=False)
 def application(application_id):
     """One application"""
     return _found(reading.application(bearer.readable_codes(), application_id))
@@ -134,6 +165,7 @@ def application(application_id):
 @blp.response(200, TitleSchema(many=True))
 @LIST_REFUSALS
 @blp.paginate()
+@_query(TitleFilters)
 def titles(filters, pagination_parameters):
     """Titles awarded: certificate, level, status, revocation"""
     return _listed(reading.titles(bearer.readable_codes(), _first(pagination_parameters),
@@ -143,6 +175,7 @@ def titles(filters, pagination_parameters):
 @blp.route("/titles/<int:title_id>")
 @blp.response(200, TitleDetailSchema)
 @ITEM_REFUSALS
+@_query(paginated=False)
 def title(title_id):
     """One title, with its standing today (CONTRACTS §6)"""
     return _found(reading.title(bearer.readable_codes(), title_id))
@@ -153,6 +186,7 @@ def title(title_id):
 @blp.response(200, EntitlementSchema(many=True))
 @LIST_REFUSALS
 @blp.paginate()
+@_query(EntitlementFilters)
 def entitlements(filters, pagination_parameters):
     """Support owed: amounts, approval, payment and the fund charged"""
     return _listed(reading.entitlements(bearer.readable_codes(), _first(pagination_parameters),
@@ -162,6 +196,7 @@ def entitlements(filters, pagination_parameters):
 @blp.route("/entitlements/<int:entitlement_id>")
 @blp.response(200, EntitlementSchema)
 @ITEM_REFUSALS
+@_query(paginated=False)
 def entitlement(entitlement_id):
     """One entitlement"""
     return _found(reading.entitlement(bearer.readable_codes(), entitlement_id))
@@ -172,6 +207,7 @@ def entitlement(entitlement_id):
 @blp.response(200, StatisticsReturnSchema(many=True))
 @LIST_REFUSALS
 @blp.paginate()
+@_query(StatisticsReturnFilters)
 def statistics_returns(filters, pagination_parameters):
     """Annual statistics returns (the figures once accepted)"""
     return _listed(reading.statistics_returns(bearer.readable_codes(), _first(pagination_parameters),
@@ -181,6 +217,7 @@ def statistics_returns(filters, pagination_parameters):
 @blp.route("/statistics-returns/<int:return_id>")
 @blp.response(200, StatisticsReturnSchema)
 @ITEM_REFUSALS
+@_query(paginated=False)
 def statistics_return(return_id):
     """One statistics return"""
     return _found(reading.statistics_return(bearer.readable_codes(), return_id))
