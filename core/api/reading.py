@@ -53,6 +53,14 @@ def _page(query, model, first: int, size: int) -> tuple[int, list]:
     return total, list(db.session.scalars(query.order_by(model.id).offset(first).limit(size)).unique())
 
 
+def _narrowed(codes: list[str], jurisdiction: str | None) -> list[str]:
+    """The token's jurisdictions, or the one a filter names among them (another: none).  The filter's
+    text never reaches the SQL: only codes of the token do."""
+    if jurisdiction is None:
+        return codes
+    return [jurisdiction] if jurisdiction in codes else []
+
+
 def _cite(citation) -> dict | None:
     return citation.to_dict() if citation is not None else None
 
@@ -146,9 +154,7 @@ def _application(a: Application) -> dict:
 
 def applications(codes: list[str], first: int, size: int, *, jurisdiction: str | None = None,
                  status: str | None = None, submitted_since: date | None = None) -> Page:
-    query = _application_query(codes)
-    if jurisdiction is not None:
-        query = query.where(Application.jurisdiction == jurisdiction)
+    query = _application_query(_narrowed(codes, jurisdiction))
     if status is not None:
         query = query.where(Application.status == status)
     if submitted_since is not None:
@@ -179,9 +185,7 @@ def _title(t: Recognition) -> dict:
 
 def titles(codes: list[str], first: int, size: int, *, jurisdiction: str | None = None,
            status: str | None = None) -> Page:
-    query = select(Recognition).where(Recognition.jurisdiction.in_(codes))
-    if jurisdiction is not None:
-        query = query.where(Recognition.jurisdiction == jurisdiction)
+    query = select(Recognition).where(Recognition.jurisdiction.in_(_narrowed(codes, jurisdiction)))
     if status is not None:
         query = query.where(Recognition.status == status)
     total, rows = _page(query, Recognition, first, size)
@@ -224,9 +228,7 @@ def _entitlement(e: SubsidyEntitlement, fund: SupportFund | None) -> dict:
 
 def entitlements(codes: list[str], first: int, size: int, *, jurisdiction: str | None = None,
                  status: str | None = None, year: int | None = None) -> Page:
-    query = _entitlement_query(codes)
-    if jurisdiction is not None:
-        query = query.where(SubsidyEntitlement.jurisdiction == jurisdiction)
+    query = _entitlement_query(_narrowed(codes, jurisdiction))
     if status is not None:
         query = query.where(SubsidyEntitlement.status == status)
     if year is not None:

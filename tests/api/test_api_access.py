@@ -74,6 +74,11 @@ def test_unknown_paths_and_bad_parameters_answer_in_json(client):
     body = assert_json_error(client.get("/api/v1/applications?submitted_since=yesterday", headers=bearer(token)), 422)
     assert "submitted_since" in str(body["errors"])
     assert_json_error(client.get("/api/v1/applications?status=draft", headers=bearer(token)), 422)
+    body = assert_json_error(client.get("/api/v1/entitlements?stauts=paid", headers=bearer(token)), 422)
+    assert "stauts" in str(body["errors"])  # a misspelt filter is refused, not ignored
+    # a NUL byte (no PostgreSQL text takes one) in a filter or a path finds nothing, never a 500
+    assert client.get("/api/v1/titles?jurisdiction=%00", headers=bearer(token)).json == []
+    assert_json_error(client.get("/api/v1/jurisdictions/%00", headers=bearer(token)), 404)
 
 
 def test_the_sites_pages_keep_their_html_error_pages(client):
