@@ -50,7 +50,7 @@ def answer(error: Exception):
         return error.response
     code = error.code or 500
     if code >= 500:
-        return error_response(code if code in HTTPStatus._value2member_map_ else 500)
+        return error_response(code if code in (501, 502, 503, 504) else 500)
     data = getattr(error, "data", None) or {}  # webargs: the parameters refused, by location
     errors = data.get("messages") or data.get("errors")
     described = error.description if error.description != type(error).description else None

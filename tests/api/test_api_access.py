@@ -144,3 +144,16 @@ def test_the_rate_limit_is_per_token_and_answers_429_in_json(app_factory):
         assert_json_error(response, 429)
         assert int(response.headers["Retry-After"]) >= 1
         assert client.get("/api/v1/titles", headers=bearer(second)).status_code == 200
+
+
+def test_a_server_error_under_the_api_is_json_without_a_traceback(app_factory):
+    app = app_factory({"PROPAGATE_EXCEPTIONS": False})
+
+    def broken():
+        raise RuntimeError("secret-marker-of-the-traceback password=hunter2")
+
+    app.add_url_rule("/api/v1/test-broken", "test_api_broken", broken)
+    with app.app_context():
+        response = app.test_client().get("/api/v1/test-broken")
+        body = assert_json_error(response, 500)
+        assert "secret-marker" not in response.get_data(as_text=True) and body["status"] == "INTERNAL_SERVER_ERROR"
