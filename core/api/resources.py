@@ -130,7 +130,9 @@ def jurisdictions(pagination_parameters):
                                          pagination_parameters.page_size), pagination_parameters)
 
 
-@blp.route("/jurisdictions/<code>")
+@blp.route("/jurisdictions/<code>", parameters=[{
+    "in": "path", "name": "code", "description": "A jurisdiction's code, e.g. kunming",
+    "schema": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$", "maxLength": 32}}])
 @blp.response(200, JurisdictionSchema)
 @ITEM_REFUSALS
 @_query(paginated=False)
