@@ -83,7 +83,7 @@ def _refusals(*codes: int):
 
 
 LIST_REFUSALS = _refusals(401, 429)
-ITEM_REFUSALS = _refusals(401, 404, 429)
+ITEM_REFUSALS = _refusals(401, 404, 422, 429)  # 422: a query parameter (an item takes none)
 
 
 def _query(filters=None, *, paginated: bool = True):
