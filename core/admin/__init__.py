@@ -32,6 +32,7 @@ from core.money.admin_funds import FundsView
 from core.money.admin_money import MoneyDeskView
 from core.money.admin_external_titles import ExternalTitlesView
 from core.notify.admin_outbox import OutboxView
+from core.api.admin_clients import ApiClientsView
 from core.platform.models import (Application, AuditEvent, BureauCriterion, BureauPolicyVersion, BureauSetting, Call, CalendarDay,
                          Organisation, PublicNotice, Recognition, Space, User)
 
@@ -54,6 +55,8 @@ def init_admin(app) -> Admin:
     admin.add_view(JurisdictionsView(name=_l("Jurisdictions"), endpoint="jurisdictions", url="/admin/jurisdictions",
                                      category=_l("System")))
     admin.add_view(OutboxView(name=_l("Outbox"), endpoint="outbox", url="/admin/outbox", category=_l("System")))
+    admin.add_view(ApiClientsView(name=_l("API tokens"), endpoint="api_clients", url="/admin/api-clients",
+                                  category=_l("System")))
     admin.add_view(PolicyView(name=_l("Policies"), endpoint="policy", url="/admin/policy", category=_l("Policy")))
     admin.add_view(BureauSettingView(BureauSetting, name=_l("Bureau settings"), endpoint="bureausetting",
                                      category=_l("Policy")))

@@ -122,6 +122,8 @@ def load(instance_path: Path) -> dict:
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STRATEGY": "moving-window",  # the last minute / hour, not a calendar window one can straddle
         "RATELIMIT_STORAGE_URI": os.environ.get("ZHONGCHUANG_RATELIMIT_STORAGE_URL", "memory://"),
+        # The read API's requests per token (core.api.resources; our choice, docs/api.md)
+        "API_RATE_LIMIT": os.environ.get("ZHONGCHUANG_API_RATE_LIMIT", "").strip() or "600 per minute",
         "TRUSTED_PROXIES": trusted_proxies(),
         "HEALTH_MIN_FREE_MB": min_free_mb(),
         # Sessions end on the server (core.accounts.user_sessions): after 30 idle minutes for staff

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from flask import Flask, render_template, request
@@ -22,6 +23,22 @@ from core.platform.logs import request_id
 
 log = logging.getLogger(__name__)
 CJK = re.compile(r"[\u4e00-\u9fff]")
+
+#: path prefix → what answers the errors under it instead of this page (the read API's JSON,
+#: core.api.errors); registered by the package that owns the prefix
+OWN_ANSWERS: dict[str, Callable[[Exception], Any]] = {}
+
+
+def register_prefix(prefix: str, answer: Callable[[Exception], Any]) -> None:
+    OWN_ANSWERS[prefix] = answer
+
+
+def _own_answer(error: Exception):
+    path = request.path
+    for prefix, answer in OWN_ANSWERS.items():
+        if path == prefix.rstrip("/") or path.startswith(prefix):
+            return answer
+    return None
 
 TITLES = {
     400: _l("Bad request"),
@@ -115,6 +132,11 @@ def render_error(error: HTTPException):
 def http_error(error: HTTPException):
     if error.code is None:  # not an error (a routing redirect and such)
         return error
+    own = _own_answer(error)
+    if own is not None:
+        if error.code >= 500:
+            _forget_failed_transaction()
+        return own(error)
     if error.response is not None:  # raised with its own page (the login's 429 of Flask-Limiter)
         return error.response
     if error.code >= 500:
@@ -126,7 +148,8 @@ def server_error(error: InternalServerError):
     """Any exception no view handled: Flask has logged it with its traceback (and the
     request id); the person gets the page."""
     _forget_failed_transaction()
-    return render_error(error)
+    own = _own_answer(error)
+    return own(error) if own is not None else render_error(error)
 
 
 def stale_row(error: StaleDataError):
@@ -134,7 +157,8 @@ def stale_row(error: StaleDataError):
     officers at once) that no view turned into its own answer: the 409 page, never a 500."""
     _forget_failed_transaction()
     log.warning("stale row: %s", error)
-    return render_error(Conflict())
+    own = _own_answer(error)
+    return own(Conflict()) if own is not None else render_error(Conflict())
 
 
 def _forget_failed_transaction() -> None:

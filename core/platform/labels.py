@@ -207,6 +207,7 @@ OBJECT_TYPE_LABELS = {
     # --- end issue 18 money ---
     "Download": _l("My downloads"),
     "TaskRun": _l("Background task"),
+    "ApiClient": _l("API token"),  # issue 20: core.api.clients
     "demo": _l("Demonstration data"),
     "-": "",
 }
@@ -361,6 +362,10 @@ AUDIT_ACTION_LABELS = {
     # issue 19: the task queue (我的下载, 后台任务)
     "download.requested": _l("Export requested for My downloads"),
     "task.retried": _l("Background task retried"),
+    # issue 20: the read API's tokens (core.api.clients)
+    "api_client.issued": _l("API token issued"),
+    "api_client.scope_changed": _l("API token's jurisdictions changed"),
+    "api_client.revoked": _l("API token revoked"),
 }
 
 # Keys of an audit event's detail, in words (the values stay as recorded).
@@ -419,6 +424,12 @@ DETAIL_KEY_LABELS = {
     "cancelled_support": _l("Support cancelled"),
     "kept_paid_support": _l("Paid support kept"),
     # --- end issue 18 H2 ---
+    # issue 20: the read API's tokens (core.api.clients)
+    "prefix": _l("Token prefix"),
+    "name": _l("Name"),
+    "note": _l("Note"),
+    "jurisdictions_before": _l("Jurisdictions before"),
+    "jurisdictions_after": _l("Jurisdictions after"),
 }
 
 # The nature of an applicant organisation (facts: entity_type), as the admin and the pages show it.
@@ -690,7 +701,7 @@ def detail_text(detail: dict | None, jurisdiction: str | None = None,
             value = role_label(value)
         elif key == "jurisdiction" and isinstance(value, str):
             value = jurisdiction_label(value)
-        elif key == "jurisdictions" and isinstance(value, list):
+        elif key in ("jurisdictions", "jurisdictions_before", "jurisdictions_after") and isinstance(value, list):
             value = "、".join(jurisdiction_label(v) for v in value)
         elif isinstance(value, list):
             value = "、".join(str(v) for v in value)

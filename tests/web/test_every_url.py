@@ -26,7 +26,7 @@ from sqlalchemy import select
 from core.platform import clock
 from core.platform.audit import record
 from core.platform.extensions import db
-from core.platform.models import (Application, Assessment, AssessmentRound, Attachment, AuditEvent, Batch, BureauSetting,
+from core.platform.models import (ApiClient, Application, Assessment, AssessmentRound, Attachment, AuditEvent, Batch, BureauSetting,
                          Download, ExternalTitle, TaskRun,
                          Call, ChangeReport, ExpertAssignment, Finding, NoticeEntry, Objection, Organisation,
                          PublicNotice, Recognition, Rectification, Revocation, Space,
@@ -40,7 +40,8 @@ SECRETS = ("外域保密申报单位", "外域保密众创空间", "外域保密
            "外域保密考核", "外域保密评价机构", "外域保密发现", "外域保密整改", "外域保密撤销",
            "外域保密补助", "外域保密资金",
            "外域保密外部称号",  # issue 18: a title won elsewhere recorded by 弥勒
-           "外域保密下载")  # issue 19: another user's 我的下载
+           "外域保密下载",  # issue 19: another user's 我的下载
+           "外域保密系统")  # issue 20: an API token of 弥勒 (the admin's page only)
 # Public by design (issue 20, core.public): the directory and the home list every title of the enabled
 # jurisdictions — its space's name, its own, its operating organisation, its certificate number — and the home the open
 # calls.  On those pages exactly these values of the foreign world are no leak; every other mark still is
@@ -148,6 +149,9 @@ def world(app):
     task_run = TaskRun(name="documents.render_application", payload={"application_id": foreign.id}, status="failed",
                        attempts=3, last_error="OSError: disk full")
     db.session.add_all([download, task_run])
+    # issue 20: an API token scoped to 弥勒 (/admin/api-clients/<client_id>: the admin's alone)
+    api_client = ApiClient(name="外域保密系统", token_sha256="e" * 64, token_prefix="eeeeeeee", jurisdictions=["mile"])
+    db.session.add(api_client)
     record("admin_update", foreign, secret="外域保密审计")
     db.session.commit()
 
@@ -195,6 +199,7 @@ def world(app):
         "notification_id": foreign_notification.id, "mail_id": foreign_mail.id,  # issue 19
         "download_id": download.id, "task_id": task_run.id,  # issue 19: /downloads/<id>, /admin/tasks/<id>/retry
         "call_id": call.id, "category": "comprehensive",  # issue 20: /calls/<call_id>/form/<category>.pdf, the admin's
+        "client_id": api_client.id,  # issue 20: /admin/api-clients/<client_id>
     }
     # Flask-Admin model views: the foreign row of each model, for ?id=
     model_ids = {
@@ -242,6 +247,7 @@ def foreign_snapshot(world) -> dict:
         "funds": rows(SupportFund, SupportFund.jurisdiction == "mile"),
         "external_titles": rows(ExternalTitle, ExternalTitle.jurisdiction == "mile"),
         "notifications": rows(Notification, Notification.id == world["ids"]["notification_id"]),
+        "api_clients": rows(ApiClient),  # issue 20: none issued, changed or revoked by a forged form
     }
 
 
@@ -304,7 +310,9 @@ def test_every_get_rule_answers_and_shows_no_foreign_record(app, world, role):
     for endpoint, url in urls_of(app, world, "GET"):
         response = client.get(url)
         status = response.status_code
-        if status >= 500 or status not in (200, 302, 400, 403, 404, 405):
+        # the read API (/api/v1) answers a session without its Bearer token with 401
+        if status >= 500 or status not in (200, 302, 400, 403, 404, 405) and not (
+                status == 401 and url.startswith("/api/v1/")):
             failures.append(f"{url}: HTTP {status}")
             continue
         if role != "admin" and status == 200 and response.mimetype in ("text/html", "text/csv", "application/json"):
@@ -314,6 +322,25 @@ def test_every_get_rule_answers_and_shows_no_foreign_record(app, world, role):
         if (role != "anonymous" and status == 302 and "/login" in (response.location or "")
                 and not endpoint.startswith("auth.")):
             failures.append(f"{url}: a logged-in {role} sent to the login page")
+    assert failures == []
+
+
+def test_every_api_rule_read_with_a_kunming_token_shows_no_foreign_record(app, world):
+    """Issue 20: the read API by its Bearer token (no session), scoped to 昆明: every GET rule under
+    /api/v1 with the 弥勒 ids is a 404 or a list without them, never a 500."""
+    from core.api import clients
+
+    _, token = clients.issue("昆明读取系统", ["kunming"], "", world["users"]["admin"])
+    client = app.test_client()
+    failures = []
+    for endpoint, url in urls_of(app, world, "GET"):
+        if not url.startswith("/api/v1/"):
+            continue
+        response = client.get(url, headers={"Authorization": f"Bearer {token}"})
+        if response.status_code not in (200, 404) or response.mimetype != "application/json":
+            failures.append(f"{url}: HTTP {response.status_code} {response.mimetype}")
+        elif leaks(response.get_data(as_text=True)):
+            failures.append(f"{url}: shows {leaks(response.get_data(as_text=True))}")
     assert failures == []
 
 
