@@ -192,6 +192,8 @@ def demo_command() -> None:
     click.echo(f"演示数据已就绪（本次新增：{added}）")
     click.echo(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
     click.echo(format_table([["登录名", "角色", "辖区"]] + [list(row) for row in report.logins]))
+    for system, token in report.api_tokens:  # only its SHA-256 is kept: this is the one time it is seen
+        click.echo(f"数据接口 /api/v1 演示令牌（{system}，仅显示这一次）：{token}")
 
 
 COMMANDS = [plugins_command, create_user_command, demo_command]

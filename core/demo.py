@@ -43,6 +43,7 @@ from core.platform.models import (
     Assessment,
     AssessmentRound,
     Batch,
+    ApiClient,
     Call,
     Organisation,
     ChangeReport,
@@ -259,6 +260,7 @@ class DemoReport:
         "api_clients": 0,
     })
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (login, role label, jurisdiction)
+    api_tokens: list[tuple[str, str]] = field(default_factory=list)  # (system, token): shown once, never kept
     password_hash: str = ""
 
     @property
@@ -300,6 +302,7 @@ def load_demo() -> DemoReport:
     _ensure_money(report)
     _ensure_reaching_people(report)
     _ensure_calls_published(report)
+    _ensure_api_clients(report)
 
     if report.changed:
         audit.record("demo.load", object_type="demo", added=report.added)
@@ -364,6 +367,34 @@ def _ensure_calls_published(report: DemoReport) -> None:
         audit.record("admin_create", call, actor=officer)
         calls.save_text(call, body=CALL_TEXT.format(year=next_year), published=published, actor=officer)
         report.added["calls_published" if published else "calls_drafted"] += 1
+
+
+API_DEMO_SYSTEM = "省数据共享平台（演示）"
+API_DEMO_REVOKED = "徐州市财政局旧接口（演示，已吊销）"
+
+
+def _ensure_api_clients(report: DemoReport) -> None:
+    """Issue 20: the read API's tokens as the admin issues them on 数据接口令牌 (``core.api.clients``):
+    one for the province's data platform reading 昆明 and 云南, shown once in the demo's output (only its
+    SHA-256 is kept, so a second run cannot show it again: revoke it and issue another on the page), and a
+    revoked one, to show that state.  No fixed token: it would be a known credential wherever the demo ran."""
+    from core.api import clients
+
+    admin = db.session.scalar(select(User).where(User.login == ADMIN_LOGIN))
+    enabled_now = enabled()
+    if admin is None:
+        return
+    for name, codes, revoke in ((API_DEMO_SYSTEM, ["kunming", "yunnan"], False),
+                                (API_DEMO_REVOKED, ["xuzhou"], True)):
+        codes = [c for c in codes if c in enabled_now]
+        if not codes or db.session.scalar(select(ApiClient.id).where(ApiClient.name == name)) is not None:
+            continue
+        client, token = clients.issue(name, codes, "演示用令牌", admin)
+        if revoke:
+            clients.revoke(client, admin)
+        else:
+            report.api_tokens.append((name, token))
+        report.added["api_clients"] += 1
 
 
 def _spec(space_name: str) -> DemoOrg:
