@@ -161,17 +161,18 @@ def time_in_step(user, today: date | None = None) -> list[Figure]:
     per jurisdiction, category and step: how many, median and mean whole days."""
     today = today or clock.today()
     since = datetime.combine(today - timedelta(days=DURATION_DAYS), time.min, tzinfo=clock.now().tzinfo)
-    # each stay ended since then (ix_review_records_created_at), and the move before it — the latest
-    # earlier move of the same application, one backward step of ix_review_records_moves each
+    # each stay ended since then (ix_review_records_created_at), in the user's scope, and the move before
+    # it — the latest earlier move of the same application, one backward step of ix_review_records_moves
+    # each, asked only for the stays left once the scope is applied
+    stays = (select(ReviewRecord.id, ReviewRecord.application_id, ReviewRecord.step, ReviewRecord.created_at)
+             .where(ReviewRecord.action.in_(BUREAU_MOVES), ReviewRecord.created_at >= since).subquery())
     earlier = aliased(ReviewRecord)
     entered = (select(earlier.created_at)
-               .where(earlier.application_id == ReviewRecord.application_id, earlier.action.in_(workflow.ACTIONS),
-                      tuple_(earlier.created_at, earlier.id) < tuple_(ReviewRecord.created_at, ReviewRecord.id))
+               .where(earlier.application_id == stays.c.application_id, earlier.action.in_(workflow.ACTIONS),
+                      tuple_(earlier.created_at, earlier.id) < tuple_(stays.c.created_at, stays.c.id))
                .order_by(earlier.created_at.desc(), earlier.id.desc()).limit(1)
-               .correlate(ReviewRecord).scalar_subquery())
-    stays = (select(ReviewRecord.application_id, ReviewRecord.step, ReviewRecord.created_at, entered.label("entered"))
-             .where(ReviewRecord.action.in_(BUREAU_MOVES), ReviewRecord.created_at >= since).subquery())
-    days = _whole_days(stays.c.created_at, stays.c.entered).label("days")
+               .correlate(stays).scalar_subquery())
+    days = _whole_days(stays.c.created_at, entered).label("days")
     rows = db.session.execute(
         select(Application.jurisdiction, Application.category, stays.c.step, days, func.count())
         .join(Application, Application.id == stays.c.application_id)

@@ -260,3 +260,26 @@ def test_list_url_finds_each_filter_where_the_view_lists_it(app):
         assert url == (f"/admin/application/?flt0_{names.index('Jurisdiction')}=xuzhou"
                        f"&flt1_{names.index('Status')}=submitted")
         assert glance.list_url("application", no_such_filter="x") is None
+
+
+# --------------------------------------------------------------------------- migration 0022
+
+def test_dashboard_indexes_come_with_0022_and_go_with_its_downgrade(migrating_app):
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import inspect
+
+    def indexes(table: str) -> dict[str, list[str]]:
+        return {ix["name"]: ix["column_names"] for ix in inspect(db.engine).get_indexes(table)}
+
+    upgrade()
+    assert indexes("review_records")["ix_review_records_moves"] == ["application_id", "created_at", "id", "action",
+                                                                    "step"]
+    assert indexes("review_records")["ix_review_records_created_at"] == ["created_at"]
+    assert "ix_review_records_application_id" not in indexes("review_records")  # led by application_id: replaced
+    assert "ix_applications_waiting" in indexes("applications") and "ix_recognitions_granted" in indexes("recognitions")
+    downgrade(revision="0021_public")
+    assert "ix_review_records_moves" not in indexes("review_records")
+    assert "ix_review_records_application_id" in indexes("review_records")
+    assert "ix_applications_waiting" not in indexes("applications")
+    upgrade()
+    assert "ix_review_records_moves" in indexes("review_records")
