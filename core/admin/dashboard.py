@@ -145,7 +145,8 @@ def glance_chart(kind: str, user) -> bytes:
     if kind == "durations":
         rows = glance.time_in_step(user, today)
         names = [f"{jl(f.jurisdiction)} · {f.extra['category']} · {f.what}" for f in rows]
-        return charts.bars(gettext("Days spent in each step (last 12 months)"), names,
+        return charts.bars(gettext("Days spent in each step (stays ended in the last %(days)s days)",
+                                   days=glance.DURATION_DAYS), names,
                            [(gettext("Median (days)"), [float(f.extra["median"]) for f in rows]),
                             (gettext("Mean (days)"), [float(f.extra["mean"]) for f in rows])], horizontal=True)
     if kind == "titles":
@@ -186,4 +187,5 @@ class DashboardView(StaffAccessMixin, AdminIndexView):
         return self.render("admin/dashboard.html", cards=cards(current_user), today=clock.today(), stuck=stuck,
                            labels=labels, step_of=steps.step_of, yearly=yearly, failed_tasks=failed_tasks,
                            todo_groups=todos.staff_todos(current_user),
-                           glance=read_glance(current_user) if bureau else None)
+                           glance=read_glance(current_user) if bureau else None,
+                           duration_days=glance.DURATION_DAYS)

@@ -127,7 +127,7 @@ def applications_per_step(user) -> list[Figure]:
     order = {code: i for i, code in enumerate(visible_codes(user))}
     figures = []
     for code, category, step, status, number in sorted(rows, key=lambda r: (order.get(r[0], 99), r[1], r[2], r[3])):
-        figures.append(Figure(code, labels.step_name(code, category, step) or step, number,
+        figures.append(Figure(code, labels.step_name(code, category, step) or "—", number,
                               application_list(code, category=category, current_step=step, status=status),
                               {"category": labels.category_label(code, category),
                                "status": labels.status_label(status)}))
@@ -191,7 +191,7 @@ def time_in_step(user, today: date | None = None) -> list[Figure]:
         histogram.sort()
         stays = sum(n for _, n in histogram)
         mean = sum(d * n for d, n in histogram) / stays
-        figures.append(Figure(code, labels.step_name(code, category, step) or step, stays,
+        figures.append(Figure(code, labels.step_name(code, category, step) or "—", stays,
                               application_list(code, category=category, current_step=step),
                               {"category": labels.category_label(code, category),
                                "median": round(_median(histogram), 1), "mean": round(mean, 1)}))

@@ -185,6 +185,7 @@ def world(app):
         "record_id": external_title.id,  # issue 18: /admin/external-titles/<record_id>
         "notification_id": foreign_notification.id, "mail_id": foreign_mail.id,  # issue 19
         "download_id": download.id, "task_id": task_run.id,  # issue 19: /downloads/<id>, /admin/tasks/<id>/retry
+        "kind": "steps",  # issue 20: /admin/glance/<kind>.svg, the dashboard's charts
     }
     # Flask-Admin model views: the foreign row of each model, for ?id=
     model_ids = {
