@@ -76,9 +76,13 @@ def bars(title: str, x_labels: list[str], series_values: list[tuple[str, list[fl
                   background="white", plot_background="white", colors=COLOURS)
     kind = (pygal.HorizontalStackedBar if stacked else pygal.HorizontalBar) if horizontal else \
         (pygal.StackedBar if stacked else pygal.Bar)
-    chart = kind(js=[], style=style, width=640, height=320 if not horizontal else max(240, 40 + 28 * len(x_labels)),
+    options = {}
+    if horizontal and x_labels:  # pygal sizes the label margin for Latin letters: a Chinese one is twice as wide
+        options["margin_left"] = min(400, max(sum(9 if ord(c) > 0x2e7f else 5 for c in label) for label in x_labels))
+    chart = kind(js=[], style=style, width=640 + options.get("margin_left", 0),
+                 height=320 if not horizontal else max(240, 80 + 24 * len(x_labels)),
                  legend_at_bottom=True, print_values=False, title=title, truncate_label=-1,
-                 no_data_text=gettext("No data"))
+                 no_data_text=gettext("No data"), **options)
     chart.x_labels = x_labels
     for label, values in series_values:
         chart.add(label, values)
