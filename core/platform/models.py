@@ -522,6 +522,9 @@ class Application(TimestampMixin, db.Model):
               "submitted_on"),
         # the dashboard's overdue count (core.admin.glance.overdue_steps), read from the index alone; migration 0022
         Index("ix_applications_waiting", "status", "jurisdiction", "submitted_on", "updated_at", "id"),
+        # the dashboard's time in each step: the scope and category of the application of each stay, by id,
+        # from the index alone (core.admin.glance.time_in_step); migration 0022
+        Index("ix_applications_scope", "id", "jurisdiction", "status", "category"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     jurisdiction: Mapped[str] = mapped_column(String(32), index=True)

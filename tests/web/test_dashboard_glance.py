@@ -277,9 +277,10 @@ def test_dashboard_indexes_come_with_0022_and_go_with_its_downgrade(migrating_ap
     assert indexes("review_records")["ix_review_records_created_at"] == ["created_at"]
     assert "ix_review_records_application_id" not in indexes("review_records")  # led by application_id: replaced
     assert "ix_applications_waiting" in indexes("applications") and "ix_recognitions_granted" in indexes("recognitions")
+    assert indexes("applications")["ix_applications_scope"] == ["id", "jurisdiction", "status", "category"]
     downgrade(revision="0021_public")
     assert "ix_review_records_moves" not in indexes("review_records")
     assert "ix_review_records_application_id" in indexes("review_records")
-    assert "ix_applications_waiting" not in indexes("applications")
+    assert "ix_applications_waiting" not in indexes("applications") and "ix_applications_scope" not in indexes("applications")
     upgrade()
     assert "ix_review_records_moves" in indexes("review_records")

@@ -10,6 +10,8 @@ The dashboard at a glance (``core.admin.glance``) at a province's scale (benchma
   ``ix_review_records_application_id`` (one index fewer to write with every move);
 - ``ix_applications_waiting`` (status, jurisdiction, submission day, last change, id): the overdue
   count over the active applications from the index alone;
+- ``ix_applications_scope`` (id, jurisdiction, status, category): the scope and category of each
+  stay's application, looked up by id from the index alone (time in each step);
 - ``ix_recognitions_granted`` (jurisdiction, grant day, level): titles per year and level.
 
 Revision ID: 0022_dashboard
@@ -30,6 +32,7 @@ def upgrade():
     with op.batch_alter_table('applications', schema=None) as batch_op:
         batch_op.create_index('ix_applications_waiting', ['status', 'jurisdiction', 'submitted_on', 'updated_at', 'id'],
                               unique=False)
+        batch_op.create_index('ix_applications_scope', ['id', 'jurisdiction', 'status', 'category'], unique=False)
 
     with op.batch_alter_table('recognitions', schema=None) as batch_op:
         batch_op.create_index('ix_recognitions_granted', ['jurisdiction', 'granted_on', 'level'], unique=False)
@@ -51,4 +54,5 @@ def downgrade():
         batch_op.drop_index('ix_recognitions_granted')
 
     with op.batch_alter_table('applications', schema=None) as batch_op:
+        batch_op.drop_index('ix_applications_scope')
         batch_op.drop_index('ix_applications_waiting')
