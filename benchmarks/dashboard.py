@@ -24,7 +24,7 @@ import json
 import random
 import sys
 import time
-from datetime import date, datetime, time as clock_time, timedelta, timezone
+from datetime import datetime, time as clock_time, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
