@@ -12,17 +12,24 @@ At the very top, for every staff role but the admin: 待办, what this user can 
 a late one highlighted.
 Below them, for the same roles, the year-on-year charts of the accepted annual returns of
 the jurisdictions they see (``core.monitoring.charts``), with the same numbers as a table.
+For officers, leaders and the admin, 一览 (issue 20, ``core.admin.glance``): applications per step,
+time spent in each step, titles per year and level, money against the fund of the year and the
+applications past their step's time limit, each a chart (``/admin/glance/<kind>.svg``, drawn on the
+server) with a table of the same numbers beside it, every number linked to the list behind it
+(docs/dashboard.md).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import Response, abort
 from flask_admin import AdminIndexView, expose
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from core.accounts import roles
-from core.admin import tasks
+from core.admin import glance, tasks
 
 from core.bureau import versions as policy_versions
 from core.monitoring import charts
@@ -100,11 +107,78 @@ def cards(user) -> list[Card]:
     return result
 
 
+#: the roles that read the figures at a glance (and 无人可办理, the statistics charts)
+BUREAU_ROLES = (roles.OFFICER, roles.LEADER, roles.ADMIN)
+GLANCE_CHARTS = ("steps", "durations", "titles", "money")
+
+
+@dataclass
+class Glance:
+    steps: list[glance.Figure]
+    durations: list[glance.Figure]
+    titles: list[glance.Figure]
+    money: list[glance.FundLine]
+    overdue: list[glance.Figure]
+
+
+def read_glance(user) -> Glance:
+    today = clock.today()
+    return Glance(glance.applications_per_step(user), glance.time_in_step(user, today),
+                  glance.titles_per_year(user, today), glance.money_against_funds(user, today),
+                  glance.overdue_steps(user, today))
+
+
+def _first_seen(values) -> list:
+    return list(dict.fromkeys(values))
+
+
+def glance_chart(kind: str, user) -> bytes:
+    """The chart ``kind`` of :data:`GLANCE_CHARTS`, of what ``user`` may see: the numbers of its table."""
+    today = clock.today()
+    jl = labels.jurisdiction_label
+    if kind == "steps":
+        rows = glance.applications_per_step(user)
+        steps_named = _first_seen(f.what for f in rows)
+        series = [(jl(code), [float(sum(f.number for f in rows if f.jurisdiction == code and f.what == step))
+                              for step in steps_named]) for code in _first_seen(f.jurisdiction for f in rows)]
+        return charts.bars(gettext("Active applications per step"), steps_named, series, horizontal=True)
+    if kind == "durations":
+        rows = glance.time_in_step(user, today)
+        names = [f"{jl(f.jurisdiction)} · {f.extra['category']} · {f.what}" for f in rows]
+        return charts.bars(gettext("Days spent in each step (stays ended in the last %(days)s days)",
+                                   days=glance.DURATION_DAYS), names,
+                           [(gettext("Median (days)"), [float(f.extra["median"]) for f in rows]),
+                            (gettext("Mean (days)"), [float(f.extra["mean"]) for f in rows])], horizontal=True)
+    if kind == "titles":
+        rows = glance.titles_per_year(user, today)
+        years = sorted({f.extra["year"] for f in rows})
+        series = [(level, [float(sum(f.number for f in rows if f.what == level and f.extra["year"] == y))
+                           for y in years]) for level in _first_seen(f.what for f in rows)]
+        return charts.bars(gettext("Titles granted per year and level"), [str(y) for y in years], series,
+                           stacked=True)
+    lines = glance.money_against_funds(user, today)
+    return charts.bars(gettext("The fund of %(year)s: committed and paid (yuan)", year=today.year),
+                       [jl(line.jurisdiction) for line in lines],
+                       [(gettext("Fund"), [float(line.amount) for line in lines]),
+                        (gettext("Committed (approved, not yet paid)"), [float(line.committed) for line in lines]),
+                        (gettext("Paid"), [float(line.paid) for line in lines])])
+
+
 class DashboardView(StaffAccessMixin, AdminIndexView):
+    @expose("/glance/<kind>.svg")
+    def glance_svg(self, kind: str):
+        """A chart of the figures at a glance, with its own CSP (its inline ``<style>``, nothing else)."""
+        if kind not in GLANCE_CHARTS or current_user.role not in BUREAU_ROLES:
+            abort(404)
+        response = Response(glance_chart(kind, current_user), mimetype="image/svg+xml")
+        response.headers["Content-Security-Policy"] = charts.SVG_CSP
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+
     @expose("/")
     def index(self):
         # 无人可办理: applications nobody can act on (issue 13), for those who can resolve them
-        bureau = current_user.role in (roles.OFFICER, roles.LEADER, roles.ADMIN)
+        bureau = current_user.role in BUREAU_ROLES
         stuck = attendance.unattended_applications(current_user) if bureau else attendance.Unattended(0, [])
         # the accepted returns of the last years, for those who read the statistics summary
         yearly = charts.figures(visible_codes(current_user), charts.last_years(clock.today().year)) if bureau else []
@@ -112,4 +186,6 @@ class DashboardView(StaffAccessMixin, AdminIndexView):
         failed_tasks = tasks.failed_count() if current_user.role == roles.ADMIN else 0
         return self.render("admin/dashboard.html", cards=cards(current_user), today=clock.today(), stuck=stuck,
                            labels=labels, step_of=steps.step_of, yearly=yearly, failed_tasks=failed_tasks,
-                           todo_groups=todos.staff_todos(current_user))
+                           todo_groups=todos.staff_todos(current_user),
+                           glance=read_glance(current_user) if bureau else None,
+                           duration_days=glance.DURATION_DAYS)

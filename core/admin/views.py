@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import flash, has_request_context, url_for
 from flask_admin.actions import action
-from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_admin.contrib.sqla.filters import DateBetweenFilter, FilterEqual
 from flask_admin.model.template import EndpointLinkRowAction
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -485,6 +485,10 @@ class RecognitionView(ScopedModelView):
     export_memo = {"jurisdiction": ("jurisdiction",), "level": ("level",), "status": ("status",)}
     column_filters = (
         FilterEqual(column="jurisdiction", name=_l("Jurisdiction"), options=visible_jurisdiction_options),
+        # the dashboard's titles per year and level link here (core.admin.glance)
+        FilterEqual(column="level", name=_l("Level"), options=lambda: [
+            (code, str(label)) for code, label in labels.RECOGNITION_LEVEL_LABELS.items()]),
+        DateBetweenFilter(column="granted_on", name=_l("Granted on")),
     )
 
 

@@ -17,7 +17,7 @@ from flask_babel import gettext
 
 from core.monitoring.rollup import yearly_totals
 
-__all__ = ["YEARS_SHOWN", "KINDS", "SVG_CSP", "Figures", "figures", "last_years", "svg"]
+__all__ = ["YEARS_SHOWN", "KINDS", "SVG_CSP", "Figures", "figures", "last_years", "svg", "bars"]
 
 YEARS_SHOWN = 5
 KINDS = ("counts", "money")
@@ -56,17 +56,36 @@ def series(kind: str) -> list[tuple[str, str]]:
 
 def svg(kind: str, rows: list[Figures]) -> bytes:
     """The chart ``kind`` ("counts" or "money") of ``rows`` as an SVG document."""
+    title = gettext("Accepted returns, year on year") if kind == "counts" else gettext("Money reported, year on year")
+    return bars(title, [str(r.year) for r in rows],
+                [(label, [float(getattr(r, attribute)) for r in rows]) for attribute, label in series(kind)])
+
+
+#: the series' colours, in order (blue and orange first: told apart by colour-blind readers too)
+COLOURS = ("#2c6fbb", "#e07b24", "#3a9d5d", "#8e5ea2", "#c23b3b", "#6b6b6b")
+
+
+def bars(title: str, x_labels: list[str], series_values: list[tuple[str, list[float]]], *,
+         stacked: bool = False, horizontal: bool = False) -> bytes:
+    """A bar chart as an SVG document: ``series_values`` is (the series' label, one value per x
+    label).  The dashboard's figures (core.admin.glance) and the yearly charts above draw with it."""
     import pygal
     from pygal.style import Style
 
     style = Style(font_family='"Noto Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif',
-                  background="white", plot_background="white", colors=("#2c6fbb", "#e07b24"))
-    chart = pygal.Bar(js=[], style=style, width=640, height=320, legend_at_bottom=True, print_values=False,
-                      title=gettext("Accepted returns, year on year") if kind == "counts"
-                      else gettext("Money reported, year on year"))
-    chart.x_labels = [str(r.year) for r in rows]
-    for attribute, label in series(kind):
-        chart.add(label, [float(getattr(r, attribute)) for r in rows])
+                  background="white", plot_background="white", colors=COLOURS)
+    kind = (pygal.HorizontalStackedBar if stacked else pygal.HorizontalBar) if horizontal else \
+        (pygal.StackedBar if stacked else pygal.Bar)
+    options = {}
+    if horizontal and x_labels:  # pygal sizes the label margin for Latin letters: a Chinese one is twice as wide
+        options["margin_left"] = min(400, max(sum(9 if ord(c) > 0x2e7f else 5 for c in label) for label in x_labels))
+    chart = kind(js=[], style=style, width=640 + options.get("margin_left", 0),
+                 height=320 if not horizontal else max(240, 80 + 24 * len(x_labels)),
+                 legend_at_bottom=True, print_values=False, title=title, truncate_label=-1,
+                 no_data_text=gettext("No data"), **options)
+    chart.x_labels = x_labels
+    for label, values in series_values:
+        chart.add(label, values)
     return _without_scripts_or_comments(chart.render())
 
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 from flask import url_for
@@ -58,7 +58,7 @@ from core.review.steps import step_of
 from core.workdays import WorkdayCalendar
 
 __all__ = ["SHOWN", "KIND_LABELS", "Todo", "TodoGroup", "staff_todos", "step_deadline",
-           "step_entered", "applicant_todos"]
+           "step_entered", "late_cutoff", "applicant_todos"]
 
 #: the items of one kind shown on the dashboard (our choice; the total is always given)
 SHOWN = 50
@@ -143,6 +143,20 @@ def step_deadline(code: str, entered: date | None, calendar: WorkdayCalendar | N
     if limit is None or entered is None:
         return None
     return (calendar or bureau_data.calendar()).add_workdays(entered, limit)
+
+
+def late_cutoff(code: str, today: date, calendar: WorkdayCalendar | None = None) -> date | None:
+    """The last day a step may have been entered on for it to be late ``today`` (its
+    :func:`step_deadline` before today), or None without a time limit: the same rule, turned into a
+    bound a query can count with (the dashboard's overdue figure)."""
+    limit = step_limit(code)
+    if limit is None:
+        return None
+    calendar = calendar or bureau_data.calendar()
+    day = today - timedelta(days=limit + 1)  # entered a day later, the deadline is today at the earliest
+    while calendar.add_workdays(day, limit) >= today:
+        day -= timedelta(days=1)
+    return day
 
 
 def step_entered():

@@ -520,6 +520,11 @@ class Application(TimestampMixin, db.Model):
         # grouped by what fixes the step (core.review.attendance); migration 0015, replacing 0013's
         Index("ix_applications_step_groups", "jurisdiction", "status", "category", "policy_document", "current_step",
               "submitted_on"),
+        # the dashboard's overdue count (core.admin.glance.overdue_steps), read from the index alone; migration 0022
+        Index("ix_applications_waiting", "status", "jurisdiction", "submitted_on", "updated_at", "id"),
+        # the dashboard's time in each step: the scope and category of the application of each stay, by id,
+        # from the index alone (core.admin.glance.time_in_step); migration 0022
+        Index("ix_applications_scope", "id", "jurisdiction", "status", "category"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     jurisdiction: Mapped[str] = mapped_column(String(32), index=True)
@@ -573,8 +578,12 @@ class ReviewRecord(db.Model):
     """What a reviewer did at a step: recommendation, scores, decision…"""
 
     __tablename__ = "review_records"
+    # the dashboard (core.admin.glance, migration 0022): the moves of a period (time in each step, the
+    # overdue count), and the move before one, read from the index alone
+    __table_args__ = (Index("ix_review_records_created_at", "created_at"),
+                      Index("ix_review_records_moves", "application_id", "created_at", "id", "action", "step"))
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))  # first of ix_review_records_moves
     step: Mapped[str] = mapped_column(String(64))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(32))
@@ -646,7 +655,9 @@ class Recognition(db.Model):
 
     __tablename__ = "recognitions"
     __table_args__ = (UniqueConstraint("jurisdiction", "certificate_number"),
-                      trigram_index("recognitions", "certificate_number"), trigram_index("recognitions", "title"))
+                      trigram_index("recognitions", "certificate_number"), trigram_index("recognitions", "title"),
+                      # the dashboard's titles per year and level (core.admin.glance), migration 0022
+                      Index("ix_recognitions_granted", "jurisdiction", "granted_on", "level"))
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"), unique=True)
     space_id: Mapped[int] = mapped_column(ForeignKey("spaces.id"), index=True)

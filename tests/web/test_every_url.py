@@ -200,6 +200,7 @@ def world(app):
         "download_id": download.id, "task_id": task_run.id,  # issue 19: /downloads/<id>, /admin/tasks/<id>/retry
         "call_id": call.id, "category": "comprehensive",  # issue 20: /calls/<call_id>/form/<category>.pdf, the admin's
         "client_id": api_client.id,  # issue 20: /admin/api-clients/<client_id>
+        "kind": "steps",  # issue 20: /admin/glance/<kind>.svg, the dashboard's charts
     }
     # Flask-Admin model views: the foreign row of each model, for ?id=
     model_ids = {
