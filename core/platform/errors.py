@@ -19,6 +19,13 @@ class Refused(ValueError):
         return f"{self.key}: {self.message}" if self.key and self.key_in_text else self.message
 
 
+def has_control_character(text: str) -> bool:
+    """A character no one types and no PostgreSQL text column takes (NUL), or one that breaks a line
+    of a header or a file: the C0 controls but tab and line breaks, DEL, a lone surrogate."""
+    return any((ord(ch) < 32 and ch not in "\n\r\t") or 0xD800 <= ord(ch) <= 0xDFFF or ord(ch) == 0x7F
+               for ch in text)
+
+
 def typed_text(value, key: str, what: str, *, limit: int, required: bool = True,
                refused: type[Refused] = Refused) -> str | None:
     """A text field as typed, stripped: ``refused(key, …)`` saying in Chinese that ``what`` is
@@ -29,7 +36,7 @@ def typed_text(value, key: str, what: str, *, limit: int, required: bool = True,
         raise refused(key, f"请填写{what}")
     if len(text) > limit:
         raise refused(key, f"{what}不能超过 {limit} 字")
-    if any((ord(ch) < 32 and ch not in "\n\r\t") or 0xD800 <= ord(ch) <= 0xDFFF or ord(ch) == 0x7F for ch in text):
+    if has_control_character(text):
         raise refused(key, f"{what}含有不能保存的控制字符")
     return text or None
 

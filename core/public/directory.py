@@ -32,6 +32,7 @@ from flask_babel import gettext
 from sqlalchemy import case, extract, func, or_, select
 
 from core.platform import clock, exports
+from core.platform.errors import has_control_character
 from core.platform.extensions import db
 from core.platform.models import Organisation, Recognition, Rectification, Space
 from core.policy import citation_text
@@ -109,6 +110,8 @@ def read_filters(args: Mapping[str, str], codes: list[str]) -> tuple[Filters, di
     search = typed["q"]
     if len(normalised(search)) > MAX_SEARCH:
         errors["q"] = gettext("Enter at most %(count)s characters.", count=MAX_SEARCH)
+    elif has_control_character(search):
+        errors["q"] = gettext("Remove the control characters from what you typed.")
     for key, choices in (("jurisdiction", codes), ("level", LEVELS), ("standing", STANDINGS)):
         if typed[key] and typed[key] not in choices:
             errors[key] = gettext("Choose one of the listed values.")

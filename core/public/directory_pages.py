@@ -22,6 +22,7 @@ from flask_babel import gettext
 
 from core.notice.public_pages import revalidated
 from core.platform import labels
+from core.platform.errors import has_control_character
 from core.platform.jurisdictions import enabled
 from core.platform.security import limiter
 from core.public import certificates, directory, directory_files
@@ -126,6 +127,8 @@ def verify():
         errors["number"] = gettext("Enter the certificate number.")
     elif len(number) > certificates.MAX_NUMBER:
         errors["number"] = gettext("Enter at most %(count)s characters.", count=certificates.MAX_NUMBER)
+    elif has_control_character(number):
+        errors["number"] = gettext("Remove the control characters from what you typed.")
     jurisdiction = typed["jurisdiction"].strip() or None
     if jurisdiction and jurisdiction not in codes:
         errors["jurisdiction"] = gettext("Choose one of the listed values.")

@@ -366,3 +366,17 @@ def test_the_directory_revalidates_and_answers_304_while_unchanged(app, three):
     tag = client.get("/directory/").headers["ETag"]
     make_title("yunnan")
     assert client.get("/directory/", headers={"If-None-Match": tag}).status_code == 200
+
+
+@pytest.mark.parametrize("url, field", [("/directory/?q=a%00b", "q"), ("/directory/verify?number=%00", "number"),
+                                        ("/directory/verify?number=%E6%98%86%00", "number")])
+def test_a_control_character_is_an_error_next_to_its_field_not_a_server_error(app, three, url, field):
+    response = app.test_client().get(url)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert gettext("Remove the control characters from what you typed.") in html or "控制字符" in html
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx", "json"])
+def test_a_download_with_a_control_character_is_refused_before_any_byte(app, three, kind):
+    assert app.test_client().get(f"/directory/download.{kind}?q=%00").status_code == 400
