@@ -16,6 +16,7 @@ from core.platform import models  # noqa: F401 - the tables, for migrations and 
 from core.platform import template_folders
 from core.platform.extensions import babel, csrf, db, login_manager
 from core.platform.i18n import select_locale
+from core.platform.row_ids import MAX_ROW_ID
 from core.plugins import Registry, make_plugin_manager
 
 # Everything the app reads at run time is found from this package's own location, which
@@ -40,7 +41,7 @@ class RowId(IntegerConverter):
     404, not a database error (SQLite's OverflowError) answered with a 500."""
 
     def __init__(self, url_map, **options) -> None:
-        options.setdefault("max", 2**31 - 1)
+        options.setdefault("max", MAX_ROW_ID)
         super().__init__(url_map, **options)
 
 

@@ -37,6 +37,8 @@ from core.accounts import roles
 
 from core.accounts import scoping
 from core.platform.labels import local_datetime
+from core.platform.errors import has_control_character, strip_control_characters
+from core.platform.row_ids import row_ids
 from core.platform import downloads, exports
 from core.platform.exports import spreadsheet_safe
 from core.platform.extensions import db
@@ -194,7 +196,7 @@ class ScopedModelView(StaffAccessMixin, ModelView):
         subquery on that table (``space_id IN (SELECT id FROM spaces WHERE name ILIKE …)``)
         rather than through an outer join, and text columns are not cast to text first.
         On PostgreSQL trigram indexes (migration 0014) serve ``ILIKE '%…%'``."""
-        for term in search.split(" "):
+        for term in strip_control_characters(search).split(" "):
             if not term:
                 continue
             pattern = parse_like_term(term)
@@ -403,7 +405,12 @@ class ScopedModelView(StaffAccessMixin, ModelView):
     def action_delete(self, ids):
         # Flask-Admin passes the ids as strings; PostgreSQL will not compare them with
         # an integer key.  Through get_query, so only visible rows can go.
-        return super().action_delete(tuple(int(i) for i in ids if str(i).isdigit()))
+        return super().action_delete(tuple(row_ids(ids)))
+
+    def _get_list_filter_args(self):
+        # A control character in a filter's value (a NUL: no PostgreSQL text takes it) filters nothing.
+        found = super()._get_list_filter_args()
+        return None if found is None else [f for f in found if not has_control_character(str(f[2]))]
 
     def _get_filter_groups(self):
         # Flask-Admin computes filter options once, at start-up; ours depend on the

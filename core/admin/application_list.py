@@ -26,6 +26,7 @@ from core.notify import nudges
 from core.platform import audit, clock, exports, labels
 from core.platform.extensions import db
 from core.platform.models import Application, Batch, Call, Space
+from core.platform.row_ids import row_id, row_ids
 from core.review import batches
 
 #: filter names the dashboard's links name (core.admin.dashboard finds each one's index by name)
@@ -57,17 +58,29 @@ def batch_options():
     user = _user_or_none()
     if user is None:
         return []
+    # the batches holding applications he sees: a district's recommender is not shown the names of
+    # batches of other districts' spaces
+    held = select(Application.batch_id).where(application_criteria(user), Application.batch_id.is_not(None))
     return [(str(b.id), f"#{b.id} {b.name}") for b in db.session.scalars(
-        batches.visible_batches(user).order_by(Batch.id.desc()))]
+        batches.visible_batches(user).where(Batch.id.in_(held)).order_by(Batch.id.desc()))]
 
 
 def call_options():
     user = _user_or_none()
     if user is None:
         return []
-    calls = db.session.scalars(select(Call).where(jurisdiction_criteria(user, Call.jurisdiction))
-                               .order_by(Call.opens_on.desc(), Call.id.desc()))
+    query = select(Call).where(jurisdiction_criteria(user, Call.jurisdiction))
+    if role_of(user) not in (roles.OFFICER, roles.ADMIN):  # a draft is the officers' until published
+        query = query.where(Call.published.is_(True))
+    calls = db.session.scalars(query.order_by(Call.opens_on.desc(), Call.id.desc()))
     return [(str(c.id), f"{c.title}（{c.opens_on}—{c.closes_on}）") for c in calls]
+
+
+class RowIdFilter(IntEqualFilter):
+    """Equal to a row's id: a value that is no id (²; beyond the column's range) filters nothing."""
+
+    def validate(self, value):
+        return row_id(value) is not None
 
 
 class DistrictFilter(FilterEqual):
@@ -81,8 +94,8 @@ def filters() -> tuple:
     return (
         FilterEqual(column=Application.current_step, name=STEP, options=step_options),
         DistrictFilter(column=Application.space_id, name=DISTRICT, options=district_options),
-        IntEqualFilter(column=Application.batch_id, name=BATCH, options=batch_options),
-        IntEqualFilter(column=Application.call_id, name=CALL, options=call_options),
+        RowIdFilter(column=Application.batch_id, name=BATCH, options=batch_options),
+        RowIdFilter(column=Application.call_id, name=CALL, options=call_options),
         DateBetweenFilter(Application.submitted_on, SUBMITTED),
         DateGreaterFilter(Application.submitted_on, SUBMITTED),
         DateSmallerFilter(Application.submitted_on, SUBMITTED),
@@ -107,7 +120,7 @@ class BulkActions:
 
     def selected(self, ids) -> list[Application]:
         """The ticked applications the user sees, in id order."""
-        keys = sorted({int(i) for i in ids if str(i).isdigit()})
+        keys = row_ids(ids)
         if not keys:
             return []
         return self.get_query().filter(Application.id.in_(keys)).order_by(Application.id).all()
@@ -128,8 +141,8 @@ class BulkActions:
         if not self.is_action_allowed("assign_batch"):
             return redirect(self.get_url(".index_view"))
         chosen = self.selected(request.form.getlist("rowid"))
-        batch = batches.visible_batch(int(request.form.get("batch_id", "0") or 0)
-                                      if (request.form.get("batch_id") or "").isdigit() else 0, current_user)
+        chosen_batch = row_id(request.form.get("batch_id"))
+        batch = batches.visible_batch(chosen_batch, current_user) if chosen_batch else None
         if batch is None or not chosen:
             flash(gettext("Choose a batch and at least one application."), "error")
             return redirect(self.get_url(".index_view"))
@@ -171,6 +184,9 @@ class BulkActions:
         if outcome.already_today:
             flash(gettext("Already reminded today, not again: %(ids)s.",
                           ids="、".join(f"#{i}" for i in outcome.already_today)), "info")
+        if outcome.not_waiting:
+            flash(gettext("Not reminded, nothing waits on the applicant (only applications returned for revision "
+                          "are): %(ids)s.", ids="、".join(f"#{i}" for i in outcome.not_waiting)), "info")
         if outcome.nobody:
             flash(gettext("No active applicant account to remind: %(ids)s.",
                           ids="、".join(f"#{i}" for i in outcome.nobody)), "warning")

@@ -27,6 +27,7 @@ from core.accounts.scoping import visible_codes
 from core.intake import calls
 from core.platform import uploads
 from core.platform.extensions import db
+from core.platform.row_ids import row_id
 from core.public.calls_pages import blank_form_response, call_context
 from core.review.admin_batches import CallView
 
@@ -87,8 +88,9 @@ class CallAdminView(CallView):
         form = request.form
         jurisdiction = form.get("jurisdiction", "")
         saved = None
-        if request.args.get("id", "").isdigit():
-            saved = calls.staff_call(int(request.args["id"]), current_user)
+        if "id" in request.args:
+            key = row_id(request.args["id"])
+            saved = calls.staff_call(key, current_user) if key else None
             if saved is None:
                 abort(404)
         if jurisdiction not in visible_codes(current_user):

@@ -34,6 +34,7 @@ from core.facts import is_valid_uscc
 from core.platform.jurisdictions import enabled_codes
 from core.accounts import passwords
 from core.platform.extensions import db
+from core.platform.row_ids import row_ids
 from core.platform.models import Application, Organisation, Recognition, User, UserScope
 from core.accounts.scoping import (concerned_jurisdictions, managed_organisation_criteria, managed_space_criteria,
                           visible_codes)
@@ -390,7 +391,7 @@ class UserView(ScopedModelView):
             _l("Reset the two-factor sign-in of the selected users? Their sessions end and they enrol again."))
     def action_reset_two_factor(self, ids):
         """For a user who lost his phone and his recovery codes: audited, notified to him."""
-        keys = [int(i) for i in ids if str(i).isdigit()]
+        keys = row_ids(ids)
         users = [u for u in self.get_query().filter(User.id.in_(keys)) if two_factor.enabled(u)]
         for user in users:
             two_factor.reset(user, current_user._get_current_object())

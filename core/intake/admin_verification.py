@@ -15,6 +15,7 @@ from core.platform import labels
 from core.accounts.admin_access import StaffAccessMixin
 from core.platform.extensions import db
 from core.platform.models import Attachment, Organisation, User
+from core.platform.row_ids import row_id
 from core.accounts.scoping import organisation_criteria
 
 
@@ -58,7 +59,7 @@ class OrganisationVerificationView(StaffAccessMixin, BaseView):
         organisation = self._organisation_or_404(organisation_id)
         attachment_id = request.form.get("attachment_id", "")
         try:
-            organisations.verify(organisation, int(attachment_id) if attachment_id.isdigit() else None,
+            organisations.verify(organisation, row_id(attachment_id),
                                  current_user._get_current_object())
         except organisations.VerificationRefused as exc:
             db.session.rollback()

@@ -39,6 +39,7 @@ from core.accounts.admin_access import ScopedModelView, StaffAccessMixin
 from core.accounts.auth import safe_next
 from core.platform.extensions import db
 from core.platform.models import Application, Attachment, Objection, PublicNotice
+from core.platform.row_ids import row_id
 from core.notice.periods import NoticeError, notice_period_for
 
 READ_ROLES = (roles.OFFICER, roles.LEADER, roles.ADMIN)
@@ -131,7 +132,7 @@ class NoticeDeskView(StaffAccessMixin, BaseView):
 
     @expose("/publish", methods=["POST"])
     def publish(self):
-        ids = [int(i) for i in request.form.getlist("application_id") if i.isdigit()]
+        ids = [key for key in map(row_id, request.form.getlist("application_id")) if key is not None]
         typed = {"title": request.form.get("title", ""), "contact": request.form.get("contact", ""), "ids": ids}
         applications = [scoping.application_or_404(i) for i in ids]
         try:
@@ -173,7 +174,7 @@ class NoticeDeskView(StaffAccessMixin, BaseView):
         try:
             public_notice.resolve_objection(
                 objection, typed["outcome"], typed["reasons"], current_user, today=_today(),
-                application_id=int(chosen) if chosen.isdigit() else None, reject=typed["reject"])
+                application_id=row_id(chosen), reject=typed["reject"])
         except moves.WorkflowError as exc:
             return self._show(notice, typed={objection.id: typed},
                               error={"objection": objection.id, "message": exc.message}, status=400)

@@ -22,6 +22,7 @@ from core.platform import labels
 from core.platform.audit import client_address
 from core.platform.models import PublicNotice
 from core.platform.security import limiter
+from core.platform.row_ids import row_id
 from core.review.moves import WorkflowError
 
 bp = Blueprint("public", __name__, url_prefix="/notices")
@@ -86,12 +87,12 @@ def object_to(notice_id: int):
     notice = _notice_or_404(notice_id)
     typed = {k: request.form.get(k, "") for k in FIELDS}
     application_id = typed["application_id"]
-    if application_id and not application_id.isdigit():
+    if application_id and row_id(application_id) is None:
         return _render(notice, typed=typed, errors={"application_id": "所选申报不在本公示中"}, status=400)
     try:
         objection = public_notice.file_objection(
             notice, name=typed["name"], contact=typed["contact"], content=typed["content"],
-            application_id=int(application_id) if application_id else None,
+            application_id=row_id(application_id),
             upload=request.files.get("attachment"), client_address=client_address(),
             today=clock.today(),
         )

@@ -137,9 +137,8 @@ WORDINGS: dict[str, Callable[[dict[str, Any]], str]] = {
                                             about=_about(p), step=p.get("step_name") or ""),
     "application.objection_upheld": lambda p: gettext("An objection to your application for %(about)s has been "
                                                       "upheld.", about=_about(p)),
-    "application.reminded": lambda p: gettext("The bureau asks you to attend to your application for %(about)s "
-                                              "(now at %(step)s).", about=_about(p),
-                                              step=p.get("next_step_name") or gettext("no step")),
+    "application.reminded": lambda p: gettext("The bureau reminds you that your application for %(about)s was "
+                                              "returned for revision: revise and resubmit it.", about=_about(p)),
     "notice.published": lambda p: gettext("The public notice “%(about)s” has been published (%(first)s to "
                                           "%(last)s).", about=_about(p), first=p.get("first_day") or "",
                                           last=p.get("last_day") or ""),

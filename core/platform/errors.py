@@ -26,6 +26,11 @@ def has_control_character(text: str) -> bool:
                for ch in text)
 
 
+def strip_control_characters(text: str) -> str:
+    """``text`` without the characters :func:`has_control_character` finds (a search term)."""
+    return "".join(ch for ch in text if not has_control_character(ch))
+
+
 def typed_text(value, key: str, what: str, *, limit: int, required: bool = True,
                refused: type[Refused] = Refused) -> str | None:
     """A text field as typed, stripped: ``refused(key, …)`` saying in Chinese that ``what`` is

@@ -1,8 +1,8 @@
 """Issue 20's bulk actions in Debian's chromium on the demo site: the 昆明 officer filters his
-applications list by step, ticks 滇池创客空间's application, and chooses 提醒申报单位 from 选中的 (the actions menu)
-(Flask-Admin's menu, bound by core/static/zc-admin.js under the CSP); after the confirmation the
-page says the applicants were reminded, and the applicant's unread count rose by one.  Then he
-ticks it again and exports the selection: a workbook of that one row is downloaded."""
+applications list by status (退回修改), ticks 碧鸡关科创空间's application, and chooses 提醒申报单位 from
+选中的 (Flask-Admin's actions menu, bound by core/static/zc-admin.js under the CSP); after the
+confirmation the page says the applicants were reminded, and the applicant's unread count rose by
+one.  Then he ticks it again and exports the selection: a workbook of that one row is downloaded."""
 from __future__ import annotations
 
 import io
@@ -11,14 +11,13 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from core.admin import application_list
 from core.demo import _spec, applicant_account, demo_login
 from core.platform.models import Application, Notification, Space, User
 from tests.browser.people import Person, read, unexpected_violations
 
 pytestmark = pytest.mark.browser
 
-SPACE = "滇池创客空间"
+SPACE = "碧鸡关科创空间"
 
 
 def unread_of(app, login: str) -> int:
@@ -29,11 +28,15 @@ def unread_of(app, login: str) -> int:
                                  .where(User.login == login, Notification.read_at.is_(None)))
 
 
-def step_filter_url(app, step: str) -> str:
+def status_filter_url(app, status: str) -> str:
+    """The list filtered by status equal to ``status`` (the filter's index read from the view)."""
+    from flask_admin.contrib.sqla.filters import FilterEqual
+
     with app.test_request_context():
         view = next(v for v in app.extensions["admin"][0]._views if getattr(v, "endpoint", "") == "application")
-        index = next(i for i, f in enumerate(view._filters) if str(f.name) == str(application_list.STEP))
-    return f"/admin/application/?flt0_{index}={step}"
+        index = next(i for i, f in enumerate(view._filters)
+                     if type(f) is FilterEqual and getattr(f.column, "key", None) == "status")
+    return f"/admin/application/?flt0_{index}={status}"
 
 
 def tick_and_choose(page, application_id: int, action_label: str) -> None:
@@ -45,14 +48,14 @@ def tick_and_choose(page, application_id: int, action_label: str) -> None:
 def test_officer_reminds_and_exports_a_ticked_application(site, browser):
     app, base, _clock = site
     application = read(app, select(Application).join(Space).where(
-        Space.name == SPACE, Application.jurisdiction == "kunming", Application.status == "submitted"))
+        Space.name == SPACE, Application.jurisdiction == "kunming", Application.status == "returned"))
     assert application is not None
     with app.app_context():
         applicant_login = applicant_account(_spec(SPACE))[0]
     before = unread_of(app, applicant_login)
 
     officer = Person(browser, base).login(demo_login("officer", "kunming"))
-    page = officer.go(step_filter_url(app, application.current_step))
+    page = officer.go(status_filter_url(app, "returned"))
     assert page.locator(f'input.action-checkbox[value="{application.id}"]').count() == 1
     page.once("dialog", lambda dialog: dialog.accept())
     with page.expect_navigation():
@@ -61,7 +64,7 @@ def test_officer_reminds_and_exports_a_ticked_application(site, browser):
     officer.shot("20-bulk-01-reminded")
     assert unread_of(app, applicant_login) == before + 1
 
-    page = officer.go(step_filter_url(app, application.current_step))
+    page = officer.go(status_filter_url(app, "returned"))
     with page.expect_download() as download:
         tick_and_choose(page, application.id, "导出所选")
     sheet = openpyxl.load_workbook(io.BytesIO(open(download.value.path(), "rb").read())).active

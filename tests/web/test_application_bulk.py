@@ -12,6 +12,7 @@ through real HTTP with CSRF on, on SQLite and PostgreSQL:
 from __future__ import annotations
 
 import io
+import json
 import re
 from datetime import date
 
@@ -170,10 +171,16 @@ def test_export_selection_is_the_ticked_visible_rows_each_audited(app, officer):
     assert audited("application.exported") == sorted(str(a.id) for a in mine)
 
 
+def returned(name: str) -> Application:
+    space = make_space(make_org(f"{name}运营单位", region="530102"), name)
+    return make_application("kunming", "comprehensive_service", space, status="returned",
+                            current_step="district_review", policy_document=KUNMING_DOC)
+
+
 def test_remind_tells_the_applicants_once_a_day_and_audits_each(app, officer):
-    application = at_expert_step("提醒空间")
+    application = returned("提醒空间")
     applicant = make_user("applicant", (), login="applicant-bulk@example.cn", organisation=application.organisation)
-    lonely = at_expert_step("无人账户")
+    lonely = returned("无人账户")
     client = client_of(app, officer)
     assert act(client, "remind", [application.id, lonely.id]).status_code == 302
     assert f"#{lonely.id}" in client.get("/admin/application/").get_data(as_text=True)  # nobody to tell
@@ -185,6 +192,75 @@ def test_remind_tells_the_applicants_once_a_day_and_audits_each(app, officer):
     assert db.session.scalar(select(func.count(Notification.id)).where(
         Notification.user_id == applicant.id, Notification.event == "application.reminded")) == 1
     assert f"#{application.id}" in client.get("/admin/application/").get_data(as_text=True)  # already today
+
+
+@pytest.mark.parametrize("status", ["returned"])
+def test_an_application_waiting_on_its_applicant_is_reminded_in_words_of_its_state(app, officer, status):
+    space = make_space(make_org("等待单位", region="530102"), "等待空间")
+    application = make_application("kunming", "comprehensive_service", space, status=status,
+                                   policy_document=KUNMING_DOC)
+    applicant = make_user("applicant", (), login="applicant-wait@example.cn", organisation=application.organisation)
+    client = client_of(app, officer)
+    act(client, "remind", [application.id])
+    (told,) = db.session.scalars(select(Notification).where(Notification.user_id == applicant.id,
+                                                            Notification.event == "application.reminded")).all()
+    assert told.params["status"] == status
+
+
+@pytest.mark.parametrize("status, step", [("submitted", "district_review"), ("in_review", "expert_review"),
+                                          ("under_notice", "notice"), ("recognised", None), ("rejected", None),
+                                          ("withdrawn", None)])
+def test_an_application_not_waiting_on_its_applicant_is_not_reminded_and_said(app, officer, status, step):
+    space = make_space(make_org("不等待单位", region="530102"), "不等待空间")
+    application = make_application("kunming", "comprehensive_service", space, status=status, current_step=step,
+                                   policy_document=KUNMING_DOC)
+    make_user("applicant", (), login="applicant-nowait@example.cn", organisation=application.organisation)
+    client = client_of(app, officer)
+    act(client, "remind", [application.id])
+    assert db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.event == "application.reminded")) == 0
+    assert audited("application.reminded") == []
+    assert f"#{application.id}" in client.get("/admin/application/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("value", ["²", "99999999999999999999", "2147483648", "-1", "1x"])
+def test_an_id_that_is_no_row_id_is_dropped_not_a_server_error(app, officer, value):
+    application = returned("怪编号")
+    client = client_of(app, officer)
+    for action in ("remind", "export_selection", "assign_batch"):
+        assert act(client, action, [value]).status_code in (200, 302)
+    token = csrf_token(client, "/admin/application/")
+    assert client.post("/admin/application/assign-batch/", data={
+        "csrf_token": token, "batch_id": value, "rowid": [str(application.id)]}).status_code == 302
+    for name in (application_list.BATCH, application_list.CALL):
+        assert client.get(filter_url(client, name, value)).status_code == 200
+
+
+@pytest.mark.parametrize("name", [application_list.STEP, application_list.DISTRICT])
+def test_a_control_character_in_a_filter_or_the_search_filters_nothing(app, officer, name):
+    application = returned("控制字符")
+    client = client_of(app, officer)
+    assert application.id in listed_ids(client, filter_url(client, name, "%00"))
+    assert application.id in listed_ids(client, "/admin/application/?search=%00")
+
+
+def test_filter_options_show_no_draft_call_to_a_leader_and_no_other_district_batch_to_a_recommender(app, officer):
+    draft = Call(jurisdiction="kunming", title="草稿通知", opens_on=date(2027, 1, 1), closes_on=date(2027, 3, 31),
+                 categories=["comprehensive_service"], published=False)
+    elsewhere = Batch(jurisdiction="kunming", name="呈贡批次")
+    db.session.add_all([draft, elsewhere])
+    db.session.commit()
+    at_expert_step("呈贡空间", region="530114", batch_id=elsewhere.id)
+    def offered(client, text: str) -> bool:  # the options travel in the page's JSON, escaped
+        page = client.get("/admin/application/").get_data(as_text=True)
+        return text in page or json.dumps(text)[1:-1] in page
+
+    leader = client_of(app, make_user("leader", ["kunming"], login="km-leader-opts@example.cn"))
+    assert not offered(leader, "草稿通知")
+    assert offered(client_of(app, officer), "草稿通知")
+    recommender = make_user("recommender", ["kunming"], login="km-rec-opts@example.cn", region_prefix="530102")
+    assert not offered(client_of(app, recommender), "呈贡批次")
+    assert offered(client_of(app, officer), "呈贡批次")
 
 
 def test_only_the_officer_assigns_and_reminds_the_leader_exports(app):
