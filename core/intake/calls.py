@@ -77,8 +77,15 @@ def check_call(code: str, opens_on: date | None, closes_on: date | None, categor
 # --- the call as the public reads it (issue 20) ---------------------------------------------
 
 BODY_MAX_CHARS = 20_000  # our choice: a notice of several pages; the text is a column, not a file
+TITLE_MAX_CHARS = 300  # the column's length (calls.title)
 
 OPEN, UPCOMING, CLOSED = "open", "upcoming", "closed"
+
+
+def clean_title(title: str | None) -> str:
+    """The call's title as kept: trimmed; refused (``CallError`` on ``title``) when empty, longer than
+    its column or holding a control character."""
+    return typed_text(title, "title", "通知标题", limit=TITLE_MAX_CHARS, refused=CallError)
 
 
 def clean_body(body: str | None) -> str | None:

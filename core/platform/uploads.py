@@ -49,7 +49,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 from werkzeug.datastructures import FileStorage
 
 from core.platform.config import private_dir
-from core.platform.errors import Refused
+from core.platform.errors import Refused, strip_control_characters
 from core.platform.extensions import db
 from core.platform.models import Attachment
 
@@ -235,7 +235,8 @@ def save(upload: FileStorage, *, key: str = "attachment", actor=None, model: typ
     Raises :class:`UploadError` — with nothing written — when the file is empty, too
     large, of a type not accepted, or refused by the virus scan.  The caller commits
     (and calls :func:`discard` when its transaction fails)."""
-    original = (upload.filename or "").strip()[:300] or "upload"
+    # the name as shown and sent back: without control characters (a NUL no PostgreSQL text takes)
+    original = strip_control_characters(upload.filename or "").strip()[:300] or "upload"
     data = _read_limited(upload, max_bytes(), key)
     if not data:
         raise UploadError(key, "文件为空")

@@ -96,13 +96,16 @@ class CallView(ScopedModelView):
         return self._choices(super().edit_form(obj))
 
     def on_model_change(self, form, model, is_created):
-        with db.session.no_autoflush:  # asked first: the checks below read the database, which flushes
-            publication = calls.publication_change(model)
         try:
-            if model.jurisdiction not in visible_codes(current_user):
-                raise calls.CallError("jurisdiction", f"无权为辖区 {model.jurisdiction or '（未选择）'} 发布申报通知")
-            calls.check_call(model.jurisdiction, model.opens_on, model.closes_on, list(model.categories or []))
-            model.body = calls.clean_body(model.body)
+            # the checks read the database, which would flush what was typed (a NUL: a database error) first
+            with db.session.no_autoflush:
+                publication = calls.publication_change(model)
+                model.title = calls.clean_title(model.title)
+                model.body = calls.clean_body(model.body)
+                if model.jurisdiction not in visible_codes(current_user):
+                    raise calls.CallError("jurisdiction", f"无权为辖区“{labels.jurisdiction_label(model.jurisdiction)}”"
+                                                          "发布申报通知" if model.jurisdiction else "请选择辖区")
+                calls.check_call(model.jurisdiction, model.opens_on, model.closes_on, list(model.categories or []))
         except calls.CallError as exc:
             field = getattr(form, exc.key, None)
             if field is not None:

@@ -236,3 +236,20 @@ def test_save_text_outside_the_admin_is_checked_audited_and_all_or_nothing(app, 
     db.session.expire_all()
     assert db.session.get(Call, call.id).body == "正文\n\n第二段"
     assert actions(call.id) == ["admin_update", "call.published"]
+
+
+@pytest.mark.parametrize("field", ["title", "body"])
+def test_a_control_character_in_the_title_or_text_is_refused_beside_the_field(app, officer, field):
+    client = signed_in(app, officer)
+    response = post(client, "/admin/call/new/", {**CALL, field: "昆明\x00通知", "published": "y"})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "含有不能保存的控制字符" in page and "SQL" not in page
+    assert count(Call) == 0
+
+
+def test_a_control_character_in_a_file_name_is_left_out(app, officer):
+    call = saved_call()
+    client = signed_in(app, officer)
+    assert upload(client, call, pdf_bytes(), "申报\x00指南.pdf").status_code == 302
+    assert db.session.scalars(select(CallAttachment.original_name)).one() == "申报指南.pdf"
