@@ -2,9 +2,10 @@
 query parameter), checked before every resource of the API.
 
 An unknown, revoked or missing token is a 401 with ``WWW-Authenticate: Bearer`` (RFC 6750) and the
-API's JSON error body (:mod:`core.api.service`).  The rate limit counts per token, keyed by the
-SHA-256 of what was presented, so it is decided before the database is read; a request without a
-token counts per client address.
+API's JSON error body (:mod:`core.api.service`).  The rate limit counts per valid token; every
+request without one — no token, an unknown or a revoked one — counts against its client address,
+so guessing tokens afresh on each request does not escape the limit.  The token is looked up once
+a request (one indexed SELECT), for the limit and then the resource.
 """
 from __future__ import annotations
 
@@ -30,11 +31,20 @@ def presented_token() -> str | None:
     return token
 
 
+def _presented_client() -> ApiClient | None:
+    """The unrevoked client of the presented token (None: no such), looked up once a request."""
+    # kept on the request itself (its WSGI environ), not on ``g``: an app context can outlive a request
+    key = "zhongchuang.api_presented_client"
+    if key not in request.environ:
+        token = presented_token()
+        request.environ[key] = clients.active_by_token(token) if token else None
+    return request.environ[key]
+
+
 def authenticate() -> None:
     """Before every resource: the client of the token, or 401.  Its ``last_used_at`` is written at
     most once a minute (core.api.clients.touch)."""
-    token = presented_token()
-    client = clients.active_by_token(token) if token else None
+    client = _presented_client()
     if client is None:
         abort(401, gettext("A valid API token is required: send it as Authorization: Bearer <token>. "
                            "A revoked token is no longer valid."))
@@ -53,7 +63,7 @@ def readable_codes() -> list[str]:
 
 
 def rate_limit_key() -> str:
-    token = presented_token()
-    if token:
-        return "api-token:" + clients.digest(token)
+    client = _presented_client()
+    if client is not None:
+        return f"api-client:{client.id}"
     return "api-address:" + (client_address() or "-")

@@ -146,6 +146,17 @@ def test_the_rate_limit_is_per_token_and_answers_429_in_json(app_factory):
         assert client.get("/api/v1/titles", headers=bearer(second)).status_code == 200
 
 
+def test_tokens_guessed_afresh_count_against_the_address_and_meet_the_limit(app_factory):
+    app = app_factory({"API_RATE_LIMIT": "3 per minute"})
+    with app.app_context():
+        client = app.test_client()
+        for n in range(3):
+            assert client.get("/api/v1/titles", headers=bearer(f"guess-{n}-{'x' * 40}")).status_code == 401
+        assert_json_error(client.get("/api/v1/titles", headers=bearer("guess-4-" + "y" * 40)), 429)
+        assert_json_error(client.get("/api/v1/titles"), 429)  # nor without one, from the same address
+        assert client.get("/api/v1/titles", headers=bearer(token_for("kunming"))).status_code == 200  # a valid token
+
+
 def test_a_server_error_under_the_api_is_json_without_a_traceback(app_factory):
     app = app_factory({"PROPAGATE_EXCEPTIONS": False})
 
