@@ -6,6 +6,7 @@ from typing import Any
 from flask import has_request_context, request
 from flask_login import current_user
 
+from core.platform import clock
 from core.platform.extensions import db
 from core.platform.models import AuditEvent
 
@@ -66,5 +67,9 @@ def record_for(jurisdictions: list[str], action: str, obj: Any = None, **kwargs:
     with no new rule; ``jurisdictions`` in the detail lists them all, so each bureau
     knows who else was told.  None concerned: one event that only the admin sees."""
     codes = list(dict.fromkeys(jurisdictions)) or [None]
-    return [record(action, obj, jurisdiction=code, jurisdictions=[c for c in codes if c], **kwargs)
-            for code in codes]
+    events = [record(action, obj, jurisdiction=code, jurisdictions=[c for c in codes if c], **kwargs)
+              for code in codes]
+    moment = clock.utcnow()  # one change, one moment: a page listing them all shows it once
+    for event in events:
+        event.occurred_at = moment
+    return events

@@ -120,6 +120,9 @@ def test_issue_scope_change_and_revocation_are_audited(admin_client):
     assert db.session.get(ApiClient, row.id).revoked_at is not None
     page = admin_client.get(show).get_data(as_text=True)
     assert 'id="revoke-form"' not in page and 'id="scope-form"' not in page
+    # the trail shows each change once, though each wrote a row per jurisdiction concerned
+    trail = re.search(r'<table[^>]*id="trail".*?</table>', page, re.S).group(0)
+    assert trail.count("<tr>") - 1 == 3
 
 
 def test_an_unchanged_scope_is_refused_next_to_the_field(admin_client):
