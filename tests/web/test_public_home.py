@@ -176,3 +176,20 @@ def test_the_home_works_in_english(app):
     client.get("/lang/en")
     html = client.get("/").get_data(as_text=True)
     assert 'lang="en"' in html and "Public notices" in html and "Log in" in html
+
+
+@pytest.mark.parametrize("path", ["/", "/notices/"])
+def test_a_notice_not_yet_begun_is_not_said_open_for_objections(app, monkeypatch, path):
+    from datetime import timedelta
+
+    set_today(monkeypatch, date(2026, 9, 28))
+    notice, _, _ = published("kunming", date(2026, 9, 24))
+    client = app.test_client()
+    set_today(monkeypatch, notice.first_day - timedelta(days=1))  # the day before its first day
+    row = re.search(rf'<tr id="notice-{notice.id}">.*?</tr>|<tr>\s*<td><a href="/notices/{notice.id}".*?</tr>',
+                    client.get(path).get_data(as_text=True), re.S).group(0)
+    assert "尚未开始" in plain(row) and "受理异议中" not in plain(row)
+    set_today(monkeypatch, notice.first_day)  # its first day: open
+    row = re.search(rf'<tr id="notice-{notice.id}">.*?</tr>|<tr>\s*<td><a href="/notices/{notice.id}".*?</tr>',
+                    client.get(path).get_data(as_text=True), re.S).group(0)
+    assert "受理异议中" in plain(row)
