@@ -8,7 +8,8 @@ person — that runs the space), the certificate number, the day it was granted,
 rectification sets it, a passed one clears it: core.monitoring.rectifications; the leader's decision
 revokes it: core.monitoring.revocations), so the directory says what the admin's title page says
 (core.monitoring.admin_titles, "Status").  A revoked title adds the day and the articles of the
-revocation (``revocation_citations`` in words, core.policy.citation_text; the ban's article is the
+revocation (``revocation_citations`` in words as the revocation desks write them, core.monitoring.findings.cite —
+a named section's item quoted: 认定与管理“管理”; the ban's article is the
 organisation's, not the title's, and is left out).
 
 **Never.**  Nothing about a person: no contact name, phone, e-mail, address, legal representative;
@@ -35,7 +36,7 @@ from core.platform import clock, exports
 from core.platform.errors import has_control_character
 from core.platform.extensions import db
 from core.platform.models import Organisation, Recognition, Rectification, Space
-from core.policy import citation_text
+from core.monitoring.findings import cite
 
 STANDINGS = ("active", "rectification", "revoked")  # Recognition.status, as the operations keep it
 LEVELS = ("national", "provincial", "municipal")  # the levels a title is granted at (core.award.titles)
@@ -136,7 +137,7 @@ def articles_of(citations: list | None) -> tuple[str, ...]:
     for citation in citations or []:
         if not isinstance(citation, dict) or citation.get("ground") == "ban":
             continue
-        text = citation_text(citation)
+        text = cite(citation)
         if text and text not in found:
             found.append(text)
     return tuple(found)
@@ -278,7 +279,7 @@ def history(entry: Entry) -> list[Event]:
                Rectification.judged_on)
         .where(Rectification.recognition_id == entry.id).order_by(Rectification.ordered_on, Rectification.id))
     for ordered_on, deadline, citation, status, judged_on in orders:
-        article = citation_text(citation) if citation else ""
+        article = cite(citation) if citation else ""
         events.append(Event(ordered_on, "rectification_ordered", (article,) if article else (), deadline))
         if status in ("passed", "failed"):
             events.append(Event(judged_on, f"rectification_{status}"))

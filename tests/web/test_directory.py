@@ -21,14 +21,13 @@ from core.monitoring import findings, rectifications, revocations, title_standin
 from core.platform import clock, labels
 from core.platform.extensions import db
 from core.platform.models import JurisdictionSetting, Recognition
-from core.policy import citation_text
 from core.public import directory
 from tests.after_recognition_helpers import titled
 from tests.factories import REGIONS, login, make_org, make_space, make_title
 from tests.notice_helpers import plain
 
 FRAUD_ARTICLE = "云科规〔2021〕1号 认定与管理"  # the article of the fraud revocation (plugins/yunnan)
-FRAUD_TEXT = citation_text({"document": "云科规〔2021〕1号", "article": "认定与管理", "item": "管理"})
+FRAUD_TEXT = "云科规〔2021〕1号 认定与管理“管理”"  # the item of a named section quoted (core.monitoring.findings.cite)
 # What a person of the organisation gave the platform: none of it may be on any public output.
 CONTACT = {"contact_name": "联系人张三丰", "contact_phone": "13912345678", "contact_email": "zhang.sf@example.cn",
            "address": "昆明市某路1号法人住址", "legal_representative": "法人李四光"}
