@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta, timezone
 
 from flask import current_app, url_for
 from flask_babel import gettext
@@ -160,7 +160,8 @@ def time_in_step(user, today: date | None = None) -> list[Figure]:
     """The stays at each step ended by a bureau's move in the last :data:`DURATION_DAYS` days,
     per jurisdiction, category and step: how many, median and mean whole days."""
     today = today or clock.today()
-    since = datetime.combine(today - timedelta(days=DURATION_DAYS), time.min, tzinfo=clock.now().tzinfo)
+    # in UTC, as stored: SQLite compares the text of the timestamps, and a Beijing-time bound would be 8 hours off
+    since = clock.start_of(today - timedelta(days=DURATION_DAYS)).astimezone(timezone.utc)
     # each stay ended since then (ix_review_records_created_at), in the user's scope, and the move before
     # it — the latest earlier move of the same application, one backward step of ix_review_records_moves
     # each, asked only for the stays left once the scope is applied
@@ -281,7 +282,7 @@ def overdue_steps(user, today: date | None = None) -> list[Figure]:
     cutoffs = {code: todos.late_cutoff(code, today, calendar) for code in limited}
     late = []
     for code, day in cutoffs.items():
-        bound = datetime.combine(day + timedelta(days=1), time.min, tzinfo=clock.now().tzinfo)
+        bound = clock.start_of(day + timedelta(days=1)).astimezone(timezone.utc)
         moved_since = select(ReviewRecord.application_id).where(ReviewRecord.created_at >= bound,
                                                                 ReviewRecord.action.in_(workflow.ACTIONS))
         late.append(and_(Application.jurisdiction == code, Application.id.not_in(moved_since),

@@ -204,12 +204,16 @@ def test_money_committed_and_paid_against_the_fund_of_the_year(app):
 
 # --------------------------------------------------------------------------- overdue
 
+# entered on 2026-03-02 in Beijing: at 10:00, and at 01:00 — still 1 March in UTC, as stored (the bound is
+# compared in UTC: SQLite compares the timestamps' text)
+@pytest.mark.parametrize("entered", [at(date(2026, 3, 2), 2), at(date(2026, 3, 1), 17)], ids=["10h", "01h"])
 @pytest.mark.parametrize("day,late", [(date(2026, 3, 9), 0), (date(2026, 3, 10), 1)])
-def test_overdue_steps_follow_the_to_do_lists_rule(app, day, late):
+def test_overdue_steps_follow_the_to_do_lists_rule(app, day, late, entered):
     """The 5-working-day limit of core.notify.todos: entered on 2026-03-02, due 2026-03-09, late the day after."""
     set_bureau_setting("xuzhou", bureau_data.STEP_TIME_LIMIT, 5)
     waiting = at_step("xuzhou", "decide")
-    move(waiting, "decide", "approve", at(date(2026, 3, 2)))
+    waiting.submitted_on = date(2026, 2, 27)  # submitted before, moved to 决定 on 2 March
+    move(waiting, "decide", "approve", entered)
     at_step("xuzhou", "decide", status="rejected")  # decided: never late
     make_application("kunming", "comprehensive_service", status="in_review", current_step="district_review",
                      submitted_on=date(2026, 1, 5))  # 昆明 has no limit
