@@ -18,11 +18,12 @@ from flask_admin.contrib.sqla.filters import (DateBetweenFilter, DateGreaterFilt
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import false, or_, select
 
 from core.accounts import roles
 from core.accounts.scoping import application_criteria, jurisdiction_criteria, role_of, visible_codes
-from core.notify import nudges
+from core.bureau import data as bureau_data
+from core.notify import nudges, todos
 from core.platform import audit, clock, exports, labels
 from core.platform.extensions import db
 from core.platform.models import Application, Batch, Call, Space
@@ -30,8 +31,9 @@ from core.platform.row_ids import row_id, row_ids
 from core.review import batches
 
 #: filter names the dashboard's links name (core.admin.dashboard finds each one's index by name)
-STEP, DISTRICT, BATCH, CALL, SUBMITTED = (_l("Current step"), _l("District (region code)"), _l("Review batch"),
-                                          _l("Call for applications"), _l("Submitted on"))
+STEP, DISTRICT, BATCH, CALL, SUBMITTED, OVERDUE = (
+    _l("Current step"), _l("District (region code)"), _l("Review batch"), _l("Call for applications"),
+    _l("Submitted on"), _l("Past the time limit of its step"))
 
 
 def _user_or_none():
@@ -83,6 +85,26 @@ class RowIdFilter(IntEqualFilter):
         return row_id(value) is not None
 
 
+class OverdueFilter(FilterEqual):
+    """超期: the active applications past the bureau's time limit for their step, by the to-do list's
+    rule (core.notify.todos.late_condition) in each of the user's jurisdictions that sets a limit —
+    exactly the dashboard's overdue figure, which links here."""
+
+    def __init__(self):
+        super().__init__(column=Application.id, name=OVERDUE, options=lambda: [("1", gettext("Yes"))])
+        self.key_name = "overdue"
+
+    def validate(self, value):
+        return value == "1"
+
+    def apply(self, query, value, alias=None):
+        user = _user_or_none()
+        today, calendar = clock.today(), bureau_data.calendar()
+        cutoffs = {code: todos.late_cutoff(code, today, calendar) for code in (visible_codes(user) if user else [])}
+        late = [todos.late_condition(code, day) for code, day in cutoffs.items() if day is not None]
+        return query.filter(or_(*late) if late else false())
+
+
 class DistrictFilter(FilterEqual):
     """A space's region, asked through the indexed ``spaces.region`` in a subquery, not a join."""
 
@@ -99,6 +121,7 @@ def filters() -> tuple:
         DateBetweenFilter(Application.submitted_on, SUBMITTED),
         DateGreaterFilter(Application.submitted_on, SUBMITTED),
         DateSmallerFilter(Application.submitted_on, SUBMITTED),
+        OverdueFilter(),
     )
 
 

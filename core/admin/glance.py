@@ -29,7 +29,7 @@ from datetime import date, timedelta, timezone
 
 from flask import current_app, url_for
 from flask_babel import gettext
-from sqlalchemy import Integer, and_, cast, func, or_, select, tuple_
+from sqlalchemy import Integer, cast, func, or_, select, tuple_
 from sqlalchemy.orm import aliased
 
 from core.accounts.scoping import application_criteria, criteria_for, visible_codes
@@ -84,10 +84,10 @@ def _msgid(text) -> str:
 
 
 def _matches(flt, key: str) -> bool:
-    """``flt`` is the filter named ``key``: its column's name, or its name (the English msgid)."""
+    """``flt`` is the filter named ``key``: its column's name, its key name, or its name (the English msgid)."""
     column = getattr(flt, "column", None)
     column_key = column if isinstance(column, str) else getattr(column, "key", None)
-    return key in (column_key, _msgid(flt.name))
+    return key in (column_key, getattr(flt, "key_name", None), _msgid(flt.name))
 
 
 def list_url(endpoint: str, **chosen) -> str | None:
@@ -267,31 +267,19 @@ def money_against_funds(user, today: date | None = None) -> list[FundLine]:
 def overdue_steps(user, today: date | None = None) -> list[Figure]:
     """The active applications past the bureau's time limit for their step, per jurisdiction with a
     limit: the to-do list's rule (``todos.step_entered``: the last move, else the submission, else the
-    last change — entered on or before ``todos.late_cutoff``), in one grouped statement.
-
-    Asked the other way round, so that it reads the few recent moves rather than every active
-    application's last one: an application is late when no move of it is as recent as the day after
-    the cutoff (ix_review_records_created_at) and it was submitted (or, never submitted, last changed)
-    by then.  A move always follows the submission, so an application with a move before the bound
-    was submitted before it too."""
+    last change — entered on or before ``todos.late_cutoff``), in one grouped statement of
+    ``todos.late_condition``, the condition the list's 超期 filter applies too."""
     today = today or clock.today()
     limited = [code for code in visible_codes(user) if todos.step_limit(code) is not None]
     if not limited:
         return []
     calendar = bureau_data.calendar()  # read once for every jurisdiction
     cutoffs = {code: todos.late_cutoff(code, today, calendar) for code in limited}
-    late = []
-    for code, day in cutoffs.items():
-        bound = clock.start_of(day + timedelta(days=1)).astimezone(timezone.utc)
-        moved_since = select(ReviewRecord.application_id).where(ReviewRecord.created_at >= bound,
-                                                                ReviewRecord.action.in_(workflow.ACTIONS))
-        late.append(and_(Application.jurisdiction == code, Application.id.not_in(moved_since),
-                         or_(Application.submitted_on <= day,
-                             and_(Application.submitted_on.is_(None), Application.updated_at < bound))))
+    late = [todos.late_condition(code, day) for code, day in cutoffs.items()]
     rows = dict(db.session.execute(
         select(Application.jurisdiction, func.count())
-        .where(application_criteria(user), Application.status.in_(ACTIVE), or_(*late))
+        .where(application_criteria(user), or_(*late))
         .group_by(Application.jurisdiction)).all())
-    # no list filters on lateness: the jurisdiction's applications are the closest list
-    return [Figure(code, gettext("Past the time limit of its step"), rows.get(code, 0), application_list(code),
-                   {"cutoff": day}) for code, day in cutoffs.items()]
+    # the list of exactly those: the jurisdiction's applications filtered by 超期 (core.admin.application_list)
+    return [Figure(code, gettext("Past the time limit of its step"), rows.get(code, 0),
+                   application_list(code, overdue="1"), {"cutoff": day}) for code, day in cutoffs.items()]

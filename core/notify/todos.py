@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, timedelta, timezone
 from types import SimpleNamespace
 
 from flask import url_for
@@ -157,6 +157,23 @@ def late_cutoff(code: str, today: date, calendar: WorkdayCalendar | None = None)
     while calendar.add_workdays(day, limit) >= today:
         day -= timedelta(days=1)
     return day
+
+
+def late_condition(code: str, cutoff: date):
+    """The active applications of ``code`` late at their step, given its :func:`late_cutoff`, as a
+    condition on ``applications`` (the dashboard's overdue figure and the list's 超期 filter).
+
+    Asked the other way round, so that it reads the few recent moves rather than every active
+    application's last one: an application is late when no move of it is as recent as the day after
+    the cutoff (ix_review_records_created_at) and it was submitted (or, never submitted, last changed)
+    by then.  A move always follows the submission, so an application with a move before the bound
+    was submitted before it too.  The bound is in UTC, as stored (SQLite compares the text)."""
+    bound = clock.start_of(cutoff + timedelta(days=1)).astimezone(timezone.utc)
+    moved_since = select(ReviewRecord.application_id).where(ReviewRecord.created_at >= bound,
+                                                            ReviewRecord.action.in_(workflow.ACTIONS))
+    return and_(Application.jurisdiction == code, Application.status.in_(ACTIVE), Application.id.not_in(moved_since),
+                or_(Application.submitted_on <= cutoff,
+                    and_(Application.submitted_on.is_(None), Application.updated_at < bound)))
 
 
 def step_entered():

@@ -218,10 +218,16 @@ def test_overdue_steps_follow_the_to_do_lists_rule(app, day, late, entered):
     make_application("kunming", "comprehensive_service", status="in_review", current_step="district_review",
                      submitted_on=date(2026, 1, 5))  # 昆明 has no limit
     clock.freeze(day)
-    html = dashboard(signed_in(app, make_user("admin")))
+    admin = signed_in(app, make_user("admin"))
+    html = dashboard(admin)
     overdue = table(html, "table-overdue")
     assert [cells(r) for r in rows(overdue)] == [[labels.jurisdiction_label("xuzhou"), "2026-03-02" if late else "2026-03-01",
                                                   str(late)]]
+    # the number leads to the list of exactly the late applications (the list's 超期 filter)
+    [url] = links(rows(overdue)[0])
+    page = admin.get(url).get_data(as_text=True)
+    assert page.count('<td class="list-buttons-column">') == late
+    assert (f'class="action-checkbox" value="{waiting.id}"' in page) is bool(late)
     # the to-do list says the same of the leader who acts on it
     leader = dashboard(signed_in(app, make_user("leader", ["xuzhou"])))
     assert ("zc-overdue" in leader) is bool(late)
