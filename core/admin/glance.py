@@ -117,11 +117,13 @@ def application_list(jurisdiction: str, **more) -> str | None:
 
 
 def applications_per_step(user) -> list[Figure]:
-    """The active applications by jurisdiction, category, step and status, in the jurisdictions' order."""
+    """The applications at a step — active, or under public notice (公示 is a step of the workflow) —
+    by jurisdiction, category, step and status, in the jurisdictions' order."""
     rows = db.session.execute(
         select(Application.jurisdiction, Application.category, Application.current_step, Application.status,
                func.count())
-        .where(application_criteria(user), Application.status.in_(ACTIVE), Application.current_step.isnot(None))
+        .where(application_criteria(user), Application.status.in_((*ACTIVE, "under_notice")),
+               Application.current_step.isnot(None))
         .group_by(Application.jurisdiction, Application.category, Application.current_step, Application.status)
     ).all()
     order = {code: i for i, code in enumerate(visible_codes(user))}

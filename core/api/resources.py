@@ -41,9 +41,11 @@ class ApiBlueprint(Blueprint):
         links = [(rel, meta.get(key)) for rel, key in (("first", "first_page"), ("prev", "previous_page"),
                                                        ("next", "next_page"), ("last", "last_page"))]
         args = request.args.to_dict()
-        headers["Link"] = ", ".join(
+        link = ", ".join(
             f'<{url_for(request.endpoint, **(request.view_args or {}), **{**args, "page": page})}>; rel="{rel}"'
             for rel, page in links if page is not None)
+        if link:  # an empty list has no page to link to: no header rather than an empty one
+            headers["Link"] = link
         return result, headers
 
     def _document_pagination_metadata(self, spec, resp_doc):

@@ -61,3 +61,10 @@ def test_pages_follow_the_ids_without_overlap(client):
     assert seen == ids
     default = client.get("/api/v1/titles", headers=bearer(token))
     assert json.loads(default.headers["X-Pagination"])["total"] == 7 and len(default.json) == 7
+
+
+def test_an_empty_list_has_no_link_header_rather_than_an_empty_one(client):
+    token = token_for("kunming")
+    empty = client.get("/api/v1/titles?status=revoked&page_size=1", headers=bearer(token))
+    assert empty.status_code == 200 and empty.get_json() == []
+    assert "Link" not in empty.headers

@@ -83,6 +83,7 @@ def test_applications_per_step_counted_named_scoped_and_linked(app):
         at_step("xuzhou", "recommend", status="submitted")
     at_step("xuzhou", "decide")
     at_step("xuzhou", "decide", status="rejected")  # decided: at no step any more
+    at_step("xuzhou", "public_notice", status="under_notice")  # 公示 is a step too
     at_step("kunming", "district_review", status="submitted")
     officer = make_user("officer", ["xuzhou"])
     client = signed_in(app, officer)
@@ -91,7 +92,9 @@ def test_applications_per_step_counted_named_scoped_and_linked(app):
     found = {(c[2], c[3]): int(c[4]) for c in map(cells, rows(steps))}
     recommend = labels.step_name("xuzhou", XUZHOU_KEY, "recommend")
     decide = labels.step_name("xuzhou", XUZHOU_KEY, "decide")
-    assert found == {(recommend, labels.status_label("submitted")): 2, (decide, labels.status_label("in_review")): 1}
+    notice = labels.step_name("xuzhou", XUZHOU_KEY, "public_notice")
+    assert found == {(recommend, labels.status_label("submitted")): 2, (decide, labels.status_label("in_review")): 1,
+                     (notice, labels.status_label("under_notice")): 1}
     assert "县（市）区科技主管部门初审和实地查验" not in steps  # 昆明's step: not his
     # the chart beside it
     assert 'id="chart-steps"' in html and 'src="/admin/glance/steps.svg"' in html
