@@ -141,7 +141,7 @@ def glance_chart(kind: str, user) -> bytes:
         steps_named = _first_seen(f.what for f in rows)
         series = [(jl(code), [float(sum(f.number for f in rows if f.jurisdiction == code and f.what == step))
                               for step in steps_named]) for code in _first_seen(f.jurisdiction for f in rows)]
-        return charts.bars(gettext("Active applications per step"), steps_named, series, horizontal=True)
+        return charts.bars(gettext("Active applications per step"), steps_named, series, horizontal=True, counts=True)
     if kind == "durations":
         rows = glance.time_in_step(user, today)
         names = [f"{jl(f.jurisdiction)} · {f.extra['category']} · {f.what}" for f in rows]
@@ -155,7 +155,7 @@ def glance_chart(kind: str, user) -> bytes:
         series = [(level, [float(sum(f.number for f in rows if f.what == level and f.extra["year"] == y))
                            for y in years]) for level in _first_seen(f.what for f in rows)]
         return charts.bars(gettext("Titles granted per year and level"), [str(y) for y in years], series,
-                           stacked=True)
+                           stacked=True, counts=True)
     lines = glance.money_against_funds(user, today)
     return charts.bars(gettext("The fund of %(year)s: committed and paid (yuan)", year=today.year),
                        [jl(line.jurisdiction) for line in lines],

@@ -66,9 +66,10 @@ COLOURS = ("#2c6fbb", "#e07b24", "#3a9d5d", "#8e5ea2", "#c23b3b", "#6b6b6b")
 
 
 def bars(title: str, x_labels: list[str], series_values: list[tuple[str, list[float]]], *,
-         stacked: bool = False, horizontal: bool = False) -> bytes:
+         stacked: bool = False, horizontal: bool = False, counts: bool = False) -> bytes:
     """A bar chart as an SVG document: ``series_values`` is (the series' label, one value per x
-    label).  The dashboard's figures (core.admin.glance) and the yearly charts above draw with it."""
+    label).  The dashboard's figures (core.admin.glance) and the yearly charts above draw with it.
+    ``counts``: the values are numbers of things, and the axis is marked in whole numbers only."""
     import pygal
     from pygal.style import Style
 
@@ -79,6 +80,11 @@ def bars(title: str, x_labels: list[str], series_values: list[tuple[str, list[fl
     options = {}
     if horizontal and x_labels:  # pygal sizes the label margin for Latin letters: a Chinese one is twice as wide
         options["margin_left"] = min(400, max(sum(9 if ord(c) > 0x2e7f else 5 for c in label) for label in x_labels))
+    if counts:  # pygal marks 0, 0.2, 0.4 … for small numbers: two titles are not 0.4 of one
+        columns = zip(*(values for _, values in series_values)) if series_values else []
+        top = int(max((sum(c) if stacked else max(c) for c in columns), default=0))
+        step = max(1, -(-top // 8))
+        options["y_labels"] = list(range(0, top + step + 1, step))
     chart = kind(js=[], style=style, width=640 + options.get("margin_left", 0),
                  height=320 if not horizontal else max(240, 80 + 24 * len(x_labels)),
                  legend_at_bottom=True, print_values=False, title=title, truncate_label=-1,

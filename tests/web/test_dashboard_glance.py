@@ -251,6 +251,8 @@ def test_charts_are_svg_without_script_or_address(app, kind):
     body = response.get_data(as_text=True)
     assert body.lstrip().startswith(("<?xml", "<svg")) and "<script" not in body.lower() and "<!--" not in body
     assert set(re.findall(r"https?://[^\s\"'<>)]+", body)) <= SVG_NAMESPACES
+    if kind in ("steps", "titles"):  # numbers of things: marked in whole numbers (pygal would say 0.2, 0.4 …)
+        assert not re.search(r"<text[^>]*>\d+\.\d+</text>", body)
 
 
 def test_charts_only_for_the_bureau_and_only_known_kinds(app):
