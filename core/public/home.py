@@ -14,10 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import render_template, url_for
+from flask import render_template
 from flask_login import current_user
 from sqlalchemy import func, select
-from werkzeug.routing import BuildError
 
 from core.accounts.scoping import is_staff
 from core.notice import publication as public_notice
@@ -69,15 +68,6 @@ def open_calls(codes: list[str], today: date, per_jurisdiction: int = OPEN_CALLS
     return by_code
 
 
-def call_url(call_id: int | None = None) -> str:
-    """A call's public page (``calls.show``), or the list (``calls.index``): the calls pages live in
-    their own blueprint; their literal paths while it is not registered."""
-    try:
-        return url_for("calls.show", call_id=call_id) if call_id is not None else url_for("calls.index")
-    except BuildError:
-        return f"/calls/{call_id}" if call_id is not None else "/calls/"
-
-
 def sections(today: date) -> list[Section]:
     jurisdictions = enabled()
     codes = list(jurisdictions)
@@ -96,6 +86,6 @@ def home():
     """``/``: the public home (see the module's docstring)."""
     today = clock.today()
     return revalidated(render_template("public/home.html", sections=sections(today), today=today,
-                                       labels=labels, call_url=call_url,
+                                       labels=labels,
                                        staff=current_user.is_authenticated and is_staff(current_user)),
                        alike_for_all=True)
