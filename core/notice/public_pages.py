@@ -37,12 +37,13 @@ def _notice_or_404(notice_id: int) -> PublicNotice:
     return notice
 
 
-def revalidated(html: str, *, alike_for_all: bool) -> Response:
+def revalidated(html: str, *, alike_for_all: bool, status: int = 200) -> Response:
     """A public page that any cache must check again before showing (a notice changes: it
     is lengthened, closed, its spaces renamed), language and sign-in deciding its words.
     A page alike for every anonymous visitor — no form with a CSRF token, no message, no
-    cookie written — carries the ETag of its bytes, and an unchanged one answers 304."""
-    response = make_response(html)
+    cookie written — carries the ETag of its bytes, and an unchanged one answers 304; any
+    other (an error answered with its form: not ``alike_for_all``) is the visitor's own."""
+    response = make_response(html, status)
     response.vary.update(("Cookie", "Accept-Language"))
     if alike_for_all and not current_user.is_authenticated and not session.modified:
         response.headers["Cache-Control"] = "no-cache"

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, current_app, make_response, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext
 
 from core.notice.public_pages import revalidated
@@ -50,7 +50,7 @@ def index():
         filters=filters, typed=typed, errors=errors, total=total, pages=pages, number=number,
         jurisdictions=jurisdictions, levels=directory.LEVELS, standings=directory.STANDINGS, labels=labels)
     if errors:
-        return _uncached(html, 400)
+        return revalidated(html, alike_for_all=False, status=400)
     return revalidated(html, alike_for_all=True)
 
 
@@ -96,15 +96,8 @@ def _check_page(typed: dict, errors: dict, answers=None, status: int = 200):
     html = render_template("public/certificate_check.html", typed=typed, errors=errors, answers=answers,
                            jurisdictions=enabled(), labels=labels)
     if status != 200:
-        return _uncached(html, status)
+        return revalidated(html, alike_for_all=False, status=status)
     return revalidated(html, alike_for_all=True)
-
-
-def _uncached(html: str, status: int):
-    response = make_response(html, status)
-    response.vary.update(("Cookie", "Accept-Language"))
-    response.headers["Cache-Control"] = "private, no-cache"
-    return response
 
 
 def _too_many_checks(_limit):
