@@ -27,6 +27,7 @@ from core.platform.errors import Refused, typed_text
 from core.platform.extensions import db
 from core.platform.jurisdictions import enabled_codes
 from core.platform.models import Application, Call, CallAttachment
+from core.platform.row_ids import row_id
 
 
 class CallError(Refused):
@@ -177,9 +178,8 @@ def staff_call(call_id: int, user) -> Call | None:
 
 
 def attachment_of(call: Call, attachment_id) -> CallAttachment | None:
-    try:
-        key = int(attachment_id)
-    except (TypeError, ValueError):
+    key = row_id(attachment_id)
+    if key is None:
         return None
     return db.session.scalars(select(CallAttachment).where(
         CallAttachment.id == key, CallAttachment.call_id == call.id)).one_or_none()
