@@ -243,10 +243,9 @@ def with_number(number: str, codes: list[str], jurisdiction: str | None = None) 
     the kind of bracket aside (unique per jurisdiction: one per jurisdiction at most)."""
     if not number.strip() or not codes:
         return []
-    exact = [_brackets_folded(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-             for text in variants(number)]
-    stored = _column_folded(Recognition.certificate_number)
-    query = _listed(codes).where(or_(*(stored.ilike(text, escape="\\") for text in exact)))
+    # equal but for letter case, the database folding both sides alike (no LIKE pattern to escape)
+    stored = func.lower(_column_folded(Recognition.certificate_number))
+    query = _listed(codes).where(or_(*(stored == func.lower(_brackets_folded(text)) for text in variants(number))))
     if jurisdiction:
         query = query.where(Recognition.jurisdiction == jurisdiction)
     return [_entry(r) for r in db.session.execute(_ordered(query, codes))]
