@@ -1,7 +1,7 @@
 """The dashboard at a glance (issue 20): the figures officers, leaders and the provincial admin read
 on their first page, each within what the user may see, each linked to the list behind it.
 
-- **Applications per step**: the active applications (submitted, in review) by jurisdiction,
+- **Applications per step**: the applications at a step (submitted, in review, under public notice) by jurisdiction,
   category, current step and status, the step named as its plugin names it: one grouped statement.
 - **Time spent in each step**: every stay at a step that ended with a bureau's move in the last
   :data:`DURATION_DAYS` days — from the move that brought the application to the step to the move
@@ -15,11 +15,13 @@ on their first page, each within what the user may see, each linked to the list 
 - **Money against the fund of the year**: each jurisdiction's fund of this year, what it has
   committed (approved, not yet paid) and paid (``core.money.funds``).
 - **Overdue**: the active applications past the bureau's time limit for their step, by
-  jurisdiction — the to-do list's rule (``core.notify.todos.late_cutoff``), counted in SQL.
+  jurisdiction — the to-do list's rule (``core.notify.todos.late_condition``), counted in SQL; the
+  list's 超期 filter applies the same condition.
 
 Every figure links to the list behind it: the admin list filtered (:func:`list_url` finds each
 Flask-Admin filter's position at run time from the view's own filter list, so a filter added or
-moved there changes no URL here), or the closest page where no list exists (a fund's page).
+moved there changes no URL here), or the closest page where no list exists (a fund's page; the
+applications at a step now, for the stays that ended there).
 """
 from __future__ import annotations
 

@@ -53,6 +53,7 @@ def _call_or_404(call_id: int):
         abort(404)
     return call
 
+
 @bp.route("/")
 def index():
     today = clock.today()
@@ -63,11 +64,13 @@ def index():
         sections=(("open", found.open), ("upcoming", found.upcoming), ("closed", found.closed))),
         alike_for_all=True)
 
+
 @bp.route("/<int:call_id>")
 def show(call_id: int):
     call = _call_or_404(call_id)
     return revalidated(render_template("public/calls_show.html", preview=False, **call_context(
         call, attachment_url=_public_attachment_url, form_url=_public_form_url)), alike_for_all=True)
+
 
 @bp.route("/<int:call_id>/attachments/<int:attachment_id>")
 def attachment(call_id: int, attachment_id: int):
@@ -76,10 +79,11 @@ def attachment(call_id: int, attachment_id: int):
         abort(404)
     return uploads.send(found)
 
+
 def blank_form_response(call, category: str):
     """The blank 申报书 of ``category`` for ``call``'s jurisdiction under the policy in force today,
     kept in the documents' store; 404 when the call does not take that category or no policy is in
-    force.  Also the admin's preview (core.review.admin_batches)."""
+    force.  Also the admin's preview (core.admin.calls)."""
     if category not in (call.categories or []) or not SAFE_CODE.fullmatch(category):
         abort(404)
     policy = versions.policy_in_force(call.jurisdiction, clock.today())
@@ -87,8 +91,8 @@ def blank_form_response(call, category: str):
         abort(404)
     pdf = documents.blank_application_pdf(call.jurisdiction, category, policy,
                                           kept_as=(f"blank_form_{category}", call.id or 0))
-    response = documents.pdf_response(pdf, f"blank-form-{call.jurisdiction}-{category}.pdf")
-    return response
+    return documents.pdf_response(pdf, f"blank-form-{call.jurisdiction}-{category}.pdf")
+
 
 @bp.route("/<int:call_id>/form/<category>.pdf")
 def blank_form(call_id: int, category: str):
