@@ -410,13 +410,10 @@ class Call(TimestampMixin, db.Model):
         back_populates="call", cascade="all, delete-orphan", order_by="CallAttachment.id")
 
 
-class CallAttachment(db.Model):
-    """A document published with a call (申报通知的附件: the notice itself, forms, guides),
-    stored outside the web root under a generated name like an application's uploads."""
+class StoredFile:
+    """The columns of an uploaded file kept outside the web root under a generated name, checked and
+    written by ``core.platform.uploads.save`` whatever it belongs to."""
 
-    __tablename__ = "call_attachments"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
     original_name: Mapped[str] = mapped_column(String(300))
     stored_name: Mapped[str] = mapped_column(String(100), unique=True)
     sha256: Mapped[str] = mapped_column(String(64))
@@ -424,6 +421,15 @@ class CallAttachment(db.Model):
     content_type: Mapped[str] = mapped_column(String(100))
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class CallAttachment(StoredFile, db.Model):
+    """A document published with a call (申报通知的附件: the notice itself, forms, guides),
+    stored outside the web root under a generated name like an application's uploads."""
+
+    __tablename__ = "call_attachments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), index=True)
 
     call: Mapped[Call] = relationship(back_populates="attachments")
 
@@ -558,20 +564,13 @@ class Application(TimestampMixin, db.Model):
         return f"#{self.id} {self.space.name if self.space else ''}"
 
 
-class Attachment(db.Model):
+class Attachment(StoredFile, db.Model):
     """An uploaded proof, stored outside the web root under a generated name."""
 
     __tablename__ = "attachments"
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"), index=True)
     material: Mapped[str | None] = mapped_column(String(64))
-    original_name: Mapped[str] = mapped_column(String(300))
-    stored_name: Mapped[str] = mapped_column(String(100), unique=True)
-    sha256: Mapped[str] = mapped_column(String(64))
-    size: Mapped[int] = mapped_column(Integer)
-    content_type: Mapped[str] = mapped_column(String(100))
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class ReviewRecord(db.Model):

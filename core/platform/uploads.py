@@ -229,8 +229,8 @@ def _read_limited(upload: FileStorage, limit: int, key: str) -> bytes:
 
 def save(upload: FileStorage, *, key: str = "attachment", actor=None, model: type = Attachment, **owner) -> Attachment:
     """Check ``upload`` and store it; returns the (flushed, uncommitted) row: an Attachment, or
-    a row of ``model`` with the same file columns (a call's CallAttachment), ``owner`` naming
-    what it belongs to (``application_id``, ``material``; ``call_id``).
+    a row of another ``model`` with the file columns (``core.platform.models.StoredFile``: a call's
+    CallAttachment), ``owner`` naming what it belongs to (``application_id``, ``material``; ``call_id``).
 
     Raises :class:`UploadError` — with nothing written — when the file is empty, too
     large, of a type not accepted, or refused by the virus scan.  The caller commits
