@@ -24,7 +24,8 @@ from core.admin import application_list
 from core.platform.extensions import db
 from core.platform.models import Application, AuditEvent, Batch, Call, Notification
 from tests.conftest import csrf_token
-from tests.factories import login, make_application, make_org, make_space, make_user
+from tests.factories import make_application, make_org, make_space, make_user
+from tests.notice_helpers import logged_in as client_of  # a fresh client signed in as the user
 
 KUNMING_DOC = "昆科发〔2017〕55号"
 
@@ -38,12 +39,6 @@ def at_expert_step(name: str, region: str = "530102", **fields) -> Application:
 @pytest.fixture
 def officer(app):
     return make_user("officer", ["kunming"], login="km-bulk@example.cn")
-
-
-def client_of(app, user):
-    client = app.test_client()
-    assert login(client, user).status_code == 302
-    return client
 
 
 def filter_url(client, name: str, value: str, operation: str | None = None) -> str:

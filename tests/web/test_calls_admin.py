@@ -17,7 +17,8 @@ from core.platform import clock
 from core.platform.extensions import db
 from core.platform.models import AuditEvent, Call, CallAttachment
 from tests.conftest import csrf_token
-from tests.factories import login, make_user, pdf_bytes
+from tests.factories import make_user, pdf_bytes
+from tests.notice_helpers import logged_in as signed_in  # a fresh client signed in as the user
 
 LIMIT = 4096  # a small UPLOAD_MAX_BYTES for the boundary
 CALL = {"jurisdiction": "kunming", "title": "2027年度昆明市众创空间认定申报通知", "opens_on": "2027-03-01",
@@ -40,12 +41,6 @@ def officer(app):
 @pytest.fixture
 def stranger(app):
     return make_user("officer", ["mile"], name="弥勒市科技局经办人")
-
-
-def signed_in(app, user):
-    client = app.test_client()
-    assert login(client, user).status_code == 302
-    return client
 
 
 def post(client, url: str, data: dict, token_from: str = "/admin/call/new/", **kwargs):

@@ -16,8 +16,9 @@ from core.bureau.operations import set_bureau_setting
 from core.platform import clock, labels
 from core.platform.extensions import db
 from core.platform.models import ReviewRecord, SubsidyEntitlement, SupportFund
-from tests.factories import login, make_application, make_title, make_user
+from tests.factories import make_application, make_title, make_user
 from tests.notice_helpers import at_step
+from tests.notice_helpers import logged_in as signed_in  # a fresh client signed in as the user
 
 TODAY = date(2026, 3, 10)
 XUZHOU_KEY = "key"
@@ -27,12 +28,6 @@ SVG_NAMESPACES = {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
 @pytest.fixture(autouse=True)
 def today():
     clock.freeze(TODAY)
-
-
-def signed_in(app, user):
-    client = app.test_client()
-    assert login(client, user).status_code == 302
-    return client
 
 
 def dashboard(client) -> str:
