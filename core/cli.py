@@ -29,6 +29,7 @@ COMMANDS = {
     "render": "core.documents.cli",
     "statistics": "core.monitoring.cli",
     "standing": "core.monitoring.standing_cli",
+    "policy-test": "core.policy_cases.cli",
     "backup": "core.cli_operations",
     "restore": "core.cli_operations",
     "uploads": "core.cli_operations",

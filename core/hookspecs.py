@@ -269,3 +269,27 @@ def zc_document_templates(jurisdiction):
             if jurisdiction == "mile":
                 return {"application": str(HERE / "templates" / "application.html")}
     """
+
+
+# --- what proves it -----------------------------------------------------------------
+
+
+@hookspec
+def zc_policy_cases(jurisdiction):
+    """Where the plugin keeps the policy cases of ``jurisdiction`` (str code): the cases its
+    document is tested with, readable by a policy officer (docs/plugins.md, "Policy cases").
+
+    Returns a list of folders (or single files) — :mod:`importlib.resources` traversables or
+    paths — holding YAML case files and at most one ``bases.yaml``.  Collected and
+    concatenated, so an add-on shipping a successor version ships its cases too.  Every
+    installed plugin's cases run in ``zhongchuang policy-test`` and in the test suite.
+
+    Example::
+
+        from importlib.resources import files
+
+        @hookimpl
+        def zc_policy_cases(jurisdiction):
+            if jurisdiction == "kunming":
+                return [files("plugins.kunming") / "cases"]
+    """

@@ -184,6 +184,10 @@ class Registry:
         assembles the return from them: core.monitoring.forms)."""
         return [f for f in self.pm.hook.zc_statistics_form(jurisdiction=code, year=year) if f is not None]
 
+    def policy_case_sources(self, code: str) -> list:
+        """The folders (or files) of policy cases the plugins ship for ``code``."""
+        return [s for answer in self.pm.hook.zc_policy_cases(jurisdiction=code) for s in answer or ()]
+
     def application_form(self, code: str, category: str):
         return self.pm.hook.zc_application_form(jurisdiction=code, category=category)
 

@@ -168,12 +168,16 @@ class WorkdayCalendar:
     arrangement complete (``complete_years``).  Entering single dates of a year
     never makes it known: an officer who corrects one day has not entered the
     whole 调休 arrangement, so periods touching that year keep their warning.
+
+    ``package=False`` leaves the package out: every year not marked complete is then unknown,
+    the rule of CONTRACTS §3 for a year whose arrangement nobody has published yet (a policy
+    case states it so, and keeps its answer when a new package release learns that year).
     """
 
-    __slots__ = ("_overrides", "_complete_years")
+    __slots__ = ("_overrides", "_complete_years", "_package")
 
     def __init__(self, overrides: Mapping[date, bool] | None = None,
-                 complete_years: Iterable[int] = ()) -> None:
+                 complete_years: Iterable[int] = (), *, package: bool = True) -> None:
         table: dict[date, bool] = {}
         for d, working in (overrides or {}).items():
             if isinstance(d, datetime):
@@ -185,6 +189,7 @@ class WorkdayCalendar:
             table[d] = working
         self._overrides = table
         self._complete_years = frozenset(complete_years)
+        self._package = package
 
     @property
     def overrides(self) -> Mapping[date, bool]:
@@ -198,7 +203,7 @@ class WorkdayCalendar:
 
     def knows_year(self, year: int) -> bool:
         """Whether the holiday arrangement of ``year`` is known (package, or marked complete by the bureau)."""
-        return self.package_knows_year(year) or year in self._complete_years
+        return (self._package and self.package_knows_year(year)) or year in self._complete_years
 
     def is_workday(self, d: date) -> bool:
         """Whether ``d`` is a working day.
@@ -211,7 +216,7 @@ class WorkdayCalendar:
         working = self._overrides.get(d)
         if working is not None:
             return working
-        if self.package_knows_year(d.year):
+        if self._package and self.package_knows_year(d.year):
             return d in _PKG_WORKDAYS or (d.weekday() < 5 and d not in _PKG_HOLIDAYS)
         return d.weekday() < 5 and d not in statutory_holidays(d.year)
 

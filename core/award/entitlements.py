@@ -78,7 +78,8 @@ def _answer(rules: list[SubsidyRule], data: bureau_data.BureauData, event: str, 
 
 
 def entitlements(code: str, event: str, level: str | None = None, grade: str | None = None,
-                 as_of: date | None = None, *, policy: PolicyVersion | None = None) -> dict[str, Any]:
+                 as_of: date | None = None, *, policy: PolicyVersion | None = None,
+                 data: bureau_data.BureauData | None = None) -> dict[str, Any]:
     """``{"entitlements": [...], "total_cny": N}`` for ``event`` (``recognized`` with a
     ``level``, ``evaluated`` with a ``grade``) under the version in force on ``as_of``
     (default today) or the given ``policy``.  Adds ``policy`` and ``warnings``.
@@ -91,7 +92,7 @@ def entitlements(code: str, event: str, level: str | None = None, grade: str | N
     _check_choice("level", level, LEVELS)
     _check_choice("grade", grade, GRADES)
     as_of = as_of or clock.today()
-    data = bureau_data.load_bureau_data(code)
+    data = data if data is not None else bureau_data.load_bureau_data(code)
     warnings: list[str] = []
     if policy is None:
         policy = versions.policy_in_force(code, as_of, data)

@@ -57,12 +57,13 @@ def regime(code: str, policy: PolicyVersion, data: BureauData | None = None) -> 
     return Regime(policy, rules, values, frozenset(bureau))
 
 
-def standing_of(code: str, history: dict | History, as_of: date) -> dict:
+def standing_of(code: str, history: dict | History, as_of: date, data: BureauData | None = None) -> dict:
     """The CONTRACTS §6 answer for ``code`` and a title's record (the HISTORY.json dict, dates as
     ISO strings, or a parsed :class:`History`); a bad record raises
-    ``core.monitoring.standing.BadHistory`` naming the key."""
+    ``core.monitoring.standing.BadHistory`` naming the key.  ``data`` replaces the bureau's rows
+    (a policy case states the settings it assumes)."""
     record = history if isinstance(history, History) else parse_history(history)
-    data = load_bureau_data(code)
+    data = data if data is not None and data.code == code else load_bureau_data(code)
     in_force = versions.policy_in_force(code, as_of, data)
     nearest = None if in_force is not None else versions.nearest_policy(code, as_of, data)
     at_revocation = None

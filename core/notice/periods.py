@@ -15,7 +15,7 @@ from core.bureau import setting_checks, versions
 from core.bureau import data as bureau_data
 from core.eligibility.engine import EvaluationError, check_jurisdiction
 from core.policy import PolicyVersion
-from core.workdays import notice_period
+from core.workdays import WorkdayCalendar, notice_period
 
 __all__ = ["NoticeError", "notice_days_for", "notice_period_for"]
 
@@ -47,16 +47,19 @@ def notice_days_for(code: str, policy: PolicyVersion | None,
     raise NoticeError(bureau_data.NOTICE_DAYS, f"{code} 的政策（{which}），主管部门也未设置公示期天数 notice_days")
 
 
-def notice_period_for(code: str, published_on: date, *, policy: PolicyVersion | None = None) -> dict[str, Any]:
+def notice_period_for(code: str, published_on: date, *, policy: PolicyVersion | None = None,
+                      data: bureau_data.BureauData | None = None,
+                      calendar: WorkdayCalendar | None = None) -> dict[str, Any]:
     """The CONTRACTS §3 answer for a notice of ``code`` published on ``published_on``.
 
     ``policy`` is the version the notice belongs to (an application's version of its
     submission date); by default the version in force on ``published_on``, else the
     nearest one with a warning — never silently.  Adds ``source`` (where the number of
-    days comes from) and ``policy`` to the contract's keys.
+    days comes from) and ``policy`` to the contract's keys.  ``data`` and ``calendar`` replace
+    the bureau's rows and its calendar (a policy case states the settings it assumes).
     """
     check_jurisdiction(code)
-    data = bureau_data.load_bureau_data(code)
+    data = data if data is not None else bureau_data.load_bureau_data(code)
     warnings: list[str] = []
     if policy is None:
         policy = versions.policy_in_force(code, published_on, data)
@@ -66,7 +69,7 @@ def notice_period_for(code: str, published_on: date, *, policy: PolicyVersion | 
                 warnings.append(f"{published_on.isoformat()} 无有效政策，公示期按最近的版本 "
                                 f"{policy.document}（有效期至 {policy.effective_to or '长期'}）确定")
     days, source = notice_days_for(code, policy, data)
-    period = notice_period(published_on, days, bureau_data.calendar())
+    period = notice_period(published_on, days, calendar if calendar is not None else bureau_data.calendar())
     answer = {"jurisdiction": code, **period.to_json_dict()}
     answer["warnings"] = warnings + answer["warnings"]
     answer["source"] = source

@@ -102,7 +102,7 @@ def test_without_entry_points_nothing_is_installed():
 
 @pytest.mark.slow  # builds and pip-installs a package (the session's fifth_site / broken_site)
 def test_the_fifth_package_stays_out_of_the_virtual_environment(fifth_site):
-    assert (fifth_site / "zc_dali.py").exists()
+    assert (fifth_site / "zc_dali" / "__init__.py").exists() and (fifth_site / "zc_dali" / "cases" / "dali.yaml").exists()
     assert any(p.name.startswith("zc_dali-0.1.0.dist-info") for p in fifth_site.iterdir())
     assert "dali" not in {ep.name for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)}
 

@@ -1,9 +1,11 @@
 """大理白族自治州 (dali): a jurisdiction plugin living in its own package.
 
-A test fixture showing the smallest useful plugin: who recognises, and one policy
-version.  Its document is a placeholder for the fixture, not a real policy.
+A test fixture showing the smallest useful plugin: who recognises, one policy version, and
+the cases that version is tested with (``cases/``, docs/plugins.md "Policy cases").  Its
+document is a placeholder for the fixture, not a real policy.
 """
 from datetime import date
+from importlib.resources import files
 
 from core import hookimpl
 from core.policy import Category, Citation, Jurisdiction, PolicyVersion
@@ -42,3 +44,9 @@ def zc_jurisdiction():
 def zc_policies(jurisdiction):
     if jurisdiction == JURISDICTION.code:
         return [POLICY]
+
+
+@hookimpl
+def zc_policy_cases(jurisdiction):
+    if jurisdiction == JURISDICTION.code:
+        return [files(__name__) / "cases"]
