@@ -11,6 +11,7 @@ checks of CONTRACTS §1 and §6).  A malformed file is never half run.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable
@@ -35,6 +36,7 @@ VERDICTS = ("ineligible", "eligible_pending_review", "no_policy_in_force")
 STANDINGS = ("good", "rectification", "revocation_due", "revoked", "no_policy_in_force")
 RESULTS = ("pass", "fail", "manual")
 CALENDARS = ("package", "fallback")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 _TOP = {"name", "article", "check", "jurisdiction", "as_of", "settings", "calendar", "given", "expect", "note"}
 _GIVEN = {
@@ -95,12 +97,18 @@ def _mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict:
 
 
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+# Dates stay text, read by this module as CONTRACTS reads them: YAML's own timestamps would turn
+# 2026-02-30 into a crash and 2026-5-1 into a date the contracts refuse.
+_UniqueKeyLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def _load(source: str, text: str) -> Any:
     try:
         return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 — a SafeLoader subclass
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"第 {mark.line + 1} 行" if mark is not None else "YAML"
         problem = getattr(exc, "problem", None) or str(exc)
@@ -121,7 +129,7 @@ def _iso(value: Any) -> Any:
 def _day(value: Any) -> date | None:
     if isinstance(value, date):
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) and _DATE.fullmatch(value):
         try:
             return date.fromisoformat(value)
         except ValueError:

@@ -57,11 +57,21 @@ def _files_of(root: Traversable, jurisdiction: str | None) -> list[CaseFile]:
     return [CaseFile(e, _shown(e), jurisdiction, bases) for e in entries if e.name != BASES_FILE]
 
 
+def _roots(code: str) -> list[Traversable]:
+    return [Path(root) if isinstance(root, str) else root for root in registry().policy_case_sources(code)]
+
+
 def shipped_files(code: str) -> list[CaseFile]:
     """The case files the plugins of ``code`` ship (hook ``zc_policy_cases``)."""
-    found: list[CaseFile] = []
-    for root in registry().policy_case_sources(code):
-        found += _files_of(root if not isinstance(root, str) else Path(root), code)
+    return [f for root in _roots(code) for f in _files_of(root, code)]
+
+
+def _shipped_bases(code: str) -> list[Traversable]:
+    """The bases files the plugins of ``code`` ship: the bases.yaml of each folder they name."""
+    found = []
+    for root in _roots(code):
+        if root.is_dir() and (root / BASES_FILE).is_file():
+            found.append(root / BASES_FILE)
     return found
 
 
@@ -101,14 +111,11 @@ class _Bases:
     def shipped(self, code: str) -> dict[str, dict[str, Any]]:
         if code not in self._shipped:
             merged: dict[str, dict[str, Any]] = {}
-            seen: set[str] = set()
-            for f in shipped_files(code):
-                if f.bases is not None and str(f.bases) not in seen:
-                    seen.add(str(f.bases))
-                    for name, body in self.of_file(f.bases).items():
-                        if name in merged:
-                            raise CaseFileError(_shown(f.bases), None, name, f"{code} 的基准名称重复")
-                        merged[name] = body
+            for path in _shipped_bases(code):
+                for name, body in self.of_file(path).items():
+                    if name in merged:
+                        raise CaseFileError(_shown(path), None, name, f"{code} 的基准名称重复")
+                    merged[name] = body
             self._shipped[code] = merged
         return self._shipped[code]
 
