@@ -85,6 +85,15 @@ def test_the_other_policy_commands_start_as_lightly(command_env, args):
     assert sorted(set(NEVER_FOR_POLICY) & modules) == []
 
 
+def test_policy_test_starts_as_lightly(command_env):
+    """``policy-test`` runs the four commands' functions: nothing of the site, PDFs or spreadsheets."""
+    proc, modules = zhongchuang(command_env, "policy-test", "--jurisdiction", "kunming")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "未通过 0 个" in proc.stdout.splitlines()[-1]
+    assert sorted(set(NEVER_FOR_POLICY) & modules) == []
+    assert "core.policy_cases.runner" in modules
+
+
 def test_bad_input_is_still_one_line_and_exit_2(command_env, tmp_path):
     facts = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     facts["uscc"] = facts["uscc"][:-1] + "0"

@@ -203,3 +203,24 @@ def test_a_plugin_registered_in_a_fixture_is_seen_like_an_installed_one():
         assert set(Registry(pm).installed()) == BUILT_INS | {"lijiang"}
     finally:
         pm.unregister(name="lijiang")
+
+
+@pytest.mark.slow
+def test_the_fifth_jurisdictions_own_cases_run_in_policy_test(fifth_site, tmp_path):
+    """The installed package's cases (zc_dali/cases/, package data found through its hook) run
+    as the built-ins' do: 大理州测试〔2024〕1号 第十条's public notice (a period ending on a working
+    day, one moved past a weekend and one past 国庆, the 2027 fallback) and 第十一条 (no subsidy)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(fifth_site), os.environ.get("PYTHONPATH", "")]),
+           "ZHONGCHUANG_INSTANCE": str(tmp_path / "instance")}
+    env.pop("DATABASE_URL", None)
+    command = [sys.executable, "-c", "from core.cli import main; main()", "policy-test", "--jurisdiction", "dali"]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[-1] == "共 5 个用例：通过 5 个，未通过 0 个"
+    assert "大理白族自治州" in result.stdout and "2027年节假日调休安排未知" in result.stdout
+    # The same cases, one expectation broken in a copy given on the command line: exit 1.
+    shipped = (fifth_site / "zc_dali" / "cases" / "dali.yaml").read_text(encoding="utf-8")
+    broken = tmp_path / "dali-broken.yaml"
+    broken.write_text(shipped.replace("last_day: 2026-10-08", "last_day: 2026-10-07"), encoding="utf-8")
+    result = subprocess.run([*command, str(broken)], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "✗ 2026-10-08" in result.stdout, result.stdout + result.stderr

@@ -327,3 +327,18 @@ def test_notice_period_needs_at_least_one_day(days):
 def test_notice_period_days_must_be_an_int():
     with pytest.raises(TypeError):
         notice_period(D("2026-09-20"), 7.0, WorkdayCalendar())  # type: ignore[arg-type]
+
+
+def test_without_the_package_every_year_falls_back_to_the_statutory_holidays():
+    """CONTRACTS §3, as a policy case states it (calendar: fallback): 2026's make-up working day
+    Sunday 2026-09-20 (known to the package) rests, 国庆 10-01..03 rest and 10-04..07 (the
+    package's moved rest days) work; every year is unknown unless marked complete."""
+    with_package = WorkdayCalendar()
+    fallback = WorkdayCalendar(package=False)
+    assert with_package.knows_year(2026) and not fallback.knows_year(2026)
+    assert with_package.is_workday(D("2026-09-20")) and not fallback.is_workday(D("2026-09-20"))
+    assert not fallback.is_workday(D("2026-10-03")) and fallback.is_workday(D("2026-10-05"))
+    assert not with_package.is_workday(D("2026-10-05"))
+    complete = WorkdayCalendar({D("2026-10-05"): False}, complete_years=[2026], package=False)
+    assert complete.knows_year(2026) and not complete.is_workday(D("2026-10-05"))
+    assert fallback.unknown_years(range(2025, 2028)) == (2025, 2026, 2027)
