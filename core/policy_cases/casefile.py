@@ -83,7 +83,16 @@ class Case:
 
 class _UniqueKeyLoader(yaml.SafeLoader):
     """YAML's own loader, refusing a key given twice in one mapping (PyYAML keeps the last one
-    silently, and a case whose expectation was overwritten would pass for the wrong reason)."""
+    silently, and a case whose expectation was overwritten would pass for the wrong reason) and
+    aliases (*name: a few nested ones make a file of a hundred bytes mean millions of values;
+    a case varies a base instead)."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.events.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "不支持锚点引用（*别名）：请用 base: 引用基准",
+                                              event.start_mark)
+        return super().compose_node(parent, index)
 
 
 def _mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict:

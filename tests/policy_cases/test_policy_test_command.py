@@ -197,6 +197,9 @@ def test_a_malformed_case_file_is_one_line_naming_file_case_and_key_exit_2(app, 
     ("name: 不是列表\n", ["cases.yaml", "列表"]),
     ("- name: [未闭合\n", ["cases.yaml", "第 ", "YAML"]),
     ("- just text\n", ["cases.yaml", "第 1 个", "映射"]),
+    # A hundred bytes of nested aliases would mean a billion values: aliases are refused.
+    ("a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b]\n",
+     ["cases.yaml", "第 2 行", "别名"]),
 ])
 def test_a_file_that_is_not_a_list_of_cases_exit_2(app, tmp_path, text, named):
     assert_bad_input(policy_test(app, "--jurisdiction", "kunming", write(tmp_path, text)), *named)
