@@ -4,10 +4,13 @@ The opinion's recognition criteria live in 徐政发〔2015〕73号, which we do
 these tests pin down that nothing of it is invented — one manual criterion, no
 threshold, no registration check; only where the space is (a city's title) — and that the money of 五（一） and the duties of 五（五）
 are as printed.  Pure tests through the installed plugins.
+
+What the policy answers on either side of its boundaries — the space in 3203xx or not, the
+days in force, the awards per level and grade, the notice period, the standing — is in the
+policy cases, plugins/xuzhou/cases/*.yaml (``zhongchuang policy-test --jurisdiction xuzhou``);
+these tests keep what the cases cannot say: which criteria, parameters and citations exist.
 """
 from __future__ import annotations
-
-from datetime import date
 
 import pytest
 
@@ -28,12 +31,6 @@ def entitlements(rules, event, level=None, grade=None):
     return [(r.code, r.amount_cny) for r in rules if r.matches(event, level=level, grade=grade)]
 
 
-def test_policy_in_force_from_18_february_2016(registry):
-    assert registry.policy_in_force("xuzhou", date(2016, 2, 18)) is POLICY_2016
-    assert registry.policy_in_force("xuzhou", date(2016, 2, 17)) is None
-    assert registry.policy_in_force("xuzhou", date(2030, 1, 1)) is POLICY_2016
-
-
 def test_wu_5_a_manual_criterion_referring_to_73_and_the_space_in_xuzhou(registry):
     """五（五）: recognition follows 徐政发〔2015〕73号 (manual); the space lies in 徐州 (auto)."""
     found = registry.criteria("xuzhou", "key", POLICY_2016)
@@ -45,30 +42,6 @@ def test_wu_5_a_manual_criterion_referring_to_73_and_the_space_in_xuzhou(registr
     for c in found:
         assert (c.citation.document, c.citation.article, c.citation.item) == (DOC, SUPPORT, "（五）")
     assert POLICY_2016.criteria_document == "徐政发〔2015〕73号"
-
-
-@pytest.mark.parametrize(("space_region", "registered_region", "passes"), [
-    ("320302", "530112", True),   # in 徐州 (鼓楼区), operator registered elsewhere: 12号 asks nothing of that
-    ("320311", "320311", True),
-    ("530112", "320302", False),  # a 昆明 space of a 徐州-registered operator
-    ("321002", "321002", False),  # 扬州: 3210, not 3203
-])
-def test_wu_5_space_must_lie_in_xuzhou_3203(space_region, registered_region, passes):
-    """五（五）市重点众创空间 (a title of the city of 徐州): the space lies in 徐州 (3203xx)."""
-    import copy
-    import json
-    from pathlib import Path
-
-    from core.facts import make_uscc, parse_facts
-    from core.policy import CheckContext
-
-    data = json.loads((Path(__file__).parent.parent / "data" / "kunming-comprehensive-service.json").read_text("utf-8"))
-    data = copy.deepcopy(data) | {"space_region": space_region, "registered_region": registered_region,
-                                  "uscc": make_uscc(registered_region)}
-    check = criteria.CRITERIA[0].check
-    passed, message = check(parse_facts(data), CheckContext(date(2026, 11, 23), {}))
-    assert passed is passes
-    assert space_region in message and ("不在徐州市" in message) is not passes
 
 
 def test_no_invented_thresholds_or_registration_check():
@@ -95,26 +68,19 @@ def test_other_category_and_other_jurisdiction_get_nothing(registry):
     assert materials.zc_required_materials(jurisdiction="yunnan", category="key") is None
 
 
-def test_wu_1_one_time_awards_500000_400000_300000_by_level(registry):
+def test_wu_1_a_level_outside_national_provincial_municipal_gets_only_the_operating_subsidy(registry):
+    # The 50 / 40 / 30 万元 per level are policy cases (cases/subsidies.yaml); a level the
+    # command does not offer (county) must not match any of them.
     rules = registry.subsidy_rules("xuzhou", POLICY_2016)
-    fixed = {"national": 500_000, "provincial": 400_000, "municipal": 300_000}
-    for level, amount in fixed.items():
-        found = entitlements(rules, "recognized", level=level)
-        assert (f"xuzhou.award_{level}", amount) in found
-        # the one fixed amount plus the operating subsidy without an amount
-        assert sorted(a for _, a in found if a is not None) == [amount]
-        assert ("xuzhou.operating_subsidy", None) in found
     assert entitlements(rules, "recognized", level="county") == [("xuzhou.operating_subsidy", None)]
 
 
-def test_wu_1_evaluation_award_about_200000_for_excellent_or_good_only(registry):
+def test_wu_1_evaluation_award_is_approximate_and_the_bureau_may_adjust_it(registry):
+    # The amounts per grade, with and without the bureau's setting, are policy cases
+    # (cases/subsidies.yaml); here: the 20 万元左右 is the cited parameter the bureau adjusts.
     rules = registry.subsidy_rules("xuzhou", POLICY_2016)
-    for grade in ("excellent", "good"):
-        assert entitlements(rules, "evaluated", grade=grade) == [("xuzhou.evaluation_award", 200_000)]
-    for grade in ("qualified", "unqualified"):
-        assert entitlements(rules, "evaluated", grade=grade) == []
     award = next(r for r in rules if r.code == "xuzhou.evaluation_award")
-    assert award.setting_key == "evaluation_award_cny"
+    assert award.setting_key == "evaluation_award_cny" and award.approximate
     assert "左右" in award.note and "调整" in award.note
     param = next(p for p in POLICY_2016.parameters if p.key == award.setting_key)
     assert param.value == award.amount_cny and param.citation == award.citation
