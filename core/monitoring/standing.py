@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from core.platform.errors import Refused
+from core.platform.labels import FINDING_KIND_LABELS, REVOCATION_GROUND_LABELS
 from core.policy import (ASSESSMENT_GRADES, FINDING_KINDS, REVOCATION_GROUNDS, Citation, PolicyVersion,
                          StandingPeriod, StandingRule, StandingRules)
 from core.workdays import add_months
@@ -422,7 +423,8 @@ def _apply(rules: StandingRules, regime: Regime, h: History, as_of: date,
 
     for f in h.findings:
         if f.kind not in read_kinds:
-            warnings.append(f"记录中 {f.found_on.isoformat()} 查实的 {f.kind}：本辖区政策未规定其后果，未据以判定")
+            warnings.append(f"记录中 {f.found_on.isoformat()} 查实的{FINDING_KIND_LABELS.get(f.kind, f.kind)}："
+                            f"本辖区政策未规定其后果，未据以判定")
     return found
 
 
@@ -458,9 +460,10 @@ def _revoked(answer: dict, h: History, regime: Regime | None) -> None:
         if rules is not None:
             rule = next((r for r in rules.rules if code in r.grounds), None)
         if rule is None:
+            words = REVOCATION_GROUND_LABELS.get(code, code)
             answer["grounds"].append({"id": f"revocation.{code}", "citation": None,
-                                      "message": f"撤销理由 {code}"})
-            answer["warnings"].append(f"撤销理由 {code} 在所适用的政策中没有对应的撤销规定")
+                                      "message": f"撤销理由：{words}"})
+            answer["warnings"].append(f"撤销理由“{words}”在所适用的政策中没有对应的撤销规定")
         else:
             answer["grounds"].append({"id": rule.id, "citation": _cite(rule.citation),
                                       "message": f"{h.revoked_on.isoformat()} 以“{rule.title}”撤销"})

@@ -46,7 +46,7 @@ _GIVEN = {
     "standing": {"base", "history"},
 }
 _EXPECT = {
-    "eligibility": {"verdict", "criteria", "fails", "policy"},
+    "eligibility": {"verdict", "criteria", "fails", "warnings", "policy"},
     "notice_period": {"days", "first_day", "last_day", "warnings", "policy"},
     "subsidies": {"total_cny", "entitlements", "policy"},
     "standing": {"standing", "grounds", "duties", "ban_until", "warnings", "policy"},
@@ -387,6 +387,8 @@ def _expect_eligibility(r: _Reader, expect: dict) -> None:
             r.choice(key, want, RESULTS)
     if "fails" in expect:
         r.texts("expect.fails", expect["fails"])
+    if "warnings" in expect:
+        r.texts("expect.warnings", expect["warnings"])
 
 
 def _expect_notice(r: _Reader, expect: dict) -> None:

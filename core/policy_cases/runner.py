@@ -134,6 +134,8 @@ def _eligibility(case: Case) -> list[Comparison]:
                    if c["result"] == "fail"}
         found.append(Comparison("fails", _words({_normal(f) for f in want["fails"]}), _words(failing),
                                 {_normal(f) for f in want["fails"]} == failing))
+    if "warnings" in want:
+        found.append(_warnings(want["warnings"], answer["warnings"]))
     return found
 
 
