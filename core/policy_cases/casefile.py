@@ -48,7 +48,7 @@ _GIVEN = {
 _EXPECT = {
     "eligibility": {"verdict", "criteria", "fails", "warnings", "policy"},
     "notice_period": {"days", "first_day", "last_day", "warnings", "policy"},
-    "subsidies": {"total_cny", "entitlements", "policy"},
+    "subsidies": {"total_cny", "entitlements", "warnings", "policy"},
     "standing": {"standing", "grounds", "duties", "ban_until", "warnings", "policy"},
 }
 
@@ -408,6 +408,8 @@ def _expect_subsidies(r: _Reader, expect: dict) -> None:
         r.whole("expect.total_cny", expect["total_cny"])
     for code, amount in r.mapping("expect.entitlements", expect.get("entitlements")).items():
         r.whole(f"expect.entitlements.{code}", amount, none=True)
+    if "warnings" in expect:
+        r.texts("expect.warnings", expect["warnings"])
 
 
 def _expect_standing(r: _Reader, expect: dict) -> None:

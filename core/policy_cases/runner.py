@@ -173,6 +173,8 @@ def _subsidies(case: Case) -> list[Comparison]:
         def words(amounts: dict) -> str:
             return "；".join(f"{code} {'不定额' if a is None else a}" for code, a in sorted(amounts.items())) or "无"
         found.append(Comparison("entitlements", words(expected), words(got), expected == got))
+    if "warnings" in want:
+        found.append(_warnings(want["warnings"], answer["warnings"]))
     return found
 
 
