@@ -101,7 +101,8 @@ def entitlements(code: str, event: str, level: str | None = None, grade: str | N
         own = [r for r in own_document_rules(code, data) if r.in_force_on(as_of)]
         documents = list(dict.fromkeys(r.support.document for r in own))  # type: ignore[union-attr]
         warnings.append(f"{as_of.isoformat()} {registry().installed()[code].name}无有效政策"
-                        + (f"（最近的认定政策版本 {nearest.document} 有效期至 {nearest.effective_to}）" if nearest else "")
+                        + (f"（最近的认定政策版本 {nearest.document} 有效期为 {nearest.effective_from}至"
+                           f"{nearest.effective_to or '长期'}）" if nearest else "")
                         + (f"，仅列出独立有效的 {'、'.join(documents)} 规定的支持事项" if documents
                            else "，不列支持事项"))
         items, total = _answer(own, data, event, level, grade)

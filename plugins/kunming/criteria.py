@@ -113,8 +113,14 @@ def check_services(facts, ctx):
     required = ctx.params["required_services"]
     missing = [code for code in required if code not in facts.services]
     if missing:
-        return False, "不能提供" + "、".join(SERVICES.get(c, c) for c in missing) + "服务"
-    return True, "能提供" + "、".join(SERVICES.get(c, c) for c in required) + "服务"
+        return False, "不能提供" + _services_text(missing)
+    return True, "能提供" + _services_text(required)
+
+
+def _services_text(codes) -> str:
+    # "金融服务" already says 服务: "不能提供金融服务", not "金融服务服务".
+    text = "、".join(SERVICES.get(c, c) for c in codes)
+    return text if text.endswith("服务") else text + "服务"
 
 
 # 第七条（三）定期举办项目路演、沙龙、训练营等各类创新交流活动.
