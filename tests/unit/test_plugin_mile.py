@@ -1,10 +1,10 @@
-"""弥勒市 plugin (弥政办发〔2017〕5号 附件1): the plugin's code and data through the registry,
-without a database; and its policy cases.
+"""弥勒市 plugin (弥政办发〔2017〕5号 附件1): the plugin's code and data through the registry.
+Pure tests: no database.
 
 What the policy answers — every auto criterion at its boundary on both sides, the notice
 period, the support and the standing after recognition — is in the policy cases
-(plugins/mile/cases/*.yaml), run by `zhongchuang policy-test --jurisdiction mile` and by the
-last test here."""
+(plugins/mile/cases/*.yaml), run by `zhongchuang policy-test --jurisdiction mile` and by
+tests/policy_cases/test_shipped_cases.py."""
 from __future__ import annotations
 
 import copy
@@ -16,8 +16,6 @@ import pytest
 from core.facts import parse_facts
 from core.policy import STEP_KINDS, CheckContext
 from core.policy_cases.casefile import read_bases
-from core.policy_cases.runner import run_cases
-from core.policy_cases.sources import read_files, shipped_files
 from plugins.mile import assessment, criteria, materials, steps, subsidies
 from plugins.mile.criteria import CRITERIA
 from plugins.mile.policy import DOC, POLICY_2017
@@ -203,12 +201,3 @@ def test_form_sections_cite_only_what_annex_1_article_5_or_annex_2_asks():
     # every field still asked exactly once
     fields = [f for s in MileApplicationForm.sections for f in s.fields]
     assert len(fields) == len(set(fields))
-
-
-def test_mile_policy_cases_pass(app):
-    """The cases the boundary tests of this file moved to fail the suite as they fail
-    `zhongchuang policy-test` (the app: enabled jurisdictions are read from its database)."""
-    outcomes = run_cases(read_files(shipped_files("mile")))
-    failed = [f"{o.case.source}「{o.case.name}」 " + (o.error or "；".join(
-        f"{c.key}: 预期 {c.expected}，实际 {c.got}" for c in o.comparisons if not c.ok)) for o in outcomes if not o.passed]
-    assert len(outcomes) > 100 and not failed, "\n".join(failed)
