@@ -141,6 +141,8 @@ def _init_web(app: Flask) -> None:
     from core.notify import pages as notify_pages  # the inbox, the mail preference, the navbar's unread count
     app.register_blueprint(notify_pages.bp)
     init_admin(app)
+    from core.policy_cases import admin_export as policy_case_export  # a judged application kept as a policy case
+    app.register_blueprint(policy_case_export.bp)
     from core.api import service as read_api  # /api/v1: Bearer tokens, JSON, no session (docs/api.md)
     read_api.init_app(app)
     from core.admin import downloads as my_downloads
