@@ -258,6 +258,7 @@ AUDIT_ACTION_LABELS = {
     "batch.application_added": _l("Application added to the batch"),
     "application.reminded": _l("Applicants reminded of the application"),
     "application.exported": _l("Application exported in a selection"),
+    "application.case_exported": _l("Eligibility judgement exported as a policy case"),
     "batch.application_removed": _l("Application removed from the batch"),
     "batch.expert_assigned": _l("Expert assigned"),
     "batch.expert_review_concluded": _l("Expert review concluded"),

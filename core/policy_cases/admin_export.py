@@ -6,8 +6,8 @@ For the bureau's staff who see the case page's timeline (officers, leaders and t
 of the jurisdiction gets 403, as for the timeline's CSV.  An application outside the user's
 scope, a draft and an id that is no row are the same 404 (``scoping.application_or_404``; the
 ``<int:>`` converter holds ids to ``core.platform.row_ids``); an applicant gets 403 and a visitor the
-login page, as on the case page.  Each download is audited like the application list's export of
-application data (``application.exported``, naming the file).
+login page, as on the case page.  Each download is audited (``application.case_exported``, naming the file), as the application
+list's export of application data is.
 
 The case page and the checklist link here by endpoint name, shown when
 ``may_export_policy_case()`` (a template helper registered here) says so.
@@ -52,7 +52,7 @@ def application_case_file(application_id: int):
         flash(exc.message, "error")
         return redirect(url_for("case.show", application_id=application.id))
     filename = case_filename(application, today)
-    audit.record("application.exported", application, actor=current_user, file=filename)
+    audit.record("application.case_exported", application, actor=current_user, file=filename)
     db.session.commit()
     return Response(text, mimetype=YAML_MIMETYPE, headers={
         "Content-Disposition": exports.content_disposition(filename, f"application-{application.id}-policy-case.yaml"),

@@ -35,7 +35,7 @@ from core.facts import FactsError, parse_facts
 from core.platform.errors import Refused
 from core.platform.jurisdictions import registry
 from core.platform.models import Application
-from core.policy_cases.runner import _VERDICT_WORDS, RESULT_WORDS, citation_words
+from core.policy_cases.runner import VERDICT_WORDS, RESULT_WORDS, citation_words
 
 __all__ = ["NotExportable", "application_case", "case_filename"]
 
@@ -143,10 +143,10 @@ def application_case(application: Application, *, viewer, today: date) -> str:
         expect["fails"] = [citation_words(r.citation.to_dict(), base.document)
                            for r in plugin_rows if r.result == "fail"]
         if c.verdict != c.automatic_verdict:
-            judges = _VERDICT_WORDS.get(c.verdict) or _JUDGED_WORDS.get(c.verdict, "")
+            judges = VERDICT_WORDS.get(c.verdict) or _JUDGED_WORDS.get(c.verdict, "")
             notes.append(f"核查表的结论计入了人工审核的判断（{judges}）；用例写的是只按自动条件的结论")
         judged_under = c.policy.document
-    verdict_words = _VERDICT_WORDS.get(verdict, verdict)
+    verdict_words = VERDICT_WORDS.get(verdict, verdict)
     case: dict[str, Any] = {
         "name": f"申报 {number} {space}：{verdict_words}（{c.as_of.isoformat()}）",
         "article": article,

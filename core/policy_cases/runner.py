@@ -24,7 +24,7 @@ from core.policy import Citation
 from core.policy_cases.casefile import Case
 from core.workdays import WorkdayCalendar
 
-__all__ = ["Comparison", "Outcome", "run_case", "run_cases", "RESULT_WORDS", "KEY_WORDS"]
+__all__ = ["Comparison", "Outcome", "run_case", "run_cases", "RESULT_WORDS", "VERDICT_WORDS", "KEY_WORDS"]
 
 # What each expected key is called in the table (a criterion is named by its id).
 KEY_WORDS = {"policy": "适用政策", "verdict": "结论", "fails": "不符合的条款", "days": "公示天数",
@@ -33,7 +33,7 @@ KEY_WORDS = {"policy": "适用政策", "verdict": "结论", "fails": "不符合�
              "ban_until": "禁止再申报至"}
 
 RESULT_WORDS = {"pass": "符合", "fail": "不符合", "manual": "专家评审"}
-_VERDICT_WORDS = {"ineligible": "不符合认定条件", "eligible_pending_review": "待评审",
+VERDICT_WORDS = {"ineligible": "不符合认定条件", "eligible_pending_review": "待评审",
                   "no_policy_in_force": "无有效政策"}
 _STANDING_WORDS = {"good": "正常", "rectification": "整改", "revocation_due": "应撤销", "revoked": "已撤销",
                    "no_policy_in_force": "无有效政策"}
@@ -115,7 +115,7 @@ def _eligibility(case: Case) -> list[Comparison]:
     if "policy" in want:
         found.append(_same("policy", want["policy"], _document(answer)))
     if "verdict" in want:
-        found.append(_same("verdict", want["verdict"], answer["verdict"], lambda v: _VERDICT_WORDS.get(v, _words(v))))
+        found.append(_same("verdict", want["verdict"], answer["verdict"], lambda v: VERDICT_WORDS.get(v, _words(v))))
     by_id = {c["id"]: c for c in answer["criteria"]}
     for cid, expected in (want.get("criteria") or {}).items():
         result, message = (expected.get("result"), expected.get("message")) if isinstance(expected, dict) \

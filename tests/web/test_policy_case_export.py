@@ -95,7 +95,7 @@ def test_an_ineligible_judgment_exported_passes_and_an_edited_one_fails(app, tmp
     saved.write_text(edited, "utf-8")
     assert policy_test(app, saved).exit_code == 1
 
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "application.exported",
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "application.case_exported",
                                                          AuditEvent.object_id == str(application.id))).all()
     assert len(events) == 1 and events[0].actor_id == officer.id
     assert events[0].detail["file"].startswith(f"政策用例_申报{application.id}_")
@@ -219,7 +219,7 @@ def test_who_may_download(app):
     for odd in (draft.id, 0, 999999, 2**31, "abc", "1.0", "%C2%B2"):
         assert officer.get(url(odd)).status_code == 404, odd
     # only the admin's download is in the audit log: nothing refused was exported
-    assert len(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "application.exported")).all()) == 1
+    assert len(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "application.case_exported")).all()) == 1
 
 
 def test_the_link_is_shown_to_those_who_may_use_it(app):
@@ -241,4 +241,4 @@ def test_an_application_that_cannot_be_judged_is_not_exported(app):
     response = client.get(url(application.id))
     assert response.status_code == 302 and response.location.endswith(f"/admin/case/{application.id}")
     assert "不能导出为政策用例" in client.get(response.location).get_data(as_text=True)
-    assert not db.session.scalars(select(AuditEvent).where(AuditEvent.action == "application.exported")).all()
+    assert not db.session.scalars(select(AuditEvent).where(AuditEvent.action == "application.case_exported")).all()
