@@ -5,8 +5,10 @@ document (read-only).
 ``/admin/policy/<code>`` shows one: every policy version (the plugin's and the
 bureau's), its categories, parameters with where each value comes from, criteria,
 review steps, 公示期, subsidy rules, assessment scheme and required materials, each
-with its citation.  Everything is read from the plugin registry and
-``core.bureau`` (so a bureau's setting shows up at once); no city is named here.
+with its citation — and under each criterion, the notice period, each subsidy and standing rule,
+the policy cases it is tested with and their result on the installed code
+(core.policy_cases.results: run once per process, no database).  Everything is read from the
+plugin registry and ``core.bureau`` (so a bureau's setting shows up at once); no city is named here.
 Any staff role may read it, within its jurisdictions; another jurisdiction is 404.
 """
 from __future__ import annotations
@@ -37,6 +39,7 @@ from core.platform import labels
 from core.accounts.admin_access import StaffAccessMixin
 from core.platform.jurisdictions import enabled, registry
 from core.numbers import number_text
+from core.policy_cases import results as policy_cases
 from core.policy import Category, Criterion, PolicyVersion, ReviewStep, SupportDocument
 from core.accounts.scoping import visible_codes
 
@@ -44,6 +47,22 @@ SOURCE_LABELS = {
     "政策规定": _l("Set by the policy"),
     "局设置": _l("Bureau setting"),
     "待局设置": _l("Not set by the policy; awaiting the bureau's setting"),
+}
+
+
+# The expected values of a case (core.policy_cases.runner.KEY_WORDS), for the page in either language.
+CASE_KEY_LABELS = {
+    "policy": _l("Policy applied"), "verdict": _l("Verdict"), "fails": _l("Articles not met"),
+    "days": _l("Notice days"), "first_day": _l("First day of notice"), "last_day": _l("Last day of notice"),
+    "warnings": _l("Warnings"), "total_cny": _l("Total (yuan)"), "entitlements": _l("Support granted"),
+    "standing": _l("Standing"), "grounds": _l("Grounds found"), "duties": _l("Duties to fulfil"),
+    "ban_until": _l("Barred from applying until"),
+}
+# What a case sets, by kind (core.policy_cases.results.Varied); facts and settings carry their own names.
+CASE_VARIES_LABELS = {
+    "base": _l("Based on"), "event": _l("Event"), "level": _l("Recognition level"),
+    "grade": _l("Assessment grade"),
+    "fallback_calendar": _l("Working calendar: statutory holidays only, as if the year's arrangement were unknown"),
 }
 
 
@@ -239,4 +258,7 @@ class PolicyView(StaffAccessMixin, BaseView):
             "admin/policy.html", today=today, show_value=show_value, show_amount=show_amount,
             step_kinds=STEP_KIND_LABELS, sources=SOURCE_LABELS, labels=labels, **jurisdiction_page(code, today),
             meeting_requirement=lambda step: meetings.meeting_requirement(code, step),
+            cases=policy_cases.case_results(code), case_keys=CASE_KEY_LABELS, case_varies=CASE_VARIES_LABELS,
+            notice_subject=policy_cases.NOTICE, standing_subject=policy_cases.STANDING,
+            other_subject=policy_cases.OTHER,
         )

@@ -1,0 +1,281 @@
+"""The shipped cases of a jurisdiction, run once per process for the policy page, each filed
+under what it tests: a criterion, the notice period, a subsidy rule, a standing rule.
+
+A case reads no database (core.policy_cases.runner): its result changes only with the
+installed code, so it is run once — when the page is first asked for — and kept with the
+moment it ran.  Other installed plugins (a test's own) run them again.
+A malformed shipped file does not break the page: its one-line error is kept to be shown.
+"""
+from __future__ import annotations
+
+import json
+import re
+import threading
+from pathlib import Path
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from core.award.entitlements import EVENTS, GRADES, LEVELS
+from core.bureau.data import BureauData, known_setting_keys
+from core.eligibility.engine import prepare
+from core.monitoring.standing_policy import standing_rules
+from core.platform import clock
+from core.platform.errors import Refused
+from core.platform.jurisdictions import registry
+from core.platform.labels import REVOCATION_GROUND_LABELS, fact_label
+from core.policy_cases.casefile import BASES_FILE, Case, CaseFileError, read_bases
+from core.policy_cases.runner import Outcome, citation_words, run_case
+from core.policy_cases.sources import shipped_cases
+
+__all__ = ["NOTICE", "STANDING", "OTHER", "CaseRun", "Varied", "Row", "CaseResults", "case_results"]
+
+NOTICE = "notice_period"  # the subject of every notice-period case
+STANDING = "standing"  # a standing case naming no rule (only the standing, a ban, a warning)
+OTHER = "other"  # a case about none of them: which policy applies on a day, a total of no rule
+
+
+@dataclass(frozen=True)
+class Row:
+    """One expected value as the page shows it: ``key`` as the runner names it, ``title`` the
+    criterion's title when the key is a criterion id; ids in the words replaced by their names."""
+
+    key: str
+    title: str | None
+    expected: str
+    got: str
+    ok: bool
+
+
+@dataclass(frozen=True)
+class Varied:
+    """One thing a case sets: ``kind`` base / fact / event / level / grade / fallback_calendar /
+    setting; ``name`` the fact's or setting's name (the others are named by the page)."""
+
+    kind: str
+    name: str | None
+    value: str | None
+
+
+@dataclass(frozen=True)
+class CaseRun:
+    outcome: Outcome
+    name: str  # the case's name and note, an id its author wrote replaced by its name
+    note: str | None
+    varies: tuple[Varied, ...]  # what the case sets over its base, in words
+    record: str | None  # a standing case's record (the part it changes), as the case writes it
+    rows: tuple[Row, ...]
+
+    @property
+    def case(self) -> Case:
+        return self.outcome.case
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome.passed
+
+
+@dataclass(frozen=True)
+class CaseResults:
+    jurisdiction: str
+    ran_at: datetime
+    runs: tuple[CaseRun, ...] = ()
+    by_subject: dict[str, tuple[CaseRun, ...]] = field(default_factory=dict)
+    error: str | None = None  # a malformed shipped file: its one line
+
+    @property
+    def outcomes(self) -> tuple[Outcome, ...]:
+        return tuple(r.outcome for r in self.runs)
+
+    def of(self, subject: str) -> tuple[CaseRun, ...]:
+        return self.by_subject.get(subject, ())
+
+
+_lock = threading.Lock()
+# code → (the plugins they ran with, results).  The plugins are held, not their ids: a module
+# kept alive cannot be mistaken for a later one at the same address.
+_cache: dict[str, tuple[frozenset, CaseResults]] = {}
+
+
+def case_results(code: str) -> CaseResults:
+    """The shipped cases of ``code``, run the first time they are asked for with these plugins
+    (every app of a process shares the installed modules; a test's own plugin runs them again)."""
+    plugins = frozenset(registry().pm.get_plugins())
+    with _lock:  # two first requests at once run them once
+        held = _cache.get(code)
+        if held is None or held[0] != plugins:
+            held = (plugins, _run(code))
+            _cache[code] = held
+        return held[1]
+
+
+def _run(code: str) -> CaseResults:
+    ran_at = clock.now()
+    try:
+        cases = shipped_cases(code)
+        bases = _shipped_bases(code)
+    except CaseFileError as exc:
+        return CaseResults(code, ran_at, error=" ".join(str(exc).split()))
+    names = _names(code)
+    settings = known_setting_keys(code)
+    subjects = _Subjects(code)
+    runs: list[CaseRun] = []
+    by_subject: dict[str, list[CaseRun]] = {}
+    for case in cases:
+        outcome = run_case(case)
+        run = CaseRun(outcome, _named(case.name, names), case.note and _named(case.note, names),
+                      _varies(case, bases, settings), _record(case, bases),
+                      tuple(_row(c, names) for c in outcome.comparisons))
+        runs.append(run)
+        for subject in subjects.of(case) or [OTHER]:
+            by_subject.setdefault(subject, []).append(run)
+    return CaseResults(code, ran_at, tuple(runs), {k: tuple(v) for k, v in by_subject.items()})
+
+
+def _empty(code: str) -> BureauData:
+    """No bureau rows: what the plugins alone declare, as the cases are run."""
+    return BureauData(code, {}, (), ())
+
+
+def _shipped_bases(code: str) -> dict[str, dict[str, Any]]:
+    """The bases the plugins of ``code`` ship (the bases.yaml of each folder they name), for
+    telling what a case changes over its base."""
+    merged: dict[str, dict[str, Any]] = {}
+    for root in registry().policy_case_sources(code):
+        root = Path(root) if isinstance(root, str) else root
+        if root.is_dir() and (root / BASES_FILE).is_file():
+            path = root / BASES_FILE
+            merged.update(read_bases(str(path), path.read_text(encoding="utf-8")))
+    return merged
+
+
+# --- names: no id is shown bare --------------------------------------------------------------
+
+
+def _names(code: str) -> dict[str, str]:
+    """Every id a comparison may print → its name: criteria, subsidy rules, standing rules and
+    the duties and grounds of CONTRACTS §6 that are not a rule."""
+    reg = registry()
+    names = {f"{code}.rectification": "限期整改", f"{code}.change_report": "报告变更事项"}
+    names.update({f"revocation.{k}": v for k, v in REVOCATION_GROUND_LABELS.items()})
+    for version in reg.policies(code):
+        for category in version.categories:
+            names.update({c.id: c.title for c in reg.criteria(code, category.code, version)})
+        names.update({r.code: r.name for r in reg.subsidy_rules(code, version)})
+        rules = standing_rules(code, version, _empty(code))
+        if rules is not None:
+            names.update({r.id: r.title for r in rules.rules})
+    return names
+
+
+def _named(words: str, names: dict[str, str]) -> str:
+    for known in sorted(names, key=len, reverse=True):
+        if known in words:
+            words = re.sub(rf"(?<![\w.]){re.escape(known)}(?![\w.])", names[known], words)
+    return words
+
+
+def _row(c, names: dict[str, str]) -> Row:
+    return Row(c.key, names.get(c.key) if "." in c.key else None,
+               _named(c.expected, names), _named(c.got, names), c.ok)
+
+
+# --- what a case varies ------------------------------------------------------------------------
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if value is None:
+        return "无"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _changed(own: dict[str, Any], base: dict[str, Any] | None) -> dict[str, Any]:
+    if base is None:
+        return own
+    return {k: v for k, v in own.items() if base.get(k) != v}
+
+
+def _varies(case: Case, bases: dict[str, dict[str, Any]], settings: dict[str, str]) -> tuple[Varied, ...]:
+    shown: list[Varied] = []
+    if case.base is not None:
+        shown.append(Varied("base", None, case.base))
+    if case.check == "eligibility":
+        base = bases.get(case.base, {}).get("facts") if case.base else None
+        shown += [Varied("fact", fact_label(k), _value(v)) for k, v in _changed(case.given["facts"], base).items()]
+    elif case.check == "subsidies":
+        g = case.given
+        shown.append(Varied("event", None, EVENTS[g["event"]]))
+        if g["level"]:
+            shown.append(Varied("level", None, LEVELS[g["level"]]))
+        if g["grade"]:
+            shown.append(Varied("grade", None, GRADES[g["grade"]]))
+    elif case.check == "notice_period" and case.calendar == "fallback":
+        shown.append(Varied("fallback_calendar", None, None))
+    shown += [Varied("setting", settings.get(k, k), _value(v)) for k, v in case.settings.items()]
+    return tuple(shown)
+
+
+def _record(case: Case, bases: dict[str, dict[str, Any]]) -> str | None:
+    if case.check != "standing":
+        return None
+    base = bases.get(case.base, {}).get("history") if case.base else None
+    changed = _changed(case.given["history"], base)
+    return json.dumps(changed, ensure_ascii=False, default=str) if changed else None
+
+
+# --- subjects --------------------------------------------------------------------------------
+
+
+class _Subjects:
+    """What a case tests, as the policy page files it."""
+
+    def __init__(self, code: str) -> None:
+        reg = registry()
+        self.code = code
+        self.rules = {r.code: r for v in reg.policies(code) for r in reg.subsidy_rules(code, v)}
+        self.standing = {r.id for v in reg.policies(code)
+                         for r in getattr(standing_rules(code, v, _empty(code)), "rules", ())}
+
+    def of(self, case: Case) -> list[str]:
+        return getattr(self, f"_{case.check}")(case)
+
+    def _eligibility(self, case: Case) -> list[str]:
+        found = list(case.expect.get("criteria") or {})
+        if case.expect.get("fails"):
+            found += [cid for cid in self._cited(case) if cid not in found]
+        return found
+
+    def _cited(self, case: Case) -> list[str]:
+        """The auto criteria of the case's category whose citation is one the case expects to fail."""
+        wanted = {"".join(f.split()) for f in case.expect["fails"]}
+        try:
+            prepared = prepare(self.code, case.given["category"], case.as_of, data=_empty(self.code))
+        except Refused:
+            return []
+        if prepared.policy is None:
+            return []
+        document = prepared.policy.document
+        return [cid for cid, check, citation, _ in prepared.rows if check is not None and citation is not None
+                and "".join(citation_words(citation, document).split()) in wanted]
+
+    def _notice_period(self, case: Case) -> list[str]:
+        return [NOTICE]
+
+    def _subsidies(self, case: Case) -> list[str]:
+        named = case.expect.get("entitlements")
+        if named:
+            return list(named)
+        g = case.given
+        of_event = [r for r in self.rules.values() if r.event == g["event"]]
+        exact = [r for r in of_event if (not r.levels or g["level"] in r.levels)
+                 and (not r.grades or g["grade"] in r.grades)]
+        return [r.code for r in (exact or of_event)]
+
+    def _standing(self, case: Case) -> list[str]:
+        ids = [*(case.expect.get("grounds") or ()), *(case.expect.get("duties") or {})]
+        found = [i for i in dict.fromkeys(ids) if i in self.standing]
+        return found or [STANDING]
