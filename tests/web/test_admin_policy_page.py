@@ -37,7 +37,9 @@ def text_of(response) -> str:
 
 
 def plain(html: str) -> str:
-    """The page's text without tags, spaces collapsed (citations are split over spans)."""
+    """The page's text without tags, spaces collapsed (citations are split over spans), and without
+    the policy cases under each rule (a case's words may name another rule: tests/web/test_policy_page_cases.py)."""
+    html = re.sub(r'<details class="zc-cases".*?</details>', "", html, flags=re.S)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
 
 
