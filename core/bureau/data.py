@@ -54,11 +54,20 @@ SUPPORT_APPROVER = "support_officer_approves"
 # sets a time limit per step (no "X个工作日内" for a step), so it is 本局设定; unset: no limit.
 STEP_TIME_LIMIT = "step_time_limit_days"
 # --- end issue 19 ---------------------------------------------------------------------------
+# --- issue 22, the expert pool's draw (core.review.draws) -------------------------------------
+# No document sets how many experts review an application or when an expert stands aside (弥政办发
+# 〔2017〕5号 第七条 "组织专家", 昆科发〔2017〕55号 第十一条 "组织相关专家" name none): the bureau's.
+EXPERT_MINIMUM = "expert_min_per_application"      # whole number ≥ 1; unset: no minimum
+EXPERT_SAME_DISTRICT = "expert_avoid_same_district"  # yes/no: an expert of the space's county stands aside
+EXPERT_REVIEW_YEARS = "expert_avoid_review_years"    # whole years ≥ 1: who scored the same space within them
+EXPERT_KEYS = (EXPERT_MINIMUM, EXPERT_SAME_DISTRICT, EXPERT_REVIEW_YEARS)
+# --- end issue 22 -----------------------------------------------------------------------------
 # Whether the bureau's staff (other than the admin, who always must) sign in with a second
 # factor: STAFF_TWO_FACTOR, defined where it is read (core.accounts.two_factor).
 __all__ = ["NOTICE_DAYS", "CERTIFICATE_FORMAT", "REVIEW_DIMENSIONS", "DECISION_MEETING", "STAFF_TWO_FACTOR",
            "CHANGE_REPORT_MONTHS", "RECTIFICATION_MONTHS", "ASSESSMENT_WEIGHTS", "ASSESSMENT_BANDS", "ASSESSMENT_KEYS", "scored_scheme",
-           "SUPPORT_APPROVER", "STEP_TIME_LIMIT",
+           "SUPPORT_APPROVER", "STEP_TIME_LIMIT", "EXPERT_MINIMUM", "EXPERT_SAME_DISTRICT", "EXPERT_REVIEW_YEARS",
+           "EXPERT_KEYS",
            "SettingValue", "BureauData", "load_bureau_data", "prefetch_bureau_data", "bureau_setting", "known_setting_keys", "calendar"]
 
 
@@ -193,6 +202,9 @@ def known_setting_keys(code: str) -> dict[str, str]:
     keys.setdefault(RECTIFICATION_MONTHS, "本局设定：限期整改的期限（个月）")
     keys[SUPPORT_APPROVER] = "本局设定：补助可由业务经办人员审批（是/否；否则由局领导审批）"
     keys[STEP_TIME_LIMIT] = "本局设定：每个审核步骤的办理时限（工作日；不设则不限）"
+    keys[EXPERT_MINIMUM] = "本局设定：每件申报至少由几位专家评审（人；不设则不限）"
+    keys[EXPERT_SAME_DISTRICT] = "本局设定：专家所在县（市、区）与众创空间相同时回避（是/否）"
+    keys[EXPERT_REVIEW_YEARS] = "本局设定：近几年内评审过同一众创空间的专家回避（年；不设则不适用）"
     for rule in reg.overlap_rules(code):
         if rule.years_setting:
             keys.setdefault(rule.years_setting, "本局设定：重复支持比对年限（年）")

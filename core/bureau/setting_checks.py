@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from core.bureau.data import (SUPPORT_APPROVER, ASSESSMENT_BANDS, ASSESSMENT_KEYS, ASSESSMENT_WEIGHTS, CERTIFICATE_FORMAT,
+from core.bureau.data import (EXPERT_MINIMUM, EXPERT_SAME_DISTRICT, SUPPORT_APPROVER, ASSESSMENT_BANDS, ASSESSMENT_KEYS, ASSESSMENT_WEIGHTS, CERTIFICATE_FORMAT,
                               DECISION_MEETING, NOTICE_DAYS, REVIEW_DIMENSIONS, STAFF_TWO_FACTOR,
                               known_setting_keys, scored_scheme)
 from core.numbers import number_text
@@ -74,8 +74,11 @@ def _policy_notice_periods() -> str:
 
 def setting_bound(code: str, key: str) -> SettingBound | None:
     """The range of the numeric setting ``key`` of ``code`` (None: not a number)."""
-    if key in (CERTIFICATE_FORMAT, REVIEW_DIMENSIONS, DECISION_MEETING, STAFF_TWO_FACTOR) + ASSESSMENT_KEYS:
+    if key in (CERTIFICATE_FORMAT, REVIEW_DIMENSIONS, DECISION_MEETING, STAFF_TWO_FACTOR, SUPPORT_APPROVER,
+               EXPERT_SAME_DISTRICT) + ASSESSMENT_KEYS:
         return None
+    if key == EXPERT_MINIMUM:
+        return SettingBound(1, 99, " 人", "本局设定：每件申报的评审专家人数，1 至 99")
     declared = {p.key: p.value for v in registry().policies(code) for p in v.parameters}
     current = declared.get(key)
     house = "局设置范围（本系统设定，政策未规定上限；防止误输入）"
@@ -217,7 +220,11 @@ def _check_setting_value(code: str, key: str, value: Any) -> None:
         return check_assessment_weights(code, value)
     if key == ASSESSMENT_BANDS:
         return check_assessment_bands(value)
-    if key in (DECISION_MEETING, STAFF_TWO_FACTOR, SUPPORT_APPROVER):
+    if key == EXPERT_MINIMUM:
+        if type(value) is not int or not 1 <= value <= 99:
+            raise SettingsError("value", f"{label}应为 1 至 99 的整数，实为 {value!r}")
+        return None
+    if key in (DECISION_MEETING, STAFF_TWO_FACTOR, SUPPORT_APPROVER, EXPERT_SAME_DISTRICT):
         if type(value) is not bool:
             raise SettingsError("value", f"{label}应为是/否（true / false），实为 {value!r}")
         return None

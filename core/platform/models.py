@@ -490,6 +490,61 @@ class ExpertAssignment(db.Model):
     expert: Mapped[User] = relationship(foreign_keys=[expert_id])
 
 
+# --- the expert pool (专家库) and its random draws (issue 22; core.review.expert_pool, draws) -----------
+
+
+class ExpertProfile(TimestampMixin, db.Model):
+    """What the pool knows of an expert user: fields of expertise, the organisation he works for
+    (回避: the same organisation as an applicant), where (回避 by district, where the bureau sets it)
+    and whether he is drawn at all (active / paused).  The jurisdictions he serves are his scopes."""
+
+    __tablename__ = "expert_profiles"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    fields: Mapped[list] = mapped_column(MutableList.as_mutable(JSON().with_variant(JSONB(), "postgresql")),
+                                         default=list)
+    organisation_name: Mapped[str | None] = mapped_column(String(200))
+    organisation_uscc: Mapped[str | None] = mapped_column(String(18), index=True)
+    region: Mapped[str | None] = mapped_column(String(6))
+    status: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
+    note: Mapped[str | None] = mapped_column(Text)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class ExpertRelationship(db.Model):
+    """A relationship an expert declared with an organisation (or its staff): the draw keeps him
+    away from its applications (回避)."""
+
+    __tablename__ = "expert_relationships"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    expert_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    organisation_uscc: Mapped[str] = mapped_column(String(18), index=True)
+    organisation_name: Mapped[str | None] = mapped_column(String(200))
+    relation: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ExpertDraw(db.Model):
+    """One random draw of experts for a batch, kept so that it can be shown and repeated: the seed,
+    the eligible pool in the order drawn from, who was kept away and why, and who was drawn.  A
+    replacement draw (after a declared conflict) names the expert it replaces."""
+
+    __tablename__ = "expert_draws"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16), default="draw")  # draw | replacement
+    seed: Mapped[str] = mapped_column(String(40))
+    requested: Mapped[int] = mapped_column(Integer)
+    fields: Mapped[list] = mapped_column(JSON().with_variant(JSONB(), "postgresql"), default=list)
+    pool: Mapped[list] = mapped_column(JSON().with_variant(JSONB(), "postgresql"), default=list)
+    excluded: Mapped[dict] = mapped_column(JSON().with_variant(JSONB(), "postgresql"), default=dict)
+    drawn: Mapped[list] = mapped_column(JSON().with_variant(JSONB(), "postgresql"), default=list)
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    drawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    drawn_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class StepAssignment(db.Model):
     """An officer's assignment of an application's review step to a named recommender
     (issue 13: no recommender's area covers the space, so nobody could act).  The

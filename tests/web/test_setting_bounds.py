@@ -53,8 +53,10 @@ def test_every_numeric_setting_has_a_range_holding_the_policy_value(app):
             if isinstance(value, (bool, tuple, list)) or key in (bureau_data.CERTIFICATE_FORMAT,
                                                                  bureau_data.REVIEW_DIMENSIONS,
                                                                  bureau_data.DECISION_MEETING,
-                                                                 bureau_data.STAFF_TWO_FACTOR) + bureau_data.ASSESSMENT_KEYS:
-                continue  # shapes of their own, checked by setting_checks
+                                                                 bureau_data.STAFF_TWO_FACTOR,
+                                                                 bureau_data.SUPPORT_APPROVER,
+                                                                 bureau_data.EXPERT_SAME_DISTRICT) + bureau_data.ASSESSMENT_KEYS:
+                continue  # shapes of their own (yes/no, lists, formats), checked by setting_checks
             assert bound is not None, (code, key)
             assert bound.reason, (code, key)
             if value is not None:  # the policy's own number lies inside
