@@ -201,6 +201,10 @@ class UserScope(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     jurisdiction: Mapped[str] = mapped_column(String(32), index=True)
+    # The role held in this jurisdiction and its area (issue 22: 昆明's officer recommends for 云南 in
+    # 5301); None: the user's own ``role`` / ``region_prefix``, as before roles per jurisdiction.
+    role: Mapped[str | None] = mapped_column(String(32))
+    region_prefix: Mapped[str | None] = mapped_column(String(6))
 
     user: Mapped[User] = relationship(back_populates="scopes")
 
@@ -465,6 +469,8 @@ class Batch(TimestampMixin, db.Model):
     decided_on: Mapped[date | None] = mapped_column(Date)
     minutes_ref: Mapped[str | None] = mapped_column(String(200))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Blind review (issue 22): the experts see no applicant's name where the bureau wants it so.
+    blind: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     applications: Mapped[list[Application]] = relationship(back_populates="batch")
     experts: Mapped[list[ExpertAssignment]] = relationship(back_populates="batch", cascade="all, delete-orphan")
@@ -543,6 +549,36 @@ class ExpertDraw(db.Model):
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     drawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     drawn_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ScoreDraft(db.Model):
+    """An expert's score sheet saved before it is submitted (issue 22): his alone, replaced on each
+    save, gone when he submits (the submitted sheet is a ReviewRecord)."""
+
+    __tablename__ = "score_drafts"
+    __table_args__ = (UniqueConstraint("batch_id", "application_id", "expert_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
+    expert_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    scores: Mapped[dict] = mapped_column(JSON().with_variant(JSONB(), "postgresql"), default=dict)
+    notes: Mapped[str | None] = mapped_column(Text)
+    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ScoreQuery(db.Model):
+    """The officer's request that an expert confirm or revise a score far from the others (issue 22),
+    and the answer: confirmed, or revised by a new score sheet."""
+
+    __tablename__ = "score_queries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("review_records.id"), index=True)
+    asked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    note: Mapped[str | None] = mapped_column(Text)
+    answer: Mapped[str | None] = mapped_column(String(16))  # confirmed | revised
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revised_record_id: Mapped[int | None] = mapped_column(ForeignKey("review_records.id"))
 
 
 class StepAssignment(db.Model):
