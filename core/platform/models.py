@@ -471,6 +471,9 @@ class Batch(TimestampMixin, db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Blind review (issue 22): the experts see no applicant's name where the bureau wants it so.
     blind: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The day the experts' scores are due (issue 22, the expert's to-do list and its reminders); our
+    # choice of the officer's, no document sets one.
+    review_due_on: Mapped[date | None] = mapped_column(Date)
 
     applications: Mapped[list[Application]] = relationship(back_populates="batch")
     experts: Mapped[list[ExpertAssignment]] = relationship(back_populates="batch", cascade="all, delete-orphan")

@@ -107,6 +107,7 @@ def upgrade():
 
     with op.batch_alter_table('batches', schema=None) as batch_op:
         batch_op.add_column(sa.Column('blind', sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch_op.add_column(sa.Column('review_due_on', sa.Date(), nullable=True))
 
     with op.batch_alter_table('user_scopes', schema=None) as batch_op:
         batch_op.add_column(sa.Column('role', sa.String(length=32), nullable=True))
@@ -122,6 +123,7 @@ def downgrade():
         batch_op.drop_column('role')
 
     with op.batch_alter_table('batches', schema=None) as batch_op:
+        batch_op.drop_column('review_due_on')
         batch_op.drop_column('blind')
 
     with op.batch_alter_table('score_queries', schema=None) as batch_op:
