@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.bureau.data import NOTICE_DAYS
 from core.bureau.fact_catalogue import BOOL_FACTS, NUMERIC_FACTS
-from core.bureau.setting_checks import (NOTICE_DAYS_MAX, SettingsError, _check_setting_value, _is_number, _short,
+from core.bureau.setting_checks import (NOTICE_DAYS_MAX, SettingsError, check_setting_value, _is_number, _short,
                                         setting_bound)
 from core.bureau.versions import policies
 from core.platform import audit, request_memo
@@ -40,7 +40,7 @@ def set_bureau_setting(
 ) -> BureauSetting:
     """Set (or change) a bureau setting of ``code``, recording the old and new value."""
     _require_installed(code)
-    _check_setting_value(code, key, value)
+    check_setting_value(code, key, value)
     row = db.session.execute(
         select(BureauSetting).where(BureauSetting.jurisdiction == code, BureauSetting.key == key)
     ).scalar_one_or_none()

@@ -205,7 +205,7 @@ def check_assessment_bands(value: Any) -> None:
         raise SettingsError("value", "较高等次的最低总分应高于较低等次")
 
 
-def _check_setting_value(code: str, key: str, value: Any) -> None:
+def check_setting_value(code: str, key: str, value: Any) -> None:
     """Refuse a value of the wrong kind for ``key``: the kind is that of the policy's
     own value (a count stays a whole number, a list of codes stays a list…)."""
     keys = known_setting_keys(code)

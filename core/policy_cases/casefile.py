@@ -21,7 +21,7 @@ import yaml
 from core.award.entitlements import EVENTS, GRADES, LEVELS
 from core.bureau import setting_checks
 from core.bureau.data import known_setting_keys
-from core.facts import FactsError, parse_facts
+from core.facts import FACT_KEYS, OPTIONAL_FACT_KEYS, FactsError, parse_facts
 from core.monitoring.standing import BadHistory, parse_history
 from core.platform.errors import Refused
 from core.platform.jurisdictions import registry
@@ -37,7 +37,11 @@ STANDINGS = ("good", "rectification", "revocation_due", "revoked", "no_policy_in
 RESULTS = ("pass", "fail", "manual")
 CALENDARS = ("package", "fallback")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# The days a case may be judged on: our bounds (no policy is older than 1990, and a period counted
+# from 9999-12-31 would run past the calendar).
+FIRST_DAY, LAST_DAY = date(1990, 1, 1), date(2200, 12, 31)
 
+_FACT_KEYS = frozenset(FACT_KEYS + OPTIONAL_FACT_KEYS)
 _TOP = {"name", "article", "check", "jurisdiction", "as_of", "settings", "calendar", "given", "expect", "note"}
 _GIVEN = {
     "eligibility": {"category", "base", "facts"},
@@ -99,10 +103,13 @@ def _mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict:
     seen: set = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, (str, int, float, bool)) or isinstance(key, bool):
+            raise yaml.constructor.ConstructorError(None, None, "键应为文字", key_node.start_mark)
+        key = str(key)
         if key in seen:
             raise yaml.constructor.ConstructorError(None, None, f"键 {key!r} 出现两次", key_node.start_mark)
         seen.add(key)
-    return loader.construct_mapping(node, deep=True)
+    return {str(k): v for k, v in loader.construct_mapping(node, deep=True).items()}
 
 
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
@@ -117,10 +124,14 @@ _UniqueKeyLoader.yaml_implicit_resolvers = {
 def _load(source: str, text: str) -> Any:
     try:
         return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 — a SafeLoader subclass
+    except RecursionError:
+        raise CaseFileError(source, None, "YAML", "嵌套层次过深，不是用例文件") from None
     except (yaml.YAMLError, ValueError) as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"第 {mark.line + 1} 行" if mark is not None else "YAML"
         problem = getattr(exc, "problem", None) or str(exc)
+        if "could not determine a constructor" in str(problem):
+            problem = "不支持的 YAML 标签（用例只用文字、数字、日期、列表和映射）"
         raise CaseFileError(source, None, where, f"不是有效的 YAML：{' '.join(str(problem).split())}") from None
 
 
@@ -201,6 +212,8 @@ class _Reader:
         found = _day(value)
         if found is None:
             raise self.error(key, f"应为存在的日期 YYYY-MM-DD，实为 {_shown(value)}")
+        if not FIRST_DAY <= found <= LAST_DAY:
+            raise self.error(key, f"日期应在 {FIRST_DAY.isoformat()} 至 {LAST_DAY.isoformat()} 之间，实为 {found.isoformat()}")
         return found
 
     def choice(self, key: str, value: Any, choices) -> str:
@@ -260,6 +273,7 @@ def _read_case(r: _Reader, index: int, entry: Any, default_jurisdiction: str | N
     code = entry.get("jurisdiction", default_jurisdiction)
     if code is None:
         raise r.error("jurisdiction", "缺少辖区代码（在用例中写 jurisdiction:，或运行时用 --jurisdiction 指定）")
+    code = r.text("jurisdiction", code)
     installed = registry().installed()
     if code not in installed:
         raise r.error("jurisdiction", f"未安装的辖区代码 {_shown(code)}（已安装：{'、'.join(installed) or '无'}）")
@@ -287,8 +301,11 @@ def _settings(r: _Reader, code: str, settings: dict) -> dict[str, Any]:
     for key, value in settings.items():
         if key not in keys:
             raise r.error(f"settings.{key}", f"不是 {code} 的局设置（可设：{'、'.join(sorted(keys))}）")
-        try:
+        try:  # the checks of the admin's setting form: the value's kind, then its range
+            setting_checks.check_setting_value(code, key, value)
             refused = setting_checks.out_of_bound(code, key, value)
+        except setting_checks.SettingsError as exc:
+            refused = exc.message
         except (TypeError, ValueError):
             refused = f"取值 {_shown(value)} 的类型不对"
         if refused is not None:
@@ -319,12 +336,15 @@ def _over(r: _Reader, kind: str, base: dict[str, Any] | None, changes: Any, key:
 def _given_eligibility(r: _Reader, code: str, given: dict, base) -> dict[str, Any]:
     if "category" not in given:
         raise r.error("given.category", "缺少认定类别代码")
-    category = given["category"]
+    category = r.text("given.category", given["category"])
     known = {c.code for v in registry().policies(code) for c in v.categories}
     if category not in known:
         raise r.error("given.category", f"{code} 没有认定类别 {_shown(category)}（可用：{'、'.join(sorted(known))}）")
     if "base" not in given and "facts" not in given:
         raise r.error("given.facts", "缺少申报事实（写 facts:，或用 base: 指定基准后只写改变的键）")
+    unknown = sorted(set(r.mapping("given.facts", given.get("facts"))) - _FACT_KEYS)
+    if unknown:
+        raise r.error(f"given.facts.{unknown[0]}", "不是申报事实的键（CONTRACTS §1）：拼写有误时用例只会检验基准")
     facts = _over(r, "facts", base(), given.get("facts"), "given.facts")
     try:
         parse_facts(facts)
@@ -376,6 +396,8 @@ def _expect_eligibility(r: _Reader, expect: dict) -> None:
     _expect_policy(r, expect)
     if "verdict" in expect:
         r.choice("expect.verdict", expect["verdict"], VERDICTS)
+    if "criteria" in expect and not (isinstance(expect["criteria"], dict) and expect["criteria"]):
+        raise r.error("expect.criteria", "应列出至少一个条件及其预期结果（否则什么也不比较）")
     for cid, want in r.mapping("expect.criteria", expect.get("criteria")).items():
         key = f"expect.criteria.{cid}"
         if isinstance(want, dict):

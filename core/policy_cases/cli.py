@@ -36,8 +36,15 @@ def policy_test_command(jurisdiction: str | None, paths: tuple[str, ...]) -> Non
         cases = read_files(files)
     except CaseFileError as exc:
         fail(str(exc))
+    if paths and not cases:
+        fail(f"{' '.join(paths)}: 未找到用例（文件夹只读其中的 .yaml 文件，不读子文件夹）")
     if jurisdiction is not None:
+        others = sum(c.jurisdiction != jurisdiction for c in cases)
         cases = [c for c in cases if c.jurisdiction == jurisdiction]
+        if paths and not cases:
+            fail(f"{' '.join(paths)}: 没有辖区 {jurisdiction} 的用例（{others} 个用例属于其他辖区）")
+        if others:
+            click.echo(f"另有 {others} 个用例属于其他辖区，未运行（--jurisdiction {jurisdiction}）")
     skipped = sorted({c.jurisdiction for c in cases} - set(enabled))
     for code in skipped:
         click.echo(f"跳过 {installed[code].name}（{code}）的用例：该辖区在本系统中未启用")

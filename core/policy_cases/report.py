@@ -11,6 +11,12 @@ __all__ = ["table", "summary"]
 HEADERS = ("结果", "辖区", "用例", "条文", "项目", "预期", "实际")
 
 
+def _cell(text: str) -> str:
+    """One line a terminal shows as it is: control characters (a \r that would overwrite the
+    result column, a \n that would break the row) become spaces."""
+    return "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in str(text))
+
+
 def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
@@ -36,7 +42,7 @@ def _rows(outcomes: list[Outcome], names: dict[str, str]) -> list[tuple[str, ...
 
 def table(outcomes: list[Outcome], names: dict[str, str]) -> str:
     """The outcomes as an aligned table (``names``: jurisdiction code → its name)."""
-    rows = [HEADERS, *_rows(outcomes, names)]
+    rows = [HEADERS, *(tuple(_cell(cell) for cell in row) for row in _rows(outcomes, names))]
     widths = [max(_width(r[i]) for r in rows) for i in range(len(HEADERS) - 1)]
     lines = []
     for r in rows:

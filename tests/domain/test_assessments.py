@@ -262,7 +262,7 @@ def test_xuzhou_五_一_agency_report_grades_and_the_approximate_award(app):
 ])
 def test_weights_setting_refused(app, value, fragment):
     with pytest.raises(setting_checks.SettingsError) as bad:
-        setting_checks._check_setting_value("mile", "assessment_weights", value)
+        setting_checks.check_setting_value("mile", "assessment_weights", value)
     assert fragment in bad.value.message
 
 
@@ -274,13 +274,13 @@ def test_weights_setting_refused(app, value, fragment):
 ])
 def test_bands_setting_refused(app, value, fragment):
     with pytest.raises(setting_checks.SettingsError) as bad:
-        setting_checks._check_setting_value("mile", "assessment_bands", value)
+        setting_checks.check_setting_value("mile", "assessment_bands", value)
     assert fragment in bad.value.message
 
 
 def test_bands_setting_takes_its_boundaries(app):
-    setting_checks._check_setting_value("mile", "assessment_bands", [{"grade": "excellent", "min_total": 100},
+    setting_checks.check_setting_value("mile", "assessment_bands", [{"grade": "excellent", "min_total": 100},
                                                                      {"grade": "qualified", "min_total": 0}])
     # 徐州 and 云南 have no scored scheme: no weights to set
     with pytest.raises(setting_checks.SettingsError):
-        setting_checks._check_setting_value("xuzhou", "assessment_weights", {"a": 1})
+        setting_checks.check_setting_value("xuzhou", "assessment_weights", {"a": 1})

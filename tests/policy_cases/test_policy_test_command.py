@@ -254,3 +254,52 @@ def test_disabled_jurisdictions_are_skipped_and_said(app, tmp_path):
     result = policy_test(app, write(tmp_path, AREA_CASES.replace("  check:", "  jurisdiction: kunming\n  check:")))
     assert result.exit_code == 0 and "跳过 昆明市（kunming）的用例" in result.stdout, result.output
     assert_bad_input(policy_test(app, "--jurisdiction", "kunming"), "--jurisdiction", "未启用")
+
+
+# --- what the audit of issue 21 found: each is a clear line and exit 2, never a traceback ------------
+
+@pytest.mark.parametrize(("change", "named"), [
+    (("criteria: {kunming.area: pass}", "criteria: {[kunming.area]: pass}"), ["第 ", "键应为文字"]),
+    (("  check: eligibility", "  jurisdiction: [kunming]\n  check: eligibility"), ["jurisdiction", "文字"]),
+    (("category: comprehensive_service", "category: [comprehensive_service]"), ["given.category", "文字"]),
+    (("as_of: 2026-11-23", "as_of: 9999-12-31"), ["as_of", "2200-12-31"]),
+    # A case that compares nothing cannot fail: refused.
+    (("    verdict: eligible_pending_review\n    criteria: {kunming.area: pass}", "    criteria: {}"),
+     ["expect.criteria", "至少一个"]),
+    # A misspelt fact would leave the base's value in place and the case testing the base: refused.
+    (("facts: {total_area_m2: 300, public_area_m2: 30}", "facts: {total_area_m3: 300, public_area_m2: 30}"),
+     ["given.facts.total_area_m3", "CONTRACTS §1"]),
+    (("  expect:\n    verdict: eligible", "  settings: {min_area_m2: [1]}\n  expect:\n    verdict: eligible"),
+     ["settings.min_area_m2"]),
+    (("- name: 场地面积恰为 300㎡", "- name: !!python/object/apply:os.system [echo]"), ["不支持的 YAML 标签"]),
+])
+def test_hostile_case_files_are_one_line_exit_2(app, tmp_path, change, named):
+    assert change[0] in AREA_CASES, change[0]
+    result = policy_test(app, "--jurisdiction", "kunming", write(tmp_path, AREA_CASES.replace(*change, 1)))
+    assert_bad_input(result, *named)
+
+
+def test_nesting_too_deep_for_a_case_file_exit_2(app, tmp_path):
+    assert_bad_input(policy_test(app, "--jurisdiction", "kunming", write(tmp_path, "[" * 5000 + "]" * 5000)),
+                     "嵌套层次过深")
+
+
+def test_paths_that_hold_no_case_of_the_jurisdiction_exit_2(app, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "sub").mkdir()
+    write(empty / "sub", AREA_CASES)
+    assert_bad_input(policy_test(app, "--jurisdiction", "kunming", str(empty)), "未找到用例", "子文件夹")
+    assert_bad_input(policy_test(app, "--jurisdiction", "kunming", write(tmp_path, "", "blank.yaml")), "未找到用例")
+    named = write(tmp_path, AREA_CASES.replace("  check:", "  jurisdiction: kunming\n  check:"), "named.yaml")
+    assert_bad_input(policy_test(app, "--jurisdiction", "yunnan", named), "没有辖区 yunnan 的用例", "2 个用例属于其他辖区")
+
+
+def test_a_case_name_cannot_break_or_overwrite_the_table(app, tmp_path):
+    """An exported case's name holds the space's name, typed by the applicant: a carriage return
+    there would let it overwrite the 未通过 column on a terminal."""
+    hostile = AREA_CASES.replace("- name: 场地面积 299㎡", '- name: "空间\\r通过  \\n第二行"').replace(
+        "verdict: ineligible", "verdict: eligible_pending_review")
+    result = policy_test(app, "--jurisdiction", "kunming", write(tmp_path, hostile))
+    assert result.exit_code == 1
+    assert "\r" not in result.stdout and re.search(r"^未通过\s+昆明市\s+空间 通过   第二行", result.stdout, re.M)
