@@ -23,7 +23,9 @@ from core.monitoring.standing_policy import standing_rules
 from core.platform import clock
 from core.platform.errors import Refused
 from core.platform.jurisdictions import registry
-from core.platform.labels import REVOCATION_GROUND_LABELS, fact_label
+from core.facts import MANAGEMENT_RULES, PREMISES_TENURES, SERVICES
+from core.platform.labels import (ASSESSMENT_GRADE_LABELS, CHANGE_KIND_LABELS, FINDING_KIND_LABELS,
+                                  REVOCATION_GROUND_LABELS, fact_label)
 from core.policy_cases.casefile import BASES_FILE, Case, CaseFileError, read_bases
 from core.policy_cases.runner import Outcome, citation_words, run_case
 from core.policy_cases.sources import shipped_cases
@@ -55,6 +57,7 @@ class Varied:
     kind: str
     name: str | None
     value: str | None
+    detail: tuple[str, ...] = ()  # a list's items (the residents), shown folded under the value
 
 
 @dataclass(frozen=True)
@@ -63,8 +66,9 @@ class CaseRun:
     name: str  # the case's name and note, an id its author wrote replaced by its name
     note: str | None
     varies: tuple[Varied, ...]  # what the case sets over its base, in words
-    record: str | None  # a standing case's record (the part it changes), as the case writes it
+    record: tuple[str, ...]  # a standing case's record (the part it changes over its base), in words
     rows: tuple[Row, ...]
+    anchor: str = ""  # the id of its one full table on the page; elsewhere it is a line linking there
 
     @property
     def case(self) -> Case:
@@ -121,11 +125,11 @@ def _run(code: str) -> CaseResults:
     subjects = _Subjects(code)
     runs: list[CaseRun] = []
     by_subject: dict[str, list[CaseRun]] = {}
-    for case in cases:
+    for number, case in enumerate(cases, start=1):
         outcome = run_case(case)
         run = CaseRun(outcome, _named(case.name, names), case.note and _named(case.note, names),
                       _varies(case, bases, settings), _record(case, bases),
-                      tuple(_row(c, names) for c in outcome.comparisons))
+                      tuple(_row(c, names) for c in outcome.comparisons), anchor=f"policy-case-{number}")
         runs.append(run)
         for subject in subjects.of(case) or [OTHER]:
             by_subject.setdefault(subject, []).append(run)
@@ -193,6 +197,37 @@ def _value(value: Any) -> str:
     return str(value)
 
 
+# The words of CONTRACTS §1 (单位性质：企业 / 事业 / 其他): fixed text, as the results are kept per process.
+_ENTITY_TYPES = {"enterprise": "企业", "institution": "事业单位", "other": "其他"}
+_CODED_FACTS = {"entity_type": _ENTITY_TYPES, "premises_tenure": PREMISES_TENURES,
+                "management_rules": MANAGEMENT_RULES, "services": SERVICES}
+
+
+def _resident(r: dict[str, Any]) -> str:
+    kind = "团队" if r.get("kind") == "team" else "企业"
+    parts = [kind, "属重点支持领域" if r.get("qualifying_field") else "不属重点支持领域",
+             f"入驻 {r.get('entered_on')}", f"成立 {r.get('established_on') or '未注册'}",
+             "在空间注册" if r.get("registered_in_space") else "不在空间注册"]
+    return f"{r.get('name')}（{'，'.join(parts)}）"
+
+
+def _fact(key: str, value: Any) -> Varied:
+    """A fact in words: its codes by their names (企业, 租赁, 工商注册…), the residents counted with
+    each one listed beside, never a code or raw JSON."""
+    name = fact_label(key)
+    words = _CODED_FACTS.get(key)
+    if words is not None:
+        if isinstance(value, list):
+            return Varied("fact", name, "、".join(str(words.get(v, v)) for v in value) or "无")
+        return Varied("fact", name, str(words.get(value, value)))
+    if key == "residents" and isinstance(value, list):
+        teams = sum(1 for r in value if r.get("kind") == "team")
+        qualifying = sum(1 for r in value if r.get("qualifying_field"))
+        summary = f"{len(value)} 个（团队 {teams}、企业 {len(value) - teams}；属重点支持领域 {qualifying} 个）"
+        return Varied("fact", name, summary, tuple(_resident(r) for r in value))
+    return Varied("fact", name, _value(value))
+
+
 def _changed(own: dict[str, Any], base: dict[str, Any] | None) -> dict[str, Any]:
     if base is None:
         return own
@@ -205,7 +240,7 @@ def _varies(case: Case, bases: dict[str, dict[str, Any]], settings: dict[str, st
         shown.append(Varied("base", None, case.base))
     if case.check == "eligibility":
         base = bases.get(case.base, {}).get("facts") if case.base else None
-        shown += [Varied("fact", fact_label(k), _value(v)) for k, v in _changed(case.given["facts"], base).items()]
+        shown += [_fact(k, v) for k, v in _changed(case.given["facts"], base).items()]
     elif case.check == "subsidies":
         g = case.given
         shown.append(Varied("event", None, EVENTS[g["event"]]))
@@ -219,12 +254,46 @@ def _varies(case: Case, bases: dict[str, dict[str, Any]], settings: dict[str, st
     return tuple(shown)
 
 
-def _record(case: Case, bases: dict[str, dict[str, Any]]) -> str | None:
+def _record(case: Case, bases: dict[str, dict[str, Any]]) -> tuple[str, ...]:
+    """What a standing case's record holds over its base, one line per entry, in words (CONTRACTS §6)."""
     if case.check != "standing":
-        return None
+        return ()
     base = bases.get(case.base, {}).get("history") if case.base else None
-    changed = _changed(case.given["history"], base)
-    return json.dumps(changed, ensure_ascii=False, default=str) if changed else None
+    return _record_lines_of(_changed(case.given["history"], base))
+
+
+def _record_lines_of(history: dict[str, Any]) -> tuple[str, ...]:
+    lines: list[str] = []
+    for key, value in history.items():
+        lines += _RECORD_LINES[key](value) if value not in (None, []) else [_RECORD_EMPTY[key]]
+    return tuple(lines)
+
+
+def _rectification(r: dict) -> str:
+    result = {"passed": "整改合格", "failed": "整改不合格", None: "整改进行中"}[r.get("result")]
+    return f"{r['ordered_on']} 责令整改，期限至 {r['deadline']}，{result}"
+
+
+def _change(c: dict) -> str:
+    reported = f"{c['reported_on']} 报告" if c.get("reported_on") else "尚未报告"
+    return f"{CHANGE_KIND_LABELS.get(c['kind'], c['kind'])}变化 {c['changed_on']}，{reported}"
+
+
+_RECORD_LINES = {
+    "recognized_on": lambda v: [f"认定于 {v}"],
+    "assessments": lambda v: [f"{a['year']} 年度考核：{ASSESSMENT_GRADE_LABELS.get(a['grade'], a['grade'])}" for a in v],
+    "rectifications": lambda v: [_rectification(r) for r in v],
+    "statistics": lambda v: [f"{s['year']} 年度统计："
+                             + ("已填报" if s.get("filed") else "未填报" + ("（特殊原因）" if s.get("excused") else ""))
+                             for s in v],
+    "changes": lambda v: [_change(c) for c in v],
+    "findings": lambda v: [f"{f['found_on']} 查实：{FINDING_KIND_LABELS.get(f['kind'], f['kind'])}" for f in v],
+    "revoked_on": lambda v: [f"撤销于 {v}"],
+    "revocation_grounds": lambda v: ["撤销理由：" + "、".join(REVOCATION_GROUND_LABELS.get(g, g) for g in v)],
+}
+_RECORD_EMPTY = {"recognized_on": "无认定日期", "assessments": "无考核记录", "rectifications": "无整改记录",
+                 "statistics": "无统计记录", "changes": "无变更记录", "findings": "无查实事项", "revoked_on": "未撤销",
+                 "revocation_grounds": "无撤销理由"}
 
 
 # --- subjects --------------------------------------------------------------------------------

@@ -186,7 +186,7 @@ def test_outcomes_and_what_the_page_shows(ran):
     standing = by_name["2025 年度考核不合格，限期整改"]
     assert standing.passed, standing.outcome
     assert [(v.kind, v.value) for v in standing.varies] == [("setting", "3")]
-    assert standing.record == '{"recognized_on": "2024-06-01", "assessments": [{"year": 2025, "grade": "unqualified"}]}'
+    assert standing.record == ("认定于 2024-06-01", "2025 年度考核：不合格")  # the record in words, no code
     grounds = next(r for r in standing.rows if r.key == "grounds")
     assert grounds.expected == grounds.got == "考核不合格，限期整改"  # the rule's title, not its id
 
@@ -226,3 +226,25 @@ def test_a_malformed_file_is_kept_as_its_one_line(tmp_path):
         found = results.case_results("kunming")
     assert found.runs == () and found.by_subject == {}
     assert "\n" not in found.error and "page.yaml" in found.error and "expect.days" in found.error
+
+
+def test_facts_and_records_are_shown_in_words_never_codes(app):
+    """The policy page shows what a case varies as an officer reads it: 事业单位, not institution; the
+    residents counted and each listed, not JSON; a record's entries by their names (CONTRACTS §1, §6)."""
+    from core.policy_cases.results import _fact, _record_lines_of
+
+    assert _fact("entity_type", "institution").value == "事业单位"
+    assert _fact("services", []).value == "无"
+    assert _fact("services", ["registration", "legal"]).value == "工商注册、法律法务"
+    residents = _fact("residents", [
+        {"name": "甲", "kind": "team", "qualifying_field": True, "entered_on": "2025-03-01", "established_on": None,
+         "registered_in_space": True},
+        {"name": "乙", "kind": "enterprise", "qualifying_field": False, "entered_on": "2025-03-01",
+         "established_on": "2025-01-15", "registered_in_space": False}])
+    assert residents.value == "2 个（团队 1、企业 1；属重点支持领域 1 个）"
+    assert residents.detail[0] == "甲（团队，属重点支持领域，入驻 2025-03-01，成立 未注册，在空间注册）"
+    lines = _record_lines_of({"findings": [{"kind": "serious_violation", "found_on": "2026-02-01"}],
+                              "statistics": [{"year": 2025, "filed": False, "excused": True}],
+                              "revocation_grounds": ["operator_deregistered"]})
+    assert lines == ("2026-02-01 查实：严重违法违规", "2025 年度统计：未填报（特殊原因）", "撤销理由：运营主体注销")
+    assert not any(code in "".join(lines) for code in ("serious_violation", "operator_deregistered", "filed"))

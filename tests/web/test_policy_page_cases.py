@@ -38,10 +38,13 @@ def cases_of(html: str, subject: str) -> str:
     return html[start:html.index("</details>", start)]
 
 
-def case_table(details: str, name: str) -> str:
-    """The table of the case named ``name`` (the jurisdiction's own cases are shown beside ours)."""
-    at = details.index(name)
-    return details[details.rindex("<table", 0, at):details.index("</table>", at)]
+def case_table(html: str, details: str, name: str) -> str:
+    """The full table of the case named ``name``, listed in ``details`` (a subject's cases): the
+    line there links to the one table of that case in the page's section of all cases."""
+    line = details[details.rindex("<li", 0, details.index(name)):details.index("</li>", details.index(name))]
+    anchor = re.search(r'href="#([\w-]+)"', line).group(1)
+    start = html.index(f'id="{anchor}"')
+    return html[html.rindex("<table", 0, start):html.index("</table>", start)]
 
 
 def words(app, msgid: str, **values) -> str:
@@ -57,8 +60,8 @@ def test_a_criterion_shows_its_cases_and_their_result(cases_app):
     passed, failed = map(int, re.findall(r"\d+", summary))
     assert passed >= 1 and failed >= 1 and "badge-danger" in area
     assert summary.strip().endswith(words(cases_app, "%(passed)s passed, %(failed)s failed", passed=passed, failed=failed))
-    passing = case_table(area, "场地面积恰为 300㎡（“以上”含本数）")
-    failing = case_table(area, "故意写错：299㎡ 预期符合")
+    passing = case_table(html, area, "场地面积恰为 300㎡（“以上”含本数）")
+    failing = case_table(html, area, "故意写错：299㎡ 预期符合")
     text = plain(passing)
     assert words(cases_app, "Case passed") in text and words(cases_app, "Case not passed") not in text
     assert "众创空间总面积: 300" in text and BASE in text and "2026-11-23" in text and "第七条（一）" in text
@@ -75,11 +78,11 @@ def test_a_criterion_shows_its_cases_and_their_result(cases_app):
 
 def test_the_notice_period_and_the_subsidy_rules_show_their_cases(cases_app):
     html = logged_in(cases_app, make_user("admin")).get("/admin/policy/kunming").get_data(as_text=True)
-    notice = plain(case_table(cases_of(html, results.NOTICE), "公示 7 天"))
+    notice = plain(case_table(html, cases_of(html, results.NOTICE), "公示 7 天"))
     assert "公示 7 天" in notice and "2026-06-08" in notice and "2026-06-01" in notice
     assert words(cases_app, "Case passed") in notice
     # a case expecting only a total is under every rule of its event
-    fund = plain(case_table(cases_of(html, "kunming.guidance_fund"), "市级认定的奖补合计"))
+    fund = plain(case_table(html, cases_of(html, "kunming.guidance_fund"), "市级认定的奖补合计"))
     assert "市级认定的奖补合计" in fund and "100000" in fund and "市级" in fund
     ran = plain(re.search(r'id="policy-cases-ran">(.*?)</p>', html, re.S).group(1))
     assert clock.today().isoformat() in ran
@@ -103,7 +106,7 @@ def test_the_page_in_english(cases_app):
     html = client.get("/admin/policy/kunming").get_data(as_text=True)
     area = cases_of(html, "kunming.area")
     assert re.search(r"\d+ passed, [1-9]\d* failed", area) and "Case passed" in area and "Case not passed" in area
-    assert "Policy cases" in area and "What it varies" in area and "Based on" in area
+    assert "Policy cases" in area and "What it varies" in html and "Based on" in html
     assert "were run at" in html
     allowed = sorted(policy_strings() | vocabulary_strings(), key=len, reverse=True)
     start = html.index('id="policy-cases-ran"')
@@ -139,3 +142,17 @@ def test_a_jurisdiction_shipping_no_cases_says_so(app_factory, tmp_path, monkeyp
 def test_every_expected_key_has_a_label_in_either_language():
     """The page names what a case expects as policy-test does (KEY_WORDS), through gettext."""
     assert set(CASE_KEY_LABELS) == set(KEY_WORDS)
+
+
+@pytest.mark.parametrize("code", ["mile", "kunming", "yunnan", "xuzhou"])
+def test_the_shipped_cases_each_in_full_once_in_words(app, code):
+    """Each shipped case's table is on the page once (the lines under each criterion link to it), and
+    what a case varies or records is in words: no fact, finding or ground code shows bare."""
+    html = logged_in(app, make_user("admin")).get(f"/admin/policy/{code}").get_data(as_text=True)
+    runs = results.case_results(code).runs
+    assert runs and html.count('class="table table-sm table-bordered small zc-case') == len(runs)
+    assert all(html.count(f'id="{r.anchor}"') == 1 for r in runs)
+    text = plain(html[html.index('id="all-policy-cases"'):])
+    for code_word in ("qualifying_field", "institution", "serious_violation", "operator_deregistered",
+                      "unqualified", "recognized_on", "registration", '{"'):
+        assert code_word not in text, code_word
