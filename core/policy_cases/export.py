@@ -72,19 +72,24 @@ def _applied_settings(code: str, policy, data: bureau_data.BureauData) -> dict[s
             if key in declared and key in allowed and applied[key] == setting.value}
 
 
-def _article(rows, policy, category: str, document: str) -> str:
-    """The articles of the failing automatic criteria (each once), or the category's own citation."""
-    failed = []
+def _article(failed_rows, all_rows, document: str) -> str:
+    """The articles of the failing automatic criteria (each once); when none fails, the articles of
+    all the automatic criteria (第五条、第七条: what the judgment applied), never the category's
+    definition."""
+    failed = _articles(failed_rows, document, items=True)
+    return "、".join(failed) if failed else "、".join(_articles(all_rows, document, items=False)) or document
+
+
+def _articles(rows, document: str, *, items: bool) -> list[str]:
+    found: list[str] = []
     for row in rows:
-        words = citation_words(row.citation.to_dict(), document)
-        if words and words not in failed:
-            failed.append(words)
-    if failed:
-        return "、".join(failed)
-    found = policy.category(category)
-    if found is not None and found.citation is not None:
-        return citation_words(found.citation.to_dict(), document) or document
-    return document
+        citation = row.citation.to_dict()
+        if not items and citation.get("article"):
+            citation = {**citation, "item": None}
+        words = citation_words(citation, document)
+        if words and words not in found:
+            found.append(words)
+    return found
 
 
 def case_filename(application: Application, today: date) -> str:
@@ -126,7 +131,7 @@ def application_case(application: Application, *, viewer, today: date) -> str:
         bureau_rows = [r for r in c.rows if r.is_bureau]
         failed_bureau = [r for r in bureau_rows if r.result == "fail"]
         verdict = c.automatic_verdict
-        article = _article([r for r in plugin_rows if r.result == "fail"], base, category, base.document)
+        article = _article([r for r in plugin_rows if r.result == "fail"], plugin_rows, base.document)
         if c.is_bureau_version:
             notes.append(f"判断适用主管部门登记的版本 {_one_line(c.policy.document)}（沿用 {base.document} 的条件和参数）；"
                          "用例只运行插件的政策版本，故不写 policy")

@@ -102,13 +102,14 @@ def test_an_ineligible_judgment_exported_passes_and_an_edited_one_fails(app, tmp
 
 
 def test_at_the_threshold_the_case_expects_every_criterion_met(app, tmp_path):
-    """300 ㎡ is 不低于 300 ㎡: the case names the category's article and expects no failure."""
+    """300 ㎡ is 不低于 300 ㎡: the case names the articles the judgment applied (昆科发〔2017〕55号 第五条
+    for every category, 第七条 for 综合服务类) and expects no failure."""
     application = kunming_application(total_area_m2=300, public_area_m2=30)
     client, _ = signed_in(app, "leader")
     case, saved = exported(app, client, application, tmp_path)
     assert case["expect"]["verdict"] == "eligible_pending_review" and case["expect"]["fails"] == []
     assert set(case["expect"]["criteria"].values()) == {"pass"}
-    assert case["article"] and "第七条（一）" != case["article"]
+    assert case["article"] == "第五条、第七条"
     assert "待评审" in case["name"]
     assert policy_test(app, saved).exit_code == 0
 
