@@ -16,6 +16,7 @@ from core.accounts.admin_access import StaffAccessMixin
 from core.documents.render import pdf_response
 from core.platform.extensions import db
 from core.platform.models import Application, PublicNotice, Recognition
+from core.review import batches, meeting_paper
 from core.accounts.scoping import application_criteria, application_or_404, criteria_for
 
 
@@ -50,3 +51,18 @@ class DocumentsView(StaffAccessMixin, BaseView):
         if recognition is None:
             abort(404)
         return pdf_response(documents.certificate_pdf(recognition), f"certificate-{application_id}.pdf")
+
+    @expose("/batch/<int:batch_id>/meeting-paper.pdf")
+    def meeting_paper(self, batch_id: int):
+        """The meeting paper of a batch (issue 22): officers and leaders of its jurisdiction, once concluded."""
+        batch = batches.visible_batch(batch_id, current_user)
+        if batch is None:
+            abort(404)
+        try:
+            paper = meeting_paper.paper(batch, current_user)
+        except batches.BatchError:
+            abort(403)
+        name = meeting_paper.filename(batch, "pdf")
+        pdf = documents.meeting_paper_pdf(paper)
+        meeting_paper.record_export(batch, current_user, "pdf", name)
+        return pdf_response(pdf, f"meeting-paper-{batch.id}.pdf")

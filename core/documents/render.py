@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 CORE_TEMPLATES = Path(__file__).resolve().parent / "templates"  # this package's PDF layouts
 ASSET_DIR = CORE_TEMPLATES / "documents" / "assets"
 ASSET_SUFFIXES = (".png", ".jpg", ".jpeg")
-KINDS = ("application", "notice", "certificate")
+KINDS = ("application", "notice", "certificate", "meeting_paper")
 
 EMPTY = "无"  # 弥政办发〔2017〕5号 附件2 填报须知 四：无该项内容时填“无”
 
@@ -457,6 +457,14 @@ def certificate_pdf(recognition) -> bytes:
         authority=_authority(recognition.jurisdiction), citation=certificate_citation(recognition),
         revocation_articles=revocation_articles, **font_context())
     return store.kept("certificate", recognition.id, html, render_html)
+
+
+def meeting_paper_pdf(paper) -> bytes:
+    """A batch's meeting paper (``core.review.meeting_paper``): rendered on each download, never kept —
+    a query answered or a verdict changed since would make a kept copy stale."""
+    html = template_for(paper.batch.jurisdiction, "meeting_paper").render(
+        paper=paper, authority=_authority(paper.batch.jurisdiction), **font_context())
+    return render_html(html)
 
 
 def pdf_response(pdf: bytes, filename: str):

@@ -367,6 +367,12 @@ AUDIT_ACTION_LABELS = {
     "api_client.issued": _l("API token issued"),
     "api_client.scope_changed": _l("API token's jurisdictions changed"),
     "api_client.revoked": _l("API token revoked"),
+    # issue 22 rank
+    "batch.blind_set": _l("Blind review changed"),
+    "score.query_asked": _l("Expert asked to confirm or revise his scores"),
+    "score.query_confirmed": _l("Expert confirmed his scores"),
+    "score.query_revised": _l("Expert revised his scores"),
+    "batch.meeting_paper_exported": _l("Meeting paper exported"),
 }
 
 # Keys of an audit event's detail, in words (the values stay as recorded).

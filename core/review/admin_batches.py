@@ -18,7 +18,7 @@ Experts do not see one another's scores (our choice: independent review).
 """
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import Response, abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -31,10 +31,11 @@ from core.accounts import roles
 
 from core.intake import calls
 from core.review import batches, decisions, experts, steps
+from core.review import aggregates, blind, meeting_paper, score_queries
 from core.review.score_sheet import review_dimensions
 from core.eligibility import admin_checklist as checklist_view
 from core.platform import clock
-from core.platform import labels
+from core.platform import exports, labels
 from core.accounts.admin_access import AdminForm, ScopedModelView, StaffAccessMixin
 from core.bureau.admin_settings import BAD_DATE, REQUIRED, fmt_jurisdiction, jurisdiction_choices, replace_parse_errors, required
 from core.platform.extensions import db
@@ -167,6 +168,7 @@ class BatchView(StaffAccessMixin, BaseView):
             errors=error.errors if error else {},
             verdicts={a.id: checklist_view.verdict_summary(a, user) for a in batch.applications},
         )
+        context.update(self._ranking_context(batch, user))  # issue 22 rank
         if role == roles.EXPERT:
             assignment = batches.assignment_of(batch, user)
             mine = {a.id: experts.latest_scores(a).get(user.id) for a in batch.applications}
@@ -281,7 +283,9 @@ class BatchView(StaffAccessMixin, BaseView):
                            sheet_from_bureau=from_bureau, assignment=batches.assignment_of(batch, current_user),
                            mine=mine, error=error, errors=error.errors if error else {},
                            typed=typed or {}, labels=labels,
-                           may_score=batches.is_expert_step(application)), status
+                           may_score=batches.is_expert_step(application),
+                           hidden=blind.hides_applicant(batch, current_user),  # issue 22 rank
+                           open_query=score_queries.open_query_on(application, current_user)), status
 
     @expose("/<int:batch_id>/score/<int:application_id>", methods=["GET", "POST"])
     def score(self, batch_id: int, application_id: int):
@@ -301,3 +305,77 @@ class BatchView(StaffAccessMixin, BaseView):
             return self._render_sheet(batch, application, error=exc, typed=typed, status=400)
         flash(gettext("Scores recorded."), "success")
         return redirect(url_for(".show", batch_id=batch.id))
+
+    # --- issue 22 rank: aggregates, ranking, queries to a flagged expert, blind batches, the meeting paper ---
+
+    def _ranking_context(self, batch, user) -> dict:
+        """What the batch page shows of the aggregates: the officer sees them (and their flags) while the
+        review is open, to query a flagged expert; the ranking is shown to the officer and the leader
+        once the expert review is concluded; an expert sees only the queries put to him."""
+        role = user.role
+        if role == roles.EXPERT:
+            return {"hidden": blind.hides_applicant(batch, user), "my_queries": score_queries.queries_to(batch, user)}
+        found = aggregates.batch_aggregates(batch)
+        concluded = batch.status != "open"
+        return {
+            "aggregates": found if role in (roles.OFFICER, roles.LEADER, roles.ADMIN) else None,
+            "ranking": found["ranking"] if concluded else None,
+            "score_queries": score_queries.queries_of(batch),
+            "may_query": role == roles.OFFICER and not concluded,
+            "may_set_blind": role == roles.OFFICER and not concluded
+            and not any(batches.scored(a) for a in batch.applications),
+            "may_export_paper": concluded and role in (roles.OFFICER, roles.LEADER),
+            "expert_names": {a.expert_id: a.expert.name for a in batch.experts},
+        }
+
+    @expose("/<int:batch_id>/blind", methods=["POST"])
+    def set_blind(self, batch_id: int):
+        batch = self._batch(batch_id)
+        wanted = request.form.get("blind") == "yes"
+        return self._do(batch, lambda: blind.set_blind(batch, wanted, current_user),
+                        gettext("Blind review set.") if wanted else gettext("Blind review removed."))
+
+    @expose("/<int:batch_id>/query", methods=["POST"])
+    def ask_query(self, batch_id: int):
+        batch = self._batch(batch_id)
+        return self._do(batch, lambda: score_queries.ask(batch, request.form.get("record_id"), current_user,
+                                                         request.form.get("note")),
+                        gettext("The expert is asked to confirm or revise his scores."))
+
+    @expose("/<int:batch_id>/query/<int:query_id>/confirm", methods=["POST"])
+    def confirm_query(self, batch_id: int, query_id: int):
+        batch = self._batch(batch_id)
+        return self._do(batch, lambda: score_queries.confirm(batch, query_id, current_user),
+                        gettext("Your scores are confirmed."))
+
+    @expose("/<int:batch_id>/query/<int:query_id>/revise/<int:application_id>", methods=["POST"])
+    def revise_query(self, batch_id: int, query_id: int, application_id: int):
+        if current_user.role != roles.EXPERT:
+            abort(403)
+        batch = self._batch(batch_id)
+        application = self._scored_application(batch, application_id)
+        sheet, _ = review_dimensions(batch.jurisdiction)
+        typed = {d.name: request.form.get(f"score-{i}", "") for i, d in enumerate(sheet)}
+        typed["notes"] = request.form.get("notes", "")
+        try:
+            score_queries.revise(batch, query_id, current_user, typed, typed["notes"])
+        except batches.BatchError as exc:
+            db.session.rollback()
+            return self._render_sheet(batch, application, error=exc, typed=typed, status=400)
+        flash(gettext("Scores revised."), "success")
+        return redirect(url_for(".show", batch_id=batch.id))
+
+    @expose("/<int:batch_id>/meeting-paper.xlsx")
+    def meeting_paper_xlsx(self, batch_id: int):
+        batch = self._batch(batch_id)
+        try:
+            paper = meeting_paper.paper(batch, current_user)
+        except batches.BatchError:
+            abort(403)
+        name = meeting_paper.filename(batch, "xlsx")
+        body = meeting_paper.xlsx(paper)
+        meeting_paper.record_export(batch, current_user, "xlsx", name)
+        response = Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response.headers["Content-Disposition"] = exports.content_disposition(name, f"meeting-paper-{batch.id}.xlsx")
+        response.headers["Cache-Control"] = "private, no-store"
+        return response

@@ -51,9 +51,11 @@ def declare(batch: Batch, actor, *, conflict: bool, note: str | None = None) -> 
     return assignment
 
 
-def score(batch: Batch, application_id: Any, actor, typed: dict[str, str], notes: str | None) -> ReviewRecord:
+def score(batch: Batch, application_id: Any, actor, typed: dict[str, str], notes: str | None, *,
+          commit: bool = True) -> ReviewRecord:
     """An expert's score sheet for one application of his batch: raises BatchError with
-    ``errors`` (dimension → message) when any dimension is wrong."""
+    ``errors`` (dimension → message) when any dimension is wrong.  ``commit=False``: the caller
+    (a revision answering a query, core.review.score_queries) commits."""
     require_role(actor, roles.EXPERT)
     assignment = assignment_of(batch, actor)
     if assignment is None:
@@ -82,7 +84,8 @@ def score(batch: Batch, application_id: Any, actor, typed: dict[str, str], notes
     db.session.flush()
     audit.record("expert.scored", application, actor=actor, opinion=notes, scores=scores, batch=batch.id,
                  review_record=record.id, step=application.current_step)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return record
 
 

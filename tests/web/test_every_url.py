@@ -31,7 +31,8 @@ from core.platform.models import (ApiClient, Application, Assessment, Assessment
                          Call, ChangeReport, ExpertAssignment, Finding, NoticeEntry, Objection, Organisation,
                          PublicNotice, Recognition, Rectification, Revocation, Space,
                          StatisticsMiss, StatisticsReturn, StatisticsWindow, SubsidyEntitlement, SupportFund, User,
-                         UserSession, Notification, OutboundMail)
+                         UserSession, Notification, OutboundMail,
+                         ReviewRecord, ScoreQuery)  # issue 22 rank
 from tests.factories import login, make_application, make_org, make_space, make_user
 
 # Marks that only the foreign records carry: none may appear on a page the user is shown.
@@ -41,7 +42,8 @@ SECRETS = ("外域保密申报单位", "外域保密众创空间", "外域保密
            "外域保密补助", "外域保密资金",
            "外域保密外部称号",  # issue 18: a title won elsewhere recorded by 弥勒
            "外域保密下载",  # issue 19: another user's 我的下载
-           "外域保密系统")  # issue 20: an API token of 弥勒 (the admin's page only)
+           "外域保密系统",  # issue 20: an API token of 弥勒 (the admin's page only)
+           "外域保密评分意见", "外域保密询问")  # issue 22 rank: a 弥勒 expert's score sheet and the query on it
 # Public by design (issue 20, core.public): the directory and the home list every title of the enabled
 # jurisdictions — its space's name, its own, its operating organisation, its certificate number — and the home the open
 # calls.  On those pages exactly these values of the foreign world are no leak; every other mark still is
@@ -209,6 +211,16 @@ def world(app):
         "call": call.id, "bureausetting": setting.id, "batch": batch.id,
         "auditevent": db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "admin_update")),
     }
+    # issue 22 rank: a 弥勒 expert's score sheet queried by 弥勒's officer (/admin/batches/<batch_id>/query/<query_id>/…)
+    foreign_score = ReviewRecord(application_id=foreign.id, step="expert_review", action="score",
+                                 scores={"场地与设施": 20}, opinion="外域保密评分意见")
+    db.session.add(foreign_score)
+    db.session.flush()
+    foreign_query = ScoreQuery(record_id=foreign_score.id, note="外域保密询问")
+    db.session.add(foreign_query)
+    db.session.commit()
+    ids["query_id"] = foreign_query.id
+    # end issue 22 rank
     return {"users": users, "ids": ids, "model_ids": model_ids, "draft": draft.id, "org": org.id}
 
 
@@ -249,6 +261,7 @@ def foreign_snapshot(world) -> dict:
         "external_titles": rows(ExternalTitle, ExternalTitle.jurisdiction == "mile"),
         "notifications": rows(Notification, Notification.id == world["ids"]["notification_id"]),
         "api_clients": rows(ApiClient),  # issue 20: none issued, changed or revoked by a forged form
+        "score_queries": rows(ScoreQuery),  # issue 22 rank
     }
 
 
