@@ -367,6 +367,9 @@ AUDIT_ACTION_LABELS = {
     "api_client.issued": _l("API token issued"),
     "api_client.scope_changed": _l("API token's jurisdictions changed"),
     "api_client.revoked": _l("API token revoked"),
+    # issue 22 expert: the batch's deadline for the experts' scores (core.review.expert_desk); a score draft is
+    # not audited (docs/experts.md)
+    "batch.review_due_set": _l("Review deadline of the batch set"),
 }
 
 # Keys of an audit event's detail, in words (the values stay as recorded).
