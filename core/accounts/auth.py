@@ -137,7 +137,8 @@ def safe_next(target: str | None, fallback: str) -> str:
 
 def landing_url(user: User) -> str:
     if is_staff(user):
-        return url_for("admin.index")
+        # an expert lands on what he must do (issue 22), not on the bureau's dashboard
+        return url_for("batches.mine") if user.role == "expert" else url_for("admin.index")
     return url_for("portal.index") if user.role == "applicant" else url_for("main.index")
 
 

@@ -180,6 +180,11 @@ WORDINGS: dict[str, Callable[[dict[str, Any]], str]] = {
     "reminder.overdue": lambda p: _reminder(p, late=True),
     "reminder.expert_scoring": lambda p: _reminder({"thing": "batch", **p}, late=bool(p.get("late"))),
     "reminder.notice_ends_tomorrow": lambda p: _reminder({"thing": "notice", **p}, late=False),
+    # issue 22 expert
+    "expert.assigned": lambda p: (
+        gettext("You have been assigned to review the batch “%(about)s”; scores are due on %(due)s.",
+                about=_about(p), due=p.get("due_on")) if p.get("due_on") else
+        gettext("You have been assigned to review the batch “%(about)s”.", about=_about(p))),
 }
 
 

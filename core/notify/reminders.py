@@ -19,10 +19,10 @@ What is reminded, and to whom (docs/todos.md):
 - **change reports** the bureau found and the space has not reported, by their ``due_on``;
 - **rectifications** ordered and not reported, by their deadline;
 - **experts** of an open batch who have not scored all its applications waiting at the expert
-  step: batches carry no date (``Batch`` has none; the meeting's date is recorded only at the
-  decision), so the date is the expert step's deadline under the bureau's ``step_time_limit_days``
-  (core.notify.todos) — the earliest of the batch's waiting applications; a jurisdiction without
-  that setting has no date, and its experts get no reminder;
+  step (a declared conflict excuses): by the batch's deadline ``review_due_on`` the officer sets
+  (issue 22), from :data:`EXPERT_SOON_DAYS` (3) days before it; a batch without one by the expert
+  step's deadline under the bureau's ``step_time_limit_days`` (core.notify.todos) — the earliest
+  of the batch's waiting applications — as soon as any other duty; neither: no reminder;
 - **notices** ending tomorrow (their stored ``last_day`` is the day after): the officers of the
   notice's jurisdiction, who close it.
 
@@ -52,7 +52,7 @@ from core.platform.models import (Application, Batch, Call, ChangeReport, Expert
 from core.review.attendance import step_groups
 from core.review.batches import SCORE
 
-__all__ = ["SOON_DAYS", "OVERDUE_EVERY", "SOON", "OVERDUE", "EXPERT", "NOTICE", "timing", "send"]
+__all__ = ["SOON_DAYS", "OVERDUE_EVERY", "EXPERT_SOON_DAYS", "SOON", "OVERDUE", "EXPERT", "NOTICE", "timing", "send"]
 
 SOON_DAYS = 7       # the issue: "deadline in 7 days"
 OVERDUE_EVERY = 7   # our choice: an overdue duty is reminded on its first late day, then weekly
@@ -160,29 +160,47 @@ def _per_title(rows, day: date, deadline_of, thing: str) -> int:
     return sent
 
 
+# issue 22 expert: the batch's own deadline (``Batch.review_due_on``, the officer's) and how soon
+# before it the experts are reminded — our choice: 3 days, the expert review being short; overdue
+# as every other duty (the first late day, then weekly)
+EXPERT_SOON_DAYS = 3
+
+
+def expert_timing(deadline: date, day: date) -> str | None:
+    left = (deadline - day).days
+    if 0 <= left <= EXPERT_SOON_DAYS:
+        return SOON
+    return timing(deadline, day) if left < 0 else None
+
+
 def _experts(day: date) -> int:
-    """Experts of open batches in jurisdictions with a step time limit, by the earliest deadline
-    of the batch's applications waiting at the expert step."""
+    """Experts of open batches who have not scored every application waiting at the expert step,
+    by the batch's deadline (``review_due_on``), else — a batch without one, in a jurisdiction with a
+    step time limit — the earliest deadline of its waiting applications."""
     in_open_batch = Application.batch_id.in_(select(Batch.id).where(Batch.status == "open"))
     limits = functools.cache(step_limit)
-    expert_steps = [criterion for group, step, criterion in step_groups(in_open_batch)
-                    if step.kind == "expert_review" and limits(group[0])]
-    calendar = bureau_data.calendar() if expert_steps else None
+    expert_steps = [criterion for group, step, criterion in step_groups(in_open_batch) if step.kind == "expert_review"]
+    calendar = functools.cache(bureau_data.calendar)
+    dated = {batch_id: due_on for batch_id, due_on in db.session.execute(
+        select(Batch.id, Batch.review_due_on).where(Batch.status == "open", Batch.review_due_on.is_not(None)))}
     due: dict[int, date] = {}
     apps: dict[int, list[int]] = defaultdict(list)
     if expert_steps:
         for app_id, batch_id, code, submitted_on, moved_at in db.session.execute(
                 select(Application.id, Application.batch_id, Application.jurisdiction, Application.submitted_on,
                        step_entered()).where(in_open_batch, or_(*expert_steps))):
-            since = local(moved_at).date() if moved_at else submitted_on
-            if since is None:
-                continue
-            deadline = calendar.add_workdays(since, limits(code))
+            if batch_id in dated:
+                deadline = dated[batch_id]
+            else:
+                since = local(moved_at).date() if moved_at else submitted_on
+                if since is None or not limits(code):
+                    continue
+                deadline = calendar().add_workdays(since, limits(code))
             due[batch_id] = min(deadline, due.get(batch_id, deadline))
             apps[batch_id].append(app_id)
     sent = 0
     for batch in db.session.scalars(select(Batch).where(Batch.id.in_(list(due)))):
-        kind = timing(due[batch.id], day)
+        kind = expert_timing(due[batch.id], day) if batch.id in dated else timing(due[batch.id], day)
         if kind is None:
             continue
         ids = apps[batch.id]
@@ -198,6 +216,7 @@ def _experts(day: date) -> int:
         sent += _remind(EXPERT, batch, day, behind, deadline=due[batch.id], thing="batch", name=batch.name,
                         late=kind == OVERDUE)
     return sent
+# end issue 22 expert
 
 
 def _notices(day: date) -> int:

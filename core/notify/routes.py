@@ -106,6 +106,8 @@ ROUTES: tuple[Route, ...] = (
     Route("reminder.overdue", (TO_USERS,), is_todo=True),
     Route("reminder.expert_scoring", (TO_USERS,), is_todo=True),
     Route("reminder.notice_ends_tomorrow", (TO_USERS,), is_todo=True),
+    # issue 22 expert: an officer assigned him to a batch (core.review.batches.assign_expert); a to-do: declare, score
+    Route("expert.assigned", (TO_USERS,), is_todo=True),
 )
 
 KINDS = tuple(dict.fromkeys(r.kind for r in ROUTES))
@@ -203,7 +205,8 @@ def _call(event: Event, row: Call) -> Subject:
 
 
 def _batch(event: Event, row: Batch) -> Subject:
-    return Subject(about=row.name, staff_link="/admin/batches/", applicant_link="/portal/")
+    # the batch's own page: an expert's reminder or assignment opens his batch (issue 22)
+    return Subject(about=row.name, staff_link=f"/admin/batches/{row.id}", applicant_link="/portal/")
 
 
 def _change(event: Event, row: ChangeReport) -> Subject:

@@ -14,7 +14,8 @@ Staff (docs/todos.md lists each role's kinds):
 - **revocation proposals** awaiting the leader;
 - **entitlements** to approve (``core.money.lifecycle.may_approve``: the leader, or the officers
   too where the bureau's ``support_officer_approves`` says yes);
-- **experts**: the applications of their batches still to score.
+- **experts**: the applications of their batches still to score, due on the batch's deadline
+  (``Batch.review_due_on``, the officer's), else the expert step's time limit.
 
 Each kind is one :class:`TodoGroup`: its total and at most :data:`SHOWN` items, oldest first,
 with the link to the full list where the admin has one.  Each item has its age (the day it
@@ -329,7 +330,7 @@ def _entitlements(user, today: date) -> TodoGroup:
 def _scoring(user, today: date) -> TodoGroup:
     """The applications of the expert's open batches (no conflict declared) at their expert step
     that he has not scored yet."""
-    group = TodoGroup("scoring", 0, list_endpoint="batches.index")
+    group = TodoGroup("scoring", 0, list_endpoint="batches.mine")  # issue 22 expert: his to-do page
     if role_of(user) != roles.EXPERT:
         return group
     mine = select(ExpertAssignment.batch_id).where(ExpertAssignment.expert_id == user.id,
@@ -350,8 +351,10 @@ def _scoring(user, today: date) -> TodoGroup:
     calendar, limit = functools.cache(bureau_data.calendar), functools.cache(step_limit)
     for a, moved_at in waiting:
         since = _day(moved_at) or a.submitted_on
+        # issue 22 expert: the batch's own deadline (the officer's review_due_on) comes first; without
+        # one, the expert step's time limit where the bureau sets it
         days = limit(a.jurisdiction)
-        deadline = calendar().add_workdays(since, days) if days and since else None
+        deadline = a.batch.review_due_on or (calendar().add_workdays(since, days) if days and since else None)
         group.items.append(Todo(f"#{a.id} {a.space.name}", "batches.score",
                                 {"batch_id": a.batch_id, "application_id": a.id}, since, deadline,
                                 deadline is not None and today > deadline, what=a.batch.name,

@@ -373,6 +373,9 @@ AUDIT_ACTION_LABELS = {
     "score.query_confirmed": _l("Expert confirmed his scores"),
     "score.query_revised": _l("Expert revised his scores"),
     "batch.meeting_paper_exported": _l("Meeting paper exported"),
+    # issue 22 expert: the batch's deadline for the experts' scores (core.review.expert_desk); a score draft is
+    # not audited (docs/experts.md)
+    "batch.review_due_set": _l("Review deadline of the batch set"),
 }
 
 # Keys of an audit event's detail, in words (the values stay as recorded).

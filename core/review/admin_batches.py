@@ -32,6 +32,7 @@ from core.accounts import roles
 from core.intake import calls
 from core.review import batches, decisions, experts, steps
 from core.review import aggregates, blind, meeting_paper, score_queries
+from core.review import expert_desk, score_drafts
 from core.review.score_sheet import review_dimensions
 from core.eligibility import admin_checklist as checklist_view
 from core.platform import clock
@@ -277,13 +278,17 @@ class BatchView(StaffAccessMixin, BaseView):
     def _render_sheet(self, batch, application, *, error=None, typed=None, status=200):
         sheet, from_bureau = review_dimensions(batch.jurisdiction)
         mine = experts.latest_scores(application).get(current_user.id)
+        # his own draft only (score_drafts: never another's): newer work than a submitted sheet
+        draft = score_drafts.draft_of(batch, application.id, current_user)
+        if typed is None and draft is not None:
+            typed = {**dict(draft.scores or {}), "notes": draft.notes or ""}
         if typed is None and mine is not None:
             typed = {**{d: str(v) for d, v in mine.scores.items()}, "notes": mine.opinion or ""}
         return self.render("admin/expert_score.html", batch=batch, app=application, sheet=sheet,
                            sheet_from_bureau=from_bureau, assignment=batches.assignment_of(batch, current_user),
-                           mine=mine, error=error, errors=error.errors if error else {},
+                           mine=mine, draft=draft, error=error, errors=error.errors if error else {},
                            typed=typed or {}, labels=labels,
-                           may_score=batches.is_expert_step(application),
+                           may_score=batches.is_expert_step(application) and batch.status == "open",
                            hidden=blind.hides_applicant(batch, current_user),  # issue 22 rank
                            open_query=score_queries.open_query_on(application, current_user)), status
 
@@ -298,10 +303,17 @@ class BatchView(StaffAccessMixin, BaseView):
         sheet, _ = review_dimensions(batch.jurisdiction)
         typed = {d.name: request.form.get(f"score-{i}", "") for i, d in enumerate(sheet)}
         typed["notes"] = request.form.get("notes", "")
+        if request.form.get("action") == "draft":  # 保存草稿: kept as typed, checked only at submission
+            try:
+                score_drafts.save(batch, application.id, current_user, typed, typed["notes"])
+            except batches.BatchError as exc:
+                db.session.rollback()
+                return self._render_sheet(batch, application, error=exc, typed=typed, status=400)
+            flash(gettext("Draft saved. It is checked only when you submit it; nobody else sees it."), "success")
+            return redirect(url_for(".score", batch_id=batch.id, application_id=application.id))
         try:
-            experts.score(batch, application.id, current_user, typed, typed["notes"])
+            score_drafts.submit(batch, application.id, current_user, typed, typed["notes"])
         except batches.BatchError as exc:
-            db.session.rollback()
             return self._render_sheet(batch, application, error=exc, typed=typed, status=400)
         flash(gettext("Scores recorded."), "success")
         return redirect(url_for(".show", batch_id=batch.id))
@@ -379,3 +391,22 @@ class BatchView(StaffAccessMixin, BaseView):
         response.headers["Content-Disposition"] = exports.content_disposition(name, f"meeting-paper-{batch.id}.xlsx")
         response.headers["Cache-Control"] = "private, no-store"
         return response
+
+    # --- issue 22 expert: the expert's to-do page and the batch's deadline ---
+
+    @expose("/mine")
+    def mine(self):
+        """What the expert must do: his batches, their deadlines, his declaration and each sheet's state."""
+        if current_user.role != roles.EXPERT:
+            abort(403)
+        today = clock.today()
+        return self.render("admin/expert_desk.html", desks=expert_desk.desk(current_user, today), today=today,
+                           labels=labels, states=expert_desk)
+
+    @expose("/<int:batch_id>/due", methods=["POST"])
+    def due(self, batch_id: int):
+        batch = self._batch(batch_id)
+        typed = {"review_due_on": request.form.get("review_due_on", "")}
+        return self._do(batch, lambda: expert_desk.set_review_due(batch, typed["review_due_on"], current_user,
+                                                                  clock.today()),
+                        gettext("Review deadline saved."), typed=typed)

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from core.platform import audit
+from core.platform import audit, events
 
 from core.accounts import roles
 
@@ -196,8 +196,16 @@ def assign_expert(batch: Batch, expert_id: Any, actor) -> ExpertAssignment:
     db.session.add(assignment)
     db.session.flush()
     audit.record("batch.expert_assigned", batch, actor=actor, expert=expert.id, expert_name=expert.name)
+    tell_assigned(batch, expert, actor)
     db.session.commit()
     return assignment
+
+
+def tell_assigned(batch: Batch, expert, actor) -> None:
+    """The expert's inbox hears of his assignment (issue 22; core.notify.routes "expert.assigned"),
+    in the transaction that assigns him — whoever assigns him: by hand or by a draw."""
+    events.emit("expert.assigned", batch, actor=actor, to_users=[expert],
+                due_on=batch.review_due_on.isoformat() if batch.review_due_on else None)
 
 
 def assignment_of(batch: Batch, user) -> ExpertAssignment | None:

@@ -32,7 +32,7 @@ from core.platform.models import (ApiClient, Application, Assessment, Assessment
                          PublicNotice, Recognition, Rectification, Revocation, Space,
                          StatisticsMiss, StatisticsReturn, StatisticsWindow, SubsidyEntitlement, SupportFund, User,
                          UserSession, Notification, OutboundMail,
-                         ReviewRecord, ScoreQuery)  # issue 22 rank
+                         ReviewRecord, ScoreQuery, ScoreDraft)  # issue 22 rank, expert
 from tests.factories import login, make_application, make_org, make_space, make_user
 
 # Marks that only the foreign records carry: none may appear on a page the user is shown.
@@ -154,6 +154,12 @@ def world(app):
     # issue 20: an API token scoped to 弥勒 (/admin/api-clients/<client_id>: the admin's alone)
     api_client = ApiClient(name="外域保密系统", token_sha256="e" * 64, token_prefix="eeeeeeee", jurisdictions=["mile"])
     db.session.add(api_client)
+    # issue 22 expert: a 弥勒 expert's score draft, his alone (its notes carry the foreign batch's mark)
+    foreign_expert = make_user("expert", ["mile"])
+    db.session.add_all([ExpertAssignment(batch_id=batch.id, expert_id=foreign_expert.id,
+                                         no_conflict_declared_at=clock.utcnow()),
+                        ScoreDraft(batch_id=batch.id, application_id=foreign.id, expert_id=foreign_expert.id,
+                                   scores={"场地与设施": "19"}, notes="外域保密批次草稿")])
     record("admin_update", foreign, secret="外域保密审计")
     db.session.commit()
 
@@ -260,6 +266,7 @@ def foreign_snapshot(world) -> dict:
         "funds": rows(SupportFund, SupportFund.jurisdiction == "mile"),
         "external_titles": rows(ExternalTitle, ExternalTitle.jurisdiction == "mile"),
         "notifications": rows(Notification, Notification.id == world["ids"]["notification_id"]),
+        "score_drafts": rows(ScoreDraft),  # issue 22 expert: no draft written or changed by a forged form
         "api_clients": rows(ApiClient),  # issue 20: none issued, changed or revoked by a forged form
         "score_queries": rows(ScoreQuery),  # issue 22 rank
     }
@@ -407,3 +414,16 @@ def test_the_sweep_can_see_a_leak_and_covers_every_rule(app, world):
     gets, posts = urls_of(app, world, "GET"), urls_of(app, world, "POST")
     rules = {r.endpoint for r in app.url_map.iter_rules() if not r.endpoint.endswith("static")}
     assert rules == {e for e, _ in gets} | {e for e, _ in posts}
+
+
+def test_an_expert_cannot_draft_on_a_foreign_sheet(app, world):
+    """Issue 22 expert: a score draft posted to another jurisdiction's batch, or to his own batch with
+    another batch's application, is a 404 and writes nothing."""
+    client = client_as(app, world, "expert")
+    token = a_token(client)
+    km_batch = db.session.scalar(select(Batch.id).where(Batch.name == "昆明批次"))
+    form = {"csrf_token": token, "action": "draft", "score-0": "1", "notes": "伪造"}
+    for url in (f"/admin/batches/{world['ids']['batch_id']}/score/{world['ids']['application_id']}",
+                f"/admin/batches/{km_batch}/score/{world['ids']['application_id']}"):
+        assert client.post(url, data=form).status_code == 404, url
+    assert [d.notes for d in db.session.scalars(select(ScoreDraft))] == ["外域保密批次草稿"]
