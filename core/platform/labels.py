@@ -367,6 +367,9 @@ AUDIT_ACTION_LABELS = {
     "api_client.issued": _l("API token issued"),
     "api_client.scope_changed": _l("API token's jurisdictions changed"),
     "api_client.revoked": _l("API token revoked"),
+    # issue 22 draw: the random draw of experts (core.review.draws)
+    "batch.experts_drawn": _l("Experts drawn at random"),
+    "batch.expert_replacement_drawn": _l("Replacement expert drawn after a declared conflict"),
 }
 
 # Keys of an audit event's detail, in words (the values stay as recorded).

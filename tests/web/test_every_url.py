@@ -32,6 +32,7 @@ from core.platform.models import (ApiClient, Application, Assessment, Assessment
                          PublicNotice, Recognition, Rectification, Revocation, Space,
                          StatisticsMiss, StatisticsReturn, StatisticsWindow, SubsidyEntitlement, SupportFund, User,
                          UserSession, Notification, OutboundMail)
+from core.platform.models import ExpertDraw  # issue 22 draw
 from tests.factories import login, make_application, make_org, make_space, make_user
 
 # Marks that only the foreign records carry: none may appear on a page the user is shown.
@@ -249,6 +250,8 @@ def foreign_snapshot(world) -> dict:
         "external_titles": rows(ExternalTitle, ExternalTitle.jurisdiction == "mile"),
         "notifications": rows(Notification, Notification.id == world["ids"]["notification_id"]),
         "api_clients": rows(ApiClient),  # issue 20: none issued, changed or revoked by a forged form
+        # issue 22 draw: no forged draw of experts for the foreign batch
+        "draws": rows(ExpertDraw, ExpertDraw.batch_id == world["ids"]["batch_id"]),
     }
 
 
