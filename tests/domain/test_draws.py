@@ -293,3 +293,27 @@ def test_kunming_pool_is_not_mile_s(app):
     expert(jurisdiction="kunming")
     batch = new_batch(officer, [at_step()])
     assert draws.eligibility(batch).pool == []
+
+
+def test_demo_has_a_drawn_batch_with_a_replacement(app):
+    from core.cli import cli
+    from core.demo import DEMO_PASSWORD, demo_login
+    from core.platform.models import Batch
+    from tests.factories import login
+
+    result = app.test_cli_runner().invoke(cli, ["demo"])
+    assert result.exit_code == 0, result.output
+    found = db.session.scalars(select(ExpertDraw).order_by(ExpertDraw.id)).all()
+    assert [d.kind for d in found] == ["draw", "replacement"]
+    first, replacement = found
+    assert replacement.replaces_id == first.drawn[0] and replacement.drawn_by_id is None
+    assert draws.replay(first) == first.drawn and draws.replay(replacement) == replacement.drawn
+    assert any("同单位回避" in r for reasons in first.excluded.values() for r in reasons)
+    batch = db.session.get(Batch, first.batch_id)
+    assert replacement.drawn[0] in {a.expert_id for a in batch.experts} and draws.unreplaced(batch) == []
+    client = app.test_client()
+    login(client, demo_login("officer", "mile"), DEMO_PASSWORD)
+    html = client.get(f"/admin/batches/{batch.id}").get_data(as_text=True)
+    assert first.seed in html and replacement.seed in html
+    again = app.test_cli_runner().invoke(cli, ["demo"])
+    assert again.exit_code == 0 and count(ExpertDraw) == 2
