@@ -1227,9 +1227,6 @@ def _ensure_expert_draw(report: DemoReport) -> None:
                                            Application.batch_id.is_not(None)))
     if officer is None or application is None:
         return
-    batch = db.session.get(Batch, application.batch_id)
-    if batch.status != "open" or draws.draws_of(batch):
-        return
     for suffix, name, fields in DEMO_POOL:
         login = f"expert-{suffix}@mile.demo"
         _ensure_user(report, login, name, EXPERT, "mile")
@@ -1242,6 +1239,9 @@ def _ensure_expert_draw(report: DemoReport) -> None:
                 organisation_name=application.organisation.name if colleague else "云南省科技创新研究院（演示）",
                 organisation_uscc=application.organisation.uscc if colleague else None))
     db.session.commit()
+    batch = db.session.get(Batch, application.batch_id)
+    if batch.status != "open" or draws.draws_of(batch):
+        return
     drawn = draws.draw(batch, 2, [], officer, today=clock.today())
     declarer = db.session.get(User, drawn.drawn[0])
     experts.declare(batch, declarer, conflict=True, note="本人曾为该众创空间运营单位提供有偿咨询（演示）")
