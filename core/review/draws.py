@@ -191,6 +191,8 @@ def draw(batch: Batch, count: Any, fields: list[str] | None, actor, today: date 
         raise BatchError("batch", "无权为该批次抽取专家")
     if batch.status != "open":
         raise BatchError("batch", "该批次的专家评审已结束，不能再抽取专家")
+    if not batch.applications:  # 回避 is judged against the applications: none, nothing to judge
+        raise BatchError("batch", "本批次尚无申报，请先加入申报再抽取专家")
     wanted = _parse_count(count)
     minimum = minimum_of(batch.jurisdiction)
     if minimum and wanted < minimum:

@@ -132,6 +132,10 @@ def test_minimum_is_the_bureaus(app):
     officer = make_user("officer", ("mile",))
     for _ in range(4):
         expert()
+    empty = new_batch(officer, [])
+    with pytest.raises(batches.BatchError) as refused:
+        draws.draw(empty, 1, [], officer)
+    assert "尚无申报" in refused.value.message
     batch = new_batch(officer, [at_step()])
     with pytest.raises(batches.BatchError) as refused:
         draws.draw(batch, 0, [], officer)
