@@ -434,6 +434,15 @@ DETAIL_KEY_LABELS = {
     "note": _l("Note"),
     "jurisdictions_before": _l("Jurisdictions before"),
     "jurisdictions_after": _l("Jurisdictions after"),
+    # issue 22 draw: the details of a draw of experts (core.review.draws)
+    "draw": _l("Draw no."),
+    "seed": _l("Seed"),
+    "requested": _l("Experts requested"),
+    "pool": _l("Eligible pool"),
+    "excluded": _l("Kept away"),
+    "drawn": _l("Drawn"),
+    "replaces": _l("Replaces expert"),
+    "expert_name": _l("Expert"),
 }
 
 # The nature of an applicant organisation (facts: entity_type), as the admin and the pages show it.
