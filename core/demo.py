@@ -301,6 +301,7 @@ def load_demo() -> DemoReport:
     _ensure_rectification_and_revocation(report)
     _ensure_money(report)
     _ensure_reaching_people(report)
+    _ensure_expert_draw(report)  # issue 22 draw
     _ensure_calls_published(report)
     _ensure_api_clients(report)
 
@@ -1202,3 +1203,47 @@ def _ensure_reaching_people(report: DemoReport) -> None:
         audit.record("download.requested", row, actor=xuzhou, kind=row.kind, filters={})
         report.added["downloads"] += 1
     db.session.commit()
+
+
+# --- issue 22 draw: a batch whose experts were drawn, and a replacement after a declared conflict ---
+
+# 弥勒's pool beside its demo expert: one works for 佛城创客汇's organisation (kept away, 同单位回避).
+DEMO_POOL = (("pool1", "李晓岚（专家库·演示）", ["创业服务"]), ("pool2", "王振华（专家库·演示）", ["科技金融"]),
+             ("pool3", "赵明远（专家库·演示）", ["创业服务", "科技金融"]), ("pool4", "陈思远（专家库·演示）", ["创业服务"]))
+
+
+def _ensure_expert_draw(report: DemoReport) -> None:
+    """Through core.review.draws: 弥勒's officer draws two experts for the open batch of 佛城创客汇 (its
+    demo expert was assigned by hand); the first drawn declares a conflict and the system draws his
+    replacement.  Once: a batch already drawn is left alone."""
+    from core.platform.models import ExpertProfile
+    from core.review import draws, experts
+
+    if "mile" not in enabled():
+        return
+    officer = _demo_user(OFFICER, "mile")
+    application = db.session.scalar(select(Application).join(Space, Space.id == Application.space_id)
+                                    .where(Application.jurisdiction == "mile", Space.name == "佛城创客汇",
+                                           Application.batch_id.is_not(None)))
+    if officer is None or application is None:
+        return
+    for suffix, name, fields in DEMO_POOL:
+        login = f"expert-{suffix}@mile.demo"
+        _ensure_user(report, login, name, EXPERT, "mile")
+        db.session.flush()
+        user = db.session.scalar(select(User).where(User.login == login))
+        if db.session.get(ExpertProfile, user.id) is None:
+            colleague = suffix == "pool4"
+            db.session.add(ExpertProfile(
+                user_id=user.id, fields=fields, status="active", region="530102",
+                organisation_name=application.organisation.name if colleague else "云南省科技创新研究院（演示）",
+                organisation_uscc=application.organisation.uscc if colleague else None))
+    db.session.commit()
+    batch = db.session.get(Batch, application.batch_id)
+    if batch.status != "open" or draws.draws_of(batch):
+        return
+    drawn = draws.draw(batch, 2, [], officer, today=clock.today())
+    declarer = db.session.get(User, drawn.drawn[0])
+    experts.declare(batch, declarer, conflict=True, note="本人曾为该众创空间运营单位提供有偿咨询（演示）")
+    report.added["expert_draws"] = report.added.get("expert_draws", 0) + 1
+# --- end issue 22 draw ---

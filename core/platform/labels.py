@@ -376,6 +376,9 @@ AUDIT_ACTION_LABELS = {
     # issue 22 expert: the batch's deadline for the experts' scores (core.review.expert_desk); a score draft is
     # not audited (docs/experts.md)
     "batch.review_due_set": _l("Review deadline of the batch set"),
+    # issue 22 draw: the random draw of experts (core.review.draws)
+    "batch.experts_drawn": _l("Experts drawn at random"),
+    "batch.expert_replacement_drawn": _l("Replacement expert drawn after a declared conflict"),
 }
 
 # Keys of an audit event's detail, in words (the values stay as recorded).
@@ -440,6 +443,15 @@ DETAIL_KEY_LABELS = {
     "note": _l("Note"),
     "jurisdictions_before": _l("Jurisdictions before"),
     "jurisdictions_after": _l("Jurisdictions after"),
+    # issue 22 draw: the details of a draw of experts (core.review.draws)
+    "draw": _l("Draw no."),
+    "seed": _l("Seed"),
+    "requested": _l("Experts requested"),
+    "pool": _l("Eligible pool"),
+    "excluded": _l("Kept away"),
+    "drawn": _l("Drawn"),
+    "replaces": _l("Replaces expert"),
+    "expert_name": _l("Expert"),
 }
 
 # The nature of an applicant organisation (facts: entity_type), as the admin and the pages show it.

@@ -30,7 +30,7 @@ from wtforms.validators import Length, ValidationError
 from core.accounts import roles
 
 from core.intake import calls
-from core.review import batches, decisions, experts, steps
+from core.review import batches, decisions, draws, experts, steps
 from core.review import aggregates, blind, meeting_paper, score_queries
 from core.review import expert_desk, score_drafts
 from core.review.score_sheet import review_dimensions
@@ -40,7 +40,7 @@ from core.platform import exports, labels
 from core.accounts.admin_access import AdminForm, ScopedModelView, StaffAccessMixin
 from core.bureau.admin_settings import BAD_DATE, REQUIRED, fmt_jurisdiction, jurisdiction_choices, replace_parse_errors, required
 from core.platform.extensions import db
-from core.platform.models import Application, Batch
+from core.platform.models import Application, Batch, User
 from core.accounts.scoping import application_criteria, visible_codes
 
 # --- calls --------------------------------------------------------------------------------
@@ -184,6 +184,7 @@ class BatchView(StaffAccessMixin, BaseView):
             may_conclude=role == roles.OFFICER and any(batches.is_expert_step(a) for a in batch.applications),
             today=clock.today(),
         )
+        context.update(self._draw_context(batch, role))  # issue 22 draw
         return self.render("admin/batch.html", **context), status
 
     @expose("/<int:batch_id>")
@@ -218,6 +219,29 @@ class BatchView(StaffAccessMixin, BaseView):
         batch = self._batch(batch_id)
         return self._do(batch, lambda: batches.assign_expert(batch, request.form.get("expert_id"), current_user),
                         gettext("Expert assigned."))
+
+    # --- issue 22 draw: the random draw of experts with 回避 (core.review.draws) ---
+
+    def _draw_context(self, batch, role) -> dict:
+        """The draw form (officer), the bureau's minimum and the batch's draws, each kept-away expert by name."""
+        history = draws.draws_of(batch)
+        ids = {int(i) for d in history for i in (*d.pool, *d.excluded, *d.drawn)}
+        ids |= {d.replaces_id for d in history if d.replaces_id} | {d.drawn_by_id for d in history if d.drawn_by_id}
+        names = {u.id: u.name for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+        may_draw = role == roles.OFFICER and batch.status == "open"
+        return dict(draw_history=history, draw_names=names, may_draw=may_draw,
+                    draw_fields=draws.eligibility(batch).fields_present if may_draw else [],
+                    draw_minimum=draws.minimum_of(batch.jurisdiction), unreplaced=draws.unreplaced(batch))
+
+    @expose("/<int:batch_id>/draw", methods=["POST"])
+    def draw(self, batch_id: int):
+        batch = self._batch(batch_id)
+        typed = {"count": request.form.get("count", ""), "fields": request.form.getlist("fields")}
+        return self._do(batch, lambda: draws.draw(batch, typed["count"], typed["fields"], current_user,
+                                                  today=clock.today()),
+                        gettext("Experts drawn at random."), typed=typed)
+
+    # --- end issue 22 draw ---
 
     @expose("/<int:batch_id>/declare", methods=["POST"])
     def declare(self, batch_id: int):

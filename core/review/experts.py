@@ -20,7 +20,7 @@ from core.platform import audit
 
 from core.accounts import roles
 
-from core.review import moves, workflow
+from core.review import draws, moves, workflow
 from core.review.batches import (BatchError, require_role, require_application, able_experts, assignment_of,
                                  is_expert_step, scored, SCORE)
 from core.review.score_sheet import parse_scores, review_dimensions
@@ -47,6 +47,8 @@ def declare(batch: Batch, actor, *, conflict: bool, note: str | None = None) -> 
         assignment.no_conflict_declared_at = utcnow()
     audit.record("expert.conflict_declared" if conflict else "expert.no_conflict_declared", batch, actor=actor,
                  opinion=note)
+    if conflict:  # a drawn batch gets a replacement by the system, in this transaction (issue 22)
+        draws.replace_after_conflict(batch, assignment)
     db.session.commit()
     return assignment
 

@@ -33,6 +33,7 @@ from core.platform.models import (ApiClient, Application, Assessment, Assessment
                          StatisticsMiss, StatisticsReturn, StatisticsWindow, SubsidyEntitlement, SupportFund, User,
                          UserSession, Notification, OutboundMail,
                          ReviewRecord, ScoreQuery, ScoreDraft)  # issue 22 rank, expert
+from core.platform.models import ExpertDraw  # issue 22 draw
 from tests.factories import login, make_application, make_org, make_space, make_user
 
 # Marks that only the foreign records carry: none may appear on a page the user is shown.
@@ -269,6 +270,8 @@ def foreign_snapshot(world) -> dict:
         "score_drafts": rows(ScoreDraft),  # issue 22 expert: no draft written or changed by a forged form
         "api_clients": rows(ApiClient),  # issue 20: none issued, changed or revoked by a forged form
         "score_queries": rows(ScoreQuery),  # issue 22 rank
+        # issue 22 draw: no forged draw of experts for the foreign batch
+        "draws": rows(ExpertDraw, ExpertDraw.batch_id == world["ids"]["batch_id"]),
     }
 
 
