@@ -217,6 +217,7 @@ def draw(batch: Batch, count: Any, fields: list[str] | None, actor, today: date 
     db.session.add(record)
     for expert_id in record.drawn:
         db.session.add(ExpertAssignment(batch=batch, expert_id=expert_id, assigned_by_id=actor.id))
+        batches.tell_assigned(batch, db.session.get(User, expert_id), actor)  # his inbox hears of it
     db.session.flush()
     audit.record("batch.experts_drawn", batch, actor=actor, draw=record.id, seed=seed, requested=wanted,
                  fields=fields, pool=pool, excluded=record.excluded, drawn=record.drawn,
@@ -250,6 +251,7 @@ def replace_after_conflict(batch: Batch, assignment: ExpertAssignment, today: da
                         replaces_id=assignment.expert_id, drawn_by_id=None, drawn_at=utcnow())
     db.session.add(record)
     db.session.add(ExpertAssignment(batch=batch, expert_id=record.drawn[0], assigned_by_id=None))
+    batches.tell_assigned(batch, db.session.get(User, record.drawn[0]), None)
     db.session.flush()
     event = audit.record("batch.expert_replacement_drawn", batch, draw=record.id, seed=seed, fields=fields,
                          pool=pool, excluded=record.excluded, drawn=record.drawn,

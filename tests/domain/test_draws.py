@@ -321,3 +321,15 @@ def test_demo_has_a_drawn_batch_with_a_replacement(app):
     assert first.seed in html and replacement.seed in html
     again = app.test_cli_runner().invoke(cli, ["demo"])
     assert again.exit_code == 0 and count(ExpertDraw) == 2
+
+
+
+def test_drawn_experts_hear_of_their_assignment_in_their_inbox(app):
+    """A draw assigns as the officer's hand does: each drawn expert's inbox gets the to-do, and only theirs."""
+    from core.platform.models import Notification
+
+    officer = make_user("officer", ("mile",))
+    pool = [expert() for _ in range(4)]
+    done = draws.draw(new_batch(officer, [at_step()]), 2, [], officer)
+    told = {n.user_id for n in db.session.scalars(select(Notification).where(Notification.event == "expert.assigned"))}
+    assert told == set(done.drawn) and told < {u.id for u in pool}
