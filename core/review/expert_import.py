@@ -26,17 +26,17 @@ from sqlalchemy import func, select
 from core.accounts import account_notices, passwords, roles
 from core.accounts.scoping import role_of, visible_codes
 from core.numbers import number_text
-from core.platform import audit, uploads
+from core.platform import audit, labels, uploads
 from core.platform.errors import has_control_character
 from core.platform.extensions import db
 from core.platform.models import User, UserScope
-from core.review.expert_pool import (ACTIVE, PAUSED, PoolError, clean_fields, clean_region, clean_uscc,
+from core.review.expert_pool import (ACTIVE, PAUSED, STATUS_WORDS, PoolError, clean_fields, clean_region, clean_uscc,
                                      _profile_for_change, served_codes)
 
 HEADERS = ("姓名", "登录名（手机或邮箱）", "专业领域（以、分隔）", "工作单位", "工作单位统一社会信用代码",
            "所在地区代码", "状态（在库/暂停）")
 KEYS = ("name", "login", "fields", "organisation_name", "organisation_uscc", "region", "status")
-STATUS_WORDS = {"在库": ACTIVE, "暂停": PAUSED, "": ACTIVE}
+STATUS_OF_WORD = {"在库": ACTIVE, "暂停": PAUSED, "": ACTIVE}
 EXAMPLE = ("张三（示例，请删除本行）", "13800000000", "创业孵化、科技金融", "云南大学", "12530000431200047F",
            "530102", "在库")
 MAX_ROWS = 1000  # our choice: far above any bureau's pool, keeps a request short
@@ -123,9 +123,9 @@ def _parse_row(number: int, cells: tuple, errors: list[str]) -> dict | None:
         return text or None
 
     def status(text: str) -> str:
-        if text not in STATUS_WORDS:
+        if text not in STATUS_OF_WORD:
             raise ValueError(f"应为 在库 或 暂停，实为“{text[:20]}”")
-        return STATUS_WORDS[text]
+        return STATUS_OF_WORD[text]
 
     check("name", name)
     check("login", login)
@@ -218,8 +218,8 @@ def import_workbook(data: bytes, code: str, actor, file_name: str = "") -> list[
             setattr(profile, key, row[key])
         db.session.flush()
         audit.record_for(served_codes(user), "expert.imported", user, actor=actor, row=number, login=user.login,
-                         user_name=user.name, created=temporary is not None, jurisdiction_added=code,
-                         fields=row["fields"], status=row["status"], file=file_name[:200])
+                         user_name=user.name, created=temporary is not None, jurisdiction_added=labels.jurisdiction_label(code),
+                         fields=row["fields"], pool_status=STATUS_WORDS[row["status"]], file=file_name[:200])
         done.append(Imported(number, user, temporary is not None, temporary))
     db.session.commit()
     return done

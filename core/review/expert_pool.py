@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import false, select
 
 from core.accounts import roles
@@ -26,6 +27,11 @@ from core.review.batches import SCORE
 ACTIVE = "active"
 PAUSED = "paused"
 STATUSES = (ACTIVE, PAUSED)
+STATUS_WORDS = {ACTIVE: "在库", PAUSED: "暂停"}  # the import's column and the audit's detail
+STATUS_LABELS = {ACTIVE: _l("In the pool"), PAUSED: _l("Paused")}
+# The profile's fields by name, for the audit's detail (a person reads it)
+PROFILE_WORDS = {"fields": "专业领域", "organisation_name": "工作单位", "organisation_uscc": "工作单位统一社会信用代码",
+                 "region": "所在地区代码", "status": "状态", "note": "备注"}
 
 
 class PoolError(Refused):
@@ -226,8 +232,8 @@ def save_profile(expert: User, actor, *, fields, organisation_name, organisation
     changed = [key for key, value in new.items() if getattr(profile, key) != value]
     for key in changed:
         setattr(profile, key, new[key])
-    _audit("expert.profile_saved", expert, actor, changes=changed, fields=list(new["fields"] or []),
-           status=profile.status)
+    _audit("expert.profile_saved", expert, actor, changes=[PROFILE_WORDS[k] for k in changed],
+           fields=list(profile.fields or []), pool_status=STATUS_WORDS.get(profile.status, profile.status))
     db.session.commit()
     return profile
 
@@ -239,11 +245,10 @@ def set_status(expert: User, actor, status: str, note: str | None = None) -> Exp
     profile = _profile_for_change(expert)
     if profile.status == status:
         raise PoolError("status", "该专家已暂停" if status == PAUSED else "该专家已在库")
-    before = profile.status or ACTIVE
     profile.status = status
     reason = typed_text(note, "note", "说明", limit=NOTE_LIMIT, required=False, refused=PoolError)
-    audit.record_for(served_codes(expert), "expert.paused" if status == PAUSED else "expert.resumed", expert,
-                     actor=actor, from_state=before, to_state=status, opinion=reason, user_name=expert.name)
+    _audit("expert.paused" if status == PAUSED else "expert.resumed", expert, actor, opinion=reason,
+           pool_status=STATUS_WORDS[status])
     db.session.commit()
     return profile
 
