@@ -304,6 +304,7 @@ def load_demo() -> DemoReport:
     _ensure_expert_draw(report)  # issue 22 draw
     _ensure_calls_published(report)
     _ensure_api_clients(report)
+    _ensure_expert_pool(report)  # issue 22 pool
 
     if report.changed:
         audit.record("demo.load", object_type="demo", added=report.added)
@@ -396,6 +397,57 @@ def _ensure_api_clients(report: DemoReport) -> None:
         else:
             report.api_tokens.append((name, token))
         report.added["api_clients"] += 1
+
+
+# --- issue 22 pool: the expert pool (专家库) -----------------------------------------------------
+# Each jurisdiction's demo expert: fields of expertise, organisation (with its USCC), region.
+DEMO_EXPERT_PROFILES = {
+    "mile": (["创业孵化", "文旅产业"], "红河学院", make_uscc("532500", "43120101", "12"), "532504"),
+    "kunming": (["创业孵化", "科技金融", "知识产权"], "昆明理工大学", make_uscc("530100", "43120102", "12"), "530102"),
+    "yunnan": (["众创空间运营", "科技政策"], "云南大学", make_uscc("530000", "43120103", "12"), "530102"),
+    "xuzhou": (["智能制造", "创业孵化"], "中国矿业大学", make_uscc("320300", "46600104", "12"), "320311"),
+}
+# A second 昆明 expert, paused (on leave): in the pool's list, never drawn.
+DEMO_PAUSED_EXPERT = ("kunming", "expert-2@kunming.demo", "昆明市评审专家乙（演示，暂停）",
+                      (["电子商务"], "云南财经大学", make_uscc("530100", "43120105", "12"), "530102"))
+# 昆明's demo expert declares a relationship (回避) with an organisation that applies for nothing in the demo.
+DEMO_EXPERT_RELATIONSHIP = ("kunming", make_uscc("530102", "MA6D0E01"), "昆明滇池创投有限公司", "本人任该公司投资顾问")
+
+
+def _ensure_expert_pool(report: DemoReport) -> None:
+    """Through core.review.expert_pool, as each jurisdiction's officer: the demo experts' profiles,
+    a paused second 昆明 expert and one declared relationship; nothing when they are there."""
+    from core.platform.models import ExpertProfile
+    from core.review import expert_pool
+
+    codes = enabled()
+    added = 0
+    experts = [(code, _demo_user(EXPERT, code), profile) for code, profile in DEMO_EXPERT_PROFILES.items()
+               if code in codes]
+    paused = None
+    if DEMO_PAUSED_EXPERT[0] in codes:
+        code, login, name, profile = DEMO_PAUSED_EXPERT
+        _ensure_user(report, login, name, EXPERT, code)
+        db.session.flush()
+        paused = db.session.scalar(select(User).where(User.login == login))
+        experts.append((code, paused, profile))
+    for code, expert, (fields, organisation, uscc, region) in experts:
+        if expert is None or db.session.get(ExpertProfile, expert.id) is not None:
+            continue  # kept as the officer left it
+        officer = _demo_user(OFFICER, code)
+        expert_pool.save_profile(expert, officer, fields=fields, organisation_name=organisation,
+                                 organisation_uscc=uscc, region=region, status=expert_pool.ACTIVE)
+        if expert is paused:
+            expert_pool.set_status(expert, officer, expert_pool.PAUSED, "演示：出国访学，暂停抽取")
+        added += 1
+    code, uscc, organisation, relation = DEMO_EXPERT_RELATIONSHIP
+    expert = _demo_user(EXPERT, code) if code in codes else None
+    if expert is not None and not expert_pool.relationships_of(expert):
+        expert_pool.add_relationship(expert, expert, organisation_uscc=uscc, organisation_name=organisation,
+                                     relation=relation)
+        added += 1
+    report.added["expert_profiles"] = report.added.get("expert_profiles", 0) + added
+# --- end issue 22 pool ---
 
 
 def _spec(space_name: str) -> DemoOrg:

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from core.accounts.admin_applicant_users import ApplicantUsersView
 from core.review.admin_batches import BatchView
+from core.review.admin_experts import ExpertPoolView, MyExpertProfileView  # issue 22 pool
 from core.admin.calls import CallAdminView  # issue 20: CallView with its preview and documents
 from core.bureau.admin_settings import BureauCriterionView, BureauPolicyVersionView, BureauSettingView
 from core.bureau.admin_calendar import CalendarDayView, CalendarYearView
@@ -76,6 +77,10 @@ def init_admin(app) -> Admin:
     admin.add_view(NoticeDeskView(name=_l("Notice desk"), endpoint="notices", url="/admin/notices", category=_l("Review")))
     admin.add_view(CallAdminView(Call, name=_l("Calls for applications"), endpoint="call", category=_l("Review")))
     admin.add_view(BatchView(name=_l("Review batches"), endpoint="batches", url="/admin/batches", category=_l("Review")))
+    # issue 22 pool: the expert pool (专家库) and the expert's own page
+    admin.add_view(ExpertPoolView(name=_l("Expert pool"), endpoint="experts", url="/admin/experts", category=_l("Review")))
+    admin.add_view(MyExpertProfileView(name=_l("My expert profile"), endpoint="my_expert_profile",
+                                       url="/admin/my-expert-profile", category=_l("Review")))
     admin.add_view(RecognitionView(Recognition, name=_l("Titles awarded"), endpoint="recognition",
                                    category=_l("Titles and subsidies")))
     # issue 18: the money desk replaces the read-only list of entitlements

@@ -379,6 +379,14 @@ AUDIT_ACTION_LABELS = {
     # issue 22 draw: the random draw of experts (core.review.draws)
     "batch.experts_drawn": _l("Experts drawn at random"),
     "batch.expert_replacement_drawn": _l("Replacement expert drawn after a declared conflict"),
+    # issue 22 pool: the expert pool (core.review.expert_pool, expert_import)
+    "expert.profile_saved": _l("Expert's profile saved"),
+    "expert.paused": _l("Expert paused in the pool"),
+    "expert.resumed": _l("Expert back in the pool"),
+    "expert.relationship_added": _l("Expert's relationship declared"),
+    "expert.relationship_removed": _l("Expert's relationship removed"),
+    "expert.imported": _l("Expert imported into the pool"),
+    # --- end issue 22 pool ---
 }
 
 # Keys of an audit event's detail, in words (the values stay as recorded).
@@ -452,6 +460,16 @@ DETAIL_KEY_LABELS = {
     "drawn": _l("Drawn"),
     "replaces": _l("Replaces expert"),
     "expert_name": _l("Expert"),
+    # issue 22 pool: the expert pool's audit details
+    "pool_status": _l("Status in the pool"),
+    "organisation_name": _l("Organisation"),
+    "organisation_uscc": _l("Unified social credit code"),
+    "relation": _l("Relationship"),
+    "relationship": _l("Relationship no."),
+    "row": _l("Row"),
+    "created": _l("Account created"),
+    "jurisdiction_added": _l("Jurisdiction served"),
+    # --- end issue 22 pool ---
 }
 
 # The nature of an applicant organisation (facts: entity_type), as the admin and the pages show it.

@@ -34,6 +34,7 @@ from core.platform.models import (ApiClient, Application, Assessment, Assessment
                          UserSession, Notification, OutboundMail,
                          ReviewRecord, ScoreQuery, ScoreDraft)  # issue 22 rank, expert
 from core.platform.models import ExpertDraw  # issue 22 draw
+from core.platform.models import ExpertProfile, ExpertRelationship  # issue 22 pool
 from tests.factories import login, make_application, make_org, make_space, make_user
 
 # Marks that only the foreign records carry: none may appear on a page the user is shown.
@@ -44,7 +45,8 @@ SECRETS = ("外域保密申报单位", "外域保密众创空间", "外域保密
            "外域保密外部称号",  # issue 18: a title won elsewhere recorded by 弥勒
            "外域保密下载",  # issue 19: another user's 我的下载
            "外域保密系统",  # issue 20: an API token of 弥勒 (the admin's page only)
-           "外域保密评分意见", "外域保密询问")  # issue 22 rank: a 弥勒 expert's score sheet and the query on it
+           "外域保密评分意见", "外域保密询问",  # issue 22 rank: a 弥勒 expert's score sheet and the query on it
+           "外域保密专家")  # issue 22 pool: an expert serving only 弥勒, his profile and relationship
 # Public by design (issue 20, core.public): the directory and the home list every title of the enabled
 # jurisdictions — its space's name, its own, its operating organisation, its certificate number — and the home the open
 # calls.  On those pages exactly these values of the foreign world are no leak; every other mark still is
@@ -161,6 +163,14 @@ def world(app):
                                          no_conflict_declared_at=clock.utcnow()),
                         ScoreDraft(batch_id=batch.id, application_id=foreign.id, expert_id=foreign_expert.id,
                                    scores={"场地与设施": "19"}, notes="外域保密批次草稿")])
+    # issue 22 pool: an expert of 弥勒's pool (/admin/experts/<expert_id>), a relationship he declared
+    pool_expert = make_user("expert", ["mile"], name="外域保密专家")
+    db.session.add(ExpertProfile(user_id=pool_expert.id, fields=["外域保密专家领域"], organisation_name="外域保密专家单位",
+                                 status="active"))
+    foreign_relationship = ExpertRelationship(expert_id=pool_expert.id, organisation_uscc=org.uscc,
+                                              organisation_name="外域保密专家关系单位", relation="外域保密专家关系")
+    db.session.add(foreign_relationship)
+    # --- end issue 22 pool ---
     record("admin_update", foreign, secret="外域保密审计")
     db.session.commit()
 
@@ -210,6 +220,7 @@ def world(app):
         "call_id": call.id, "category": "comprehensive",  # issue 20: /calls/<call_id>/form/<category>.pdf, the admin's
         "client_id": api_client.id,  # issue 20: /admin/api-clients/<client_id>
         "kind": "steps",  # issue 20: /admin/glance/<kind>.svg, the dashboard's charts
+        "expert_id": pool_expert.id, "relationship_id": foreign_relationship.id,  # issue 22 pool
     }
     # Flask-Admin model views: the foreign row of each model, for ?id=
     model_ids = {
@@ -272,6 +283,10 @@ def foreign_snapshot(world) -> dict:
         "score_queries": rows(ScoreQuery),  # issue 22 rank
         # issue 22 draw: no forged draw of experts for the foreign batch
         "draws": rows(ExpertDraw, ExpertDraw.batch_id == world["ids"]["batch_id"]),
+        # issue 22 pool: 弥勒's expert, his profile and relationships untouched by a forged form
+        "experts": rows(User, User.role == "expert", User.name == "外域保密专家"),
+        "expert_profiles": rows(ExpertProfile, ExpertProfile.user_id == world["ids"]["expert_id"]),
+        "expert_relationships": rows(ExpertRelationship, ExpertRelationship.expert_id == world["ids"]["expert_id"]),
     }
 
 
