@@ -1269,7 +1269,7 @@ def _ensure_expert_draw(report: DemoReport) -> None:
     demo expert was assigned by hand); the first drawn declares a conflict and the system draws his
     replacement.  Once: a batch already drawn is left alone."""
     from core.platform.models import ExpertProfile
-    from core.review import draws, experts
+    from core.review import draws, expert_pool, experts
 
     if "mile" not in enabled():
         return
@@ -1284,12 +1284,12 @@ def _ensure_expert_draw(report: DemoReport) -> None:
         _ensure_user(report, login, name, EXPERT, "mile")
         db.session.flush()
         user = db.session.scalar(select(User).where(User.login == login))
-        if db.session.get(ExpertProfile, user.id) is None:
+        if db.session.get(ExpertProfile, user.id) is None:  # kept in the pool as the officer keeps it
             colleague = suffix == "pool4"
-            db.session.add(ExpertProfile(
-                user_id=user.id, fields=fields, status="active", region="530102",
+            expert_pool.save_profile(
+                user, officer, fields=fields, region="530102",
                 organisation_name=application.organisation.name if colleague else "云南省科技创新研究院（演示）",
-                organisation_uscc=application.organisation.uscc if colleague else None))
+                organisation_uscc=application.organisation.uscc if colleague else None)
     db.session.commit()
     batch = db.session.get(Batch, application.batch_id)
     if batch.status != "open" or draws.draws_of(batch):

@@ -32,7 +32,7 @@ from core.platform import audit, clock
 from core.platform.extensions import db
 from core.platform.models import (Application, Batch, ExpertAssignment, ExpertDraw, ExpertProfile,
                                   ExpertRelationship, ReviewRecord, User, utcnow)
-from core.review import batches, workflow
+from core.review import batches, expert_pool, workflow
 from core.review.batches import BatchError, require_role
 from core.workdays import add_months
 
@@ -59,19 +59,14 @@ def minimum_of(code: str) -> int | None:
 # as active with no fields (the pool predates the profiles).
 
 
-def _serves(user: User, code: str) -> bool:
-    """``user`` is an expert of ``code``: a scope there whose role (or, without one, his own) is expert."""
-    return any(s.jurisdiction == code and (s.role or user.role) == roles.EXPERT for s in user.scopes)
-
-
 def _profile(user: User) -> ExpertProfile | None:
     return db.session.get(ExpertProfile, user.id)
 
 
 def _experts_of(code: str) -> list[User]:
-    """The active expert users serving ``code``, by id (paused ones included: the draw says why not)."""
-    found = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.id)).all()
-    return [u for u in found if _serves(u, code)]
+    """The active expert users serving ``code`` (core.review.expert_pool), by id: the order drawn
+    from; paused ones included, so the draw can say why they were not."""
+    return list(db.session.scalars(expert_pool.experts_serving(code).order_by(None).order_by(User.id)))
 
 
 # --- 回避 -------------------------------------------------------------------------------------

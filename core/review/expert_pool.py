@@ -53,9 +53,12 @@ def profile_of(user: User) -> ExpertProfile:
 
 
 def experts_serving(code: str):
-    """The query of the expert users (active accounts) serving jurisdiction ``code``, by name."""
-    serving = select(UserScope.user_id).where(UserScope.jurisdiction == code)
-    return (select(User).where(User.role == roles.EXPERT, User.active.is_(True), User.id.in_(serving))
+    """The query of the expert users (active accounts) serving jurisdiction ``code``, by name: a
+    scope there whose role is expert, or — a scope with no role of its own — a user whose role is."""
+    as_expert = select(UserScope.user_id).where(UserScope.jurisdiction == code, UserScope.role == roles.EXPERT)
+    own_role = select(UserScope.user_id).where(UserScope.jurisdiction == code, UserScope.role.is_(None))
+    return (select(User).where(User.active.is_(True),
+                               User.id.in_(as_expert) | ((User.role == roles.EXPERT) & User.id.in_(own_role)))
             .order_by(User.name, User.id))
 
 
