@@ -38,7 +38,7 @@ def _version() -> int | None:
 
 
 def _role(*allowed: str) -> None:
-    if current_user.role not in allowed:
+    if not scoping.holds(current_user, *allowed):  # a page; its rows are narrowed per jurisdiction
         abort(403)
 
 
@@ -96,8 +96,9 @@ class AssessmentDeskView(StaffAccessMixin, BaseView):
             AuditEvent.object_type == "AssessmentRound", AuditEvent.object_id == str(rnd.id),
             scoping.audit_criteria(current_user)).order_by(AuditEvent.occurred_at, AuditEvent.id)).all() \
             if officer_like else []
-        is_officer = current_user.role == roles.OFFICER and rnd.jurisdiction in scoping.visible_codes(current_user)
-        is_leader = current_user.role == roles.LEADER and rnd.jurisdiction in scoping.visible_codes(current_user)
+        held = scoping.role_in(current_user, rnd.jurisdiction)  # the role held there (issue 22)
+        is_officer = held == roles.OFFICER and rnd.jurisdiction in scoping.visible_codes(current_user)
+        is_leader = held == roles.LEADER and rnd.jurisdiction in scoping.visible_codes(current_user)
         return self.render(
             "admin/assessment_round.html", rnd=rnd, conf=conf, rows=rows, me=me, names=names, labels=labels,
             timeline=timeline, is_officer=is_officer, is_leader=is_leader, officer_like=officer_like,
