@@ -323,10 +323,11 @@ def _with_scope_fields(form_class):
     fields = {}
     for code, name in labels.jurisdiction_choices():
         fields[SCOPE_ROLE + code] = _ScopeRoleField(
-            _l("Role in %(jurisdiction)s", jurisdiction=name), choices=[], validate_choice=True,
+            _l("Role in %(jurisdiction)s", jurisdiction=name), choices=[], default="",
+            validate_choice=False,  # checked by scope_roles, its message beside the field
             description=_l("Blank: the user's own role."))
         fields[SCOPE_PREFIX + code] = _ScopePrefixField(
-            _l("Recommender's region code prefix in %(jurisdiction)s", jurisdiction=name),
+            _l("Recommender's region code prefix in %(jurisdiction)s", jurisdiction=name), default="",
             description=_l("Only where he is a recommender; blank: the user's own."))
     return type(form_class.__name__, (form_class,), fields)
 
