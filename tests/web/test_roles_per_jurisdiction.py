@@ -167,3 +167,32 @@ def test_wrong_roles_per_jurisdiction_show_in_chinese_beside_the_field(app, worl
     assert response.status_code == 200
     assert message in field_error(response.get_data(as_text=True), field)
     assert db.session.scalars(select(User).where(User.login == data["login"])).first() is None
+
+
+def test_create_user_takes_the_role_held_in_a_jurisdiction(app):
+    from tests.cli_helpers import run
+
+    result = run(app, "create-user", "--login", "km@two.example.cn", "--name", "昆明市科技局", "--role", "officer",
+                 "--jurisdiction", "kunming", "--jurisdiction", "yunnan:recommender:5301", "--password",
+                 "pass-word-12")
+    assert result.exit_code == 0, result.output
+    user = db.session.scalars(select(User).where(User.login == "km@two.example.cn")).one()
+    assert (scoping.role_in(user, "kunming"), scoping.role_in(user, "yunnan")) == (roles.OFFICER, roles.RECOMMENDER)
+    assert scoping.region_prefix_in(user, "yunnan") == "5301"
+    refused = run(app, "create-user", "--login", "bad@two.example.cn", "--name", "错", "--role", "officer",
+                  "--jurisdiction", "yunnan:recommender:3203", "--password", "pass-word-12")
+    assert refused.exit_code == 2 and "--jurisdiction:" in refused.output and "不在" in refused.output
+    assert db.session.scalars(select(User).where(User.login == "bad@two.example.cn")).first() is None
+
+
+def test_the_demo_has_the_two_role_user(app):
+    from core.demo import TWO_ROLE_LOGIN, load_demo
+
+    load_demo()
+    user = db.session.scalars(select(User).where(User.login == TWO_ROLE_LOGIN)).one()
+    assert (scoping.role_in(user, "kunming"), scoping.role_in(user, "yunnan"),
+            scoping.region_prefix_in(user, "yunnan")) == (roles.OFFICER, roles.RECOMMENDER, "5301")
+    seen = db.session.execute(select(Application.jurisdiction, Application.space_id)
+                              .where(scoping.application_criteria(user))).all()
+    assert {code for code, _ in seen} <= {"kunming", "yunnan"}
+    assert load_demo().added["users"] == 0  # idempotent
