@@ -328,7 +328,7 @@ def _with_scope_fields(form_class):
             description=_l("Blank: the user's own role."))
         fields[SCOPE_PREFIX + code] = _ScopePrefixField(
             _l("Recommender's region code prefix in %(jurisdiction)s", jurisdiction=name), default="",
-            description=_l("Only where he is a recommender; blank: the user's own."))
+            description=_l("Only for a recommending body there; blank: the user's own."))
     return type(form_class.__name__, (form_class,), fields)
 
 
