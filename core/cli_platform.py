@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from core.platform import audit
 from core.accounts import account_notices
-from core.accounts import passwords
+from core.accounts import passwords, scope_roles
 from core.platform.extensions import db
 from core.facts import is_valid_uscc
 from core.platform.jurisdictions import enabled_codes, registry
@@ -100,7 +100,9 @@ def plugins_command(as_json: bool) -> None:
 @click.option("--login", default="", help="登录名（邮箱或手机号）")
 @click.option("--name", default="", help="姓名")
 @click.option("--role", default="", help="角色：" + " / ".join(ROLES))
-@click.option("--jurisdiction", "jurisdictions", multiple=True, help="辖区代码（工作人员必填，可重复）")
+@click.option("--jurisdiction", "jurisdictions", multiple=True,
+              help="辖区代码（工作人员必填，可重复）；可写作 代码:角色[:地区代码前缀]，即在该辖区担任的角色，"
+                   "如 yunnan:recommender:5301（留空为用户本身的角色）")
 @click.option("--organisation-uscc", default=None, help="申报单位的统一社会信用代码（申报用户）")
 @click.option("--region-prefix", default=None, help="推荐单位所辖区划代码前缀")
 @click.option("--password", default=None, help="密码（会留在 shell 历史中，建议用 --password-stdin）")
@@ -118,7 +120,13 @@ def create_user_command(login, name, role, jurisdictions, organisation_uscc, reg
     if role not in ROLES:
         fail("--role", f"未知角色 {role!r}，可选：{', '.join(ROLES)}")
 
-    codes = list(dict.fromkeys(jurisdictions))
+    # CODE[:ROLE[:PREFIX]] (issue 22): the role and area held in that jurisdiction, else his own.
+    held = {}
+    for spec in jurisdictions:
+        code, _, rest = spec.strip().partition(":")
+        role_there, _, prefix_there = rest.partition(":")
+        held[code] = (role_there or None, prefix_there or None)
+    codes = list(held)
     allowed = enabled_codes()
     for code in codes:
         if code not in allowed:
@@ -168,6 +176,11 @@ def create_user_command(login, name, role, jurisdictions, organisation_uscc, reg
     kept = {s.jurisdiction: s for s in user.scopes}  # reuse rows: (user, jurisdiction) is unique
     user.scopes = [kept.get(c) or UserScope(jurisdiction=c) for c in codes]
     db.session.flush()
+    try:
+        scope_roles.set_scope_roles(user, held)
+    except scope_roles.ScopeRoleRefused as refused:
+        db.session.rollback()
+        fail("--jurisdiction", refused.message)
     audit.record(action, user, jurisdiction=codes[0] if len(codes) == 1 else None,
                  login=login, role=role, jurisdictions=codes, via="cli")
     db.session.commit()

@@ -64,6 +64,7 @@ from core.monitoring import windows as statistics_windows
 from core.monitoring import findings, rectifications, revocations
 from core.money import external_titles, funds, lifecycle
 from core.accounts.roles import ADMIN, APPLICANT, EXPERT, LEADER, OFFICER, RECOMMENDER, ROLE_LABELS
+from core.accounts import scope_roles
 
 DEMO_PASSWORD = "zhongchuang-demo"  # 12+ characters, not in core/common-passwords.txt.gz
 ADMIN_LOGIN = "admin@zhongchuang.demo"
@@ -287,6 +288,7 @@ def load_demo() -> DemoReport:
                 report, demo_login(role, code), f"{juris.name}{ROLE_LABELS[role]}（演示）", role, code,
                 organisation=home_org[0] if role == APPLICANT and home_org else None,
             )
+    _ensure_two_role_user(report, jurisdictions)
 
     for spec in APPLICATIONS:
         if spec.jurisdiction in jurisdictions and spec.space in orgs:
@@ -534,6 +536,30 @@ def _ensure_org_and_space(spec: DemoOrg, report: DemoReport) -> tuple[Organisati
         report.added["spaces"] += 1
         report.added["residents"] += len(facts["residents"])
     return org, space
+
+
+# --- issue 22 roles: one account, two roles in two jurisdictions ---------------------------
+# 昆明市科技局 is 昆明's officer and, for 云南's recognition, the 州（市）bureau that checks and
+# recommends the spaces of its area (云科规〔2021〕1号: 州（市）科技局负责辖区内众创空间的…认定推荐工作).
+TWO_ROLE_LOGIN = "kunming-bureau@two-roles.demo"
+TWO_ROLE_AREA = "5301"  # 昆明市 (GB/T 2260)
+
+
+def _ensure_two_role_user(report: DemoReport, jurisdictions) -> None:
+    """Officer in 昆明, recommender in 云南 for 5301: set through the admin's own operation."""
+    if "kunming" not in jurisdictions or "yunnan" not in jurisdictions:
+        return
+    _ensure_user(report, TWO_ROLE_LOGIN, "昆明市科技局（昆明业务经办、云南推荐，演示）", OFFICER, "kunming")
+    user = db.session.scalar(select(User).where(User.login == TWO_ROLE_LOGIN))
+    if user is None:  # added above, not flushed yet
+        db.session.flush()
+        user = db.session.scalar(select(User).where(User.login == TWO_ROLE_LOGIN))
+    report.logins[-1] = (TWO_ROLE_LOGIN, f"{ROLE_LABELS[OFFICER]} + {ROLE_LABELS[RECOMMENDER]}", "kunming + yunnan")
+    if "yunnan" not in user.jurisdiction_codes:
+        user.scopes.append(UserScope(jurisdiction="yunnan"))
+        db.session.flush()
+        scope_roles.set_scope_roles(user, {"yunnan": (RECOMMENDER, TWO_ROLE_AREA)})
+# --- end issue 22 roles ---
 
 
 def _ensure_user(report: DemoReport, login: str, name: str, role: str, jurisdiction: str | None,

@@ -76,7 +76,8 @@ class StaffAccessMixin:
     def is_accessible(self) -> bool:
         if not scoping.is_staff(current_user):
             return False
-        return self.allowed_roles is None or current_user.role in self.allowed_roles
+        # Any role held somewhere opens the page; its rows are narrowed per jurisdiction.
+        return self.allowed_roles is None or scoping.holds(current_user, *self.allowed_roles)
 
     def inaccessible_callback(self, name, **kwargs):
         if not current_user.is_authenticated:
@@ -141,7 +142,7 @@ class ScopedModelView(StaffAccessMixin, ModelView):
     def _may(self, allowed: tuple[str, ...] | None) -> bool:
         if allowed is None or not current_user.is_authenticated:
             return False
-        return current_user.role in (roles.ADMIN, *allowed)
+        return scoping.holds(current_user, roles.ADMIN, *allowed)
 
     @property
     def can_create(self) -> bool:
@@ -228,8 +229,15 @@ class ScopedModelView(StaffAccessMixin, ModelView):
         return options
 
     def write_scope(self):
-        """What this user may change; by default what he sees."""
-        return self.scope()
+        """What this user may change; by default what he sees — and, for a record filed in a
+        jurisdiction, only where he holds a role that may change it (issue 22)."""
+        column = getattr(self.model, "jurisdiction", None)
+        if column is None or scoping.is_admin(current_user):
+            return self.scope()
+        allowed = self.delete_roles if request.endpoint == f"{self.endpoint}.delete_view" else self.edit_roles
+        if request.endpoint == f"{self.endpoint}.create_view":
+            allowed = self.create_roles
+        return self.scope() & scoping.jurisdiction_criteria(current_user, column, held=tuple(allowed or ()))
 
     def get_one(self, id):
         try:

@@ -10,7 +10,9 @@ The rules (DESIGN.md "Users"):
   space, user and audit event (those are not tied to one jurisdiction, and the
   provincial office manages them all).
 - **officer, leader, expert, recommender** — records whose ``jurisdiction`` is one
-  of the user's scopes (``UserScope``) *and* enabled.  A recommender with a
+  of the user's scopes (``UserScope``) *and* enabled, each under the role held in that
+  jurisdiction (issue 22: ``UserScope.role`` / ``region_prefix``, None meaning the user's
+  own ``User.role`` / ``region_prefix`` — so 昆明's officer may recommend for 云南 in 5301).  A recommender with a
   ``region_prefix`` sees only applications of spaces in that area (and those an officer
   assigned to him, ``StepAssignment``); an expert only
   the applications of the batches he is assigned to (``core.review.batches``).  None of
@@ -31,20 +33,95 @@ jurisdictions; other roles none.
 """
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, false, func, or_, select, true
 
 from core.accounts import roles
 from core.platform.jurisdictions import enabled, enabled_codes
-from core.platform.models import Application, AuditEvent, ExpertAssignment, Organisation, Space, StepAssignment, User
+from core.platform.models import (
+    Application, AuditEvent, ExpertAssignment, Organisation, Space, StepAssignment, User, UserScope,
+)
 
 AUDIT_ROLES = (roles.ADMIN, roles.OFFICER, roles.LEADER)
 DRAFT = "draft"  # core.review.workflow: an application not yet submitted
 
 
 def role_of(user) -> str | None:
+    """The user's home role (``User.role``): what is not tied to one jurisdiction — the
+    admin, the applicant, staff versus not.  A record's rights ask :func:`role_in`."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     return user.role
+
+
+# Roles that are not held per jurisdiction: the admin sees every enabled one, the applicant
+# is narrowed by organisation.
+UNSCOPED_ROLES = (roles.ADMIN, roles.APPLICANT)
+# What an admin may set as the role held in one jurisdiction (UserScope.role).
+SCOPE_ROLES = (roles.OFFICER, roles.LEADER, roles.RECOMMENDER, roles.EXPERT)
+
+
+def _scope(user, code):
+    return next((s for s in getattr(user, "scopes", ()) if s.jurisdiction == code), None)
+
+
+def role_in(user, code) -> str | None:
+    """The role ``user`` holds in jurisdiction ``code`` (None: none there).  The admin and
+    the applicant hold their role everywhere; staff the one of their scope, or their own
+    when the scope names none.  Whether ``code`` is enabled is :func:`visible_codes`' job."""
+    role = role_of(user)
+    if role is None or role in UNSCOPED_ROLES:
+        return role
+    scope = _scope(user, code)
+    if scope is None:
+        return None
+    return scope.role or role
+
+
+def region_prefix_in(user, code) -> str | None:
+    """The area (region-code prefix) limiting ``user`` in ``code``: only a recommender has
+    one; the scope's own, else the user's (None: the whole jurisdiction)."""
+    if role_in(user, code) != roles.RECOMMENDER:
+        return None
+    scope = _scope(user, code)
+    return (scope.region_prefix if scope is not None else None) or user.region_prefix
+
+
+def roles_held(user) -> set[str]:
+    """Every role the user holds somewhere (his own and his scopes'): what menus and page
+    access allow — the records behind them are narrowed per jurisdiction."""
+    role = role_of(user)
+    if role is None:
+        return set()
+    return {role, *(s.role for s in getattr(user, "scopes", ()) if s.role)}
+
+
+def holds(user, *wanted: str) -> bool:
+    """:func:`roles_held` meets ``wanted``."""
+    return bool(roles_held(user) & set(wanted))
+
+
+def codes_as(user, *wanted: str) -> list[str]:
+    """The visible jurisdictions where ``user`` holds one of ``wanted`` (display order)."""
+    return [c for c in visible_codes(user) if role_in(user, c) in wanted]
+
+
+def held_role_column():
+    """SQL: the role a ``UserScope`` row gives its user (a query joining User and UserScope)."""
+    return func.coalesce(UserScope.role, User.role)
+
+
+def held_prefix_column():
+    """SQL: the region prefix a ``UserScope`` row gives its user."""
+    return func.coalesce(UserScope.region_prefix, User.region_prefix)
+
+
+def _groups(user) -> dict[tuple[str, str | None], list[str]]:
+    """The user's visible jurisdictions grouped by (role held, area): one criterion term
+    per group keeps the SQL one OR of a few terms."""
+    groups: dict[tuple[str, str | None], list[str]] = {}
+    for code in visible_codes(user):
+        groups.setdefault((role_in(user, code), region_prefix_in(user, code)), []).append(code)
+    return groups
 
 
 def is_staff(user) -> bool:
@@ -76,9 +153,10 @@ def _region_in(column, codes: list[str]) -> ColumnElement[bool]:
     return or_(*[column.startswith(p, autoescape=True) for p in prefixes])
 
 
-def jurisdiction_criteria(user, column) -> ColumnElement[bool]:
-    """For any model with a ``jurisdiction`` column (calls, batches, notices…)."""
-    codes = visible_codes(user)
+def jurisdiction_criteria(user, column, held: tuple[str, ...] | None = None) -> ColumnElement[bool]:
+    """For any model with a ``jurisdiction`` column (calls, batches, notices…); ``held``:
+    only the jurisdictions where the user holds one of these roles (:func:`codes_as`)."""
+    codes = visible_codes(user) if held is None else codes_as(user, *held)
     return column.in_(codes) if codes else false()
 
 
@@ -87,16 +165,21 @@ def application_criteria(user) -> ColumnElement[bool]:
     codes = visible_codes(user)
     if role is None or not codes:
         return false()
-    in_jurisdiction = Application.jurisdiction.in_(codes)
     if role == roles.APPLICANT:
         if user.organisation_id is None:
             return false()
-        return in_jurisdiction & (Application.organisation_id == user.organisation_id)
+        return Application.jurisdiction.in_(codes) & (Application.organisation_id == user.organisation_id)
     if role == roles.ADMIN:  # the platform's operator, who removes abandoned drafts
-        return in_jurisdiction
-    in_jurisdiction = in_jurisdiction & (Application.status != DRAFT)
-    if role == roles.RECOMMENDER and user.region_prefix:
-        in_area = select(Space.id).where(Space.region.startswith(user.region_prefix, autoescape=True))
+        return Application.jurisdiction.in_(codes)
+    # Staff: each jurisdiction under the role held there.
+    terms = [_staff_application_term(user, held, prefix, group) for (held, prefix), group in _groups(user).items()]
+    return (Application.status != DRAFT) & or_(*terms)
+
+
+def _staff_application_term(user, role, prefix, codes) -> ColumnElement[bool]:
+    in_jurisdiction = Application.jurisdiction.in_(codes)
+    if role == roles.RECOMMENDER and prefix:
+        in_area = select(Space.id).where(Space.region.startswith(prefix, autoescape=True))
         # or assigned to him by an officer when no recommender's area covered it (core.review.attendance.assign_step)
         assigned = select(StepAssignment.application_id).where(StepAssignment.assignee_id == user.id)
         return in_jurisdiction & (Application.space_id.in_(in_area) | Application.id.in_(assigned))
@@ -137,16 +220,17 @@ def organisation_criteria(user) -> ColumnElement[bool]:
         return true()
     if role == roles.APPLICANT:
         return Organisation.id == user.organisation_id if user.organisation_id else false()
-    with_application = select(Application.organisation_id).where(application_criteria(user))
-    if role == roles.EXPERT:  # only what he is assigned to review
-        return Organisation.id.in_(with_application)
-    in_area = _region_in(Organisation.registered_region, visible_codes(user))
-    space_in_area = select(Space.organisation_id).where(_region_in(Space.region, visible_codes(user)))
-    if role == roles.RECOMMENDER and user.region_prefix:
-        prefix = user.region_prefix
-        in_area = in_area & Organisation.registered_region.startswith(prefix, autoescape=True)
-        space_in_area = space_in_area.where(Space.region.startswith(prefix, autoescape=True))
-    return or_(Organisation.id.in_(with_application), in_area, Organisation.id.in_(space_in_area))
+    terms = [Organisation.id.in_(select(Application.organisation_id).where(application_criteria(user)))]
+    for (held, prefix), codes in _groups(user).items():
+        if held == roles.EXPERT:  # only what he is assigned to review
+            continue
+        in_area = _region_in(Organisation.registered_region, codes)
+        space_in_area = select(Space.organisation_id).where(_region_in(Space.region, codes))
+        if prefix:
+            in_area = in_area & Organisation.registered_region.startswith(prefix, autoescape=True)
+            space_in_area = space_in_area.where(Space.region.startswith(prefix, autoescape=True))
+        terms += [in_area, Organisation.id.in_(space_in_area)]
+    return or_(*terms)
 
 
 def space_criteria(user) -> ColumnElement[bool]:
@@ -157,26 +241,34 @@ def space_criteria(user) -> ColumnElement[bool]:
         return true()
     if role == roles.APPLICANT:
         return Space.organisation_id == user.organisation_id if user.organisation_id else false()
-    with_application = select(Application.space_id).where(application_criteria(user))
-    if role == roles.EXPERT:
-        return Space.id.in_(with_application)
-    in_area = _region_in(Space.region, visible_codes(user))
-    if role == roles.RECOMMENDER and user.region_prefix:
-        in_area = in_area & Space.region.startswith(user.region_prefix, autoescape=True)
-    return or_(Space.id.in_(with_application), in_area)
+    terms = [Space.id.in_(select(Application.space_id).where(application_criteria(user)))]
+    for (held, prefix), codes in _groups(user).items():
+        if held == roles.EXPERT:
+            continue
+        in_area = _region_in(Space.region, codes)
+        if prefix:
+            in_area = in_area & Space.region.startswith(prefix, autoescape=True)
+        terms.append(in_area)
+    return or_(*terms)
 
 
 def managed_organisation_criteria(user) -> ColumnElement[bool]:
     """The organisations whose record, spaces and applicant accounts ``user`` may
     change: the admin all; other staff only one with an application in their scope
     (:func:`application_criteria`, so never by a draft alone) — an organisation merely
-    lying in their area is not theirs to rename or to reset; applicants none here."""
+    lying in their area is not theirs to rename or to reset; applicants none here.  Only
+    applications of the jurisdictions where he is the officer count (the one role that
+    edits them: 昆明's officer who recommends for 云南 manages none by a 云南 application)."""
     role = role_of(user)
     if role == roles.ADMIN:
         return true()
     if role not in roles.STAFF_ROLES:
         return false()
-    return Organisation.id.in_(select(Application.organisation_id).where(application_criteria(user)))
+    as_officer = codes_as(user, roles.OFFICER)
+    if not as_officer:
+        return false()
+    return Organisation.id.in_(select(Application.organisation_id).where(
+        application_criteria(user), Application.jurisdiction.in_(as_officer)))
 
 
 def managed_space_criteria(user) -> ColumnElement[bool]:
@@ -211,9 +303,9 @@ def audit_criteria(user) -> ColumnElement[bool]:
     role = role_of(user)
     if role == roles.ADMIN:
         return true()
-    if role in AUDIT_ROLES:
-        return jurisdiction_criteria(user, AuditEvent.jurisdiction)
-    return false()
+    if role is None or role == roles.APPLICANT:
+        return false()
+    return jurisdiction_criteria(user, AuditEvent.jurisdiction, held=AUDIT_ROLES)
 
 
 # The criterion for each model the admin lists; the portal and workflow reuse it.

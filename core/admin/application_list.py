@@ -21,7 +21,7 @@ from flask_login import current_user
 from sqlalchemy import false, or_, select
 
 from core.accounts import roles
-from core.accounts.scoping import application_criteria, jurisdiction_criteria, role_of, visible_codes
+from core.accounts.scoping import application_criteria, codes_as, holds, jurisdiction_criteria, role_of, visible_codes
 from core.bureau import data as bureau_data
 from core.notify import nudges, todos
 from core.platform import audit, clock, exports, labels
@@ -72,8 +72,8 @@ def call_options():
     if user is None:
         return []
     query = select(Call).where(jurisdiction_criteria(user, Call.jurisdiction))
-    if role_of(user) not in (roles.OFFICER, roles.ADMIN):  # a draft is the officers' until published
-        query = query.where(Call.published.is_(True))
+    if role_of(user) != roles.ADMIN:  # a draft is the officers' until published (where he is one)
+        query = query.where(Call.published.is_(True) | Call.jurisdiction.in_(codes_as(user, roles.OFFICER)))
     calls = db.session.scalars(query.order_by(Call.opens_on.desc(), Call.id.desc()))
     return [(str(c.id), f"{c.title}（{c.opens_on}—{c.closes_on}）") for c in calls]
 
@@ -138,7 +138,7 @@ class BulkActions:
 
     def is_action_allowed(self, name):
         if name in ACTION_ROLES:
-            return role_of(current_user) in ACTION_ROLES[name]
+            return holds(current_user, *ACTION_ROLES[name])  # each row: write_scope, per jurisdiction
         return super().is_action_allowed(name)
 
     def selected(self, ids) -> list[Application]:

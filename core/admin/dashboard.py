@@ -28,7 +28,7 @@ from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from core.accounts import roles
+from core.accounts import roles, scoping
 from core.admin import glance, tasks
 
 from core.bureau import versions as policy_versions
@@ -168,7 +168,7 @@ class DashboardView(StaffAccessMixin, AdminIndexView):
     @expose("/glance/<kind>.svg")
     def glance_svg(self, kind: str):
         """A chart of the figures at a glance, with its own CSP (its inline ``<style>``, nothing else)."""
-        if kind not in GLANCE_CHARTS or current_user.role not in BUREAU_ROLES:
+        if kind not in GLANCE_CHARTS or not scoping.holds(current_user, *BUREAU_ROLES):
             abort(404)
         response = Response(glance_chart(kind, current_user), mimetype="image/svg+xml")
         response.headers["Content-Security-Policy"] = charts.SVG_CSP
@@ -178,7 +178,7 @@ class DashboardView(StaffAccessMixin, AdminIndexView):
     @expose("/")
     def index(self):
         # 无人可办理: applications nobody can act on (issue 13), for those who can resolve them
-        bureau = current_user.role in BUREAU_ROLES
+        bureau = scoping.holds(current_user, *BUREAU_ROLES)
         stuck = attendance.unattended_applications(current_user) if bureau else attendance.Unattended(0, [])
         # the accepted returns of the last years, for those who read the statistics summary
         yearly = charts.figures(visible_codes(current_user), charts.last_years(clock.today().year)) if bureau else []

@@ -14,7 +14,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
-from wtforms import PasswordField, SelectField, SelectMultipleField
+from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import load_only
 from wtforms.validators import Email, Length, Optional, Regexp, ValidationError
@@ -26,12 +26,13 @@ from core.platform import audit
 
 from core.accounts import roles
 
-from core.accounts import two_factor
+from core.accounts import scope_roles, two_factor
 from core.platform import labels
 from core.accounts.admin_access import ScopedModelView, scoped_query_factory
 from core.intake.admin_verification import verification_label
 from core.facts import is_valid_uscc
 from core.platform.jurisdictions import enabled_codes
+from flask_admin.helpers import get_form_data
 from core.accounts import passwords
 from core.platform.extensions import db
 from core.platform.row_ids import row_ids
@@ -303,6 +304,34 @@ class ApplicationView(application_list.BulkActions, ScopedModelView):
         super().on_model_delete(model)
 
 
+# issue 22 roles: per jurisdiction, the role and area held there (blank: the user's own),
+# fields added per enabled jurisdiction and saved by core.accounts.scope_roles, not onto the User.
+SCOPE_ROLE, SCOPE_PREFIX = "scope_role__", "scope_prefix__"
+
+
+class _ScopeRoleField(SelectField):
+    def populate_obj(self, obj, name):  # scope_roles.set_scope_roles saves it
+        pass
+
+
+class _ScopePrefixField(StringField):
+    def populate_obj(self, obj, name):
+        pass
+
+
+def _with_scope_fields(form_class):
+    fields = {}
+    for code, name in labels.jurisdiction_choices():
+        fields[SCOPE_ROLE + code] = _ScopeRoleField(
+            _l("Role in %(jurisdiction)s", jurisdiction=name), choices=[], default="",
+            validate_choice=False,  # checked by scope_roles, its message beside the field
+            description=_l("Blank: the user's own role."))
+        fields[SCOPE_PREFIX + code] = _ScopePrefixField(
+            _l("Recommender's region code prefix in %(jurisdiction)s", jurisdiction=name), default="",
+            description=_l("Only for a recommending body there; blank: the user's own."))
+    return type(form_class.__name__, (form_class,), fields)
+
+
 class UserView(ScopedModelView):
     allowed_roles = (roles.ADMIN,)
     create_roles = ()
@@ -353,13 +382,32 @@ class UserView(ScopedModelView):
         form.jurisdictions.choices = labels.jurisdiction_choices()
         if obj is not None and not form.is_submitted():
             form.jurisdictions.data = [s.jurisdiction for s in obj.scopes if s.jurisdiction in enabled_codes()]
+        role_choices = [("", gettext("The user's own role"))] + [
+            (r, labels.role_label(r)) for r in scope_roles.SCOPE_ROLES]
+        for code, _ in labels.jurisdiction_choices():
+            form[SCOPE_ROLE + code].choices = role_choices
+        if obj is not None and not form.is_submitted():
+            for scope in obj.scopes:
+                if SCOPE_ROLE + scope.jurisdiction in form:
+                    form[SCOPE_ROLE + scope.jurisdiction].data = scope.role or ""
+                    form[SCOPE_PREFIX + scope.jurisdiction].data = scope.region_prefix or ""
         return form
 
     def create_form(self, obj=None):
-        return self._prepare(super().create_form(obj))
+        return self._prepare(_with_scope_fields(self._create_form_class)(get_form_data(), obj=obj))
 
     def edit_form(self, obj=None):
-        return self._prepare(super().edit_form(obj), obj)
+        return self._prepare(_with_scope_fields(self._edit_form_class)(get_form_data(), obj=obj), obj)
+
+    def _save_scope_roles(self, form, model) -> None:
+        wanted = {code: (form[SCOPE_ROLE + code].data, form[SCOPE_PREFIX + code].data)
+                  for code, _ in labels.jurisdiction_choices() if SCOPE_ROLE + code in form}
+        db.session.flush()  # a new user's id, for the audit events
+        try:
+            scope_roles.set_scope_roles(model, wanted, actor=current_user._get_current_object())
+        except scope_roles.ScopeRoleRefused as refused:
+            kind, _, code = refused.key.partition(":")
+            raise field_error(form[(SCOPE_ROLE if kind == "role" else SCOPE_PREFIX) + code], refused.message) from None
 
     def on_model_change(self, form, model, is_created):
         password = form.password.data or ""
@@ -385,6 +433,7 @@ class UserView(ScopedModelView):
         model.scopes = [s for s in model.scopes if s.jurisdiction not in switchable or s.jurisdiction in wanted]
         have = {s.jurisdiction for s in model.scopes}
         model.scopes.extend(UserScope(jurisdiction=code) for code in sorted(wanted - have))
+        self._save_scope_roles(form, model)
         super().on_model_change(form, model, is_created)
 
     @action("reset_two_factor", _l("Reset two-factor sign-in"),

@@ -139,7 +139,7 @@ class ChecklistView(StaffAccessMixin, BaseView):
             tally=tally, own_judgement=lambda row: own_judgement(row, current_user), verdict_class=verdict_class,
             result_label=result_label, row_result=row_result, judgement_label=judgement_label,
             role_label=lambda role: roles.ROLE_LABELS.get(role, ""), result_classes=RESULT_CLASSES,
-            is_expert=current_user.role == roles.EXPERT,
+            is_expert=scoping.role_in(current_user, application.jurisdiction) == roles.EXPERT,
         ), status
 
     @expose("/<int:application_id>")

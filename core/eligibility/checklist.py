@@ -60,7 +60,7 @@ from core.platform.extensions import db
 from core.facts import FactsError, parse_facts
 from core.platform.models import Application, ReviewRecord, User
 from core.policy import Citation, PolicyVersion
-from core.accounts.scoping import AUDIT_ROLES, role_of
+from core.accounts.scoping import AUDIT_ROLES, role_in
 
 __all__ = ["ExpertPanel", "register_expert_panel", "STEP", "ACTION", "RESULTS", "EXCEPTION", "SPLIT", "ELIGIBLE", "MAX_NOTE", "JudgementError", "Judgement", "Row",
            "Checklist", "compute", "judgements_by_judge", "visible_judges", "judging_refusal", "record_judgements"]
@@ -187,7 +187,7 @@ def visible_judges(application: Application, viewer) -> set[int] | None:
     """Whose judgements ``viewer`` sees: None for everyone's (officers, leaders, the
     admin; an expert once the expert review has ended), else the set of judges — an
     expert's own during the review, nobody's for a recommender."""
-    role = role_of(viewer)
+    role = role_in(viewer, application.jurisdiction)  # the role held there (issue 22)
     if role in AUDIT_ROLES:
         return None
     if role == roles.EXPERT:
@@ -296,7 +296,7 @@ def judging_refusal(application: Application, actor) -> str | None:
     Chinese), or None.  As for his scores (``core.review.experts.score``): he must be an expert of
     its batch who declared no conflict of interest, while the batch's review is open
     — once it ends he sees the others' judgements and may no longer change his own."""
-    if role_of(actor) != roles.EXPERT:
+    if role_in(actor, application.jurisdiction) != roles.EXPERT:
         return None
     batch = application.batch
     assignment = _experts().assignment_of(batch, actor) if batch is not None else None

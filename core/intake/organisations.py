@@ -24,7 +24,7 @@ from core.accounts import roles
 from core.platform.errors import Refused
 from core.platform.extensions import db
 from core.platform.models import Application, Attachment, Organisation
-from core.accounts.scoping import is_admin, role_of
+from core.accounts.scoping import codes_as, is_admin
 
 
 class VerificationRefused(Refused):
@@ -42,8 +42,9 @@ def _applications(organisation: Organisation, user):
 def may_verify(organisation: Organisation, user) -> bool:
     if is_admin(user):
         return True
-    return role_of(user) == roles.OFFICER and db.session.scalar(
-        _applications(organisation, user).with_only_columns(Application.id).limit(1)) is not None
+    as_officer = codes_as(user, roles.OFFICER)  # an application where he is the officer (issue 22)
+    return bool(as_officer) and db.session.scalar(_applications(organisation, user).where(
+        Application.jurisdiction.in_(as_officer)).with_only_columns(Application.id).limit(1)) is not None
 
 
 def licence_files(organisation: Organisation, user) -> list[Attachment]:

@@ -24,7 +24,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core.accounts.admin_access import StaffAccessMixin
-from core.accounts.scoping import visible_codes
+from core.accounts.scoping import role_in, visible_codes
 from core.award.related import other_support
 from core.monitoring.admin_findings import parse_day
 from core.policy import citation_text as cite
@@ -156,7 +156,7 @@ class MoneyDeskView(StaffAccessMixin, BaseView):
             fund_source=funds.source_text(fund) if fund is not None else "",
             budget=lifecycle.budget_check(e, e.amount_cny, today) if e.status == "pending" else None,
             actions=lifecycle.allowed_actions(current_user, e), approver=lifecycle.approver_role(e.jurisdiction),
-            is_leader=current_user.role == "leader", people=people, events=events, labels=labels, cite=cite,
+            is_leader=role_in(current_user, e.jurisdiction) == "leader", people=people, events=events, labels=labels, cite=cite,
             category=lifecycle.categories_of([e.jurisdiction]).get((e.jurisdiction, e.rule_code)),
             form=form, typed={**defaults, **(typed or {})}, errors=errors or {},
             min_justification=lifecycle.MIN_JUSTIFICATION), status

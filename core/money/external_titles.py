@@ -42,7 +42,7 @@ from sqlalchemy import ColumnElement, exists, false, or_, select, true, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.accounts import roles
-from core.accounts.scoping import role_of, visible_codes
+from core.accounts.scoping import codes_as, role_of
 from core.award import ladder
 from core.award.cancellation import UNPAID
 from core.award.entitlements import LEVELS, entitlement
@@ -82,7 +82,7 @@ class ExternalTitleRefused(Refused):
 
 def recording_codes(user) -> list[str]:
     """The jurisdictions ``user`` may record titles for (an officer's or a leader's own)."""
-    return list(visible_codes(user)) if role_of(user) in RECORDERS else []
+    return codes_as(user, *RECORDERS)  # where he holds such a role (issue 22)
 
 
 def may_record(user, code: str) -> bool:
@@ -119,8 +119,8 @@ def criteria(user) -> ColumnElement[bool]:
     role = role_of(user)
     if role == roles.ADMIN:
         return true()
-    if role in STAFF_READERS:
-        codes = visible_codes(user)
+    if role in roles.STAFF_ROLES:
+        codes = codes_as(user, *STAFF_READERS)  # where he holds a reader's role (issue 22)
         return ExternalTitle.jurisdiction.in_(codes) if codes else false()
     return false()
 

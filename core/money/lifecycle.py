@@ -33,7 +33,7 @@ from sqlalchemy import String, and_, case, cast, exists, func, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.accounts import roles
-from core.accounts.scoping import role_of, visible_codes
+from core.accounts.scoping import role_in, role_of, visible_codes
 from core.award import overlaps
 from core.bureau import data as bureau_data
 from core.policy import citation_text as cite
@@ -111,7 +111,7 @@ def visible(user, entitlement_id: Any) -> SubsidyEntitlement | None:
 def _refuse_actor(user, e: SubsidyEntitlement, what: str) -> None:
     if role_of(user) == roles.ADMIN:
         raise MoneyRefused("action", f"系统管理员负责管理系统，不办理补助资金（不能{what}）")
-    if e.jurisdiction not in visible_codes(user) or role_of(user) not in (roles.OFFICER, roles.LEADER):
+    if e.jurisdiction not in visible_codes(user) or role_in(user, e.jurisdiction) not in (roles.OFFICER, roles.LEADER):
         raise MoneyRefused("action", f"只有本辖区的主管部门工作人员或局领导可以{what}")
 
 

@@ -38,7 +38,7 @@ def _version() -> int | None:
 
 
 def _role(*allowed: str) -> None:
-    if current_user.role not in allowed:
+    if not scoping.holds(current_user, *allowed):  # a page; its rows are narrowed per jurisdiction
         abort(403)
 
 
@@ -57,7 +57,7 @@ class AssessmentDeskView(StaffAccessMixin, BaseView):
         rounds = db.session.scalars(select(AssessmentRound).where(assessments.round_criteria(current_user))
                                     .order_by(AssessmentRound.year.desc(), AssessmentRound.jurisdiction)).all()
         year = clock.today().year - 1
-        codes = scoping.visible_codes(current_user) if current_user.role == roles.OFFICER else []
+        codes = scoping.codes_as(current_user, roles.OFFICER)  # where he is the officer (issue 22)
         modes = {c: assessments.mode_of(assessments.scheme_for(c, year)) for c in codes}
         return self.render("admin/assessments.html", rounds=rounds, labels=labels, modes=modes,
                            may_open=[c for c, m in modes.items() if m != "none"],
@@ -85,7 +85,7 @@ class AssessmentDeskView(StaffAccessMixin, BaseView):
                status: int = 200):
         conf = assessments.setup(rnd.jurisdiction, rnd.year)
         me = assessments.scorer_of(rnd, current_user)
-        officer_like = current_user.role in (roles.OFFICER, roles.LEADER, roles.ADMIN)
+        officer_like = scoping.role_in(current_user, rnd.jurisdiction) in (roles.OFFICER, roles.LEADER, roles.ADMIN)
         rows = []
         for a in sorted(rnd.assessments, key=lambda a: (a.rank or 10**6, a.id)):
             sheets = a.sheets if officer_like else [s for s in a.sheets if s.scorer_id == current_user.id]
@@ -96,8 +96,9 @@ class AssessmentDeskView(StaffAccessMixin, BaseView):
             AuditEvent.object_type == "AssessmentRound", AuditEvent.object_id == str(rnd.id),
             scoping.audit_criteria(current_user)).order_by(AuditEvent.occurred_at, AuditEvent.id)).all() \
             if officer_like else []
-        is_officer = current_user.role == roles.OFFICER and rnd.jurisdiction in scoping.visible_codes(current_user)
-        is_leader = current_user.role == roles.LEADER and rnd.jurisdiction in scoping.visible_codes(current_user)
+        held = scoping.role_in(current_user, rnd.jurisdiction)  # the role held there (issue 22)
+        is_officer = held == roles.OFFICER and rnd.jurisdiction in scoping.visible_codes(current_user)
+        is_leader = held == roles.LEADER and rnd.jurisdiction in scoping.visible_codes(current_user)
         return self.render(
             "admin/assessment_round.html", rnd=rnd, conf=conf, rows=rows, me=me, names=names, labels=labels,
             timeline=timeline, is_officer=is_officer, is_leader=is_leader, officer_like=officer_like,
@@ -184,7 +185,7 @@ class AssessmentDeskView(StaffAccessMixin, BaseView):
     def report(self, round_id: int):
         rnd = self._scoped(round_id)
         me = assessments.scorer_of(rnd, current_user)
-        if current_user.role == roles.EXPERT and (me is None or me.no_conflict_declared_at is None
+        if scoping.role_in(current_user, rnd.jurisdiction) == roles.EXPERT and (me is None or me.no_conflict_declared_at is None
                                                    or me.conflict_declared_at is not None):
             abort(403)  # an expert reads the round only having declared no conflict, as for the review
         attachment = db.session.get(Attachment, rnd.report_attachment_id) if rnd.report_attachment_id else None

@@ -22,6 +22,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core.accounts import roles
+from core.accounts import scoping
 from core.accounts.admin_access import StaffAccessMixin
 from core.accounts.scoping import visible_codes
 from core.monitoring import changes
@@ -110,7 +111,7 @@ class ChangeReportsView(StaffAccessMixin, BaseView):
 
     @expose("/found", methods=["POST"])
     def found(self):
-        if current_user.role != roles.OFFICER:
+        if not scoping.holds(current_user, roles.OFFICER):  # the operation checks the title's jurisdiction
             abort(403)
         form = request.form
         typed = {k: form.get(k, "") for k in ("recognition_id", "kind", "changed_on", "description")}

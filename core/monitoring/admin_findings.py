@@ -18,6 +18,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from core.accounts import roles
+from core.accounts import scoping
 from core.accounts.admin_access import StaffAccessMixin
 from core.monitoring import findings
 from core.monitoring.changes import found_titles
@@ -51,7 +52,7 @@ class FindingsView(StaffAccessMixin, BaseView):
 
     @expose("/record", methods=["POST"])
     def record(self):
-        if current_user.role != roles.OFFICER:
+        if not scoping.holds(current_user, roles.OFFICER):  # the operation checks the title's jurisdiction
             abort(403)
         typed = {k: request.form.get(k, "") for k in FIELDS}
         chosen = typed["recognition_id"]

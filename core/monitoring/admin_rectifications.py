@@ -22,6 +22,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core.accounts import roles
+from core.accounts import scoping
 from core.accounts.admin_access import StaffAccessMixin
 from core.monitoring import findings, rectifications
 from core.monitoring.admin_findings import parse_day
@@ -62,7 +63,7 @@ class RectificationsView(StaffAccessMixin, BaseView):
 
     @expose("/order", methods=["POST"])
     def order(self):
-        if current_user.role != roles.OFFICER:
+        if not scoping.holds(current_user, roles.OFFICER):  # the operation checks the title's jurisdiction
             abort(403)
         typed = {k: request.form.get(k, "") for k in ORDER_FIELDS}
         chosen = typed["recognition_id"]

@@ -22,6 +22,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core.accounts import roles
+from core.accounts import scoping
 from core.accounts.admin_access import StaffAccessMixin
 from core.monitoring import findings, revocations
 from core.monitoring.title_scope import STAFF_READERS, is_leader_of, visible
@@ -66,7 +67,7 @@ class RevocationsView(StaffAccessMixin, BaseView):
                            typed=typed or {"ground_codes": suggested}, errors=errors or {}), status
 
     def _proposable(self) -> Recognition:
-        if current_user.role != roles.OFFICER:
+        if not scoping.holds(current_user, roles.OFFICER):  # proposable_titles: where he is the officer
             abort(403)
         chosen = request.values.get("recognition_id", "")
         title = db.session.get(Recognition, int(chosen)) if chosen.isascii() and chosen.isdigit() and len(chosen) < 10 else None
@@ -114,7 +115,7 @@ class RevocationsView(StaffAccessMixin, BaseView):
     @expose("/<int:revocation_id>/decide", methods=["POST"])
     def decide(self, revocation_id: int):
         revocation = self._revocation(revocation_id)
-        if current_user.role != roles.LEADER:
+        if scoping.role_in(current_user, revocation.jurisdiction) != roles.LEADER:
             abort(403)
         typed = {k: request.form.get(k, "") for k in ("decision", "meeting_on", "minutes_ref", "opinion")}
         try:

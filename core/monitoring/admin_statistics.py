@@ -56,11 +56,11 @@ def _scoped_window(window_id: int) -> StatisticsWindow:
 
 
 def _officer_of(code: str) -> bool:
-    return current_user.role == roles.OFFICER and code in scoping.visible_codes(current_user)
+    return scoping.role_in(current_user, code) == roles.OFFICER and code in scoping.visible_codes(current_user)
 
 
-def _in_area(space) -> bool:
-    prefix = current_user.region_prefix if current_user.role == roles.RECOMMENDER else None
+def _in_area(space, code: str) -> bool:
+    prefix = scoping.region_prefix_in(current_user, code)  # a recommender's area there (issue 22)
     return not prefix or space.region.startswith(prefix)
 
 
@@ -116,7 +116,7 @@ class StatisticsDeskView(StaffAccessMixin, BaseView):
 
     def _window(self, opened: StatisticsWindow, *, errors: dict | None = None, error: str | None = None,
                 status: int = 200):
-        rows = [r for r in windows.late_list(opened.jurisdiction, opened.year) if _in_area(r.title.space)]
+        rows = [r for r in windows.late_list(opened.jurisdiction, opened.year) if _in_area(r.title.space, opened.jurisdiction)]
         counts = {"due": len(rows), "accepted": sum(r.filed for r in rows),
                   "waiting": sum(r.status == "submitted" for r in rows),
                   "unfiled": sum(not r.filed for r in rows)}

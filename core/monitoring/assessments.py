@@ -28,12 +28,12 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, select
+from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.accounts import roles
-from core.accounts.scoping import role_of, visible_codes
+from core.accounts.scoping import codes_as, visible_codes
 from core.award.entitlements import GRADES, entitlements
 from core.bureau import data as bureau_data
 from core.bureau import versions
@@ -133,14 +133,13 @@ def _usable(source, check, what: str, problems: list[str]):
 def round_criteria(user) -> ColumnElement[bool]:
     """Rounds ``user`` may open: officers, leaders and the admin those of their jurisdictions;
     an expert only those he is assigned to; nobody else any."""
-    role, codes = role_of(user), visible_codes(user)
-    if not codes or role not in (roles.OFFICER, roles.LEADER, roles.ADMIN, roles.EXPERT):
-        return false()
-    criterion = AssessmentRound.jurisdiction.in_(codes)
-    if role == roles.EXPERT:
-        mine = select(AssessmentScorer.round_id).where(AssessmentScorer.user_id == user.id)
-        criterion = criterion & AssessmentRound.id.in_(mine)
-    return criterion
+    # per jurisdiction, the role held there (issue 22)
+    bureau = codes_as(user, roles.OFFICER, roles.LEADER, roles.ADMIN)
+    as_expert = codes_as(user, roles.EXPERT)
+    mine = select(AssessmentScorer.round_id).where(AssessmentScorer.user_id == getattr(user, "id", None))
+    terms = ([AssessmentRound.jurisdiction.in_(bureau)] if bureau else []) + (
+        [AssessmentRound.jurisdiction.in_(as_expert) & AssessmentRound.id.in_(mine)] if as_expert else [])
+    return or_(*terms) if terms else false()
 
 
 def visible_round(round_id: int, user) -> AssessmentRound | None:

@@ -31,7 +31,7 @@ from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.accounts import roles
-from core.accounts.scoping import role_of, visible_codes
+from core.accounts.scoping import codes_as, held_prefix_column, held_role_column, region_prefix_in, role_in, role_of, visible_codes
 from core.bureau import data as bureau_data
 from core.bureau import versions as policy_versions
 from core.bureau.setting_checks import out_of_bound
@@ -127,7 +127,7 @@ def change_criteria(user) -> ColumnElement[bool]:
     with an area the reports of spaces in it; other staff (not experts) their jurisdictions'."""
     role = role_of(user)
     codes = visible_codes(user)
-    if role is None or role == roles.EXPERT or not codes:
+    if role is None or not codes:
         return false()
     in_jurisdiction = ChangeReport.jurisdiction.in_(codes)
     if role == roles.APPLICANT:
@@ -136,11 +136,21 @@ def change_criteria(user) -> ColumnElement[bool]:
         own = select(Recognition.id).join(Space, Space.id == Recognition.space_id).where(
             Space.organisation_id == user.organisation_id)
         return in_jurisdiction & ChangeReport.recognition_id.in_(own)
-    if role == roles.RECOMMENDER and user.region_prefix:
-        in_area = select(Recognition.id).join(Space, Space.id == Recognition.space_id).where(
-            Space.region.startswith(user.region_prefix, autoescape=True))
-        return in_jurisdiction & ChangeReport.recognition_id.in_(in_area)
-    return in_jurisdiction
+    if role == roles.ADMIN:
+        return in_jurisdiction
+    # Staff: per jurisdiction, the role held there (issue 22); an expert sees none.
+    terms = []
+    for code in codes:
+        held, prefix = role_in(user, code), region_prefix_in(user, code)
+        if held == roles.EXPERT:
+            continue
+        term = ChangeReport.jurisdiction == code
+        if prefix:
+            in_area = select(Recognition.id).join(Space, Space.id == Recognition.space_id).where(
+                Space.region.startswith(prefix, autoescape=True))
+            term = term & ChangeReport.recognition_id.in_(in_area)
+        terms.append(term)
+    return or_(*terms) if terms else false()
 
 
 def visible_change(change_id: Any, user) -> ChangeReport | None:
@@ -159,9 +169,9 @@ def checker_mode(code: str, day: date) -> str:
 
 def _region_recommenders(code: str, region: str) -> list[User]:
     staff = db.session.scalars(select(User).join(UserScope, UserScope.user_id == User.id).where(
-        User.role == roles.RECOMMENDER, User.active.is_(True), UserScope.jurisdiction == code,
-        User.region_prefix.is_not(None))).unique().all()
-    return [u for u in staff if u.region_prefix and region.startswith(u.region_prefix)]
+        held_role_column() == roles.RECOMMENDER, User.active.is_(True), UserScope.jurisdiction == code,
+        held_prefix_column().is_not(None))).unique().all()
+    return [u for u in staff if region.startswith(region_prefix_in(u, code) or "\0")]
 
 
 def _may_check(user, change: ChangeReport) -> bool:
@@ -171,8 +181,9 @@ def _may_check(user, change: ChangeReport) -> bool:
     if code not in visible_codes(user):
         return False
     region = change.recognition.space.region or ""
-    if role_of(user) == roles.RECOMMENDER:
-        return bool(user.region_prefix) and region.startswith(user.region_prefix)
+    if role_in(user, code) == roles.RECOMMENDER:
+        prefix = region_prefix_in(user, code)
+        return bool(prefix) and region.startswith(prefix)
     return is_officer_of(user, code) and not _region_recommenders(code, region)
 
 
@@ -379,8 +390,9 @@ def listing(user, which: str, as_of: date) -> list[ChangeReport]:
 
 def found_titles(user) -> list[Recognition]:
     """The live titles an officer may record a found change for."""
-    if role_of(user) != roles.OFFICER:
+    as_officer = codes_as(user, roles.OFFICER)  # where he is the officer (issue 22)
+    if not as_officer:
         return []
     return list(db.session.scalars(select(Recognition).where(
-        Recognition.jurisdiction.in_(visible_codes(user)), Recognition.status.in_(("active", "rectification")))
+        Recognition.jurisdiction.in_(as_officer), Recognition.status.in_(("active", "rectification")))
         .order_by(Recognition.jurisdiction, Recognition.certificate_number)))

@@ -28,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.accounts import roles
-from core.accounts.scoping import role_of, visible_codes
+from core.accounts.scoping import codes_as, role_of
 from core.bureau import data as bureau_data
 from core.bureau import versions as policy_versions
 from core.bureau.setting_checks import out_of_bound
@@ -328,9 +328,10 @@ def history(recognition_id: int) -> list[dict]:
 
 def orderable_titles(user) -> list[Recognition]:
     """Live titles an officer may order a rectification of (none running)."""
-    if role_of(user) != roles.OFFICER:
+    as_officer = codes_as(user, roles.OFFICER)  # where he is the officer (issue 22)
+    if not as_officer:
         return []
     busy = select(Rectification.recognition_id).where(Rectification.status.in_(RUNNING))
     return list(db.session.scalars(select(Recognition).where(
-        Recognition.jurisdiction.in_(visible_codes(user)), Recognition.status.in_(LIVE),
+        Recognition.jurisdiction.in_(as_officer), Recognition.status.in_(LIVE),
         Recognition.id.not_in(busy)).order_by(Recognition.jurisdiction, Recognition.certificate_number)))

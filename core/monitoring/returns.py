@@ -24,12 +24,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, select
+from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.accounts import roles
-from core.accounts.scoping import role_of, visible_codes
+from core.accounts.scoping import region_prefix_in, role_in, role_of, visible_codes
 from core.intake.spaces import facts_of
 from core.monitoring import forms, rules, titles
 from core.platform import audit, clock, events
@@ -87,14 +87,18 @@ def return_criteria(user) -> ColumnElement[bool]:
             return false()
         own = select(Space.id).where(Space.organisation_id == user.organisation_id)
         return StatisticsReturn.space_id.in_(own)
-    if role == roles.EXPERT:
-        return false()
-    titled = select(Recognition.space_id).where(Recognition.jurisdiction.in_(codes))
-    criterion = StatisticsReturn.space_id.in_(titled)
-    if role == roles.RECOMMENDER and user.region_prefix:
-        in_area = select(Space.id).where(Space.region.startswith(user.region_prefix, autoescape=True))
-        criterion = criterion & StatisticsReturn.space_id.in_(in_area)
-    return criterion
+    # Staff: per jurisdiction, the role held there (issue 22); an expert reads none.
+    terms = []
+    for code in codes:
+        held, prefix = role_in(user, code), region_prefix_in(user, code)
+        if held == roles.EXPERT:
+            continue
+        term = StatisticsReturn.space_id.in_(select(Recognition.space_id).where(Recognition.jurisdiction == code))
+        if prefix:
+            term = term & StatisticsReturn.space_id.in_(
+                select(Space.id).where(Space.region.startswith(prefix, autoescape=True)))
+        terms.append(term)
+    return or_(*terms) if terms else false()
 
 
 def visible_return(return_id: int, user) -> StatisticsReturn | None:
@@ -116,12 +120,12 @@ def may_check(user, statistics_return: StatisticsReturn) -> bool:
     code = statistics_return.checking_jurisdiction
     if statistics_return.status != "submitted" or code is None or code not in visible_codes(user):
         return False
-    role = role_of(user)
+    role, prefix = role_in(user, code), region_prefix_in(user, code)  # held there (issue 22)
     if role == roles.OFFICER:
         return True
-    if role == roles.RECOMMENDER and user.region_prefix:
+    if role == roles.RECOMMENDER and prefix:
         form = forms.form_for(code, statistics_return.year)
-        return form.checked_by == "region" and statistics_return.space.region.startswith(user.region_prefix)
+        return form.checked_by == "region" and statistics_return.space.region.startswith(prefix)
     return False
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, select
 
 from core.accounts import roles
-from core.accounts.scoping import role_of, visible_codes
+from core.accounts.scoping import codes_as, role_in, role_of, visible_codes
 from core.platform.extensions import db
 from core.platform.models import Recognition, Space
 
@@ -34,8 +34,9 @@ def criteria(user, model, *, applicants: bool = True) -> ColumnElement[bool]:
     codes = visible_codes(user)
     if not codes:
         return false()
-    if role in STAFF_READERS:
-        return model.jurisdiction.in_(codes)
+    if role not in (roles.APPLICANT, None):  # staff: where the role held is a reader's (issue 22)
+        held = codes_as(user, *STAFF_READERS)
+        return model.jurisdiction.in_(held) if held else false()
     if role == roles.APPLICANT and applicants and user.organisation_id is not None:
         own = select(Recognition.id).join(Space, Space.id == Recognition.space_id).where(
             Space.organisation_id == user.organisation_id)
@@ -56,8 +57,8 @@ def visible(model, row_id: Any, user, *, applicants: bool = True):
 
 
 def is_officer_of(user, code: str) -> bool:
-    return role_of(user) == roles.OFFICER and code in visible_codes(user)
+    return role_in(user, code) == roles.OFFICER and code in visible_codes(user)
 
 
 def is_leader_of(user, code: str) -> bool:
-    return role_of(user) == roles.LEADER and code in visible_codes(user)
+    return role_in(user, code) == roles.LEADER and code in visible_codes(user)

@@ -13,7 +13,8 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, false, select
 
-from core.accounts.scoping import role_of, visible_codes
+from core.accounts import roles
+from core.accounts.scoping import codes_as, role_of, visible_codes
 from core.award import overlaps, related
 from core.award.overlaps import Overlap
 from core.monitoring import record, standing_policy
@@ -33,10 +34,10 @@ def title_criteria(user) -> ColumnElement[bool]:
     codes = visible_codes(user)
     if not codes:
         return false()
-    in_jurisdiction = Recognition.jurisdiction.in_(codes)
-    if role_of(user) in STAFF_READERS:
-        return in_jurisdiction
-    return in_jurisdiction & own_titles_criteria(user)
+    if role_of(user) in roles.STAFF_ROLES:  # where he holds a reader's role (issue 22)
+        held = codes_as(user, *STAFF_READERS)
+        return Recognition.jurisdiction.in_(held) if held else false()
+    return Recognition.jurisdiction.in_(codes) & own_titles_criteria(user)
 
 
 def visible_title(title_id: Any, user) -> Recognition | None:

@@ -118,7 +118,7 @@ class NoticeDeskView(StaffAccessMixin, BaseView):
     allowed_roles = READ_ROLES
 
     def _index(self, *, typed: dict | None = None, error: str | None = None, status: int = 200):
-        may_act = current_user.role == roles.OFFICER
+        may_act = scoping.holds(current_user, roles.OFFICER)  # the desk lists his jurisdictions; each act checks
         ready = _at_step_kind("public_notice", ("in_review", "submitted"))
         return self.render(
             "admin/notices.html", ready=ready, upcoming=_upcoming_periods(ready, _today()),
@@ -149,8 +149,9 @@ class NoticeDeskView(StaffAccessMixin, BaseView):
         today = _today()
         return self.render(
             "admin/notice.html", notice=notice, objections=objections, today=today,
-            close_refusal=public_notice.close_refusal(notice, today), may_act=current_user.role == roles.OFFICER,
-            sees_contact=current_user.role in CONTACT_ROLES, typed=typed or {}, error=error or {},
+            close_refusal=public_notice.close_refusal(notice, today),
+            may_act=scoping.role_in(current_user, notice.jurisdiction) == roles.OFFICER,  # held there (issue 22)
+            sees_contact=scoping.role_in(current_user, notice.jurisdiction) in CONTACT_ROLES, typed=typed or {}, error=error or {},
             labels=labels, objection_labels=OBJECTION_LABELS, status_labels=STATUS_LABELS,
             authority=public_notice.authority_of(notice.jurisdiction),
         ), status
@@ -194,7 +195,7 @@ class NoticeDeskView(StaffAccessMixin, BaseView):
 
     @expose("/objections/<int:objection_id>/attachment")
     def attachment(self, objection_id: int):
-        if current_user.role not in CONTACT_ROLES:
+        if not scoping.holds(current_user, *CONTACT_ROLES):  # and below: of a notice where he holds one
             abort(403)
         row = db.session.execute(
             select(Objection, Attachment).join(PublicNotice, PublicNotice.id == Objection.notice_id)

@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy import select
 
 from core.accounts import roles
+from core.accounts.scoping import held_prefix_column, held_role_column
 from core.platform.events import Event
 from core.platform.extensions import db
 from core.platform.jurisdictions import enabled_codes
@@ -263,10 +264,10 @@ def _applicants(organisation_ids: set[int]) -> list[int]:
 
 
 def staff_of(role: str, jurisdiction: str | None) -> list:
-    """(id, region_prefix) of the active users of ``role`` scoped to ``jurisdiction`` (here and for the
-    reminders)."""
-    return db.session.execute(select(User.id, User.region_prefix).join(UserScope, UserScope.user_id == User.id).where(
-        User.role == role, User.active.is_(True), UserScope.jurisdiction == jurisdiction)).all()
+    """(id, region_prefix) of the active users holding ``role`` in ``jurisdiction`` (issue 22: the role
+    of their scope there, else their own), with the area they hold there (here and for the reminders)."""
+    return db.session.execute(select(User.id, held_prefix_column().label("region_prefix")).join(UserScope, UserScope.user_id == User.id).where(
+        held_role_column() == role, User.active.is_(True), UserScope.jurisdiction == jurisdiction)).all()
 
 
 def _staff(role: str, jurisdiction: str | None, subject: Subject, *, area_only: bool = False) -> list[int]:

@@ -39,7 +39,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from core.accounts import roles
-from core.accounts.scoping import application_criteria, role_of, visible_codes
+from core.accounts.scoping import application_criteria, codes_as, holds, region_prefix_in, role_in, role_of, visible_codes
 from core.bureau import data as bureau_data
 from core.monitoring import changes, rectifications, returns
 from core.monitoring.forms import form_for
@@ -193,8 +193,8 @@ def step_entered():
 def _steps(user, today: date) -> TodoGroup:
     """Applications waiting at a step the user's role acts on, in his scope."""
     group = TodoGroup("step", 0)
-    mine = [criterion for _, step, criterion in step_groups(application_criteria(user))
-            if acting_role(step) == user.role]
+    mine = [criterion for group, step, criterion in step_groups(application_criteria(user))
+            if acting_role(step) == role_in(user, group[0])]  # the role he holds in its jurisdiction
     if not mine:
         return group
     where = and_(application_criteria(user), Application.status.in_(ACTIVE), or_(*mine))
@@ -235,21 +235,22 @@ def _statistics(user, today: date) -> TodoGroup:
     recommender's with an area those of his area where the form is checked by the region
     (``returns.may_check``; the form read once per jurisdiction and year)."""
     group = TodoGroup("statistics", 0, list_endpoint="statistics.index")
-    role, codes = role_of(user), visible_codes(user)
-    if role not in (roles.OFFICER, roles.RECOMMENDER) or not codes:
+    # Per jurisdiction, the role he holds there (issue 22).
+    as_officer = codes_as(user, roles.OFFICER)
+    as_recommender = [c for c in codes_as(user, roles.RECOMMENDER) if region_prefix_in(user, c)]
+    if not as_officer and not as_recommender:
         return group
-    submitted = and_(StatisticsReturn.status == "submitted", StatisticsReturn.checking_jurisdiction.in_(codes),
-                     returns.return_criteria(user))
-    if role == roles.RECOMMENDER:
-        if not user.region_prefix:
-            return group
+    submitted = and_(StatisticsReturn.status == "submitted", returns.return_criteria(user))
+    region = []
+    if as_recommender:
         pairs = db.session.execute(select(StatisticsReturn.checking_jurisdiction, StatisticsReturn.year)
-                                   .where(submitted).distinct()).all()
+                                   .where(submitted, StatisticsReturn.checking_jurisdiction.in_(as_recommender))
+                                   .distinct()).all()
         region = [and_(StatisticsReturn.checking_jurisdiction == c, StatisticsReturn.year == y)
-                  for c, y in pairs if form_for(c, y).checked_by == "region"]
-        if not region:
-            return group
-        submitted = and_(submitted, or_(*region))  # return_criteria keeps him to his area
+                  for c, y in pairs if form_for(c, y).checked_by == "region"]  # return_criteria: his area
+    if not as_officer and not region:
+        return group
+    submitted = and_(submitted, or_(StatisticsReturn.checking_jurisdiction.in_(as_officer), *region))
     group.count, rows = _listed(select(StatisticsReturn).options(joinedload(StatisticsReturn.space))
                                 .where(submitted).order_by(StatisticsReturn.submitted_at, StatisticsReturn.id))
     for (r,) in rows:
@@ -260,7 +261,7 @@ def _statistics(user, today: date) -> TodoGroup:
 
 def _changes(user, today: date) -> TodoGroup:
     group = TodoGroup("change", 0, list_endpoint="changes.index", list_args={"list": "mine"})
-    if role_of(user) not in (roles.OFFICER, roles.RECOMMENDER):
+    if not holds(user, roles.OFFICER, roles.RECOMMENDER):
         return group
     rows = db.session.scalars(
         select(ChangeReport).options(joinedload(ChangeReport.recognition).joinedload(Recognition.space))
@@ -331,7 +332,7 @@ def _scoring(user, today: date) -> TodoGroup:
     """The applications of the expert's open batches (no conflict declared) at their expert step
     that he has not scored yet."""
     group = TodoGroup("scoring", 0, list_endpoint="batches.mine")  # issue 22 expert: his to-do page
-    if role_of(user) != roles.EXPERT:
+    if not holds(user, roles.EXPERT):  # his assignments narrow it to where he is an expert
         return group
     mine = select(ExpertAssignment.batch_id).where(ExpertAssignment.expert_id == user.id,
                                                    ExpertAssignment.conflict_declared_at.is_(None))

@@ -387,6 +387,8 @@ AUDIT_ACTION_LABELS = {
     "expert.relationship_removed": _l("Expert's relationship removed"),
     "expert.imported": _l("Expert imported into the pool"),
     # --- end issue 22 pool ---
+    # issue 22 roles: the role held in one jurisdiction (core.accounts.scope_roles)
+    "user.scope_role": _l("Role in a jurisdiction changed"),
 }
 
 # Keys of an audit event's detail, in words (the values stay as recorded).
@@ -470,6 +472,10 @@ DETAIL_KEY_LABELS = {
     "created": _l("Account created"),
     "jurisdiction_added": _l("Jurisdiction served"),
     # --- end issue 22 pool ---
+    # issue 22 roles: the role held in one jurisdiction (core.accounts.scope_roles)
+    "region_prefix": _l("Region code prefix"),
+    "role_before": _l("Role before"),
+    "region_prefix_before": _l("Region code prefix before"),
 }
 
 # The nature of an applicant organisation (facts: entity_type), as the admin and the pages show it.
@@ -737,7 +743,7 @@ def detail_text(detail: dict | None, jurisdiction: str | None = None,
             value = material_name(jurisdiction, category, value) or value
         elif key in ("status", "from_status", "to_status") and isinstance(value, str):
             value = status_label(value)
-        elif key == "role" and isinstance(value, str):
+        elif key in ("role", "role_before") and isinstance(value, str):  # role_before: issue 22 roles
             value = role_label(value)
         elif key == "jurisdiction" and isinstance(value, str):
             value = jurisdiction_label(value)

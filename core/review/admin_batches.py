@@ -41,7 +41,7 @@ from core.accounts.admin_access import AdminForm, ScopedModelView, StaffAccessMi
 from core.bureau.admin_settings import BAD_DATE, REQUIRED, fmt_jurisdiction, jurisdiction_choices, replace_parse_errors, required
 from core.platform.extensions import db
 from core.platform.models import Application, Batch, User
-from core.accounts.scoping import application_criteria, visible_codes
+from core.accounts.scoping import application_criteria, holds, role_in, visible_codes
 
 # --- calls --------------------------------------------------------------------------------
 
@@ -141,7 +141,7 @@ class BatchView(StaffAccessMixin, BaseView):
                    for b in found}
         return self.render("admin/batch_list.html", batches=found, labels=labels, error=error, typed=typed or {},
                            flagged=flagged,
-                           may_create=current_user.role == roles.OFFICER, jurisdictions=jurisdiction_choices(),
+                           may_create=holds(current_user, roles.OFFICER), jurisdictions=jurisdiction_choices(),
                            decision_label=decision_label), status
 
     @expose("/")
@@ -161,7 +161,7 @@ class BatchView(StaffAccessMixin, BaseView):
 
     def _render(self, batch, *, error=None, typed=None, status=200):
         user = current_user
-        role = user.role
+        role = role_in(user, batch.jurisdiction)  # the role held in the batch's jurisdiction (issue 22)
         sheet, from_bureau = review_dimensions(batch.jurisdiction)
         context = dict(
             batch=batch, labels=labels, error=error, typed=typed or {}, role=role, sheet=sheet,
@@ -267,7 +267,7 @@ class BatchView(StaffAccessMixin, BaseView):
     @expose("/<int:batch_id>/conclude", methods=["POST"])
     def conclude(self, batch_id: int):
         batch = self._batch(batch_id)
-        if current_user.role == roles.OFFICER and request.form.get("confirm") != "yes":
+        if role_in(current_user, batch.jurisdiction) == roles.OFFICER and request.form.get("confirm") != "yes":
             # 结束专家评审 is asked twice: a static JS confirm() and this box (issue 13)
             message = "请勾选确认后再结束专家评审"
             return self._render(batch, error=batches.BatchError("confirm", message, {"confirm": message}), status=400)
@@ -318,7 +318,7 @@ class BatchView(StaffAccessMixin, BaseView):
 
     @expose("/<int:batch_id>/score/<int:application_id>", methods=["GET", "POST"])
     def score(self, batch_id: int, application_id: int):
-        if current_user.role != roles.EXPERT:
+        if not holds(current_user, roles.EXPERT):  # batches.score: an expert of this batch's jurisdiction
             abort(403)
         batch = self._batch(batch_id)
         application = self._scored_application(batch, application_id)

@@ -35,7 +35,7 @@ from core.accounts.admin_access import StaffAccessMixin
 from core.platform.exports import spreadsheet_safe
 from core.platform.extensions import db
 from core.platform.models import Application, AuditEvent, Batch, ExpertAssignment, ReviewRecord, User
-from core.accounts.scoping import AUDIT_ROLES, application_or_404, audit_criteria
+from core.accounts.scoping import AUDIT_ROLES, application_or_404, audit_criteria, role_in
 
 # What the case page offers; publishing and the notice's outcomes are done on the
 # notice pages, which also create or close the notice itself.
@@ -125,7 +125,7 @@ class CaseView(StaffAccessMixin, BaseView):
         step = steps.step_of(application)
         offered = offered_actions(application, current_user, today)
         policy = steps.policy_of(application)
-        show_timeline = current_user.role in AUDIT_ROLES
+        show_timeline = role_in(current_user, application.jurisdiction) in AUDIT_ROLES  # held there
         stuck = attendance.unattended(application) if show_timeline else None
         may_substitute = stuck is not None and attendance.substitute_refusal(application, current_user) is None
         award_title = proposed = None
@@ -240,7 +240,7 @@ class CaseView(StaffAccessMixin, BaseView):
     @expose("/<int:application_id>/timeline.csv")
     def timeline_csv(self, application_id: int):
         application = application_or_404(application_id)
-        if current_user.role not in AUDIT_ROLES:
+        if role_in(current_user, application.jurisdiction) not in AUDIT_ROLES:
             abort(403)
         out = io.StringIO()
         writer = csv.writer(out)

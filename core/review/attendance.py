@@ -8,10 +8,10 @@ from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 from sqlalchemy import and_, case, exists, func, not_, or_, select
-from sqlalchemy.orm import defer, joinedload, lazyload
+from sqlalchemy.orm import defer, joinedload
 
 from core.accounts import roles
-from core.accounts.scoping import application_criteria
+from core.accounts.scoping import application_criteria, held_role_column, region_prefix_in, role_in
 from core.bureau.data import prefetch_bureau_data
 from core.platform import audit
 from core.platform.extensions import db
@@ -43,9 +43,10 @@ def acting_role(step: ReviewStep) -> str:
 
 
 def _covers(user, application: Application, assigned: set[int]) -> bool:
-    if user.role == roles.RECOMMENDER and user.region_prefix:
+    prefix = region_prefix_in(user, application.jurisdiction)  # the area he holds there (issue 22)
+    if prefix:
         region = application.space.region if application.space is not None else ""
-        return region.startswith(user.region_prefix) or user.id in assigned
+        return region.startswith(prefix) or user.id in assigned
     return True
 
 
@@ -53,8 +54,10 @@ def _staff_of(code: str, role: str):
     from core.platform.models import User, UserScope
 
     return db.session.scalars(
-        select(User).join(UserScope, UserScope.user_id == User.id).options(lazyload(User.scopes))  # not used here
-        .where(User.role == role, User.active.is_(True), UserScope.jurisdiction == code).order_by(User.name, User.id)
+        # the role held in ``code`` (issue 22); their scopes load with them, for the area they hold there
+        select(User).join(UserScope, UserScope.user_id == User.id)
+        .where(held_role_column() == role, User.active.is_(True), UserScope.jurisdiction == code)
+        .order_by(User.name, User.id)
     ).unique().all()
 
 
@@ -118,8 +121,9 @@ def unattended_applications(user, limit: int | None = SHOWN_UNATTENDED) -> Unatt
         staff = staff_of(jurisdiction, role)
         if not staff:
             uncovered.append(same)
-        elif role == roles.RECOMMENDER and all(u.region_prefix for u in staff):
-            covered = or_(*(Space.region.startswith(u.region_prefix, autoescape=True) for u in staff),
+        elif role == roles.RECOMMENDER and all(region_prefix_in(u, jurisdiction) for u in staff):
+            covered = or_(*(Space.region.startswith(region_prefix_in(u, jurisdiction), autoescape=True)
+                            for u in staff),
                           exists().where(StepAssignment.application_id == Application.id,
                                          StepAssignment.assignee_id.in_([u.id for u in staff])))
             uncovered.append(and_(same, not_(covered)))
@@ -180,7 +184,7 @@ def _reason(role: str, step: ReviewStep, region: str) -> str:
 
 
 def _officer_of(application: Application, actor) -> str | None:
-    if getattr(actor, "role", None) != roles.OFFICER:
+    if role_in(actor, application.jurisdiction) != roles.OFFICER:
         return "只有本辖区的业务经办人员可以指派或代为办理"
     if not visible(application, actor):
         return "无权办理该申报"

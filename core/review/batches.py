@@ -29,8 +29,10 @@ from core.eligibility import checklist
 from core.review import moves, steps
 from core.platform.errors import Refused
 from core.platform.extensions import db
-from core.platform.models import Application, Batch, ExpertAssignment, ReviewRecord, User
-from core.accounts.scoping import application_criteria, jurisdiction_criteria, role_of, visible_codes
+from core.platform.models import Application, Batch, ExpertAssignment, ReviewRecord, User, UserScope
+from core.accounts.scoping import (
+    application_criteria, codes_as, held_role_column, jurisdiction_criteria, role_in, role_of, visible_codes,
+)
 
 SCORE = "score"
 
@@ -52,8 +54,10 @@ class BatchError(Refused):
 def visible_batches(user):
     """Batches ``user`` may open: an expert only those he is assigned to."""
     query = select(Batch).where(jurisdiction_criteria(user, Batch.jurisdiction))
-    if role_of(user) == roles.EXPERT:
-        query = query.where(Batch.id.in_(select(ExpertAssignment.batch_id).where(ExpertAssignment.expert_id == user.id)))
+    as_expert = codes_as(user, roles.EXPERT)  # where he is an expert: only the batches he is assigned to
+    if as_expert:
+        assigned = Batch.id.in_(select(ExpertAssignment.batch_id).where(ExpertAssignment.expert_id == user.id))
+        query = query.where(Batch.jurisdiction.not_in(as_expert) | assigned)
     return query
 
 
@@ -61,14 +65,17 @@ def visible_batch(batch_id: int, user) -> Batch | None:
     return db.session.scalars(visible_batches(user).where(Batch.id == batch_id)).one_or_none()
 
 
-def require_role(user, *allowed: str) -> None:
-    """BatchError unless ``user`` has one of the ``allowed`` roles (every batch operation asks)."""
-    if role_of(user) not in allowed:
+def require_role(user, *allowed: str, code: str | None = None) -> None:
+    """BatchError unless ``user`` holds one of the ``allowed`` roles in jurisdiction ``code``, the
+    batch's (every batch operation asks; issue 22: roles per jurisdiction).  No ``code``: his own
+    role (``User.role``), for a caller with no batch at hand."""
+    if (role_in(user, code) if code is not None else role_of(user)) not in allowed:
         raise BatchError("role", f"该操作由{'、'.join(str(roles.ROLE_LABELS[r]) for r in allowed)}办理")
 
 
 def create_batch(code: str, name: str, actor) -> Batch:
-    require_role(actor, roles.OFFICER)
+    # the role held in ``code``; a jurisdiction not his is refused below, by name
+    require_role(actor, roles.OFFICER, code=code if code in visible_codes(actor) else None)
     name = (name or "").strip()
     if not name:
         raise BatchError("name", "请填写批次名称")
@@ -142,7 +149,7 @@ def require_application(application_id: Any, user) -> Application:
 
 
 def add_application(batch: Batch, application_id: Any, actor) -> Application:
-    require_role(actor, roles.OFFICER)
+    require_role(actor, roles.OFFICER, code=batch.jurisdiction)
     application = require_application(application_id, actor)
     if batch.status != "open":
         raise BatchError("application", "该批次的专家评审已结束，不能再加入申报")
@@ -159,7 +166,7 @@ def add_application(batch: Batch, application_id: Any, actor) -> Application:
 
 
 def remove_application(batch: Batch, application_id: Any, actor) -> None:
-    require_role(actor, roles.OFFICER)
+    require_role(actor, roles.OFFICER, code=batch.jurisdiction)
     application = require_application(application_id, actor)
     if application.batch_id != batch.id:
         raise BatchError("application", f"申报 #{application.id} 不在本批次中")
@@ -174,19 +181,19 @@ def remove_application(batch: Batch, application_id: Any, actor) -> None:
 
 def expert_candidates(batch: Batch) -> list[User]:
     assigned = {a.expert_id for a in batch.experts}
-    experts = db.session.scalars(select(User).where(User.role == roles.EXPERT, User.active.is_(True))
-                                 .order_by(User.name)).all()
-    return [u for u in experts if batch.jurisdiction in u.jurisdiction_codes and u.id not in assigned]
+    experts = db.session.scalars(select(User).join(UserScope, UserScope.user_id == User.id).where(
+        held_role_column() == roles.EXPERT, UserScope.jurisdiction == batch.jurisdiction, User.active.is_(True))
+        .order_by(User.name)).all()  # experts in the batch's jurisdiction (issue 22: the role held there)
+    return [u for u in experts if u.id not in assigned]
 
 
 def assign_expert(batch: Batch, expert_id: Any, actor) -> ExpertAssignment:
-    require_role(actor, roles.OFFICER)
+    require_role(actor, roles.OFFICER, code=batch.jurisdiction)
     try:
         expert = db.session.get(User, int(expert_id))
     except (TypeError, ValueError):
         expert = None
-    if expert is None or expert.role != roles.EXPERT or not expert.active \
-            or batch.jurisdiction not in expert.jurisdiction_codes:
+    if expert is None or role_in(expert, batch.jurisdiction) != roles.EXPERT or not expert.active:
         raise BatchError("expert", "请选择本辖区的评审专家")
     if any(a.expert_id == expert.id for a in batch.experts):
         raise BatchError("expert", f"{expert.name} 已是本批次的评审专家")

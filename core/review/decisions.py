@@ -51,7 +51,7 @@ def decide(batch: Batch, actor, *, meeting_on: str | None, minutes_ref: str | No
     """Record the meeting's decision for the batch: ``choices`` maps each application id
     awaiting the decision to (approve | return | reject, opinion).  Raises BatchError
     with ``errors`` ({field: message}) and writes nothing when anything is wrong."""
-    require_role(actor, roles.LEADER)
+    require_role(actor, roles.LEADER, code=batch.jurisdiction)
     today = today or clock.today()
     pending = awaiting_decision(batch)
     detail, errors = meetings.meeting_record(meeting_requirement(batch), meeting_on, minutes_ref, today)

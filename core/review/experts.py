@@ -31,7 +31,7 @@ from core.platform.models import Application, Batch, ExpertAssignment, ReviewRec
 def declare(batch: Batch, actor, *, conflict: bool, note: str | None = None) -> ExpertAssignment:
     """The expert's declaration: no conflict of interest (he may then score), or a
     conflict (he may not; the officer sees it).  Made once."""
-    require_role(actor, roles.EXPERT)
+    require_role(actor, roles.EXPERT, code=batch.jurisdiction)
     assignment = assignment_of(batch, actor)
     if assignment is None:
         raise BatchError("batch", "您不是本批次的评审专家")
@@ -58,7 +58,7 @@ def score(batch: Batch, application_id: Any, actor, typed: dict[str, str], notes
     """An expert's score sheet for one application of his batch: raises BatchError with
     ``errors`` (dimension → message) when any dimension is wrong.  ``commit=False``: the caller
     (a revision answering a query, core.review.score_queries) commits."""
-    require_role(actor, roles.EXPERT)
+    require_role(actor, roles.EXPERT, code=batch.jurisdiction)
     assignment = assignment_of(batch, actor)
     if assignment is None:
         raise BatchError("batch", "您不是本批次的评审专家")
@@ -150,7 +150,7 @@ def expert_review_incomplete(application: Application) -> str | None:
 def conclude(batch: Batch, actor, today: date | None = None) -> list[Application]:
     """Conclude the expert review of every application of the batch at its expert step,
     in one transaction: refused as a whole when any is incomplete."""
-    require_role(actor, roles.OFFICER)
+    require_role(actor, roles.OFFICER, code=batch.jurisdiction)
     pending = [a for a in sorted(batch.applications, key=lambda a: a.id) if is_expert_step(a)]
     if not pending:
         raise BatchError("batch", "本批次没有处于专家评审步骤的申报")

@@ -31,6 +31,7 @@ from typing import Any, Callable
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.accounts import roles
+from core.accounts.scoping import role_in
 from core.bureau import versions
 from core.facts import fact_value
 from core.intake import bans, calls
@@ -120,7 +121,8 @@ def _refusal(application: Application, action: str, actor, *, today: date | None
     today = today or clock.today()
     if action not in ACTIONS:
         return f"未知的办理操作 {action!r}"
-    role = getattr(actor, "role", None)
+    # The role held in the application's jurisdiction (issue 22: 昆明's officer is a recommender in 云南).
+    role = actor.role if actor is SYSTEM else role_in(actor, application.jurisdiction)
     status = application.status
     if actor is SYSTEM:
         if action != "close_notice":

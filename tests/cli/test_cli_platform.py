@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core.demo import ADMIN_LOGIN, APPLICATIONS, DEMO_PASSWORD, ORGS, demo_login
+from core.demo import ADMIN_LOGIN, APPLICATIONS, DEMO_PASSWORD, ORGS, TWO_ROLE_LOGIN, demo_login
 from core.platform.extensions import db
 from core.facts import is_valid_uscc, parse_facts
 from core.platform.jurisdictions import registry
@@ -53,7 +53,7 @@ def test_demo_twice_adds_nothing_the_second_time(app):
     staff = select(func.count()).select_from(User).where(User.login.like("%@%.demo"))
     assert db.session.scalar(staff) == after_first["User"]
     base = {demo_login(r, c) for r in ("applicant", "recommender", "officer", "expert", "leader")
-            for c in ("mile", "kunming", "yunnan", "xuzhou")} | {ADMIN_LOGIN}
+            for c in ("mile", "kunming", "yunnan", "xuzhou")} | {ADMIN_LOGIN, TWO_ROLE_LOGIN}  # issue 22: 2 roles
     assert base <= set(db.session.scalars(select(User.login)))
     extra = set(db.session.scalars(select(User.login))) - base
     # (and issue 22 draw: 弥勒's expert pool, expert-pool<n>@mile.demo)

@@ -60,7 +60,8 @@ CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 # Endpoints a sweep must not call: they end the session under test, or are public by design
 # and create rows of their own (an objection may be filed by anyone on any open notice).
 SKIP_POST = {"auth.logout", "public.object_to", "account.register", "auth.login"}
-ROLES = ("admin", "officer", "leader", "expert", "recommender", "applicant", "anonymous")
+ROLES = ("admin", "officer", "leader", "expert", "recommender", "applicant", "anonymous",
+         "two_roles")  # issue 22 roles: officer in 昆明 + recommender in 云南 for 5301
 
 
 @pytest.fixture
@@ -205,6 +206,7 @@ def world(app):
         "expert": expert,
         "recommender": make_user("recommender", ["kunming"], region_prefix="530102"),
         "applicant": make_user("applicant", organisation=km_org),
+        "two_roles": _two_role_user(),  # issue 22 roles
     }
     ids = {
         "application_id": foreign.id, "batch_id": batch.id, "notice_id": notice.id, "objection_id": objection.id,
@@ -313,6 +315,16 @@ def urls_of(app, world, method: str):
     return sorted(found)
 
 
+def _two_role_user():
+    """Issue 22 roles: 昆明's officer who recommends for 云南 in 5301, set as the admin sets it."""
+    from core.accounts import scope_roles
+
+    user = make_user("officer", ["kunming", "yunnan"])
+    scope_roles.set_scope_roles(user, {"yunnan": ("recommender", "5301")})
+    db.session.commit()
+    return user
+
+
 def leaks(html: str) -> list[str]:
     # Flask-Admin writes filter options as JSON, Chinese escaped as \\uXXXX.
     return [s for s in SECRETS if s in html or json.dumps(s)[1:-1] in html]
@@ -412,7 +424,7 @@ def test_every_post_rule_forged_with_foreign_ids_changes_nothing_foreign(app, wo
     assert foreign_snapshot(world) == before
 
 
-@pytest.mark.parametrize("role", ["officer", "leader", "recommender", "expert"])
+@pytest.mark.parametrize("role", ["officer", "leader", "recommender", "expert", "two_roles"])
 def test_staff_cannot_open_a_draft_of_their_own_jurisdiction_either(app, world, role):
     """Drafts are the applicant's until submitted (issue 12 item 11): case page, checklist and PDF."""
     km_draft = make_application("kunming", "comprehensive_service", make_space(
