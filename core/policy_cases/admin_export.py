@@ -10,7 +10,7 @@ login page, as on the case page.  Each download is audited (``application.case_e
 list's export of application data is.
 
 The case page and the checklist link here by endpoint name, shown when
-``may_export_policy_case()`` (a template helper registered here) says so.
+``may_export_policy_case(application)`` (a template helper registered here) says so.
 """
 from __future__ import annotations
 
@@ -27,13 +27,15 @@ bp = Blueprint("policy_cases", __name__)
 YAML_MIMETYPE = "text/yaml"
 
 
-def may_export(user) -> bool:
-    return scoping.role_of(user) in scoping.AUDIT_ROLES
+def may_export(user, code: str) -> bool:
+    """The role ``user`` holds in the application's jurisdiction reads its timeline (issue 22: 昆明's
+    officer who recommends for 云南 exports 昆明's judgments, not 云南's)."""
+    return scoping.role_in(user, code) in scoping.AUDIT_ROLES
 
 
 @bp.app_context_processor
 def helpers():
-    return {"may_export_policy_case": lambda: may_export(current_user)}
+    return {"may_export_policy_case": lambda application: may_export(current_user, application.jurisdiction)}
 
 
 @bp.route("/admin/case/<int:application_id>/policy-case.yaml")
@@ -43,7 +45,7 @@ def application_case_file(application_id: int):
     if not scoping.is_staff(current_user):
         abort(403)
     application = scoping.application_or_404(application_id)
-    if not may_export(current_user):
+    if not may_export(current_user, application.jurisdiction):
         abort(403)
     today = clock.today()
     try:

@@ -196,3 +196,19 @@ def test_the_demo_has_the_two_role_user(app):
                               .where(scoping.application_criteria(user))).all()
     assert {code for code, _ in seen} <= {"kunming", "yunnan"}
     assert load_demo().added["users"] == 0  # idempotent
+
+
+def test_exporting_a_judgment_as_a_policy_case_follows_the_role_held(world, app):
+    """Issue 21's export reads the case's timeline: 昆明's officer exports 昆明's judgment; as 云南's
+    recommender he sees 云南's application of 5301 but exports nothing of it (403), and no link says he could."""
+    from tests.web.test_policy_case_export import kunming_application
+
+    client = app.test_client()
+    login(client, world["two"].login, PASSWORD)
+    km, yn = kunming_application(), world["yn_5301"]  # km: with the facts a judgment reads
+    exported = client.get(f"/admin/case/{km.id}/policy-case.yaml")
+    assert exported.status_code == 200, exported.headers.get("Location")
+    assert 'id="export-policy-case"' in client.get(f"/admin/case/{km.id}").get_data(as_text=True)
+    assert client.get(f"/admin/case/{yn.id}/policy-case.yaml").status_code == 403
+    page = client.get(f"/admin/case/{yn.id}")
+    assert page.status_code == 200 and 'id="export-policy-case"' not in page.get_data(as_text=True)
