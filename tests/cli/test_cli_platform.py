@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from core.demo import ADMIN_LOGIN, APPLICATIONS, DEMO_PASSWORD, ORGS, TWO_ROLE_LOGIN, demo_login
+from core.demo import ADMIN_LOGIN, APPLICATIONS, DEMO_PASSWORD, DEMO_PAUSED_EXPERT, ORGS, TWO_ROLE_LOGIN, demo_login
 from core.platform.extensions import db
 from core.facts import is_valid_uscc, parse_facts
 from core.platform.jurisdictions import registry
@@ -56,8 +56,9 @@ def test_demo_twice_adds_nothing_the_second_time(app):
             for c in ("mile", "kunming", "yunnan", "xuzhou")} | {ADMIN_LOGIN, TWO_ROLE_LOGIN}  # issue 22: 2 roles
     assert base <= set(db.session.scalars(select(User.login)))
     extra = set(db.session.scalars(select(User.login))) - base
-    # (and issue 22 draw: 弥勒's expert pool, expert-pool<n>@mile.demo)
-    assert extra and all(x.startswith(("applicant-", "recommender-", "expert-pool")) for x in extra)
+    # (and issue 22: 弥勒's expert pool the draw draws from, expert-pool<n>@mile.demo; 昆明's paused expert)
+    assert extra and all(x.startswith(("applicant-", "recommender-", "expert-pool")) or x == DEMO_PAUSED_EXPERT[1]
+                         for x in extra)
     assert db.session.scalar(select(func.count()).where(AuditEvent.action == "demo.load")) == 1
 
     second = run(app, "demo")
