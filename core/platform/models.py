@@ -554,6 +554,21 @@ class ExpertDraw(db.Model):
     drawn_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class ConflictDeclaration(db.Model):
+    """An expert's declaration for one application of his batch (issue 22): a conflict of interest or
+    none, chosen explicitly.  His assignment's own two moments sum them up: no conflict once he has
+    declared none for every application, a conflict as soon as he declares one (he is replaced)."""
+
+    __tablename__ = "conflict_declarations"
+    __table_args__ = (UniqueConstraint("assignment_id", "application_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("expert_assignments.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
+    conflict: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str | None] = mapped_column(Text)
+    declared_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class ScoreDraft(db.Model):
     """An expert's score sheet saved before it is submitted (issue 22): his alone, replaced on each
     save, gone when he submits (the submitted sheet is a ReviewRecord)."""
