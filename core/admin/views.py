@@ -36,8 +36,8 @@ from flask_admin.helpers import get_form_data
 from core.accounts import passwords
 from core.platform.extensions import db
 from core.platform.row_ids import row_ids
-from core.platform.models import Application, Organisation, Recognition, User, UserScope
-from core.accounts.scoping import (concerned_jurisdictions, managed_organisation_criteria, managed_space_criteria,
+from core.platform.models import Application, Batch, Organisation, Recognition, User, UserScope
+from core.accounts.scoping import (codes_as, concerned_jurisdictions, managed_organisation_criteria, managed_space_criteria,
                           visible_codes)
 
 REGION = Regexp(r"^[0-9]{6}$", message=_l("A region code has six digits (GB/T 2260)."))
@@ -273,6 +273,17 @@ class ApplicationView(application_list.BulkActions, ScopedModelView):
         "space.name": _l("Maker space"),
         "organisation.name": _l("Applicant organisation"),
     }
+
+    def scope(self):
+        """The list and its details leave out, for an expert, the applications of a blind batch in a
+        jurisdiction where he is the expert (issue 22): he reaches them through his batch, which
+        names no applicant."""
+        found = super().scope()
+        as_expert = codes_as(current_user, roles.EXPERT)
+        if not as_expert:
+            return found
+        blind = select(Batch.id).where(Batch.blind.is_(True))
+        return found & ~(Application.jurisdiction.in_(as_expert) & Application.batch_id.in_(blind))
     column_formatters = {
         "jurisdiction": fmt_jurisdiction,
         "category": fmt_category,

@@ -347,8 +347,9 @@ class BatchView(StaffAccessMixin, BaseView):
     def _ranking_context(self, batch, user) -> dict:
         """What the batch page shows of the aggregates: the officer sees them (and their flags) while the
         review is open, to query a flagged expert; the ranking is shown to the officer and the leader
-        once the expert review is concluded; an expert sees only the queries put to him."""
-        role = user.role
+        once the expert review is concluded; an expert sees only the queries put to him (the role he
+        holds in the batch's jurisdiction decides: issue 22)."""
+        role = role_in(user, batch.jurisdiction)
         if role == roles.EXPERT:
             return {"hidden": blind.hides_applicant(batch, user), "my_queries": score_queries.queries_to(batch, user)}
         found = aggregates.batch_aggregates(batch)
@@ -386,9 +387,9 @@ class BatchView(StaffAccessMixin, BaseView):
 
     @expose("/<int:batch_id>/query/<int:query_id>/revise/<int:application_id>", methods=["POST"])
     def revise_query(self, batch_id: int, query_id: int, application_id: int):
-        if current_user.role != roles.EXPERT:
-            abort(403)
         batch = self._batch(batch_id)
+        if role_in(current_user, batch.jurisdiction) != roles.EXPERT:
+            abort(403)
         application = self._scored_application(batch, application_id)
         sheet, _ = review_dimensions(batch.jurisdiction)
         typed = {d.name: request.form.get(f"score-{i}", "") for i, d in enumerate(sheet)}
@@ -421,7 +422,7 @@ class BatchView(StaffAccessMixin, BaseView):
     @expose("/mine")
     def mine(self):
         """What the expert must do: his batches, their deadlines, his declaration and each sheet's state."""
-        if current_user.role != roles.EXPERT:
+        if not holds(current_user, roles.EXPERT):  # an expert in any of his jurisdictions
             abort(403)
         today = clock.today()
         return self.render("admin/expert_desk.html", desks=expert_desk.desk(current_user, today), today=today,

@@ -22,7 +22,7 @@ from flask_login import current_user
 
 from core.accounts import roles
 from core.accounts.admin_access import StaffAccessMixin
-from core.accounts.scoping import role_of
+from core.accounts.scoping import holds
 from core.bureau.admin_settings import jurisdiction_choices
 from core.platform import labels, uploads
 from core.platform.extensions import db
@@ -205,7 +205,7 @@ class MyExpertProfileView(_ExpertPages, StaffAccessMixin, BaseView):
     own = True
 
     def _me(self):
-        if role_of(current_user) != roles.EXPERT:
+        if not holds(current_user, roles.EXPERT):  # an expert in any of his jurisdictions
             abort(403)
         return current_user._get_current_object()
 

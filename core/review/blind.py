@@ -9,13 +9,14 @@ from __future__ import annotations
 from core.accounts import roles
 from core.platform import audit
 from core.platform.extensions import db
+from core.accounts.scoping import role_in
 from core.platform.models import Batch
 from core.review.batches import BatchError, require_role, scored
 
 
 def set_blind(batch: Batch, blind: bool, actor) -> Batch:
     """The officer's choice, while no expert has scored any application of ``batch``."""
-    require_role(actor, roles.OFFICER)
+    require_role(actor, roles.OFFICER, code=batch.jurisdiction)
     blind = bool(blind)
     if batch.status != "open":
         raise BatchError("blind", "该批次的专家评审已结束，不能再更改匿名评审")
@@ -30,5 +31,6 @@ def set_blind(batch: Batch, blind: bool, actor) -> Batch:
 
 
 def hides_applicant(batch: Batch, user) -> bool:
-    """Whether ``user``'s pages of ``batch`` hide who applied: an expert's, in a blind batch."""
-    return bool(batch.blind) and getattr(user, "role", None) == roles.EXPERT
+    """Whether ``user``'s pages of ``batch`` hide who applied: an expert's (the role he holds in the
+    batch's jurisdiction), in a blind batch."""
+    return bool(batch.blind) and role_in(user, batch.jurisdiction) == roles.EXPERT

@@ -181,7 +181,7 @@ def _parse_count(count: Any) -> int:
 
 def draw(batch: Batch, count: Any, fields: list[str] | None, actor, today: date | None = None) -> ExpertDraw:
     """The officer draws ``count`` experts at random from the eligible pool of ``batch``."""
-    require_role(actor, roles.OFFICER)
+    require_role(actor, roles.OFFICER, code=batch.jurisdiction)
     if batch.jurisdiction not in visible_codes(actor):
         raise BatchError("batch", "无权为该批次抽取专家")
     if batch.status != "open":

@@ -39,7 +39,7 @@ def parse_due(text: str | None) -> date | None:
 def set_review_due(batch: Batch, typed: str | None, actor, today: date) -> Batch:
     """The officer sets (or clears) the day the experts' scores are due.  A new day may not be in
     the past (today itself is allowed: due at the end of today)."""
-    require_role(actor, roles.OFFICER)
+    require_role(actor, roles.OFFICER, code=batch.jurisdiction)
     if batch.status != "open":
         raise BatchError("review_due_on", "该批次的专家评审已结束，不能再设评审截止日期",
                          {"review_due_on": "该批次的专家评审已结束"})

@@ -24,7 +24,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import func, select
 
 from core.accounts import account_notices, passwords, roles
-from core.accounts.scoping import role_of, visible_codes
+from core.accounts.scoping import codes_as
 from core.numbers import number_text
 from core.platform import audit, labels, uploads
 from core.platform.errors import has_control_character
@@ -186,9 +186,10 @@ def read_rows(data: bytes) -> list[tuple[int, dict]]:
 
 def import_workbook(data: bytes, code: str, actor, file_name: str = "") -> list[Imported]:
     """Write every row of the workbook into ``code``'s pool, or none (``ImportRefused``)."""
-    if role_of(actor) not in (roles.ADMIN, roles.OFFICER):
+    keeping = codes_as(actor, roles.ADMIN, roles.OFFICER)  # by the role held there (issue 22)
+    if not keeping:
         raise ImportRefused(["专家由主管部门经办人员或系统管理员导入"])
-    if code not in visible_codes(actor):
+    if code not in keeping:
         raise ImportRefused(["请选择您所辖的辖区"])
     rows = read_rows(data)
     existing = {u.login.lower(): u for u in db.session.scalars(

@@ -11,14 +11,15 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import false, select
+from sqlalchemy import false, or_, select
 
 from core.accounts import roles
-from core.accounts.scoping import role_of, visible_codes
+from core.accounts.scoping import codes_as, holds, role_of
 from core.facts import PROVINCE_CODES, is_valid_uscc
 from core.platform import audit
 from core.platform.errors import Refused, has_control_character, strip_control_characters, typed_text
 from core.platform.extensions import db
+from core.platform.row_ids import row_id
 from core.platform.jurisdictions import enabled_codes
 from core.platform.models import (Application, Batch, ExpertAssignment, ExpertProfile, ExpertRelationship,
                                   ReviewRecord, User, UserScope)
@@ -73,34 +74,37 @@ def pool_of(code: str) -> list[tuple[User, ExpertProfile]]:
 # --- who may see and change whom -----------------------------------------------------------
 
 
+# Who reads and who keeps a jurisdiction's pool: by the role held there (issue 22: 昆明's officer who
+# recommends for 云南 keeps 昆明's pool, not 云南's).
+READERS = (roles.ADMIN, roles.OFFICER, roles.LEADER)
+KEEPERS = (roles.ADMIN, roles.OFFICER)
+
+
 def may_see_pool(actor) -> bool:
-    return role_of(actor) in (roles.ADMIN, roles.OFFICER, roles.LEADER)
+    return bool(codes_as(actor, *READERS))
 
 
 def may_keep_pool(actor) -> bool:
     """The officer and the admin keep the pool; the leader reads it."""
-    return role_of(actor) in (roles.ADMIN, roles.OFFICER)
+    return bool(codes_as(actor, *KEEPERS))
 
 
-def visible_experts(actor):
-    """The query of the experts ``actor`` may open: the admin every expert, an officer or a leader
-    those serving one of his jurisdictions, an expert himself."""
-    query = select(User).where(User.role == roles.EXPERT)
-    role = role_of(actor)
-    if role == roles.ADMIN:
-        return query
-    if role == roles.EXPERT:
-        return query.where(User.id == actor.id)
-    if role in (roles.OFFICER, roles.LEADER):
-        codes = visible_codes(actor)
-        return query.where(User.id.in_(select(UserScope.user_id).where(UserScope.jurisdiction.in_(codes))))
-    return query.where(false())
+def visible_experts(actor, *, keeping: bool = False):
+    """The query of the experts ``actor`` may open (``keeping``: may change): the admin every expert,
+    an officer (or, reading, a leader) those serving a jurisdiction where he holds that role, an
+    expert himself."""
+    query = select(User).where(User.id.in_(select(UserScope.user_id)))
+    if role_of(actor) == roles.ADMIN:
+        return query.where(User.role == roles.EXPERT)
+    codes = codes_as(actor, *(KEEPERS if keeping else READERS))
+    serving = [experts_serving(code).with_only_columns(User.id).order_by(None) for code in codes]
+    mine = User.id == actor.id if holds(actor, roles.EXPERT) and not keeping else false()
+    return query.where(or_(mine, *(User.id.in_(s) for s in serving)))
 
 
 def visible_expert(expert_id, actor) -> User | None:
-    try:
-        key = int(expert_id)
-    except (TypeError, ValueError):
+    key = row_id(expert_id)
+    if key is None:
         return None
     return db.session.scalars(visible_experts(actor).where(User.id == key)).one_or_none()
 
@@ -110,13 +114,13 @@ def _require_keeper_of(expert: User, actor) -> None:
     jurisdictions he serves."""
     if not may_keep_pool(actor):
         raise PoolError("role", "专家库由主管部门经办人员或系统管理员维护")
-    if visible_expert(expert.id, actor) is None:
+    if db.session.scalars(visible_experts(actor, keeping=True).where(User.id == expert.id)).one_or_none() is None:
         raise PoolError("expert", "该专家不在您所辖的专家库中")
 
 
 def _require_own_or_keeper(expert: User, actor) -> None:
     """The expert himself (his fields, organisation and relationships are his to declare) or a keeper."""
-    if role_of(actor) == roles.EXPERT and actor.id == expert.id:
+    if actor.id == expert.id and holds(actor, roles.EXPERT):
         return
     _require_keeper_of(expert, actor)
 
@@ -214,7 +218,7 @@ def save_profile(expert: User, actor, *, fields, organisation_name, organisation
     wrong.  The expert himself saves his fields, organisation and region; the status and the note
     are the keeper's (``None``: left as they are)."""
     _require_own_or_keeper(expert, actor)
-    if role_of(actor) == roles.EXPERT:
+    if actor.id == expert.id:  # his own profile: the status and the note stay the keeper's
         status = note = None
     errors: dict[str, str] = {}
     new = {
@@ -329,10 +333,10 @@ def known_fields(rows) -> list[str]:
 def review_history(expert: User, viewer) -> dict:
     """The batches ``expert`` was assigned to and the applications he scored (date, total), in the
     jurisdictions ``viewer`` may see (the expert himself: all of his)."""
-    if role_of(viewer) == roles.EXPERT:
+    if viewer.id == expert.id:
         codes = None
-    else:
-        codes = visible_codes(viewer)
+    else:  # the jurisdictions where the viewer reads the pool (issue 22: by the role held there)
+        codes = codes_as(viewer, *READERS)
     assignments = db.session.scalars(
         select(ExpertAssignment).join(Batch, ExpertAssignment.batch_id == Batch.id)
         .where(ExpertAssignment.expert_id == expert.id, *([Batch.jurisdiction.in_(codes)] if codes is not None else []))

@@ -56,7 +56,7 @@ def _g(value) -> str:
 
 
 def require_reader(batch: Batch, actor) -> None:
-    require_role(actor, roles.OFFICER, roles.LEADER)
+    require_role(actor, roles.OFFICER, roles.LEADER, code=batch.jurisdiction)
     if batch.status == "open":
         raise BatchError("batch", "专家评审结束后方可导出会议材料")
 

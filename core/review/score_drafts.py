@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from core.accounts import roles
 from core.platform.extensions import db
+from core.platform.row_ids import row_id
 from core.platform.models import Application, Batch, ReviewRecord, ScoreDraft, utcnow
 from core.review import experts
 from core.review.batches import BatchError, assignment_of, is_expert_step, require_application, require_role
@@ -54,7 +55,7 @@ def drafted_applications(batch_ids, expert) -> set[tuple[int, int]]:
 def _sheet_application(batch: Batch, application_id: Any, actor) -> Application:
     """The application of ``batch`` whose sheet ``actor`` may fill in now: the same conditions as
     submitting it, bar the sheet's own checks."""
-    require_role(actor, roles.EXPERT)
+    require_role(actor, roles.EXPERT, code=batch.jurisdiction)
     assignment = assignment_of(batch, actor)
     if assignment is None:
         raise BatchError("batch", "您不是本批次的评审专家")
@@ -97,10 +98,7 @@ def save(batch: Batch, application_id: Any, actor, typed: dict[str, str], notes:
 def submit(batch: Batch, application_id: Any, actor, typed: dict[str, str], notes: str | None) -> ReviewRecord:
     """Submit the sheet (``experts.score``, which checks it and commits) and delete the draft in
     the same transaction; refused, the draft stays as it was."""
-    try:
-        key = int(application_id)
-    except (TypeError, ValueError):
-        key = None
+    key = row_id(application_id)
     draft = draft_of(batch, key, actor) if key is not None and getattr(actor, "id", None) else None
     try:
         if draft is not None:

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from core.accounts import roles
 from core.platform import audit
 from core.platform.extensions import db
+from core.platform.row_ids import row_id
 from core.platform.models import Application, Batch, ReviewRecord, ScoreQuery, utcnow
 from core.review import aggregates, experts
 from core.review.batches import SCORE, BatchError, is_expert_step, require_role
@@ -63,11 +64,9 @@ def _clean_note(note: str | None) -> str | None:
 def ask(batch: Batch, record_id: Any, actor, note: str | None = None) -> ScoreQuery:
     """The officer asks the author of the score sheet ``record_id`` to confirm or revise it:
     allowed only when that sheet is the expert's latest and its total is flagged now."""
-    require_role(actor, roles.OFFICER)
-    try:
-        record = db.session.get(ReviewRecord, int(record_id))
-    except (TypeError, ValueError):
-        record = None
+    require_role(actor, roles.OFFICER, code=batch.jurisdiction)
+    key = row_id(record_id)  # a forged 2**63 is no id, never a 500
+    record = db.session.get(ReviewRecord, key) if key is not None else None
     application = db.session.get(Application, record.application_id) if record is not None else None
     if record is None or record.action != SCORE or application is None or application.batch_id != batch.id:
         raise BatchError("query", "该评分不在本批次中")
@@ -90,11 +89,9 @@ def ask(batch: Batch, record_id: Any, actor, note: str | None = None) -> ScoreQu
 
 
 def _answerable(batch: Batch, query_id: Any, actor) -> tuple[ScoreQuery, ReviewRecord, Application]:
-    require_role(actor, roles.EXPERT)
-    try:
-        query = db.session.get(ScoreQuery, int(query_id))
-    except (TypeError, ValueError):
-        query = None
+    require_role(actor, roles.EXPERT, code=batch.jurisdiction)
+    key = row_id(query_id)
+    query = db.session.get(ScoreQuery, key) if key is not None else None
     record = _record(query) if query is not None else None
     application = db.session.get(Application, record.application_id) if record is not None else None
     if query is None or application is None or application.batch_id != batch.id or record.actor_id != actor.id:
