@@ -81,6 +81,8 @@ class ExpertPanel:
     review_ended: Callable[[Application], bool]  # each expert may now see every judgement
     awaited: Callable[[Any], list]  # a batch's expert assignments without a conflict of interest
     assignment_of: Callable[[Any, Any], Any]  # (batch, user) → his ExpertAssignment, or None
+    # (assignment, application) → he declared no conflict for that application (issue 22)
+    declared_free: Callable[[Any, Application], bool] = lambda assignment, application: True
 
 
 _panel: ExpertPanel | None = None
@@ -306,6 +308,8 @@ def judging_refusal(application: Application, actor) -> str | None:
         return "您已申明与本批次存在利益冲突，不能作出判断"
     if not assignment.no_conflict_declared_at:
         return "请先在评审批次页声明与本批次申报单位不存在利益冲突，再作出判断"
+    if not _experts().declared_free(assignment, application):  # issue 22: declared for this application too
+        return f"请先在评审批次页就申报 #{application.id} 声明是否存在利益冲突，再作出判断"
     if _experts().review_ended(application):
         return "该申报的专家评审已结束，不能再修改判断"
     return None

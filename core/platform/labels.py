@@ -476,6 +476,8 @@ DETAIL_KEY_LABELS = {
     "region_prefix": _l("Region code prefix"),
     "role_before": _l("Role before"),
     "region_prefix_before": _l("Region code prefix before"),
+    # issue 22 coi: the application an expert's declaration is for (core.review.experts.declare_each)
+    "application": _l("Application"),
 }
 
 # The nature of an applicant organisation (facts: entity_type), as the admin and the pages show it.

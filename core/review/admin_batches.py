@@ -174,6 +174,9 @@ class BatchView(StaffAccessMixin, BaseView):
             assignment = batches.assignment_of(batch, user)
             mine = {a.id: experts.latest_scores(a).get(user.id) for a in batch.applications}
             context.update(assignment=assignment, mine=mine)
+            # issue 22 coi: the applications awaiting his declaration, and his declarations
+            context.update(undeclared=experts.undeclared(batch, assignment),
+                           my_declarations=experts.declarations_of(assignment))
             return self.render("admin/expert_batch.html", **context), status
         context.update(
             table=experts.score_table(batch),
@@ -185,6 +188,7 @@ class BatchView(StaffAccessMixin, BaseView):
             today=clock.today(),
         )
         context.update(self._draw_context(batch, role))  # issue 22 draw
+        context.update(declarations={a.id: experts.declarations_of(a) for a in batch.experts})  # issue 22 coi
         return self.render("admin/batch.html", **context), status
 
     @expose("/<int:batch_id>")
@@ -243,26 +247,23 @@ class BatchView(StaffAccessMixin, BaseView):
 
     # --- end issue 22 draw ---
 
+    # --- issue 22 coi: the expert declares (no) conflict of interest per application (experts.declare_each) ---
+
     @expose("/<int:batch_id>/declare", methods=["POST"])
     def declare(self, batch_id: int):
         batch = self._batch(batch_id)
-        choice = request.form.get("conflict", "")
-        note = request.form.get("note", "")
-        typed = {"note": note, "conflict": choice}
-        if choice not in ("yes", "no"):
-            # An explicit choice: nothing is pre-selected, and no answer is no declaration.
-            error = batches.BatchError("conflict", "请选择是否存在利益冲突",
-                                       {"conflict": "请选择“本人不存在利益冲突”或“本人存在利益冲突”"})
-            return self._render(batch, error=error, typed=typed, status=400)
-        try:
-            experts.declare(batch, current_user, conflict=choice == "yes", note=note)
-        except batches.BatchError as exc:
-            db.session.rollback()
-            if exc.key in ("note", "conflict") and not exc.errors:
-                exc.errors = {exc.key: exc.message}  # shown next to its field
-            return self._render(batch, error=exc, typed=typed, status=400)
-        flash(gettext("Declaration recorded."), "success")
-        return redirect(url_for(".show", batch_id=batch.id))
+        form = request.form
+        # every application answered on the form, and every one awaiting his answer (unanswered: None)
+        ids = {int(k.split("-", 1)[1]) for k in form if k.startswith("conflict-") and k[len("conflict-"):].isdigit()}
+        assignment = batches.assignment_of(batch, current_user)
+        ids |= {a.id for a in experts.undeclared(batch, assignment)} if assignment is not None else set()
+        choice = {"yes": True, "no": False}
+        answers = {i: (choice.get(form.get(f"conflict-{i}", "")), form.get(f"note-{i}", "")) for i in ids}
+        typed = {k: v for k, v in form.items() if k.startswith(("conflict-", "note-"))}
+        return self._do(batch, lambda: experts.declare_each(batch, current_user, answers),
+                        gettext("Declaration recorded."), typed=typed)
+
+    # --- end issue 22 coi ---
 
     @expose("/<int:batch_id>/conclude", methods=["POST"])
     def conclude(self, batch_id: int):

@@ -30,7 +30,8 @@ from core.review import moves, steps
 from core.platform.errors import Refused
 from core.platform.extensions import db
 from core.platform.row_ids import row_id
-from core.platform.models import Application, Batch, ExpertAssignment, ReviewRecord, User, UserScope
+from core.platform.models import (Application, Batch, ConflictDeclaration, ExpertAssignment, ReviewRecord, User,
+                                  UserScope)
 from core.accounts.scoping import (
     application_criteria, codes_as, held_role_column, role_in, role_of, visible_codes,
 )
@@ -219,6 +220,15 @@ def assignment_of(batch: Batch, user) -> ExpertAssignment | None:
     return next((a for a in batch.experts if a.expert_id == getattr(user, "id", None)), None)
 
 
+def declared_free(assignment: ExpertAssignment, application: Application) -> bool:
+    """The expert declared no conflict of interest for ``application`` itself (issue 22: per
+    application; one added to the batch after his declaration awaits his declaration for it)."""
+    return db.session.scalar(select(ConflictDeclaration.id).where(
+        ConflictDeclaration.assignment_id == assignment.id, ConflictDeclaration.application_id == application.id,
+        ConflictDeclaration.conflict.is_(False))) is not None
+
+
 # What the eligibility checklist (below review) asks of the experts of a batch.
 checklist.register_expert_panel(checklist.ExpertPanel(
-    review_ended=expert_review_ended, awaited=able_experts, assignment_of=assignment_of))
+    review_ended=expert_review_ended, awaited=able_experts, assignment_of=assignment_of,
+    declared_free=declared_free))

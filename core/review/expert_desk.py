@@ -75,12 +75,15 @@ class Desk:
     assignment: ExpertAssignment
     sheets: list[Sheet] = field(default_factory=list)
     overdue: bool = False
+    undeclared: list[Application] = field(default_factory=list)  # issue 22: awaiting his declaration
 
     @property
     def declared(self) -> str:
         if self.assignment.conflict_declared_at:
             return "conflict"
-        return "no_conflict" if self.assignment.no_conflict_declared_at else "none"
+        if self.assignment.no_conflict_declared_at and not self.undeclared:
+            return "no_conflict"
+        return "none"  # nothing declared yet, or an application added since he declared
 
 
 def is_overdue(batch: Batch, today: date) -> bool:
@@ -99,6 +102,8 @@ def desk(user, today: date) -> list[Desk]:
             continue
         one = Desk(batch, assignment)
         late = is_overdue(batch, today) and assignment.conflict_declared_at is None
+        one.undeclared = experts.undeclared(batch, assignment)  # issue 22: declared per application
+        pending = {a.id for a in one.undeclared}
         for application in sorted(batch.applications, key=lambda a: a.id):
             mine: ReviewRecord | None = experts.latest_scores(application).get(user.id)
             has_draft = (batch.id, application.id) in drafted
@@ -107,7 +112,8 @@ def desk(user, today: date) -> list[Desk]:
             one.sheets.append(Sheet(application, state, revision_drafted=bool(mine) and has_draft,
                                     overdue=late and state != SUBMITTED and open_step,
                                     may_score=open_step and assignment.no_conflict_declared_at is not None
-                                    and assignment.conflict_declared_at is None))
+                                    and assignment.conflict_declared_at is None
+                                    and application.id not in pending))
         one.overdue = late and (any(s.overdue for s in one.sheets) or one.declared == "none")
         desks.append(one)
     desks.sort(key=lambda d: (d.batch.status != "open", d.batch.review_due_on is None,

@@ -1,4 +1,5 @@
-"""The expert review of a batch: each expert declares (no) conflict of interest, fills in
+"""The expert review of a batch: each expert declares (no) conflict of interest for each
+application (``declare_each``; issue 22), fills in
 a score sheet per application, and the officer concludes the expert review of the whole
 batch once every expert without a conflict of interest has scored every application.
 Until then each expert sees only his own scores (our choice: independent review).
@@ -16,41 +17,106 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
+
 from core.platform import audit
 
 from core.accounts import roles
 
 from core.review import draws, moves, workflow
-from core.review.batches import (BatchError, require_role, require_application, able_experts, assignment_of,
+from core.review.batches import (BatchError, require_role, require_application, able_experts, assignment_of, declared_free,
                                  is_expert_step, scored, SCORE)
 from core.review.score_sheet import parse_scores, review_dimensions
 from core.platform.extensions import db
-from core.platform.models import Application, Batch, ExpertAssignment, ReviewRecord, utcnow
+from core.platform.models import Application, Batch, ConflictDeclaration, ExpertAssignment, ReviewRecord, utcnow
 
 
-def declare(batch: Batch, actor, *, conflict: bool, note: str | None = None) -> ExpertAssignment:
-    """The expert's declaration: no conflict of interest (he may then score), or a
-    conflict (he may not; the officer sees it).  Made once."""
+def declarations_of(assignment: ExpertAssignment) -> dict[int, ConflictDeclaration]:
+    """The expert's declaration per application of his batch (application id → declaration)."""
+    return {d.application_id: d for d in db.session.scalars(
+        select(ConflictDeclaration).where(ConflictDeclaration.assignment_id == assignment.id))}
+
+
+def undeclared(batch: Batch, assignment: ExpertAssignment) -> list[Application]:
+    """The applications of ``batch`` the expert has not declared for yet: all of them at first,
+    then those added to the batch after he declared."""
+    done = declarations_of(assignment)
+    return [a for a in sorted(batch.applications, key=lambda a: a.id) if a.id not in done]
+
+
+def declaration_refusal(assignment: ExpertAssignment, application: Application) -> str | None:
+    """Why the expert may not score (or judge) ``application`` for want of a declaration, or None:
+    he needs his own declaration of no conflict for that very application."""
+    if assignment.conflict_declared_at:
+        return "您已申明与本批次存在利益冲突，不能评分"
+    if declared_free(assignment, application):
+        return None
+    if assignment.no_conflict_declared_at:
+        return f"申报 #{application.id} 是您声明之后编入本批次的，请先在批次页就该申报声明是否存在利益冲突，再评分"
+    return "请先声明与本批次申报单位不存在利益冲突，再评分"
+
+
+NO_ANSWER = "请选择“无利益冲突”或“存在利益冲突”"
+
+
+def declare_each(batch: Batch, actor, answers: dict[int, tuple[bool | None, str | None]]) -> ExpertAssignment:
+    """The expert's declaration for each application of his batch not yet declared: ``answers``
+    maps application id → (conflict: True / False, or None when not chosen; note).  Every such
+    application must be answered, a conflict with a note; else ``BatchError`` with ``errors``
+    keyed ``application-<id>`` and nothing written.  A conflict on any application sets his
+    assignment's conflict (naming the applications) and, in a drawn batch, draws his replacement;
+    no conflict on every application of the batch sets his no-conflict."""
     require_role(actor, roles.EXPERT, code=batch.jurisdiction)
     assignment = assignment_of(batch, actor)
     if assignment is None:
         raise BatchError("batch", "您不是本批次的评审专家")
-    if assignment.no_conflict_declared_at or assignment.conflict_declared_at:
-        raise BatchError("declaration", "您已就本批次作出声明")
-    note = (note or "").strip() or None
-    if conflict:
-        if not note:
-            raise BatchError("note", "申明利益冲突须说明情况")
-        assignment.conflict_declared_at = utcnow()
-        assignment.conflict_note = note[:2000]
-    else:
-        assignment.no_conflict_declared_at = utcnow()
-    audit.record("expert.conflict_declared" if conflict else "expert.no_conflict_declared", batch, actor=actor,
-                 opinion=note)
-    if conflict:  # a drawn batch gets a replacement by the system, in this transaction (issue 22)
-        draws.replace_after_conflict(batch, assignment)
+    if assignment.conflict_declared_at:
+        raise BatchError("declaration", "您已申明与本批次存在利益冲突，不再就本批次作出声明")
+    if batch.status != "open":
+        raise BatchError("declaration", "该批次的专家评审已结束，不能再作出声明")
+    pending = undeclared(batch, assignment)
+    if not pending:
+        raise BatchError("declaration", "您已就本批次的每件申报作出声明" if assignment.no_conflict_declared_at
+                         else "本批次尚无申报，无需声明")
+    if set(answers) - {a.id for a in pending}:
+        raise BatchError("application", "所答申报不在本批次中，或您已就其作出声明")
+    errors, chosen = {}, []
+    for application in pending:
+        conflict, note = answers.get(application.id, (None, None))
+        note = (note or "").strip() or None
+        if conflict is None:
+            errors[f"application-{application.id}"] = NO_ANSWER
+        elif conflict and not note:
+            errors[f"application-{application.id}"] = "申明利益冲突须说明情况"
+        elif note and len(note) > 2000:
+            errors[f"application-{application.id}"] = f"说明不能超过 2000 字，实为 {len(note)} 字"
+        else:
+            chosen.append((application, bool(conflict), note))
+    if errors:
+        raise BatchError("declaration", "声明有误，请按每件申报旁的提示修改", errors)
+    now = utcnow()
+    for application, conflict, note in chosen:
+        db.session.add(ConflictDeclaration(assignment_id=assignment.id, application_id=application.id,
+                                           conflict=conflict, note=note, declared_at=now))
+        audit.record("expert.conflict_declared" if conflict else "expert.no_conflict_declared", batch,
+                     actor=actor, opinion=note, application=application.id)
+    conflicts = [(a, note) for a, conflict, note in chosen if conflict]
+    if conflicts:
+        assignment.conflict_declared_at = now
+        assignment.conflict_note = "；".join(f"申报 #{a.id}：{note}" for a, note in conflicts)[:2000]
+        draws.replace_after_conflict(batch, assignment)  # a drawn batch: the system draws his replacement
+    elif assignment.no_conflict_declared_at is None:
+        assignment.no_conflict_declared_at = now  # every application of the batch is now declared free
     db.session.commit()
     return assignment
+
+
+def declare(batch: Batch, actor, *, conflict: bool, note: str | None = None) -> ExpertAssignment:
+    """The same declaration for every application of the batch not yet declared (the demo and
+    callers that declare in one go; the expert's page uses :func:`declare_each`)."""
+    assignment = assignment_of(batch, actor)
+    pending = undeclared(batch, assignment) if assignment is not None else []
+    return declare_each(batch, actor, {a.id: (conflict, note) for a in pending})
 
 
 def score(batch: Batch, application_id: Any, actor, typed: dict[str, str], notes: str | None, *,
@@ -65,10 +131,9 @@ def score(batch: Batch, application_id: Any, actor, typed: dict[str, str], notes
     application = require_application(application_id, actor)
     if application.batch_id != batch.id:
         raise BatchError("application", "该申报不在本批次中")
-    if assignment.conflict_declared_at:
-        raise BatchError("declaration", "您已申明与本批次存在利益冲突，不能评分")
-    if not assignment.no_conflict_declared_at:
-        raise BatchError("declaration", "请先声明与本批次申报单位不存在利益冲突，再评分")
+    refusal = declaration_refusal(assignment, application)
+    if refusal:
+        raise BatchError("declaration", refusal)
     if not is_expert_step(application):
         raise BatchError("application", "该申报不在专家评审步骤，不能评分")
     sheet, _ = review_dimensions(batch.jurisdiction)

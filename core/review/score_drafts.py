@@ -62,10 +62,9 @@ def _sheet_application(batch: Batch, application_id: Any, actor) -> Application:
     application = require_application(application_id, actor)
     if application.batch_id != batch.id:
         raise BatchError("application", "该申报不在本批次中")
-    if assignment.conflict_declared_at:
-        raise BatchError("declaration", "您已申明与本批次存在利益冲突，不能评分")
-    if not assignment.no_conflict_declared_at:
-        raise BatchError("declaration", "请先声明与本批次申报单位不存在利益冲突，再评分")
+    refusal = experts.declaration_refusal(assignment, application)  # his declaration for this application
+    if refusal:
+        raise BatchError("declaration", refusal)
     if batch.status != "open" or not is_expert_step(application):
         raise BatchError("application", "该申报不在专家评审步骤，不能评分")
     return application

@@ -87,7 +87,7 @@ def names_in(cell) -> list[str]:
     return [n for n in cell.inner_text().strip().split("、") if n]
 
 
-def open_batch_from_desk(expert: Person, batch_id: int):
+def open_batch_from_desk(expert: Person, batch_id: int, application_id: int):
     """我的评审任务 (where an expert lands), then the batch through its link."""
     page = expert.go("/admin/batches/mine")
     desk = page.locator(f"#desk-batch-{batch_id}")
@@ -95,8 +95,9 @@ def open_batch_from_desk(expert: Person, batch_id: int):
     with page.expect_navigation():
         desk.locator(".card-header a").first.click()
     page.wait_for_selector("#declare")
-    # an explicit choice: neither answer is ticked before the expert ticks one
-    assert not page.is_checked("#conflict-no") and not page.is_checked("#conflict-yes")
+    # an explicit choice per application: both answers offered, none ticked before the expert ticks one
+    assert page.locator(f"#declare-{application_id} input[type=radio]").count() == 2
+    assert page.locator("#declare input[type=radio]:checked").count() == 0
     return page
 
 
@@ -163,11 +164,14 @@ def test_mile_batch_from_draw_to_decision_with_a_replacement(site, browser):
 
     # --- the first drawn expert declares a conflict; the system draws his replacement ---
     first = Person(browser, base).login(experts_by_name[drawn[0]])
-    page = open_batch_from_desk(first, batch_id)
-    first.submit("#declare")  # no answer is no declaration
-    assert page.locator("#conflict-error").is_visible()
-    page.check("#conflict-yes")
-    page.fill('#declare [name="note"]', "本人曾为该众创空间运营单位提供咨询服务")
+    page = open_batch_from_desk(first, batch_id, application_id)
+    first.submit("#declare")  # no answer is no declaration: refused next to the application's row
+    assert page.locator(f"#declare-error-{application_id}").is_visible()
+    page.check(f"#conflict-yes-{application_id}")
+    first.submit("#declare")  # a conflict without a note: refused, the choice kept
+    assert "须说明情况" in page.locator(f"#declare-error-{application_id}").inner_text()
+    assert page.is_checked(f"#conflict-yes-{application_id}")
+    page.fill(f"#note-{application_id}", "本人曾为该众创空间运营单位提供咨询服务")
     first.submit("#declare")
     page.wait_for_selector("#declared-conflict")
     first.shot("22-draw-02-conflict")
@@ -180,14 +184,17 @@ def test_mile_batch_from_draw_to_decision_with_a_replacement(site, browser):
     assert len(replaced_by) == 1 and replaced_by[0] not in (*drawn, colleague_name)
     assert page.locator(".zc-unreplaced").count() == 0
     assert page.locator("#experts .badge-danger").count() == 1  # the declared conflict
+    first_id = read(app, select(User).where(User.login == experts_by_name[drawn[0]])).id
+    declared = page.locator(f"#declaration-{first_id}-{application_id}").inner_text()
+    assert "本人曾为该众创空间运营单位提供咨询服务" in declared  # per application, in words
     officer.shot("22-draw-03-replaced")
 
     # --- the other two: no conflict, a draft once, the score sheets ---
     sheet = sheet_of(app)
     for n, name in enumerate((drawn[1], replaced_by[0])):
         expert = Person(browser, base).login(experts_by_name[name])
-        page = open_batch_from_desk(expert, batch_id)
-        page.check("#conflict-no")
+        page = open_batch_from_desk(expert, batch_id, application_id)
+        page.check(f"#conflict-no-{application_id}")
         expert.submit("#declare")
         page.wait_for_selector("#declared-no-conflict")
         score(expert, batch_id, application_id, sheet, (0.8, 0.9)[n], draft_first=n == 0)

@@ -245,8 +245,8 @@ def test_register_apply_and_carry_to_the_title(site, browser):
 
     expert = Person(browser, base).login(demo_login("expert", "kunming"))
     page = expert.go(batch_path)
-    assert not page.locator('#declare [name="conflict"]:checked').count()  # an explicit choice (issue 13)
-    page.check("#conflict-no")
+    assert not page.locator("#declare input[type=radio]:checked").count()  # an explicit choice (issue 13, 22)
+    page.check(f"#conflict-no-{application_id}")
     expert.submit("#declare")
     page = expert.go(f"/admin/batches/{batch_id}/score/{application_id}")
     for score in page.locator('#score-form [name^="score-"]').all():

@@ -189,8 +189,9 @@ def test_replacement_after_declared_conflict_then_none_left(app):
     client = as_user(app, declarer)
     page = f"/admin/batches/{batch.id}"
     form = client.get(page).get_data(as_text=True)
-    assert 'id="conflict-no"' in form and "checked" not in form  # an explicit choice, nothing pre-selected
-    done = post(client, page, f"{page}/declare", {"conflict": "yes", "note": "与申报单位负责人为亲属"})
+    only = batch.applications[0].id
+    assert f'id="conflict-no-{only}"' in form and "checked" not in form  # an explicit choice, nothing pre-selected
+    done = post(client, page, f"{page}/declare", {f"conflict-{only}": "yes", f"note-{only}": "与申报单位负责人为亲属"})
     assert done.status_code == 302
     replacement = db.session.scalars(select(ExpertDraw).where(ExpertDraw.kind == "replacement")).one()
     left = next(u for u in trio if u.id not in first.drawn)

@@ -147,7 +147,7 @@ def batch_review(app, code: str, applications: list[Application], meeting_on: da
     officer.post(batch_url, f"/admin/batches/{batch_id}/assign", {"expert_id": expert_id})
     # the officer cannot conclude before the expert has scored
     officer.post(batch_url, f"/admin/batches/{batch_id}/conclude", {"confirm": "yes"}, expect=400)
-    expert.post(batch_url, f"/admin/batches/{batch_id}/declare", {"conflict": "no"})
+    expert.post(batch_url, f"/admin/batches/{batch_id}/declare", {f"conflict-{a.id}": "no" for a in applications})
     for application in applications:
         sheet_url = f"/admin/batches/{batch_id}/score/{application.id}"
         fields = re.findall(r'name="(score-\d+)"', expert.get(sheet_url))

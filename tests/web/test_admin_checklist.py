@@ -92,7 +92,7 @@ def test_expert_records_a_judgement_with_audit(app):
     assert db.session.scalars(select(ReviewRecord)).all() == []
     page = f"/admin/batches/{batch.id}"
     assert client.post(f"{page}/declare", data={"csrf_token": token_of(client, page),
-                                                "conflict": "no"}).status_code == 302
+                                                f"conflict-{application.id}": "no"}).status_code == 302
     response = client.post(f"{url}/judge", data={"csrf_token": token_of(client, url), **fields})
     assert response.status_code == 302
     record = db.session.scalars(select(ReviewRecord).where(ReviewRecord.application_id == application.id)).one()

@@ -69,12 +69,13 @@ def test_declare_before_scoring_and_conflict(app):
     refused = post(client, page, sheet, scores_form("18", "18", "25", "25"))
     assert refused.status_code == 400 and "请先声明" in refused.get_data(as_text=True)
     assert count(ReviewRecord) == 0
-    assert post(client, page, f"{page}/declare", {"conflict": "no"}).status_code == 302
+    assert post(client, page, f"{page}/declare", {f"conflict-{application.id}": "no"}).status_code == 302
     # the second expert declares a conflict: he may not score, the officer sees it
     conflicted = as_user(app, second)
-    refused = post(conflicted, page, f"{page}/declare", {"conflict": "yes", "note": ""})
+    refused = post(conflicted, page, f"{page}/declare", {f"conflict-{application.id}": "yes", f"note-{application.id}": ""})
     assert refused.status_code == 400 and "须说明情况" in refused.get_data(as_text=True)
-    assert post(conflicted, page, f"{page}/declare", {"conflict": "yes", "note": "曾任该单位顾问"}).status_code == 302
+    assert post(conflicted, page, f"{page}/declare",
+                {f"conflict-{application.id}": "yes", f"note-{application.id}": "曾任该单位顾问"}).status_code == 302
     refused = post(conflicted, page, sheet, scores_form("18", "18", "25", "25"))
     assert refused.status_code == 400 and "利益冲突" in refused.get_data(as_text=True)
     assert post(client, page, sheet, scores_form("18", "18", "25", "25")).status_code == 302
