@@ -30,8 +30,8 @@ from core.review import moves, steps
 from core.platform.errors import Refused
 from core.platform.extensions import db
 from core.platform.row_ids import row_id
-from core.platform.models import (Application, Batch, ConflictDeclaration, ExpertAssignment, ReviewRecord, User,
-                                  UserScope)
+from core.platform.models import (Application, Batch, ConflictDeclaration, ExpertAssignment, ExpertProfile,
+                                  ReviewRecord, User, UserScope)
 from core.accounts.scoping import (
     application_criteria, codes_as, held_role_column, role_in, role_of, visible_codes,
 )
@@ -183,10 +183,13 @@ def remove_application(batch: Batch, application_id: Any, actor) -> None:
 
 
 def expert_candidates(batch: Batch) -> list[User]:
+    """The experts the officer may assign by hand: of the batch's jurisdiction (the role held there),
+    not yet assigned, and not paused in the pool (a paused expert is drawn by nobody, issue 22)."""
     assigned = {a.expert_id for a in batch.experts}
+    paused = select(ExpertProfile.user_id).where(ExpertProfile.status == "paused")
     experts = db.session.scalars(select(User).join(UserScope, UserScope.user_id == User.id).where(
-        held_role_column() == roles.EXPERT, UserScope.jurisdiction == batch.jurisdiction, User.active.is_(True))
-        .order_by(User.name)).all()  # experts in the batch's jurisdiction (issue 22: the role held there)
+        held_role_column() == roles.EXPERT, UserScope.jurisdiction == batch.jurisdiction, User.active.is_(True),
+        User.id.not_in(paused)).order_by(User.name)).all()
     return [u for u in experts if u.id not in assigned]
 
 
@@ -196,6 +199,9 @@ def assign_expert(batch: Batch, expert_id: Any, actor) -> ExpertAssignment:
     expert = db.session.get(User, key) if key is not None else None
     if expert is None or role_in(expert, batch.jurisdiction) != roles.EXPERT or not expert.active:
         raise BatchError("expert", "请选择本辖区的评审专家")
+    profile = db.session.get(ExpertProfile, expert.id)
+    if profile is not None and profile.status == "paused":
+        raise BatchError("expert", f"{expert.name} 在专家库中已暂停，不能指派")
     if any(a.expert_id == expert.id for a in batch.experts):
         raise BatchError("expert", f"{expert.name} 已是本批次的评审专家")
     if batch.status != "open":

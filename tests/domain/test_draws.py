@@ -334,3 +334,15 @@ def test_drawn_experts_hear_of_their_assignment_in_their_inbox(app):
     done = draws.draw(new_batch(officer, [at_step()]), 2, [], officer)
     told = {n.user_id for n in db.session.scalars(select(Notification).where(Notification.event == "expert.assigned"))}
     assert told == set(done.drawn) and told < {u.id for u in pool}
+
+
+def test_a_paused_expert_is_neither_offered_nor_assigned_by_hand(app):
+    """Paused in the pool: drawn by nobody, and the officer's hand cannot assign him either."""
+    officer = make_user("officer", ("mile",))
+    paused = expert(status="paused")
+    active = expert()
+    batch = new_batch(officer, [at_step()])
+    assert paused not in batches.expert_candidates(batch) and active in batches.expert_candidates(batch)
+    with pytest.raises(batches.BatchError, match="已暂停"):
+        batches.assign_expert(batch, paused.id, officer)
+    assert batches.assign_expert(batch, active.id, officer).expert_id == active.id

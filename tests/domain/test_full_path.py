@@ -22,7 +22,7 @@ from tests.conftest import FrozenDay
 from core.cli import cli
 from core.demo import DEMO_PASSWORD, demo_login, load_demo
 from core.platform.extensions import db
-from core.platform.models import Application, AuditEvent, PublicNotice, Recognition, Space, SubsidyEntitlement
+from core.platform.models import Application, AuditEvent, PublicNotice, Recognition, Space, SubsidyEntitlement, User
 from tests.factories import login, pdf_bytes
 from tests.domain.test_forms import MILE_EXTRA
 
@@ -143,7 +143,11 @@ def batch_review(app, code: str, applications: list[Application], meeting_on: da
     batch_id = int(batch_url.rstrip("/").rsplit("/", 1)[1])
     for application in applications:
         officer.post(batch_url, f"/admin/batches/{batch_id}/add", {"application_id": application.id})
-    expert_id = re.search(r'<select name="expert_id"[^>]*>\s*<option value="(\d+)"', officer.get(batch_url)).group(1)
+    # the demo's expert of the jurisdiction among those offered (the pool holds others too, issue 22)
+    demo_expert = db.session.scalar(select(User.id).where(User.login == demo_login("expert", code)))
+    offered = re.search(r'<select name="expert_id"[^>]*>(.*?)</select>', officer.get(batch_url), re.S).group(1)
+    assert f'value="{demo_expert}"' in offered
+    expert_id = demo_expert
     officer.post(batch_url, f"/admin/batches/{batch_id}/assign", {"expert_id": expert_id})
     # the officer cannot conclude before the expert has scored
     officer.post(batch_url, f"/admin/batches/{batch_id}/conclude", {"confirm": "yes"}, expect=400)
