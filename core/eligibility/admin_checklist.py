@@ -140,6 +140,7 @@ class ChecklistView(StaffAccessMixin, BaseView):
             result_label=result_label, row_result=row_result, judgement_label=judgement_label,
             role_label=lambda role: roles.ROLE_LABELS.get(role, ""), result_classes=RESULT_CLASSES,
             is_expert=scoping.role_in(current_user, application.jurisdiction) == roles.EXPERT,
+            hidden=checklist.hides_applicant(application, current_user),  # a blind batch's expert (issue 22)
         ), status
 
     @expose("/<int:application_id>")

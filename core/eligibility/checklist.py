@@ -62,7 +62,7 @@ from core.platform.models import Application, ReviewRecord, User
 from core.policy import Citation, PolicyVersion
 from core.accounts.scoping import AUDIT_ROLES, role_in
 
-__all__ = ["ExpertPanel", "register_expert_panel", "STEP", "ACTION", "RESULTS", "EXCEPTION", "SPLIT", "ELIGIBLE", "MAX_NOTE", "JudgementError", "Judgement", "Row",
+__all__ = ["ExpertPanel", "register_expert_panel", "hides_applicant", "STEP", "ACTION", "RESULTS", "EXCEPTION", "SPLIT", "ELIGIBLE", "MAX_NOTE", "JudgementError", "Judgement", "Row",
            "Checklist", "compute", "judgements_by_judge", "visible_judges", "judging_refusal", "record_judgements"]
 
 STEP = "criteria"
@@ -83,9 +83,16 @@ class ExpertPanel:
     assignment_of: Callable[[Any, Any], Any]  # (batch, user) → his ExpertAssignment, or None
     # (assignment, application) → he declared no conflict for that application (issue 22)
     declared_free: Callable[[Any, Application], bool] = lambda assignment, application: True
+    # (batch, user) → the user's pages of the batch hide who applied (a blind batch's expert, issue 22)
+    hides_applicant: Callable[[Any, Any], bool] = lambda batch, user: False
 
 
 _panel: ExpertPanel | None = None
+
+
+def hides_applicant(application: Application, user) -> bool:
+    """Whether ``user``'s checklist of ``application`` names no applicant (its batch is blind to him)."""
+    return application.batch is not None and _panel is not None and _panel.hides_applicant(application.batch, user)
 
 
 def register_expert_panel(panel: ExpertPanel) -> None:

@@ -235,6 +235,12 @@ def declared_free(assignment: ExpertAssignment, application: Application) -> boo
 
 
 # What the eligibility checklist (below review) asks of the experts of a batch.
+def hides_applicant(batch: Batch, user) -> bool:
+    """Whether ``user``'s pages of ``batch`` hide who applied: an expert's (the role he holds in the
+    batch's jurisdiction), in a blind batch (issue 22; core.review.blind sets it)."""
+    return bool(batch.blind) and role_in(user, batch.jurisdiction) == roles.EXPERT
+
+
 checklist.register_expert_panel(checklist.ExpertPanel(
     review_ended=expert_review_ended, awaited=able_experts, assignment_of=assignment_of,
-    declared_free=declared_free))
+    declared_free=declared_free, hides_applicant=hides_applicant))

@@ -9,8 +9,8 @@ from __future__ import annotations
 from core.accounts import roles
 from core.platform import audit
 from core.platform.extensions import db
-from core.accounts.scoping import role_in
 from core.platform.models import Batch
+from core.review import batches
 from core.review.batches import BatchError, require_role, scored
 
 
@@ -31,6 +31,6 @@ def set_blind(batch: Batch, blind: bool, actor) -> Batch:
 
 
 def hides_applicant(batch: Batch, user) -> bool:
-    """Whether ``user``'s pages of ``batch`` hide who applied: an expert's (the role he holds in the
-    batch's jurisdiction), in a blind batch."""
-    return bool(batch.blind) and role_in(user, batch.jurisdiction) == roles.EXPERT
+    """Whether ``user``'s pages of ``batch`` hide who applied: the one rule, kept in batches so the
+    checklist (below review) asks it too."""
+    return batches.hides_applicant(batch, user)

@@ -74,6 +74,12 @@ def test_an_expert_in_one_jurisdiction_works_as_one_there(app, world):
     assert space not in page
     listing = client.get("/admin/application/").get_data(as_text=True)
     assert space not in listing  # the blind batch's applications are left out of his list
+    checklist = client.get(f"/admin/checklist/{world['application'].id}")
+    assert checklist.status_code == 200  # his checklist of it names no applicant either
+    assert space not in checklist.get_data(as_text=True)
+    assert world["application"].organisation.name not in checklist.get_data(as_text=True)
+    officer_view = as_user(app, officer).get(f"/admin/checklist/{world['application'].id}").get_data(as_text=True)
+    assert space in officer_view  # the officer's does
     assert client.get(f"/admin/application/details/?id={world['application'].id}").status_code in (302, 404)
 
 
