@@ -12,14 +12,11 @@ size (``core.platform.uploads.max_bytes``), never by its name.
 from __future__ import annotations
 
 import io
-import zipfile
 from datetime import date, datetime
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl import Workbook
 
-from core.platform import uploads
-from core.numbers import number_text
+from core.platform.workbooks import ImportRefused, cell_text, template_rows
 
 HEADERS = ("名称", "类型(企业/团队)", "经营项目是否符合方向(是/否)", "入驻日期", "成立日期",
            "是否在空间注册(是/否)", "主要产品", "从业人数", "联系电话")
@@ -32,13 +29,6 @@ MAX_LENGTHS = {"name": 200, "main_product": 200, "phone": 50}  # the columns of 
 EXAMPLE = ("示例科技有限公司（请删除本行）", "企业", "是", "2025-03-01", "2024-12-15", "是", "智能硬件", 12,
            "0871-60000000")
 
-
-class ImportRefused(ValueError):
-    """The workbook is refused: ``errors`` are Chinese lines, one per problem."""
-
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__("\n".join(errors))
-        self.errors = errors
 
 
 def template_bytes() -> bytes:
@@ -54,12 +44,7 @@ def template_bytes() -> bytes:
     return out.getvalue()
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return number_text(value)
-    return str(value).strip()
+_text = cell_text  # the cells as every import reads them (core.platform.workbooks)
 
 
 def _date(value, label: str, required: bool) -> date | None:
@@ -136,27 +121,11 @@ def _fail(message: str):
 
 def parse(data: bytes, existing_names: set[str] = frozenset()) -> list[dict]:
     """The rows of an uploaded workbook, or ``ImportRefused`` with every problem."""
-    limit = uploads.max_bytes()
-    if len(data) > limit:
-        raise ImportRefused([f"文件过大：不能超过 {limit // (1024 * 1024)} MB"])
-    if not data:
-        raise ImportRefused(["文件为空"])
-    if uploads.detect(data) is not uploads.XLSX:
-        raise ImportRefused(["文件不是 Excel（.xlsx）工作簿（按文件内容判断，不按文件名）：请下载模板填写后上传"])
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise ImportRefused(["无法读取该 Excel 工作簿，请下载模板填写后上传"]) from None
-    try:
-        rows = list(book.worksheets[0].iter_rows(values_only=True)) if book.worksheets else []
-    finally:
-        book.close()
-    if not rows or tuple(_text(c) for c in rows[0][:len(HEADERS)]) != HEADERS:
-        raise ImportRefused(["第 1 行应为模板的表头：" + "、".join(HEADERS)])
+    numbered = template_rows(data, HEADERS)
     errors: list[str] = []
     parsed: list[dict] = []
     seen: dict[str, int] = {}
-    for number, cells in enumerate(rows[1:], start=2):
+    for number, cells in numbered:
         if all(_text(c) == "" for c in cells):
             continue  # blank lines are skipped
         if len(parsed) + len(errors) >= MAX_ROWS:

@@ -16,17 +16,15 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from dataclasses import dataclass
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from core.accounts import account_notices, passwords, roles
 from core.accounts.scoping import codes_as
-from core.numbers import number_text
-from core.platform import audit, labels, uploads
+from core.platform import audit, labels
+from core.platform.workbooks import ImportRefused, cell_text, template_rows
 from core.platform.errors import has_control_character
 from core.platform.extensions import db
 from core.platform.models import User, UserScope
@@ -43,13 +41,6 @@ MAX_ROWS = 1000  # our choice: far above any bureau's pool, keeps a request shor
 MOBILE_RE = re.compile(r"1\d{10}")
 EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
-
-class ImportRefused(ValueError):
-    """The workbook is refused, nothing written: ``errors`` are Chinese lines, one per problem."""
-
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__("\n".join(errors))
-        self.errors = errors
 
 
 @dataclass
@@ -73,12 +64,7 @@ def template_bytes() -> bytes:
     return out.getvalue()
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return number_text(value)
-    return str(value).strip()
+_text = cell_text  # the cells as every import reads them (core.platform.workbooks)
 
 
 def _cell_error(number: int, key: str, message: str) -> str:
@@ -139,27 +125,11 @@ def _parse_row(number: int, cells: tuple, errors: list[str]) -> dict | None:
 
 def read_rows(data: bytes) -> list[tuple[int, dict]]:
     """(row number, values) of every filled row of the workbook, or ``ImportRefused``."""
-    limit = uploads.max_bytes()
-    if len(data) > limit:
-        raise ImportRefused([f"文件过大：不能超过 {limit // (1024 * 1024)} MB"])
-    if not data:
-        raise ImportRefused(["文件为空"])
-    if uploads.detect(data) is not uploads.XLSX:
-        raise ImportRefused(["文件不是 Excel（.xlsx）工作簿（按文件内容判断，不按文件名）：请下载模板填写后上传"])
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise ImportRefused(["无法读取该 Excel 工作簿，请下载模板填写后上传"]) from None
-    try:
-        rows = list(book.worksheets[0].iter_rows(values_only=True)) if book.worksheets else []
-    finally:
-        book.close()
-    if not rows or tuple(_text(c) for c in rows[0][:len(HEADERS)]) != HEADERS:
-        raise ImportRefused(["第 1 行应为模板的表头：" + "、".join(HEADERS)])
+    numbered = template_rows(data, HEADERS)
     errors: list[str] = []
     parsed: list[tuple[int, dict]] = []
     seen: dict[str, int] = {}
-    for number, cells in enumerate(rows[1:], start=2):
+    for number, cells in numbered:
         if all(_text(c) == "" for c in cells):
             continue  # blank lines are skipped
         if len(parsed) >= MAX_ROWS:
