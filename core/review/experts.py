@@ -119,11 +119,10 @@ def declare(batch: Batch, actor, *, conflict: bool, note: str | None = None) -> 
     return declare_each(batch, actor, {a.id: (conflict, note) for a in pending})
 
 
-def score(batch: Batch, application_id: Any, actor, typed: dict[str, str], notes: str | None, *,
-          commit: bool = True) -> ReviewRecord:
-    """An expert's score sheet for one application of his batch: raises BatchError with
-    ``errors`` (dimension → message) when any dimension is wrong.  ``commit=False``: the caller
-    (a revision answering a query, core.review.score_queries) commits."""
+def sheet_application(batch: Batch, application_id: Any, actor) -> Application:
+    """The application of ``batch`` whose score sheet ``actor`` may fill in now — submit or keep as a
+    draft (core.review.score_drafts): his batch, still open, his declaration of no conflict for it,
+    the application at its expert step; else BatchError."""
     require_role(actor, roles.EXPERT, code=batch.jurisdiction)
     assignment = assignment_of(batch, actor)
     if assignment is None:
@@ -134,8 +133,17 @@ def score(batch: Batch, application_id: Any, actor, typed: dict[str, str], notes
     refusal = declaration_refusal(assignment, application)
     if refusal:
         raise BatchError("declaration", refusal)
-    if not is_expert_step(application):
+    if batch.status != "open" or not is_expert_step(application):
         raise BatchError("application", "该申报不在专家评审步骤，不能评分")
+    return application
+
+
+def score(batch: Batch, application_id: Any, actor, typed: dict[str, str], notes: str | None, *,
+          commit: bool = True) -> ReviewRecord:
+    """An expert's score sheet for one application of his batch: raises BatchError with
+    ``errors`` (dimension → message) when any dimension is wrong.  ``commit=False``: the caller
+    (a revision answering a query, core.review.score_queries) commits."""
+    application = sheet_application(batch, application_id, actor)
     sheet, _ = review_dimensions(batch.jurisdiction)
     scores, errors = parse_scores(sheet, typed)
     notes = (notes or "").strip()

@@ -21,12 +21,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from core.accounts import roles
 from core.platform.extensions import db
 from core.platform.row_ids import row_id
 from core.platform.models import Application, Batch, ReviewRecord, ScoreDraft, utcnow
 from core.review import experts
-from core.review.batches import BatchError, assignment_of, is_expert_step, require_application, require_role
+from core.review.batches import BatchError
 from core.review.score_sheet import review_dimensions
 
 # Bounds of what a draft stores (our choice): far above any real sheet, low enough that a draft
@@ -53,21 +52,8 @@ def drafted_applications(batch_ids, expert) -> set[tuple[int, int]]:
 
 
 def _sheet_application(batch: Batch, application_id: Any, actor) -> Application:
-    """The application of ``batch`` whose sheet ``actor`` may fill in now: the same conditions as
-    submitting it, bar the sheet's own checks."""
-    require_role(actor, roles.EXPERT, code=batch.jurisdiction)
-    assignment = assignment_of(batch, actor)
-    if assignment is None:
-        raise BatchError("batch", "您不是本批次的评审专家")
-    application = require_application(application_id, actor)
-    if application.batch_id != batch.id:
-        raise BatchError("application", "该申报不在本批次中")
-    refusal = experts.declaration_refusal(assignment, application)  # his declaration for this application
-    if refusal:
-        raise BatchError("declaration", refusal)
-    if batch.status != "open" or not is_expert_step(application):
-        raise BatchError("application", "该申报不在专家评审步骤，不能评分")
-    return application
+    """The same conditions as submitting the sheet, bar the sheet's own checks."""
+    return experts.sheet_application(batch, application_id, actor)
 
 
 def save(batch: Batch, application_id: Any, actor, typed: dict[str, str], notes: str | None) -> ScoreDraft:
