@@ -242,7 +242,7 @@ class BatchView(StaffAccessMixin, BaseView):
         batch = self._batch(batch_id)
         typed = {"count": request.form.get("count", ""), "fields": request.form.getlist("fields")}
         return self._do(batch, lambda: draws.draw(batch, typed["count"], typed["fields"], current_user,
-                                                  today=clock.today()),
+                                                  today=clock.today(), seen=request.form.get("draws_seen")),
                         gettext("Experts drawn at random."), typed=typed)
 
     # --- end issue 22 draw ---

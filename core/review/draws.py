@@ -179,9 +179,14 @@ def _parse_count(count: Any) -> int:
     return value
 
 
-def draw(batch: Batch, count: Any, fields: list[str] | None, actor, today: date | None = None) -> ExpertDraw:
-    """The officer draws ``count`` experts at random from the eligible pool of ``batch``."""
+def draw(batch: Batch, count: Any, fields: list[str] | None, actor, today: date | None = None,
+         seen: Any = None) -> ExpertDraw:
+    """The officer draws ``count`` experts at random from the eligible pool of ``batch``.  ``seen``:
+    how many draws the page he drew from showed — a second click on the same page (or a second tab)
+    is refused, not a second draw."""
     require_role(actor, roles.OFFICER, code=batch.jurisdiction)
+    if seen is not None and str(seen) != str(len(draws_of(batch))):
+        raise BatchError("batch", "本批次已有新的抽取记录（可能是重复提交），请查看抽取记录后再决定是否再次抽取")
     if batch.jurisdiction not in visible_codes(actor):
         raise BatchError("batch", "无权为该批次抽取专家")
     if batch.status != "open":

@@ -346,3 +346,21 @@ def test_a_paused_expert_is_neither_offered_nor_assigned_by_hand(app):
     with pytest.raises(batches.BatchError, match="已暂停"):
         batches.assign_expert(batch, paused.id, officer)
     assert batches.assign_expert(batch, active.id, officer).expert_id == active.id
+
+
+def test_a_second_click_on_the_same_page_draws_nothing(app):
+    """The form says how many draws its page showed: the same page posted twice (a double click, a
+    second tab) is refused the second time, with nothing written; a page showing the first draw may draw again."""
+    officer = make_user("officer", ("mile",))
+    [expert() for _ in range(6)]
+    batch = new_batch(officer, [at_step()])
+    client = as_user(app, officer)
+    page = f"/admin/batches/{batch.id}"
+    assert 'name="draws_seen" value="0"' in client.get(page).get_data(as_text=True)
+    form = {"count": "2", "draws_seen": "0"}
+    assert post(client, page, f"/admin/batches/{batch.id}/draw", form).status_code == 302
+    again = post(client, page, f"/admin/batches/{batch.id}/draw", form)
+    assert again.status_code == 400 and "重复提交" in again.get_data(as_text=True)
+    assert count(ExpertDraw) == 1 and count(ExpertAssignment) == 2
+    assert post(client, page, f"/admin/batches/{batch.id}/draw", {"count": "1", "draws_seen": "1"}).status_code == 302
+    assert count(ExpertDraw) == 2
