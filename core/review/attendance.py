@@ -8,10 +8,10 @@ from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 from sqlalchemy import and_, case, exists, func, not_, or_, select
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm import defer, joinedload, lazyload
 
 from core.accounts import roles
-from core.accounts.scoping import application_criteria, held_role_column, region_prefix_in, role_in
+from core.accounts.scoping import application_criteria, held_prefix_column, held_role_column, role_in
 from core.bureau.data import prefetch_bureau_data
 from core.platform import audit
 from core.platform.extensions import db
@@ -42,23 +42,33 @@ def acting_role(step: ReviewStep) -> str:
     return step.role if step.kind in DECIDING_KINDS else roles.OFFICER
 
 
-def _covers(user, application: Application, assigned: set[int]) -> bool:
-    prefix = region_prefix_in(user, application.jurisdiction)  # the area he holds there (issue 22)
-    if prefix:
+class Staff(NamedTuple):
+    """A user holding the role in the jurisdiction, and the area he holds there (a recommender's
+    region prefix, issue 22; None: the whole jurisdiction)."""
+
+    user: Any
+    prefix: str | None
+
+
+def _covers(staff: Staff, application: Application, assigned: set[int]) -> bool:
+    if staff.prefix:
         region = application.space.region if application.space is not None else ""
-        return region.startswith(prefix) or user.id in assigned
+        return region.startswith(staff.prefix) or staff.user.id in assigned
     return True
 
 
-def _staff_of(code: str, role: str):
+def _staff_of(code: str, role: str) -> list[Staff]:
     from core.platform.models import User, UserScope
 
-    return db.session.scalars(
-        # the role held in ``code`` (issue 22); their scopes load with them, for the area they hold there
-        select(User).join(UserScope, UserScope.user_id == User.id)
+    # the role held in ``code`` and the area held there, read with the user in one statement (his
+    # other scopes are not needed here, so not loaded)
+    rows = db.session.execute(
+        select(User, held_prefix_column()).join(UserScope, UserScope.user_id == User.id)
+        .options(lazyload(User.scopes))
         .where(held_role_column() == role, User.active.is_(True), UserScope.jurisdiction == code)
         .order_by(User.name, User.id)
-    ).unique().all()
+    ).all()
+    return [Staff(user, prefix if role == roles.RECOMMENDER else None) for user, prefix in rows]
 
 
 def _assigned_to(application: Application) -> set[int]:
@@ -75,7 +85,7 @@ def able_users(application: Application, step: ReviewStep | None = None) -> list
         return []
     role = acting_role(step)
     assigned = _assigned_to(application)
-    return [u for u in _staff_of(application.jurisdiction, role) if _covers(u, application, assigned)]
+    return [s.user for s in _staff_of(application.jurisdiction, role) if _covers(s, application, assigned)]
 
 
 def unattended(application: Application) -> str | None:
@@ -121,11 +131,10 @@ def unattended_applications(user, limit: int | None = SHOWN_UNATTENDED) -> Unatt
         staff = staff_of(jurisdiction, role)
         if not staff:
             uncovered.append(same)
-        elif role == roles.RECOMMENDER and all(region_prefix_in(u, jurisdiction) for u in staff):
-            covered = or_(*(Space.region.startswith(region_prefix_in(u, jurisdiction), autoescape=True)
-                            for u in staff),
+        elif role == roles.RECOMMENDER and all(s.prefix for s in staff):
+            covered = or_(*(Space.region.startswith(s.prefix, autoescape=True) for s in staff),
                           exists().where(StepAssignment.application_id == Application.id,
-                                         StepAssignment.assignee_id.in_([u.id for u in staff])))
+                                         StepAssignment.assignee_id.in_([s.user.id for s in staff])))
             uncovered.append(and_(same, not_(covered)))
     if not uncovered:
         return Unattended(0, [])
@@ -210,7 +219,7 @@ def assignable_recommenders(application: Application) -> list:
     """The recommenders an officer may assign the current step to: active, scoped to
     the application's jurisdiction, not already able to act on it."""
     able = {u.id for u in able_users(application)}
-    return [u for u in _staff_of(application.jurisdiction, roles.RECOMMENDER) if u.id not in able]
+    return [s.user for s in _staff_of(application.jurisdiction, roles.RECOMMENDER) if s.user.id not in able]
 
 
 def assign_step(application: Application, assignee_id: Any, actor, *, reason: str | None = None,

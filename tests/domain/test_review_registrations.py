@@ -8,11 +8,12 @@ import core.award  # noqa: F401
 import core.review  # noqa: F401
 from core.award import titles
 from core.eligibility import checklist
-from core.review import award_desk, batches, experts, workflow
+from core.review import award_desk, batches, draws, experts, workflow
 
 
 def test_every_upward_call_has_its_registration():
-    assert workflow._GUARDS["conclude_expert_review"] == [experts.expert_review_incomplete]
+    # issue 22: the bureau's minimum of experts per application (core.review.draws) guards it too
+    assert workflow._GUARDS["conclude_expert_review"] == [draws.below_minimum, experts.expert_review_incomplete]
     assert checklist._experts().review_ended is batches.expert_review_ended
     desk = award_desk.desk()
     assert desk is not None and desk.grant is titles.grant and desk.title_max == titles.TITLE_MAX_LENGTH
@@ -20,4 +21,4 @@ def test_every_upward_call_has_its_registration():
 
 def test_a_guard_registered_again_replaces_itself():
     workflow.register_guard("conclude_expert_review", experts.expert_review_incomplete)
-    assert workflow._GUARDS["conclude_expert_review"] == [experts.expert_review_incomplete]
+    assert workflow._GUARDS["conclude_expert_review"] == [draws.below_minimum, experts.expert_review_incomplete]
